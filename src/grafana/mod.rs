@@ -1,0 +1,5 @@
+//! Grafana's dashboard semantics, as pure code: the model, loading and migration, variables,
+//! intervals, units, thresholds and reducers. No I/O beyond reading a file in `load`.
+
+pub mod load;
+pub mod model;

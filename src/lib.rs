@@ -1,0 +1,13 @@
+//! triage: Grafana dashboards in the terminal, for on-call triage.
+//!
+//! Layering (see docs/architecture.md): `grafana` (pure dashboard semantics) → `engine`
+//! (planning, fetching, frames) → `tui` (drawing). Only `prom` speaks HTTP; only `tui` and `cli`
+//! touch the terminal.
+#![deny(unsafe_code)]
+
+pub mod cli;
+pub mod demo;
+pub mod engine;
+pub mod grafana;
+pub mod prom;
+pub mod tui;
