@@ -11,3 +11,4 @@ pub mod engine;
 pub mod grafana;
 pub mod prom;
 pub mod tui;
+pub mod view;

@@ -1,1 +1,3 @@
-//! engine
+//! Turns a dashboard, its variables, a time range and panel sizes into queries and frames.
+
+pub mod frame;

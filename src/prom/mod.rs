@@ -1,1 +1,6 @@
-//! prom
+//! The only module that speaks HTTP: Prometheus API client and text sanitising at the edge.
+
+pub mod client;
+pub mod sanitize;
+
+pub use client::{PromClient, PromConfig, PromError, QueryAnswer, RawSeries};

@@ -1,1 +1,5 @@
-//! tui
+//! The terminal user interface: layout, widgets, theme and the interactive loop.
+
+pub mod layout;
+pub mod theme;
+pub mod widgets;

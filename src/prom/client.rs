@@ -1,0 +1,428 @@
+//! A small client for the Prometheus HTTP API (`/api/v1/...`), shared by every command.
+//!
+//! Queries go as POST forms (Grafana's default `httpMethod`), so long expressions with many
+//! variable values never hit URL length limits. Everything decoded from a response is
+//! sanitised (see `sanitize`) before it leaves this module.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use super::sanitize::{redact_url, sanitize};
+
+/// One series as Prometheus returned it: labels (including `__name__`) and `(ms, value)` points.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RawSeries {
+    pub labels: BTreeMap<String, String>,
+    pub points: Vec<(i64, f64)>,
+}
+
+/// The data of a query answer plus the warnings Prometheus attached to it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct QueryAnswer {
+    pub series: Vec<RawSeries>,
+    pub warnings: Vec<String>,
+    /// Size of the response body, for load figures.
+    pub bytes: usize,
+}
+
+/// Why a request failed, phrased for the panel that shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PromError {
+    /// Prometheus answered with an error (`errorType`, `error`) or a non-2xx status.
+    Api { status: u16, kind: String, message: String },
+    /// Could not connect, or the connection broke.
+    Network(String),
+    Timeout(Duration),
+    /// The body was not the JSON the API documents.
+    Decode(String),
+}
+
+impl std::fmt::Display for PromError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PromError::Api { status, kind, message } if kind.is_empty() => {
+                write!(f, "HTTP {status}: {message}")
+            }
+            PromError::Api { status, kind, message } => write!(f, "{kind} (HTTP {status}): {message}"),
+            PromError::Network(m) => write!(f, "cannot reach Prometheus: {m}"),
+            PromError::Timeout(d) => write!(f, "query timed out after {}s", d.as_secs()),
+            PromError::Decode(m) => write!(f, "unexpected answer from Prometheus: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for PromError {}
+
+/// Connection settings; credentials never appear in `Debug` or messages.
+#[derive(Clone)]
+pub struct PromConfig {
+    pub url: String,
+    pub timeout: Duration,
+    pub bearer_token: Option<String>,
+    pub basic_auth: Option<(String, String)>,
+    pub headers: Vec<(String, String)>,
+}
+
+impl std::fmt::Debug for PromConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PromConfig")
+            .field("url", &redact_url(&self.url))
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PromConfig {
+    pub fn new(url: &str) -> Self {
+        PromConfig {
+            url: url.to_string(),
+            timeout: Duration::from_secs(30),
+            bearer_token: None,
+            basic_auth: None,
+            headers: Vec::new(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct PromClient {
+    http: reqwest::Client,
+    base: String,
+    config: PromConfig,
+}
+
+impl std::fmt::Debug for PromClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PromClient({})", self.display_url())
+    }
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    status: String,
+    #[serde(default)]
+    data: Option<serde_json::Value>,
+    #[serde(default, rename = "errorType")]
+    error_type: Option<String>,
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    warnings: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct ResultData {
+    #[serde(rename = "resultType")]
+    result_type: String,
+    result: serde_json::Value,
+}
+
+#[derive(Deserialize)]
+struct MatrixItem {
+    #[serde(default)]
+    metric: BTreeMap<String, String>,
+    #[serde(default)]
+    values: Vec<(f64, String)>,
+    #[serde(default)]
+    value: Option<(f64, String)>,
+}
+
+impl PromClient {
+    pub fn new(mut config: PromConfig) -> Result<Self, PromError> {
+        install_crypto_provider();
+        // Credentials written into the URL become basic auth and leave the URL, so the URL
+        // can be shown anywhere.
+        if let Ok(mut parsed) = reqwest::Url::parse(&config.url) {
+            if !parsed.username().is_empty() {
+                let user = parsed.username().to_string();
+                let pass = parsed.password().unwrap_or_default().to_string();
+                config.basic_auth.get_or_insert((user, pass));
+                let _ = parsed.set_username("");
+                let _ = parsed.set_password(None);
+                config.url = parsed.to_string();
+            }
+        } else {
+            return Err(PromError::Network(format!(
+                "invalid Prometheus URL {:?}",
+                redact_url(&config.url)
+            )));
+        }
+        let http = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(Duration::from_secs(5).min(config.timeout))
+            .user_agent(concat!("triage/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| PromError::Network(e.to_string()))?;
+        let base = config.url.trim_end_matches('/').to_string();
+        Ok(PromClient { http, base, config })
+    }
+
+    /// The URL without credentials, for status lines and messages.
+    pub fn display_url(&self) -> String {
+        redact_url(&self.base)
+    }
+
+    /// `GET|POST /api/v1/query_range`.
+    pub async fn query_range(
+        &self,
+        expr: &str,
+        start_s: f64,
+        end_s: f64,
+        step_s: f64,
+    ) -> Result<QueryAnswer, PromError> {
+        let form = [
+            ("query", expr.to_string()),
+            ("start", fmt_seconds(start_s)),
+            ("end", fmt_seconds(end_s)),
+            ("step", fmt_seconds(step_s)),
+        ];
+        let (data, warnings, bytes) = self.post("/api/v1/query_range", &form).await?;
+        let series = decode_result(data)?;
+        Ok(QueryAnswer { series, warnings, bytes })
+    }
+
+    /// `/api/v1/query` at one instant.
+    pub async fn query_instant(&self, expr: &str, time_s: f64) -> Result<QueryAnswer, PromError> {
+        let form = [("query", expr.to_string()), ("time", fmt_seconds(time_s))];
+        let (data, warnings, bytes) = self.post("/api/v1/query", &form).await?;
+        let series = decode_result(data)?;
+        Ok(QueryAnswer { series, warnings, bytes })
+    }
+
+    /// `/api/v1/label/<label>/values`, optionally restricted by a series selector.
+    pub async fn label_values(
+        &self,
+        label: &str,
+        selector: Option<&str>,
+        start_s: f64,
+        end_s: f64,
+    ) -> Result<Vec<String>, PromError> {
+        let mut query = vec![("start", fmt_seconds(start_s)), ("end", fmt_seconds(end_s))];
+        if let Some(sel) = selector {
+            query.push(("match[]", sel.to_string()));
+        }
+        let path = format!("/api/v1/label/{}/values", percent_encode_path(label));
+        let (data, _, _) = self.get(&path, &query).await?;
+        decode_strings(data)
+    }
+
+    /// `/api/v1/labels`, optionally restricted by a series selector.
+    pub async fn label_names(
+        &self,
+        selector: Option<&str>,
+        start_s: f64,
+        end_s: f64,
+    ) -> Result<Vec<String>, PromError> {
+        let mut form = vec![("start", fmt_seconds(start_s)), ("end", fmt_seconds(end_s))];
+        if let Some(sel) = selector {
+            form.push(("match[]", sel.to_string()));
+        }
+        let (data, _, _) = self.post("/api/v1/labels", &form).await?;
+        decode_strings(data)
+    }
+
+    /// `/api/v1/series`: the label sets of the series matching a selector.
+    pub async fn series(
+        &self,
+        selector: &str,
+        start_s: f64,
+        end_s: f64,
+    ) -> Result<Vec<BTreeMap<String, String>>, PromError> {
+        let form = [
+            ("match[]", selector.to_string()),
+            ("start", fmt_seconds(start_s)),
+            ("end", fmt_seconds(end_s)),
+        ];
+        let (data, _, _) = self.post("/api/v1/series", &form).await?;
+        let sets: Vec<BTreeMap<String, String>> =
+            serde_json::from_value(data).map_err(|e| PromError::Decode(e.to_string()))?;
+        Ok(sets.into_iter().map(sanitize_labels).collect())
+    }
+
+    /// `/-/ready`: true when Prometheus answers 200.
+    pub async fn ready(&self) -> bool {
+        let url = format!("{}/-/ready", self.base);
+        matches!(self.authorise(self.http.get(url)).send().await, Ok(r) if r.status().is_success())
+    }
+
+    async fn post(
+        &self,
+        path: &str,
+        form: &[(&str, String)],
+    ) -> Result<(serde_json::Value, Vec<String>, usize), PromError> {
+        let url = format!("{}{}", self.base, path);
+        let request = self.authorise(self.http.post(url)).form(form);
+        self.send(request).await
+    }
+
+    async fn get(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<(serde_json::Value, Vec<String>, usize), PromError> {
+        let url = format!("{}{}", self.base, path);
+        let request = self.authorise(self.http.get(url)).query(query);
+        self.send(request).await
+    }
+
+    fn authorise(&self, mut request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        if let Some(token) = &self.config.bearer_token {
+            request = request.bearer_auth(token);
+        } else if let Some((user, pass)) = &self.config.basic_auth {
+            request = request.basic_auth(user, Some(pass));
+        }
+        for (name, value) in &self.config.headers {
+            request = request.header(name, value);
+        }
+        request
+    }
+
+    async fn send(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<(serde_json::Value, Vec<String>, usize), PromError> {
+        let response = request.send().await.map_err(|e| self.classify(e))?;
+        let status = response.status().as_u16();
+        let body = response.bytes().await.map_err(|e| self.classify(e))?;
+        let bytes = body.len();
+        let envelope: Envelope = match serde_json::from_slice(&body) {
+            Ok(envelope) => envelope,
+            Err(_) if status >= 300 => {
+                let text = first_line(&String::from_utf8_lossy(&body));
+                return Err(PromError::Api {
+                    status,
+                    kind: String::new(),
+                    message: if text.is_empty() { "empty body".into() } else { sanitize(&text) },
+                });
+            }
+            Err(e) => return Err(PromError::Decode(sanitize(&e.to_string()))),
+        };
+        if envelope.status != "success" {
+            return Err(PromError::Api {
+                status,
+                kind: sanitize(envelope.error_type.as_deref().unwrap_or("error")),
+                message: sanitize(envelope.error.as_deref().unwrap_or("no error message")),
+            });
+        }
+        let warnings = envelope.warnings.iter().map(|w| sanitize(w)).collect();
+        Ok((envelope.data.unwrap_or_default(), warnings, bytes))
+    }
+
+    fn classify(&self, error: reqwest::Error) -> PromError {
+        if error.is_timeout() {
+            return PromError::Timeout(self.config.timeout);
+        }
+        // reqwest includes the URL in its messages; drop it so no credential can leak.
+        let error = error.without_url();
+        let mut message = error.to_string();
+        let mut source = std::error::Error::source(&error);
+        while let Some(inner) = source {
+            message = format!("{message}: {inner}");
+            source = inner.source();
+        }
+        PromError::Network(sanitize(&format!("{} ({message})", self.display_url())))
+    }
+}
+
+fn decode_result(data: serde_json::Value) -> Result<Vec<RawSeries>, PromError> {
+    let data: ResultData =
+        serde_json::from_value(data).map_err(|e| PromError::Decode(e.to_string()))?;
+    match data.result_type.as_str() {
+        "matrix" | "vector" => {
+            let items: Vec<MatrixItem> = serde_json::from_value(data.result)
+                .map_err(|e| PromError::Decode(e.to_string()))?;
+            Ok(items
+                .into_iter()
+                .map(|item| {
+                    let mut points: Vec<(i64, f64)> =
+                        item.values.iter().map(|(t, v)| to_point(*t, v)).collect();
+                    if let Some((t, v)) = &item.value {
+                        points.push(to_point(*t, v));
+                    }
+                    RawSeries { labels: sanitize_labels(item.metric), points }
+                })
+                .collect())
+        }
+        "scalar" | "string" => {
+            let (t, v): (f64, String) = serde_json::from_value(data.result)
+                .map_err(|e| PromError::Decode(e.to_string()))?;
+            Ok(vec![RawSeries { labels: BTreeMap::new(), points: vec![to_point(t, &v)] }])
+        }
+        other => Err(PromError::Decode(format!("unknown resultType {:?}", sanitize(other)))),
+    }
+}
+
+fn decode_strings(data: serde_json::Value) -> Result<Vec<String>, PromError> {
+    let values: Vec<String> =
+        serde_json::from_value(data).map_err(|e| PromError::Decode(e.to_string()))?;
+    Ok(values.iter().map(|v| sanitize(v)).collect())
+}
+
+fn sanitize_labels(labels: BTreeMap<String, String>) -> BTreeMap<String, String> {
+    labels.into_iter().map(|(k, v)| (sanitize(&k), sanitize(&v))).collect()
+}
+
+/// Prometheus sends sample values as strings (`"1.5"`, `"NaN"`, `"+Inf"`).
+fn to_point(t: f64, v: &str) -> (i64, f64) {
+    ((t * 1000.0).round() as i64, v.parse().unwrap_or(f64::NAN))
+}
+
+fn fmt_seconds(s: f64) -> String {
+    if s.fract() == 0.0 { format!("{}", s as i64) } else { format!("{s:.3}") }
+}
+
+fn first_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or("").trim();
+    line.chars().take(300).collect()
+}
+
+fn percent_encode_path(segment: &str) -> String {
+    segment
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// rustls needs a process-wide crypto provider; ring keeps the build free of cmake.
+fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_matrix_with_special_values() {
+        let data = serde_json::json!({"resultType": "matrix", "result": [
+            {"metric": {"__name__": "up", "job": "a\u{1b}[31m"}, "values": [[1700000000, "1"], [1700000015.5, "NaN"], [1700000030, "+Inf"]]}
+        ]});
+        let series = decode_result(data).unwrap();
+        assert_eq!(series.len(), 1);
+        assert_eq!(series[0].points[0], (1_700_000_000_000, 1.0));
+        assert_eq!(series[0].points[1].0, 1_700_000_015_500);
+        assert!(series[0].points[1].1.is_nan());
+        assert_eq!(series[0].points[2].1, f64::INFINITY);
+        assert!(!series[0].labels["job"].contains('\u{1b}'));
+    }
+
+    #[test]
+    fn decodes_vector_and_scalar() {
+        let v = serde_json::json!({"resultType": "vector", "result": [{"metric": {}, "value": [1700000000, "42"]}]});
+        assert_eq!(decode_result(v).unwrap()[0].points, vec![(1_700_000_000_000, 42.0)]);
+        let s = serde_json::json!({"resultType": "scalar", "result": [1700000000, "3"]});
+        assert_eq!(decode_result(s).unwrap()[0].points, vec![(1_700_000_000_000, 3.0)]);
+    }
+
+    #[test]
+    fn credentials_leave_the_url() {
+        let client = PromClient::new(PromConfig::new("http://bob:hunter2@localhost:9090/")).unwrap();
+        assert_eq!(client.display_url(), "http://localhost:9090");
+        assert!(!format!("{client:?}").contains("hunter2"));
+    }
+}

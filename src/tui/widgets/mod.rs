@@ -1,0 +1,58 @@
+//! Widgets that paint view models into a ratatui buffer. They know nothing of JSON or HTTP.
+
+mod message;
+mod stat;
+mod timeseries;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Widget};
+
+use super::theme::Theme;
+use crate::view::{PanelBody, PanelView};
+
+/// Draw one panel: its frame and title, then its body.
+pub fn draw_panel(view: &PanelView, area: Rect, buf: &mut Buffer, focused: bool, theme: &Theme) {
+    if area.width < 2 || area.height < 2 {
+        return;
+    }
+    let border_style = if focused {
+        Style::default().fg(theme.border_focused).add_modifier(Modifier::BOLD)
+    } else {
+        Style::default().fg(theme.border)
+    };
+    let mut title = vec![Span::styled(
+        format!(" {} ", view.title),
+        Style::default().fg(theme.title).add_modifier(Modifier::BOLD),
+    )];
+    if !view.errors.is_empty() && !matches!(view.body, PanelBody::Message { .. }) {
+        title.push(Span::styled("⚠ ", Style::default().fg(theme.error)));
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(if focused { BorderType::Thick } else { BorderType::Rounded })
+        .border_style(border_style)
+        .title(Line::from(title));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if inner.width == 0 || inner.height == 0 {
+        return;
+    }
+    let body_area = if !view.errors.is_empty()
+        && !matches!(view.body, PanelBody::Message { .. })
+        && inner.height > 2
+    {
+        let error_line = Rect { y: inner.y + inner.height - 1, height: 1, ..inner };
+        Line::styled(view.errors[0].clone(), Style::default().fg(theme.error)).render(error_line, buf);
+        Rect { height: inner.height - 1, ..inner }
+    } else {
+        inner
+    };
+    match &view.body {
+        PanelBody::Stat(stat) => stat::draw(stat, body_area, buf, theme),
+        PanelBody::TimeSeries(ts) => timeseries::draw(ts, body_area, buf, theme),
+        PanelBody::Message { kind, text } => message::draw(*kind, text, body_area, buf, theme),
+    }
+}

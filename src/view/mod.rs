@@ -1,0 +1,107 @@
+//! View models: what a widget draws, already reduced, formatted and coloured.
+//!
+//! Built from a panel's config and its data by pure functions (`build`), so widgets know nothing
+//! of JSON or Prometheus and the numbers can be checked without a terminal.
+
+pub mod build;
+
+/// A colour resolved for drawing (the theme has already been applied).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rgb(pub u8, pub u8, pub u8);
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PanelView {
+    pub title: String,
+    pub body: PanelBody,
+    /// Query errors to show inside the panel (the rest of the panel may still draw).
+    pub errors: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PanelBody {
+    Stat(StatView),
+    TimeSeries(TimeSeriesView),
+    /// A panel that shows a message instead of data: loading, no data, error, unsupported.
+    Message { kind: MessageKind, text: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageKind {
+    Loading,
+    NoData,
+    Error,
+    Unsupported,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StatColorMode {
+    #[default]
+    Value,
+    Background,
+    None,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StatView {
+    pub values: Vec<StatValue>,
+    pub color_mode: StatColorMode,
+    /// Show each value's name above it (several values, or textMode value_and_name).
+    pub show_names: bool,
+    pub show_values: bool,
+    pub sparkline: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StatValue {
+    pub name: String,
+    /// The value as Grafana displays it, unit included (`231 ms`, `99.6%`).
+    pub text: String,
+    pub color: Option<Rgb>,
+    /// Threshold state as words, so state never rests on colour alone (`crit`, `warn`, `ok`).
+    pub state: Option<String>,
+    pub sparkline: Vec<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TimeSeriesView {
+    pub series: Vec<PlotSeries>,
+    /// x in ms since the epoch.
+    pub x_range: (f64, f64),
+    pub y_range: (f64, f64),
+    /// Evenly spaced labels from the bottom to the top of the y range.
+    pub y_labels: Vec<String>,
+    /// Evenly spaced labels from the left to the right of the x range.
+    pub x_labels: Vec<String>,
+    pub legend: Legend,
+    /// Threshold lines to draw (value, colour).
+    pub threshold_lines: Vec<(f64, Rgb)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlotSeries {
+    pub name: String,
+    pub color: Rgb,
+    pub points: Vec<(f64, f64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Legend {
+    pub visible: bool,
+    pub placement_right: bool,
+    /// Column headers of calc values (`Mean`, `Max`, `Last *`); empty for a plain list.
+    pub calcs: Vec<String>,
+    pub entries: Vec<LegendEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LegendEntry {
+    pub name: String,
+    pub color: Rgb,
+    pub values: Vec<String>,
+}
+
+impl Default for Rgb {
+    fn default() -> Self {
+        Rgb(204, 204, 220)
+    }
+}
