@@ -1,5 +1,8 @@
 //! The terminal user interface: layout, widgets, theme and the interactive loop.
 
+pub mod app;
+pub mod export;
+pub mod keymap;
 pub mod layout;
 pub mod theme;
 pub mod widgets;

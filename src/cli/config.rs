@@ -1,0 +1,71 @@
+//! Where settings come from: command line, then environment, then the config file, then defaults.
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+pub const DEFAULT_PROMETHEUS_URL: &str = "http://localhost:9090";
+pub const PROMETHEUS_URL_ENV: &str = "TRIAGE_PROMETHEUS_URL";
+
+/// `$XDG_CONFIG_HOME/triage/config.toml` (or `~/.config/triage/config.toml`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    #[serde(default)]
+    pub prometheus: PrometheusSection,
+    /// Default theme name.
+    pub theme: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrometheusSection {
+    pub url: Option<String>,
+    /// Per-query timeout, e.g. `30s`.
+    pub timeout: Option<String>,
+}
+
+pub fn config_path() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("XDG_CONFIG_HOME").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(dir).join("triage/config.toml"));
+    }
+    std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config/triage/config.toml"))
+}
+
+/// Read the config file if there is one; a broken file is an error that names it.
+pub fn load_config() -> Result<ConfigFile, String> {
+    let Some(path) = config_path() else { return Ok(ConfigFile::default()) };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(ConfigFile::default()),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
+}
+
+/// The Prometheus URL by precedence: flag, `TRIAGE_PROMETHEUS_URL`, config file, default.
+pub fn prometheus_url(flag: Option<&str>, env: Option<String>, file: &ConfigFile) -> String {
+    flag.map(str::to_string)
+        .or(env.filter(|v| !v.is_empty()))
+        .or_else(|| file.prometheus.url.clone())
+        .unwrap_or_else(|| DEFAULT_PROMETHEUS_URL.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn precedence_is_flag_env_file_default() {
+        let file: ConfigFile = toml::from_str("[prometheus]\nurl = \"http://file:9090\"").unwrap();
+        let env = || Some("http://env:9090".to_string());
+        assert_eq!(prometheus_url(Some("http://flag:9090"), env(), &file), "http://flag:9090");
+        assert_eq!(prometheus_url(None, env(), &file), "http://env:9090");
+        assert_eq!(prometheus_url(None, Some(String::new()), &file), "http://file:9090");
+        assert_eq!(prometheus_url(None, None, &ConfigFile::default()), DEFAULT_PROMETHEUS_URL);
+    }
+
+    #[test]
+    fn unknown_keys_are_reported() {
+        assert!(toml::from_str::<ConfigFile>("[prometheus]\nulr = \"x\"").is_err());
+    }
+}
