@@ -4,3 +4,4 @@
 pub mod interval;
 pub mod load;
 pub mod model;
+pub mod timerange;
