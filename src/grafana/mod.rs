@@ -1,5 +1,7 @@
 //! Grafana's dashboard semantics, as pure code: the model, loading and migration, variables,
 //! intervals, units, thresholds and reducers. No I/O beyond reading a file in `load`.
 
+pub mod interval;
 pub mod load;
 pub mod model;
+pub mod timerange;
