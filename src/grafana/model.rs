@@ -305,13 +305,30 @@ pub struct FieldOverride {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum FieldMatcher {
-    ByName { name: String },
-    ByNames { names: Vec<String>, exclude: bool },
-    ByRegexp { pattern: String },
-    ByType { field_type: String },
-    ByFrameRefId { ref_id: String },
-    ByValue { reducer: String, op: String, value: f64 },
-    Other { id: String },
+    ByName {
+        name: String,
+    },
+    ByNames {
+        names: Vec<String>,
+        exclude: bool,
+    },
+    ByRegexp {
+        pattern: String,
+    },
+    ByType {
+        field_type: String,
+    },
+    ByFrameRefId {
+        ref_id: String,
+    },
+    ByValue {
+        reducer: String,
+        op: String,
+        value: f64,
+    },
+    Other {
+        id: String,
+    },
 }
 
 /// Panel options, typed for the panel families triage draws; unset fields take Grafana's
