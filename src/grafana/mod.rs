@@ -5,3 +5,4 @@ pub mod interval;
 pub mod load;
 pub mod model;
 pub mod timerange;
+pub mod vars;

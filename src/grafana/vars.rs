@@ -1,0 +1,1991 @@
+//! Template variables: interpolation of `$var` / `${var:fmt}` / `[[var]]` with every Grafana
+//! format and the Prometheus datasource's default escaping, ad-hoc filters, and the pure parts
+//! of variable resolution (custom lists, regex filtering, sorting, current selection after a
+//! refresh, dependency order, command-line overrides).
+//!
+//! Sources: grafana/scenes `variables/constants.ts` (VARIABLE_REGEX), `sceneInterpolator.ts`,
+//! `formatRegistry.ts`, `MultiValueVariable.ts`, `variants/query/utils.ts`,
+//! `CustomVariable.tsx`; grafana-prometheus `datasource.ts` (`interpolateQueryExpr`) and
+//! `escaping.ts`; grafana-data `text/string.ts` (`stringToJsRegex`).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Datelike, FixedOffset, Timelike, Utc};
+use regex::Regex;
+
+use super::model::{Variable, VariableSelection};
+
+/// Grafana's value for the All option, and its text.
+pub const ALL_VALUE: &str = "$__all";
+pub const ALL_TEXT: &str = "All";
+
+/// A variable's current value as interpolation needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct VarValue {
+    pub text: Vec<String>,
+    /// The selected values; for All without a custom all value, every option's value.
+    pub value: Vec<String>,
+    pub is_all: bool,
+    pub all_value: Option<String>,
+    pub multi: bool,
+    pub include_all: bool,
+}
+
+impl VarValue {
+    /// A plain single value (constants, textboxes, repeat clones, built-ins).
+    pub fn single(value: impl Into<String>) -> VarValue {
+        let v = value.into();
+        VarValue {
+            text: vec![v.clone()],
+            value: vec![v],
+            ..VarValue::default()
+        }
+    }
+
+    /// A single value whose display text differs from its value.
+    pub fn with_text(text: impl Into<String>, value: impl Into<String>) -> VarValue {
+        VarValue {
+            text: vec![text.into()],
+            value: vec![value.into()],
+            ..VarValue::default()
+        }
+    }
+
+    /// Grafana holds multi-value variables (and All without a custom value) as arrays, which
+    /// changes how several formats render even a single element.
+    fn is_array(&self) -> bool {
+        self.multi || (self.is_all && self.all_value.is_none()) || self.value.len() != 1
+    }
+
+    /// Grafana `getValueText`: multi values joined with " + ", All as "All".
+    pub fn display_text(&self) -> String {
+        if self.is_all {
+            return ALL_TEXT.to_string();
+        }
+        self.text.join(" + ")
+    }
+}
+
+/// Everything `$name` can resolve to: repeat-scoped variables, dashboard variables, then
+/// built-ins and link macros (`__interval`, `__from`, `__value.raw`, `__field.labels.job`, ...).
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Repeat clones' variables; they win over dashboard variables.
+    pub scoped: HashMap<String, VarValue>,
+    pub vars: HashMap<String, VarValue>,
+    /// Built-ins and macros by full path (`__interval`, `__dashboard.uid`, `__value.raw`).
+    pub builtins: HashMap<String, String>,
+    /// Range in epoch ms for `$__from`/`$__to` and their `:date` formats.
+    pub from_ms: Option<i64>,
+    pub to_ms: Option<i64>,
+    /// Offset used by `:date:<moment format>` (Grafana uses the browser zone).
+    pub utc_offset_s: i32,
+}
+
+impl Scope {
+    pub fn new() -> Scope {
+        Scope::default()
+    }
+
+    pub fn set_var(&mut self, name: impl Into<String>, value: VarValue) {
+        self.vars.insert(name.into(), value);
+    }
+
+    pub fn set_scoped(&mut self, name: impl Into<String>, value: VarValue) {
+        self.scoped.insert(name.into(), value);
+    }
+
+    /// A built-in or macro by full path, e.g. `__value.raw` or `__field.labels.instance`.
+    pub fn set_builtin(&mut self, path: impl Into<String>, value: impl Into<String>) {
+        self.builtins.insert(path.into(), value.into());
+    }
+
+    /// `$__from`, `$__to` (epoch ms).
+    pub fn set_time_range(&mut self, from_ms: i64, to_ms: i64) {
+        self.from_ms = Some(from_ms);
+        self.to_ms = Some(to_ms);
+    }
+
+    /// The interval built-ins from a planned query.
+    pub fn set_intervals(&mut self, q: &super::interval::QueryInterval) {
+        self.set_builtin("__interval", q.interval.clone());
+        self.set_builtin("__interval_ms", q.step_ms.to_string());
+        self.set_builtin("__rate_interval", q.rate_interval.clone());
+        self.set_builtin("__rate_interval_ms", q.rate_interval_ms.to_string());
+        self.set_builtin("__range", q.range.clone());
+        self.set_builtin("__range_s", q.range_s.to_string());
+        self.set_builtin("__range_ms", q.range_ms.to_string());
+    }
+
+    /// `$__dashboard` (title) and `${__dashboard.uid}`.
+    pub fn set_dashboard(&mut self, title: &str, uid: Option<&str>) {
+        self.set_builtin("__dashboard", title);
+        if let Some(uid) = uid {
+            self.set_builtin("__dashboard.uid", uid);
+        }
+    }
+
+    /// Is `name` known (a variable or a built-in)?
+    pub fn contains(&self, name: &str) -> bool {
+        self.scoped.contains_key(name)
+            || self.vars.contains_key(name)
+            || self.builtins.contains_key(name)
+            || (name == "__from" && self.from_ms.is_some())
+            || (name == "__to" && self.to_ms.is_some())
+    }
+}
+
+/// The format applied when a reference names none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// The Prometheus datasource's `interpolateQueryExpr` escaping.
+    Prometheus,
+    /// Grafana's default for panel titles, links and text: glob.
+    Glob,
+    Regex,
+    Pipe,
+    Csv,
+    Raw,
+    Text,
+    PercentEncode,
+    QueryParam,
+}
+
+impl Format {
+    fn id(self) -> Option<&'static str> {
+        Some(match self {
+            Format::Prometheus => return None,
+            Format::Glob => "glob",
+            Format::Regex => "regex",
+            Format::Pipe => "pipe",
+            Format::Csv => "csv",
+            Format::Raw => "raw",
+            Format::Text => "text",
+            Format::PercentEncode => "percentencode",
+            Format::QueryParam => "queryparam",
+        })
+    }
+}
+
+/// Scenes VARIABLE_REGEX (ASCII `\w` like JavaScript).
+fn variable_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"\$([A-Za-z0-9_]+)|\[\[([A-Za-z0-9_]+?)(?::([A-Za-z0-9_]+))?\]\]|\$\{([A-Za-z0-9_]+)(?:\.([^:^\}]+))?(?::([^\}]+))?\}",
+        )
+        .unwrap_or_else(|e| unreachable!("constant regex: {e}"))
+    })
+}
+
+/// One `$var` reference found in a template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VarRef {
+    pub name: String,
+    pub field_path: Option<String>,
+    pub format: Option<String>,
+}
+
+/// Every variable reference in a template, in order.
+pub fn find_references(template: &str) -> Vec<VarRef> {
+    variable_regex()
+        .captures_iter(template)
+        .filter_map(|c| {
+            let name = c.get(1).or(c.get(2)).or(c.get(4))?.as_str().to_string();
+            Some(VarRef {
+                name,
+                field_path: c.get(5).map(|m| m.as_str().to_string()),
+                format: c.get(3).or(c.get(6)).map(|m| m.as_str().to_string()),
+            })
+        })
+        .collect()
+}
+
+/// Replace every variable reference in `template`. Unknown names stay verbatim.
+pub fn interpolate(template: &str, scope: &Scope, default_format: Format) -> String {
+    interpolate_depth(template, scope, default_format, 0)
+}
+
+fn interpolate_depth(template: &str, scope: &Scope, default_format: Format, depth: u8) -> String {
+    variable_regex()
+        .replace_all(template, |c: &regex::Captures<'_>| {
+            let whole = c.get(0).map_or("", |m| m.as_str());
+            let Some(name) = c.get(1).or(c.get(2)).or(c.get(4)).map(|m| m.as_str()) else {
+                return whole.to_string();
+            };
+            let field_path = c.get(5).map(|m| m.as_str());
+            let explicit = c.get(3).or(c.get(6)).map(|m| m.as_str());
+            match resolve_reference(name, field_path, explicit, scope, default_format, depth) {
+                Some(s) => s,
+                None => whole.to_string(),
+            }
+        })
+        .into_owned()
+}
+
+fn resolve_reference(
+    name: &str,
+    field_path: Option<&str>,
+    explicit: Option<&str>,
+    scope: &Scope,
+    default_format: Format,
+    depth: u8,
+) -> Option<String> {
+    // Lookup order: scoped (repeat) vars, dashboard vars, then macros/built-ins.
+    if let Some(v) = scope.scoped.get(name).or_else(|| scope.vars.get(name)) {
+        return Some(format_variable(
+            name,
+            v,
+            explicit,
+            scope,
+            default_format,
+            depth,
+        ));
+    }
+    if name == "__from" || name == "__to" {
+        let ms = if name == "__from" {
+            scope.from_ms
+        } else {
+            scope.to_ms
+        };
+        let ms = ms?;
+        let value = VarValue::single(ms.to_string());
+        return Some(match explicit {
+            Some(f) => apply_format(name, &value, f, scope),
+            // The ms number passes unchanged through any default escaping.
+            None => ms.to_string(),
+        });
+    }
+    let key = match field_path {
+        Some(p) => format!("{name}.{p}"),
+        None => name.to_string(),
+    };
+    let raw = scope.builtins.get(&key)?;
+    Some(match explicit {
+        Some(f) => apply_format(name, &VarValue::single(raw.clone()), f, scope),
+        None => match default_format {
+            // Built-ins are substituted as they are (Grafana's backend does a plain replace).
+            Format::Prometheus => raw.clone(),
+            other => apply_format(
+                name,
+                &VarValue::single(raw.clone()),
+                other.id().unwrap_or("glob"),
+                scope,
+            ),
+        },
+    })
+}
+
+fn format_variable(
+    name: &str,
+    v: &VarValue,
+    explicit: Option<&str>,
+    scope: &Scope,
+    default_format: Format,
+    depth: u8,
+) -> String {
+    // A custom all value is used raw (then interpolated again), never escaped.
+    if v.is_all
+        && let Some(all) = &v.all_value
+    {
+        let fmt_id = explicit.or(default_format.id()).unwrap_or("");
+        let head = fmt_id.split(':').next().unwrap_or("");
+        return match head {
+            "text" => ALL_TEXT.to_string(),
+            "percentencode" => encode_uri_component_strict(all),
+            "queryparam" => format!("var-{name}={ALL_TEXT}"),
+            _ if depth < 4 => interpolate_depth(all, scope, Format::Glob, depth + 1),
+            _ => all.clone(),
+        };
+    }
+    match explicit {
+        Some(f) => apply_format(name, v, f, scope),
+        None => match default_format {
+            Format::Prometheus => prometheus_format(v),
+            other => apply_format(name, v, other.id().unwrap_or("glob"), scope),
+        },
+    }
+}
+
+/// Prometheus `interpolateQueryExpr`: plain escaping for single-value variables, regex
+/// escaping and `(a|b)` for multi-value / include-All ones.
+fn prometheus_format(v: &VarValue) -> String {
+    if !v.multi && !v.include_all {
+        if v.is_array() {
+            // A JS array through String(): comma-joined.
+            return v
+                .value
+                .iter()
+                .map(|s| prometheus_regular_escape(s))
+                .collect::<Vec<_>>()
+                .join(",");
+        }
+        return prometheus_regular_escape(v.value.first().map_or("", |s| s.as_str()));
+    }
+    if !v.is_array() {
+        return prometheus_special_regex_escape(v.value.first().map_or("", |s| s.as_str()));
+    }
+    let escaped: Vec<String> = v
+        .value
+        .iter()
+        .map(|s| prometheus_special_regex_escape(s))
+        .collect();
+    if escaped.len() == 1 {
+        return escaped.into_iter().next().unwrap_or_default();
+    }
+    format!("({})", escaped.join("|"))
+}
+
+/// `prometheusRegularEscape`: `\` → `\\`, `'` → `\\'`.
+pub fn prometheus_regular_escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('\'', "\\\\'")
+}
+
+/// `prometheusSpecialRegexEscape`: `\` → four backslashes, regex specials → `\\` + char.
+pub fn prometheus_special_regex_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\\\\\"),
+            '$' | '^' | '*' | '{' | '}' | '[' | ']' | '\'' | '+' | '?' | '.' | '(' | ')' | '|' => {
+                out.push_str("\\\\");
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// grafana-data `escapeRegex`.
+pub fn escape_regex(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 4);
+    for c in s.chars() {
+        if "\\^$*+?.()|[]{}/".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn lucene_escape(s: &str) -> String {
+    // Numbers are left alone (`isNaN(+value) === false`).
+    if js_number(s).is_some() {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 4);
+    for c in s.chars() {
+        if "!*+-=<>&|()[]{}^~?:\\/\"".contains(c) || c.is_whitespace() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// JavaScript `+value` for a string: empty/whitespace is 0, otherwise a number literal.
+fn js_number(s: &str) -> Option<f64> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Some(0.0);
+    }
+    if t.contains(|c: char| c.is_ascii_alphabetic() && !matches!(c, 'e' | 'E' | 'x' | 'X'))
+        && t != "Infinity"
+        && t != "-Infinity"
+        && t != "+Infinity"
+    {
+        return None;
+    }
+    match t {
+        "Infinity" | "+Infinity" => return Some(f64::INFINITY),
+        "-Infinity" => return Some(f64::NEG_INFINITY),
+        _ => {}
+    }
+    if let Some(hex) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        return i64::from_str_radix(hex, 16).ok().map(|n| n as f64);
+    }
+    t.parse::<f64>()
+        .ok()
+        .filter(|_| !t.ends_with('.') || t.len() > 1)
+}
+
+const URI_UNRESERVED_EXTRA: &str = "-_.~";
+const URI_RESERVED_KEPT: &str = ";,/?:@&=+$#";
+
+/// `encodeURIComponent` plus `!'()*` (RFC 3986 strict).
+pub fn encode_uri_component_strict(s: &str) -> String {
+    percent_encode(s, "")
+}
+
+/// `encodeURI` plus `!'()*`.
+pub fn encode_uri_strict(s: &str) -> String {
+    percent_encode(s, URI_RESERVED_KEPT)
+}
+
+fn percent_encode(s: &str, keep: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() || URI_UNRESERVED_EXTRA.contains(c) || keep.contains(c) {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
+fn js_string(v: &VarValue) -> String {
+    v.value.join(",")
+}
+
+fn json_string_literal(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
+}
+
+/// Apply an explicit format (`regex`, `date:seconds`, `join:;`, ...). Unknown formats are glob.
+fn apply_format(name: &str, v: &VarValue, format: &str, scope: &Scope) -> String {
+    let mut parts = format.split(':');
+    let id = parts.next().unwrap_or("");
+    let args: Vec<&str> = parts.collect();
+    let array = v.is_array();
+    let first = v.value.first().map_or("", |s| s.as_str());
+    match id {
+        "raw" => js_string(v),
+        "regex" => {
+            if !array {
+                return escape_regex(first);
+            }
+            let escaped: Vec<String> = v.value.iter().map(|s| escape_regex(s)).collect();
+            if escaped.len() == 1 {
+                escaped.into_iter().next().unwrap_or_default()
+            } else {
+                format!("({})", escaped.join("|"))
+            }
+        }
+        "pipe" => {
+            if array {
+                v.value.join("|")
+            } else {
+                first.to_string()
+            }
+        }
+        "csv" => js_string(v),
+        "distributed" => {
+            if !array {
+                return first.to_string();
+            }
+            v.value
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    if i == 0 {
+                        s.clone()
+                    } else {
+                        format!("{name}={s}")
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(",")
+        }
+        "html" => html_escape(&if array {
+            v.value.join(", ")
+        } else {
+            first.to_string()
+        }),
+        "json" => {
+            if !array {
+                return first.to_string();
+            }
+            let items: Vec<String> = v.value.iter().map(|s| json_string_literal(s)).collect();
+            format!("[{}]", items.join(","))
+        }
+        "lucene" => {
+            if !array {
+                return lucene_escape(first);
+            }
+            if v.value.is_empty() {
+                return "__empty__".to_string();
+            }
+            let quoted: Vec<String> = v
+                .value
+                .iter()
+                .map(|s| format!("\"{}\"", lucene_escape(s)))
+                .collect();
+            format!("({})", quoted.join(" OR "))
+        }
+        "percentencode" => {
+            if array {
+                encode_uri_component_strict(&format!("{{{}}}", v.value.join(",")))
+            } else {
+                encode_uri_component_strict(first)
+            }
+        }
+        "uriencode" => {
+            if array {
+                encode_uri_strict(&format!("{{{}}}", v.value.join(",")))
+            } else {
+                encode_uri_strict(first)
+            }
+        }
+        "singlequote" => quote_each(v, '\'', |s| s.replace('\'', "\\'")),
+        "doublequote" => quote_each(v, '"', |s| s.replace('"', "\\\"")),
+        "sqlstring" => quote_each(v, '\'', |s| s.replace('\'', "''").replace('"', "\\\"")),
+        "join" => {
+            if array {
+                v.value.join(args.first().copied().unwrap_or(","))
+            } else {
+                first.to_string()
+            }
+        }
+        "date" => format_date_arg(first, &args, scope.utc_offset_s),
+        "text" => v.display_text(),
+        "queryparam" => {
+            if v.is_all {
+                return format!("var-{name}={}", encode_query_value(ALL_VALUE));
+            }
+            v.value
+                .iter()
+                .map(|s| format!("var-{name}={}", encode_query_value(s)))
+                .collect::<Vec<_>>()
+                .join("&")
+        }
+        "customqueryparam" => {
+            let param = encode_uri_component_strict(
+                args.first()
+                    .copied()
+                    .filter(|a| !a.is_empty())
+                    .unwrap_or(name),
+            );
+            let prefix = encode_uri_component_strict(args.get(1).copied().unwrap_or(""));
+            v.value
+                .iter()
+                .map(|s| format!("{param}={prefix}{}", encode_uri_component_strict(s)))
+                .collect::<Vec<_>>()
+                .join("&")
+        }
+        // glob, and any unknown format
+        _ => {
+            if array && v.value.len() > 1 {
+                format!("{{{}}}", v.value.join(","))
+            } else {
+                js_string(v)
+            }
+        }
+    }
+}
+
+/// URL state values as Grafana's `toUrlParams` writes them (AngularJS-style: `$ : @ , ;` kept).
+fn encode_query_value(s: &str) -> String {
+    encode_uri_component_strict(s)
+        .replace("%24", "$")
+        .replace("%3A", ":")
+        .replace("%40", "@")
+        .replace("%2C", ",")
+        .replace("%3B", ";")
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+fn quote_each(v: &VarValue, q: char, esc: impl Fn(&str) -> String) -> String {
+    if !v.is_array() {
+        return format!("{q}{}{q}", esc(v.value.first().map_or("", |s| s.as_str())));
+    }
+    v.value
+        .iter()
+        .map(|s| format!("{q}{}{q}", esc(s)))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The `date` format: `ms`, `seconds`, `iso` (default) or a moment.js format string.
+fn format_date_arg(value: &str, args: &[&str], utc_offset_s: i32) -> String {
+    let Some(ms) = js_parse_int(value) else {
+        return "NaN".to_string();
+    };
+    let arg = args.first().copied().unwrap_or("iso");
+    match arg {
+        "ms" => value.to_string(),
+        "seconds" => format!("{}", (ms as f64 / 1000.0).round() as i64),
+        "iso" => DateTime::from_timestamp_millis(ms)
+            .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
+            .unwrap_or_else(|| "Invalid date".to_string()),
+        _ => format_moment(ms, &args.join(":"), utc_offset_s),
+    }
+}
+
+/// JavaScript `parseInt(s, 10)`: leading integer, ignoring what follows.
+fn js_parse_int(s: &str) -> Option<i64> {
+    let t = s.trim_start();
+    let (sign, digits) = match t.strip_prefix('-') {
+        Some(r) => (-1, r),
+        None => (1, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let end = digits
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(digits.len());
+    digits[..end].parse::<i64>().ok().map(|n| sign * n)
+}
+
+/// A subset of moment.js `format()` tokens: YYYY YY M MM MMM MMMM D DD Do DDD DDDD d ddd dddd
+/// H HH h hh m mm s ss S SS SSS A a Z ZZ X x, and `[literal]` text.
+pub fn format_moment(ms: i64, fmt: &str, utc_offset_s: i32) -> String {
+    let Some(offset) = FixedOffset::east_opt(utc_offset_s) else {
+        return "Invalid date".to_string();
+    };
+    let Some(t) = DateTime::<Utc>::from_timestamp_millis(ms).map(|t| t.with_timezone(&offset))
+    else {
+        return "Invalid date".to_string();
+    };
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    const DAYS: [&str; 7] = [
+        "Sunday",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+    ];
+    const TOKENS: &[&str] = &[
+        "YYYY", "MMMM", "dddd", "DDDD", "SSS", "MMM", "ddd", "YY", "MM", "DD", "Do", "HH", "hh",
+        "mm", "ss", "SS", "ZZ", "M", "D", "d", "H", "h", "m", "s", "S", "A", "a", "Z", "X", "x",
+    ];
+    let month0 = t.month0() as usize;
+    let weekday = t.weekday().num_days_from_sunday() as usize;
+    let hour12 = match t.hour() % 12 {
+        0 => 12,
+        h => h,
+    };
+    let millis = t.timestamp_subsec_millis();
+    let off_h = utc_offset_s.abs() / 3600;
+    let off_m = (utc_offset_s.abs() % 3600) / 60;
+    let off_sign = if utc_offset_s < 0 { '-' } else { '+' };
+    let mut out = String::new();
+    let mut rest = fmt;
+    while !rest.is_empty() {
+        if let Some(lit) = rest.strip_prefix('[')
+            && let Some(end) = lit.find(']')
+        {
+            out.push_str(&lit[..end]);
+            rest = &lit[end + 1..];
+            continue;
+        }
+        let Some(tok) = TOKENS.iter().find(|tok| rest.starts_with(**tok)) else {
+            let c = rest.chars().next().unwrap_or(' ');
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+            continue;
+        };
+        let s = match *tok {
+            "YYYY" => format!("{:04}", t.year()),
+            "YY" => format!("{:02}", t.year().rem_euclid(100)),
+            "MMMM" => MONTHS[month0].to_string(),
+            "MMM" => MONTHS[month0][..3].to_string(),
+            "MM" => format!("{:02}", month0 + 1),
+            "M" => format!("{}", month0 + 1),
+            "DDDD" => format!("{:03}", t.ordinal()),
+            "DD" => format!("{:02}", t.day()),
+            "D" => t.day().to_string(),
+            "Do" => ordinal(t.day()),
+            "dddd" => DAYS[weekday].to_string(),
+            "ddd" => DAYS[weekday][..3].to_string(),
+            "d" => weekday.to_string(),
+            "HH" => format!("{:02}", t.hour()),
+            "H" => t.hour().to_string(),
+            "hh" => format!("{hour12:02}"),
+            "h" => hour12.to_string(),
+            "mm" => format!("{:02}", t.minute()),
+            "m" => t.minute().to_string(),
+            "ss" => format!("{:02}", t.second()),
+            "s" => t.second().to_string(),
+            "SSS" => format!("{millis:03}"),
+            "SS" => format!("{:02}", millis / 10),
+            "S" => format!("{}", millis / 100),
+            "A" => (if t.hour() < 12 { "AM" } else { "PM" }).to_string(),
+            "a" => (if t.hour() < 12 { "am" } else { "pm" }).to_string(),
+            "Z" => format!("{off_sign}{off_h:02}:{off_m:02}"),
+            "ZZ" => format!("{off_sign}{off_h:02}{off_m:02}"),
+            "X" => ms.div_euclid(1000).to_string(),
+            "x" => ms.to_string(),
+            _ => String::new(),
+        };
+        out.push_str(&s);
+        rest = &rest[tok.len()..];
+    }
+    out
+}
+
+fn ordinal(n: u32) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ad-hoc filters
+// ---------------------------------------------------------------------------------------------
+
+/// Add `key op "value"` matchers to every vector selector of a PromQL expression, as Grafana's
+/// ad-hoc filters do (`addLabelToQuery`; `=~`/`!~` values get `prometheusRegularEscape`).
+/// Each filter is `(key, operator, value)`. Strings, comments, label lists of `by (...)` /
+/// `without (...)` / `on (...)` / `ignoring (...)` / `group_left (...)`, function names and
+/// keywords are left alone. A matcher identical to one already present is not repeated.
+pub fn add_label_matchers(expr: &str, filters: &[(String, String, String)]) -> String {
+    if filters.is_empty() {
+        return expr.to_string();
+    }
+    let matchers: Vec<(String, String, String)> = filters
+        .iter()
+        .map(|(k, op, v)| {
+            let v = if op == "=~" || op == "!~" {
+                prometheus_regular_escape(v)
+            } else {
+                v.clone()
+            };
+            (k.clone(), op.clone(), v)
+        })
+        .collect();
+    let chars: Vec<char> = expr.chars().collect();
+    let mut out = String::with_capacity(expr.len() + 32);
+    let mut i = 0;
+    // Set after `by`/`without`/... so the next `( ... )` is copied verbatim.
+    let mut label_list_next = false;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '"' | '\'' | '`' => {
+                let end = skip_string(&chars, i);
+                out.extend(&chars[i..end]);
+                i = end;
+            }
+            '#' => {
+                let end = chars[i..]
+                    .iter()
+                    .position(|&c| c == '\n')
+                    .map_or(chars.len(), |p| i + p);
+                out.extend(&chars[i..end]);
+                i = end;
+            }
+            '[' => {
+                // Range / subquery durations.
+                let end = chars[i..]
+                    .iter()
+                    .position(|&c| c == ']')
+                    .map_or(chars.len(), |p| i + p + 1);
+                out.extend(&chars[i..end]);
+                i = end;
+            }
+            '(' if label_list_next => {
+                let end = chars[i..]
+                    .iter()
+                    .position(|&c| c == ')')
+                    .map_or(chars.len(), |p| i + p + 1);
+                out.extend(&chars[i..end]);
+                i = end;
+                label_list_next = false;
+            }
+            '{' => {
+                // A selector without a metric name.
+                let (end, rebuilt) = rewrite_braces(&chars, i, &matchers);
+                out.push_str(&rebuilt);
+                i = end;
+            }
+            c if c.is_ascii_alphabetic() || c == '_' || c == ':' => {
+                let start = i;
+                while i < chars.len()
+                    && (chars[i].is_ascii_alphanumeric() || matches!(chars[i], '_' | ':'))
+                {
+                    i += 1;
+                }
+                let word: String = chars[start..i].iter().collect();
+                let mut j = i;
+                while j < chars.len() && chars[j].is_whitespace() {
+                    j += 1;
+                }
+                let next = chars.get(j).copied();
+                let lower = word.to_ascii_lowercase();
+                let is_keyword = matches!(
+                    lower.as_str(),
+                    "by" | "without"
+                        | "on"
+                        | "ignoring"
+                        | "group_left"
+                        | "group_right"
+                        | "bool"
+                        | "and"
+                        | "or"
+                        | "unless"
+                        | "offset"
+                        | "atan2"
+                        | "inf"
+                        | "nan"
+                ) || (matches!(lower.as_str(), "start" | "end")
+                    && next == Some('('));
+                // `sum by (x) (...)`: an aggregation followed by its grouping clause.
+                let rest_word: String = chars[j..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphabetic())
+                    .collect();
+                let is_aggregation_head =
+                    matches!(rest_word.to_ascii_lowercase().as_str(), "by" | "without");
+                let is_keyword = is_keyword || is_aggregation_head;
+                let after_at = out.trim_end().ends_with('@');
+                let is_number_suffix = start > 0
+                    && (chars[start - 1].is_ascii_digit() || chars[start - 1] == '.')
+                    && !word.contains(':');
+                if matches!(
+                    lower.as_str(),
+                    "by" | "without" | "on" | "ignoring" | "group_left" | "group_right"
+                ) {
+                    label_list_next = true;
+                    out.push_str(&word);
+                } else if is_keyword || after_at || is_number_suffix || next == Some('(') {
+                    out.push_str(&word);
+                } else if next == Some('{') {
+                    out.push_str(&word);
+                    out.extend(&chars[i..j]);
+                    let (end, rebuilt) = rewrite_braces(&chars, j, &matchers);
+                    out.push_str(&rebuilt);
+                    i = end;
+                } else {
+                    out.push_str(&word);
+                    out.push('{');
+                    out.push_str(&render_matchers(&matchers));
+                    out.push('}');
+                }
+            }
+            c if c.is_ascii_digit() => {
+                // Numbers and durations (`5m`, `1.5e3`, `0x1f`): copy the whole token.
+                let start = i;
+                while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '.') {
+                    i += 1;
+                }
+                out.extend(&chars[start..i]);
+            }
+            _ => {
+                if !c.is_whitespace() {
+                    label_list_next = false;
+                }
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+fn skip_string(chars: &[char], start: usize) -> usize {
+    let quote = chars[start];
+    let mut i = start + 1;
+    while i < chars.len() {
+        if chars[i] == '\\' && quote != '`' {
+            i += 2;
+            continue;
+        }
+        if chars[i] == quote {
+            return i + 1;
+        }
+        i += 1;
+    }
+    chars.len()
+}
+
+fn render_matchers(m: &[(String, String, String)]) -> String {
+    m.iter()
+        .map(|(k, op, v)| format!("{k}{op}\"{v}\""))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Rewrite `{...}` starting at `open`, appending the new matchers; returns the end index.
+fn rewrite_braces(
+    chars: &[char],
+    open: usize,
+    matchers: &[(String, String, String)],
+) -> (usize, String) {
+    let mut i = open + 1;
+    while i < chars.len() && chars[i] != '}' {
+        if matches!(chars[i], '"' | '\'' | '`') {
+            i = skip_string(chars, i);
+        } else {
+            i += 1;
+        }
+    }
+    let inner: String = chars[open + 1..i.min(chars.len())].iter().collect();
+    let end = (i + 1).min(chars.len());
+    let trimmed = inner.trim().trim_end_matches(',').trim_end();
+    let normalised_existing: HashSet<String> = split_matchers(trimmed)
+        .iter()
+        .map(|m| m.chars().filter(|c| !c.is_whitespace()).collect())
+        .collect();
+    let new: Vec<(String, String, String)> = matchers
+        .iter()
+        .filter(|(k, op, v)| !normalised_existing.contains(&format!("{k}{op}\"{v}\"")))
+        .cloned()
+        .collect();
+    if new.is_empty() {
+        return (end, chars[open..end].iter().collect());
+    }
+    let added = render_matchers(&new);
+    let body = if trimmed.is_empty() {
+        added
+    } else {
+        format!("{trimmed},{added}")
+    };
+    (end, format!("{{{body}}}"))
+}
+
+fn split_matchers(s: &str) -> Vec<String> {
+    let chars: Vec<char> = s.chars().collect();
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        if matches!(chars[i], '"' | '\'' | '`') {
+            i = skip_string(&chars, i);
+            continue;
+        }
+        if chars[i] == ',' {
+            parts.push(chars[start..i].iter().collect());
+            start = i + 1;
+        }
+        i += 1;
+    }
+    if start < chars.len() {
+        parts.push(chars[start..].iter().collect());
+    }
+    parts
+}
+
+// ---------------------------------------------------------------------------------------------
+// Variable options: custom lists, regex filtering, sorting, selection, order, overrides
+// ---------------------------------------------------------------------------------------------
+
+/// One option of a variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VarOption {
+    pub text: String,
+    pub value: String,
+}
+
+impl VarOption {
+    pub fn new(text: impl Into<String>, value: impl Into<String>) -> VarOption {
+        VarOption {
+            text: text.into(),
+            value: value.into(),
+        }
+    }
+
+    pub fn same(v: impl Into<String>) -> VarOption {
+        let v = v.into();
+        VarOption {
+            text: v.clone(),
+            value: v,
+        }
+    }
+}
+
+/// A `custom` variable's query: comma separated (`\,` escapes a comma), `text : value` pairs,
+/// each part trimmed.
+pub fn parse_custom(query: &str) -> Vec<VarOption> {
+    let mut parts: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut chars = query.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' && chars.peek() == Some(&',') {
+            current.push(',');
+            chars.next();
+        } else if c == ',' {
+            parts.push(std::mem::take(&mut current));
+        } else {
+            current.push(c);
+        }
+    }
+    parts.push(current);
+    parts
+        .into_iter()
+        // `(?:\\,|[^,])+` never matches an empty part.
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once(" : ") {
+            Some((text, value)) => VarOption::new(text.trim(), value.trim()),
+            None => VarOption::same(p.trim()),
+        })
+        .collect()
+}
+
+/// A compiled `stringToJsRegex` pattern: `/re/flags`, or a bare pattern anchored `^pat$`.
+#[derive(Debug, Clone)]
+pub struct JsRegex {
+    pub regex: Regex,
+    pub global: bool,
+}
+
+/// grafana-data `stringToJsRegex`, translated to the `regex` crate.
+pub fn string_to_js_regex(s: &str) -> Result<JsRegex, String> {
+    if !s.starts_with('/') {
+        return Regex::new(&format!("^(?:{s})$"))
+            .map(|regex| JsRegex {
+                regex,
+                global: false,
+            })
+            .map_err(|e| format!("invalid regex {s:?}: {e}"));
+    }
+    let body = &s[1..];
+    let Some(last) = body.rfind('/') else {
+        return Err(format!("'{s}' is not a valid regular expression."));
+    };
+    let (pattern, flags) = (&body[..last], &body[last + 1..]);
+    if !flags.chars().all(|c| "gimsuy".contains(c)) {
+        return Err(format!("'{s}' is not a valid regular expression."));
+    }
+    let inline: String = flags
+        .chars()
+        .filter(|c| matches!(c, 'i' | 'm' | 's'))
+        .collect();
+    let full = if inline.is_empty() {
+        pattern.to_string()
+    } else {
+        format!("(?{inline}){pattern}")
+    };
+    Regex::new(&full)
+        .map(|regex| JsRegex {
+            regex,
+            global: flags.contains('g'),
+        })
+        .map_err(|e| format!("invalid regex {s:?}: {e}"))
+}
+
+/// Scenes `metricNamesToVariableValues`: filter options through the variable's regex (already
+/// interpolated with the `regex` format), dedupe by value, then sort.
+pub fn filter_and_sort_options(
+    options: Vec<VarOption>,
+    regex: Option<&str>,
+    sort: u8,
+) -> Result<Vec<VarOption>, String> {
+    let re = match regex.filter(|r| !r.is_empty()) {
+        Some(r) => Some(string_to_js_regex(r)?),
+        None => None,
+    };
+    let mut out: Vec<VarOption> = Vec::with_capacity(options.len());
+    for opt in options {
+        let Some(re) = &re else {
+            out.push(opt);
+            continue;
+        };
+        let matches: Vec<regex::Captures<'_>> = if re.global {
+            re.regex.captures_iter(&opt.value).collect()
+        } else {
+            re.regex.captures(&opt.value).into_iter().collect()
+        };
+        if matches.is_empty() {
+            continue;
+        }
+        let named = |name: &str| {
+            matches.iter().find_map(|m| {
+                m.name(name)
+                    .map(|g| g.as_str().to_string())
+                    .filter(|s| !s.is_empty())
+            })
+        };
+        let value_group = named("value");
+        let text_group = named("text");
+        let has_groups = re.regex.captures_len() > 1;
+        if value_group.is_some() || text_group.is_some() {
+            let value = value_group
+                .clone()
+                .or(text_group.clone())
+                .unwrap_or_default();
+            let text = text_group.or(value_group).unwrap_or_default();
+            out.push(VarOption { text, value });
+        } else if has_groups && matches.len() > 1 {
+            for m in &matches {
+                let g = m.get(1).map_or("", |g| g.as_str()).to_string();
+                out.push(VarOption::same(g));
+            }
+        } else if has_groups {
+            let g = matches[0].get(1).map_or("", |g| g.as_str()).to_string();
+            out.push(VarOption::same(g));
+        } else {
+            out.push(opt);
+        }
+    }
+    let mut seen = HashSet::new();
+    out.retain(|o| seen.insert(o.value.clone()));
+    Ok(sort_options(out, sort))
+}
+
+/// Grafana's nine sort modes: 0 none, 1/2 alphabetical, 3/4 numerical (first integer in the
+/// text, none → -1), 5/6 case-insensitive alphabetical, 7/8 natural. Sorts are stable and
+/// descending is the reversed ascending order (lodash `sortBy(..).reverse()`).
+pub fn sort_options(mut options: Vec<VarOption>, sort: u8) -> Vec<VarOption> {
+    match sort {
+        1 | 2 => options.sort_by(|a, b| a.text.cmp(&b.text)),
+        3 | 4 => options.sort_by_key(|o| first_integer(&o.text)),
+        5 | 6 => options.sort_by_key(|o| o.text.to_lowercase()),
+        7 | 8 => options.sort_by(|a, b| natural_cmp(&a.text, &b.text)),
+        _ => return options,
+    }
+    if sort.is_multiple_of(2) {
+        options.reverse();
+    }
+    options
+}
+
+fn first_integer(text: &str) -> i64 {
+    let Some(start) = text.find(|c: char| c.is_ascii_digit()) else {
+        return -1;
+    };
+    let digits: String = text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    digits.parse().unwrap_or(i64::MAX)
+}
+
+/// Approximates `Intl.Collator(undefined, {numeric: true, sensitivity: 'accent'})`: digit runs
+/// compare as numbers, letters case-insensitively.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (mut ai, mut bi) = (a.chars().peekable(), b.chars().peekable());
+    loop {
+        match (ai.peek().copied(), bi.peek().copied()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
+                let take = |it: &mut std::iter::Peekable<std::str::Chars<'_>>| {
+                    let mut s = String::new();
+                    while let Some(c) = it.peek().copied().filter(char::is_ascii_digit) {
+                        s.push(c);
+                        it.next();
+                    }
+                    s
+                };
+                let (na, nb) = (take(&mut ai), take(&mut bi));
+                let (ta, tb) = (na.trim_start_matches('0'), nb.trim_start_matches('0'));
+                let ord = ta.len().cmp(&tb.len()).then_with(|| ta.cmp(tb));
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+            }
+            (Some(x), Some(y)) => {
+                let ord = x.to_lowercase().cmp(y.to_lowercase());
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+                ai.next();
+                bi.next();
+            }
+        }
+    }
+}
+
+/// How a variable chooses its value after its options change (scenes
+/// `MultiValueVariable.getStateUpdateGivenNewOptions`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SelectionRules {
+    pub multi: bool,
+    pub include_all: bool,
+    pub default_to_all: bool,
+}
+
+impl SelectionRules {
+    pub fn of(var: &Variable) -> SelectionRules {
+        SelectionRules {
+            multi: var.multi,
+            include_all: var.include_all,
+            default_to_all: false,
+        }
+    }
+}
+
+/// Is this selection the All option?
+pub fn is_all_selection(sel: &VariableSelection) -> bool {
+    sel.value.first().is_some_and(|v| v == ALL_VALUE)
+}
+
+fn all_selection() -> VariableSelection {
+    VariableSelection {
+        text: vec![ALL_TEXT.to_string()],
+        value: vec![ALL_VALUE.to_string()],
+    }
+}
+
+/// The current selection after the options were (re)loaded.
+pub fn select_after_refresh(
+    current: &VariableSelection,
+    options: &[VarOption],
+    rules: SelectionRules,
+) -> VariableSelection {
+    if options.is_empty() {
+        if rules.default_to_all || rules.include_all {
+            return all_selection();
+        }
+        return VariableSelection::default();
+    }
+    let first = || VariableSelection {
+        text: vec![options[0].text.clone()],
+        value: vec![options[0].value.clone()],
+    };
+    if is_all_selection(current) {
+        return if rules.include_all {
+            all_selection()
+        } else {
+            first()
+        };
+    }
+    if rules.multi {
+        let valid: Vec<&VarOption> = current
+            .value
+            .iter()
+            .filter_map(|v| options.iter().find(|o| &o.value == v))
+            .collect();
+        if valid.is_empty() {
+            return if rules.default_to_all {
+                all_selection()
+            } else {
+                first()
+            };
+        }
+        return VariableSelection {
+            text: valid.iter().map(|o| o.text.clone()).collect(),
+            value: valid.iter().map(|o| o.value.clone()).collect(),
+        };
+    }
+    // Single value: match by value, then by text.
+    let by_value = current
+        .value
+        .first()
+        .and_then(|v| options.iter().find(|o| &o.value == v));
+    let by_text = || {
+        current
+            .text
+            .first()
+            .and_then(|t| options.iter().find(|o| &o.text == t))
+    };
+    match by_value.or_else(by_text) {
+        Some(o) => VariableSelection {
+            text: vec![o.text.clone()],
+            value: vec![o.value.clone()],
+        },
+        None if rules.default_to_all => all_selection(),
+        None => first(),
+    }
+}
+
+/// Build the interpolation value of a variable from its selection and options (All without a
+/// custom all value expands to every option's value).
+pub fn var_value(var: &Variable, sel: &VariableSelection, options: &[VarOption]) -> VarValue {
+    let is_all = is_all_selection(sel);
+    let value = if is_all && var.all_value.is_none() {
+        options.iter().map(|o| o.value.clone()).collect()
+    } else {
+        sel.value.clone()
+    };
+    VarValue {
+        text: if is_all {
+            vec![ALL_TEXT.to_string()]
+        } else {
+            sel.text.clone()
+        },
+        value,
+        is_all,
+        all_value: var.all_value.clone().filter(|a| !a.is_empty()),
+        multi: var.multi,
+        include_all: var.include_all,
+    }
+}
+
+/// Names of the variables a template references (deduplicated, in order of appearance).
+pub fn referenced_names(template: &str) -> Vec<String> {
+    let mut seen = HashSet::new();
+    find_references(template)
+        .into_iter()
+        .map(|r| r.name)
+        .filter(|n| seen.insert(n.clone()))
+        .collect()
+}
+
+/// The variables each variable depends on: names referenced by its query, regex and
+/// datasource, restricted to the dashboard's own variables (never itself).
+pub fn dependencies(vars: &[Variable]) -> BTreeMap<String, Vec<String>> {
+    let known: HashSet<&str> = vars.iter().map(|v| v.name.as_str()).collect();
+    let mut out = BTreeMap::new();
+    for v in vars {
+        let mut text = v.query.clone();
+        if let Some(r) = &v.regex {
+            text.push(' ');
+            text.push_str(r);
+        }
+        if let Some(super::model::DatasourceRef::Variable { name }) = &v.datasource {
+            text.push_str(" $");
+            text.push_str(name);
+        }
+        let deps: Vec<String> = referenced_names(&text)
+            .into_iter()
+            .filter(|n| n != &v.name && known.contains(n.as_str()))
+            .collect();
+        out.insert(v.name.clone(), deps);
+    }
+    out
+}
+
+/// Variables in an order where each comes after the ones it references (stable: dashboard
+/// order among independent ones). `Err` names the variables on a cycle.
+pub fn resolution_order(vars: &[Variable]) -> Result<Vec<String>, Vec<String>> {
+    let deps = dependencies(vars);
+    let mut done: Vec<String> = Vec::with_capacity(vars.len());
+    let mut placed: HashSet<String> = HashSet::new();
+    let mut remaining: Vec<&Variable> = vars.iter().collect();
+    while !remaining.is_empty() {
+        let before = remaining.len();
+        remaining.retain(|v| {
+            let ready = deps
+                .get(&v.name)
+                .is_none_or(|d| d.iter().all(|n| placed.contains(n)));
+            if ready {
+                placed.insert(v.name.clone());
+                done.push(v.name.clone());
+            }
+            !ready
+        });
+        if remaining.len() == before {
+            return Err(remaining.iter().map(|v| v.name.clone()).collect());
+        }
+    }
+    Ok(done)
+}
+
+/// Parse repeatable `--var name=value` arguments: repeats make a multi selection; `All` or
+/// `$__all` selects All.
+pub fn parse_overrides(args: &[String]) -> Result<BTreeMap<String, Vec<String>>, String> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for a in args {
+        let Some((name, value)) = a.split_once('=') else {
+            return Err(format!("--var {a:?}: expected name=value"));
+        };
+        let name = name.trim().trim_start_matches('$');
+        if name.is_empty() {
+            return Err(format!("--var {a:?}: empty variable name"));
+        }
+        out.entry(name.to_string())
+            .or_default()
+            .push(value.to_string());
+    }
+    Ok(out)
+}
+
+/// Apply an override's values to a variable: All when asked, else each value matched to an
+/// option (by value, then text) or taken literally (free values are allowed like Grafana URLs).
+pub fn override_selection(values: &[String], options: &[VarOption]) -> VariableSelection {
+    if values.iter().any(|v| v == ALL_VALUE || v == ALL_TEXT) {
+        return all_selection();
+    }
+    let mut sel = VariableSelection::default();
+    for v in values {
+        let found = options
+            .iter()
+            .find(|o| &o.value == v)
+            .or_else(|| options.iter().find(|o| &o.text == v));
+        match found {
+            Some(o) => {
+                sel.text.push(o.text.clone());
+                sel.value.push(o.value.clone());
+            }
+            None => {
+                sel.text.push(v.clone());
+                sel.value.push(v.clone());
+            }
+        }
+    }
+    sel
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn multi(values: &[&str]) -> VarValue {
+        VarValue {
+            text: values.iter().map(|s| s.to_string()).collect(),
+            value: values.iter().map(|s| s.to_string()).collect(),
+            multi: true,
+            ..VarValue::default()
+        }
+    }
+
+    fn scope_with(name: &str, v: VarValue) -> Scope {
+        let mut s = Scope::new();
+        s.set_var(name, v);
+        s
+    }
+
+    fn glob(t: &str, s: &Scope) -> String {
+        interpolate(t, s, Format::Glob)
+    }
+
+    fn prom(t: &str, s: &Scope) -> String {
+        interpolate(t, s, Format::Prometheus)
+    }
+
+    // All three syntaxes resolve: $var, ${var}, [[var]].
+    #[test]
+    fn all_syntaxes() {
+        let s = scope_with("job", VarValue::single("api"));
+        assert_eq!(glob("$job ${job} [[job]]", &s), "api api api");
+    }
+
+    // `$var` takes the longest \w+ name: `$jobx` is another (unknown) variable.
+    #[test]
+    fn unknown_names_stay_verbatim() {
+        let s = scope_with("job", VarValue::single("api"));
+        assert_eq!(
+            glob("$jobx ${nope} [[nope]] $job", &s),
+            "$jobx ${nope} [[nope]] api"
+        );
+    }
+
+    // Explicit format beats the caller's format: ${var:fmt} and [[var:fmt]].
+    #[test]
+    fn explicit_formats() {
+        let s = scope_with("h", multi(&["a.b", "c"]));
+        assert_eq!(prom("${h:pipe}", &s), "a.b|c");
+        assert_eq!(prom("[[h:csv]]", &s), "a.b,c");
+        assert_eq!(prom("${h:regex}", &s), "(a\\.b|c)");
+    }
+
+    // Prometheus: single non-multi value gets prometheusRegularEscape only.
+    #[test]
+    fn prometheus_single_value_escaping() {
+        let s = scope_with("x", VarValue::single(r"a\b'c.d"));
+        assert_eq!(prom("$x", &s), r"a\\b\\'c.d");
+    }
+
+    // Prometheus: multi values are regex-escaped (double backslash) and joined as (a|b).
+    #[test]
+    fn prometheus_multi_value_escaping() {
+        let s = scope_with("x", multi(&["a.b", "c|d"]));
+        assert_eq!(prom("$x", &s), r"(a\\.b|c\\|d)");
+        let one = scope_with("x", multi(&["a.b"]));
+        assert_eq!(prom("$x", &one), r"a\\.b");
+        let bs = scope_with("x", multi(&[r"a\b", "z"]));
+        assert_eq!(prom("$x", &bs), r"(a\\\\b|z)");
+    }
+
+    // includeAll alone also switches to regex escaping.
+    #[test]
+    fn prometheus_include_all_single_is_regex_escaped() {
+        let v = VarValue {
+            include_all: true,
+            ..VarValue::single("a.b")
+        };
+        assert_eq!(prom("$x", &scope_with("x", v)), r"a\\.b");
+    }
+
+    // All with a custom allValue is raw; All without expands every option.
+    #[test]
+    fn all_value_handling() {
+        let custom = VarValue {
+            text: vec!["All".into()],
+            value: vec![],
+            is_all: true,
+            all_value: Some(".*".into()),
+            multi: true,
+            include_all: true,
+        };
+        let s = scope_with("x", custom);
+        assert_eq!(prom("job=~\"$x\"", &s), "job=~\".*\"");
+        assert_eq!(prom("${x:text}", &s), "All");
+        assert_eq!(prom("${x:percentencode}", &s), ".%2A");
+        assert_eq!(prom("${x:queryparam}", &s), "var-x=All");
+        let expand = VarValue {
+            text: vec!["All".into()],
+            value: vec!["a".into(), "b.c".into()],
+            is_all: true,
+            all_value: None,
+            multi: true,
+            include_all: true,
+        };
+        let s = scope_with("x", expand);
+        assert_eq!(prom("$x", &s), r"(a|b\\.c)");
+        assert_eq!(glob("${x:text}", &s), "All");
+    }
+
+    #[test]
+    fn glob_and_raw() {
+        let s = scope_with("x", multi(&["a", "b"]));
+        assert_eq!(glob("$x", &s), "{a,b}");
+        assert_eq!(glob("${x:raw}", &s), "a,b");
+        assert_eq!(glob("${x:glob}", &scope_with("x", multi(&["a"]))), "a");
+        // Unknown format falls back to glob.
+        assert_eq!(glob("${x:nosuch}", &s), "{a,b}");
+    }
+
+    #[test]
+    fn json_format() {
+        assert_eq!(
+            glob("${x:json}", &scope_with("x", multi(&["a", "b\""]))),
+            r#"["a","b\""]"#
+        );
+        assert_eq!(
+            glob("${x:json}", &scope_with("x", VarValue::single("a"))),
+            "a"
+        );
+        assert_eq!(
+            glob("${x:json}", &scope_with("x", multi(&["a"]))),
+            r#"["a"]"#
+        );
+    }
+
+    #[test]
+    fn lucene_format() {
+        assert_eq!(
+            glob("${x:lucene}", &scope_with("x", VarValue::single("a b:c"))),
+            r"a\ b\:c"
+        );
+        assert_eq!(
+            glob("${x:lucene}", &scope_with("x", VarValue::single("-12.5"))),
+            "-12.5"
+        );
+        assert_eq!(
+            glob("${x:lucene}", &scope_with("x", multi(&["a", "b-c"]))),
+            r#"("a" OR "b\-c")"#
+        );
+        assert_eq!(
+            glob("${x:lucene}", &scope_with("x", multi(&[]))),
+            "__empty__"
+        );
+    }
+
+    #[test]
+    fn encoding_formats() {
+        let s = scope_with("x", VarValue::single("a b/c(d)!"));
+        assert_eq!(glob("${x:percentencode}", &s), "a%20b%2Fc%28d%29%21");
+        assert_eq!(glob("${x:uriencode}", &s), "a%20b/c%28d%29%21");
+        let m = scope_with("x", multi(&["a", "b"]));
+        assert_eq!(glob("${x:percentencode}", &m), "%7Ba%2Cb%7D");
+        assert_eq!(glob("${x:queryparam}", &m), "var-x=a&var-x=b");
+        assert_eq!(glob("${x:customqueryparam:p:v-}", &m), "p=v-a&p=v-b");
+        assert_eq!(glob("${x:customqueryparam}", &m), "x=a&x=b");
+    }
+
+    #[test]
+    fn quoting_formats() {
+        let m = scope_with("x", multi(&["it's", "say \"hi\""]));
+        assert_eq!(glob("${x:singlequote}", &m), r#"'it\'s','say "hi"'"#);
+        assert_eq!(glob("${x:doublequote}", &m), r#""it's","say \"hi\"""#);
+        assert_eq!(glob("${x:sqlstring}", &m), r#"'it''s','say \"hi\"'"#);
+        assert_eq!(
+            glob("${x:singlequote}", &scope_with("x", VarValue::single("a"))),
+            "'a'"
+        );
+    }
+
+    #[test]
+    fn join_distributed_pipe_csv_text() {
+        let m = scope_with("x", multi(&["a", "b", "c"]));
+        assert_eq!(glob("${x:join: OR }", &m), "a OR b OR c");
+        assert_eq!(glob("${x:join}", &m), "a,b,c");
+        assert_eq!(glob("${x:distributed}", &m), "a,x=b,x=c");
+        assert_eq!(glob("${x:pipe}", &m), "a|b|c");
+        assert_eq!(glob("${x:text}", &m), "a + b + c");
+        let t = scope_with("x", VarValue::with_text("Production", "prod"));
+        assert_eq!(glob("${x:text}", &t), "Production");
+    }
+
+    // ${__from:date...}: iso (default), seconds (rounded), ms, and moment formats.
+    #[test]
+    fn date_formats() {
+        let mut s = Scope::new();
+        s.set_time_range(1_764_000_000_500, 1_764_003_600_000);
+        assert_eq!(prom("$__from", &s), "1764000000500");
+        assert_eq!(prom("${__from:date}", &s), "2025-11-24T16:00:00.500Z");
+        assert_eq!(prom("${__from:date:iso}", &s), "2025-11-24T16:00:00.500Z");
+        assert_eq!(prom("${__from:date:seconds}", &s), "1764000001");
+        assert_eq!(prom("${__to:date:ms}", &s), "1764003600000");
+        assert_eq!(
+            prom("${__to:date:YYYY-MM-DD HH:mm:ss}", &s),
+            "2025-11-24 17:00:00"
+        );
+        assert_eq!(prom("${__to:date:YYYY-MM}", &s), "2025-11");
+        assert_eq!(
+            format_moment(1_764_003_600_000, "ddd, MMM Do h:mm A [UTC]", 0),
+            "Mon, Nov 24th 5:00 PM UTC"
+        );
+    }
+
+    #[test]
+    fn builtins_and_macros() {
+        let mut s = Scope::new();
+        s.set_builtin("__interval", "1m");
+        s.set_builtin("__interval_ms", "60000");
+        s.set_builtin("__rate_interval", "4m0s");
+        s.set_dashboard("Node <Exporter>", Some("abc"));
+        s.set_builtin("__value.raw", "42.5");
+        s.set_builtin("__field.labels.job", "api");
+        s.set_builtin("__url_time_range", "from=1&to=2");
+        assert_eq!(
+            prom(
+                "rate(x[$__rate_interval]) $__interval $__interval_ms ${__interval}",
+                &s
+            ),
+            "rate(x[4m0s]) 1m 60000 1m"
+        );
+        assert_eq!(
+            glob("$__dashboard ${__dashboard.uid}", &s),
+            "Node <Exporter> abc"
+        );
+        assert_eq!(
+            glob(
+                "${__value.raw} ${__field.labels.job} ${__url_time_range}",
+                &s
+            ),
+            "42.5 api from=1&to=2"
+        );
+        assert_eq!(
+            glob("${__field.labels.missing}", &s),
+            "${__field.labels.missing}"
+        );
+    }
+
+    // Repeat-scoped variables win over dashboard variables.
+    #[test]
+    fn scoped_vars_win() {
+        let mut s = scope_with("instance", multi(&["a", "b"]));
+        s.set_scoped("instance", VarValue::single("b"));
+        assert_eq!(prom("up{instance=\"$instance\"}", &s), "up{instance=\"b\"}");
+    }
+
+    #[test]
+    fn references_are_found() {
+        let refs = find_references("$a ${b.c:d} [[e:f]] ${g:date:seconds}");
+        assert_eq!(refs.len(), 4);
+        assert_eq!(refs[1].field_path.as_deref(), Some("c"));
+        assert_eq!(refs[1].format.as_deref(), Some("d"));
+        assert_eq!(refs[2].format.as_deref(), Some("f"));
+        assert_eq!(refs[3].format.as_deref(), Some("date:seconds"));
+    }
+
+    #[test]
+    fn ad_hoc_filters_reach_every_selector() {
+        let f = vec![("env".to_string(), "=".to_string(), "prod".to_string())];
+        assert_eq!(
+            add_label_matchers(
+                "sum by (job) (rate(http_requests_total{code=~\"5..\"}[5m])) / sum(up)",
+                &f
+            ),
+            "sum by (job) (rate(http_requests_total{code=~\"5..\",env=\"prod\"}[5m])) / sum(up{env=\"prod\"})"
+        );
+        assert_eq!(
+            add_label_matchers("{__name__=\"up\"}", &f),
+            "{__name__=\"up\",env=\"prod\"}"
+        );
+        assert_eq!(
+            add_label_matchers("up offset 5m", &f),
+            "up{env=\"prod\"} offset 5m"
+        );
+        assert_eq!(add_label_matchers("vector(1) + 2", &f), "vector(1) + 2");
+        assert_eq!(
+            add_label_matchers("up{env=\"prod\"}", &f),
+            "up{env=\"prod\"}"
+        );
+        assert_eq!(
+            add_label_matchers("a / on(instance) group_left(node) b", &f),
+            "a{env=\"prod\"} / on(instance) group_left(node) b{env=\"prod\"}"
+        );
+        assert_eq!(
+            add_label_matchers("label_replace(up, \"a\", \"$1\", \"b\", \"(.*)\")", &f),
+            "label_replace(up{env=\"prod\"}, \"a\", \"$1\", \"b\", \"(.*)\")"
+        );
+    }
+
+    #[test]
+    fn ad_hoc_regex_values_are_escaped() {
+        let f = vec![("path".to_string(), "=~".to_string(), "a'b".to_string())];
+        assert_eq!(add_label_matchers("up", &f), "up{path=~\"a\\\\'b\"}");
+    }
+
+    #[test]
+    fn ad_hoc_result_parses() {
+        let f = vec![("env".to_string(), "!=".to_string(), "dev".to_string())];
+        for q in [
+            "histogram_quantile(0.99, sum by (le) (rate(x_bucket[5m])))",
+            "max_over_time(up[1h:5m]) and on() vector(1)",
+            "rate(x[5m] @ end())",
+        ] {
+            let out = add_label_matchers(q, &f);
+            assert!(promql_parser::parser::parse(&out).is_ok(), "{out}");
+            assert!(out.contains("env!=\"dev\""), "{out}");
+        }
+    }
+
+    #[test]
+    fn custom_lists() {
+        assert_eq!(
+            parse_custom("a, b ,c\\,d"),
+            vec![
+                VarOption::same("a"),
+                VarOption::same("b"),
+                VarOption::same("c,d")
+            ]
+        );
+        assert_eq!(
+            parse_custom("Production : prod,Staging : stg"),
+            vec![
+                VarOption::new("Production", "prod"),
+                VarOption::new("Staging", "stg")
+            ]
+        );
+        assert_eq!(parse_custom(""), vec![]);
+    }
+
+    // A bare regex is anchored: `api` does not match `api-v2`.
+    #[test]
+    fn regex_is_anchored_unless_slashed() {
+        let opts = vec![VarOption::same("api"), VarOption::same("api-v2")];
+        let out = filter_and_sort_options(opts.clone(), Some("api"), 0).unwrap_or_default();
+        assert_eq!(out, vec![VarOption::same("api")]);
+        let out = filter_and_sort_options(opts, Some("/api/"), 0).unwrap_or_default();
+        assert_eq!(out.len(), 2);
+    }
+
+    #[test]
+    fn regex_capture_groups() {
+        let opts = vec![
+            VarOption::same("host-1:9100"),
+            VarOption::same("host-2:9100"),
+            VarOption::same("x"),
+        ];
+        let out = filter_and_sort_options(opts, Some("/(.*):9100/"), 0).unwrap_or_default();
+        assert_eq!(
+            out,
+            vec![VarOption::same("host-1"), VarOption::same("host-2")]
+        );
+        let named = vec![VarOption::same("name=web id=7")];
+        let out = filter_and_sort_options(named, Some("/name=(?<text>\\w+) id=(?<value>\\d+)/"), 0)
+            .unwrap_or_default();
+        assert_eq!(out, vec![VarOption::new("web", "7")]);
+        let global = vec![VarOption::same("a1 b2 a3")];
+        let out = filter_and_sort_options(global, Some("/a(\\d)/g"), 0).unwrap_or_default();
+        assert_eq!(out, vec![VarOption::same("1"), VarOption::same("3")]);
+        let ci = vec![VarOption::same("API")];
+        assert_eq!(
+            filter_and_sort_options(ci, Some("/api/i"), 0)
+                .unwrap_or_default()
+                .len(),
+            1
+        );
+        assert!(filter_and_sort_options(vec![], Some("/(/"), 0).is_err());
+    }
+
+    #[test]
+    fn options_are_deduped_by_value() {
+        let opts = vec![
+            VarOption::same("a"),
+            VarOption::new("A", "a"),
+            VarOption::same("b"),
+        ];
+        assert_eq!(
+            filter_and_sort_options(opts, None, 0)
+                .unwrap_or_default()
+                .len(),
+            2
+        );
+    }
+
+    #[test]
+    fn nine_sort_modes() {
+        let texts = ["b10", "a2", "B1", "c", "a10"];
+        let opts: Vec<VarOption> = texts.iter().map(|t| VarOption::same(*t)).collect();
+        let sorted = |m| {
+            sort_options(opts.clone(), m)
+                .into_iter()
+                .map(|o| o.text)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(sorted(0), ["b10", "a2", "B1", "c", "a10"]);
+        assert_eq!(sorted(1), ["B1", "a10", "a2", "b10", "c"]);
+        assert_eq!(sorted(2), ["c", "b10", "a2", "a10", "B1"]);
+        // numeric: first integer, missing -> -1 (c first)
+        assert_eq!(sorted(3), ["c", "B1", "a2", "b10", "a10"]);
+        assert_eq!(sorted(4), ["a10", "b10", "a2", "B1", "c"]);
+        assert_eq!(sorted(5), ["a10", "a2", "B1", "b10", "c"]);
+        assert_eq!(sorted(6), ["c", "b10", "B1", "a2", "a10"]);
+        assert_eq!(sorted(7), ["a2", "a10", "B1", "b10", "c"]);
+        assert_eq!(sorted(8), ["c", "b10", "B1", "a10", "a2"]);
+    }
+
+    fn sel(values: &[&str]) -> VariableSelection {
+        VariableSelection {
+            text: values.iter().map(|s| s.to_string()).collect(),
+            value: values.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn selection_after_refresh() {
+        let opts = vec![
+            VarOption::same("a"),
+            VarOption::same("b"),
+            VarOption::same("c"),
+        ];
+        let multi = SelectionRules {
+            multi: true,
+            ..Default::default()
+        };
+        // multi keeps the valid subset
+        assert_eq!(
+            select_after_refresh(&sel(&["b", "zz", "c"]), &opts, multi),
+            sel(&["b", "c"])
+        );
+        // nothing valid -> first option
+        assert_eq!(
+            select_after_refresh(&sel(&["zz"]), &opts, multi),
+            sel(&["a"])
+        );
+        // single: by value, else text, else first
+        let single = SelectionRules::default();
+        assert_eq!(
+            select_after_refresh(&sel(&["c"]), &opts, single),
+            sel(&["c"])
+        );
+        let by_text = VariableSelection {
+            text: vec!["B".into()],
+            value: vec!["x".into()],
+        };
+        let opts2 = vec![VarOption::new("A", "1"), VarOption::new("B", "2")];
+        assert_eq!(
+            select_after_refresh(&by_text, &opts2, single),
+            VariableSelection {
+                text: vec!["B".into()],
+                value: vec!["2".into()]
+            }
+        );
+        assert_eq!(
+            select_after_refresh(&sel(&["zz"]), &opts, single),
+            sel(&["a"])
+        );
+        // All stays All only while includeAll
+        let all = all_selection();
+        let with_all = SelectionRules {
+            include_all: true,
+            ..Default::default()
+        };
+        assert_eq!(select_after_refresh(&all, &opts, with_all), all);
+        assert_eq!(select_after_refresh(&all, &opts, single), sel(&["a"]));
+        // no options: All if includeAll, else empty
+        assert_eq!(select_after_refresh(&sel(&["a"]), &[], with_all), all);
+        assert_eq!(
+            select_after_refresh(&sel(&["a"]), &[], single),
+            VariableSelection::default()
+        );
+    }
+
+    fn var(name: &str, query: &str) -> Variable {
+        Variable {
+            name: name.into(),
+            query: query.into(),
+            ..Variable::default()
+        }
+    }
+
+    #[test]
+    fn resolution_order_follows_references() {
+        let vars = vec![
+            var(
+                "instance",
+                "label_values(up{job=\"$job\", env=\"$env\"}, instance)",
+            ),
+            var("job", "label_values(up{env=\"${env}\"}, job)"),
+            var("env", "label_values(up, env)"),
+            var("other", "label_values(up, x)"),
+        ];
+        assert_eq!(
+            resolution_order(&vars),
+            Ok(vec![
+                "env".to_string(),
+                "other".to_string(),
+                "job".to_string(),
+                "instance".to_string()
+            ])
+        );
+    }
+
+    #[test]
+    fn cycles_are_reported() {
+        let vars = vec![var("a", "q($b)"), var("b", "q([[a]])"), var("c", "q($c)")];
+        let err = resolution_order(&vars);
+        assert_eq!(err, Err(vec!["a".to_string(), "b".to_string()]));
+    }
+
+    #[test]
+    fn overrides() {
+        let args: Vec<String> = ["env=prod", "host=a", "host=b", "job=All"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let parsed = parse_overrides(&args).unwrap_or_default();
+        assert_eq!(
+            parsed.get("host"),
+            Some(&vec!["a".to_string(), "b".to_string()])
+        );
+        let opts = vec![VarOption::new("Production", "prod")];
+        assert_eq!(
+            override_selection(&parsed["env"], &opts),
+            VariableSelection {
+                text: vec!["Production".into()],
+                value: vec!["prod".into()]
+            }
+        );
+        assert_eq!(override_selection(&parsed["job"], &opts), all_selection());
+        assert_eq!(
+            override_selection(&["$__all".to_string()], &opts),
+            all_selection()
+        );
+        assert!(parse_overrides(&["novalue".to_string()]).is_err());
+    }
+
+    #[test]
+    fn var_value_expands_all() {
+        let v = Variable {
+            name: "x".into(),
+            multi: true,
+            include_all: true,
+            ..Variable::default()
+        };
+        let opts = vec![VarOption::same("a"), VarOption::same("b")];
+        let vv = var_value(&v, &all_selection(), &opts);
+        assert_eq!(vv.value, vec!["a", "b"]);
+        assert!(vv.is_all);
+        assert_eq!(prom("$x", &scope_with("x", vv)), "(a|b)");
+    }
+}
