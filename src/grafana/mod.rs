@@ -5,4 +5,5 @@ pub mod interval;
 pub mod load;
 pub mod model;
 pub mod timerange;
+pub mod units;
 pub mod vars;
