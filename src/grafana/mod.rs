@@ -4,6 +4,7 @@
 pub mod interval;
 pub mod load;
 pub mod model;
+pub mod reduce;
 pub mod timerange;
 pub mod units;
 pub mod vars;
