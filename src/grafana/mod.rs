@@ -1,8 +1,12 @@
 //! Grafana's dashboard semantics, as pure code: the model, loading and migration, variables,
 //! intervals, units, thresholds and reducers. No I/O beyond reading a file in `load`.
 
+pub mod colors;
 pub mod interval;
 pub mod load;
 pub mod model;
+pub mod reduce;
+pub mod thresholds;
 pub mod timerange;
+pub mod units;
 pub mod vars;
