@@ -1,5 +1,8 @@
 //! Grafana's dashboard semantics, as pure code: the model, loading and migration, variables,
 //! intervals, units, thresholds and reducers. No I/O beyond reading a file in `load`.
 
+pub mod inspect;
 pub mod load;
+pub mod migrate;
 pub mod model;
+pub mod repeat;
