@@ -2,10 +2,13 @@
 //! intervals, units, thresholds and reducers. No I/O beyond reading a file in `load`.
 
 pub mod colors;
+pub mod inspect;
 pub mod interval;
 pub mod load;
+pub mod migrate;
 pub mod model;
 pub mod reduce;
+pub mod repeat;
 pub mod thresholds;
 pub mod timerange;
 pub mod units;

@@ -232,6 +232,16 @@ pub struct CustomFieldConfig {
     /// `hideFrom.viz`: series hidden from the graph.
     pub hide_from_viz: Option<bool>,
     pub hide_from_legend: Option<bool>,
+    /// `auto`, `left`, `right`, `hidden` (a migrated graph's second y-axis is `right`).
+    pub axis_placement: Option<String>,
+    pub axis_label: Option<String>,
+    pub line_width: Option<f64>,
+    /// `negative-Y` draws the series below the axis (legacy graph series override).
+    pub transform: Option<String>,
+    /// Table: column hidden (`custom.hidden`, from angular table `hidden` styles).
+    pub hidden: Option<bool>,
+    /// Table: cell display mode (`color-background`, `color-text`, `gauge`, ...).
+    pub cell_display_mode: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

@@ -1,0 +1,1 @@
+//! Panel and row repeats, laid out as Grafana does.
