@@ -5,6 +5,7 @@ pub mod colors;
 pub mod interval;
 pub mod load;
 pub mod model;
+pub mod naming;
 pub mod reduce;
 pub mod thresholds;
 pub mod timerange;
