@@ -10,4 +10,5 @@ pub mod reduce;
 pub mod thresholds;
 pub mod timerange;
 pub mod units;
+pub mod varquery;
 pub mod vars;
