@@ -868,7 +868,11 @@ pub fn add_label_matchers(expr: &str, filters: &[(String, String, String)]) -> S
                 ) {
                     label_list_next = true;
                     out.push_str(&word);
-                } else if is_keyword || after_at || is_number_suffix || next == Some('(') {
+                    continue;
+                }
+                // `group_left sum(...)`: a grouping keyword without a label list.
+                label_list_next = false;
+                if is_keyword || after_at || is_number_suffix || next == Some('(') {
                     out.push_str(&word);
                 } else if next == Some('{') {
                     out.push_str(&word);
@@ -1725,6 +1729,11 @@ mod tests {
         assert_eq!(
             add_label_matchers("label_replace(up, \"a\", \"$1\", \"b\", \"(.*)\")", &f),
             "label_replace(up{env=\"prod\"}, \"a\", \"$1\", \"b\", \"(.*)\")"
+        );
+        // group_left without a label list, followed by an aggregation.
+        assert_eq!(
+            add_label_matchers("a / ignoring(r) group_left sum(b{x=\"(y)\"})", &f),
+            "a{env=\"prod\"} / ignoring(r) group_left sum(b{x=\"(y)\",env=\"prod\"})"
         );
     }
 
