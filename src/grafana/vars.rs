@@ -234,6 +234,26 @@ fn resolve_reference(
 ) -> Option<String> {
     // Lookup order: scoped (repeat) vars, dashboard vars, then macros/built-ins.
     if let Some(v) = scope.scoped.get(name).or_else(|| scope.vars.get(name)) {
+        // `${var.0}`: one element of a multi-value selection by index.
+        if let Some(i) = field_path.and_then(|p| p.parse::<usize>().ok())
+            && v.is_array()
+            && let Some(one) = v.value.get(i)
+        {
+            // The element is a plain string of a multi-value variable.
+            return Some(match (explicit, default_format) {
+                (None, Format::Prometheus) if v.multi || v.include_all => {
+                    prometheus_special_regex_escape(one)
+                }
+                (None, Format::Prometheus) => prometheus_regular_escape(one),
+                (Some(f), _) => apply_format(name, &VarValue::single(one.clone()), f, scope),
+                (None, other) => apply_format(
+                    name,
+                    &VarValue::single(one.clone()),
+                    other.id().unwrap_or("glob"),
+                    scope,
+                ),
+            });
+        }
         return Some(format_variable(
             name,
             v,
@@ -250,7 +270,11 @@ fn resolve_reference(
             scope.to_ms
         };
         let ms = ms?;
-        let value = VarValue::single(ms.to_string());
+        // The text of a time macro is the formatted date (scenes TimeFromAndToMacro).
+        let value = VarValue::with_text(
+            format_moment(ms, "YYYY-MM-DD HH:mm:ss", scope.utc_offset_s),
+            ms.to_string(),
+        );
         return Some(match explicit {
             Some(f) => apply_format(name, &value, f, scope),
             // The ms number passes unchanged through any default escaping.
@@ -868,7 +892,11 @@ pub fn add_label_matchers(expr: &str, filters: &[(String, String, String)]) -> S
                 ) {
                     label_list_next = true;
                     out.push_str(&word);
-                } else if is_keyword || after_at || is_number_suffix || next == Some('(') {
+                    continue;
+                }
+                // `group_left sum(...)`: a grouping keyword without a label list.
+                label_list_next = false;
+                if is_keyword || after_at || is_number_suffix || next == Some('(') {
                     out.push_str(&word);
                 } else if next == Some('{') {
                     out.push_str(&word);
@@ -1540,6 +1568,15 @@ mod tests {
         assert_eq!(glob("${x:text}", &s), "All");
     }
 
+    // `${var.N}` picks one element of a multi-value selection.
+    #[test]
+    fn index_field_path() {
+        let s = scope_with("x", multi(&["a.b", "c"]));
+        assert_eq!(prom("${x.1}", &s), "c");
+        assert_eq!(prom("${x.0}", &s), r"a\\.b");
+        assert_eq!(glob("${x.0:raw}", &s), "a.b");
+    }
+
     #[test]
     fn glob_and_raw() {
         let s = scope_with("x", multi(&["a", "b"]));
@@ -1637,6 +1674,7 @@ mod tests {
             "2025-11-24 17:00:00"
         );
         assert_eq!(prom("${__to:date:YYYY-MM}", &s), "2025-11");
+        assert_eq!(prom("${__to:text}", &s), "2025-11-24 17:00:00");
         assert_eq!(
             format_moment(1_764_003_600_000, "ddd, MMM Do h:mm A [UTC]", 0),
             "Mon, Nov 24th 5:00 PM UTC"
@@ -1725,6 +1763,11 @@ mod tests {
         assert_eq!(
             add_label_matchers("label_replace(up, \"a\", \"$1\", \"b\", \"(.*)\")", &f),
             "label_replace(up{env=\"prod\"}, \"a\", \"$1\", \"b\", \"(.*)\")"
+        );
+        // group_left without a label list, followed by an aggregation.
+        assert_eq!(
+            add_label_matchers("a / ignoring(r) group_left sum(b{x=\"(y)\"})", &f),
+            "a{env=\"prod\"} / ignoring(r) group_left sum(b{x=\"(y)\",env=\"prod\"})"
         );
     }
 
