@@ -788,3 +788,19 @@ fn inspect_text_lists_panels_and_queries() {
         "{rows}"
     );
 }
+
+#[test]
+fn saved_repeat_clones_are_dropped() {
+    let text = r#"{"title": "t", "panels": [
+        {"id": 1, "type": "stat", "repeat": "x", "gridPos": {"x": 0, "y": 0, "w": 12, "h": 4}},
+        {"id": 2, "type": "stat", "repeatPanelId": 1, "repeatIteration": 1700000000, "gridPos": {"x": 12, "y": 0, "w": 12, "h": 4}}
+    ]}"#;
+    let l = load_str(text, "clones.json").expect("loads");
+    assert_eq!(l.dashboard.panels.len(), 1);
+    assert!(has_diag(
+        &l,
+        Severity::Info,
+        "panels[1]",
+        "repeated panel dropped"
+    ));
+}
