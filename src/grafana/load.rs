@@ -554,6 +554,9 @@ fn lay_out_panels(
     let mut open_row: Option<usize> = None;
     for (i, obj) in sorted_by_grid(top) {
         let path = get_string(obj, PATH_KEY).unwrap_or_else(|| format!("panels[{i}]"));
+        if is_saved_repeat_clone(obj, &path, diags) {
+            continue;
+        }
         if get_str(obj, "type") == Some("row") {
             let row_index = dashboard.rows.len();
             let collapsed = get_bool(obj, "collapsed");
@@ -576,6 +579,9 @@ fn lay_out_panels(
                 for (j, child) in sorted_by_grid(get_arr(obj, "panels")) {
                     let child_path = get_string(child, PATH_KEY)
                         .unwrap_or_else(|| format!("{path}.panels[{j}]"));
+                    if is_saved_repeat_clone(child, &child_path, diags) {
+                        continue;
+                    }
                     let mut panel = convert_panel(child, &child_path, elements, diags);
                     panel.row = Some(title.clone());
                     dashboard.rows[row_index]
@@ -604,6 +610,26 @@ fn lay_out_panels(
         }
         dashboard.panels.push(panel);
     }
+}
+
+/// Old Grafana versions saved repeat clones (`repeatPanelId` / `repeatIteration` set); Grafana
+/// drops them on load and repeats again, so do we.
+fn is_saved_repeat_clone(
+    obj: &Map<String, Value>,
+    path: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    let clone = ["repeatPanelId", "repeatIteration"]
+        .iter()
+        .any(|k| obj.get(*k).is_some_and(|v| !v.is_null()));
+    if clone {
+        diags.push(Diagnostic {
+            severity: Severity::Info,
+            path: path.to_owned(),
+            message: "saved copy of a repeated panel dropped; repeats are laid out again".into(),
+        });
+    }
+    clone
 }
 
 // ---------------------------------------------------------------------------------------------

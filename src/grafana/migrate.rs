@@ -791,7 +791,7 @@ fn style_properties(style: &Value) -> Vec<(String, Value)> {
                 .unwrap_or("YYYY-MM-DD HH:mm:ss");
             props.push(("unit".into(), json!(format!("time: {fmt}"))));
         }
-        "number" => {
+        _ => {
             if let Some(unit) = style
                 .get("unit")
                 .and_then(Value::as_str)
@@ -803,7 +803,6 @@ fn style_properties(style: &Value) -> Vec<(String, Value)> {
                 props.push(("decimals".into(), d.clone()));
             }
         }
-        _ => {}
     }
     if let Some(mode) = style.get("colorMode").and_then(Value::as_str) {
         let display = match mode {

@@ -1,1 +1,431 @@
-//! Panel and row repeats, laid out as Grafana does.
+//! Panel and row repeats, laid out as Grafana does (DashboardModel.repeatPanel / repeatRow, then
+//! the grid's vertical compaction). Pure: the caller supplies the selected values of each
+//! variable.
+//!
+//! Horizontal repeats get width `max(24 / count, 24 / maxPerRow)` (maxPerRow defaults to 4) and
+//! wrap when the next clone would pass column 24; vertical repeats stack clones by the panel's
+//! height. A repeated row is cloned whole (header and panels) once per value. Panels below a
+//! repeat move down by the space it added, and finally every visible item floats up as far as it
+//! can without overlapping (react-grid-layout's vertical compaction, which Grafana's grid uses).
+
+use super::model::{Dashboard, GridPos, Panel, RepeatDirection};
+
+const GRID_COLUMNS: f64 = 24.0;
+const DEFAULT_MAX_PER_ROW: u32 = 4;
+
+/// A variable value a clone is scoped to (`scopedVars` in Grafana).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopedVar {
+    pub name: String,
+    pub text: String,
+    pub value: String,
+}
+
+/// One panel as drawn: the original or a repeat clone, with its final grid position.
+#[derive(Debug, Clone)]
+pub struct ExpandedPanel {
+    /// The panel, with `grid` set to where this copy is drawn.
+    pub panel: Panel,
+    /// Index into `Dashboard::panels` of the panel this is a copy of.
+    pub panel_index: usize,
+    /// 0 for the first copy (Grafana reuses the source panel for it), 1.. for the others.
+    pub repeat_index: usize,
+    /// Variables this copy is scoped to: the row's repeat variable first, then the panel's.
+    pub scoped_vars: Vec<ScopedVar>,
+    /// Index into `ExpandedLayout::rows` of the row copy this panel sits in.
+    pub row: Option<usize>,
+    /// False for panels inside a collapsed row (their grid is where they go when expanded).
+    pub visible: bool,
+}
+
+/// A row header as drawn: the original or a repeat clone.
+#[derive(Debug, Clone)]
+pub struct ExpandedRow {
+    /// Index into `Dashboard::rows`.
+    pub row_index: usize,
+    pub repeat_index: usize,
+    pub grid: GridPos,
+    pub scoped_vars: Vec<ScopedVar>,
+}
+
+/// Everything on the grid after repeats: row headers and panels, in layout order.
+#[derive(Debug, Clone, Default)]
+pub struct ExpandedLayout {
+    pub rows: Vec<ExpandedRow>,
+    pub panels: Vec<ExpandedPanel>,
+}
+
+/// Expand panel and row repeats; `values(variable)` gives (text, value) per selected option
+/// (every option for All). Returns panels in layout order.
+pub fn expand(
+    dashboard: &Dashboard,
+    values: &dyn Fn(&str) -> Vec<(String, String)>,
+) -> Vec<ExpandedPanel> {
+    expand_layout(dashboard, values).panels
+}
+
+/// A top-level block in layout order: a row with its panels, or a panel outside any row.
+enum Block {
+    Row(usize),
+    Panel(usize),
+}
+
+/// Vertical space a repeat added: items originally at or below `from_y` move down by `amount`.
+struct Shift {
+    from_y: u32,
+    amount: u32,
+}
+
+/// Expand repeats into row headers and panels (see the module docs for the rules).
+pub fn expand_layout(
+    dashboard: &Dashboard,
+    values: &dyn Fn(&str) -> Vec<(String, String)>,
+) -> ExpandedLayout {
+    let mut in_row = vec![false; dashboard.panels.len()];
+    for row in &dashboard.rows {
+        for &i in &row.panels {
+            if let Some(flag) = in_row.get_mut(i) {
+                *flag = true;
+            }
+        }
+    }
+    let mut blocks: Vec<(u32, u8, u32, Block)> = Vec::new();
+    for (r, row) in dashboard.rows.iter().enumerate() {
+        blocks.push((row.grid.y, 0, row.grid.x, Block::Row(r)));
+    }
+    for (i, p) in dashboard.panels.iter().enumerate() {
+        if !in_row[i] {
+            blocks.push((p.grid.y, 1, p.grid.x, Block::Panel(i)));
+        }
+    }
+    blocks.sort_by_key(|(y, kind, x, _)| (*y, *kind, *x));
+
+    let mut out = ExpandedLayout::default();
+    let mut shifts: Vec<Shift> = Vec::new();
+    let offset_at = |shifts: &[Shift], y: u32| -> u32 {
+        shifts
+            .iter()
+            .filter(|s| y >= s.from_y)
+            .map(|s| s.amount)
+            .sum()
+    };
+
+    for (_, _, _, block) in blocks {
+        match block {
+            Block::Panel(i) => {
+                let source = &dashboard.panels[i];
+                let offset = offset_at(&shifts, source.grid.y);
+                let added =
+                    push_panel_copies(&mut out, dashboard, i, offset, &[], None, true, values);
+                if added > 0 {
+                    shifts.push(Shift {
+                        from_y: source.grid.y + source.grid.h,
+                        amount: added,
+                    });
+                }
+            }
+            Block::Row(r) => {
+                let row = &dashboard.rows[r];
+                let offset = offset_at(&shifts, row.grid.y);
+                let options = match &row.repeat {
+                    Some(var) => values(var)
+                        .into_iter()
+                        .map(|(text, value)| {
+                            vec![ScopedVar {
+                                name: var.clone(),
+                                text,
+                                value,
+                            }]
+                        })
+                        .collect(),
+                    None => Vec::new(),
+                };
+                let copies: Vec<Vec<ScopedVar>> = if options.is_empty() {
+                    vec![Vec::new()]
+                } else {
+                    options
+                };
+                // Height of the row block: header plus panels, measured from the header.
+                let bottom = row
+                    .panels
+                    .iter()
+                    .filter_map(|&i| dashboard.panels.get(i))
+                    .map(|p| p.grid.y + p.grid.h)
+                    .max()
+                    .unwrap_or(row.grid.y + 1);
+                let row_height = bottom.saturating_sub(row.grid.y).max(1);
+                let step = if row.collapsed { 1 } else { row_height };
+                let mut added_in_row = 0;
+                for (k, scoped) in copies.iter().enumerate() {
+                    let k32 = k as u32;
+                    let row_y = row.grid.y + offset + k32 * step;
+                    out.rows.push(ExpandedRow {
+                        row_index: r,
+                        repeat_index: k,
+                        grid: GridPos {
+                            y: row_y,
+                            ..row.grid
+                        },
+                        scoped_vars: scoped.clone(),
+                    });
+                    let row_copy = out.rows.len() - 1;
+                    let mut inner_shifts: Vec<Shift> = Vec::new();
+                    for &i in &row.panels {
+                        let Some(source) = dashboard.panels.get(i) else {
+                            continue;
+                        };
+                        // Collapsed rows keep their panels' saved positions (used when expanded).
+                        let base = if row.collapsed {
+                            offset
+                        } else {
+                            offset + k32 * row_height
+                        };
+                        let inner = offset_at(&inner_shifts, source.grid.y);
+                        let added = push_panel_copies(
+                            &mut out,
+                            dashboard,
+                            i,
+                            base + inner,
+                            scoped,
+                            Some(row_copy),
+                            !row.collapsed,
+                            values,
+                        );
+                        if added > 0 {
+                            inner_shifts.push(Shift {
+                                from_y: source.grid.y + source.grid.h,
+                                amount: added,
+                            });
+                        }
+                    }
+                    if !row.collapsed {
+                        added_in_row =
+                            added_in_row.max(inner_shifts.iter().map(|s| s.amount).sum());
+                    }
+                }
+                let added = (copies.len() as u32 - 1) * step + added_in_row;
+                if added > 0 {
+                    shifts.push(Shift {
+                        from_y: row.grid.y + step,
+                        amount: added,
+                    });
+                }
+            }
+        }
+    }
+    compact(&mut out);
+    out
+}
+
+/// Push the copies of one panel (one per value of its repeat variable); returns the height the
+/// copies add below the source panel's own grid row.
+#[allow(clippy::too_many_arguments)]
+fn push_panel_copies(
+    out: &mut ExpandedLayout,
+    dashboard: &Dashboard,
+    index: usize,
+    y_offset: u32,
+    outer_scope: &[ScopedVar],
+    row: Option<usize>,
+    visible: bool,
+    values: &dyn Fn(&str) -> Vec<(String, String)>,
+) -> u32 {
+    let source = &dashboard.panels[index];
+    let base = GridPos {
+        y: source.grid.y + y_offset,
+        ..source.grid
+    };
+    let push = |out: &mut ExpandedLayout, grid: GridPos, k: usize, scoped: Vec<ScopedVar>| {
+        let mut panel = source.clone();
+        panel.grid = grid;
+        out.panels.push(ExpandedPanel {
+            panel,
+            panel_index: index,
+            repeat_index: k,
+            scoped_vars: scoped,
+            row,
+            visible,
+        });
+    };
+    let Some(repeat) = &source.repeat else {
+        push(out, base, 0, outer_scope.to_vec());
+        return 0;
+    };
+    let options = values(&repeat.variable);
+    if options.is_empty() {
+        push(out, base, 0, outer_scope.to_vec());
+        return 0;
+    }
+    let grids = repeat_grids(base, options.len(), repeat.direction, repeat.max_per_row);
+    let bottom = grids
+        .iter()
+        .map(|g| g.y + g.h)
+        .max()
+        .unwrap_or(base.y + base.h);
+    for (k, ((text, value), grid)) in options.into_iter().zip(grids).enumerate() {
+        let mut scoped = outer_scope.to_vec();
+        scoped.push(ScopedVar {
+            name: repeat.variable.clone(),
+            text,
+            value,
+        });
+        push(out, grid, k, scoped);
+    }
+    bottom.saturating_sub(base.y + base.h)
+}
+
+/// Grid positions of `count` copies of a panel at `base`.
+pub fn repeat_grids(
+    base: GridPos,
+    count: usize,
+    direction: RepeatDirection,
+    max_per_row: Option<u32>,
+) -> Vec<GridPos> {
+    match direction {
+        RepeatDirection::Vertical => (0..count as u32)
+            .map(|k| GridPos {
+                y: base.y + k * base.h,
+                ..base
+            })
+            .collect(),
+        RepeatDirection::Horizontal => {
+            let per_row = f64::from(
+                max_per_row
+                    .filter(|m| *m > 0)
+                    .unwrap_or(DEFAULT_MAX_PER_ROW),
+            );
+            let width = (GRID_COLUMNS / count.max(1) as f64).max(GRID_COLUMNS / per_row);
+            let mut x = 0.0_f64;
+            let mut y = base.y;
+            let mut grids = Vec::with_capacity(count);
+            for _ in 0..count {
+                // Grafana keeps fractional widths; whole columns are taken from rounded edges so
+                // copies on one line still tile the grid.
+                let left = x.round() as u32;
+                let right = ((x + width).round() as u32).min(GRID_COLUMNS as u32);
+                grids.push(GridPos {
+                    x: left,
+                    y,
+                    w: right.saturating_sub(left).max(1),
+                    h: base.h,
+                });
+                x += width;
+                if x + width > GRID_COLUMNS + 1e-9 {
+                    x = 0.0;
+                    y += base.h;
+                }
+            }
+            grids
+        }
+    }
+}
+
+/// Float every visible item up as far as it goes without overlapping the ones placed before it
+/// (sorted by y, then x), moving an item below anything it collides with.
+fn compact(layout: &mut ExpandedLayout) {
+    #[derive(Clone, Copy)]
+    enum Item {
+        Row(usize),
+        Panel(usize),
+    }
+    let mut items: Vec<(GridPos, usize, Item)> = Vec::new();
+    for (i, r) in layout.rows.iter().enumerate() {
+        items.push((r.grid, items.len(), Item::Row(i)));
+    }
+    for (i, p) in layout.panels.iter().enumerate() {
+        if p.visible {
+            items.push((p.panel.grid, items.len(), Item::Panel(i)));
+        }
+    }
+    // Rows come first among equals: a header owns its line.
+    items.sort_by_key(|(g, seq, item)| (g.y, g.x, matches!(item, Item::Panel(_)), *seq));
+    let mut placed: Vec<GridPos> = Vec::with_capacity(items.len());
+    let overlaps = |a: &GridPos, b: &GridPos| {
+        a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
+    };
+    let mut moved: Vec<(Item, u32)> = Vec::with_capacity(items.len());
+    for (grid, _, item) in items {
+        let mut g = grid;
+        let bottom = placed.iter().map(|p| p.y + p.h).max().unwrap_or(0);
+        g.y = g.y.min(bottom);
+        while g.y > 0
+            && !placed
+                .iter()
+                .any(|p| overlaps(&GridPos { y: g.y - 1, ..g }, p))
+        {
+            g.y -= 1;
+        }
+        while let Some(hit) = placed.iter().find(|p| overlaps(&g, p)) {
+            g.y = hit.y + hit.h;
+        }
+        placed.push(g);
+        moved.push((item, g.y));
+    }
+    // Panels of collapsed rows move with their row header.
+    let mut row_delta: Vec<i64> = vec![0; layout.rows.len()];
+    for (item, y) in moved {
+        match item {
+            Item::Row(i) => {
+                row_delta[i] = i64::from(y) - i64::from(layout.rows[i].grid.y);
+                layout.rows[i].grid.y = y;
+            }
+            Item::Panel(i) => layout.panels[i].panel.grid.y = y,
+        }
+    }
+    for p in layout.panels.iter_mut().filter(|p| !p.visible) {
+        if let Some(d) = p.row.and_then(|r| row_delta.get(r)) {
+            p.panel.grid.y = (i64::from(p.panel.grid.y) + d).max(0) as u32;
+        }
+    }
+    // Layout order; a collapsed row's panels follow its header.
+    let rows = &layout.rows;
+    layout.panels.sort_by_key(|p| {
+        let g = p.panel.grid;
+        match (p.visible, p.row.and_then(|r| rows.get(r))) {
+            (false, Some(row)) => (row.grid.y, 1, g.y, g.x),
+            _ => (g.y, 0, g.y, g.x),
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn g(x: u32, y: u32, w: u32, h: u32) -> GridPos {
+        GridPos { x, y, w, h }
+    }
+
+    #[test]
+    fn horizontal_default_four_per_row_wraps() {
+        let grids = repeat_grids(g(0, 2, 8, 5), 5, RepeatDirection::Horizontal, None);
+        let got: Vec<(u32, u32, u32)> = grids.iter().map(|p| (p.x, p.y, p.w)).collect();
+        assert_eq!(
+            got,
+            vec![(0, 2, 6), (6, 2, 6), (12, 2, 6), (18, 2, 6), (0, 7, 6)]
+        );
+    }
+
+    #[test]
+    fn horizontal_few_values_share_the_row() {
+        let grids = repeat_grids(g(0, 0, 8, 4), 2, RepeatDirection::Horizontal, Some(6));
+        let got: Vec<(u32, u32)> = grids.iter().map(|p| (p.x, p.w)).collect();
+        assert_eq!(got, vec![(0, 12), (12, 12)]);
+    }
+
+    #[test]
+    fn horizontal_fractional_widths_tile() {
+        let grids = repeat_grids(g(0, 0, 8, 4), 5, RepeatDirection::Horizontal, Some(5));
+        let xs: Vec<u32> = grids.iter().map(|p| p.x).collect();
+        assert_eq!(xs, vec![0, 5, 10, 14, 19]);
+        assert_eq!(grids.iter().map(|p| p.w).sum::<u32>(), 24);
+        assert!(grids.iter().all(|p| p.y == 0));
+    }
+
+    #[test]
+    fn vertical_stacks_by_height() {
+        let grids = repeat_grids(g(3, 1, 10, 4), 3, RepeatDirection::Vertical, None);
+        let got: Vec<(u32, u32)> = grids.iter().map(|p| (p.x, p.y)).collect();
+        assert_eq!(got, vec![(3, 1), (3, 5), (3, 9)]);
+    }
+}
