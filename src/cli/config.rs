@@ -34,7 +34,9 @@ pub fn config_path() -> Option<PathBuf> {
 
 /// Read the config file if there is one; a broken file is an error that names it.
 pub fn load_config() -> Result<ConfigFile, String> {
-    let Some(path) = config_path() else { return Ok(ConfigFile::default()) };
+    let Some(path) = config_path() else {
+        return Ok(ConfigFile::default());
+    };
     match std::fs::read_to_string(&path) {
         Ok(text) => toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(ConfigFile::default()),
@@ -58,10 +60,19 @@ mod tests {
     fn precedence_is_flag_env_file_default() {
         let file: ConfigFile = toml::from_str("[prometheus]\nurl = \"http://file:9090\"").unwrap();
         let env = || Some("http://env:9090".to_string());
-        assert_eq!(prometheus_url(Some("http://flag:9090"), env(), &file), "http://flag:9090");
+        assert_eq!(
+            prometheus_url(Some("http://flag:9090"), env(), &file),
+            "http://flag:9090"
+        );
         assert_eq!(prometheus_url(None, env(), &file), "http://env:9090");
-        assert_eq!(prometheus_url(None, Some(String::new()), &file), "http://file:9090");
-        assert_eq!(prometheus_url(None, None, &ConfigFile::default()), DEFAULT_PROMETHEUS_URL);
+        assert_eq!(
+            prometheus_url(None, Some(String::new()), &file),
+            "http://file:9090"
+        );
+        assert_eq!(
+            prometheus_url(None, None, &ConfigFile::default()),
+            DEFAULT_PROMETHEUS_URL
+        );
     }
 
     #[test]

@@ -68,7 +68,11 @@ impl PanelData {
         } else if !self.errors.is_empty() && self.series.is_empty() {
             PanelState::Error
         } else if self.series.iter().all(|s| s.points.is_empty()) {
-            if self.errors.is_empty() { PanelState::NoData } else { PanelState::Error }
+            if self.errors.is_empty() {
+                PanelState::NoData
+            } else {
+                PanelState::Error
+            }
         } else {
             PanelState::Ok
         }

@@ -1,3 +1,8 @@
 //! Turns a dashboard, its variables, a time range and panel sizes into queries and frames.
 
+pub mod expand;
 pub mod frame;
+pub mod plan;
+pub mod refresh;
+pub mod session;
+pub mod variables;

@@ -21,6 +21,8 @@ pub struct RawSeries {
 /// The data of a query answer plus the warnings Prometheus attached to it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryAnswer {
+    /// `matrix`, `vector`, `scalar` or `string`.
+    pub result_type: String,
     pub series: Vec<RawSeries>,
     pub warnings: Vec<String>,
     /// Size of the response body, for load figures.
@@ -31,7 +33,11 @@ pub struct QueryAnswer {
 #[derive(Debug, Clone, PartialEq)]
 pub enum PromError {
     /// Prometheus answered with an error (`errorType`, `error`) or a non-2xx status.
-    Api { status: u16, kind: String, message: String },
+    Api {
+        status: u16,
+        kind: String,
+        message: String,
+    },
     /// Could not connect, or the connection broke.
     Network(String),
     Timeout(Duration),
@@ -42,10 +48,18 @@ pub enum PromError {
 impl std::fmt::Display for PromError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            PromError::Api { status, kind, message } if kind.is_empty() => {
+            PromError::Api {
+                status,
+                kind,
+                message,
+            } if kind.is_empty() => {
                 write!(f, "HTTP {status}: {message}")
             }
-            PromError::Api { status, kind, message } => write!(f, "{kind} (HTTP {status}): {message}"),
+            PromError::Api {
+                status,
+                kind,
+                message,
+            } => write!(f, "{kind} (HTTP {status}): {message}"),
             PromError::Network(m) => write!(f, "cannot reach Prometheus: {m}"),
             PromError::Timeout(d) => write!(f, "query timed out after {}s", d.as_secs()),
             PromError::Decode(m) => write!(f, "unexpected answer from Prometheus: {m}"),
@@ -179,16 +193,26 @@ impl PromClient {
             ("step", fmt_seconds(step_s)),
         ];
         let (data, warnings, bytes) = self.post("/api/v1/query_range", &form).await?;
-        let series = decode_result(data)?;
-        Ok(QueryAnswer { series, warnings, bytes })
+        let (result_type, series) = decode_result(data)?;
+        Ok(QueryAnswer {
+            result_type,
+            series,
+            warnings,
+            bytes,
+        })
     }
 
     /// `/api/v1/query` at one instant.
     pub async fn query_instant(&self, expr: &str, time_s: f64) -> Result<QueryAnswer, PromError> {
         let form = [("query", expr.to_string()), ("time", fmt_seconds(time_s))];
         let (data, warnings, bytes) = self.post("/api/v1/query", &form).await?;
-        let series = decode_result(data)?;
-        Ok(QueryAnswer { series, warnings, bytes })
+        let (result_type, series) = decode_result(data)?;
+        Ok(QueryAnswer {
+            result_type,
+            series,
+            warnings,
+            bytes,
+        })
     }
 
     /// `/api/v1/label/<label>/values`, optionally restricted by a series selector.
@@ -294,7 +318,11 @@ impl PromClient {
                 return Err(PromError::Api {
                     status,
                     kind: String::new(),
-                    message: if text.is_empty() { "empty body".into() } else { sanitize(&text) },
+                    message: if text.is_empty() {
+                        "empty body".into()
+                    } else {
+                        sanitize(&text)
+                    },
                 });
             }
             Err(e) => return Err(PromError::Decode(sanitize(&e.to_string()))),
@@ -326,14 +354,14 @@ impl PromClient {
     }
 }
 
-fn decode_result(data: serde_json::Value) -> Result<Vec<RawSeries>, PromError> {
+fn decode_result(data: serde_json::Value) -> Result<(String, Vec<RawSeries>), PromError> {
     let data: ResultData =
         serde_json::from_value(data).map_err(|e| PromError::Decode(e.to_string()))?;
-    match data.result_type.as_str() {
+    let series = match data.result_type.as_str() {
         "matrix" | "vector" => {
             let items: Vec<MatrixItem> = serde_json::from_value(data.result)
                 .map_err(|e| PromError::Decode(e.to_string()))?;
-            Ok(items
+            items
                 .into_iter()
                 .map(|item| {
                     let mut points: Vec<(i64, f64)> =
@@ -341,17 +369,29 @@ fn decode_result(data: serde_json::Value) -> Result<Vec<RawSeries>, PromError> {
                     if let Some((t, v)) = &item.value {
                         points.push(to_point(*t, v));
                     }
-                    RawSeries { labels: sanitize_labels(item.metric), points }
+                    RawSeries {
+                        labels: sanitize_labels(item.metric),
+                        points,
+                    }
                 })
-                .collect())
+                .collect()
         }
         "scalar" | "string" => {
             let (t, v): (f64, String) = serde_json::from_value(data.result)
                 .map_err(|e| PromError::Decode(e.to_string()))?;
-            Ok(vec![RawSeries { labels: BTreeMap::new(), points: vec![to_point(t, &v)] }])
+            vec![RawSeries {
+                labels: BTreeMap::new(),
+                points: vec![to_point(t, &v)],
+            }]
         }
-        other => Err(PromError::Decode(format!("unknown resultType {:?}", sanitize(other)))),
-    }
+        other => {
+            return Err(PromError::Decode(format!(
+                "unknown resultType {:?}",
+                sanitize(other)
+            )));
+        }
+    };
+    Ok((data.result_type, series))
 }
 
 fn decode_strings(data: serde_json::Value) -> Result<Vec<String>, PromError> {
@@ -361,7 +401,10 @@ fn decode_strings(data: serde_json::Value) -> Result<Vec<String>, PromError> {
 }
 
 fn sanitize_labels(labels: BTreeMap<String, String>) -> BTreeMap<String, String> {
-    labels.into_iter().map(|(k, v)| (sanitize(&k), sanitize(&v))).collect()
+    labels
+        .into_iter()
+        .map(|(k, v)| (sanitize(&k), sanitize(&v)))
+        .collect()
 }
 
 /// Prometheus sends sample values as strings (`"1.5"`, `"NaN"`, `"+Inf"`).
@@ -370,7 +413,11 @@ fn to_point(t: f64, v: &str) -> (i64, f64) {
 }
 
 fn fmt_seconds(s: f64) -> String {
-    if s.fract() == 0.0 { format!("{}", s as i64) } else { format!("{s:.3}") }
+    if s.fract() == 0.0 {
+        format!("{}", s as i64)
+    } else {
+        format!("{s:.3}")
+    }
 }
 
 fn first_line(text: &str) -> String {
@@ -402,7 +449,7 @@ mod tests {
         let data = serde_json::json!({"resultType": "matrix", "result": [
             {"metric": {"__name__": "up", "job": "a\u{1b}[31m"}, "values": [[1700000000, "1"], [1700000015.5, "NaN"], [1700000030, "+Inf"]]}
         ]});
-        let series = decode_result(data).unwrap();
+        let (_, series) = decode_result(data).unwrap();
         assert_eq!(series.len(), 1);
         assert_eq!(series[0].points[0], (1_700_000_000_000, 1.0));
         assert_eq!(series[0].points[1].0, 1_700_000_015_500);
@@ -414,14 +461,21 @@ mod tests {
     #[test]
     fn decodes_vector_and_scalar() {
         let v = serde_json::json!({"resultType": "vector", "result": [{"metric": {}, "value": [1700000000, "42"]}]});
-        assert_eq!(decode_result(v).unwrap()[0].points, vec![(1_700_000_000_000, 42.0)]);
+        assert_eq!(
+            decode_result(v).unwrap().1[0].points,
+            vec![(1_700_000_000_000, 42.0)]
+        );
         let s = serde_json::json!({"resultType": "scalar", "result": [1700000000, "3"]});
-        assert_eq!(decode_result(s).unwrap()[0].points, vec![(1_700_000_000_000, 3.0)]);
+        assert_eq!(
+            decode_result(s).unwrap().1[0].points,
+            vec![(1_700_000_000_000, 3.0)]
+        );
     }
 
     #[test]
     fn credentials_leave_the_url() {
-        let client = PromClient::new(PromConfig::new("http://bob:hunter2@localhost:9090/")).unwrap();
+        let client =
+            PromClient::new(PromConfig::new("http://bob:hunter2@localhost:9090/")).unwrap();
         assert_eq!(client.display_url(), "http://localhost:9090");
         assert!(!format!("{client:?}").contains("hunter2"));
     }

@@ -32,11 +32,7 @@ pub fn redact_url(url: &str) -> String {
             let rest = &url[scheme_end + 3..];
             let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
             match rest[..authority_end].rfind('@') {
-                Some(at) => format!(
-                    "{}://***@{}",
-                    &url[..scheme_end],
-                    &rest[at + 1..]
-                ),
+                Some(at) => format!("{}://***@{}", &url[..scheme_end], &rest[at + 1..]),
                 None => url.to_string(),
             }
         }

@@ -39,6 +39,7 @@ pub struct App {
     pub show_help: bool,
     pub status: StatusInfo,
     pub theme: Theme,
+    pub clock: crate::view::build::Clock,
     /// Layout of the last frame, for navigation.
     placed: Vec<Placed>,
     body_height: u16,
@@ -51,7 +52,10 @@ impl App {
             .iter()
             .map(|p| PanelView {
                 title: p.title.clone(),
-                body: PanelBody::Message { kind: MessageKind::Loading, text: "loading…".into() },
+                body: PanelBody::Message {
+                    kind: MessageKind::Loading,
+                    text: "loading…".into(),
+                },
                 errors: Vec::new(),
             })
             .collect();
@@ -66,6 +70,7 @@ impl App {
             show_help: false,
             status,
             theme,
+            clock: crate::view::build::Clock::Local,
             placed: Vec::new(),
             body_height: 0,
         }
@@ -75,7 +80,16 @@ impl App {
     pub fn failed_panels(&self) -> usize {
         self.views
             .iter()
-            .filter(|v| !v.errors.is_empty() || matches!(v.body, PanelBody::Message { kind: MessageKind::Error, .. }))
+            .filter(|v| {
+                !v.errors.is_empty()
+                    || matches!(
+                        v.body,
+                        PanelBody::Message {
+                            kind: MessageKind::Error,
+                            ..
+                        }
+                    )
+            })
             .count()
     }
 
@@ -88,15 +102,27 @@ impl App {
     pub fn draw_into(&mut self, area: Rect, buf: &mut Buffer) {
         if area.width < 20 || area.height < 6 {
             let text = "terminal too small: need at least 20×6";
-            Paragraph::new(text).wrap(Wrap { trim: true }).render(area, buf);
+            Paragraph::new(text)
+                .wrap(Wrap { trim: true })
+                .render(area, buf);
             return;
         }
         let header = Rect { height: 1, ..area };
-        let body = Rect { y: area.y + 1, height: area.height - 2, ..area };
-        let status = Rect { y: area.y + area.height - 1, height: 1, ..area };
+        let body = Rect {
+            y: area.y + 1,
+            height: area.height - 2,
+            ..area
+        };
+        let status = Rect {
+            y: area.y + area.height - 1,
+            height: 1,
+            ..area
+        };
         self.draw_header(header, buf);
         self.body_height = body.height;
-        self.placed = layout(&self.dashboard, body.width, &|r| self.collapsed.get(r).copied().unwrap_or(false));
+        self.placed = layout(&self.dashboard, body.width, &|r| {
+            self.collapsed.get(r).copied().unwrap_or(false)
+        });
         if self.focus.is_none() {
             self.focus = self.placed.iter().find_map(|p| match p.item {
                 Item::Panel(i) => Some(i),
@@ -144,17 +170,33 @@ impl App {
         if max_scroll > 0 {
             let hint = format!(" {}/{} ↓ ", self.scroll, max_scroll);
             let x = body.x + body.width.saturating_sub(hint.chars().count() as u16);
-            buf.set_string(x, body.y + body.height - 1, hint, Style::default().fg(self.theme.dim));
+            buf.set_string(
+                x,
+                body.y + body.height - 1,
+                hint,
+                Style::default().fg(self.theme.dim),
+            );
         }
     }
 
     fn draw_row_header(&self, r: usize, rect: Rect, buf: &mut Buffer) {
-        let Some(row) = self.dashboard.rows.get(r) else { return };
+        let Some(row) = self.dashboard.rows.get(r) else {
+            return;
+        };
         let collapsed = self.collapsed.get(r).copied().unwrap_or(false);
         let marker = if collapsed { "▸" } else { "▾" };
-        let hidden = if collapsed { format!(" ({} panels)", row.panels.len()) } else { String::new() };
+        let hidden = if collapsed {
+            format!(" ({} panels)", row.panels.len())
+        } else {
+            String::new()
+        };
         let line = Line::from(vec![
-            Span::styled(format!("{marker} {}", row.title), Style::default().fg(self.theme.row_header).add_modifier(Modifier::BOLD)),
+            Span::styled(
+                format!("{marker} {}", row.title),
+                Style::default()
+                    .fg(self.theme.row_header)
+                    .add_modifier(Modifier::BOLD),
+            ),
             Span::styled(hidden, Style::default().fg(self.theme.dim)),
         ]);
         line.render(rect, buf);
@@ -163,21 +205,42 @@ impl App {
     fn draw_header(&self, area: Rect, buf: &mut Buffer) {
         let mut spans = vec![Span::styled(
             format!(" {} ", self.dashboard.title),
-            Style::default().fg(self.theme.title).add_modifier(Modifier::BOLD),
+            Style::default()
+                .fg(self.theme.title)
+                .add_modifier(Modifier::BOLD),
         )];
         for (name, value) in &self.status.variables {
-            spans.push(Span::styled(format!(" {name}="), Style::default().fg(self.theme.dim)));
-            spans.push(Span::styled(value.clone(), Style::default().fg(self.theme.text)));
+            spans.push(Span::styled(
+                format!(" {name}="),
+                Style::default().fg(self.theme.dim),
+            ));
+            spans.push(Span::styled(
+                value.clone(),
+                Style::default().fg(self.theme.text),
+            ));
         }
         let right = format!(
             " ⏱ {}{} ",
             self.status.range,
-            self.status.refresh.as_ref().map(|r| format!(" ⟳ {r}")).unwrap_or_default()
+            self.status
+                .refresh
+                .as_ref()
+                .map(|r| format!(" ⟳ {r}"))
+                .unwrap_or_default()
         );
-        Line::from(spans).style(Style::default().bg(self.theme.status_bg)).render(area, buf);
+        Line::from(spans)
+            .style(Style::default().bg(self.theme.status_bg))
+            .render(area, buf);
         let width = right.chars().count() as u16;
         if width < area.width {
-            buf.set_string(area.x + area.width - width, area.y, right, Style::default().fg(self.theme.text).bg(self.theme.status_bg));
+            buf.set_string(
+                area.x + area.width - width,
+                area.y,
+                right,
+                Style::default()
+                    .fg(self.theme.text)
+                    .bg(self.theme.status_bg),
+            );
         }
     }
 
@@ -186,23 +249,51 @@ impl App {
         let loading = self
             .views
             .iter()
-            .filter(|v| matches!(v.body, PanelBody::Message { kind: MessageKind::Loading, .. }))
+            .filter(|v| {
+                matches!(
+                    v.body,
+                    PanelBody::Message {
+                        kind: MessageKind::Loading,
+                        ..
+                    }
+                )
+            })
             .count();
-        let mut spans = vec![Span::styled(format!(" {} ", self.status.prometheus_url), Style::default().fg(self.theme.dim))];
+        let mut spans = vec![Span::styled(
+            format!(" {} ", self.status.prometheus_url),
+            Style::default().fg(self.theme.dim),
+        )];
         if let Some(update) = &self.status.last_update {
-            spans.push(Span::styled(format!("· updated {update} "), Style::default().fg(self.theme.dim)));
+            spans.push(Span::styled(
+                format!("· updated {update} "),
+                Style::default().fg(self.theme.dim),
+            ));
         }
         if loading > 0 {
-            spans.push(Span::styled(format!("· loading {loading} "), Style::default().fg(self.theme.dim)));
+            spans.push(Span::styled(
+                format!("· loading {loading} "),
+                Style::default().fg(self.theme.dim),
+            ));
         }
         if failed > 0 {
-            spans.push(Span::styled(format!("· {failed} panels failed "), Style::default().fg(self.theme.error)));
+            spans.push(Span::styled(
+                format!("· {failed} panels failed "),
+                Style::default().fg(self.theme.error),
+            ));
         }
         if let Some(message) = &self.status.message {
-            spans.push(Span::styled(format!("· {message} "), Style::default().fg(self.theme.warning)));
+            spans.push(Span::styled(
+                format!("· {message} "),
+                Style::default().fg(self.theme.warning),
+            ));
         }
-        spans.push(Span::styled("· ? help · q quit", Style::default().fg(self.theme.dim)));
-        Line::from(spans).style(Style::default().bg(self.theme.status_bg)).render(area, buf);
+        spans.push(Span::styled(
+            "· ? help · q quit",
+            Style::default().fg(self.theme.dim),
+        ));
+        Line::from(spans)
+            .style(Style::default().bg(self.theme.status_bg))
+            .render(area, buf);
     }
 
     fn draw_help(&self, body: Rect, buf: &mut Buffer) {
@@ -210,12 +301,17 @@ impl App {
             .iter()
             .map(|binding| {
                 Line::from(vec![
-                    Span::styled(format!("{:>12}  ", binding.keys), Style::default().fg(self.theme.title).add_modifier(Modifier::BOLD)),
+                    Span::styled(
+                        format!("{:>12}  ", binding.keys),
+                        Style::default()
+                            .fg(self.theme.title)
+                            .add_modifier(Modifier::BOLD),
+                    ),
                     Span::styled(binding.help, Style::default().fg(self.theme.text)),
                 ])
             })
             .collect();
-        let width = 56.min(body.width);
+        let width = 66.min(body.width);
         let height = (lines.len() as u16 + 2).min(body.height);
         let rect = Rect {
             x: body.x + (body.width - width) / 2,
@@ -225,7 +321,12 @@ impl App {
         };
         Clear.render(rect, buf);
         Paragraph::new(lines)
-            .block(Block::default().borders(Borders::ALL).title(" keys ").border_style(Style::default().fg(self.theme.border_focused)))
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(" keys ")
+                    .border_style(Style::default().fg(self.theme.border_focused)),
+            )
             .render(rect, buf);
     }
 
@@ -251,7 +352,11 @@ impl App {
             }
             Action::Help => self.show_help = true,
             Action::PageDown => self.scroll += u32::from(self.body_height.max(2) - 1),
-            Action::PageUp => self.scroll = self.scroll.saturating_sub(u32::from(self.body_height.max(2) - 1)),
+            Action::PageUp => {
+                self.scroll = self
+                    .scroll
+                    .saturating_sub(u32::from(self.body_height.max(2) - 1))
+            }
             Action::ToggleRow => self.toggle_row_of_focus(),
             Action::Quit | Action::Refresh | Action::None => {}
         }
@@ -260,18 +365,34 @@ impl App {
 
     fn toggle_row_of_focus(&mut self) {
         // The row the focused panel sits under, else the first row.
-        let target = self.focus.and_then(|f| self.dashboard.rows.iter().position(|r| r.panels.contains(&f)));
-        if let Some(r) = target.or(if self.dashboard.rows.is_empty() { None } else { Some(0) }) {
-            if let Some(c) = self.collapsed.get_mut(r) {
-                *c = !*c;
-            }
+        let target = self.focus.and_then(|f| {
+            self.dashboard
+                .rows
+                .iter()
+                .position(|r| r.panels.contains(&f))
+        });
+        let row = target.or(if self.dashboard.rows.is_empty() {
+            None
+        } else {
+            Some(0)
+        });
+        if let Some(c) = row.and_then(|r| self.collapsed.get_mut(r)) {
+            *c = !*c;
         }
     }
 
     /// Move focus to the nearest panel in a direction (by panel centres), scrolling to it.
     fn move_focus(&mut self, action: Action) {
-        let panels: Vec<&Placed> = self.placed.iter().filter(|p| matches!(p.item, Item::Panel(_))).collect();
-        let Some(current) = panels.iter().find(|p| Some(item_panel(p)) == self.focus).copied() else {
+        let panels: Vec<&Placed> = self
+            .placed
+            .iter()
+            .filter(|p| matches!(p.item, Item::Panel(_)))
+            .collect();
+        let Some(current) = panels
+            .iter()
+            .find(|p| Some(item_panel(p)) == self.focus)
+            .copied()
+        else {
             if let Some(first) = panels.first() {
                 self.focus = Some(item_panel(first));
             }
@@ -311,5 +432,54 @@ fn item_panel(p: &Placed) -> usize {
     match p.item {
         Item::Panel(i) => i,
         Item::Row(r) => r,
+    }
+}
+
+impl App {
+    /// Take in an engine event of the current generation.
+    pub fn apply(&mut self, event: crate::engine::session::EngineEvent) {
+        use crate::engine::session::EngineEvent;
+        match event {
+            EngineEvent::Resolved { resolved, .. } => {
+                let resolved = *resolved;
+                let same_shape = resolved.dashboard.panels.len() == self.dashboard.panels.len();
+                self.status.variables = resolved
+                    .variables
+                    .iter()
+                    .filter(|v| v.hide < 2)
+                    .map(|v| {
+                        (
+                            v.label.clone().unwrap_or_else(|| v.name.clone()),
+                            v.display_text(),
+                        )
+                    })
+                    .collect();
+                self.status.message = resolved.errors.first().cloned();
+                if !same_shape {
+                    // Repeats changed the panel set: start from fresh placeholders.
+                    let collapsed = std::mem::take(&mut self.collapsed);
+                    let focus = self.focus;
+                    *self = App::new(
+                        resolved.dashboard,
+                        self.theme,
+                        std::mem::take(&mut self.status),
+                    );
+                    if collapsed.len() == self.collapsed.len() {
+                        self.collapsed = collapsed;
+                    }
+                    self.focus = focus.filter(|f| *f < self.views.len());
+                } else {
+                    self.dashboard = resolved.dashboard;
+                }
+            }
+            EngineEvent::Panel { index, data, .. } => {
+                if let Some(panel) = self.dashboard.panels.get(index) {
+                    self.views[index] = crate::view::build::build(panel, &data, self.clock);
+                }
+            }
+            EngineEvent::Done { .. } => {
+                self.status.last_update = Some(chrono::Local::now().format("%H:%M:%S").to_string());
+            }
+        }
     }
 }

@@ -34,16 +34,76 @@ impl Binding {
 }
 
 pub const KEYMAP: &[Binding] = &[
-    Binding { codes: &[KeyCode::Up, KeyCode::Char('k')], keys: "↑ k", help: "focus the panel above", action: Action::Up },
-    Binding { codes: &[KeyCode::Down, KeyCode::Char('j')], keys: "↓ j", help: "focus the panel below", action: Action::Down },
-    Binding { codes: &[KeyCode::Left, KeyCode::Char('h')], keys: "← h", help: "focus the panel to the left", action: Action::Left },
-    Binding { codes: &[KeyCode::Right, KeyCode::Char('l')], keys: "→ l", help: "focus the panel to the right", action: Action::Right },
-    Binding { codes: &[KeyCode::PageDown, KeyCode::Char(' ')], keys: "PgDn space", help: "scroll down a page", action: Action::PageDown },
-    Binding { codes: &[KeyCode::PageUp], keys: "PgUp", help: "scroll up a page", action: Action::PageUp },
-    Binding { codes: &[KeyCode::Enter], keys: "Enter", help: "focused panel fullscreen (again to leave)", action: Action::Fullscreen },
-    Binding { codes: &[KeyCode::Esc], keys: "Esc", help: "leave fullscreen / close overlay", action: Action::Back },
-    Binding { codes: &[KeyCode::Char('c')], keys: "c", help: "collapse / expand the focused panel's row", action: Action::ToggleRow },
-    Binding { codes: &[KeyCode::Char('r')], keys: "r", help: "refresh now", action: Action::Refresh },
-    Binding { codes: &[KeyCode::Char('?')], keys: "?", help: "this help", action: Action::Help },
-    Binding { codes: &[KeyCode::Char('q')], keys: "q Ctrl-C", help: "quit", action: Action::Quit },
+    Binding {
+        codes: &[KeyCode::Up, KeyCode::Char('k')],
+        keys: "↑ k",
+        help: "focus the panel above",
+        action: Action::Up,
+    },
+    Binding {
+        codes: &[KeyCode::Down, KeyCode::Char('j')],
+        keys: "↓ j",
+        help: "focus the panel below",
+        action: Action::Down,
+    },
+    Binding {
+        codes: &[KeyCode::Left, KeyCode::Char('h')],
+        keys: "← h",
+        help: "focus the panel to the left",
+        action: Action::Left,
+    },
+    Binding {
+        codes: &[KeyCode::Right, KeyCode::Char('l')],
+        keys: "→ l",
+        help: "focus the panel to the right",
+        action: Action::Right,
+    },
+    Binding {
+        codes: &[KeyCode::PageDown, KeyCode::Char(' ')],
+        keys: "PgDn space",
+        help: "scroll down a page",
+        action: Action::PageDown,
+    },
+    Binding {
+        codes: &[KeyCode::PageUp],
+        keys: "PgUp",
+        help: "scroll up a page",
+        action: Action::PageUp,
+    },
+    Binding {
+        codes: &[KeyCode::Enter],
+        keys: "Enter",
+        help: "focused panel fullscreen (again to leave)",
+        action: Action::Fullscreen,
+    },
+    Binding {
+        codes: &[KeyCode::Esc],
+        keys: "Esc",
+        help: "leave fullscreen / close overlay",
+        action: Action::Back,
+    },
+    Binding {
+        codes: &[KeyCode::Char('c')],
+        keys: "c",
+        help: "collapse / expand the focused panel's row",
+        action: Action::ToggleRow,
+    },
+    Binding {
+        codes: &[KeyCode::Char('r')],
+        keys: "r",
+        help: "refresh now",
+        action: Action::Refresh,
+    },
+    Binding {
+        codes: &[KeyCode::Char('?')],
+        keys: "?",
+        help: "this help",
+        action: Action::Help,
+    },
+    Binding {
+        codes: &[KeyCode::Char('q')],
+        keys: "q Ctrl-C",
+        help: "quit",
+        action: Action::Quit,
+    },
 ];

@@ -6,9 +6,10 @@
 
 use crate::grafana::model::{Dashboard, GridPos};
 
-/// Lines per grid unit of height. Grafana's unit is 30 px; a terminal line is ~16–20 px, so one
-/// line per unit keeps a typical dashboard readable on a 50-line terminal.
-const LINES_PER_UNIT: u32 = 1;
+/// Lines per grid unit of height, as a fraction. Grafana's grid unit is 30 px high and 1/24 of
+/// the width; at 160 columns a cell is ~12 px wide and ~24 px high, so 5/4 line per unit keeps
+/// panels' proportions.
+const LINES_PER_UNIT: (u32, u32) = (5, 4);
 /// Smallest panel that can still show a title and one line of content.
 const MIN_PANEL_LINES: u32 = 3;
 
@@ -44,22 +45,40 @@ pub fn layout(dashboard: &Dashboard, width: u16, collapsed: &dyn Fn(usize) -> bo
         }
         flags
     };
-    let mut loose: Vec<usize> = (0..dashboard.panels.len()).filter(|&i| !in_a_row[i]).collect();
+    let mut loose: Vec<usize> = (0..dashboard.panels.len())
+        .filter(|&i| !in_a_row[i])
+        .collect();
     loose.sort_by_key(|&i| (dashboard.panels[i].grid.y, dashboard.panels[i].grid.x));
-    order.extend(loose.into_iter().map(|i| (Item::Panel(i), dashboard.panels[i].grid)));
+    order.extend(
+        loose
+            .into_iter()
+            .map(|i| (Item::Panel(i), dashboard.panels[i].grid)),
+    );
 
     let mut rows: Vec<usize> = (0..dashboard.rows.len()).collect();
     rows.sort_by_key(|&r| dashboard.rows[r].grid.y);
     for r in rows {
         let row = &dashboard.rows[r];
-        order.push((Item::Row(r), GridPos { x: 0, y: row.grid.y, w: 24, h: 1 }));
+        order.push((
+            Item::Row(r),
+            GridPos {
+                x: 0,
+                y: row.grid.y,
+                w: 24,
+                h: 1,
+            },
+        ));
         if collapsed(r) {
             continue;
         }
         let mut children = row.panels.clone();
         children.retain(|&p| p < dashboard.panels.len());
         children.sort_by_key(|&p| (dashboard.panels[p].grid.y, dashboard.panels[p].grid.x));
-        order.extend(children.into_iter().map(|p| (Item::Panel(p), dashboard.panels[p].grid)));
+        order.extend(
+            children
+                .into_iter()
+                .map(|p| (Item::Panel(p), dashboard.panels[p].grid)),
+        );
     }
     compact(&order, width)
 }
@@ -74,7 +93,9 @@ fn compact(order: &[(Item, GridPos)], width: u16) -> Vec<Placed> {
         let x1 = (grid.x + grid.w.max(1)).clamp(x0 as u32 + 1, 24) as usize;
         let lines = match item {
             Item::Row(_) => 1,
-            Item::Panel(_) => (grid.h * LINES_PER_UNIT).max(MIN_PANEL_LINES),
+            Item::Panel(_) => (grid.h * LINES_PER_UNIT.0)
+                .div_ceil(LINES_PER_UNIT.1)
+                .max(MIN_PANEL_LINES),
         };
         let y = column_bottom[x0..x1].iter().copied().max().unwrap_or(0);
         for bottom in &mut column_bottom[x0..x1] {
@@ -82,7 +103,13 @@ fn compact(order: &[(Item, GridPos)], width: u16) -> Vec<Placed> {
         }
         let left = scale(x0 as u32, width);
         let right = scale(x1 as u32, width);
-        placed.push(Placed { item, x: left, y, w: right.saturating_sub(left), h: lines });
+        placed.push(Placed {
+            item,
+            x: left,
+            y,
+            w: right.saturating_sub(left),
+            h: lines,
+        });
     }
     placed
 }
@@ -102,7 +129,10 @@ mod tests {
     use crate::grafana::model::{Panel, Row};
 
     fn panel(x: u32, y: u32, w: u32, h: u32) -> Panel {
-        Panel { grid: GridPos { x, y, w, h }, ..Panel::default() }
+        Panel {
+            grid: GridPos { x, y, w, h },
+            ..Panel::default()
+        }
     }
 
     #[test]
@@ -112,9 +142,12 @@ mod tests {
             ..Dashboard::default()
         };
         let placed = layout(&d, 160, &|_| false);
-        assert_eq!((placed[0].x, placed[0].w, placed[0].y), (0, 80, 0));
+        assert_eq!(
+            (placed[0].x, placed[0].w, placed[0].y, placed[0].h),
+            (0, 80, 0, 5)
+        );
         assert_eq!((placed[1].x, placed[1].w), (80, 80));
-        assert_eq!((placed[2].y, placed[2].w, placed[2].h), (4, 160, 8));
+        assert_eq!((placed[2].y, placed[2].w, placed[2].h), (5, 160, 10));
     }
 
     #[test]
@@ -122,25 +155,55 @@ mod tests {
         let d = Dashboard {
             panels: vec![panel(0, 1, 24, 8), panel(0, 10, 24, 8)],
             rows: vec![
-                Row { title: "A".into(), grid: GridPos { x: 0, y: 0, w: 24, h: 1 }, panels: vec![0], ..Row::default() },
-                Row { title: "B".into(), grid: GridPos { x: 0, y: 9, w: 24, h: 1 }, panels: vec![1], ..Row::default() },
+                Row {
+                    title: "A".into(),
+                    grid: GridPos {
+                        x: 0,
+                        y: 0,
+                        w: 24,
+                        h: 1,
+                    },
+                    panels: vec![0],
+                    ..Row::default()
+                },
+                Row {
+                    title: "B".into(),
+                    grid: GridPos {
+                        x: 0,
+                        y: 9,
+                        w: 24,
+                        h: 1,
+                    },
+                    panels: vec![1],
+                    ..Row::default()
+                },
             ],
             ..Dashboard::default()
         };
         let open = layout(&d, 80, &|_| false);
-        assert_eq!(open.iter().map(|p| p.item).collect::<Vec<_>>(),
-            vec![Item::Row(0), Item::Panel(0), Item::Row(1), Item::Panel(1)]);
-        assert_eq!(open[2].y, 9);
+        assert_eq!(
+            open.iter().map(|p| p.item).collect::<Vec<_>>(),
+            vec![Item::Row(0), Item::Panel(0), Item::Row(1), Item::Panel(1)]
+        );
+        assert_eq!(
+            open[2].y, 11,
+            "row B below row A (1 line) and its panel (10 lines)"
+        );
         let shut = layout(&d, 80, &|r| r == 0);
-        assert_eq!(shut.iter().map(|p| p.item).collect::<Vec<_>>(),
-            vec![Item::Row(0), Item::Row(1), Item::Panel(1)]);
+        assert_eq!(
+            shut.iter().map(|p| p.item).collect::<Vec<_>>(),
+            vec![Item::Row(0), Item::Row(1), Item::Panel(1)]
+        );
         assert_eq!(shut[1].y, 1, "row B moves up under row A");
-        assert_eq!(page_height(&shut), 10);
+        assert_eq!(page_height(&shut), 12);
     }
 
     #[test]
     fn tiny_panels_keep_room_for_a_title() {
-        let d = Dashboard { panels: vec![panel(0, 0, 1, 1)], ..Dashboard::default() };
+        let d = Dashboard {
+            panels: vec![panel(0, 0, 1, 1)],
+            ..Dashboard::default()
+        };
         let placed = layout(&d, 20, &|_| false);
         assert_eq!(placed[0].h, MIN_PANEL_LINES);
         assert!(placed[0].w >= 1);

@@ -4,5 +4,6 @@ pub mod app;
 pub mod export;
 pub mod keymap;
 pub mod layout;
+pub mod run;
 pub mod theme;
 pub mod widgets;

@@ -61,6 +61,10 @@ impl Theme {
 
     /// A data colour as drawn in this theme.
     pub fn data(&self, rgb: Rgb) -> Color {
-        if self.colour { Color::Rgb(rgb.0, rgb.1, rgb.2) } else { Color::Reset }
+        if self.colour {
+            Color::Rgb(rgb.0, rgb.1, rgb.2)
+        } else {
+            Color::Reset
+        }
     }
 }

@@ -1,1 +1,460 @@
+//! Panel config + data → view model, the way Grafana's panels reduce, format and colour values.
 
+use chrono::{DateTime, Local, TimeZone, Utc};
+
+use super::{
+    Legend, LegendEntry, MessageKind, PanelBody, PanelView, PlotSeries, Rgb, StatColorMode,
+    StatValue, StatView, TimeSeriesView,
+};
+use crate::engine::frame::{PanelData, PanelState, Series};
+use crate::grafana::model::{FieldDefaults, Panel};
+use crate::grafana::{colors, reduce, thresholds, units};
+
+/// Grafana's fallback colour when nothing else applies (its text grey).
+const FALLBACK: Rgb = Rgb(204, 204, 220);
+
+/// How times on axes are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    Utc,
+    Local,
+}
+
+/// Build the view of a panel from its data.
+pub fn build(panel: &Panel, data: &PanelData, clock: Clock) -> PanelView {
+    let title = panel.title.clone();
+    let errors = data.errors.clone();
+    let message = |kind, text: String| PanelView {
+        title: title.clone(),
+        body: PanelBody::Message { kind, text },
+        errors: errors.clone(),
+    };
+    match data.state() {
+        PanelState::Unsupported => {
+            return message(
+                MessageKind::Unsupported,
+                data.unsupported.clone().unwrap_or_default(),
+            );
+        }
+        PanelState::Error => return message(MessageKind::Error, errors.join("\n")),
+        PanelState::Loading => return message(MessageKind::Loading, "loading…".into()),
+        PanelState::NoData | PanelState::Ok => {}
+    }
+    let body = match panel.panel_type.as_str() {
+        "stat" | "singlestat" => PanelBody::Stat(build_stat(panel, &data.series)),
+        // Gauges reduce exactly as stat does; until they get their own widget the value,
+        // unit and threshold colour are what matters at 3 a.m.
+        "gauge" | "bargauge" => {
+            let mut stat = build_stat(panel, &data.series);
+            stat.sparkline = false;
+            PanelBody::Stat(stat)
+        }
+        "timeseries" | "graph" => {
+            if data.state() == PanelState::NoData {
+                PanelBody::Message {
+                    kind: MessageKind::NoData,
+                    text: no_value_text(&panel.field_config.defaults),
+                }
+            } else {
+                PanelBody::TimeSeries(build_timeseries(panel, data, clock))
+            }
+        }
+        other => PanelBody::Message {
+            kind: MessageKind::Unsupported,
+            text: format!(
+                "{other} panel: not drawn yet ({} series, {} points)",
+                data.series.len(),
+                data.point_count()
+            ),
+        },
+    };
+    PanelView {
+        title,
+        body,
+        errors,
+    }
+}
+
+/// The panel a type triage does not draw gets, before any data.
+pub fn unsupported_reason(panel: &Panel) -> Option<String> {
+    if let Some(uid) = &panel.library_panel_uid {
+        return Some(format!(
+            "library panel {uid}: its model lives in Grafana, not in this file"
+        ));
+    }
+    match panel.panel_type.as_str() {
+        "stat" | "singlestat" | "timeseries" | "graph" | "gauge" | "bargauge" => None,
+        "text" | "news" | "dashlist" | "alertlist" | "annolist" | "welcome" | "gettingstarted" => {
+            Some(format!("{} panel: no queries to show", panel.panel_type))
+        }
+        _ => None,
+    }
+}
+
+fn no_value_text(field: &FieldDefaults) -> String {
+    field
+        .no_value
+        .clone()
+        .unwrap_or_else(|| "No data".to_string())
+}
+
+fn values_of(series: &Series) -> Vec<Option<f64>> {
+    series
+        .points
+        .iter()
+        .map(|&(_, v)| if v.is_nan() { None } else { Some(v) })
+        .collect()
+}
+
+fn format(field: &FieldDefaults, value: f64) -> String {
+    units::format_value(value, field.unit.as_deref(), field.decimals).to_string()
+}
+
+/// Colour and state word of a value under the field's colour mode and thresholds.
+fn value_colour(
+    field: &FieldDefaults,
+    value: Option<f64>,
+    index: usize,
+    data_range: (f64, f64),
+) -> (Rgb, Option<String>) {
+    let mode = field
+        .color
+        .as_ref()
+        .map(|c| c.mode.as_str())
+        .unwrap_or("thresholds");
+    match mode {
+        "fixed" | "shades" => {
+            let name = field
+                .color
+                .as_ref()
+                .and_then(|c| c.fixed_color.clone())
+                .unwrap_or_default();
+            (named(&name), None)
+        }
+        m if m.starts_with("palette-classic") => (palette(index), None),
+        _ => threshold_colour(field, value, data_range),
+    }
+}
+
+fn threshold_colour(
+    field: &FieldDefaults,
+    value: Option<f64>,
+    data_range: (f64, f64),
+) -> (Rgb, Option<String>) {
+    let Some(v) = value else {
+        return (FALLBACK, None);
+    };
+    // Without thresholds in the file Grafana applies its defaults: green, red from 80.
+    let defaults;
+    let th = match field.thresholds.as_ref() {
+        Some(th) => th,
+        None => {
+            defaults = thresholds::default_thresholds();
+            &defaults
+        }
+    };
+    let min = field.min.unwrap_or(data_range.0);
+    let max = field.max.unwrap_or(data_range.1);
+    match thresholds::active_step(v, th, min, max) {
+        Some(active) => (
+            named(&active.color),
+            threshold_state(active.rank, th.steps.len()),
+        ),
+        None => (FALLBACK, None),
+    }
+}
+
+/// Words for a threshold step, so state never rests on colour alone.
+fn threshold_state(index: usize, steps: usize) -> Option<String> {
+    match (index, steps) {
+        (0, _) | (_, 0 | 1) => None,
+        (i, n) if i == n - 1 && n >= 3 => Some("▲ crit".into()),
+        (i, n) if i == n - 1 => Some("▲ alert".into()),
+        _ => Some("▲ warn".into()),
+    }
+}
+
+fn named(name: &str) -> Rgb {
+    let c = colors::resolve_rgb(name, colors::Theme::Dark);
+    Rgb(c.0, c.1, c.2)
+}
+
+fn palette(index: usize) -> Rgb {
+    let c = colors::palette_color(index, colors::Theme::Dark);
+    Rgb(c.0, c.1, c.2)
+}
+
+/// Smallest and largest finite value over all series (for percentage thresholds).
+fn data_range(series: &[Series]) -> (f64, f64) {
+    let values = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1))
+        .filter(|v| v.is_finite());
+    let min = values.clone().fold(f64::INFINITY, f64::min);
+    let max = values.fold(f64::NEG_INFINITY, f64::max);
+    if min.is_finite() {
+        (min, max)
+    } else {
+        (0.0, 100.0)
+    }
+}
+
+fn build_stat(panel: &Panel, series: &[Series]) -> StatView {
+    let field = &panel.field_config.defaults;
+    let options = &panel.options;
+    let reduce_options = options.reduce.clone().unwrap_or_default();
+    let calc = reduce_options
+        .calcs
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "lastNotNull".into());
+    let range = data_range(series);
+    let mut values = Vec::new();
+    for (index, s) in series.iter().enumerate() {
+        let raw = values_of(s);
+        let reduced = reduce::reduce(&calc, &raw);
+        let text = match reduced {
+            Some(v) => format(field, v),
+            None => no_value_text(field),
+        };
+        let (color, state) = value_colour(field, reduced, index, range);
+        values.push(StatValue {
+            name: s.name.clone(),
+            text,
+            color: Some(color),
+            state,
+            sparkline: raw.iter().map(|v| v.unwrap_or(f64::NAN)).collect(),
+        });
+    }
+    if let Some(limit) = reduce_options.limit {
+        values.truncate(limit as usize);
+    }
+    if values.is_empty() {
+        values.push(StatValue {
+            text: no_value_text(field),
+            ..StatValue::default()
+        });
+    }
+    let text_mode = options.text_mode.as_deref().unwrap_or("auto");
+    StatView {
+        show_names: match text_mode {
+            "value_and_name" | "name" => true,
+            "value" | "none" => false,
+            _ => values.len() > 1,
+        },
+        show_values: !matches!(text_mode, "name" | "none"),
+        color_mode: match options.color_mode.as_deref() {
+            Some("background") | Some("background_solid") => StatColorMode::Background,
+            Some("none") => StatColorMode::None,
+            _ => StatColorMode::Value,
+        },
+        sparkline: !matches!(options.graph_mode.as_deref(), Some("none")),
+        values,
+    }
+}
+
+fn build_timeseries(panel: &Panel, data: &PanelData, clock: Clock) -> TimeSeriesView {
+    let field = &panel.field_config.defaults;
+    let mut y_min = f64::INFINITY;
+    let mut y_max = f64::NEG_INFINITY;
+    let mut plotted = Vec::new();
+    for (index, s) in data.series.iter().enumerate() {
+        let points: Vec<(f64, f64)> = s
+            .points
+            .iter()
+            .filter(|(_, v)| v.is_finite())
+            .map(|&(t, v)| (t as f64, v))
+            .collect();
+        for &(_, v) in &points {
+            y_min = y_min.min(v);
+            y_max = y_max.max(v);
+        }
+        let color = match field.color.as_ref().map(|c| c.mode.as_str()) {
+            Some("fixed") | Some("thresholds") | Some("shades") => {
+                value_colour(field, last_value(s), index, data_range(&data.series)).0
+            }
+            _ => palette(index),
+        };
+        plotted.push(PlotSeries {
+            name: s.name.clone(),
+            color,
+            points,
+        });
+    }
+    if !y_min.is_finite() {
+        (y_min, y_max) = (0.0, 1.0);
+    }
+    if let Some(min) = field
+        .min
+        .or(field.custom.axis_soft_min.filter(|m| *m < y_min))
+    {
+        y_min = min;
+    }
+    if let Some(max) = field
+        .max
+        .or(field.custom.axis_soft_max.filter(|m| *m > y_max))
+    {
+        y_max = max;
+    }
+    let (lo, hi, step) = nice_axis(y_min, y_max, 5);
+    let mut y_labels = Vec::new();
+    let mut tick = lo;
+    while tick <= hi + step * 0.5 {
+        y_labels.push(axis_label(field, tick, step));
+        tick += step;
+    }
+    let (x0, x1) = if data.end_ms > data.start_ms {
+        (data.start_ms as f64, data.end_ms as f64)
+    } else {
+        let xs = plotted.iter().flat_map(|s| s.points.iter().map(|p| p.0));
+        let lo = xs.clone().fold(f64::INFINITY, f64::min);
+        let hi = xs.fold(f64::NEG_INFINITY, f64::max);
+        if lo.is_finite() && hi > lo {
+            (lo, hi)
+        } else {
+            (0.0, 1.0)
+        }
+    };
+    let x_labels = (0..3)
+        .map(|i| time_label(x0 + (x1 - x0) * i as f64 / 2.0, x1 - x0, clock))
+        .collect();
+    let legend_options = panel.options.legend.clone();
+    let calcs: Vec<String> = legend_options
+        .as_ref()
+        .map(|l| l.calcs.clone())
+        .unwrap_or_default();
+    let legend = Legend {
+        visible: legend_options
+            .as_ref()
+            .map(|l| l.show && l.display_mode != "hidden")
+            .unwrap_or(true),
+        placement_right: legend_options
+            .as_ref()
+            .map(|l| l.placement == "right")
+            .unwrap_or(false),
+        calcs: calcs.iter().map(|c| reduce::display_name(c)).collect(),
+        entries: data
+            .series
+            .iter()
+            .zip(&plotted)
+            .map(|(s, p)| LegendEntry {
+                name: s.name.clone(),
+                color: p.color,
+                values: calcs
+                    .iter()
+                    .map(|c| {
+                        reduce::reduce(c, &values_of(s))
+                            .map(|v| format(field, v))
+                            .unwrap_or_else(|| "-".into())
+                    })
+                    .collect(),
+            })
+            .collect(),
+    };
+    let show_thresholds = field
+        .custom
+        .thresholds_style
+        .as_deref()
+        .is_some_and(|s| s != "off");
+    let threshold_lines = match (&field.thresholds, show_thresholds) {
+        (Some(th), true) => th
+            .steps
+            .iter()
+            .filter_map(|s| s.value.map(|v| (v, named(&s.color))))
+            .collect(),
+        _ => Vec::new(),
+    };
+    TimeSeriesView {
+        series: plotted,
+        x_range: (x0, x1),
+        y_range: (lo, hi),
+        y_labels,
+        x_labels,
+        legend,
+        threshold_lines,
+    }
+}
+
+fn last_value(s: &Series) -> Option<f64> {
+    s.points.iter().rev().map(|p| p.1).find(|v| !v.is_nan())
+}
+
+/// Round an axis out to "nice" tick values: returns (low, high, step).
+pub fn nice_axis(min: f64, max: f64, ticks: usize) -> (f64, f64, f64) {
+    let (min, max) = if max > min {
+        (min, max)
+    } else if min == 0.0 {
+        (0.0, 1.0)
+    } else {
+        (min - min.abs() * 0.1, max + max.abs() * 0.1)
+    };
+    let raw = (max - min) / ticks.max(1) as f64;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * magnitude);
+    (
+        (min / step).floor() * step,
+        (max / step).ceil() * step,
+        step,
+    )
+}
+
+fn axis_label(field: &FieldDefaults, value: f64, step: f64) -> String {
+    let value = if value.abs() < step * 1e-9 {
+        0.0
+    } else {
+        value
+    };
+    units::format_tick(
+        value,
+        field.unit.as_deref(),
+        units::tick_decimals(step),
+        field.decimals,
+    )
+    .to_string()
+}
+
+fn time_label(ms: f64, span_ms: f64, clock: Clock) -> String {
+    let Some(utc) = DateTime::<Utc>::from_timestamp_millis(ms as i64) else {
+        return String::new();
+    };
+    let pattern = if span_ms > 3.0 * 86_400_000.0 {
+        "%m-%d"
+    } else if span_ms > 86_400_000.0 {
+        "%m-%d %H:%M"
+    } else {
+        "%H:%M"
+    };
+    match clock {
+        Clock::Utc => utc.format(pattern).to_string(),
+        Clock::Local => Local
+            .from_utc_datetime(&utc.naive_utc())
+            .format(pattern)
+            .to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nice_axis_rounds_outwards() {
+        assert_eq!(nice_axis(0.13, 0.87, 5), (0.0, 1.0, 0.2));
+        let (lo, hi, step) = nice_axis(103.0, 497.0, 4);
+        assert_eq!((lo, hi, step), (100.0, 500.0, 100.0));
+        let (lo, hi, _) = nice_axis(5.0, 5.0, 5);
+        assert!(lo < 5.0 && hi > 5.0);
+    }
+
+    #[test]
+    fn threshold_states_have_words() {
+        assert_eq!(threshold_state(0, 3), None);
+        assert_eq!(threshold_state(1, 3).as_deref(), Some("▲ warn"));
+        assert_eq!(threshold_state(2, 3).as_deref(), Some("▲ crit"));
+        assert_eq!(threshold_state(1, 2).as_deref(), Some("▲ alert"));
+    }
+}

@@ -22,7 +22,10 @@ pub enum PanelBody {
     Stat(StatView),
     TimeSeries(TimeSeriesView),
     /// A panel that shows a message instead of data: loading, no data, error, unsupported.
-    Message { kind: MessageKind, text: String },
+    Message {
+        kind: MessageKind,
+        text: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -16,10 +16,18 @@ pub fn draw(kind: MessageKind, text: &str, area: Rect, buf: &mut Buffer, theme: 
     };
     let lines = text.lines().count().max(1) as u16;
     let top = area.y + area.height.saturating_sub(lines) / 2;
-    let area = Rect { y: top, height: area.height - (top - area.y), ..area };
+    let area = Rect {
+        y: top,
+        height: area.height - (top - area.y),
+        ..area
+    };
     Paragraph::new(text.to_string())
         .style(Style::default().fg(colour))
-        .alignment(if text.len() as u16 <= area.width { Alignment::Center } else { Alignment::Left })
+        .alignment(if text.len() as u16 <= area.width {
+            Alignment::Center
+        } else {
+            Alignment::Left
+        })
         .wrap(Wrap { trim: true })
         .render(area, buf);
 }

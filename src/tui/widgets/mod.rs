@@ -19,20 +19,28 @@ pub fn draw_panel(view: &PanelView, area: Rect, buf: &mut Buffer, focused: bool,
         return;
     }
     let border_style = if focused {
-        Style::default().fg(theme.border_focused).add_modifier(Modifier::BOLD)
+        Style::default()
+            .fg(theme.border_focused)
+            .add_modifier(Modifier::BOLD)
     } else {
         Style::default().fg(theme.border)
     };
     let mut title = vec![Span::styled(
         format!(" {} ", view.title),
-        Style::default().fg(theme.title).add_modifier(Modifier::BOLD),
+        Style::default()
+            .fg(theme.title)
+            .add_modifier(Modifier::BOLD),
     )];
     if !view.errors.is_empty() && !matches!(view.body, PanelBody::Message { .. }) {
         title.push(Span::styled("⚠ ", Style::default().fg(theme.error)));
     }
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_type(if focused { BorderType::Thick } else { BorderType::Rounded })
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Rounded
+        })
         .border_style(border_style)
         .title(Line::from(title));
     let inner = block.inner(area);
@@ -44,9 +52,17 @@ pub fn draw_panel(view: &PanelView, area: Rect, buf: &mut Buffer, focused: bool,
         && !matches!(view.body, PanelBody::Message { .. })
         && inner.height > 2
     {
-        let error_line = Rect { y: inner.y + inner.height - 1, height: 1, ..inner };
-        Line::styled(view.errors[0].clone(), Style::default().fg(theme.error)).render(error_line, buf);
-        Rect { height: inner.height - 1, ..inner }
+        let error_line = Rect {
+            y: inner.y + inner.height - 1,
+            height: 1,
+            ..inner
+        };
+        Line::styled(view.errors[0].clone(), Style::default().fg(theme.error))
+            .render(error_line, buf);
+        Rect {
+            height: inner.height - 1,
+            ..inner
+        }
     } else {
         inner
     };

@@ -16,17 +16,29 @@ pub fn draw(view: &StatView, area: Rect, buf: &mut Buffer, theme: &Theme) {
     // Side by side when there is width for it, else stacked, as Grafana's auto orientation does.
     let n = view.values.len() as u16;
     let horizontal = area.width / n >= 12 || area.height < n;
-    let shown = if horizontal { n.min(area.width.max(1)) } else { n.min(area.height) };
+    let shown = if horizontal {
+        n.min(area.width.max(1))
+    } else {
+        n.min(area.height)
+    };
     for (i, value) in view.values.iter().take(shown as usize).enumerate() {
         let i = i as u16;
         let cell = if horizontal {
             let x0 = area.x + area.width * i / shown;
             let x1 = area.x + area.width * (i + 1) / shown;
-            Rect { x: x0, width: x1 - x0, ..area }
+            Rect {
+                x: x0,
+                width: x1 - x0,
+                ..area
+            }
         } else {
             let y0 = area.y + area.height * i / shown;
             let y1 = area.y + area.height * (i + 1) / shown;
-            Rect { y: y0, height: y1 - y0, ..area }
+            Rect {
+                y: y0,
+                height: y1 - y0,
+                ..area
+            }
         };
         draw_value(view, value, cell, buf, theme);
     }
@@ -36,11 +48,20 @@ fn draw_value(view: &StatView, value: &StatValue, area: Rect, buf: &mut Buffer, 
     let colour = value.color.map(|c| theme.data(c)).unwrap_or(theme.text);
     let (value_style, fill) = match view.color_mode {
         StatColorMode::Background if theme.colour => (
-            Style::default().fg(Color::Rgb(17, 18, 23)).bg(colour).add_modifier(Modifier::BOLD),
+            Style::default()
+                .fg(Color::Rgb(17, 18, 23))
+                .bg(colour)
+                .add_modifier(Modifier::BOLD),
             Some(colour),
         ),
-        StatColorMode::None => (Style::default().fg(theme.text).add_modifier(Modifier::BOLD), None),
-        _ => (Style::default().fg(colour).add_modifier(Modifier::BOLD), None),
+        StatColorMode::None => (
+            Style::default().fg(theme.text).add_modifier(Modifier::BOLD),
+            None,
+        ),
+        _ => (
+            Style::default().fg(colour).add_modifier(Modifier::BOLD),
+            None,
+        ),
     };
     if let Some(bg) = fill {
         buf.set_style(area, Style::default().bg(bg));
@@ -59,23 +80,47 @@ fn draw_value(view: &StatView, value: &StatValue, area: Rect, buf: &mut Buffer, 
         if let Some(state) = &value.state {
             let room = area.width as usize;
             if value.text.chars().count() + state.chars().count() + 1 < room {
-                spans.push(Span::styled(format!(" {state}"), value_style.remove_modifier(Modifier::BOLD)));
+                spans.push(Span::styled(
+                    format!(" {state}"),
+                    value_style.remove_modifier(Modifier::BOLD),
+                ));
             }
         }
         lines.push(Line::from(spans));
     }
-    let spark_rows = if view.sparkline && area.height >= lines.len() as u16 + 2 && !value.sparkline.is_empty() {
-        (area.height - lines.len() as u16).min(3) - 1
-    } else {
-        0
-    };
+    let spark_rows =
+        if view.sparkline && area.height >= lines.len() as u16 + 2 && !value.sparkline.is_empty() {
+            (area.height - lines.len() as u16).min(3) - 1
+        } else {
+            0
+        };
     let text_height = area.height - spark_rows;
     let top = area.y + text_height.saturating_sub(lines.len() as u16) / 2;
-    let text_area = Rect { y: top, height: (area.y + text_height).saturating_sub(top), ..area };
-    Paragraph::new(lines).alignment(Alignment::Center).render(text_area, buf);
+    let text_area = Rect {
+        y: top,
+        height: (area.y + text_height).saturating_sub(top),
+        ..area
+    };
+    Paragraph::new(lines)
+        .alignment(Alignment::Center)
+        .render(text_area, buf);
     if spark_rows > 0 {
-        let spark_area = Rect { y: area.y + area.height - spark_rows, height: spark_rows, ..area };
-        draw_sparkline(&value.sparkline, spark_area, buf, if fill.is_some() { Color::Rgb(17, 18, 23) } else { colour }, fill);
+        let spark_area = Rect {
+            y: area.y + area.height - spark_rows,
+            height: spark_rows,
+            ..area
+        };
+        draw_sparkline(
+            &value.sparkline,
+            spark_area,
+            buf,
+            if fill.is_some() {
+                Color::Rgb(17, 18, 23)
+            } else {
+                colour
+            },
+            fill,
+        );
     }
 }
 
@@ -94,12 +139,20 @@ fn draw_sparkline(values: &[f64], area: Rect, buf: &mut Buffer, colour: Color, b
         .map(|col| {
             let idx = col * values.len() / width.max(1);
             let v = values.get(idx).copied().unwrap_or(f64::NAN);
-            if v.is_finite() { (((v - min) / span) * 99.0 + 1.0) as u64 } else { 0 }
+            if v.is_finite() {
+                (((v - min) / span) * 99.0 + 1.0) as u64
+            } else {
+                0
+            }
         })
         .collect();
     let mut style = Style::default().fg(colour);
     if let Some(bg) = bg {
         style = style.bg(bg);
     }
-    Sparkline::default().data(&data).max(100).style(style).render(area, buf);
+    Sparkline::default()
+        .data(&data)
+        .max(100)
+        .style(style)
+        .render(area, buf);
 }

@@ -1,0 +1,42 @@
+//! `triage demo`: the demo stack and, unless `--no-tui`, the inference-gateway dashboard on it.
+
+use super::session_setup::prepare_loaded;
+use super::view::run_prepared;
+use super::{CliError, DemoArgs, QueryArgs};
+use crate::demo::{Stack, StackOptions, run_headless};
+use crate::grafana::load::load_str;
+
+/// The dashboard the demo opens, built into the binary so the demo runs from any directory.
+pub const DEMO_DASHBOARD: &str = include_str!("../../layouts/service/inference-gateway.json");
+
+pub async fn run(args: DemoArgs) -> Result<i32, CliError> {
+    if args.no_tui {
+        run_headless(StackOptions::default())
+            .await
+            .map_err(|e| CliError::failure(e.to_string()))?;
+        return Ok(0);
+    }
+    let loaded = load_str(DEMO_DASHBOARD, "layouts/service/inference-gateway.json")
+        .map_err(|e| CliError::failure(e.to_string()))?;
+    let stack = Stack::start(StackOptions::default(), &|step: &str| {
+        eprintln!("demo: {step}")
+    })
+    .await
+    .map_err(|e| CliError::failure(e.to_string()))?;
+    let query = QueryArgs {
+        prometheus: Some(stack.prometheus_url.clone()),
+        vars: Vec::new(),
+        from: None,
+        to: None,
+        refresh: None,
+        theme: args.theme.clone(),
+        timeout: 30,
+    };
+    // The stack is shut down whatever the UI returns; Drop covers panics.
+    let result = match prepare_loaded(loaded, "inference-gateway.json", &query) {
+        Ok(prepared) => run_prepared(prepared).await,
+        Err(e) => Err(e),
+    };
+    stack.shutdown().await;
+    result
+}

@@ -1,0 +1,124 @@
+//! `triage render`: wait for every panel, draw one frame, print it.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use serde_json::json;
+
+use super::session_setup::prepare;
+use super::{CliError, RenderArgs, RenderFormat};
+use crate::engine::frame::PanelData;
+use crate::engine::session::{EngineEvent, Session};
+use crate::tui::app::{App, StatusInfo};
+use crate::tui::export::{to_ansi, to_text};
+use crate::view::PanelBody;
+
+pub async fn run(args: RenderArgs) -> Result<i32, CliError> {
+    let prepared = prepare(&args.dashboard, &args.query)?;
+    let width = args.width.max(20);
+    let height = args.height.max(6);
+    let status = StatusInfo {
+        prometheus_url: prepared.client.display_url(),
+        range: prepared.range_text(),
+        refresh: prepared.refresh_text.clone(),
+        ..StatusInfo::default()
+    };
+    let mut app = App::new(prepared.dashboard.as_ref().clone(), prepared.theme, status);
+    let (mut session, mut events) = Session::new(prepared.client.clone());
+    let generation = session.refresh(prepared.request(width));
+    let mut data: Vec<Option<PanelData>> = vec![None; app.dashboard.panels.len()];
+    while let Some(event) = events.recv().await {
+        if event.generation() != generation {
+            continue;
+        }
+        match &event {
+            EngineEvent::Resolved { resolved, .. } => {
+                data = vec![None; resolved.dashboard.panels.len()];
+            }
+            EngineEvent::Panel {
+                index,
+                data: panel_data,
+                ..
+            } => {
+                if let Some(slot) = data.get_mut(*index) {
+                    *slot = Some(panel_data.as_ref().clone());
+                }
+            }
+            EngineEvent::Done { .. } => {
+                app.apply(event);
+                break;
+            }
+        }
+        app.apply(event);
+    }
+    report_errors(&app, &data);
+    let area = Rect::new(0, 0, width, height);
+    let mut buf = Buffer::empty(area);
+    app.draw_into(area, &mut buf);
+    match args.format {
+        RenderFormat::Text => print!("{}", to_text(&buf)),
+        RenderFormat::Ansi => print!("{}", to_ansi(&buf)),
+        RenderFormat::Json => {
+            let panels = panels_json(&app, &data);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&panels).unwrap_or_default()
+            );
+        }
+    }
+    Ok(0)
+}
+
+/// Panel errors go to stderr, each naming its panel.
+fn report_errors(app: &App, data: &[Option<PanelData>]) {
+    for (panel, data) in app.dashboard.panels.iter().zip(data) {
+        let Some(data) = data else { continue };
+        for error in &data.errors {
+            eprintln!(
+                "triage: panel {:?} ({}): {error}",
+                panel.title, panel.source_path
+            );
+        }
+    }
+}
+
+fn panels_json(app: &App, data: &[Option<PanelData>]) -> serde_json::Value {
+    let panels: Vec<serde_json::Value> = app
+        .dashboard
+        .panels
+        .iter()
+        .enumerate()
+        .map(|(i, panel)| {
+            let panel_data = data.get(i).cloned().flatten().unwrap_or_default();
+            let state = if data.get(i).is_some_and(Option::is_some) {
+                panel_data.state().as_str()
+            } else {
+                "loading"
+            };
+            let error = if panel_data.errors.is_empty() {
+                panel_data.unsupported.clone()
+            } else {
+                Some(panel_data.errors.join("; "))
+            };
+            let values: Option<Vec<String>> = match app.views.get(i).map(|v| &v.body) {
+                Some(PanelBody::Stat(stat)) => {
+                    Some(stat.values.iter().map(|v| v.text.clone()).collect())
+                }
+                _ => None,
+            };
+            json!({
+                "title": panel.title,
+                "type": panel.panel_type,
+                "state": state,
+                "error": error,
+                "series": panel_data.series.len(),
+                "points": panel_data.point_count(),
+                "values": values,
+                "queries": panel_data.queries.iter().map(|q| json!({
+                    "refId": q.ref_id, "expr": q.expr, "instant": q.instant,
+                    "start": q.start_ms, "end": q.end_ms, "stepMs": q.step_ms,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    serde_json::Value::Array(panels)
+}

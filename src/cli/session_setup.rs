@@ -1,0 +1,131 @@
+//! What `view` and `render` share: load the dashboard, pick the Prometheus, parse variables and
+//! the time range, and build refresh requests.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::config::{PROMETHEUS_URL_ENV, load_config, prometheus_url};
+use super::{CliError, QueryArgs};
+use crate::engine::refresh::RefreshInput;
+use crate::engine::variables::{Overrides, parse_overrides};
+use crate::grafana::load::{Loaded, load_path};
+use crate::grafana::model::{Dashboard, Severity};
+use crate::grafana::timerange::{TimeRange, parse_refresh};
+use crate::prom::{PromClient, PromConfig};
+use crate::tui::theme::Theme;
+
+pub struct Prepared {
+    pub loaded: Loaded,
+    pub dashboard: Arc<Dashboard>,
+    pub client: PromClient,
+    pub overrides: Overrides,
+    pub from: String,
+    pub to: String,
+    pub refresh: Option<Duration>,
+    pub refresh_text: Option<String>,
+    pub theme: Theme,
+}
+
+pub fn prepare(path: &Path, args: &QueryArgs) -> Result<Prepared, CliError> {
+    let loaded = load_path(path).map_err(|e| CliError::failure(e.to_string()))?;
+    prepare_loaded(loaded, &path.display().to_string(), args)
+}
+
+/// Like [`prepare`] for a dashboard already loaded (`source` names it in messages).
+pub fn prepare_loaded(
+    loaded: Loaded,
+    source: &str,
+    args: &QueryArgs,
+) -> Result<Prepared, CliError> {
+    for d in loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+    {
+        eprintln!("triage: {source}: {}: {}", d.path, d.message);
+    }
+    let config = load_config().map_err(|e| CliError::failure(format!("config file {e}")))?;
+    let url = prometheus_url(
+        args.prometheus.as_deref(),
+        std::env::var(PROMETHEUS_URL_ENV).ok(),
+        &config,
+    );
+    let mut prom = PromConfig::new(&url);
+    prom.timeout = Duration::from_secs(args.timeout.max(1));
+    let client = PromClient::new(prom).map_err(|e| CliError::failure(e.to_string()))?;
+    let overrides = parse_overrides(&args.vars).map_err(CliError::usage)?;
+    let dashboard = Arc::new(loaded.dashboard.clone());
+    let from = args
+        .from
+        .clone()
+        .unwrap_or_else(|| dashboard.time.from.clone());
+    let to = args.to.clone().unwrap_or_else(|| dashboard.time.to.clone());
+    // Check the range now, so a typo is a clear error rather than an empty dashboard.
+    TimeRange::resolve(&from, &to, chrono::Utc::now())
+        .map_err(|e| CliError::usage(format!("time range: {e}")))?;
+    let refresh_text = match args.refresh.as_deref() {
+        Some("off") | Some("") => None,
+        Some(text) => Some(text.to_string()),
+        None => dashboard.refresh.clone().filter(|r| !r.is_empty()),
+    };
+    let refresh = match &refresh_text {
+        Some(text) => Some(
+            parse_refresh(text)
+                .filter(|d| !d.is_zero())
+                .ok_or_else(|| {
+                    CliError::usage(format!(
+                        "refresh interval {text:?} is not a duration like 30s or 1m"
+                    ))
+                })?,
+        ),
+        None => None,
+    };
+    let theme_name = args.theme.clone().or(config.theme.clone());
+    let theme = match theme_name.as_deref() {
+        Some(name) => Theme::by_name(name).ok_or_else(|| {
+            CliError::usage(format!("unknown theme {name:?}: use grafana-dark or mono"))
+        })?,
+        None if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => Theme::mono(),
+        None => Theme::grafana_dark(),
+    };
+    Ok(Prepared {
+        loaded,
+        dashboard,
+        client,
+        overrides,
+        from,
+        to,
+        refresh,
+        refresh_text,
+        theme,
+    })
+}
+
+impl Prepared {
+    /// A refresh request at the current time.
+    pub fn request(&self, terminal_width: u16) -> RefreshInput {
+        RefreshInput {
+            dashboard: self.dashboard.clone(),
+            overrides: self.overrides.clone(),
+            range: self.range_now(),
+            terminal_width,
+            scrape_interval: None,
+        }
+    }
+
+    pub fn range_now(&self) -> TimeRange {
+        let now = chrono::Utc::now();
+        TimeRange::resolve(&self.from, &self.to, now)
+            .or_else(|_| TimeRange::resolve("now-1h", "now", now))
+            .unwrap_or_else(|_| unreachable!("now-1h is a valid range"))
+    }
+
+    pub fn range_text(&self) -> String {
+        if self.to == "now" {
+            format!("{} → now", self.from)
+        } else {
+            format!("{} → {}", self.from, self.to)
+        }
+    }
+}

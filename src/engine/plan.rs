@@ -1,0 +1,291 @@
+//! Which queries a panel sends: interpolated PromQL, instant or range, step and aligned range,
+//! as Grafana would send them. Pure: the variable scope and sizes come in as arguments.
+
+use crate::grafana::interval::{IntervalInput, plan_query_interval};
+use crate::grafana::model::{DatasourceRef, Panel, TargetFormat};
+use crate::grafana::timerange::TimeRange;
+use crate::grafana::vars::{Format, Scope, interpolate};
+
+/// Columns a panel border and the y-axis labels take from the drawable width.
+const CHROME_COLUMNS: u32 = 2 + 8;
+
+/// One query to send for one target of one panel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedQuery {
+    pub ref_id: String,
+    pub expr: String,
+    pub legend_format: Option<String>,
+    pub format: TargetFormat,
+    pub instant: bool,
+    pub start_ms: i64,
+    pub end_ms: i64,
+    pub step_ms: i64,
+}
+
+impl PlannedQuery {
+    /// Two panels asking this are asking the same thing: it is sent once.
+    pub fn key(&self) -> (String, bool, i64, i64, i64) {
+        let step = if self.instant { 0 } else { self.step_ms };
+        let start = if self.instant { 0 } else { self.start_ms };
+        (self.expr.clone(), self.instant, start, self.end_ms, step)
+    }
+}
+
+/// The panel's plan, or why it sends nothing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PanelPlan {
+    Queries(Vec<PlannedQuery>),
+    Unsupported(String),
+}
+
+/// Sizes and settings the plan depends on.
+#[derive(Debug, Clone)]
+pub struct PlanContext<'a> {
+    pub range: &'a TimeRange,
+    pub terminal_width: u16,
+    /// Datasource scrape interval (`timeInterval`), `None` for Grafana's 15 s default.
+    pub scrape_interval: Option<String>,
+    pub dashboard_title: &'a str,
+    pub dashboard_uid: &'a str,
+}
+
+/// maxDataPoints: the panel's explicit value, else its drawable width in braille dots
+/// (two per cell), not pixels: a terminal cannot show more than that.
+pub fn max_data_points(panel: &Panel, terminal_width: u16) -> u64 {
+    if let Some(explicit) = panel.max_data_points.filter(|m| *m > 0) {
+        return explicit;
+    }
+    let cells = panel.grid.w.clamp(1, 24) * u32::from(terminal_width) / 24;
+    u64::from(cells.saturating_sub(CHROME_COLUMNS).max(10) * 2)
+}
+
+/// Plan every visible target of a panel. `scope` holds the dashboard variables (and a repeat
+/// clone's own value); built-ins are added per target here.
+pub fn plan_panel(panel: &Panel, scope: &Scope, ctx: &PlanContext) -> PanelPlan {
+    if let Some(kind) = foreign_datasource(&panel.datasource) {
+        return PanelPlan::Unsupported(format!(
+            "{kind} datasource: triage queries Prometheus only"
+        ));
+    }
+    let mut queries = Vec::new();
+    for target in panel.targets.iter().filter(|t| !t.hide) {
+        if let Some(kind) = target.datasource.as_ref().and_then(foreign_datasource) {
+            if panel.targets.len() == 1 {
+                return PanelPlan::Unsupported(format!(
+                    "{kind} datasource: triage queries Prometheus only"
+                ));
+            }
+            continue;
+        }
+        if target.expr.trim().is_empty() {
+            continue;
+        }
+        let interpolate_plain = |text: &str| interpolate(text, scope, Format::Glob);
+        let interval = plan_query_interval(&IntervalInput {
+            from_ms: ctx.range.from_ms(),
+            to_ms: ctx.range.to_ms(),
+            max_data_points: max_data_points(panel, ctx.terminal_width),
+            target_interval: target.interval.as_deref().map(interpolate_plain),
+            panel_interval: panel.interval.as_deref().map(interpolate_plain),
+            scrape_interval: ctx.scrape_interval.clone(),
+            interval_factor: target.interval_factor,
+            utc_offset_s: 0,
+        });
+        let mut target_scope = scope.clone();
+        target_scope.set_intervals(&interval);
+        let expr = interpolate(&target.expr, &target_scope, Format::Prometheus);
+        // No instant and no range means range; a table query without either is instant.
+        let wants_instant =
+            target.instant || (target.format == TargetFormat::Table && !target.range);
+        let wants_range = target.range || !wants_instant;
+        let base = PlannedQuery {
+            ref_id: target.ref_id.clone(),
+            expr,
+            legend_format: target.legend_format.clone(),
+            format: target.format,
+            instant: false,
+            start_ms: interval.start_ms,
+            end_ms: interval.end_ms,
+            step_ms: interval.step_ms,
+        };
+        if wants_range {
+            queries.push(base.clone());
+        }
+        if wants_instant {
+            queries.push(PlannedQuery {
+                ref_id: if wants_range {
+                    format!("{}-Instant", base.ref_id)
+                } else {
+                    base.ref_id.clone()
+                },
+                instant: true,
+                start_ms: ctx.range.to_ms(),
+                end_ms: ctx.range.to_ms(),
+                ..base
+            });
+        }
+    }
+    PanelPlan::Queries(queries)
+}
+
+/// A datasource type we know is not Prometheus-compatible.
+fn foreign_datasource(ds: &DatasourceRef) -> Option<String> {
+    if let DatasourceRef::Builtin { name } = ds {
+        // Mixed panels name a datasource per target; Grafana's own ones hold no PromQL.
+        return (!name.contains("Mixed")).then(|| name.trim_matches(['-', ' ']).to_lowercase());
+    }
+    let kind = ds.plugin_type()?;
+    let prometheus_like = [
+        "prometheus",
+        "grafana-amazonprometheus-datasource",
+        "victoriametrics-datasource",
+        "mimir",
+        "cortex",
+        "thanos",
+    ];
+    if prometheus_like.contains(&kind) || kind.is_empty() {
+        None
+    } else {
+        Some(kind.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grafana::model::{GridPos, Target};
+    use crate::grafana::vars::VarValue;
+
+    fn range() -> TimeRange {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-24T12:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        TimeRange::resolve("now-1h", "now", now).unwrap()
+    }
+
+    fn panel(targets: Vec<Target>) -> Panel {
+        Panel {
+            panel_type: "timeseries".into(),
+            grid: GridPos {
+                x: 0,
+                y: 0,
+                w: 12,
+                h: 8,
+            },
+            targets,
+            ..Panel::default()
+        }
+    }
+
+    fn target(expr: &str) -> Target {
+        Target {
+            ref_id: "A".into(),
+            expr: expr.into(),
+            ..Target::default()
+        }
+    }
+
+    fn ctx(range: &TimeRange) -> PlanContext<'_> {
+        PlanContext {
+            range,
+            terminal_width: 160,
+            scrape_interval: None,
+            dashboard_title: "d",
+            dashboard_uid: "u",
+        }
+    }
+
+    #[test]
+    fn max_data_points_is_the_drawable_width_in_braille_dots() {
+        // 12 of 24 columns of 160 cells = 80 cells, minus border and axis = 70 cells = 140 dots.
+        assert_eq!(max_data_points(&panel(vec![]), 160), 140);
+        let explicit = Panel {
+            max_data_points: Some(500),
+            ..panel(vec![])
+        };
+        assert_eq!(max_data_points(&explicit, 160), 500);
+    }
+
+    #[test]
+    fn a_range_query_gets_grafana_step_and_rate_interval() {
+        let range = range();
+        let mut scope = Scope::new();
+        scope.set_var("env", VarValue::single("prod"));
+        let plan = plan_panel(
+            &panel(vec![target("rate(x{env=\"$env\"}[$__rate_interval])")]),
+            &scope,
+            &ctx(&range),
+        );
+        let PanelPlan::Queries(queries) = plan else {
+            panic!("queries expected")
+        };
+        assert_eq!(queries.len(), 1);
+        let q = &queries[0];
+        // 3600 s / 140 points = 25.7 s → rounded to 30 s (backend table); rate interval
+        // max(30s + 15s, 4 × 15s) = 1m0s.
+        assert_eq!(q.step_ms, 30_000);
+        assert_eq!(q.expr, "rate(x{env=\"prod\"}[1m0s])");
+        assert!(!q.instant);
+        assert_eq!(q.start_ms % 30_000, 0, "start aligned to the step");
+    }
+
+    #[test]
+    fn hidden_targets_are_skipped_and_instant_table_targets_are_instant() {
+        let range = range();
+        let hidden = Target {
+            hide: true,
+            ..target("up")
+        };
+        let table = Target {
+            ref_id: "B".into(),
+            format: TargetFormat::Table,
+            ..target("up")
+        };
+        let PanelPlan::Queries(queries) =
+            plan_panel(&panel(vec![hidden, table]), &Scope::new(), &ctx(&range))
+        else {
+            panic!("queries expected")
+        };
+        assert_eq!(queries.len(), 1);
+        assert!(queries[0].instant);
+        assert_eq!(queries[0].end_ms, range.to_ms());
+    }
+
+    #[test]
+    fn both_range_and_instant_make_two_queries() {
+        let range = range();
+        let both = Target {
+            instant: true,
+            range: true,
+            ..target("up")
+        };
+        let PanelPlan::Queries(queries) =
+            plan_panel(&panel(vec![both]), &Scope::new(), &ctx(&range))
+        else {
+            panic!("queries expected")
+        };
+        assert_eq!(
+            queries
+                .iter()
+                .map(|q| q.ref_id.as_str())
+                .collect::<Vec<_>>(),
+            ["A", "A-Instant"]
+        );
+        assert_ne!(queries[0].key(), queries[1].key());
+    }
+
+    #[test]
+    fn loki_panels_are_unsupported_with_a_reason() {
+        let range = range();
+        let mut p = panel(vec![target("{job=\"x\"}")]);
+        p.datasource = DatasourceRef::Named {
+            uid: Some("loki".into()),
+            name: None,
+            r#type: Some("loki".into()),
+        };
+        assert_eq!(
+            plan_panel(&p, &Scope::new(), &ctx(&range)),
+            PanelPlan::Unsupported("loki datasource: triage queries Prometheus only".into())
+        );
+    }
+}

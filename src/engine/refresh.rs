@@ -1,0 +1,254 @@
+//! One refresh of a dashboard: resolve variables, expand repeats, plan every panel, send each
+//! distinct query once (bounded concurrency), and report panels as soon as their data is in.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use futures::StreamExt;
+use tokio::sync::mpsc;
+
+use super::expand::{expand_dashboard, scope_with};
+use super::frame::{PanelData, QueryInfo, Series};
+use super::plan::{PanelPlan, PlanContext, PlannedQuery, plan_panel};
+use super::session::EngineEvent;
+use super::variables::{Overrides, ResolvedVariable, resolve_variables, scope_for};
+use crate::grafana::model::Dashboard;
+use crate::grafana::naming::{SeriesNaming, display_names, legend_name};
+use crate::grafana::timerange::TimeRange;
+use crate::prom::{PromClient, PromError, QueryAnswer};
+use crate::view::build::unsupported_reason;
+
+/// Queries in flight at once: enough to hide latency, few enough to be gentle on a
+/// Prometheus that is part of the incident.
+pub const MAX_CONCURRENT_QUERIES: usize = 8;
+
+/// Everything a refresh depends on; built fresh by the UI for each refresh.
+#[derive(Debug, Clone)]
+pub struct RefreshInput {
+    /// The dashboard as loaded (repeats not expanded).
+    pub dashboard: Arc<Dashboard>,
+    pub overrides: Overrides,
+    pub range: TimeRange,
+    pub terminal_width: u16,
+    pub scrape_interval: Option<String>,
+}
+
+/// The dashboard as it is drawn this refresh: repeats expanded, variables resolved.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub dashboard: Dashboard,
+    pub variables: Vec<ResolvedVariable>,
+    /// Variables that could not be resolved (their query failed), with the reason.
+    pub errors: Vec<String>,
+}
+
+type QueryKey = (String, bool, i64, i64, i64);
+
+pub async fn run_refresh(
+    client: &PromClient,
+    input: RefreshInput,
+    generation: u64,
+    events: &mpsc::UnboundedSender<EngineEvent>,
+) {
+    let (variables, errors) =
+        resolve_variables(client, &input.dashboard, &input.overrides, &input.range).await;
+    let base_scope = scope_for(&variables, &input.dashboard, &input.range);
+    let expanded = expand_dashboard(&input.dashboard, &variables, &base_scope);
+    let ctx = PlanContext {
+        range: &input.range,
+        terminal_width: input.terminal_width,
+        scrape_interval: input.scrape_interval.clone(),
+        dashboard_title: &input.dashboard.title,
+        dashboard_uid: input.dashboard.uid.as_deref().unwrap_or(""),
+    };
+    let plans: Vec<PanelPlan> = expanded
+        .dashboard
+        .panels
+        .iter()
+        .zip(&expanded.scoped)
+        .map(|(panel, scoped)| {
+            if let Some(reason) = unsupported_reason(panel) {
+                return PanelPlan::Unsupported(reason);
+            }
+            let scope = scope_with(&base_scope, scoped.iter().map(|(n, t, v)| (n, t, v)));
+            plan_panel(panel, &scope, &ctx)
+        })
+        .collect();
+    let resolved = Resolved {
+        dashboard: expanded.dashboard,
+        variables,
+        errors,
+    };
+    let _ = events.send(EngineEvent::Resolved {
+        generation,
+        resolved: Box::new(resolved.clone()),
+    });
+    fetch_and_report(
+        client,
+        &resolved.dashboard,
+        plans,
+        &input.range,
+        generation,
+        events,
+    )
+    .await;
+}
+
+/// Send each distinct query once, and each panel as soon as all its queries are answered.
+pub async fn fetch_and_report(
+    client: &PromClient,
+    dashboard: &Dashboard,
+    plans: Vec<PanelPlan>,
+    range: &TimeRange,
+    generation: u64,
+    events: &mpsc::UnboundedSender<EngineEvent>,
+) {
+    let mut waiting_on: Vec<usize> = Vec::with_capacity(plans.len());
+    let mut panels_of: HashMap<QueryKey, Vec<usize>> = HashMap::new();
+    let mut unique: Vec<PlannedQuery> = Vec::new();
+    for (index, plan) in plans.iter().enumerate() {
+        match plan {
+            PanelPlan::Unsupported(reason) => {
+                waiting_on.push(0);
+                let data = PanelData {
+                    unsupported: Some(reason.clone()),
+                    ..PanelData::default()
+                };
+                let _ = events.send(EngineEvent::Panel {
+                    generation,
+                    index,
+                    data: Box::new(data),
+                });
+            }
+            PanelPlan::Queries(queries) => {
+                let mut keys: Vec<QueryKey> = Vec::new();
+                for query in queries {
+                    let key = query.key();
+                    if keys.contains(&key) {
+                        continue;
+                    }
+                    keys.push(key.clone());
+                    let panels = panels_of.entry(key).or_default();
+                    if panels.is_empty() {
+                        unique.push(query.clone());
+                    }
+                    panels.push(index);
+                }
+                waiting_on.push(keys.len());
+                if keys.is_empty() {
+                    let data = assemble(&dashboard.panels[index], &[], &HashMap::new(), range);
+                    let _ = events.send(EngineEvent::Panel {
+                        generation,
+                        index,
+                        data: Box::new(data),
+                    });
+                }
+            }
+        }
+    }
+    let mut answers: HashMap<QueryKey, Result<QueryAnswer, PromError>> = HashMap::new();
+    let mut stream = futures::stream::iter(unique.into_iter().map(|q| async move {
+        let result = if q.instant {
+            client
+                .query_instant(&q.expr, q.end_ms as f64 / 1000.0)
+                .await
+        } else {
+            client
+                .query_range(
+                    &q.expr,
+                    q.start_ms as f64 / 1000.0,
+                    q.end_ms as f64 / 1000.0,
+                    q.step_ms as f64 / 1000.0,
+                )
+                .await
+        };
+        (q.key(), result)
+    }))
+    .buffer_unordered(MAX_CONCURRENT_QUERIES);
+    while let Some((key, result)) = stream.next().await {
+        let waiting_panels = panels_of.get(&key).cloned().unwrap_or_default();
+        answers.insert(key, result);
+        for index in waiting_panels {
+            waiting_on[index] = waiting_on[index].saturating_sub(1);
+            if waiting_on[index] == 0
+                && let PanelPlan::Queries(queries) = &plans[index]
+            {
+                let data = assemble(&dashboard.panels[index], queries, &answers, range);
+                let _ = events.send(EngineEvent::Panel {
+                    generation,
+                    index,
+                    data: Box::new(data),
+                });
+            }
+        }
+    }
+}
+
+/// A panel's data from the answers to its queries, series named as Grafana names them.
+fn assemble(
+    panel: &crate::grafana::model::Panel,
+    queries: &[PlannedQuery],
+    answers: &HashMap<QueryKey, Result<QueryAnswer, PromError>>,
+    range: &TimeRange,
+) -> PanelData {
+    let mut data = PanelData {
+        start_ms: range.from_ms(),
+        end_ms: range.to_ms(),
+        ..PanelData::default()
+    };
+    for query in queries {
+        let mut info = QueryInfo {
+            ref_id: query.ref_id.clone(),
+            expr: query.expr.clone(),
+            instant: query.instant,
+            start_ms: query.start_ms,
+            end_ms: query.end_ms,
+            step_ms: query.step_ms,
+            ..QueryInfo::default()
+        };
+        match answers.get(&query.key()) {
+            Some(Ok(answer)) => {
+                info.bytes = answer.bytes;
+                for raw in &answer.series {
+                    data.series.push(Series {
+                        ref_id: query.ref_id.clone(),
+                        // The backend's name for now; the frontend fallback runs over all below.
+                        name: legend_name(query.legend_format.as_deref(), &raw.labels, &query.expr)
+                            .unwrap_or_default(),
+                        labels: raw.labels.clone(),
+                        points: raw.points.clone(),
+                    });
+                }
+                data.warnings.extend(answer.warnings.iter().cloned());
+            }
+            Some(Err(error)) => {
+                let message = format!("{}: {error}", query.ref_id);
+                info.error = Some(error.to_string());
+                data.errors.push(message);
+            }
+            None => {}
+        }
+        data.queries.push(info);
+    }
+    name_series(panel, &mut data.series);
+    data
+}
+
+/// Grafana's frontend display names over all of a panel's series: `displayName` from field
+/// config, the datasource's name, else the labels that tell the series apart; duplicates
+/// numbered.
+fn name_series(panel: &crate::grafana::model::Panel, series: &mut [Series]) {
+    let naming: Vec<SeriesNaming> = series
+        .iter()
+        .map(|s| SeriesNaming {
+            config_display_name: panel.field_config.defaults.display_name.clone(),
+            display_name_from_ds: Some(s.name.clone()).filter(|n| !n.is_empty()),
+            frame_name: None,
+            field_name: "Value".into(),
+            labels: s.labels.clone(),
+        })
+        .collect();
+    for (s, name) in series.iter_mut().zip(display_names(&naming)) {
+        s.name = name;
+    }
+}

@@ -1,0 +1,258 @@
+//! Resolving a dashboard's variables against Prometheus, in dependency order, as Grafana does:
+//! query variables always re-query (their saved options are ignored), the saved selection is
+//! kept when still valid, and `--var` overrides win.
+
+use std::collections::BTreeMap;
+
+use crate::grafana::model::{Dashboard, Variable, VariableKind};
+use crate::grafana::timerange::TimeRange;
+use crate::grafana::units::js_number_to_string;
+use crate::grafana::varquery::{
+    InstantResult, VariableQuery, VectorSample, filter_metric_names, label_names_selector,
+    parse_variable_query, query_result_texts, series_texts,
+};
+use crate::grafana::vars::{
+    Format, Scope, SelectionRules, VarOption, VarValue, filter_and_sort_options, interpolate,
+    override_selection, parse_custom, resolution_order, select_after_refresh, var_value,
+};
+use crate::prom::PromClient;
+
+/// `--var name=value` settings: each name with its values in the order given.
+pub type Overrides = BTreeMap<String, Vec<String>>;
+pub use crate::grafana::vars::parse_overrides;
+
+/// A variable with its options for this refresh and the selected value.
+#[derive(Debug, Clone)]
+pub struct ResolvedVariable {
+    pub name: String,
+    pub label: Option<String>,
+    pub hide: u8,
+    pub kind: VariableKind,
+    pub options: Vec<VarOption>,
+    pub value: VarValue,
+}
+
+impl ResolvedVariable {
+    /// What the variables bar shows: `All`, `a + b`, or the value's text.
+    pub fn display_text(&self) -> String {
+        let text = self.value.display_text();
+        if text.is_empty() {
+            "(none)".into()
+        } else {
+            text
+        }
+    }
+}
+
+/// Resolve every variable; failures leave the variable empty (as Grafana does) and are
+/// reported as messages naming the variable.
+pub async fn resolve_variables(
+    client: &PromClient,
+    dashboard: &Dashboard,
+    overrides: &Overrides,
+    range: &TimeRange,
+) -> (Vec<ResolvedVariable>, Vec<String>) {
+    let mut resolved: Vec<ResolvedVariable> = Vec::new();
+    let mut errors = Vec::new();
+    let order: Vec<usize> = match resolution_order(&dashboard.variables) {
+        Ok(names) => names
+            .iter()
+            .filter_map(|n| dashboard.variables.iter().position(|v| &v.name == n))
+            .collect(),
+        Err(cycle) => {
+            errors.push(format!(
+                "variables {} reference each other in a cycle",
+                cycle.join(", ")
+            ));
+            (0..dashboard.variables.len()).collect()
+        }
+    };
+    let mut by_index: Vec<Option<ResolvedVariable>> = vec![None; dashboard.variables.len()];
+    for index in order {
+        let variable = &dashboard.variables[index];
+        let scope = scope_for(&resolved, dashboard, range);
+        let options = match options_for(client, variable, &scope, range).await {
+            Ok(options) => options,
+            Err(message) => {
+                errors.push(format!("variable ${}: {message}", variable.name));
+                Vec::new()
+            }
+        };
+        let selection = match overrides.get(&variable.name) {
+            Some(values) => override_selection(values, &options),
+            None => select_after_refresh(&variable.current, &options, SelectionRules::of(variable)),
+        };
+        let value = match variable.kind {
+            // These hold what the user typed or the file says, whatever the options.
+            VariableKind::Constant | VariableKind::Textbox
+                if overrides.get(&variable.name).is_none() =>
+            {
+                let text = if variable.kind == VariableKind::Constant {
+                    variable.query.clone()
+                } else {
+                    variable
+                        .current
+                        .value
+                        .first()
+                        .cloned()
+                        .unwrap_or_else(|| variable.query.clone())
+                };
+                VarValue::single(text)
+            }
+            _ => var_value(variable, &selection, &options),
+        };
+        let done = ResolvedVariable {
+            name: variable.name.clone(),
+            label: variable.label.clone(),
+            hide: variable.hide,
+            kind: variable.kind,
+            options,
+            value,
+        };
+        resolved.push(done.clone());
+        by_index[index] = Some(done);
+    }
+    for name in overrides.keys() {
+        if !dashboard.variables.iter().any(|v| &v.name == name) {
+            errors.push(format!("--var {name}: the dashboard has no such variable"));
+        }
+    }
+    (by_index.into_iter().flatten().collect(), errors)
+}
+
+/// The options a variable offers now.
+async fn options_for(
+    client: &PromClient,
+    variable: &Variable,
+    scope: &Scope,
+    range: &TimeRange,
+) -> Result<Vec<VarOption>, String> {
+    let (start, end) = (
+        range.from_ms() as f64 / 1000.0,
+        range.to_ms() as f64 / 1000.0,
+    );
+    let texts: Vec<String> = match variable.kind {
+        VariableKind::Query => {
+            let query = interpolate(&variable.query, scope, Format::Prometheus);
+            if query.trim().is_empty() {
+                return Ok(Vec::new());
+            }
+            match parse_variable_query(&query) {
+                VariableQuery::LabelValues { label, selector } => client
+                    .label_values(&label, selector.as_deref(), start, end)
+                    .await
+                    .map_err(|e| e.to_string())?,
+                VariableQuery::LabelNames { metric } => {
+                    let selector = metric.map(|m| label_names_selector(&m));
+                    client
+                        .label_names(selector.as_deref(), start, end)
+                        .await
+                        .map_err(|e| e.to_string())?
+                }
+                VariableQuery::Metrics { regex } => {
+                    let names = client
+                        .label_values("__name__", None, start, end)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    filter_metric_names(&names, &regex)?
+                }
+                VariableQuery::QueryResult { expr } => {
+                    let answer = client
+                        .query_instant(&expr, end)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    query_result_texts(&instant_result(&answer))
+                }
+                VariableQuery::Series { selector } => {
+                    let sets = client
+                        .series(&selector, start, end)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    let sets: Vec<Vec<(String, String)>> =
+                        sets.into_iter().map(|s| s.into_iter().collect()).collect();
+                    series_texts(&sets)
+                }
+            }
+        }
+        VariableKind::Custom => return Ok(parse_custom(&variable.query)),
+        VariableKind::Interval => {
+            return Ok(variable
+                .query
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(VarOption::same)
+                .collect());
+        }
+        VariableKind::Constant => {
+            return Ok(vec![VarOption::same(variable.query.clone())]);
+        }
+        VariableKind::Datasource => {
+            // One Prometheus per session for now: the datasource variable names it.
+            return Ok(vec![VarOption::new("Prometheus", "prometheus")]);
+        }
+        VariableKind::Textbox | VariableKind::Adhoc | VariableKind::Other => {
+            return Ok(variable
+                .options
+                .iter()
+                .map(|o| VarOption::new(o.text.clone(), o.value.clone()))
+                .collect());
+        }
+    };
+    let regex = variable
+        .regex
+        .as_deref()
+        .map(|r| interpolate(r, scope, Format::Regex));
+    let options = texts.into_iter().map(VarOption::same).collect();
+    filter_and_sort_options(options, regex.as_deref(), variable.sort)
+        .map_err(|e| format!("regex: {e}"))
+}
+
+/// The interpolation scope of resolved variables plus the range built-ins.
+pub fn scope_for(
+    variables: &[ResolvedVariable],
+    dashboard: &Dashboard,
+    range: &TimeRange,
+) -> Scope {
+    let mut scope = Scope::new();
+    for variable in variables {
+        scope.set_var(variable.name.clone(), variable.value.clone());
+    }
+    scope.set_time_range(range.from_ms(), range.to_ms());
+    scope.set_dashboard(&dashboard.title, dashboard.uid.as_deref());
+    scope
+}
+
+/// An instant answer in the shape `query_result` option texts are made from.
+fn instant_result(answer: &crate::prom::QueryAnswer) -> InstantResult {
+    let value_of = |s: &crate::prom::RawSeries| {
+        s.points
+            .last()
+            .map(|p| js_number_to_string(p.1))
+            .unwrap_or_default()
+    };
+    match answer.result_type.as_str() {
+        "scalar" | "string" => InstantResult::Scalar {
+            value: answer.series.first().map(value_of).unwrap_or_default(),
+        },
+        _ => InstantResult::Vector(
+            answer
+                .series
+                .iter()
+                .map(|s| VectorSample {
+                    metric: s
+                        .labels
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                    value: value_of(s),
+                    timestamp_s: s
+                        .points
+                        .last()
+                        .map(|p| p.0 as f64 / 1000.0)
+                        .unwrap_or_default(),
+                })
+                .collect(),
+        ),
+    }
+}

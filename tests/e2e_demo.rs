@@ -1,0 +1,199 @@
+//! End to end: the real binary starts the demo stack headless (real Prometheus, node_exporter,
+//! Alertmanager), `triage render` draws the inference-gateway dashboard from it, and every
+//! child process is gone after the demo exits.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_triage");
+const DASHBOARD: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/layouts/service/inference-gateway.json"
+);
+
+struct Demo {
+    child: Child,
+    prometheus: String,
+}
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_demo() -> Demo {
+    let mut child = Command::new(BIN)
+        .args(["demo", "--no-tui"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start triage demo --no-tui");
+    let stdout = child.stdout.take().expect("demo stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut prometheus = None;
+    while Instant::now() < deadline {
+        let Some(Ok(line)) = lines.next() else { break };
+        if let Some(url) = line.strip_prefix("prometheus: ") {
+            prometheus = Some(url.trim().to_string());
+            break;
+        }
+    }
+    // Keep draining stdout so the demo never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    let prometheus = prometheus.expect("the demo printed its Prometheus URL");
+    Demo { child, prometheus }
+}
+
+fn children_of(pid: u32) -> Vec<u32> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(p) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat")) else {
+            continue;
+        };
+        // Field 4 (after the parenthesised command) is the parent pid.
+        let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+        let ppid = after
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse::<u32>().ok());
+        if ppid == Some(pid) {
+            found.push(p);
+        }
+    }
+    found
+}
+
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|s| {
+            !s.rsplit_once(')')
+                .map(|(_, r)| r.trim_start().starts_with('Z'))
+                .unwrap_or(false)
+        })
+        .unwrap_or(false)
+}
+
+fn render(prometheus: &str, format: &str) -> (String, String) {
+    let out = Command::new(BIN)
+        .args([
+            "render",
+            DASHBOARD,
+            "--prometheus",
+            prometheus,
+            "--format",
+            format,
+            "--width",
+            "160",
+            "--height",
+            "60",
+        ])
+        .output()
+        .expect("run triage render");
+    assert!(
+        out.status.success(),
+        "render failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn demo_dashboard_shows_real_data_and_children_are_gone_after_exit() {
+    let mut demo = start_demo();
+    let demo_pid = demo.child.id();
+    let children = children_of(demo_pid);
+    assert!(
+        children.len() >= 2,
+        "prometheus and node_exporter run as children: {children:?}"
+    );
+
+    let (json, stderr) = render(&demo.prometheus, "json");
+    let panels: serde_json::Value =
+        serde_json::from_str(&json).expect("render --format json is JSON");
+    let panels = panels.as_array().expect("an array of panels");
+    assert!(
+        panels.len() >= 15,
+        "the demo dashboard has its panels: {}",
+        panels.len()
+    );
+    let mut stats = 0;
+    let mut series_panels = 0;
+    for panel in panels {
+        let title = panel["title"].as_str().unwrap_or_default();
+        match panel["type"].as_str().unwrap_or_default() {
+            "stat" => {
+                stats += 1;
+                assert_eq!(panel["state"], "ok", "stat {title:?}: {panel}\n{stderr}");
+                let values = panel["values"].as_array().expect("stat values");
+                assert!(!values.is_empty(), "stat {title:?} shows a value");
+                for value in values {
+                    let text = value.as_str().unwrap_or_default();
+                    assert!(
+                        text.chars().any(|c| c.is_ascii_digit()),
+                        "stat {title:?} shows a number, not {text:?}"
+                    );
+                }
+            }
+            "timeseries" => {
+                series_panels += 1;
+                assert_eq!(
+                    panel["state"], "ok",
+                    "time series {title:?}: {panel}\n{stderr}"
+                );
+                let series = panel["series"].as_u64().unwrap_or(0);
+                let points = panel["points"].as_u64().unwrap_or(0);
+                assert!(
+                    series > 0 && points >= series * 10,
+                    "time series {title:?} has lines: {series} series, {points} points"
+                );
+            }
+            _ => {}
+        }
+    }
+    assert!(
+        stats >= 4 && series_panels >= 6,
+        "stats {stats}, time series {series_panels}"
+    );
+
+    let (text, _) = render(&demo.prometheus, "text");
+    assert!(text.contains("Inference Gateway"), "title drawn:\n{text}");
+    let braille = text
+        .chars()
+        .filter(|c| ('\u{2801}'..='\u{28FF}').contains(c))
+        .count();
+    assert!(
+        braille > 200,
+        "lines are drawn in braille ({braille} cells):\n{text}"
+    );
+
+    // SIGTERM: the demo stops every child and exits.
+    let status = Command::new("kill")
+        .args(["-TERM", &demo_pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut exited = false;
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = demo.child.try_wait() {
+            exited = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(exited, "demo exits on SIGTERM");
+    std::thread::sleep(Duration::from_millis(300));
+    let survivors: Vec<u32> = children.into_iter().filter(|&p| alive(p)).collect();
+    assert!(survivors.is_empty(), "children left running: {survivors:?}");
+}
