@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::grafana::interval::auto_interval_value;
 use crate::grafana::model::{Dashboard, Variable, VariableKind};
 use crate::grafana::timerange::TimeRange;
 use crate::grafana::units::js_number_to_string;
@@ -101,6 +102,7 @@ pub async fn resolve_variables(
             }
             _ => var_value(variable, &selection, &options),
         };
+        let value = resolve_auto_interval(variable, value, range);
         let done = ResolvedVariable {
             name: variable.name.clone(),
             label: variable.label.clone(),
@@ -118,6 +120,27 @@ pub async fn resolve_variables(
         }
     }
     (by_index.into_iter().flatten().collect(), errors)
+}
+
+/// The value of the `auto` option of interval variables (legacy files save it per variable).
+const AUTO_INTERVAL: &str = "$__auto";
+
+/// `auto` interval variables interpolate to the interval computed for the range.
+fn resolve_auto_interval(variable: &Variable, mut value: VarValue, range: &TimeRange) -> VarValue {
+    if variable.kind != VariableKind::Interval {
+        return value;
+    }
+    let auto = |v: &String| v == AUTO_INTERVAL || v.starts_with("$__auto_interval");
+    if value.value.iter().any(auto) {
+        let interval = auto_interval_value(
+            range.from_ms(),
+            range.to_ms(),
+            variable.auto_count,
+            variable.auto_min.as_deref(),
+        );
+        value = VarValue::with_text("auto", interval);
+    }
+    value
 }
 
 /// The options a variable offers now.
@@ -176,13 +199,19 @@ async fn options_for(
         }
         VariableKind::Custom => return Ok(parse_custom(&variable.query)),
         VariableKind::Interval => {
-            return Ok(variable
-                .query
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(VarOption::same)
-                .collect());
+            let mut options: Vec<VarOption> = Vec::new();
+            if variable.auto {
+                options.push(VarOption::new("auto", AUTO_INTERVAL));
+            }
+            options.extend(
+                variable
+                    .query
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(VarOption::same),
+            );
+            return Ok(options);
         }
         VariableKind::Constant => {
             return Ok(vec![VarOption::same(variable.query.clone())]);

@@ -39,7 +39,7 @@ async fn event_loop(
     let input_thread = spawn_input_reader(input_tx, stop.clone());
     let mut terminate = termination_signal();
 
-    let width = terminal.size()?.width;
+    let mut width = terminal.size()?.width;
     controller.session.refresh((controller.make_request)(width));
     let mut ticker = controller.refresh_every.map(|every| {
         let mut interval = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
@@ -59,14 +59,20 @@ async fn event_loop(
                         match app.handle_key(key) {
                             Action::Quit => break,
                             Action::Refresh => {
-                                let width = terminal.size()?.width;
                                 controller.session.refresh((controller.make_request)(width));
                             }
                             _ => {}
                         }
                         dirty = true;
                     }
-                    Event::Resize(_, _) => dirty = true,
+                    Event::Resize(new_width, _) => {
+                        // Panel widths set how many points are asked for: re-plan on a new width.
+                        if new_width != width {
+                            width = new_width;
+                            controller.session.refresh((controller.make_request)(width));
+                        }
+                        dirty = true;
+                    }
                     _ => {}
                 }
             }
@@ -77,7 +83,6 @@ async fn event_loop(
                 }
             }
             _ = tick(&mut ticker) => {
-                let width = terminal.size()?.width;
                 controller.session.refresh((controller.make_request)(width));
             }
             _ = terminate.recv() => break,

@@ -1,5 +1,6 @@
 //! Widgets that paint view models into a ratatui buffer. They know nothing of JSON or HTTP.
 
+mod bigtext;
 mod message;
 mod stat;
 mod timeseries;

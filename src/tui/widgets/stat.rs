@@ -95,6 +95,18 @@ fn draw_value(view: &StatView, value: &StatValue, area: Rect, buf: &mut Buffer, 
             0
         };
     let text_height = area.height - spark_rows;
+    if view.show_values
+        && let Some(big) = big_value_lines(
+            value,
+            area.width,
+            text_height,
+            lines.len() as u16,
+            value_style,
+        )
+    {
+        lines.pop();
+        lines.extend(big);
+    }
     let top = area.y + text_height.saturating_sub(lines.len() as u16) / 2;
     let text_area = Rect {
         y: top,
@@ -122,6 +134,42 @@ fn draw_value(view: &StatView, value: &StatValue, area: Rect, buf: &mut Buffer, 
             fill,
         );
     }
+}
+
+/// The value in three-line digits with its unit beside the last line, when it fits.
+fn big_value_lines(
+    value: &StatValue,
+    width: u16,
+    height: u16,
+    lines: u16,
+    style: Style,
+) -> Option<Vec<Line<'static>>> {
+    let (number, unit) = super::bigtext::split_number(&value.text);
+    if number.is_empty() || height < lines + 2 + 1 {
+        return None;
+    }
+    let big = super::bigtext::render(number)?;
+    let state = value
+        .state
+        .as_ref()
+        .map(|s| format!(" {s}"))
+        .unwrap_or_default();
+    let needed = big[0].chars().count() + unit.chars().count() + state.chars().count() + 2;
+    if needed > width as usize {
+        return None;
+    }
+    let pad = " ".repeat(unit.chars().count() + state.chars().count());
+    let small = style.remove_modifier(Modifier::BOLD);
+    let [top, middle, bottom] = big;
+    Some(vec![
+        Line::from(vec![Span::styled(top, style), Span::raw(pad.clone())]),
+        Line::from(vec![Span::styled(middle, style), Span::raw(pad)]),
+        Line::from(vec![
+            Span::styled(bottom, style),
+            Span::styled(unit.to_string(), style),
+            Span::styled(state, small),
+        ]),
+    ])
 }
 
 fn draw_sparkline(values: &[f64], area: Rect, buf: &mut Buffer, colour: Color, bg: Option<Color>) {
