@@ -82,30 +82,29 @@ fn alive(pid: u32) -> bool {
 }
 
 fn render(prometheus: &str, format: &str) -> (String, String) {
+    render_file(DASHBOARD, prometheus, format)
+}
+
+fn render_file(path: &str, prometheus: &str, format: &str) -> (String, String) {
+    let args = [
+        "render",
+        path,
+        "--prometheus",
+        prometheus,
+        "--format",
+        format,
+        "--width",
+        "160",
+        "--height",
+        "60",
+    ];
     let out = Command::new(BIN)
-        .args([
-            "render",
-            DASHBOARD,
-            "--prometheus",
-            prometheus,
-            "--format",
-            format,
-            "--width",
-            "160",
-            "--height",
-            "60",
-        ])
+        .args(args)
         .output()
         .expect("run triage render");
-    assert!(
-        out.status.success(),
-        "render failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "render failed: {stderr}");
+    (String::from_utf8_lossy(&out.stdout).into_owned(), stderr)
 }
 
 #[test]
@@ -166,6 +165,9 @@ fn demo_dashboard_shows_real_data_and_children_are_gone_after_exit() {
         "stats {stats}, time series {series_panels}"
     );
 
+    chained_variables_resolve_as_grafana_does(&demo.prometheus);
+    every_corpus_dashboard_renders_without_a_panic(&demo.prometheus);
+
     let (text, _) = render(&demo.prometheus, "text");
     assert!(text.contains("Inference Gateway"), "title drawn:\n{text}");
     let braille = text
@@ -196,4 +198,77 @@ fn demo_dashboard_shows_real_data_and_children_are_gone_after_exit() {
     std::thread::sleep(Duration::from_millis(300));
     let survivors: Vec<u32> = children.into_iter().filter(|&p| alive(p)).collect();
     assert!(survivors.is_empty(), "children left running: {survivors:?}");
+}
+
+/// Variables chained through `label_values` on node_exporter's real labels, one over a label
+/// the series do not carry (no values): the panels still show data, as in Grafana, and the
+/// stale saved value of a query variable is ignored.
+fn chained_variables_resolve_as_grafana_does(prometheus: &str) {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/live/node-chain.json"
+    );
+    let (json, stderr) = render_file(path, prometheus, "json");
+    let panels: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let nodes = &panels[0];
+    assert_eq!(nodes["state"], "ok", "{nodes}\n{stderr}");
+    assert_eq!(nodes["values"][0], "1", "one node_exporter: {nodes}");
+    let expr = nodes["queries"][0]["expr"].as_str().unwrap();
+    assert!(
+        !expr.contains("stale-saved-job"),
+        "saved options of query variables are ignored: {expr}"
+    );
+    assert!(
+        expr.contains("datacenter=~\"()\""),
+        "All over no values is an empty group: {expr}"
+    );
+    assert!(
+        expr.contains("rack=~\"\""),
+        "a single variable with no values is empty: {expr}"
+    );
+    assert_eq!(panels[1]["state"], "ok", "{}", panels[1]);
+    assert!(
+        panels[1]["series"].as_u64().unwrap_or(0) >= 2,
+        "CPU modes: {}",
+        panels[1]
+    );
+}
+
+/// Every real dashboard of the corpus renders against a live Prometheus without a panic.
+fn every_corpus_dashboard_renders_without_a_panic(prometheus: &str) {
+    let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus");
+    let mut rendered = 0;
+    for entry in std::fs::read_dir(corpus)
+        .expect("../shared/corpus is beside the repo")
+        .flatten()
+    {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let out = Command::new(BIN)
+            .args([
+                "render",
+                path.to_str().unwrap(),
+                "--prometheus",
+                prometheus,
+                "--format",
+                "json",
+                "--timeout",
+                "20",
+            ])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{}: {stderr}", path.display());
+        assert!(!stderr.contains("panicked"), "{}: {stderr}", path.display());
+        let panels: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        assert!(
+            panels.as_array().is_some_and(|p| !p.is_empty()),
+            "{}",
+            path.display()
+        );
+        rendered += 1;
+    }
+    assert!(rendered >= 20, "corpus dashboards rendered: {rendered}");
 }
