@@ -1,1 +1,6 @@
-//! demo
+//! The demo world: a synthetic inference gateway (deterministic model, scenario engine, exporter),
+//! its backfilled history and a launcher for a real Prometheus stack around it.
+
+pub mod noise;
+pub mod scenario;
+pub mod world;
