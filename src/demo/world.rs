@@ -346,6 +346,17 @@ pub struct Exemplar {
     pub timestamp: f64,
 }
 
+/// One sample handed out by [`World::visit`].
+#[derive(Debug)]
+pub struct Sample<'a> {
+    pub family: &'a FamilyDef,
+    pub def: &'a SeriesDef,
+    /// The full label set, rendered with braces.
+    pub labels: &'a str,
+    pub value: f64,
+    pub exemplar: Option<Exemplar>,
+}
+
 /// Expected traffic of one endpoint of one instance during one tick.
 #[derive(Debug, Clone, Copy)]
 pub struct EndpointTick {
@@ -841,7 +852,7 @@ impl World {
         counters: &[Vec<f64>],
         versions: &[String],
         exemplar_tick: Option<i64>,
-        sample: &mut dyn FnMut(&FamilyDef, &SeriesDef, &str, f64, Option<Exemplar>),
+        sample: &mut dyn FnMut(Sample<'_>),
     ) {
         for (f, family) in FAMILIES.iter().enumerate() {
             for (i, defs) in self.catalogue.iter().enumerate() {
@@ -875,7 +886,13 @@ impl World {
                         }
                         _ => None,
                     };
-                    sample(family, def, &labels, value, exemplar);
+                    sample(Sample {
+                        family,
+                        def,
+                        labels: &labels,
+                        value,
+                        exemplar,
+                    });
                 }
             }
         }
