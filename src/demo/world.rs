@@ -843,6 +843,46 @@ impl World {
             .collect()
     }
 
+    /// The full rendered label set of a series (with braces).
+    pub fn series_labels(&self, instance: usize, def: &SeriesDef, version: &str) -> String {
+        let mut labels = String::with_capacity(160);
+        labels.push('{');
+        labels.push_str(&self.base_labels[instance]);
+        if !def.labels.is_empty() {
+            labels.push(',');
+            labels.push_str(&def.labels);
+        }
+        if def.versioned {
+            labels.push_str(",version=\"");
+            labels.push_str(&escape_label_value(version));
+            labels.push('"');
+        }
+        labels.push('}');
+        labels
+    }
+
+    /// The value of a series at `t`, given the instance's counters.
+    pub fn series_value(&self, instance: usize, def: &SeriesDef, t: f64, counters: &[f64]) -> f64 {
+        match def.source {
+            Source::Counter { index, .. } => counters[index],
+            Source::Gauge(kind) => self.gauge(instance, t, kind),
+        }
+    }
+
+    /// A trace exemplar for a non-empty latency bucket at `tick`.
+    pub fn exemplar(&self, instance: usize, def: &SeriesDef, tick: i64, value: f64) -> Option<Exemplar> {
+        let (e, lo, hi) = def.exemplar_range?;
+        if value <= 0.0 {
+            return None;
+        }
+        let h = hash(&[self.seed(), 11, instance as u64, e as u64, tick as u64]) ^ hi.to_bits();
+        Some(Exemplar {
+            trace_id: trace_id(h),
+            value: lo + (hi - lo) * (0.05 + 0.9 * unit(h)),
+            timestamp: (tick * TICK_SECONDS) as f64,
+        })
+    }
+
     /// Calls `sample` for every series of the fleet at time `t`, family by family (the order the
     /// text formats need), with the counter values given per instance. `exemplar_tick`, when set,
     /// adds one trace exemplar to every non-empty latency bucket.
@@ -857,35 +897,9 @@ impl World {
         for (f, family) in FAMILIES.iter().enumerate() {
             for (i, defs) in self.catalogue.iter().enumerate() {
                 for def in defs.iter().filter(|d| d.family == f) {
-                    let value = match def.source {
-                        Source::Counter { index, .. } => counters[i][index],
-                        Source::Gauge(kind) => self.gauge(i, t, kind),
-                    };
-                    let mut labels = String::with_capacity(160);
-                    labels.push('{');
-                    labels.push_str(&self.base_labels[i]);
-                    if !def.labels.is_empty() {
-                        labels.push(',');
-                        labels.push_str(&def.labels);
-                    }
-                    if def.versioned {
-                        labels.push_str(",version=\"");
-                        labels.push_str(&escape_label_value(&versions[i]));
-                        labels.push('"');
-                    }
-                    labels.push('}');
-                    let exemplar = match (exemplar_tick, def.exemplar_range) {
-                        (Some(tick), Some((e, lo, hi))) if value > 0.0 => {
-                            let h = hash(&[self.seed(), 11, i as u64, e as u64, tick as u64])
-                                ^ (hi.to_bits());
-                            Some(Exemplar {
-                                trace_id: trace_id(h),
-                                value: lo + (hi - lo) * (0.05 + 0.9 * unit(h)),
-                                timestamp: (tick * TICK_SECONDS) as f64,
-                            })
-                        }
-                        _ => None,
-                    };
+                    let value = self.series_value(i, def, t, &counters[i]);
+                    let labels = self.series_labels(i, def, &versions[i]);
+                    let exemplar = exemplar_tick.and_then(|k| self.exemplar(i, def, k, value));
                     sample(Sample {
                         family,
                         def,
