@@ -13,11 +13,11 @@ use std::collections::HashMap;
 use std::io::{self, Write};
 
 use super::openmetrics::{Encoder, Format};
+use super::world::FAMILIES;
 use super::world::{
     ENDPOINTS, HEALTHZ, INSTANCES, LATENCY_BUCKETS, MetricKind, SERVICE, SloTick, TICK_SECONDS,
     World, WorldState, add_slo_increments,
 };
-use super::world::FAMILIES;
 
 /// Raw history length (6 h dashboards plus the longest rate window they use).
 pub const RAW_HISTORY_SECONDS: i64 = 6 * 3600 + 15 * 60;
@@ -144,7 +144,9 @@ pub fn generate_history(world: &World, end_tick: i64) -> History {
     for tick in start_tick..=end_tick {
         let mut row = vec![SloTick::default(); sets.len()];
         let increments = if tick == start_tick {
-            (0..INSTANCES.len()).map(|i| world.increments(i, tick)).collect()
+            (0..INSTANCES.len())
+                .map(|i| world.increments(i, tick))
+                .collect()
         } else {
             world.advance(&mut state)
         };
@@ -160,7 +162,11 @@ pub fn generate_history(world: &World, end_tick: i64) -> History {
         for (i, counters) in state.instances.iter().enumerate() {
             for (d, def) in world.catalogue(i).iter().enumerate() {
                 let value = world.series_value(i, def, t as f64, &counters.values);
-                let version = if def.versioned { counters.restart_tick } else { -1 };
+                let version = if def.versioned {
+                    counters.restart_tick
+                } else {
+                    -1
+                };
                 let key = (def.family, i, d, version);
                 let slot = *index.entry(key).or_insert_with(|| {
                     let f = &FAMILIES[def.family];
@@ -232,7 +238,10 @@ impl History {
     pub fn write_part(&self, part: usize, parts: usize, out: &mut dyn Write) -> io::Result<u64> {
         let total = self.stats().samples.max(1);
         let parts = parts.max(1);
-        let mut counting = CountingWriter { inner: out, bytes: 0 };
+        let mut counting = CountingWriter {
+            inner: out,
+            bytes: 0,
+        };
         let mut enc = Encoder::new(&mut counting, Format::OpenMetrics);
         let mut before = 0;
         let mut last_family: Option<&str> = None;
@@ -302,10 +311,11 @@ fn slo_history(
         for (k, row) in ticks.iter().enumerate() {
             req[k + 1] = req[k] + row[set].requests;
             err[k + 1] = err[k] + row[set].errors;
-            for b in 0..=bounds.len() {
-                let add = row[set].buckets.get(b).copied().unwrap_or(0.0);
-                buckets[k + 1][b] = buckets[k][b] + add;
+            let mut next = buckets[k].clone();
+            for (slot, add) in next.iter_mut().zip(&row[set].buckets) {
+                *slot += add;
             }
+            buckets[k + 1] = next;
         }
         // Sum over the `window` seconds ending at `t` (a tick boundary inside the fine range).
         let window = |t: i64, seconds: i64| {
@@ -355,7 +365,11 @@ fn slo_history(
             // Over 30 days only what long rule windows and 30-day panels read.
             push("slo:sli_error:ratio_rate5m", t, ratio5m[g]);
             let r30d = long(g, 30 * 86_400);
-            push("slo:error_budget_remaining:ratio30d", t, 1.0 - r30d / budget);
+            push(
+                "slo:error_budget_remaining:ratio30d",
+                t,
+                1.0 - r30d / budget,
+            );
             if g < fine_first {
                 continue;
             }
@@ -374,7 +388,11 @@ fn slo_history(
                 push(&format!("slo:sli_error:ratio_rate{label}"), t, ratio(e, r));
             }
             for (label, seconds) in LONG_WINDOWS.iter().take(4) {
-                push(&format!("slo:sli_error:ratio_rate{label}"), t, long(g, *seconds));
+                push(
+                    &format!("slo:sli_error:ratio_rate{label}"),
+                    t,
+                    long(g, *seconds),
+                );
             }
         }
         out.push(series);
@@ -441,7 +459,10 @@ mod tests {
         let q = histogram_quantile(0.7, &bounds, &[50.0, 90.0, 100.0, 100.0]);
         assert!((q - 0.15).abs() < 1e-12);
         // Rank in +Inf: the highest finite bound.
-        assert_eq!(histogram_quantile(0.99, &bounds, &[0.0, 0.0, 0.0, 10.0]), 0.4);
+        assert_eq!(
+            histogram_quantile(0.99, &bounds, &[0.0, 0.0, 0.0, 10.0]),
+            0.4
+        );
         assert!(histogram_quantile(0.99, &bounds, &[0.0; 4]).is_nan());
     }
 
@@ -464,7 +485,8 @@ mod tests {
         let end = end_tick * TICK_SECONDS;
         let live = LiveWorld::new(World::new(Scenario::default()), None);
         let snapshot = String::from_utf8(
-            live.render(end as f64, Format::Prometheus).unwrap_or_default(),
+            live.render(end as f64, Format::Prometheus)
+                .unwrap_or_default(),
         )
         .unwrap_or_default();
         let mut last: HashMap<&str, (i64, &str)> = HashMap::new();

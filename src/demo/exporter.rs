@@ -38,6 +38,11 @@ impl LiveWorld {
         }
     }
 
+    /// Hands over the counter state the backfill ended with (saves recomputing it).
+    pub fn set_state(&self, state: WorldState) {
+        *self.state.lock().unwrap_or_else(|e| e.into_inner()) = Some(state);
+    }
+
     /// The exposition at unix time `t`.
     pub fn render(&self, t: f64, format: Format) -> io::Result<Vec<u8>> {
         let tick = (t / TICK_SECONDS as f64).floor() as i64;
@@ -186,12 +191,16 @@ mod tests {
         assert!(body.contains("# TYPE http_requests counter\n"));
         assert!(body.contains("# TYPE http_request_duration_seconds histogram\n"));
         assert!(body.contains("http_requests_total{service=\"inference-gateway\",environment=\"production\",cluster=\"eu-west-1\",instance=\"gw-prod-euw1-a:8080\",endpoint=\"/v1/predict\",status_code=\"200\",version=\""));
-        let exemplar_line = body
-            .lines()
-            .find(|l| l.starts_with("http_request_duration_seconds_bucket") && l.contains(" # {trace_id=\""));
+        let exemplar_line = body.lines().find(|l| {
+            l.starts_with("http_request_duration_seconds_bucket") && l.contains(" # {trace_id=\"")
+        });
         assert!(exemplar_line.is_some());
         for family in crate::demo::world::FAMILIES {
-            assert!(body.contains(&format!("# TYPE {} ", family.name)), "{}", family.name);
+            assert!(
+                body.contains(&format!("# TYPE {} ", family.name)),
+                "{}",
+                family.name
+            );
         }
     }
 

@@ -11,7 +11,9 @@ pub fn mix(mut z: u64) -> u64 {
 
 /// Hash of several coordinates (order matters).
 pub fn hash(parts: &[u64]) -> u64 {
-    parts.iter().fold(0x51_7CC1_B727_220A, |acc, &p| mix(acc ^ p))
+    parts
+        .iter()
+        .fold(0x51_7CC1_B727_220A, |acc, &p| mix(acc ^ p))
 }
 
 /// Uniform in [0, 1).

@@ -11,7 +11,8 @@ use std::io::{self, Write};
 
 use super::world::{Exemplar, MetricKind};
 
-pub const OPENMETRICS_CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+pub const OPENMETRICS_CONTENT_TYPE: &str =
+    "application/openmetrics-text; version=1.0.0; charset=utf-8";
 pub const PROMETHEUS_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,7 +131,10 @@ mod tests {
     #[test]
     fn negotiates_openmetrics_only_when_asked() {
         let prometheus_accept = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
-        assert_eq!(Format::negotiate(Some(prometheus_accept)), Format::OpenMetrics);
+        assert_eq!(
+            Format::negotiate(Some(prometheus_accept)),
+            Format::OpenMetrics
+        );
         assert_eq!(Format::negotiate(Some("text/plain")), Format::Prometheus);
         assert_eq!(Format::negotiate(None), Format::Prometheus);
     }

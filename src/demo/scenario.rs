@@ -123,7 +123,10 @@ impl Scenario {
     pub fn effect(&self, t: i64, instance: usize, endpoint: usize) -> Effect {
         match self.incident_in_slot(t) {
             Some(i)
-                if i.instance == instance && i.endpoint == endpoint && t >= i.start && t < i.end =>
+                if i.instance == instance
+                    && i.endpoint == endpoint
+                    && t >= i.start
+                    && t < i.end =>
             {
                 match i.kind {
                     IncidentKind::LatencySpike => Effect {
@@ -203,7 +206,10 @@ mod tests {
         assert!(a.iter().any(|i| i.kind == IncidentKind::ErrorBurst));
         for i in &a {
             assert!(i.end > i.start);
-            assert_eq!(i.start.div_euclid(SLOT_SECONDS), (i.end - 1).div_euclid(SLOT_SECONDS));
+            assert_eq!(
+                i.start.div_euclid(SLOT_SECONDS),
+                (i.end - 1).div_euclid(SLOT_SECONDS)
+            );
         }
     }
 

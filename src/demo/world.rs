@@ -169,9 +169,7 @@ const CLASSIFYING_MODELS: usize = 2;
 
 pub const STATUS_CODES: [&str; 4] = ["200", "400", "500", "503"];
 /// Upper bounds (seconds) chosen around a 300 ms SLO: fine steps between 100 and 500 ms.
-pub const LATENCY_BUCKETS: [f64; 11] = [
-    0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 1.0, 2.5,
-];
+pub const LATENCY_BUCKETS: [f64; 11] = [0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 1.0, 2.5];
 pub const CONFIDENCE_BUCKETS: [f64; 7] = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99];
 pub const BATCH_BUCKETS: [f64; 7] = [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0];
 pub const STAGES: [&str; 3] = ["preprocess", "model", "postprocess"];
@@ -318,7 +316,10 @@ pub enum GaugeKind {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Source {
     /// Slot in the counter vector; `whole` counters count events and are kept integral.
-    Counter { index: usize, whole: bool },
+    Counter {
+        index: usize,
+        whole: bool,
+    },
     Gauge(GaugeKind),
 }
 
@@ -475,22 +476,60 @@ fn build_catalogue(instance: usize) -> Vec<SeriesDef> {
             lower = upper;
         }
         let labels = format!("endpoint=\"{}\"", ep.path);
-        push(1, "_sum", labels.clone(), true, counter(base + N_LB, false), None);
-        push(1, "_count", labels, true, counter(base + N_LB + 1, true), None);
+        push(
+            1,
+            "_sum",
+            labels.clone(),
+            true,
+            counter(base + N_LB, false),
+            None,
+        );
+        push(
+            1,
+            "_count",
+            labels,
+            true,
+            counter(base + N_LB + 1, true),
+            None,
+        );
     }
     for (m, model) in MODELS.iter().enumerate() {
         let labels = format!("model=\"{}\"", model.name);
-        push(2, "_total", labels, true, counter(INFERENCE + m, true), None);
+        push(
+            2,
+            "_total",
+            labels,
+            true,
+            counter(INFERENCE + m, true),
+            None,
+        );
     }
     for (s, stage) in STAGES.iter().enumerate() {
         for (q, quantile) in SUMMARY_QUANTILES.iter().enumerate() {
             let labels = format!("stage=\"{stage}\",quantile=\"{quantile}\"");
-            let kind = GaugeKind::StageQuantile { stage: s, quantile: q };
+            let kind = GaugeKind::StageQuantile {
+                stage: s,
+                quantile: q,
+            };
             push(3, "", labels, false, Source::Gauge(kind), None);
         }
         let labels = format!("stage=\"{stage}\"");
-        push(3, "_sum", labels.clone(), false, counter(STAGE + 2 * s, false), None);
-        push(3, "_count", labels, false, counter(STAGE + 2 * s + 1, true), None);
+        push(
+            3,
+            "_sum",
+            labels.clone(),
+            false,
+            counter(STAGE + 2 * s, false),
+            None,
+        );
+        push(
+            3,
+            "_count",
+            labels,
+            false,
+            counter(STAGE + 2 * s + 1, true),
+            None,
+        );
     }
     for (m, model) in MODELS.iter().enumerate().take(CLASSIFYING_MODELS) {
         let base = CONFIDENCE + m * CONFIDENCE_STRIDE;
@@ -500,8 +539,22 @@ fn build_catalogue(instance: usize) -> Vec<SeriesDef> {
             push(4, "_bucket", labels, false, counter(base + b, true), None);
         }
         let labels = format!("model=\"{}\"", model.name);
-        push(4, "_sum", labels.clone(), false, counter(base + N_CB, false), None);
-        push(4, "_count", labels, false, counter(base + N_CB + 1, true), None);
+        push(
+            4,
+            "_sum",
+            labels.clone(),
+            false,
+            counter(base + N_CB, false),
+            None,
+        );
+        push(
+            4,
+            "_count",
+            labels,
+            false,
+            counter(base + N_CB + 1, true),
+            None,
+        );
     }
     let mut class_index = PREDICTIONS;
     for model in MODELS.iter().take(CLASSIFYING_MODELS) {
@@ -516,18 +569,67 @@ fn build_catalogue(instance: usize) -> Vec<SeriesDef> {
         let labels = format!("le=\"{}\"", format_le(le));
         push(6, "_bucket", labels, false, counter(BATCH + b, true), None);
     }
-    push(6, "_sum", String::new(), false, counter(BATCH + N_BB, true), None);
-    push(6, "_count", String::new(), false, counter(BATCH + N_BB + 1, true), None);
-    push(7, "", String::new(), false, Source::Gauge(GaugeKind::QueueDepth), None);
+    push(
+        6,
+        "_sum",
+        String::new(),
+        false,
+        counter(BATCH + N_BB, true),
+        None,
+    );
+    push(
+        6,
+        "_count",
+        String::new(),
+        false,
+        counter(BATCH + N_BB + 1, true),
+        None,
+    );
+    push(
+        7,
+        "",
+        String::new(),
+        false,
+        Source::Gauge(GaugeKind::QueueDepth),
+        None,
+    );
     for gpu in 0..INSTANCES[instance].gpus {
         let kind = GaugeKind::GpuUtilization { gpu };
-        push(8, "", format!("gpu=\"{gpu}\""), false, Source::Gauge(kind), None);
+        push(
+            8,
+            "",
+            format!("gpu=\"{gpu}\""),
+            false,
+            Source::Gauge(kind),
+            None,
+        );
     }
     push(9, "_total", String::new(), false, counter(CPU, false), None);
     let gauge = |k| Source::Gauge(k);
-    push(10, "", String::new(), false, gauge(GaugeKind::ResidentMemory), None);
-    push(11, "", String::new(), false, gauge(GaugeKind::StartTime), None);
-    push(12, "", String::new(), false, gauge(GaugeKind::ModelsRegistered), None);
+    push(
+        10,
+        "",
+        String::new(),
+        false,
+        gauge(GaugeKind::ResidentMemory),
+        None,
+    );
+    push(
+        11,
+        "",
+        String::new(),
+        false,
+        gauge(GaugeKind::StartTime),
+        None,
+    );
+    push(
+        12,
+        "",
+        String::new(),
+        false,
+        gauge(GaugeKind::ModelsRegistered),
+        None,
+    );
     for (m, model) in MODELS.iter().enumerate() {
         let labels = format!("model=\"{}\"", model.name);
         let kind = GaugeKind::ModelVersions { model: m };
@@ -538,8 +640,22 @@ fn build_catalogue(instance: usize) -> Vec<SeriesDef> {
         let kind = GaugeKind::ModelLoadDuration { model: m };
         push(14, "", labels, false, gauge(kind), None);
     }
-    push(15, "", String::new(), false, gauge(GaugeKind::LastSync), None);
-    push(16, "", String::new(), true, gauge(GaugeKind::BuildInfo), None);
+    push(
+        15,
+        "",
+        String::new(),
+        false,
+        gauge(GaugeKind::LastSync),
+        None,
+    );
+    push(
+        16,
+        "",
+        String::new(),
+        true,
+        gauge(GaugeKind::BuildInfo),
+        None,
+    );
     out
 }
 
@@ -593,7 +709,14 @@ impl World {
         let load = self.load(instance, tf);
         let effect = self.scenario.effect(t, instance, endpoint);
         let jitter = 1.0
-            + 0.04 * signed(hash(&[self.seed(), 1, instance as u64, endpoint as u64, tick as u64]));
+            + 0.04
+                * signed(hash(&[
+                    self.seed(),
+                    1,
+                    instance as u64,
+                    endpoint as u64,
+                    tick as u64,
+                ]));
         let requests = spec.base_rps * load * ep.share * TICK_SECONDS as f64 * jitter;
         let channel = 300 + (instance * 8 + endpoint) as u64;
         let (p400, p500, p503) = if endpoint == HEALTHZ {
@@ -623,9 +746,8 @@ impl World {
     pub fn increments(&self, instance: usize, tick: i64) -> Vec<f64> {
         let mut v = vec![0.0; N_COUNTERS];
         let tf = (tick * TICK_SECONDS) as f64;
-        let coin = |salt: u64, sub: u64| {
-            hash(&[self.seed(), 2, instance as u64, tick as u64, salt, sub])
-        };
+        let coin =
+            |salt: u64, sub: u64| hash(&[self.seed(), 2, instance as u64, tick as u64, salt, sub]);
         let mut served_by_model = [0.0; MODELS.len()];
         let mut model_seconds = 0.0;
         let mut all_requests = 0.0;
@@ -706,7 +828,9 @@ impl World {
         v[BATCH + N_BB] = served;
         v[BATCH + N_BB + 1] = batches;
         let rps = all_requests / TICK_SECONDS as f64;
-        let strain = self.scenario.instance_latency_factor(tick * TICK_SECONDS, instance);
+        let strain = self
+            .scenario
+            .instance_latency_factor(tick * TICK_SECONDS, instance);
         v[CPU] = TICK_SECONDS as f64 * (0.08 + 0.0045 * rps) * (1.0 + 0.1 * (strain - 1.0));
         v
     }
@@ -869,10 +993,28 @@ impl World {
         }
     }
 
-    /// A trace exemplar for a non-empty latency bucket at `tick`.
-    pub fn exemplar(&self, instance: usize, def: &SeriesDef, tick: i64, value: f64) -> Option<Exemplar> {
+    /// A trace exemplar for a latency bucket at `tick`, when the model expects at least one
+    /// request of that tick to land between the bucket's bounds.
+    pub fn exemplar(
+        &self,
+        instance: usize,
+        def: &SeriesDef,
+        tick: i64,
+        value: f64,
+    ) -> Option<Exemplar> {
         let (e, lo, hi) = def.exemplar_range?;
         if value <= 0.0 {
+            return None;
+        }
+        let et = self.endpoint_tick(instance, e, tick);
+        let is_inf = def.labels.ends_with("le=\"+Inf\"");
+        let upper = if is_inf {
+            1.0
+        } else {
+            lognormal_cdf(hi, et.median, LATENCY_SIGMA)
+        };
+        let mass = upper - lognormal_cdf(lo, et.median, LATENCY_SIGMA);
+        if mass * et.requests < 1.0 {
             return None;
         }
         let h = hash(&[self.seed(), 11, instance as u64, e as u64, tick as u64]) ^ hi.to_bits();
@@ -964,7 +1106,10 @@ mod tests {
         // Unused slots are only the 4xx/5xx of /healthz (always zero).
         let unused: Vec<usize> = (0..N_COUNTERS).filter(|&i| seen[i] == 0).collect();
         let healthz_row = HTTP_REQUESTS + HEALTHZ * STATUS_CODES.len();
-        assert_eq!(unused, vec![healthz_row + 1, healthz_row + 2, healthz_row + 3]);
+        assert_eq!(
+            unused,
+            vec![healthz_row + 1, healthz_row + 2, healthz_row + 3]
+        );
         assert!(seen.iter().all(|&n| n <= 1));
     }
 
@@ -992,7 +1137,11 @@ mod tests {
             let row = HTTP_REQUESTS + e * STATUS_CODES.len();
             let by_status: f64 = a[row..row + 4].iter().sum();
             assert_eq!(by_status, a[base + N_LB + 1]);
-            assert!(a[row..row + 4].iter().all(|v| v.fract() == 0.0 && *v >= 0.0));
+            assert!(
+                a[row..row + 4]
+                    .iter()
+                    .all(|v| v.fract() == 0.0 && *v >= 0.0)
+            );
         }
         // Production traffic: tens of requests per second per instance.
         let total: f64 = (0..ENDPOINTS.len())
@@ -1057,8 +1206,16 @@ mod tests {
         let Some(incident) = incident else {
             panic!("no latency spike in a day");
         };
-        let during = w.endpoint_tick(incident.instance, incident.endpoint, incident.start / 15 + 1);
-        let before = w.endpoint_tick(incident.instance, incident.endpoint, incident.start / 15 - 2);
+        let during = w.endpoint_tick(
+            incident.instance,
+            incident.endpoint,
+            incident.start / 15 + 1,
+        );
+        let before = w.endpoint_tick(
+            incident.instance,
+            incident.endpoint,
+            incident.start / 15 - 2,
+        );
         assert!(during.median > 2.5 * before.median);
         let p_over_slo = 1.0 - lognormal_cdf(0.3, during.median, LATENCY_SIGMA);
         assert!(p_over_slo > 0.01, "{p_over_slo}");
