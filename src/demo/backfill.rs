@@ -1,0 +1,538 @@
+//! History for `promtool tsdb create-blocks-from openmetrics`, generated from the same world as the
+//! live exporter.
+//!
+//! Raw series: the last [`RAW_HISTORY_SECONDS`] at the 15 s scrape resolution (so `rate(x[1m])`
+//! works on any dashboard range up to 6 h). SLO series (`slo:*`, the outputs of
+//! `provisioning/prometheus/rules`): 30 days at 5-minute resolution for the few series 30-day
+//! panels and long rule windows read, and 1-minute resolution for all of them over the raw window.
+//! The SLO values are computed the way the rules compute them (error ratios over 5 m, then plain
+//! averages of the 5 m ratio over long windows), so the first rule evaluations continue the
+//! history smoothly.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+use super::openmetrics::{Encoder, Format};
+use super::world::FAMILIES;
+use super::world::{
+    ENDPOINTS, HEALTHZ, INSTANCES, LATENCY_BUCKETS, MetricKind, SERVICE, SloTick, TICK_SECONDS,
+    World, WorldState, add_slo_increments,
+};
+
+/// Raw history length (6 h dashboards plus the longest rate window they use).
+pub const RAW_HISTORY_SECONDS: i64 = 6 * 3600 + 15 * 60;
+/// SLO history length.
+pub const SLO_HISTORY_SECONDS: i64 = 30 * 86_400;
+/// Resolution of old SLO samples (Prometheus' 5-minute lookback still finds one at every step).
+pub const SLO_COARSE_STEP_SECONDS: i64 = 300;
+/// Resolution of recent SLO samples.
+pub const SLO_FINE_STEP_SECONDS: i64 = 60;
+/// The availability objective the error budget is measured against.
+pub const SLO_OBJECTIVE: f64 = 0.995;
+
+/// Long windows averaged from the 5 m error ratio, as the rules do.
+const LONG_WINDOWS: [(&str, i64); 5] = [
+    ("2h", 2 * 3600),
+    ("6h", 6 * 3600),
+    ("1d", 86_400),
+    ("3d", 3 * 86_400),
+    ("30d", 30 * 86_400),
+];
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HistoryStats {
+    pub series: usize,
+    pub samples: usize,
+    pub bytes: u64,
+}
+
+/// The (environment, cluster) pairs of the fleet, in first-seen order.
+pub fn slo_label_sets() -> Vec<(&'static str, &'static str)> {
+    let mut out: Vec<(&str, &str)> = Vec::new();
+    for i in INSTANCES {
+        if !out.contains(&(i.environment, i.cluster)) {
+            out.push((i.environment, i.cluster));
+        }
+    }
+    out
+}
+
+fn slo_set_of(instance: usize, sets: &[(&str, &str)]) -> usize {
+    let spec = &INSTANCES[instance];
+    sets.iter()
+        .position(|&(e, c)| e == spec.environment && c == spec.cluster)
+        .unwrap_or(0)
+}
+
+/// Prometheus' `histogram_quantile` over cumulative bucket counts (last bound +Inf).
+pub fn histogram_quantile(q: f64, bounds: &[f64], cumulative: &[f64]) -> f64 {
+    let Some(&total) = cumulative.last() else {
+        return f64::NAN;
+    };
+    if total <= 0.0 || cumulative.len() != bounds.len() + 1 {
+        return f64::NAN;
+    }
+    let rank = q * total;
+    let mut prev_count = 0.0;
+    let mut prev_bound = 0.0;
+    for (b, &count) in cumulative.iter().enumerate() {
+        if count >= rank {
+            let Some(&upper) = bounds.get(b) else {
+                // Landed in +Inf: Prometheus answers the highest finite bound.
+                return bounds.last().copied().unwrap_or(f64::NAN);
+            };
+            if count == prev_count {
+                return upper;
+            }
+            return prev_bound + (upper - prev_bound) * (rank - prev_count) / (count - prev_count);
+        }
+        prev_count = count;
+        prev_bound = bounds.get(b).copied().unwrap_or(prev_bound);
+    }
+    f64::NAN
+}
+
+/// Samples of one series, kept until the whole history is known (the format wants each series'
+/// samples together, in time order).
+#[derive(Debug)]
+struct SeriesBuffer {
+    family: String,
+    kind: MetricKind,
+    help: &'static str,
+    name: String,
+    labels: String,
+    samples: Vec<(i64, f64)>,
+}
+
+/// SLO series of one label set: name → samples.
+type SloSeries = Vec<(String, Vec<(i64, f64)>)>;
+
+/// The generated history, ready to be written as one or more OpenMetrics files.
+#[derive(Debug)]
+pub struct History {
+    /// Unix time of the last sample (a tick boundary).
+    pub end: i64,
+    /// Counters at the last tick; the live exporter continues from here.
+    pub state: WorldState,
+    /// Grouped by family.
+    series: Vec<SeriesBuffer>,
+}
+
+/// Raw samples are kept at 15 s for this long before the end, at 30 s before that.
+pub const RAW_FINE_SECONDS: i64 = 2 * 3600;
+
+/// Generates the history ending at tick `end_tick` (inclusive).
+pub fn generate_history(world: &World, end_tick: i64) -> History {
+    let sets = slo_label_sets();
+    let start_tick = end_tick - RAW_HISTORY_SECONDS / TICK_SECONDS;
+    let fine_tick = end_tick - RAW_FINE_SECONDS / TICK_SECONDS;
+    // SLO inputs start an hour before the raw window so its 1 h windows are full.
+    let slo_start_tick = start_tick - 3600 / TICK_SECONDS;
+    let mut slo_ticks: Vec<Vec<SloTick>> = Vec::new();
+    for tick in slo_start_tick..start_tick {
+        let mut row = vec![SloTick::default(); sets.len()];
+        for i in 0..INSTANCES.len() {
+            add_slo_increments(&mut row[slo_set_of(i, &sets)], &world.increments(i, tick));
+        }
+        slo_ticks.push(row);
+    }
+
+    let mut state = world.state_at(start_tick);
+    // (family, instance, series, restart tick) → buffer; the restart tick stands for the version.
+    let mut index: HashMap<(usize, usize, usize, i64), usize> = HashMap::new();
+    let mut raw: Vec<SeriesBuffer> = Vec::new();
+    for tick in start_tick..=end_tick {
+        let mut row = vec![SloTick::default(); sets.len()];
+        let increments = if tick == start_tick {
+            (0..INSTANCES.len())
+                .map(|i| world.increments(i, tick))
+                .collect()
+        } else {
+            world.advance(&mut state)
+        };
+        for (i, inc) in increments.iter().enumerate() {
+            add_slo_increments(&mut row[slo_set_of(i, &sets)], inc);
+        }
+        slo_ticks.push(row);
+        // Every tick recently, every other tick before (30 s still gives rate(x[1m]) two points).
+        if tick < fine_tick && (tick - start_tick) % 2 != 0 {
+            continue;
+        }
+        let t = tick * TICK_SECONDS;
+        for (i, counters) in state.instances.iter().enumerate() {
+            for (d, def) in world.catalogue(i).iter().enumerate() {
+                let value = world.series_value(i, def, t as f64, &counters.values);
+                let version = if def.versioned {
+                    counters.restart_tick
+                } else {
+                    -1
+                };
+                let key = (def.family, i, d, version);
+                let slot = *index.entry(key).or_insert_with(|| {
+                    let f = &FAMILIES[def.family];
+                    raw.push(SeriesBuffer {
+                        family: f.name.to_string(),
+                        kind: f.kind,
+                        help: f.help,
+                        name: format!("{}{}", f.name, def.suffix),
+                        labels: world.series_labels(i, def, &counters.version),
+                        samples: Vec::new(),
+                    });
+                    raw.len() - 1
+                });
+                raw[slot].samples.push((t, value));
+            }
+        }
+    }
+    // Families in catalogue order, series in first-seen order within a family.
+    let family_rank = |name: &str| FAMILIES.iter().position(|f| f.name == name);
+    raw.sort_by_key(|s| family_rank(&s.family));
+
+    let slo = slo_history(world, &sets, &slo_ticks, slo_start_tick, end_tick);
+    let mut names: Vec<String> = Vec::new();
+    for per_set in &slo {
+        for (name, _) in per_set {
+            if !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+    }
+    let mut series = raw;
+    for name in &names {
+        for (set, per_set) in slo.iter().enumerate() {
+            let (environment, cluster) = sets[set];
+            for (n, samples) in per_set {
+                if n == name {
+                    series.push(SeriesBuffer {
+                        family: name.clone(),
+                        kind: MetricKind::Gauge,
+                        help: "Recorded by provisioning/prometheus/rules.",
+                        name: name.clone(),
+                        labels: format!(
+                            "{{service=\"{SERVICE}\",environment=\"{environment}\",cluster=\"{cluster}\"}}"
+                        ),
+                        samples: samples.clone(),
+                    });
+                }
+            }
+        }
+    }
+    History {
+        end: end_tick * TICK_SECONDS,
+        state,
+        series,
+    }
+}
+
+impl History {
+    pub fn stats(&self) -> HistoryStats {
+        HistoryStats {
+            series: self.series.len(),
+            samples: self.series.iter().map(|s| s.samples.len()).sum(),
+            bytes: 0,
+        }
+    }
+
+    /// Writes part `part` of `parts` (series split into parts of about equal sample counts, so
+    /// several promtool processes can share the work) as a complete OpenMetrics file.
+    pub fn write_part(&self, part: usize, parts: usize, out: &mut dyn Write) -> io::Result<u64> {
+        let total = self.stats().samples.max(1);
+        let parts = parts.max(1);
+        let mut counting = CountingWriter {
+            inner: out,
+            bytes: 0,
+        };
+        let mut enc = Encoder::new(&mut counting, Format::OpenMetrics);
+        let mut before = 0;
+        let mut last_family: Option<&str> = None;
+        for series in &self.series {
+            let this_part = before * parts / total;
+            before += series.samples.len();
+            if this_part != part {
+                continue;
+            }
+            if last_family != Some(series.family.as_str()) {
+                last_family = Some(series.family.as_str());
+                enc.family(&series.family, series.kind, series.help)?;
+            }
+            for &(t, v) in &series.samples {
+                enc.sample(&series.name, &series.labels, v, Some(t as f64), None)?;
+            }
+        }
+        enc.finish()?;
+        Ok(counting.bytes)
+    }
+}
+
+/// Generates the history and writes it as one file; returns the state at the end.
+pub fn write_history(
+    world: &World,
+    end_tick: i64,
+    out: &mut dyn Write,
+) -> io::Result<(WorldState, HistoryStats)> {
+    let history = generate_history(world, end_tick);
+    let mut stats = history.stats();
+    stats.bytes = history.write_part(0, 1, out)?;
+    Ok((history.state, stats))
+}
+
+/// Computes the `slo:*` series per label set.
+fn slo_history(
+    world: &World,
+    sets: &[(&str, &str)],
+    ticks: &[Vec<SloTick>],
+    first_tick: i64,
+    end_tick: i64,
+) -> Vec<SloSeries> {
+    let end = end_tick * TICK_SECONDS;
+    let fine_start = (first_tick + 3600 / TICK_SECONDS) * TICK_SECONDS;
+    // Old grid: expected rates of the model, far enough back that 30-day windows are full.
+    let coarse_from = (end - 2 * SLO_HISTORY_SECONDS).div_euclid(SLO_COARSE_STEP_SECONDS)
+        * SLO_COARSE_STEP_SECONDS;
+    let mut grid: Vec<i64> = (0..)
+        .map(|n| coarse_from + n * SLO_COARSE_STEP_SECONDS)
+        .take_while(|&t| t < fine_start)
+        .collect();
+    let fine_first = grid.len();
+    let fine_offset = (end - fine_start).rem_euclid(SLO_FINE_STEP_SECONDS);
+    grid.extend(
+        (0..)
+            .map(|n| fine_start + fine_offset + n * SLO_FINE_STEP_SECONDS)
+            .take_while(|&t| t <= end),
+    );
+
+    let bounds = LATENCY_BUCKETS;
+    let mut out = Vec::with_capacity(sets.len());
+    for set in 0..sets.len() {
+        // Prefix sums over the per-tick inputs of this label set.
+        let mut req = vec![0.0; ticks.len() + 1];
+        let mut err = vec![0.0; ticks.len() + 1];
+        let mut buckets = vec![vec![0.0; bounds.len() + 1]; ticks.len() + 1];
+        for (k, row) in ticks.iter().enumerate() {
+            req[k + 1] = req[k] + row[set].requests;
+            err[k + 1] = err[k] + row[set].errors;
+            let mut next = buckets[k].clone();
+            for (slot, add) in next.iter_mut().zip(&row[set].buckets) {
+                *slot += add;
+            }
+            buckets[k + 1] = next;
+        }
+        // Sum over the `window` seconds ending at `t` (a tick boundary inside the fine range).
+        let window = |t: i64, seconds: i64| {
+            let hi = ((t / TICK_SECONDS - first_tick + 1) as usize).min(ticks.len());
+            let lo = hi.saturating_sub((seconds / TICK_SECONDS) as usize);
+            let b: Vec<f64> = (0..=bounds.len())
+                .map(|j| buckets[hi][j] - buckets[lo][j])
+                .collect();
+            (req[hi] - req[lo], err[hi] - err[lo], b)
+        };
+        let ratio = |e: f64, r: f64| if r > 0.0 { e / r } else { 0.0 };
+
+        let mut ratio5m = Vec::with_capacity(grid.len());
+        for (g, &t) in grid.iter().enumerate() {
+            if g < fine_first {
+                ratio5m.push(expected_error_ratio(world, set, sets, t));
+            } else {
+                let (r, e, _) = window(t, 300);
+                ratio5m.push(ratio(e, r));
+            }
+        }
+        let mut prefix = vec![0.0; grid.len() + 1];
+        for (g, r) in ratio5m.iter().enumerate() {
+            prefix[g + 1] = prefix[g] + r;
+        }
+        // Plain average of the 5 m ratio samples in (t - w, t], like avg_over_time.
+        let long = |g: usize, seconds: i64| {
+            let from = grid[g] - seconds;
+            let lo = grid.partition_point(|&x| x <= from);
+            let n = (g + 1 - lo) as f64;
+            (prefix[g + 1] - prefix[lo]) / n
+        };
+
+        let mut series: SloSeries = Vec::new();
+        let mut push = |name: &str, t: i64, v: f64| {
+            if let Some(entry) = series.iter_mut().find(|(n, _)| n == name) {
+                entry.1.push((t, v));
+            } else {
+                series.push((name.to_string(), vec![(t, v)]));
+            }
+        };
+        let budget = 1.0 - SLO_OBJECTIVE;
+        for (g, &t) in grid.iter().enumerate() {
+            if t <= end - SLO_HISTORY_SECONDS {
+                continue;
+            }
+            // Over 30 days only what long rule windows and 30-day panels read.
+            push("slo:sli_error:ratio_rate5m", t, ratio5m[g]);
+            let r30d = long(g, 30 * 86_400);
+            push(
+                "slo:error_budget_remaining:ratio30d",
+                t,
+                1.0 - r30d / budget,
+            );
+            if g < fine_first {
+                continue;
+            }
+            push("slo:sli_error:ratio_rate30d", t, r30d);
+            push("slo:availability:ratio_rate30d", t, 1.0 - r30d);
+            let (r5, e5, b5) = window(t, 300);
+            push("slo:requests:rate5m", t, r5 / 300.0);
+            push("slo:errors:rate5m", t, e5 / 300.0);
+            push("slo:availability:ratio_rate5m", t, 1.0 - ratio(e5, r5));
+            let p99 = histogram_quantile(0.99, &bounds, &b5);
+            if p99.is_finite() {
+                push("slo:latency_p99:seconds_rate5m", t, p99);
+            }
+            for (label, seconds) in [("30m", 1800), ("1h", 3600)] {
+                let (r, e, _) = window(t, seconds);
+                push(&format!("slo:sli_error:ratio_rate{label}"), t, ratio(e, r));
+            }
+            for (label, seconds) in LONG_WINDOWS.iter().take(4) {
+                push(
+                    &format!("slo:sli_error:ratio_rate{label}"),
+                    t,
+                    long(g, *seconds),
+                );
+            }
+        }
+        out.push(series);
+    }
+    out
+}
+
+/// The model's expected 5xx ratio over the 5 minutes before `t`, probed mid-window.
+fn expected_error_ratio(world: &World, set: usize, sets: &[(&str, &str)], t: i64) -> f64 {
+    let mut requests = 0.0;
+    let mut errors = 0.0;
+    {
+        let tick = (t - 150).div_euclid(TICK_SECONDS);
+        for i in 0..INSTANCES.len() {
+            if slo_set_of(i, sets) != set {
+                continue;
+            }
+            for e in 0..ENDPOINTS.len() {
+                if e == HEALTHZ {
+                    continue;
+                }
+                let et = world.endpoint_tick(i, e, tick);
+                requests += et.requests;
+                errors += et.requests * (et.p500 + et.p503);
+            }
+        }
+    }
+    if requests > 0.0 {
+        errors / requests
+    } else {
+        0.0
+    }
+}
+
+struct CountingWriter<'a> {
+    inner: &'a mut dyn Write,
+    bytes: u64,
+}
+
+impl Write for CountingWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::exporter::LiveWorld;
+    use crate::demo::scenario::Scenario;
+
+    #[test]
+    fn histogram_quantile_matches_prometheus() {
+        let bounds = [0.1, 0.2, 0.4];
+        // 100 observations: 50 <= 0.1, 90 <= 0.2, 100 <= 0.4.
+        let q = histogram_quantile(0.5, &bounds, &[50.0, 90.0, 100.0, 100.0]);
+        assert!((q - 0.1).abs() < 1e-12);
+        let q = histogram_quantile(0.7, &bounds, &[50.0, 90.0, 100.0, 100.0]);
+        assert!((q - 0.15).abs() < 1e-12);
+        // Rank in +Inf: the highest finite bound.
+        assert_eq!(
+            histogram_quantile(0.99, &bounds, &[0.0, 0.0, 0.0, 10.0]),
+            0.4
+        );
+        assert!(histogram_quantile(0.99, &bounds, &[0.0; 4]).is_nan());
+    }
+
+    /// A short history, parsed back: every series in time order, counters continuing into the
+    /// live exporter's values at the end tick.
+    #[test]
+    fn history_ends_where_live_starts() {
+        let world = World::new(Scenario::default());
+        let end_tick = 1_764_000_000 / TICK_SECONDS;
+        let mut buf = Vec::new();
+        let result = write_history(&world, end_tick, &mut buf);
+        let Ok((state, stats)) = result else {
+            panic!("history failed: {result:?}");
+        };
+        assert_eq!(state.tick, end_tick);
+        let text = String::from_utf8(buf).unwrap_or_default();
+        assert!(text.ends_with("# EOF\n"));
+        assert_eq!(stats.bytes as usize, text.len());
+
+        let end = end_tick * TICK_SECONDS;
+        let live = LiveWorld::new(World::new(Scenario::default()), None);
+        let snapshot = String::from_utf8(
+            live.render(end as f64, Format::Prometheus)
+                .unwrap_or_default(),
+        )
+        .unwrap_or_default();
+        let mut last: HashMap<&str, (i64, &str)> = HashMap::new();
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            let mut parts = line.rsplitn(3, ' ');
+            let (Some(ts), Some(value), Some(series)) = (parts.next(), parts.next(), parts.next())
+            else {
+                panic!("bad line {line}");
+            };
+            let ts: i64 = ts.parse().unwrap_or(i64::MIN);
+            if let Some((prev, _)) = last.get(series) {
+                assert!(ts > *prev, "out of order: {line}");
+            }
+            last.insert(series, (ts, value));
+        }
+        // Every raw series sampled at the end tick has the live value there.
+        let mut checked = 0;
+        for line in snapshot.lines().filter(|l| !l.starts_with('#')) {
+            let Some((series, value)) = line.rsplit_once(' ') else {
+                continue;
+            };
+            if let Some((ts, v)) = last.get(series) {
+                assert_eq!(*ts, end, "{series}");
+                assert_eq!(*v, value, "{series}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 500, "only {checked} series compared");
+        // 30 days of the budget series, recent hours of the fast ones.
+        let budget = "slo:error_budget_remaining:ratio30d{service=\"inference-gateway\",environment=\"production\",cluster=\"eu-west-1\"}";
+        let first_budget = text
+            .lines()
+            .find(|l| l.starts_with(budget))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|ts| ts.parse::<i64>().ok());
+        assert!(first_budget.is_some_and(|t| end - t > 29 * 86_400));
+        assert!(last.contains_key(
+            "slo:latency_p99:seconds_rate5m{service=\"inference-gateway\",environment=\"production\",cluster=\"us-east-1\"}"
+        ));
+    }
+
+    #[test]
+    fn label_sets_cover_the_fleet() {
+        let sets = slo_label_sets();
+        assert_eq!(sets.len(), 5);
+        assert!(sets.contains(&("production", "us-east-1")));
+        assert!(sets.contains(&("lab", "eu-west-1")));
+    }
+}

@@ -1,0 +1,537 @@
+//! Starts the demo world: the in-process exporter, a real Prometheus with backfilled history and
+//! the repository's rules, plus node_exporter and Alertmanager when installed.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::backfill::{HistoryStats, generate_history};
+use super::error::DemoError;
+use super::exporter::{Exporter, LiveWorld, unix_now};
+use super::http;
+use super::process::{ChildProcess, find_on_path, log_tail};
+use super::scenario::Scenario;
+use super::world::{TICK_SECONDS, World};
+
+/// The repository's Prometheus rules, embedded so the binary works from any directory.
+pub const RULE_FILES: [(&str, &str); 2] = [
+    (
+        "inference-gateway-slo.yml",
+        include_str!("../../provisioning/prometheus/rules/inference-gateway-slo.yml"),
+    ),
+    (
+        "inference-gateway-alerts.yml",
+        include_str!("../../provisioning/prometheus/rules/inference-gateway-alerts.yml"),
+    ),
+];
+
+/// Scrape job of the synthetic gateway (dashboards and tests look for it).
+pub const EXPORTER_JOB: &str = "inference-gateway";
+
+#[derive(Debug, Clone)]
+pub struct StackOptions {
+    pub scenario: Scenario,
+    /// Backfill 6 h of raw history and 30 days of `slo:*` series.
+    pub history: bool,
+    /// Start Alertmanager if `prometheus-alertmanager` is installed.
+    pub alertmanager: bool,
+    /// Start node_exporter if `prometheus-node-exporter` is installed.
+    pub node_exporter: bool,
+    /// Wait until Prometheus has scraped the exporter once (up to one scrape interval).
+    pub wait_for_first_scrape: bool,
+    /// promtool processes building blocks in parallel.
+    pub backfill_jobs: usize,
+}
+
+impl Default for StackOptions {
+    fn default() -> Self {
+        StackOptions {
+            scenario: Scenario::default(),
+            history: true,
+            alertmanager: true,
+            node_exporter: true,
+            wait_for_first_scrape: true,
+            backfill_jobs: 2,
+        }
+    }
+}
+
+/// A running demo stack. `shutdown` stops it cleanly; dropping it kills the children and removes
+/// the working directory too.
+pub struct Stack {
+    pub prometheus_url: String,
+    pub exporter_url: String,
+    pub alertmanager_url: Option<String>,
+    pub node_exporter_url: Option<String>,
+    /// Temporary directory with configs, data and the children's logs.
+    pub workdir: PathBuf,
+    /// How long each start-up step took, in order.
+    pub timings: Vec<(String, Duration)>,
+    pub history: Option<HistoryStats>,
+    children: Vec<ChildProcess>,
+    exporter: Option<Exporter>,
+    remove_workdir: bool,
+}
+
+fn free_port() -> Result<u16, DemoError> {
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0))
+        .map_err(|e| DemoError::io("finding a free port", e))?;
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| DemoError::io("finding a free port", e))
+}
+
+fn make_workdir() -> Result<PathBuf, DemoError> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let dir = std::env::temp_dir().join(format!("triage-demo-{}-{nanos:08x}", std::process::id()));
+    std::fs::create_dir_all(dir.join("data"))
+        .and_then(|_| std::fs::create_dir_all(dir.join("rules")))
+        .map_err(|e| DemoError::io(format!("creating {}", dir.display()), e))?;
+    Ok(dir)
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), DemoError> {
+    std::fs::write(path, text).map_err(|e| DemoError::io(format!("writing {}", path.display()), e))
+}
+
+fn required(binary: &'static str, package: &'static str) -> Result<PathBuf, DemoError> {
+    find_on_path(binary).ok_or(DemoError::MissingBinary { binary, package })
+}
+
+/// prometheus.yml for the stack.
+pub fn prometheus_config(
+    prometheus_port: u16,
+    exporter_port: u16,
+    node_exporter_port: Option<u16>,
+    alertmanager_port: Option<u16>,
+) -> String {
+    let mut yml = String::from(
+        "# Written by triage demo.\n\
+         global:\n  scrape_interval: 15s\n  evaluation_interval: 15s\n\
+         rule_files:\n  - rules/*.yml\n",
+    );
+    if let Some(port) = alertmanager_port {
+        yml.push_str(&format!(
+            "alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['127.0.0.1:{port}']\n"
+        ));
+    }
+    yml.push_str("scrape_configs:\n");
+    // honor_labels: the gateway exporter speaks for several instances and sets `instance` itself.
+    yml.push_str(&format!(
+        "  - job_name: {EXPORTER_JOB}\n    honor_labels: true\n    static_configs:\n      - targets: ['127.0.0.1:{exporter_port}']\n"
+    ));
+    yml.push_str(&format!(
+        "  - job_name: prometheus\n    static_configs:\n      - targets: ['127.0.0.1:{prometheus_port}']\n"
+    ));
+    if let Some(port) = node_exporter_port {
+        yml.push_str(&format!(
+            "  - job_name: node\n    static_configs:\n      - targets: ['127.0.0.1:{port}']\n"
+        ));
+    }
+    if let Some(port) = alertmanager_port {
+        yml.push_str(&format!(
+            "  - job_name: alertmanager\n    static_configs:\n      - targets: ['127.0.0.1:{port}']\n"
+        ));
+    }
+    yml
+}
+
+const ALERTMANAGER_CONFIG: &str = "# Written by triage demo: alerts are kept, never sent.\n\
+route:\n  receiver: blackhole\n  group_by: [alertname, environment, cluster]\n  group_wait: 5s\n  group_interval: 30s\n  repeat_interval: 4h\n\
+receivers:\n  - name: blackhole\n";
+
+/// Polls `url` until it answers 200, the child exits, or `timeout` passes.
+async fn wait_ready(
+    child: &mut ChildProcess,
+    url: &str,
+    timeout: Duration,
+) -> Result<(), DemoError> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(status) = child.exited() {
+            return Err(DemoError::NotReady {
+                what: child.name.clone(),
+                detail: format!("exited with {status}"),
+                log: child.log_tail(15),
+            });
+        }
+        let last = match http::get(url, None, Duration::from_secs(2)).await {
+            Ok((200, _)) => return Ok(()),
+            Ok((status, body)) => format!("HTTP {status}: {}", body.trim()),
+            Err(e) => e,
+        };
+        if Instant::now() >= deadline {
+            return Err(DemoError::NotReady {
+                what: child.name.clone(),
+                detail: format!("{url} not ready after {timeout:?} ({last})"),
+                log: child.log_tail(15),
+            });
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+impl Stack {
+    /// Starts everything; `progress` hears one line per step.
+    pub async fn start(opts: StackOptions, progress: &dyn Fn(&str)) -> Result<Stack, DemoError> {
+        let started = Instant::now();
+        let mut step = Instant::now();
+        let prometheus = required("prometheus", "prometheus")?;
+        let promtool = required("promtool", "prometheus")?;
+        let node_exporter = opts
+            .node_exporter
+            .then(|| find_on_path("prometheus-node-exporter"))
+            .flatten();
+        let alertmanager = opts
+            .alertmanager
+            .then(|| find_on_path("prometheus-alertmanager"))
+            .flatten();
+        let workdir = make_workdir()?;
+        let mut stack = Stack {
+            prometheus_url: String::new(),
+            exporter_url: String::new(),
+            alertmanager_url: None,
+            node_exporter_url: None,
+            workdir: workdir.clone(),
+            timings: Vec::new(),
+            history: None,
+            children: Vec::new(),
+            exporter: None,
+            remove_workdir: true,
+        };
+        progress(&format!("working directory {}", workdir.display()));
+
+        let world = World::new(opts.scenario);
+        let live = Arc::new(LiveWorld::new(world.clone(), None));
+        let exporter = Exporter::start(live.clone())
+            .await
+            .map_err(|e| DemoError::io("starting the exporter", e))?;
+        let exporter_port = exporter.port;
+        stack.exporter_url = exporter.url.clone();
+        stack.exporter = Some(exporter);
+        progress(&format!("exporter: {}", stack.exporter_url));
+
+        // Helpers start first: they are up long before the backfill is done.
+        let mut node_exporter_port = None;
+        if let Some(bin) = node_exporter {
+            let port = free_port()?;
+            let args = vec![
+                format!("--web.listen-address=127.0.0.1:{port}"),
+                "--no-collector.systemd".to_string(),
+            ];
+            stack
+                .children
+                .push(ChildProcess::spawn("node_exporter", &bin, &args, &workdir)?);
+            node_exporter_port = Some(port);
+            stack.node_exporter_url = Some(format!("http://127.0.0.1:{port}"));
+        } else if opts.node_exporter {
+            progress("prometheus-node-exporter not installed: skipping node_exporter");
+        }
+        let mut alertmanager_port = None;
+        if let Some(bin) = alertmanager {
+            let port = free_port()?;
+            let dir = workdir.join("alertmanager");
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| DemoError::io(format!("creating {}", dir.display()), e))?;
+            let config = workdir.join("alertmanager.yml");
+            write_file(&config, ALERTMANAGER_CONFIG)?;
+            let args = vec![
+                format!("--config.file={}", config.display()),
+                format!("--storage.path={}", dir.display()),
+                format!("--web.listen-address=127.0.0.1:{port}"),
+                // Empty: no cluster listener (it would bind on all interfaces).
+                "--cluster.listen-address=".to_string(),
+            ];
+            stack
+                .children
+                .push(ChildProcess::spawn("alertmanager", &bin, &args, &workdir)?);
+            alertmanager_port = Some(port);
+            stack.alertmanager_url = Some(format!("http://127.0.0.1:{port}"));
+        } else if opts.alertmanager {
+            progress("prometheus-alertmanager not installed: skipping Alertmanager");
+        }
+        stack
+            .timings
+            .push(("exporter and helpers".into(), step.elapsed()));
+
+        if opts.history {
+            // History ends at the last tick boundary; live scrapes continue after it.
+            let end_tick = (unix_now() / TICK_SECONDS as f64).floor() as i64;
+            let jobs = opts.backfill_jobs.clamp(1, 8);
+            let dir = workdir.clone();
+            progress("generating history (6 h raw, 30 d slo:*)");
+            let generated = tokio::task::spawn_blocking(move || {
+                let started = Instant::now();
+                let history = generate_history(&world, end_tick);
+                let generated = started.elapsed();
+                let written = Instant::now();
+                let paths: Vec<PathBuf> = (0..jobs)
+                    .map(|p| dir.join(format!("history-{p}.om")))
+                    .collect();
+                let results: Vec<std::io::Result<u64>> = std::thread::scope(|scope| {
+                    let handles: Vec<_> = paths
+                        .iter()
+                        .enumerate()
+                        .map(|(p, path)| {
+                            let history = &history;
+                            scope.spawn(move || {
+                                let file = std::fs::File::create(path)?;
+                                let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+                                history.write_part(p, jobs, &mut out)
+                            })
+                        })
+                        .collect();
+                    handles
+                        .into_iter()
+                        .map(|h| {
+                            h.join().unwrap_or_else(|_| {
+                                Err(std::io::Error::other("history writer panicked"))
+                            })
+                        })
+                        .collect()
+                });
+                (history, paths, results, generated, written.elapsed())
+            })
+            .await
+            .map_err(|e| DemoError::io("generating history", std::io::Error::other(e)))?;
+            let (history, paths, results, generate_time, write_time) = generated;
+            let mut stats = history.stats();
+            for r in results {
+                stats.bytes += r.map_err(|e| DemoError::io("writing history", e))?;
+            }
+            live.set_state(history.state);
+            stack.history = Some(stats);
+            stack
+                .timings
+                .push(("generate history".into(), generate_time));
+            stack
+                .timings
+                .push(("write history files".into(), write_time));
+            progress(&format!(
+                "history: {} series, {} samples, {} MB; building blocks with promtool",
+                stats.series,
+                stats.samples,
+                stats.bytes / 1_000_000
+            ));
+
+            step = Instant::now();
+            let data = workdir.join("data");
+            let mut builders = Vec::new();
+            for (p, path) in paths.iter().enumerate() {
+                let args = vec![
+                    "tsdb".to_string(),
+                    "create-blocks-from".to_string(),
+                    "openmetrics".to_string(),
+                    // One block for the whole range: the default re-reads the input per 2 h block.
+                    "--max-block-duration=744h".to_string(),
+                    path.display().to_string(),
+                    data.display().to_string(),
+                ];
+                let name = format!("promtool-{p}");
+                builders.push(ChildProcess::spawn(&name, &promtool, &args, &workdir)?);
+            }
+            for builder in &mut builders {
+                match builder.wait(Duration::from_secs(120)).await {
+                    Some(status) if status.success() => {}
+                    Some(status) => {
+                        return Err(DemoError::Backfill {
+                            detail: format!("{} exited with {status}", builder.name),
+                            log: builder.log_tail(10),
+                        });
+                    }
+                    None => {
+                        return Err(DemoError::Backfill {
+                            detail: format!("{} took over 120 s", builder.name),
+                            log: builder.log_tail(10),
+                        });
+                    }
+                }
+            }
+            for path in &paths {
+                let _ = std::fs::remove_file(path);
+            }
+            stack
+                .timings
+                .push(("promtool blocks".into(), step.elapsed()));
+        }
+
+        step = Instant::now();
+        for (name, text) in RULE_FILES {
+            write_file(&workdir.join("rules").join(name), text)?;
+        }
+        let prometheus_port = free_port()?;
+        let config = workdir.join("prometheus.yml");
+        write_file(
+            &config,
+            &prometheus_config(
+                prometheus_port,
+                exporter_port,
+                node_exporter_port,
+                alertmanager_port,
+            ),
+        )?;
+        let args = vec![
+            format!("--config.file={}", config.display()),
+            format!("--storage.tsdb.path={}", workdir.join("data").display()),
+            format!("--web.listen-address=127.0.0.1:{prometheus_port}"),
+            // Longer than the history, or the backfilled blocks are deleted at start.
+            "--storage.tsdb.retention.time=90d".to_string(),
+            "--enable-feature=exemplar-storage".to_string(),
+            // Without it the first notification to Alertmanager waits about a minute.
+            "--rules.alert.resend-delay=2s".to_string(),
+            // Hidden flag (default 5 s): targets are handed to the scrapers sooner.
+            "--scrape.discovery-reload-interval=1s".to_string(),
+        ];
+        stack.children.push(ChildProcess::spawn(
+            "prometheus",
+            &prometheus,
+            &args,
+            &workdir,
+        )?);
+        stack.prometheus_url = format!("http://127.0.0.1:{prometheus_port}");
+        let ready_timeout = Duration::from_secs(60);
+        let prometheus_ready = format!("{}/-/ready", stack.prometheus_url);
+        let node_url = stack.node_exporter_url.as_ref().map(|u| format!("{u}/"));
+        let am_url = stack
+            .alertmanager_url
+            .as_ref()
+            .map(|u| format!("{u}/-/ready"));
+        for child in &mut stack.children {
+            let url = match child.name.as_str() {
+                "prometheus" => Some(prometheus_ready.clone()),
+                "node_exporter" => node_url.clone(),
+                "alertmanager" => am_url.clone(),
+                _ => None,
+            };
+            if let Some(url) = url {
+                wait_ready(child, &url, ready_timeout).await?;
+            }
+        }
+        stack
+            .timings
+            .push(("prometheus and helpers ready".into(), step.elapsed()));
+        progress(&format!("prometheus: {}", stack.prometheus_url));
+
+        if opts.wait_for_first_scrape {
+            step = Instant::now();
+            progress("waiting for the first scrape of the exporter");
+            stack.wait_for_first_scrape(Duration::from_secs(60)).await?;
+            stack.timings.push(("first scrape".into(), step.elapsed()));
+        }
+        stack.timings.push(("total".into(), started.elapsed()));
+        Ok(stack)
+    }
+
+    async fn wait_for_first_scrape(&mut self, timeout: Duration) -> Result<(), DemoError> {
+        let query = format!("up{{job=\"{EXPORTER_JOB}\"}} == 1");
+        let url = format!(
+            "{}/api/v1/query?query={}",
+            self.prometheus_url,
+            http::encode_query_value(&query)
+        );
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Ok(v) = http::get_json(&url, Duration::from_secs(2)).await
+                && v["data"]["result"]
+                    .as_array()
+                    .is_some_and(|r| !r.is_empty())
+            {
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                return Err(DemoError::NotReady {
+                    what: "prometheus".into(),
+                    detail: format!("no successful scrape of the exporter within {timeout:?}"),
+                    log: log_tail(&self.workdir.join("prometheus.log"), 15),
+                });
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+
+    /// PIDs of the running children (for tests and diagnostics).
+    pub fn child_pids(&self) -> Vec<u32> {
+        self.children.iter().filter_map(ChildProcess::pid).collect()
+    }
+
+    /// Stops the children (SIGTERM, then SIGKILL after 5 s), the exporter, and removes the
+    /// working directory.
+    pub async fn shutdown(mut self) {
+        // Prometheus first, so it does not log failed scrapes of what stops before it.
+        while let Some(mut child) = self.children.pop() {
+            child.terminate(Duration::from_secs(5)).await;
+        }
+        if let Some(exporter) = self.exporter.take() {
+            exporter.stop().await;
+        }
+        if self.remove_workdir {
+            let _ = std::fs::remove_dir_all(&self.workdir);
+            self.remove_workdir = false;
+        }
+    }
+}
+
+impl Drop for Stack {
+    fn drop(&mut self) {
+        while let Some(mut child) = self.children.pop() {
+            child.kill_now();
+        }
+        self.exporter.take();
+        if self.remove_workdir {
+            let _ = std::fs::remove_dir_all(&self.workdir);
+        }
+    }
+}
+
+/// `triage demo --no-tui`: start, print the URLs, run until Ctrl-C or SIGTERM, shut down.
+pub async fn run_headless(opts: StackOptions) -> Result<(), DemoError> {
+    let stack = Stack::start(opts, &|line| eprintln!("{line}")).await?;
+    println!("prometheus: {}", stack.prometheus_url);
+    println!("exporter: {}", stack.exporter_url);
+    if let Some(url) = &stack.alertmanager_url {
+        println!("alertmanager: {url}");
+    }
+    if let Some(url) = &stack.node_exporter_url {
+        println!("node_exporter: {url}");
+    }
+    for (what, took) in &stack.timings {
+        eprintln!("{what}: {:.2} s", took.as_secs_f64());
+    }
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .map_err(|e| DemoError::io("listening for SIGTERM", e))?;
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate.recv() => {}
+    }
+    eprintln!("shutting down");
+    stack.shutdown().await;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_scrapes_everything_and_honours_labels() {
+        let yml = prometheus_config(9090, 9100, Some(9200), Some(9300));
+        assert!(yml.contains("scrape_interval: 15s"));
+        assert!(yml.contains("job_name: inference-gateway\n    honor_labels: true"));
+        assert!(yml.contains("127.0.0.1:9100"));
+        assert!(yml.contains("127.0.0.1:9200"));
+        assert!(yml.contains("targets: ['127.0.0.1:9300']"));
+        let bare = prometheus_config(9090, 9100, None, None);
+        assert!(!bare.contains("alerting"));
+        assert!(!bare.contains("job_name: node"));
+    }
+
+    #[test]
+    fn rules_are_embedded() {
+        assert!(RULE_FILES[0].1.contains("slo:sli_error:ratio_rate5m"));
+        assert!(RULE_FILES[1].1.contains("InferenceGatewayHighLatencyP99"));
+    }
+}
