@@ -108,7 +108,7 @@ pub fn plan_query_interval(input: &IntervalInput) -> QueryInterval {
         target_interval,
         step_ns,
         scrape,
-        frontend.interval_ms * NS_PER_MS,
+        frontend.interval_ms.saturating_mul(NS_PER_MS),
     );
     let range_s = round_half_away(range_ms as f64 / 1000.0);
     let align_step = step_ms.max(1);
@@ -214,7 +214,7 @@ fn interval_from(
         interval = "";
     }
     if interval.is_empty() && query_interval_ms != 0 {
-        return query_interval_ms * NS_PER_MS;
+        return query_interval_ms.saturating_mul(NS_PER_MS);
     }
     if interval.is_empty() {
         interval = ds_interval;
@@ -233,7 +233,7 @@ fn rate_interval_ns(interval_ns: i64, scrape: &str) -> i64 {
         scrape
     };
     match parse_grafana_duration_ns(scrape) {
-        Some(s) => (interval_ns + s).max(4 * s),
+        Some(s) => interval_ns.saturating_add(s).max(s.saturating_mul(4)),
         None => 0,
     }
 }
@@ -831,6 +831,28 @@ mod tests {
             auto_interval_value(0, 24 * HOUR, Some(100), Some("1m")),
             "15m"
         );
+    }
+
+    // Absurd inputs saturate instead of overflowing.
+    #[test]
+    fn extreme_inputs_do_not_panic() {
+        for (from, to, points, target, scrape) in [
+            (0, i64::MAX / 4, 1, "99999999999y", "99999999999d"),
+            (i64::MIN / 4, i64::MAX / 4, u64::MAX, "0s", "1ms"),
+            (10, 0, 5, "-5s", "abc"),
+        ] {
+            let q = plan_query_interval(&IntervalInput {
+                from_ms: from,
+                to_ms: to,
+                max_data_points: points,
+                target_interval: Some(target.into()),
+                panel_interval: Some(target.into()),
+                scrape_interval: Some(scrape.into()),
+                interval_factor: Some(u32::MAX),
+                utc_offset_s: 50_400,
+            });
+            assert!(q.step_ms >= 0);
+        }
     }
 
     // maxDataPoints 0 means the backend default of 1500.

@@ -1771,6 +1771,45 @@ mod tests {
         );
     }
 
+    // Malformed input is passed through without panicking.
+    #[test]
+    fn ad_hoc_malformed_input() {
+        let f = vec![("env".to_string(), "=".to_string(), "prod".to_string())];
+        for q in [
+            "up{a=\"",
+            "rate(x[5m",
+            "{",
+            "}",
+            "sum by (",
+            "\"open",
+            "x{a=\"}\"}",
+            "é{",
+            "#c\nup",
+            "1e",
+            "",
+        ] {
+            let out = add_label_matchers(q, &f);
+            assert!(out.len() >= q.len(), "{q:?} -> {out:?}");
+        }
+        assert_eq!(
+            add_label_matchers("#comment up\nup", &f),
+            "#comment up\nup{env=\"prod\"}"
+        );
+    }
+
+    #[test]
+    fn interpolation_of_odd_templates() {
+        let s = scope_with("x", VarValue::single("v"));
+        for t in [
+            "$", "${", "${}", "[[", "[[x", "${x", "$$x", "${x:}", "${x.}", "[[x:]]", "€$x€",
+        ] {
+            let out = glob(t, &s);
+            assert!(!out.is_empty(), "{t:?}");
+        }
+        assert_eq!(glob("$$x", &s), "$v");
+        assert_eq!(glob("€$x€", &s), "€v€");
+    }
+
     #[test]
     fn ad_hoc_regex_values_are_escaped() {
         let f = vec![("path".to_string(), "=~".to_string(), "a'b".to_string())];
