@@ -311,6 +311,11 @@ pub fn auto_interval_value(
     calculate_interval(from_ms, to_ms, u64::from(count), Some(min)).interval
 }
 
+/// Is an interval variable's value the `auto` option (`$__auto`, legacy `$__auto_interval_<name>`)?
+pub fn is_auto_value(value: &str) -> bool {
+    value == "$__auto" || value == "auto" || value.starts_with("$__auto_interval_")
+}
+
 /// Frontend `rangeutil.intervalToMs` (`describe_interval`): `<number><unit>` with
 /// units y M w d h m s ms. Returns `None` when it does not parse.
 pub fn interval_to_ms(s: &str) -> Option<f64> {
@@ -853,6 +858,13 @@ mod tests {
             });
             assert!(q.step_ms >= 0);
         }
+    }
+
+    #[test]
+    fn auto_values() {
+        assert!(is_auto_value("$__auto"));
+        assert!(is_auto_value("$__auto_interval_interval"));
+        assert!(!is_auto_value("5m"));
     }
 
     // maxDataPoints 0 means the backend default of 1500.

@@ -603,9 +603,10 @@ fn apply_format(name: &str, v: &VarValue, format: &str, scope: &Scope) -> String
     }
 }
 
-/// URL state values as Grafana's `toUrlParams` writes them (AngularJS-style: `$ : @ , ;` kept).
+/// URL state values as Grafana's `toUrlParams` writes them: `encodeURIComponent` (which keeps
+/// `!'()*`), then AngularJS-style un-escaping of `@ : $ , ;`.
 fn encode_query_value(s: &str) -> String {
-    encode_uri_component_strict(s)
+    percent_encode(s, "!'()*")
         .replace("%24", "$")
         .replace("%3A", ":")
         .replace("%40", "@")
@@ -1631,6 +1632,8 @@ mod tests {
         let m = scope_with("x", multi(&["a", "b"]));
         assert_eq!(glob("${x:percentencode}", &m), "%7Ba%2Cb%7D");
         assert_eq!(glob("${x:queryparam}", &m), "var-x=a&var-x=b");
+        let odd = scope_with("x", VarValue::single("a b:(c)$"));
+        assert_eq!(glob("${x:queryparam}", &odd), "var-x=a%20b:(c)$");
         assert_eq!(glob("${x:customqueryparam:p:v-}", &m), "p=v-a&p=v-b");
         assert_eq!(glob("${x:customqueryparam}", &m), "x=a&x=b");
     }
