@@ -316,17 +316,25 @@ pub fn is_auto_value(value: &str) -> bool {
     value == "$__auto" || value == "auto" || value.starts_with("$__auto_interval_")
 }
 
-/// Frontend `rangeutil.intervalToMs` (`describe_interval`): `<number><unit>` with
-/// units y M w d h m s ms. Returns `None` when it does not parse.
+/// Frontend `rangeutil.intervalToMs` (`describeInterval`): a bare number is seconds; else the
+/// first `<number><unit>` anywhere in the text (units ms s m h d w M y), whose count is read
+/// with `parseInt` (so `1.5m` is one minute, as in Grafana). `None` when Grafana would throw.
 pub fn interval_to_ms(s: &str) -> Option<f64> {
-    let s = s.trim();
-    let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
-    let (num, unit) = s.split_at(split);
-    if num.is_empty() {
-        return None;
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"(-?\d+(?:\.\d+)?)(ms|[Mwdhmsy])")
+            .unwrap_or_else(|e| unreachable!("constant regex: {e}"))
+    });
+    let t = s.trim();
+    if let Ok(n) = t.parse::<f64>()
+        && n != 0.0
+        && n.is_finite()
+    {
+        return Some(n.trunc() * MS_PER_S as f64);
     }
-    let n: f64 = num.parse().ok()?;
-    let unit_ms = match unit {
+    let c = re.captures(t)?;
+    let count = c.get(1)?.as_str().split('.').next()?.parse::<i64>().ok()?;
+    let unit_ms = match c.get(2)?.as_str() {
         "y" => MS_PER_YEAR,
         "M" => 30 * MS_PER_DAY,
         "w" => MS_PER_WEEK,
@@ -334,10 +342,9 @@ pub fn interval_to_ms(s: &str) -> Option<f64> {
         "h" => MS_PER_HOUR,
         "m" => MS_PER_MIN,
         "s" => MS_PER_S,
-        "ms" => 1,
-        _ => return None,
+        _ => 1,
     };
-    Some(n * unit_ms as f64)
+    Some(count as f64 * unit_ms as f64)
 }
 
 /// Backend duration parsing (`gtime.ParseDuration` after `GetIntervalFrom`'s clean-up): strips
@@ -819,7 +826,11 @@ mod tests {
         assert_eq!(parse_grafana_duration_ns("1d"), Some(86400 * NS_PER_S));
         assert_eq!(parse_grafana_duration_ns("1h30m"), Some(5400 * NS_PER_S));
         assert_eq!(parse_grafana_duration_ns("abc"), None);
-        assert_eq!(interval_to_ms("1.5m"), Some(90_000.0));
+        // describeInterval: parseInt count, unit-less seconds, unanchored match.
+        assert_eq!(interval_to_ms("1.5m"), Some(60_000.0));
+        assert_eq!(interval_to_ms("30"), Some(30_000.0));
+        assert_eq!(interval_to_ms(">10s"), Some(10_000.0));
+        assert_eq!(interval_to_ms("250ms"), Some(250.0));
         assert_eq!(interval_to_ms("x"), None);
     }
 
