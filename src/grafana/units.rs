@@ -1121,6 +1121,44 @@ mod tests {
         assert_eq!(tick_decimals(0.1), 1);
     }
 
+    // Cases from Grafana's own valueFormats.test.ts.
+    #[test]
+    fn grafana_test_table() {
+        let cases: &[(&str, u32, f64, &str)] = &[
+            ("currencyUSD", 2, 1532.82, "$1.53K"),
+            ("currencyKRW", 2, 1532.82, "₩1.53K"),
+            ("ms", 4, 0.0024, "0.0024 ms"),
+            ("ms", 0, 100.0, "100 ms"),
+            ("ms", 2, 1250.0, "1.25 s"),
+            ("ms", 1, 10_000_086.123, "2.8 hour"),
+            ("ms", 0, 1200.0, "1 s"),
+            ("kbytes", 3, 10_000_000.0, "9.537 GiB"),
+            ("deckbytes", 3, 10_000_000.0, "10.000 GB"),
+            ("megwatt", 3, 1000.0, "1.000 GW"),
+            ("kohm", 3, 1000.0, "1.000 MΩ"),
+            ("Mohm", 3, 1000.0, "1.000 GΩ"),
+            ("farad", 3, 1000.0, "1.000 kF"),
+            ("µfarad", 3, 1000.0, "1.000 mF"),
+            ("nfarad", 3, 1000.0, "1.000 µF"),
+            ("pfarad", 3, 1000.0, "1.000 nF"),
+            ("ffarad", 3, 1000.0, "1.000 pF"),
+            ("henry", 3, 1000.0, "1.000 kH"),
+            ("mhenry", 3, 1000.0, "1.000 H"),
+            ("µhenry", 3, 1000.0, "1.000 mH"),
+        ];
+        for (unit, d, v, want) in cases {
+            assert_eq!(fd(*v, unit, *d), *want, "{unit} {v}");
+        }
+        assert_eq!(to_fixed(100.0, None), "100");
+        assert_eq!(to_fixed(100.4, None), "100");
+        assert_eq!(to_fixed(100.5, None), "101");
+        assert_eq!(to_fixed(100.0, Some(1)), "100.0");
+        assert_eq!(to_fixed(100.37, Some(1)), "100.4");
+        assert_eq!(to_fixed(100.63, Some(1)), "100.6");
+        assert_eq!(to_fixed(100.4, Some(2)), "100.40");
+        assert_eq!(to_fixed(100.5, Some(2)), "100.50");
+    }
+
     #[test]
     fn js_number_strings() {
         assert_eq!(js_number_to_string(1e21), "1e+21");
