@@ -407,7 +407,7 @@ fn to_duration(
         ("second", 1.0),
         ("millisecond", 0.001),
     ];
-    let mut size = value * scale_s * 1000.0;
+    let mut size = value * (scale_s * 1000.0);
     let mut remaining = i64::from(decimals.unwrap_or(0));
     let mut started = false;
     let mut parts = Vec::new();
@@ -1157,6 +1157,48 @@ mod tests {
         assert_eq!(to_fixed(100.63, Some(1)), "100.6");
         assert_eq!(to_fixed(100.4, Some(2)), "100.40");
         assert_eq!(to_fixed(100.5, Some(2)), "100.50");
+    }
+
+    // Cases from Grafana's dateTimeFormatters.test.ts.
+    #[test]
+    fn grafana_duration_and_clock_tests() {
+        let dur =
+            |v: f64, d: u32, secs: f64, name: &str| to_duration(v, Some(d), secs, name).to_string();
+        assert_eq!(dur(0.0, 0, 0.001, "millisecond"), "0 milliseconds");
+        assert_eq!(dur(1.0, 0, 0.001, "millisecond"), "1 millisecond");
+        assert_eq!(dur(-1.0, 0, 0.001, "millisecond"), "1 millisecond ago");
+        assert_eq!(dur(1.0, 0, 2_592_000.0, "month"), "1 month");
+        assert_eq!(dur(1.5, 2, 86_400.0, "day"), "1 day, 12 hours, 0 minutes");
+        assert_eq!(
+            dur(1.5, 3, 2_592_000.0, "month"),
+            "1 month, 2 weeks, 1 day, 0 hours"
+        );
+        assert_eq!(dur(38_898_367_008.0, 0, 0.001, "millisecond"), "1 year");
+        assert_eq!(
+            dur(38_898_367_008.0, 1, 0.001, "millisecond"),
+            "1 year, 2 months"
+        );
+        assert_eq!(
+            dur(38_898_367_008.0, 20, 0.001, "millisecond"),
+            "1 year, 2 months, 3 weeks, 4 days, 5 hours, 6 minutes, 7 seconds, 8 milliseconds"
+        );
+        assert_eq!(
+            dur(36_993_906_007.0, 8, 0.001, "millisecond"),
+            "1 year, 2 months, 0 weeks, 3 days, 4 hours, 5 minutes, 6 seconds, 7 milliseconds"
+        );
+        assert_eq!(f(1.0, "dthms"), "00:00:01");
+        assert_eq!(f(-1.0, "dthms"), "00:00:01 ago");
+        assert_eq!(f(0.0, "dthms"), "00:00:00");
+        assert_eq!(fd(999.0, "clockms", 0), "999ms");
+        assert_eq!(f(59_999.0, "clockms"), "59s:999ms");
+        assert_eq!(fd(59_999.0, "clockms", 0), "59s");
+        assert_eq!(f(3_599_999.0, "clockms"), "59m:59s:999ms");
+        assert_eq!(fd(3_599_999.0, "clockms", 1), "59m:59s");
+        assert_eq!(f(7_199_999.0, "clockms"), "01h:59m:59s:999ms");
+        assert_eq!(fd(7_199_999.0, "clockms", 0), "01h");
+        assert_eq!(fd(7_199_999.0, "clockms", 2), "01h:59m:59s");
+        assert_eq!(f(89_999_999.0, "clockms"), "24h:59m:59s:999ms");
+        assert_eq!(fd(89_999_999.0, "clockms", 1), "24h:59m");
     }
 
     #[test]
