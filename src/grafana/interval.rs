@@ -40,6 +40,9 @@ pub struct IntervalInput {
     pub interval_factor: Option<u32>,
     /// Offset of the dashboard time zone from UTC, seconds (browser tz in Grafana); 0 for UTC.
     pub utc_offset_s: i64,
+    /// The request's `intervalMs` when already known (e.g. replaying a Grafana request);
+    /// `None` computes it as Grafana's frontend does.
+    pub request_interval_ms: Option<i64>,
 }
 
 /// The planned query: the values Grafana substitutes and the `query_range` parameters.
@@ -82,16 +85,22 @@ pub fn plan_query_interval(input: &IntervalInput) -> QueryInterval {
     let lower_limit = non_empty(input.panel_interval.as_deref())
         .or(scrape)
         .unwrap_or(DEFAULT_SCRAPE_INTERVAL);
-    let frontend = calculate_interval(
-        input.from_ms,
-        input.to_ms,
-        if input.max_data_points == 0 {
-            DEFAULT_MAX_DATA_POINTS
-        } else {
-            input.max_data_points
+    let frontend = match input.request_interval_ms {
+        Some(ms) => IntervalValues {
+            interval_ms: ms,
+            interval: seconds_to_hms(ms as f64 / 1000.0),
         },
-        Some(lower_limit),
-    );
+        None => calculate_interval(
+            input.from_ms,
+            input.to_ms,
+            if input.max_data_points == 0 {
+                DEFAULT_MAX_DATA_POINTS
+            } else {
+                input.max_data_points
+            },
+            Some(lower_limit),
+        ),
+    };
 
     let target_interval = non_empty(input.target_interval.as_deref()).unwrap_or("");
     let step_ns = backend_step_ns(
@@ -866,6 +875,7 @@ mod tests {
                 scrape_interval: Some(scrape.into()),
                 interval_factor: Some(u32::MAX),
                 utc_offset_s: 50_400,
+                request_interval_ms: None,
             });
             assert!(q.step_ms >= 0);
         }
@@ -913,6 +923,88 @@ mod tests {
         assert_eq!(interval_to_ms("-50ms"), Some(-50.0));
         assert_eq!(interval_to_ms("123xyz"), None);
         assert_eq!(interval_to_ms("xyz"), None);
+    }
+
+    /// A backend request as Grafana's promlib tests build it (intervalMs given).
+    fn backend(
+        range_ms: i64,
+        mdp: u64,
+        target: &str,
+        interval_ms: i64,
+        scrape: &str,
+        factor: u32,
+    ) -> QueryInterval {
+        plan_query_interval(&IntervalInput {
+            from_ms: 1_700_000_000_000,
+            to_ms: 1_700_000_000_000 + range_ms,
+            max_data_points: mdp,
+            target_interval: Some(target.into()),
+            scrape_interval: Some(scrape.into()),
+            interval_factor: Some(factor),
+            request_interval_ms: Some(interval_ms),
+            ..Default::default()
+        })
+    }
+
+    // Cases from Grafana's pkg/promlib/models/query_test.go (TestRateInterval, TestParse).
+    #[test]
+    fn grafana_promlib_cases() {
+        let day = 24 * HOUR;
+        // (range, maxDataPoints, interval, intervalMs, scrape, factor) -> (step ms, rate interval)
+        let q = backend(HOUR, 12384, "150s", 100_000, "30s", 1);
+        assert_eq!((q.step_ms, q.rate_interval.as_str()), (150_000, "10m0s"));
+        let q = backend(HOUR, 12384, "150s", 120_000, "30s", 1);
+        assert_eq!((q.step_ms, q.rate_interval.as_str()), (150_000, "10m0s"));
+        let q = backend(HOUR, 12384, "120s", 120_000, "30s", 1);
+        assert_eq!((q.step_ms, q.rate_interval.as_str()), (120_000, "8m0s"));
+        let q = backend(HOUR, 12384, "30s", 30_000, "30s", 1);
+        assert_eq!((q.step_ms, q.rate_interval.as_str()), (30_000, "2m0s"));
+        let q = backend(HOUR, 12384, "$__rate_interval", 30_000, "30s", 1);
+        assert_eq!((q.step_ms, q.rate_interval.as_str()), (120_000, "2m0s"));
+        let q = backend(2 * day, 12384, "$__rate_interval", 120_000, "30s", 1);
+        assert_eq!((q.step_ms, q.rate_interval.as_str()), (150_000, "2m30s"));
+        let q = backend(2 * day, 12384, "$__interval", 120_000, "15s", 1);
+        assert_eq!((q.step_ms, q.rate_interval.as_str()), (120_000, "8m0s"));
+        let q = backend(HOUR, 1613, "", 30_000, "30s", 1);
+        assert_eq!((q.step_ms, q.rate_interval.as_str()), (30_000, "2m0s"));
+        let q = backend(5 * 60_000, 1055, "", 15_000, "15s", 1);
+        assert_eq!((q.step_ms, q.rate_interval.as_str()), (15_000, "1m0s"));
+        // TestParse: step and substitutions with the default 1500 points.
+        // (intervalMs as a real frontend would send it)
+        let q = backend(12 * HOUR, 0, "", 30_000, "15s", 1);
+        assert_eq!(q.step_ms, 30_000);
+        let q = backend(2 * day, 0, "", 60_000, "15s", 10);
+        assert_eq!(q.step_ms, 1_200_000);
+        let q = backend(2 * day, 0, "", 240_000, "240s", 1);
+        assert_eq!(q.step_ms, 240_000);
+        let q = backend(2 * day, 0, "", 60_000, "15s", 1);
+        assert_eq!(
+            (q.interval.as_str(), q.step_ms, q.range.as_str()),
+            ("2m", 120_000, "172800s")
+        );
+        let q = backend(2 * day, 0, "", 120_000, "15s", 1);
+        assert_eq!(
+            (q.rate_interval_ms, q.rate_interval.as_str()),
+            (135_000, "2m15s")
+        );
+        let q = backend(5 * 60_000, 0, "5m", 60_000, "15s", 1);
+        assert_eq!(q.rate_interval, "20m0s");
+        assert_eq!(backend(40, 0, "", 1, "15s", 1).range_s, 0);
+        assert_eq!(backend(800, 0, "", 1, "15s", 1).range_s, 1);
+        assert_eq!(backend(20, 0, "", 1, "15s", 1).range_ms, 20);
+    }
+
+    // TestAlignTimeRange.
+    #[test]
+    fn grafana_align_cases() {
+        assert_eq!(align_time(1_664_816_826_000, 10_000, 0), 1_664_816_820_000);
+        assert_eq!(align_time(1_664_816_825_005, 10, 0), 1_664_816_825_000);
+        assert_eq!(align_time(1_664_816_825_005, 2_000, -3), 1_664_816_825_000);
+        // A 1 w step moves a Monday start to the previous Thursday (epoch alignment).
+        assert_eq!(
+            align_time(1_704_672_000_000, 604_800_000, 0),
+            1_704_326_400_000
+        );
     }
 
     #[test]
