@@ -1578,6 +1578,76 @@ mod tests {
         assert_eq!(glob("${x.0:raw}", &s), "a.b");
     }
 
+    // Cases from grafana/scenes formatRegistry.test.ts (variable named "server").
+    #[test]
+    fn scenes_format_registry_cases() {
+        let one = |v: &str, fmt: &str| {
+            glob(
+                &format!("${{server:{fmt}}}"),
+                &scope_with("server", VarValue::single(v)),
+            )
+        };
+        let many = |v: &[&str], fmt: &str| {
+            glob(
+                &format!("${{server:{fmt}}}"),
+                &scope_with("server", multi(v)),
+            )
+        };
+        assert_eq!(one("foo bar", "lucene"), r"foo\ bar");
+        assert_eq!(one("-1", "lucene"), "-1");
+        assert_eq!(one("-test", "lucene"), r"\-test");
+        assert_eq!(
+            many(&["foo bar", "baz"], "lucene"),
+            r#"("foo\ bar" OR "baz")"#
+        );
+        assert_eq!(many(&["AA", "BB", "C.*"], "glob"), "{AA,BB,C.*}");
+        assert_eq!(one("test.", "regex"), r"test\.");
+        assert_eq!(many(&["test."], "regex"), r"test\.");
+        assert_eq!(many(&["test.", "test2"], "regex"), r"(test\.|test2)");
+        assert_eq!(many(&["test"], "distributed"), "test");
+        assert_eq!(many(&["test", "test2"], "distributed"), "test,server=test2");
+        assert_eq!(
+            one("<script>alert(asd)</script>", "html"),
+            "&lt;script&gt;alert(asd)&lt;/script&gt;"
+        );
+        assert_eq!(
+            many(&["foo()bar BAZ", "test2"], "percentencode"),
+            "%7Bfoo%28%29bar%20BAZ%2Ctest2%7D"
+        );
+        assert_eq!(
+            many(&["test", "test'2"], "singlequote"),
+            r"'test','test\'2'"
+        );
+        assert_eq!(
+            many(&["test", "test\"2"], "doublequote"),
+            r#""test","test\"2""#
+        );
+        assert_eq!(one("test'value", "sqlstring"), "'test''value'");
+        assert_eq!(one("test\"value", "sqlstring"), r#"'test\"value'"#);
+        assert_eq!(one("1594671549254", "date"), "2020-07-13T20:19:09.254Z");
+        assert_eq!(one("1594671549254", "date:seconds"), "1594671549");
+        assert_eq!(one("1594671549254", "date:YYYY-MM:ss"), "2020-07:09");
+        assert_eq!(one("1594671549254", "date:YYYY:MM:DD"), "2020:07:13");
+        assert_eq!(one("hello", "join"), "hello");
+        assert_eq!(many(&["hello", "world"], "join: | "), "hello | world");
+        assert_eq!(
+            many(&["api", "database"], "customqueryparam"),
+            "server=api&server=database"
+        );
+        assert_eq!(
+            many(
+                &["mysql&postgres", "databases!"],
+                "customqueryparam:space & ampersand!:v& "
+            ),
+            "space%20%26%20ampersand%21=v%26%20mysql%26postgres&space%20%26%20ampersand%21=v%26%20databases%21"
+        );
+        assert_eq!(
+            one("/any-path/any-second-path?query=foo()bar BAZ", "uriencode"),
+            "/any-path/any-second-path?query=foo%28%29bar%20BAZ"
+        );
+        assert_eq!(one("helloAZ%=", "queryparam"), "var-server=helloAZ%25%3D");
+    }
+
     #[test]
     fn glob_and_raw() {
         let s = scope_with("x", multi(&["a", "b"]));
