@@ -286,6 +286,10 @@ fn resolve_reference(
         None => name.to_string(),
     };
     let raw = scope.builtins.get(&key)?;
+    // These macros produce ready URL fragments that Grafana never formats again.
+    if matches!(name, "__all_variables" | "__url_time_range") {
+        return Some(raw.clone());
+    }
     Some(match explicit {
         Some(f) => apply_format(name, &VarValue::single(raw.clone()), f, scope),
         None => match default_format {
@@ -1646,6 +1650,25 @@ mod tests {
             "/any-path/any-second-path?query=foo%28%29bar%20BAZ"
         );
         assert_eq!(one("helloAZ%=", "queryparam"), "var-server=helloAZ%25%3D");
+    }
+
+    // sceneInterpolator.test.ts: $__all_variables is not encoded again; unset built-ins stay.
+    #[test]
+    fn url_macros_skip_formatting() {
+        let mut s = Scope::new();
+        s.set_builtin("__all_variables", "var-cluster=A");
+        assert_eq!(
+            interpolate("$__all_variables", &s, Format::PercentEncode),
+            "var-cluster=A"
+        );
+        assert_eq!(
+            interpolate("$__interval ${__interval}", &s, Format::Glob),
+            "$__interval ${__interval}"
+        );
+        assert_eq!(
+            interpolate("$toString = 1", &s, Format::Glob),
+            "$toString = 1"
+        );
     }
 
     #[test]
