@@ -1323,7 +1323,8 @@ pub fn select_after_refresh(
         current
             .text
             .first()
-            .and_then(|t| options.iter().find(|o| &o.text == t))
+            // Grafana keeps looking, so the last option with that text wins.
+            .and_then(|t| options.iter().rev().find(|o| &o.text == t))
     };
     match by_value.or_else(by_text) {
         Some(o) => VariableSelection {
@@ -1437,11 +1438,28 @@ pub fn parse_overrides(args: &[String]) -> Result<BTreeMap<String, Vec<String>>,
     Ok(out)
 }
 
-/// Apply an override's values to a variable: All when asked, else each value matched to an
-/// option (by value, then text) or taken literally (free values are allowed like Grafana URLs).
-pub fn override_selection(values: &[String], options: &[VarOption]) -> VariableSelection {
-    if values.iter().any(|v| v == ALL_VALUE || v == ALL_TEXT) {
+/// Apply `--var` values to a variable like Grafana applies URL values (`changeValueTo` after
+/// `updateFromUrl`): `$__all` as the last value selects All (and a leading `$__all` followed by
+/// other values is dropped); `All`, or the custom all value, means All when the variable has
+/// an All option. Other values are matched to an option by value, then by text, or kept as
+/// given (Grafana accepts free values from URLs; the next refresh validates them).
+pub fn override_selection(
+    values: &[String],
+    options: &[VarOption],
+    include_all: bool,
+    all_value: Option<&str>,
+) -> VariableSelection {
+    let is_all_word = |v: &str| {
+        v == ALL_VALUE
+            || (include_all
+                && (v == ALL_TEXT || all_value.is_some_and(|a| !a.is_empty() && a == v)))
+    };
+    let mut values: Vec<&String> = values.iter().collect();
+    if values.last().is_some_and(|v| is_all_word(v)) {
         return all_selection();
+    }
+    if values.len() > 1 && values.first().is_some_and(|v| is_all_word(v)) {
+        values.remove(0);
     }
     let mut sel = VariableSelection::default();
     for v in values {
@@ -2138,15 +2156,37 @@ mod tests {
         );
         let opts = vec![VarOption::new("Production", "prod")];
         assert_eq!(
-            override_selection(&parsed["env"], &opts),
+            override_selection(&parsed["env"], &opts, false, None),
             VariableSelection {
                 text: vec!["Production".into()],
                 value: vec!["prod".into()]
             }
         );
-        assert_eq!(override_selection(&parsed["job"], &opts), all_selection());
+        // "All" means All only for variables with an All option; $__all always.
         assert_eq!(
-            override_selection(&["$__all".to_string()], &opts),
+            override_selection(&parsed["job"], &opts, true, None),
+            all_selection()
+        );
+        assert_eq!(
+            override_selection(&parsed["job"], &opts, false, None),
+            sel(&["All"])
+        );
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            override_selection(&s(&["$__all"]), &opts, false, None),
+            all_selection()
+        );
+        assert_eq!(
+            override_selection(&s(&[".*"]), &opts, true, Some(".*")),
+            all_selection()
+        );
+        // A leading All followed by values is dropped; a trailing All wins.
+        assert_eq!(
+            override_selection(&s(&["$__all", "a"]), &opts, true, None),
+            sel(&["a"])
+        );
+        assert_eq!(
+            override_selection(&s(&["a", "$__all"]), &opts, true, None),
             all_selection()
         );
         assert!(parse_overrides(&["novalue".to_string()]).is_err());
