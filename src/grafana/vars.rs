@@ -14,7 +14,8 @@ use std::sync::OnceLock;
 use chrono::{DateTime, Datelike, FixedOffset, Timelike, Utc};
 use regex::Regex;
 
-use super::model::{Variable, VariableSelection};
+use super::interval;
+use super::model::{Variable, VariableKind, VariableSelection};
 
 /// Grafana's value for the All option, and its text.
 pub const ALL_VALUE: &str = "$__all";
@@ -1047,6 +1048,52 @@ impl VarOption {
     }
 }
 
+/// Value of the `auto` option of interval variables.
+pub const AUTO_VALUE: &str = "$__auto";
+
+/// Options of variables that need no datasource: custom (parsed list), constant (its value),
+/// textbox (current value, else the query), interval (the comma list, with `auto` first when
+/// enabled). `None` for query, datasource, ad-hoc and unknown kinds.
+pub fn static_options(var: &Variable) -> Option<Vec<VarOption>> {
+    match var.kind {
+        VariableKind::Custom => Some(parse_custom(&var.query)),
+        VariableKind::Constant => Some(vec![VarOption::same(var.query.clone())]),
+        VariableKind::Textbox => {
+            let v = var
+                .current
+                .value
+                .first()
+                .cloned()
+                .unwrap_or_else(|| var.query.clone());
+            Some(vec![VarOption::same(v)])
+        }
+        VariableKind::Interval => {
+            let mut opts: Vec<VarOption> = var
+                .query
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty() && *s != "auto")
+                .map(VarOption::same)
+                .collect();
+            if var.auto {
+                opts.insert(0, VarOption::new("Auto", AUTO_VALUE));
+            }
+            Some(opts)
+        }
+        _ => None,
+    }
+}
+
+/// The value an interval variable interpolates to: `auto` resolves to
+/// `calculateInterval(range, auto_count, auto_min)`, anything else is itself.
+pub fn interval_variable_value(var: &Variable, selected: &str, from_ms: i64, to_ms: i64) -> String {
+    if interval::is_auto_value(selected) {
+        interval::auto_interval_value(from_ms, to_ms, var.auto_count, var.auto_min.as_deref())
+    } else {
+        selected.to_string()
+    }
+}
+
 /// A `custom` variable's query: comma separated (`\,` escapes a comma), `text : value` pairs,
 /// each part trimmed.
 pub fn parse_custom(query: &str) -> Vec<VarOption> {
@@ -1942,6 +1989,37 @@ mod tests {
             assert!(promql_parser::parser::parse(&out).is_ok(), "{out}");
             assert!(out.contains("env!=\"dev\""), "{out}");
         }
+    }
+
+    #[test]
+    fn static_variable_options() {
+        let mut v = Variable {
+            kind: VariableKind::Interval,
+            query: "1m, 10m,30m,1h".into(),
+            auto: true,
+            ..Variable::default()
+        };
+        let opts = static_options(&v).unwrap_or_default();
+        assert_eq!(opts.first(), Some(&VarOption::new("Auto", AUTO_VALUE)));
+        assert_eq!(opts.len(), 5);
+        // auto over 6 h with the default 30 buckets and 10 s minimum -> 10m
+        assert_eq!(
+            interval_variable_value(&v, AUTO_VALUE, 0, 6 * 3_600_000),
+            "10m"
+        );
+        assert_eq!(
+            interval_variable_value(&v, "$__auto_interval_x", 0, 6 * 3_600_000),
+            "10m"
+        );
+        assert_eq!(interval_variable_value(&v, "30m", 0, 6 * 3_600_000), "30m");
+        v.kind = VariableKind::Constant;
+        v.query = "prod".into();
+        assert_eq!(static_options(&v), Some(vec![VarOption::same("prod")]));
+        v.kind = VariableKind::Textbox;
+        v.current.value = vec!["typed".into()];
+        assert_eq!(static_options(&v), Some(vec![VarOption::same("typed")]));
+        v.kind = VariableKind::Query;
+        assert_eq!(static_options(&v), None);
     }
 
     #[test]
