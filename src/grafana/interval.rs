@@ -40,6 +40,9 @@ pub struct IntervalInput {
     pub interval_factor: Option<u32>,
     /// Offset of the dashboard time zone from UTC, seconds (browser tz in Grafana); 0 for UTC.
     pub utc_offset_s: i64,
+    /// The request's `intervalMs` when already known (e.g. replaying a Grafana request);
+    /// `None` computes it as Grafana's frontend does.
+    pub request_interval_ms: Option<i64>,
 }
 
 /// The planned query: the values Grafana substitutes and the `query_range` parameters.
@@ -82,16 +85,22 @@ pub fn plan_query_interval(input: &IntervalInput) -> QueryInterval {
     let lower_limit = non_empty(input.panel_interval.as_deref())
         .or(scrape)
         .unwrap_or(DEFAULT_SCRAPE_INTERVAL);
-    let frontend = calculate_interval(
-        input.from_ms,
-        input.to_ms,
-        if input.max_data_points == 0 {
-            DEFAULT_MAX_DATA_POINTS
-        } else {
-            input.max_data_points
+    let frontend = match input.request_interval_ms {
+        Some(ms) => IntervalValues {
+            interval_ms: ms,
+            interval: seconds_to_hms(ms as f64 / 1000.0),
         },
-        Some(lower_limit),
-    );
+        None => calculate_interval(
+            input.from_ms,
+            input.to_ms,
+            if input.max_data_points == 0 {
+                DEFAULT_MAX_DATA_POINTS
+            } else {
+                input.max_data_points
+            },
+            Some(lower_limit),
+        ),
+    };
 
     let target_interval = non_empty(input.target_interval.as_deref()).unwrap_or("");
     let step_ns = backend_step_ns(
@@ -108,7 +117,7 @@ pub fn plan_query_interval(input: &IntervalInput) -> QueryInterval {
         target_interval,
         step_ns,
         scrape,
-        frontend.interval_ms * NS_PER_MS,
+        frontend.interval_ms.saturating_mul(NS_PER_MS),
     );
     let range_s = round_half_away(range_ms as f64 / 1000.0);
     let align_step = step_ms.max(1);
@@ -214,7 +223,7 @@ fn interval_from(
         interval = "";
     }
     if interval.is_empty() && query_interval_ms != 0 {
-        return query_interval_ms * NS_PER_MS;
+        return query_interval_ms.saturating_mul(NS_PER_MS);
     }
     if interval.is_empty() {
         interval = ds_interval;
@@ -233,7 +242,7 @@ fn rate_interval_ns(interval_ns: i64, scrape: &str) -> i64 {
         scrape
     };
     match parse_grafana_duration_ns(scrape) {
-        Some(s) => (interval_ns + s).max(4 * s),
+        Some(s) => interval_ns.saturating_add(s).max(s.saturating_mul(4)),
         None => 0,
     }
 }
@@ -311,17 +320,30 @@ pub fn auto_interval_value(
     calculate_interval(from_ms, to_ms, u64::from(count), Some(min)).interval
 }
 
-/// Frontend `rangeutil.intervalToMs` (`describe_interval`): `<number><unit>` with
-/// units y M w d h m s ms. Returns `None` when it does not parse.
+/// Is an interval variable's value the `auto` option (`$__auto`, legacy `$__auto_interval_<name>`)?
+pub fn is_auto_value(value: &str) -> bool {
+    value == "$__auto" || value == "auto" || value.starts_with("$__auto_interval_")
+}
+
+/// Frontend `rangeutil.intervalToMs` (`describeInterval`): a bare number is seconds; else the
+/// first `<number><unit>` anywhere in the text (units ms s m h d w M y), whose count is read
+/// with `parseInt` (so `1.5m` is one minute, as in Grafana). `None` when Grafana would throw.
 pub fn interval_to_ms(s: &str) -> Option<f64> {
-    let s = s.trim();
-    let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
-    let (num, unit) = s.split_at(split);
-    if num.is_empty() {
-        return None;
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"(-?\d+(?:\.\d+)?)(ms|[Mwdhmsy])")
+            .unwrap_or_else(|e| unreachable!("constant regex: {e}"))
+    });
+    let t = s.trim();
+    if let Ok(n) = t.parse::<f64>()
+        && n != 0.0
+        && n.is_finite()
+    {
+        return Some(n.trunc() * MS_PER_S as f64);
     }
-    let n: f64 = num.parse().ok()?;
-    let unit_ms = match unit {
+    let c = re.captures(t)?;
+    let count = c.get(1)?.as_str().split('.').next()?.parse::<i64>().ok()?;
+    let unit_ms = match c.get(2)?.as_str() {
         "y" => MS_PER_YEAR,
         "M" => 30 * MS_PER_DAY,
         "w" => MS_PER_WEEK,
@@ -329,10 +351,9 @@ pub fn interval_to_ms(s: &str) -> Option<f64> {
         "h" => MS_PER_HOUR,
         "m" => MS_PER_MIN,
         "s" => MS_PER_S,
-        "ms" => 1,
-        _ => return None,
+        _ => 1,
     };
-    Some(n * unit_ms as f64)
+    Some(count as f64 * unit_ms as f64)
 }
 
 /// Backend duration parsing (`gtime.ParseDuration` after `GetIntervalFrom`'s clean-up): strips
@@ -814,7 +835,11 @@ mod tests {
         assert_eq!(parse_grafana_duration_ns("1d"), Some(86400 * NS_PER_S));
         assert_eq!(parse_grafana_duration_ns("1h30m"), Some(5400 * NS_PER_S));
         assert_eq!(parse_grafana_duration_ns("abc"), None);
-        assert_eq!(interval_to_ms("1.5m"), Some(90_000.0));
+        // describeInterval: parseInt count, unit-less seconds, unanchored match.
+        assert_eq!(interval_to_ms("1.5m"), Some(60_000.0));
+        assert_eq!(interval_to_ms("30"), Some(30_000.0));
+        assert_eq!(interval_to_ms(">10s"), Some(10_000.0));
+        assert_eq!(interval_to_ms("250ms"), Some(250.0));
         assert_eq!(interval_to_ms("x"), None);
     }
 
@@ -831,6 +856,162 @@ mod tests {
             auto_interval_value(0, 24 * HOUR, Some(100), Some("1m")),
             "15m"
         );
+    }
+
+    // Absurd inputs saturate instead of overflowing.
+    #[test]
+    fn extreme_inputs_do_not_panic() {
+        for (from, to, points, target, scrape) in [
+            (0, i64::MAX / 4, 1, "99999999999y", "99999999999d"),
+            (i64::MIN / 4, i64::MAX / 4, u64::MAX, "0s", "1ms"),
+            (10, 0, 5, "-5s", "abc"),
+        ] {
+            let q = plan_query_interval(&IntervalInput {
+                from_ms: from,
+                to_ms: to,
+                max_data_points: points,
+                target_interval: Some(target.into()),
+                panel_interval: Some(target.into()),
+                scrape_interval: Some(scrape.into()),
+                interval_factor: Some(u32::MAX),
+                utc_offset_s: 50_400,
+                request_interval_ms: None,
+            });
+            assert!(q.step_ms >= 0);
+        }
+    }
+
+    // Cases from Grafana's rangeutil.test.ts (frontend roundInterval, describeInterval).
+    #[test]
+    fn grafana_round_interval_table() {
+        let cases: &[(f64, i64)] = &[
+            (9.0, 1),
+            (34.0, 20),
+            (74.0, 50),
+            (149.0, 100),
+            (349.0, 200),
+            (749.0, 500),
+            (1499.0, 1000),
+            (3499.0, 2000),
+            (7499.0, 5000),
+            (12499.0, 10_000),
+            (17499.0, 15_000),
+            (24999.0, 20_000),
+            (44999.0, 30_000),
+            (89999.0, 60_000),
+            (209_999.0, 120_000),
+            (449_999.0, 300_000),
+            (749_999.0, 600_000),
+            (1_049_999.0, 900_000),
+            (1_499_999.0, 1_200_000),
+            (2_699_999.0, 1_800_000),
+            (5_399_999.0, 3_600_000),
+            (8_999_999.0, 7_200_000),
+            (16_199_999.0, 10_800_000),
+            (32_399_999.0, 21_600_000),
+            (86_399_999.0, 43_200_000),
+            (604_799_999.0, 86_400_000),
+            (1_814_399_999.0, 604_800_000),
+            (3_628_799_999.0, 2_592_000_000),
+            (3_628_800_000.0, 31_536_000_000),
+        ];
+        for (input, want) in cases {
+            assert_eq!(round_interval_frontend_ms(*input), *want, "{input}");
+        }
+        assert_eq!(interval_to_ms("123"), Some(123_000.0));
+        assert_eq!(interval_to_ms("123h"), Some(123.0 * 3_600_000.0));
+        assert_eq!(interval_to_ms("-50ms"), Some(-50.0));
+        assert_eq!(interval_to_ms("123xyz"), None);
+        assert_eq!(interval_to_ms("xyz"), None);
+    }
+
+    /// A backend request as Grafana's promlib tests build it (intervalMs given).
+    fn backend(
+        range_ms: i64,
+        mdp: u64,
+        target: &str,
+        interval_ms: i64,
+        scrape: &str,
+        factor: u32,
+    ) -> QueryInterval {
+        plan_query_interval(&IntervalInput {
+            from_ms: 1_700_000_000_000,
+            to_ms: 1_700_000_000_000 + range_ms,
+            max_data_points: mdp,
+            target_interval: Some(target.into()),
+            scrape_interval: Some(scrape.into()),
+            interval_factor: Some(factor),
+            request_interval_ms: Some(interval_ms),
+            ..Default::default()
+        })
+    }
+
+    // Cases from Grafana's pkg/promlib/models/query_test.go (TestRateInterval, TestParse).
+    #[test]
+    fn grafana_promlib_cases() {
+        let day = 24 * HOUR;
+        // (range, maxDataPoints, interval, intervalMs, scrape, factor) -> (step ms, rate interval)
+        let q = backend(HOUR, 12384, "150s", 100_000, "30s", 1);
+        assert_eq!((q.step_ms, q.rate_interval.as_str()), (150_000, "10m0s"));
+        let q = backend(HOUR, 12384, "150s", 120_000, "30s", 1);
+        assert_eq!((q.step_ms, q.rate_interval.as_str()), (150_000, "10m0s"));
+        let q = backend(HOUR, 12384, "120s", 120_000, "30s", 1);
+        assert_eq!((q.step_ms, q.rate_interval.as_str()), (120_000, "8m0s"));
+        let q = backend(HOUR, 12384, "30s", 30_000, "30s", 1);
+        assert_eq!((q.step_ms, q.rate_interval.as_str()), (30_000, "2m0s"));
+        let q = backend(HOUR, 12384, "$__rate_interval", 30_000, "30s", 1);
+        assert_eq!((q.step_ms, q.rate_interval.as_str()), (120_000, "2m0s"));
+        let q = backend(2 * day, 12384, "$__rate_interval", 120_000, "30s", 1);
+        assert_eq!((q.step_ms, q.rate_interval.as_str()), (150_000, "2m30s"));
+        let q = backend(2 * day, 12384, "$__interval", 120_000, "15s", 1);
+        assert_eq!((q.step_ms, q.rate_interval.as_str()), (120_000, "8m0s"));
+        let q = backend(HOUR, 1613, "", 30_000, "30s", 1);
+        assert_eq!((q.step_ms, q.rate_interval.as_str()), (30_000, "2m0s"));
+        let q = backend(5 * 60_000, 1055, "", 15_000, "15s", 1);
+        assert_eq!((q.step_ms, q.rate_interval.as_str()), (15_000, "1m0s"));
+        // TestParse: step and substitutions with the default 1500 points.
+        // (intervalMs as a real frontend would send it)
+        let q = backend(12 * HOUR, 0, "", 30_000, "15s", 1);
+        assert_eq!(q.step_ms, 30_000);
+        let q = backend(2 * day, 0, "", 60_000, "15s", 10);
+        assert_eq!(q.step_ms, 1_200_000);
+        let q = backend(2 * day, 0, "", 240_000, "240s", 1);
+        assert_eq!(q.step_ms, 240_000);
+        let q = backend(2 * day, 0, "", 60_000, "15s", 1);
+        assert_eq!(
+            (q.interval.as_str(), q.step_ms, q.range.as_str()),
+            ("2m", 120_000, "172800s")
+        );
+        let q = backend(2 * day, 0, "", 120_000, "15s", 1);
+        assert_eq!(
+            (q.rate_interval_ms, q.rate_interval.as_str()),
+            (135_000, "2m15s")
+        );
+        let q = backend(5 * 60_000, 0, "5m", 60_000, "15s", 1);
+        assert_eq!(q.rate_interval, "20m0s");
+        assert_eq!(backend(40, 0, "", 1, "15s", 1).range_s, 0);
+        assert_eq!(backend(800, 0, "", 1, "15s", 1).range_s, 1);
+        assert_eq!(backend(20, 0, "", 1, "15s", 1).range_ms, 20);
+    }
+
+    // TestAlignTimeRange.
+    #[test]
+    fn grafana_align_cases() {
+        assert_eq!(align_time(1_664_816_826_000, 10_000, 0), 1_664_816_820_000);
+        assert_eq!(align_time(1_664_816_825_005, 10, 0), 1_664_816_825_000);
+        assert_eq!(align_time(1_664_816_825_005, 2_000, -3), 1_664_816_825_000);
+        // A 1 w step moves a Monday start to the previous Thursday (epoch alignment).
+        assert_eq!(
+            align_time(1_704_672_000_000, 604_800_000, 0),
+            1_704_326_400_000
+        );
+    }
+
+    #[test]
+    fn auto_values() {
+        assert!(is_auto_value("$__auto"));
+        assert!(is_auto_value("$__auto_interval_interval"));
+        assert!(!is_auto_value("5m"));
     }
 
     // maxDataPoints 0 means the backend default of 1500.

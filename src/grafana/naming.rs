@@ -39,7 +39,7 @@ pub fn render_legend(legend_format: &str, labels: &Labels) -> String {
 /// the datasource" (legendFormat `__auto` on a series with labels): use [`display_names`].
 pub fn legend_name(legend_format: Option<&str>, labels: &Labels, expr: &str) -> Option<String> {
     let legend = legend_format.unwrap_or("");
-    let name = if legend == LEGEND_AUTO && labels.iter().any(|(k, _)| k != "__name__") {
+    let name = if legend == LEGEND_AUTO && !labels.is_empty() {
         return None;
     } else if legend.is_empty() || legend == LEGEND_AUTO {
         default_series_name(labels)
@@ -53,11 +53,13 @@ pub fn legend_name(legend_format: Option<&str>, labels: &Labels, expr: &str) -> 
 /// `metric{k="v", k2="v2"}`: `__name__` outside, other labels sorted, values Go-quoted.
 pub fn default_series_name(labels: &Labels) -> String {
     let name = labels.get("__name__").map_or("", String::as_str);
-    let rest: Vec<String> = labels
+    // Go sorts the formatted `k="v"` strings, not the keys (`a1=` sorts before `a=`).
+    let mut rest: Vec<String> = labels
         .iter()
         .filter(|(k, _)| k.as_str() != "__name__")
         .map(|(k, v)| format!("{k}={}", go_quote(v)))
         .collect();
+    rest.sort();
     if rest.is_empty() && !name.is_empty() {
         return name.to_string();
     }
@@ -249,6 +251,20 @@ mod tests {
         assert_eq!(
             legend_name(None, &Labels::new(), "sum(rate(x[5m]))").as_deref(),
             Some("sum(rate(x[5m]))")
+        );
+    }
+
+    // __auto with any label (even only __name__) leaves naming to the frontend; the label
+    // strings are sorted as formatted strings.
+    #[test]
+    fn auto_and_sort_details() {
+        assert_eq!(
+            legend_name(Some("__auto"), &labels(&[("__name__", "up")]), "up"),
+            None
+        );
+        assert_eq!(
+            default_series_name(&labels(&[("a", "1"), ("a1", "2")])),
+            "{a1=\"2\", a=\"1\"}"
         );
     }
 

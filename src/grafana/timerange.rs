@@ -70,14 +70,34 @@ pub fn parse_time(
     round_up: bool,
     tz: FixedOffset,
 ) -> Result<DateTime<Utc>, String> {
+    parse_time_fiscal(expr, now, round_up, tz, 0)
+}
+
+/// [`parse_time`] with the dashboard's `fiscalYearStartMonth` (0 = January) for `/fy`, `/fQ`.
+pub fn parse_time_fiscal(
+    expr: &str,
+    now: DateTime<Utc>,
+    round_up: bool,
+    tz: FixedOffset,
+    fiscal_start_month: u32,
+) -> Result<DateTime<Utc>, String> {
     let text = expr.trim();
     if text.is_empty() {
         return Err("empty time expression".to_string());
     }
+    let invalid = || format!("invalid time expression {text:?}");
+    let fiscal = fiscal_start_month.min(11);
     if let Some(math) = text.strip_prefix("now") {
-        return apply_date_math(math, now.with_timezone(&tz), round_up)
+        return apply_date_math(math, now.with_timezone(&tz), round_up, fiscal)
             .map(|t| t.with_timezone(&Utc))
-            .ok_or_else(|| format!("invalid time expression {text:?}"));
+            .ok_or_else(invalid);
+    }
+    // `<absolute>||<math>` (Elasticsearch style, accepted by Grafana's datemath).
+    if let Some((abs, math)) = text.split_once("||") {
+        let base = parse_absolute(abs, tz).ok_or_else(invalid)?;
+        return apply_date_math(math, base.with_timezone(&tz), round_up, fiscal)
+            .map(|t| t.with_timezone(&Utc))
+            .ok_or_else(invalid);
     }
     parse_absolute(text, tz).ok_or_else(|| format!("invalid time {text:?}"))
 }
@@ -120,6 +140,7 @@ fn local_to_utc(naive: NaiveDateTime, tz: FixedOffset) -> Option<DateTime<Utc>> 
 #[derive(Clone, Copy, PartialEq)]
 enum Unit {
     Year,
+    Quarter,
     Month,
     Week,
     Day,
@@ -128,24 +149,27 @@ enum Unit {
     Second,
 }
 
+/// datemath's units: y Q M w d h m s.
 fn unit_of(c: char) -> Option<Unit> {
     Some(match c {
         'y' => Unit::Year,
+        'Q' => Unit::Quarter,
         'M' => Unit::Month,
         'w' => Unit::Week,
         'd' => Unit::Day,
-        'h' | 'H' => Unit::Hour,
+        'h' => Unit::Hour,
         'm' => Unit::Minute,
         's' => Unit::Second,
         _ => return None,
     })
 }
 
-/// `parseDateMath`: apply `-5m`, `+1h`, `/d` operations in order.
+/// `parseDateMath`: apply `-5m`, `+1h`, `/d`, `/fy` operations in order.
 fn apply_date_math(
     math: &str,
     mut time: DateTime<FixedOffset>,
     round_up: bool,
+    fiscal_start_month: u32,
 ) -> Option<DateTime<FixedOffset>> {
     let chars: Vec<char> = math.chars().filter(|c| !c.is_whitespace()).collect();
     let mut i = 0;
@@ -158,7 +182,8 @@ fn apply_date_math(
         let digits_start = i;
         while i < chars.len() && chars[i].is_ascii_digit() {
             i += 1;
-            if i - digits_start > 10 {
+            // Grafana gives up once the position passes 10 characters.
+            if i > 10 {
                 return None;
             }
         }
@@ -175,29 +200,37 @@ fn apply_date_math(
         if op == '/' && num != 1 {
             return None;
         }
+        let mut fiscal = false;
+        if chars.get(i) == Some(&'f') {
+            fiscal = true;
+            i += 1;
+        }
         let unit = unit_of(*chars.get(i)?)?;
         i += 1;
         time = match op {
+            '/' if fiscal => round_to_fiscal(time, unit, round_up, fiscal_start_month)?,
             '/' => round_to_unit(time, unit, round_up)?,
             '+' => add_units(time, unit, num)?,
-            _ => add_units(time, unit, -num)?,
+            _ => add_units(time, unit, num.checked_neg()?)?,
         };
     }
     Some(time)
 }
 
+fn add_months(t: DateTime<FixedOffset>, m: i64) -> Option<DateTime<FixedOffset>> {
+    let m32 = u32::try_from(m.unsigned_abs()).ok()?;
+    if m >= 0 {
+        t.checked_add_months(chrono::Months::new(m32))
+    } else {
+        t.checked_sub_months(chrono::Months::new(m32))
+    }
+}
+
 fn add_units(t: DateTime<FixedOffset>, unit: Unit, n: i64) -> Option<DateTime<FixedOffset>> {
-    let months = |m: i64| -> Option<DateTime<FixedOffset>> {
-        let m32 = u32::try_from(m.unsigned_abs()).ok()?;
-        if m >= 0 {
-            t.checked_add_months(chrono::Months::new(m32))
-        } else {
-            t.checked_sub_months(chrono::Months::new(m32))
-        }
-    };
     match unit {
-        Unit::Year => months(n.checked_mul(12)?),
-        Unit::Month => months(n),
+        Unit::Year => add_months(t, n.checked_mul(12)?),
+        Unit::Quarter => add_months(t, n.checked_mul(3)?),
+        Unit::Month => add_months(t, n),
         Unit::Week => t.checked_add_signed(ChronoDuration::try_weeks(n)?),
         Unit::Day => t.checked_add_signed(ChronoDuration::try_days(n)?),
         Unit::Hour => t.checked_add_signed(ChronoDuration::try_hours(n)?),
@@ -217,12 +250,17 @@ fn round_to_unit(
     let date = t.date_naive();
     let start_naive: NaiveDateTime = match unit {
         Unit::Year => NaiveDate::from_ymd_opt(date.year(), 1, 1)?.and_hms_opt(0, 0, 0)?,
+        Unit::Quarter => {
+            let first_month = date.month0() / 3 * 3 + 1;
+            NaiveDate::from_ymd_opt(date.year(), first_month, 1)?.and_hms_opt(0, 0, 0)?
+        }
         Unit::Month => {
             NaiveDate::from_ymd_opt(date.year(), date.month(), 1)?.and_hms_opt(0, 0, 0)?
         }
         Unit::Week => {
             let back = i64::from(date.weekday().num_days_from_sunday());
-            (date - ChronoDuration::days(back)).and_hms_opt(0, 0, 0)?
+            date.checked_sub_signed(ChronoDuration::days(back))?
+                .and_hms_opt(0, 0, 0)?
         }
         Unit::Day => date.and_hms_opt(0, 0, 0)?,
         Unit::Hour => date.and_hms_opt(t.hour(), 0, 0)?,
@@ -234,15 +272,32 @@ fn round_to_unit(
         return Some(start);
     }
     let next = match unit {
-        Unit::Year => start.checked_add_months(chrono::Months::new(12))?,
-        Unit::Month => start.checked_add_months(chrono::Months::new(1))?,
-        Unit::Week => start + ChronoDuration::weeks(1),
-        Unit::Day => start + ChronoDuration::days(1),
-        Unit::Hour => start + ChronoDuration::hours(1),
-        Unit::Minute => start + ChronoDuration::minutes(1),
-        Unit::Second => start + ChronoDuration::seconds(1),
+        Unit::Year => add_months(start, 12)?,
+        Unit::Quarter => add_months(start, 3)?,
+        Unit::Month => add_months(start, 1)?,
+        other => add_units(start, other, 1)?,
     };
-    Some(next - ChronoDuration::milliseconds(1))
+    next.checked_sub_signed(ChronoDuration::milliseconds(1))
+}
+
+/// `roundToFiscal`: fiscal years and quarters starting at `start_month` (0 = January).
+fn round_to_fiscal(
+    t: DateTime<FixedOffset>,
+    unit: Unit,
+    round_up: bool,
+    start_month: u32,
+) -> Option<DateTime<FixedOffset>> {
+    let span = match unit {
+        Unit::Year => 12,
+        Unit::Quarter => 3,
+        _ => return None,
+    };
+    let back = (t.month0() + 12 - start_month) % span;
+    let start = round_to_unit(add_months(t, -i64::from(back))?, Unit::Month, false)?;
+    if !round_up {
+        return Some(start);
+    }
+    round_to_unit(add_months(start, i64::from(span) - 1)?, Unit::Month, true)
 }
 
 /// Parse a refresh interval (`5s`, `1m`, `1h`, `1d`, `500ms`, `1w`); `None` for off/invalid.
@@ -381,6 +436,33 @@ mod tests {
         assert_eq!(r.to_ms() - r.from_ms(), 6 * 3600 * 1000);
         assert_eq!(r.raw_from, "now-6h");
         assert!(r.is_relative());
+    }
+
+    #[test]
+    fn quarters_and_fiscal_years() {
+        assert_eq!(p("now/Q", false), utc("2026-10-01T00:00:00Z"));
+        assert_eq!(p("now/Q", true), utc("2026-12-31T23:59:59.999Z"));
+        assert_eq!(p("now-1Q", false), now() - ChronoDuration::days(92));
+        // fiscal year starting in April (month 3): 2026-04-01 .. 2027-03-31
+        let fy = |e: &str, up: bool| parse_time_fiscal(e, now(), up, utc_offset(), 3);
+        assert_eq!(fy("now/fy", false), Ok(utc("2026-04-01T00:00:00Z")));
+        assert_eq!(fy("now/fy", true), Ok(utc("2027-03-31T23:59:59.999Z")));
+        assert_eq!(fy("now/fQ", false), Ok(utc("2026-10-01T00:00:00Z")));
+        // with January start, fiscal equals calendar
+        assert_eq!(p("now/fy", false), p("now/y", false));
+    }
+
+    #[test]
+    fn absolute_with_math() {
+        assert_eq!(
+            p("2026-11-01T10:00:00Z||-1d", false),
+            utc("2026-10-31T10:00:00Z")
+        );
+        assert_eq!(
+            p("2026-11-01T10:30:00Z||/h", false),
+            utc("2026-11-01T10:00:00Z")
+        );
+        assert!(parse_time("2026-11-01||x", now(), false, utc_offset()).is_err());
     }
 
     #[test]

@@ -407,7 +407,7 @@ fn to_duration(
         ("second", 1.0),
         ("millisecond", 0.001),
     ];
-    let mut size = value * scale_s * 1000.0;
+    let mut size = value * (scale_s * 1000.0);
     let mut remaining = i64::from(decimals.unwrap_or(0));
     let mut started = false;
     let mut parts = Vec::new();
@@ -1119,6 +1119,86 @@ mod tests {
         assert_eq!(tick_decimals(0.25), 2);
         assert_eq!(tick_decimals(5.0), 0);
         assert_eq!(tick_decimals(0.1), 1);
+    }
+
+    // Cases from Grafana's own valueFormats.test.ts.
+    #[test]
+    fn grafana_test_table() {
+        let cases: &[(&str, u32, f64, &str)] = &[
+            ("currencyUSD", 2, 1532.82, "$1.53K"),
+            ("currencyKRW", 2, 1532.82, "₩1.53K"),
+            ("ms", 4, 0.0024, "0.0024 ms"),
+            ("ms", 0, 100.0, "100 ms"),
+            ("ms", 2, 1250.0, "1.25 s"),
+            ("ms", 1, 10_000_086.123, "2.8 hour"),
+            ("ms", 0, 1200.0, "1 s"),
+            ("kbytes", 3, 10_000_000.0, "9.537 GiB"),
+            ("deckbytes", 3, 10_000_000.0, "10.000 GB"),
+            ("megwatt", 3, 1000.0, "1.000 GW"),
+            ("kohm", 3, 1000.0, "1.000 MΩ"),
+            ("Mohm", 3, 1000.0, "1.000 GΩ"),
+            ("farad", 3, 1000.0, "1.000 kF"),
+            ("µfarad", 3, 1000.0, "1.000 mF"),
+            ("nfarad", 3, 1000.0, "1.000 µF"),
+            ("pfarad", 3, 1000.0, "1.000 nF"),
+            ("ffarad", 3, 1000.0, "1.000 pF"),
+            ("henry", 3, 1000.0, "1.000 kH"),
+            ("mhenry", 3, 1000.0, "1.000 H"),
+            ("µhenry", 3, 1000.0, "1.000 mH"),
+        ];
+        for (unit, d, v, want) in cases {
+            assert_eq!(fd(*v, unit, *d), *want, "{unit} {v}");
+        }
+        assert_eq!(to_fixed(100.0, None), "100");
+        assert_eq!(to_fixed(100.4, None), "100");
+        assert_eq!(to_fixed(100.5, None), "101");
+        assert_eq!(to_fixed(100.0, Some(1)), "100.0");
+        assert_eq!(to_fixed(100.37, Some(1)), "100.4");
+        assert_eq!(to_fixed(100.63, Some(1)), "100.6");
+        assert_eq!(to_fixed(100.4, Some(2)), "100.40");
+        assert_eq!(to_fixed(100.5, Some(2)), "100.50");
+    }
+
+    // Cases from Grafana's dateTimeFormatters.test.ts.
+    #[test]
+    fn grafana_duration_and_clock_tests() {
+        let dur =
+            |v: f64, d: u32, secs: f64, name: &str| to_duration(v, Some(d), secs, name).to_string();
+        assert_eq!(dur(0.0, 0, 0.001, "millisecond"), "0 milliseconds");
+        assert_eq!(dur(1.0, 0, 0.001, "millisecond"), "1 millisecond");
+        assert_eq!(dur(-1.0, 0, 0.001, "millisecond"), "1 millisecond ago");
+        assert_eq!(dur(1.0, 0, 2_592_000.0, "month"), "1 month");
+        assert_eq!(dur(1.5, 2, 86_400.0, "day"), "1 day, 12 hours, 0 minutes");
+        assert_eq!(
+            dur(1.5, 3, 2_592_000.0, "month"),
+            "1 month, 2 weeks, 1 day, 0 hours"
+        );
+        assert_eq!(dur(38_898_367_008.0, 0, 0.001, "millisecond"), "1 year");
+        assert_eq!(
+            dur(38_898_367_008.0, 1, 0.001, "millisecond"),
+            "1 year, 2 months"
+        );
+        assert_eq!(
+            dur(38_898_367_008.0, 20, 0.001, "millisecond"),
+            "1 year, 2 months, 3 weeks, 4 days, 5 hours, 6 minutes, 7 seconds, 8 milliseconds"
+        );
+        assert_eq!(
+            dur(36_993_906_007.0, 8, 0.001, "millisecond"),
+            "1 year, 2 months, 0 weeks, 3 days, 4 hours, 5 minutes, 6 seconds, 7 milliseconds"
+        );
+        assert_eq!(f(1.0, "dthms"), "00:00:01");
+        assert_eq!(f(-1.0, "dthms"), "00:00:01 ago");
+        assert_eq!(f(0.0, "dthms"), "00:00:00");
+        assert_eq!(fd(999.0, "clockms", 0), "999ms");
+        assert_eq!(f(59_999.0, "clockms"), "59s:999ms");
+        assert_eq!(fd(59_999.0, "clockms", 0), "59s");
+        assert_eq!(f(3_599_999.0, "clockms"), "59m:59s:999ms");
+        assert_eq!(fd(3_599_999.0, "clockms", 1), "59m:59s");
+        assert_eq!(f(7_199_999.0, "clockms"), "01h:59m:59s:999ms");
+        assert_eq!(fd(7_199_999.0, "clockms", 0), "01h");
+        assert_eq!(fd(7_199_999.0, "clockms", 2), "01h:59m:59s");
+        assert_eq!(f(89_999_999.0, "clockms"), "24h:59m:59s:999ms");
+        assert_eq!(fd(89_999_999.0, "clockms", 1), "24h:59m");
     }
 
     #[test]

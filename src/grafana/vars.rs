@@ -14,7 +14,8 @@ use std::sync::OnceLock;
 use chrono::{DateTime, Datelike, FixedOffset, Timelike, Utc};
 use regex::Regex;
 
-use super::model::{Variable, VariableSelection};
+use super::interval;
+use super::model::{Variable, VariableKind, VariableSelection};
 
 /// Grafana's value for the All option, and its text.
 pub const ALL_VALUE: &str = "$__all";
@@ -286,6 +287,10 @@ fn resolve_reference(
         None => name.to_string(),
     };
     let raw = scope.builtins.get(&key)?;
+    // These macros produce ready URL fragments that Grafana never formats again.
+    if matches!(name, "__all_variables" | "__url_time_range") {
+        return Some(raw.clone());
+    }
     Some(match explicit {
         Some(f) => apply_format(name, &VarValue::single(raw.clone()), f, scope),
         None => match default_format {
@@ -603,9 +608,10 @@ fn apply_format(name: &str, v: &VarValue, format: &str, scope: &Scope) -> String
     }
 }
 
-/// URL state values as Grafana's `toUrlParams` writes them (AngularJS-style: `$ : @ , ;` kept).
+/// URL state values as Grafana's `toUrlParams` writes them: `encodeURIComponent` (which keeps
+/// `!'()*`), then AngularJS-style un-escaping of `@ : $ , ;`.
 fn encode_query_value(s: &str) -> String {
-    encode_uri_component_strict(s)
+    percent_encode(s, "!'()*")
         .replace("%24", "$")
         .replace("%3A", ":")
         .replace("%40", "@")
@@ -1042,6 +1048,52 @@ impl VarOption {
     }
 }
 
+/// Value of the `auto` option of interval variables.
+pub const AUTO_VALUE: &str = "$__auto";
+
+/// Options of variables that need no datasource: custom (parsed list), constant (its value),
+/// textbox (current value, else the query), interval (the comma list, with `auto` first when
+/// enabled). `None` for query, datasource, ad-hoc and unknown kinds.
+pub fn static_options(var: &Variable) -> Option<Vec<VarOption>> {
+    match var.kind {
+        VariableKind::Custom => Some(parse_custom(&var.query)),
+        VariableKind::Constant => Some(vec![VarOption::same(var.query.clone())]),
+        VariableKind::Textbox => {
+            let v = var
+                .current
+                .value
+                .first()
+                .cloned()
+                .unwrap_or_else(|| var.query.clone());
+            Some(vec![VarOption::same(v)])
+        }
+        VariableKind::Interval => {
+            let mut opts: Vec<VarOption> = var
+                .query
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty() && *s != "auto")
+                .map(VarOption::same)
+                .collect();
+            if var.auto {
+                opts.insert(0, VarOption::new("Auto", AUTO_VALUE));
+            }
+            Some(opts)
+        }
+        _ => None,
+    }
+}
+
+/// The value an interval variable interpolates to: `auto` resolves to
+/// `calculateInterval(range, auto_count, auto_min)`, anything else is itself.
+pub fn interval_variable_value(var: &Variable, selected: &str, from_ms: i64, to_ms: i64) -> String {
+    if interval::is_auto_value(selected) {
+        interval::auto_interval_value(from_ms, to_ms, var.auto_count, var.auto_min.as_deref())
+    } else {
+        selected.to_string()
+    }
+}
+
 /// A `custom` variable's query: comma separated (`\,` escapes a comma), `text : value` pairs,
 /// each part trimmed.
 pub fn parse_custom(query: &str) -> Vec<VarOption> {
@@ -1318,7 +1370,8 @@ pub fn select_after_refresh(
         current
             .text
             .first()
-            .and_then(|t| options.iter().find(|o| &o.text == t))
+            // Grafana keeps looking, so the last option with that text wins.
+            .and_then(|t| options.iter().rev().find(|o| &o.text == t))
     };
     match by_value.or_else(by_text) {
         Some(o) => VariableSelection {
@@ -1432,11 +1485,28 @@ pub fn parse_overrides(args: &[String]) -> Result<BTreeMap<String, Vec<String>>,
     Ok(out)
 }
 
-/// Apply an override's values to a variable: All when asked, else each value matched to an
-/// option (by value, then text) or taken literally (free values are allowed like Grafana URLs).
-pub fn override_selection(values: &[String], options: &[VarOption]) -> VariableSelection {
-    if values.iter().any(|v| v == ALL_VALUE || v == ALL_TEXT) {
+/// Apply `--var` values to a variable like Grafana applies URL values (`changeValueTo` after
+/// `updateFromUrl`): `$__all` as the last value selects All (and a leading `$__all` followed by
+/// other values is dropped); `All`, or the custom all value, means All when the variable has
+/// an All option. Other values are matched to an option by value, then by text, or kept as
+/// given (Grafana accepts free values from URLs; the next refresh validates them).
+pub fn override_selection(
+    values: &[String],
+    options: &[VarOption],
+    include_all: bool,
+    all_value: Option<&str>,
+) -> VariableSelection {
+    let is_all_word = |v: &str| {
+        v == ALL_VALUE
+            || (include_all
+                && (v == ALL_TEXT || all_value.is_some_and(|a| !a.is_empty() && a == v)))
+    };
+    let mut values: Vec<&String> = values.iter().collect();
+    if values.last().is_some_and(|v| is_all_word(v)) {
         return all_selection();
+    }
+    if values.len() > 1 && values.first().is_some_and(|v| is_all_word(v)) {
+        values.remove(0);
     }
     let mut sel = VariableSelection::default();
     for v in values {
@@ -1577,6 +1647,95 @@ mod tests {
         assert_eq!(glob("${x.0:raw}", &s), "a.b");
     }
 
+    // Cases from grafana/scenes formatRegistry.test.ts (variable named "server").
+    #[test]
+    fn scenes_format_registry_cases() {
+        let one = |v: &str, fmt: &str| {
+            glob(
+                &format!("${{server:{fmt}}}"),
+                &scope_with("server", VarValue::single(v)),
+            )
+        };
+        let many = |v: &[&str], fmt: &str| {
+            glob(
+                &format!("${{server:{fmt}}}"),
+                &scope_with("server", multi(v)),
+            )
+        };
+        assert_eq!(one("foo bar", "lucene"), r"foo\ bar");
+        assert_eq!(one("-1", "lucene"), "-1");
+        assert_eq!(one("-test", "lucene"), r"\-test");
+        assert_eq!(
+            many(&["foo bar", "baz"], "lucene"),
+            r#"("foo\ bar" OR "baz")"#
+        );
+        assert_eq!(many(&["AA", "BB", "C.*"], "glob"), "{AA,BB,C.*}");
+        assert_eq!(one("test.", "regex"), r"test\.");
+        assert_eq!(many(&["test."], "regex"), r"test\.");
+        assert_eq!(many(&["test.", "test2"], "regex"), r"(test\.|test2)");
+        assert_eq!(many(&["test"], "distributed"), "test");
+        assert_eq!(many(&["test", "test2"], "distributed"), "test,server=test2");
+        assert_eq!(
+            one("<script>alert(asd)</script>", "html"),
+            "&lt;script&gt;alert(asd)&lt;/script&gt;"
+        );
+        assert_eq!(
+            many(&["foo()bar BAZ", "test2"], "percentencode"),
+            "%7Bfoo%28%29bar%20BAZ%2Ctest2%7D"
+        );
+        assert_eq!(
+            many(&["test", "test'2"], "singlequote"),
+            r"'test','test\'2'"
+        );
+        assert_eq!(
+            many(&["test", "test\"2"], "doublequote"),
+            r#""test","test\"2""#
+        );
+        assert_eq!(one("test'value", "sqlstring"), "'test''value'");
+        assert_eq!(one("test\"value", "sqlstring"), r#"'test\"value'"#);
+        assert_eq!(one("1594671549254", "date"), "2020-07-13T20:19:09.254Z");
+        assert_eq!(one("1594671549254", "date:seconds"), "1594671549");
+        assert_eq!(one("1594671549254", "date:YYYY-MM:ss"), "2020-07:09");
+        assert_eq!(one("1594671549254", "date:YYYY:MM:DD"), "2020:07:13");
+        assert_eq!(one("hello", "join"), "hello");
+        assert_eq!(many(&["hello", "world"], "join: | "), "hello | world");
+        assert_eq!(
+            many(&["api", "database"], "customqueryparam"),
+            "server=api&server=database"
+        );
+        assert_eq!(
+            many(
+                &["mysql&postgres", "databases!"],
+                "customqueryparam:space & ampersand!:v& "
+            ),
+            "space%20%26%20ampersand%21=v%26%20mysql%26postgres&space%20%26%20ampersand%21=v%26%20databases%21"
+        );
+        assert_eq!(
+            one("/any-path/any-second-path?query=foo()bar BAZ", "uriencode"),
+            "/any-path/any-second-path?query=foo%28%29bar%20BAZ"
+        );
+        assert_eq!(one("helloAZ%=", "queryparam"), "var-server=helloAZ%25%3D");
+    }
+
+    // sceneInterpolator.test.ts: $__all_variables is not encoded again; unset built-ins stay.
+    #[test]
+    fn url_macros_skip_formatting() {
+        let mut s = Scope::new();
+        s.set_builtin("__all_variables", "var-cluster=A");
+        assert_eq!(
+            interpolate("$__all_variables", &s, Format::PercentEncode),
+            "var-cluster=A"
+        );
+        assert_eq!(
+            interpolate("$__interval ${__interval}", &s, Format::Glob),
+            "$__interval ${__interval}"
+        );
+        assert_eq!(
+            interpolate("$toString = 1", &s, Format::Glob),
+            "$toString = 1"
+        );
+    }
+
     #[test]
     fn glob_and_raw() {
         let s = scope_with("x", multi(&["a", "b"]));
@@ -1631,6 +1790,8 @@ mod tests {
         let m = scope_with("x", multi(&["a", "b"]));
         assert_eq!(glob("${x:percentencode}", &m), "%7Ba%2Cb%7D");
         assert_eq!(glob("${x:queryparam}", &m), "var-x=a&var-x=b");
+        let odd = scope_with("x", VarValue::single("a b:(c)$"));
+        assert_eq!(glob("${x:queryparam}", &odd), "var-x=a%20b:(c)$");
         assert_eq!(glob("${x:customqueryparam:p:v-}", &m), "p=v-a&p=v-b");
         assert_eq!(glob("${x:customqueryparam}", &m), "x=a&x=b");
     }
@@ -1771,6 +1932,45 @@ mod tests {
         );
     }
 
+    // Malformed input is passed through without panicking.
+    #[test]
+    fn ad_hoc_malformed_input() {
+        let f = vec![("env".to_string(), "=".to_string(), "prod".to_string())];
+        for q in [
+            "up{a=\"",
+            "rate(x[5m",
+            "{",
+            "}",
+            "sum by (",
+            "\"open",
+            "x{a=\"}\"}",
+            "é{",
+            "#c\nup",
+            "1e",
+            "",
+        ] {
+            let out = add_label_matchers(q, &f);
+            assert!(out.len() >= q.len(), "{q:?} -> {out:?}");
+        }
+        assert_eq!(
+            add_label_matchers("#comment up\nup", &f),
+            "#comment up\nup{env=\"prod\"}"
+        );
+    }
+
+    #[test]
+    fn interpolation_of_odd_templates() {
+        let s = scope_with("x", VarValue::single("v"));
+        for t in [
+            "$", "${", "${}", "[[", "[[x", "${x", "$$x", "${x:}", "${x.}", "[[x:]]", "€$x€",
+        ] {
+            let out = glob(t, &s);
+            assert!(!out.is_empty(), "{t:?}");
+        }
+        assert_eq!(glob("$$x", &s), "$v");
+        assert_eq!(glob("€$x€", &s), "€v€");
+    }
+
     #[test]
     fn ad_hoc_regex_values_are_escaped() {
         let f = vec![("path".to_string(), "=~".to_string(), "a'b".to_string())];
@@ -1789,6 +1989,37 @@ mod tests {
             assert!(promql_parser::parser::parse(&out).is_ok(), "{out}");
             assert!(out.contains("env!=\"dev\""), "{out}");
         }
+    }
+
+    #[test]
+    fn static_variable_options() {
+        let mut v = Variable {
+            kind: VariableKind::Interval,
+            query: "1m, 10m,30m,1h".into(),
+            auto: true,
+            ..Variable::default()
+        };
+        let opts = static_options(&v).unwrap_or_default();
+        assert_eq!(opts.first(), Some(&VarOption::new("Auto", AUTO_VALUE)));
+        assert_eq!(opts.len(), 5);
+        // auto over 6 h with the default 30 buckets and 10 s minimum -> 10m
+        assert_eq!(
+            interval_variable_value(&v, AUTO_VALUE, 0, 6 * 3_600_000),
+            "10m"
+        );
+        assert_eq!(
+            interval_variable_value(&v, "$__auto_interval_x", 0, 6 * 3_600_000),
+            "10m"
+        );
+        assert_eq!(interval_variable_value(&v, "30m", 0, 6 * 3_600_000), "30m");
+        v.kind = VariableKind::Constant;
+        v.query = "prod".into();
+        assert_eq!(static_options(&v), Some(vec![VarOption::same("prod")]));
+        v.kind = VariableKind::Textbox;
+        v.current.value = vec!["typed".into()];
+        assert_eq!(static_options(&v), Some(vec![VarOption::same("typed")]));
+        v.kind = VariableKind::Query;
+        assert_eq!(static_options(&v), None);
     }
 
     #[test]
@@ -2003,15 +2234,37 @@ mod tests {
         );
         let opts = vec![VarOption::new("Production", "prod")];
         assert_eq!(
-            override_selection(&parsed["env"], &opts),
+            override_selection(&parsed["env"], &opts, false, None),
             VariableSelection {
                 text: vec!["Production".into()],
                 value: vec!["prod".into()]
             }
         );
-        assert_eq!(override_selection(&parsed["job"], &opts), all_selection());
+        // "All" means All only for variables with an All option; $__all always.
         assert_eq!(
-            override_selection(&["$__all".to_string()], &opts),
+            override_selection(&parsed["job"], &opts, true, None),
+            all_selection()
+        );
+        assert_eq!(
+            override_selection(&parsed["job"], &opts, false, None),
+            sel(&["All"])
+        );
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            override_selection(&s(&["$__all"]), &opts, false, None),
+            all_selection()
+        );
+        assert_eq!(
+            override_selection(&s(&[".*"]), &opts, true, Some(".*")),
+            all_selection()
+        );
+        // A leading All followed by values is dropped; a trailing All wins.
+        assert_eq!(
+            override_selection(&s(&["$__all", "a"]), &opts, true, None),
+            sel(&["a"])
+        );
+        assert_eq!(
+            override_selection(&s(&["a", "$__all"]), &opts, true, None),
             all_selection()
         );
         assert!(parse_overrides(&["novalue".to_string()]).is_err());
