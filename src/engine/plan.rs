@@ -90,6 +90,7 @@ pub fn plan_panel(panel: &Panel, scope: &Scope, ctx: &PlanContext) -> PanelPlan 
             scrape_interval: ctx.scrape_interval.clone(),
             interval_factor: target.interval_factor,
             utc_offset_s: 0,
+            request_interval_ms: None,
         });
         let mut target_scope = scope.clone();
         target_scope.set_intervals(&interval);

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::grafana::interval::auto_interval_value;
+use crate::grafana::interval::is_auto_value;
 use crate::grafana::model::{Dashboard, Variable, VariableKind};
 use crate::grafana::timerange::TimeRange;
 use crate::grafana::units::js_number_to_string;
@@ -14,7 +14,7 @@ use crate::grafana::varquery::{
 };
 use crate::grafana::vars::{
     Format, Scope, SelectionRules, VarOption, VarValue, filter_and_sort_options, interpolate,
-    override_selection, parse_custom, resolution_order, select_after_refresh, var_value,
+    override_selection, interval_variable_value, resolution_order, select_after_refresh, static_options, var_value,
 };
 use crate::prom::PromClient;
 
@@ -80,7 +80,7 @@ pub async fn resolve_variables(
             }
         };
         let selection = match overrides.get(&variable.name) {
-            Some(values) => override_selection(values, &options),
+            Some(values) => override_selection(values, &options, variable.include_all, variable.all_value.as_deref()),
             None => select_after_refresh(&variable.current, &options, SelectionRules::of(variable)),
         };
         let value = match variable.kind {
@@ -122,25 +122,15 @@ pub async fn resolve_variables(
     (by_index.into_iter().flatten().collect(), errors)
 }
 
-/// The value of the `auto` option of interval variables (legacy files save it per variable).
-const AUTO_INTERVAL: &str = "$__auto";
-
 /// `auto` interval variables interpolate to the interval computed for the range.
-fn resolve_auto_interval(variable: &Variable, mut value: VarValue, range: &TimeRange) -> VarValue {
-    if variable.kind != VariableKind::Interval {
-        return value;
+fn resolve_auto_interval(variable: &Variable, value: VarValue, range: &TimeRange) -> VarValue {
+    match value.value.first() {
+        Some(selected) if variable.kind == VariableKind::Interval && is_auto_value(selected) => {
+            let interval = interval_variable_value(variable, selected, range.from_ms(), range.to_ms());
+            VarValue::with_text(value.text.first().cloned().unwrap_or_default(), interval)
+        }
+        _ => value,
     }
-    let auto = |v: &String| v == AUTO_INTERVAL || v.starts_with("$__auto_interval");
-    if value.value.iter().any(auto) {
-        let interval = auto_interval_value(
-            range.from_ms(),
-            range.to_ms(),
-            variable.auto_count,
-            variable.auto_min.as_deref(),
-        );
-        value = VarValue::with_text("auto", interval);
-    }
-    value
 }
 
 /// The options a variable offers now.
@@ -150,6 +140,9 @@ async fn options_for(
     scope: &Scope,
     range: &TimeRange,
 ) -> Result<Vec<VarOption>, String> {
+    if let Some(options) = static_options(variable) {
+        return Ok(options);
+    }
     let (start, end) = (
         range.from_ms() as f64 / 1000.0,
         range.to_ms() as f64 / 1000.0,
@@ -197,30 +190,13 @@ async fn options_for(
                 }
             }
         }
-        VariableKind::Custom => return Ok(parse_custom(&variable.query)),
-        VariableKind::Interval => {
-            let mut options: Vec<VarOption> = Vec::new();
-            if variable.auto {
-                options.push(VarOption::new("auto", AUTO_INTERVAL));
-            }
-            options.extend(
-                variable
-                    .query
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(VarOption::same),
-            );
-            return Ok(options);
-        }
-        VariableKind::Constant => {
-            return Ok(vec![VarOption::same(variable.query.clone())]);
-        }
         VariableKind::Datasource => {
             // One Prometheus per session for now: the datasource variable names it.
             return Ok(vec![VarOption::new("Prometheus", "prometheus")]);
         }
-        VariableKind::Textbox | VariableKind::Adhoc | VariableKind::Other => {
+        VariableKind::Custom | VariableKind::Constant | VariableKind::Interval | VariableKind::Textbox
+        | VariableKind::Adhoc
+        | VariableKind::Other => {
             return Ok(variable
                 .options
                 .iter()
