@@ -10,6 +10,7 @@ use crate::engine::frame::PanelData;
 use crate::engine::session::{EngineEvent, Session};
 use crate::tui::app::{App, StatusInfo};
 use crate::tui::export::{to_ansi, to_text};
+use crate::tui::timenav::RangeState;
 use crate::view::PanelBody;
 
 pub async fn run(args: RenderArgs) -> Result<i32, CliError> {
@@ -18,13 +19,18 @@ pub async fn run(args: RenderArgs) -> Result<i32, CliError> {
     let height = args.height.max(6);
     let status = StatusInfo {
         prometheus_url: prepared.client.display_url(),
-        range: prepared.range_text(),
+        range: RangeState::new(&prepared.from, &prepared.to).label(),
         refresh: prepared.refresh_text.clone(),
         ..StatusInfo::default()
     };
-    let mut app = App::new(prepared.dashboard.as_ref().clone(), prepared.theme, status);
+    let mut app = App::new(
+        prepared.dashboard.as_ref().clone(),
+        prepared.theme,
+        status,
+        prepared.initial_view_state(),
+    );
     let (mut session, mut events) = Session::new(prepared.client.clone());
-    let generation = session.refresh(prepared.request(width));
+    let generation = session.refresh(prepared.request(&app.view_state, width));
     let mut data: Vec<Option<PanelData>> = vec![None; app.dashboard.panels.len()];
     while let Some(event) = events.recv().await {
         if event.generation() != generation {

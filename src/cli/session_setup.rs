@@ -1,6 +1,7 @@
 //! What `view` and `render` share: load the dashboard, pick the Prometheus, parse variables and
 //! the time range, and build refresh requests.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,7 +14,9 @@ use crate::grafana::load::{Loaded, load_path};
 use crate::grafana::model::{Dashboard, Severity};
 use crate::grafana::timerange::{TimeRange, parse_refresh};
 use crate::prom::{PromClient, PromConfig};
+use crate::tui::app::ViewState;
 use crate::tui::theme::Theme;
+use crate::tui::timenav::RangeState;
 
 pub struct Prepared {
     pub loaded: Loaded,
@@ -103,29 +106,42 @@ pub fn prepare_loaded(
 }
 
 impl Prepared {
-    /// A refresh request at the current time.
-    pub fn request(&self, terminal_width: u16) -> RefreshInput {
-        RefreshInput {
-            dashboard: self.dashboard.clone(),
+    /// The view state a session starts from: the range and `--var` values given.
+    pub fn initial_view_state(&self) -> ViewState {
+        ViewState {
+            range: RangeState::new(&self.from, &self.to),
             overrides: self.overrides.clone(),
-            range: self.range_now(),
+            selections: BTreeMap::new(),
+        }
+    }
+
+    /// A refresh request at the current time for what the user has chosen.
+    pub fn request(&self, state: &ViewState, terminal_width: u16) -> RefreshInput {
+        let dashboard = if state.selections.is_empty() {
+            self.dashboard.clone()
+        } else {
+            let mut dashboard = self.dashboard.as_ref().clone();
+            for variable in &mut dashboard.variables {
+                if let Some(selection) = state.selections.get(&variable.name) {
+                    variable.current = selection.clone();
+                }
+            }
+            Arc::new(dashboard)
+        };
+        RefreshInput {
+            dashboard,
+            overrides: state.overrides.clone(),
+            range: range_now(&state.range),
             terminal_width,
             scrape_interval: None,
         }
     }
+}
 
-    pub fn range_now(&self) -> TimeRange {
-        let now = chrono::Utc::now();
-        TimeRange::resolve(&self.from, &self.to, now)
-            .or_else(|_| TimeRange::resolve("now-1h", "now", now))
-            .unwrap_or_else(|_| unreachable!("now-1h is a valid range"))
-    }
-
-    pub fn range_text(&self) -> String {
-        if self.to == "now" {
-            format!("{} → now", self.from)
-        } else {
-            format!("{} → {}", self.from, self.to)
-        }
-    }
+/// The range resolved at the current time (a range that stopped parsing falls back to 1 h).
+fn range_now(range: &RangeState) -> TimeRange {
+    let now = chrono::Utc::now();
+    TimeRange::resolve(&range.from, &range.to, now)
+        .or_else(|_| TimeRange::resolve("now-1h", "now", now))
+        .unwrap_or_else(|_| unreachable!("now-1h is a valid range"))
 }

@@ -5,6 +5,7 @@ use super::{CliError, ViewArgs};
 use crate::engine::session::Session;
 use crate::tui::app::{App, StatusInfo};
 use crate::tui::run::{Controller, run as run_tui};
+use crate::tui::timenav::RangeState;
 
 pub async fn run_view(args: ViewArgs) -> Result<i32, CliError> {
     let path = args
@@ -25,17 +26,22 @@ pub async fn run_view(args: ViewArgs) -> Result<i32, CliError> {
 pub async fn run_prepared(prepared: Prepared) -> Result<i32, CliError> {
     let status = StatusInfo {
         prometheus_url: prepared.client.display_url(),
-        range: prepared.range_text(),
+        range: RangeState::new(&prepared.from, &prepared.to).label(),
         refresh: prepared.refresh_text.clone(),
         ..StatusInfo::default()
     };
-    let app = App::new(prepared.dashboard.as_ref().clone(), prepared.theme, status);
+    let app = App::new(
+        prepared.dashboard.as_ref().clone(),
+        prepared.theme,
+        status,
+        prepared.initial_view_state(),
+    );
     let (session, events) = Session::new(prepared.client.clone());
     let refresh_every = prepared.refresh;
     let controller = Controller {
         session,
         events,
-        make_request: Box::new(move |width| prepared.request(width)),
+        make_request: Box::new(move |state, width| prepared.request(state, width)),
         refresh_every,
     };
     run_tui(app, controller)

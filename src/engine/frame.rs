@@ -21,6 +21,8 @@ pub struct QueryInfo {
     pub end_ms: i64,
     pub step_ms: i64,
     pub bytes: usize,
+    /// Time from sending the query to having its answer decoded.
+    pub duration_ms: u64,
     pub error: Option<String>,
 }
 

@@ -43,6 +43,8 @@ pub struct Resolved {
 }
 
 type QueryKey = (String, bool, i64, i64, i64);
+/// An answer and how long it took (ms).
+type Answered = (Result<QueryAnswer, PromError>, u64);
 
 pub async fn run_refresh(
     client: &PromClient,
@@ -146,8 +148,9 @@ pub async fn fetch_and_report(
             }
         }
     }
-    let mut answers: HashMap<QueryKey, Result<QueryAnswer, PromError>> = HashMap::new();
+    let mut answers: HashMap<QueryKey, Answered> = HashMap::new();
     let mut stream = futures::stream::iter(unique.into_iter().map(|q| async move {
+        let started = std::time::Instant::now();
         let result = if q.instant {
             client
                 .query_instant(&q.expr, q.end_ms as f64 / 1000.0)
@@ -162,7 +165,7 @@ pub async fn fetch_and_report(
                 )
                 .await
         };
-        (q.key(), result)
+        (q.key(), (result, started.elapsed().as_millis() as u64))
     }))
     .buffer_unordered(MAX_CONCURRENT_QUERIES);
     while let Some((key, result)) = stream.next().await {
@@ -188,7 +191,7 @@ pub async fn fetch_and_report(
 fn assemble(
     panel: &crate::grafana::model::Panel,
     queries: &[PlannedQuery],
-    answers: &HashMap<QueryKey, Result<QueryAnswer, PromError>>,
+    answers: &HashMap<QueryKey, Answered>,
     range: &TimeRange,
 ) -> PanelData {
     let mut data = PanelData {
@@ -206,7 +209,9 @@ fn assemble(
             step_ms: query.step_ms,
             ..QueryInfo::default()
         };
-        match answers.get(&query.key()) {
+        let answer = answers.get(&query.key());
+        info.duration_ms = answer.map(|a| a.1).unwrap_or_default();
+        match answer.map(|a| &a.0) {
             Some(Ok(answer)) => {
                 info.bytes = answer.bytes;
                 for raw in &answer.series {

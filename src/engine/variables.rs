@@ -14,7 +14,8 @@ use crate::grafana::varquery::{
 };
 use crate::grafana::vars::{
     Format, Scope, SelectionRules, VarOption, VarValue, filter_and_sort_options, interpolate,
-    override_selection, interval_variable_value, resolution_order, select_after_refresh, static_options, var_value,
+    interval_variable_value, override_selection, resolution_order, select_after_refresh,
+    static_options, var_value,
 };
 use crate::prom::PromClient;
 
@@ -80,7 +81,12 @@ pub async fn resolve_variables(
             }
         };
         let selection = match overrides.get(&variable.name) {
-            Some(values) => override_selection(values, &options, variable.include_all, variable.all_value.as_deref()),
+            Some(values) => override_selection(
+                values,
+                &options,
+                variable.include_all,
+                variable.all_value.as_deref(),
+            ),
             None => select_after_refresh(&variable.current, &options, SelectionRules::of(variable)),
         };
         let value = match variable.kind {
@@ -126,7 +132,8 @@ pub async fn resolve_variables(
 fn resolve_auto_interval(variable: &Variable, value: VarValue, range: &TimeRange) -> VarValue {
     match value.value.first() {
         Some(selected) if variable.kind == VariableKind::Interval && is_auto_value(selected) => {
-            let interval = interval_variable_value(variable, selected, range.from_ms(), range.to_ms());
+            let interval =
+                interval_variable_value(variable, selected, range.from_ms(), range.to_ms());
             VarValue::with_text(value.text.first().cloned().unwrap_or_default(), interval)
         }
         _ => value,
@@ -194,7 +201,10 @@ async fn options_for(
             // One Prometheus per session for now: the datasource variable names it.
             return Ok(vec![VarOption::new("Prometheus", "prometheus")]);
         }
-        VariableKind::Custom | VariableKind::Constant | VariableKind::Interval | VariableKind::Textbox
+        VariableKind::Custom
+        | VariableKind::Constant
+        | VariableKind::Interval
+        | VariableKind::Textbox
         | VariableKind::Adhoc
         | VariableKind::Other => {
             return Ok(variable

@@ -7,13 +7,21 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
+
+use std::collections::BTreeMap;
 
 use super::keymap::{Action, KEYMAP};
 use super::layout::{Item, Placed, layout, page_height};
+use super::overlay::{Context, Effect, Overlay};
 use super::theme::Theme;
+use super::timenav::RangeState;
 use super::widgets::draw_panel;
+use crate::engine::frame::PanelData;
+use crate::engine::variables::{Overrides, ResolvedVariable};
 use crate::grafana::model::Dashboard;
+use crate::grafana::model::VariableSelection;
+use crate::grafana::vars::ALL_VALUE;
 use crate::view::{MessageKind, PanelBody, PanelView};
 
 /// What the header and status line show.
@@ -28,6 +36,18 @@ pub struct StatusInfo {
     pub message: Option<String>,
 }
 
+/// What the user has chosen that shapes the queries: time range and variables.
+#[derive(Debug, Clone)]
+pub struct ViewState {
+    pub range: RangeState,
+    /// `--var` values from the command line (forced until changed in the UI).
+    pub overrides: Overrides,
+    /// Selections made in the UI, or carried over from the last refresh; they act as the
+    /// variable's saved value, so a child keeps its value when still valid after a parent
+    /// changes (as in Grafana).
+    pub selections: BTreeMap<String, VariableSelection>,
+}
+
 pub struct App {
     pub dashboard: Dashboard,
     /// One view per panel of `dashboard.panels`.
@@ -36,8 +56,12 @@ pub struct App {
     pub focus: Option<usize>,
     pub fullscreen: bool,
     pub scroll: u32,
-    pub show_help: bool,
+    pub overlay: Overlay,
     pub status: StatusInfo,
+    pub view_state: ViewState,
+    /// Data of each panel from the last refresh (for inspect and figures).
+    pub data: Vec<Option<PanelData>>,
+    pub variables: Vec<ResolvedVariable>,
     pub theme: Theme,
     pub clock: crate::view::build::Clock,
     /// Layout of the last frame, for navigation.
@@ -46,7 +70,12 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(dashboard: Dashboard, theme: Theme, status: StatusInfo) -> Self {
+    pub fn new(
+        dashboard: Dashboard,
+        theme: Theme,
+        status: StatusInfo,
+        view_state: ViewState,
+    ) -> Self {
         let views = dashboard
             .panels
             .iter()
@@ -60,6 +89,7 @@ impl App {
             })
             .collect();
         let collapsed = dashboard.rows.iter().map(|r| r.collapsed).collect();
+        let data = vec![None; dashboard.panels.len()];
         App {
             dashboard,
             views,
@@ -67,8 +97,11 @@ impl App {
             focus: None,
             fullscreen: false,
             scroll: 0,
-            show_help: false,
+            overlay: Overlay::None,
             status,
+            view_state,
+            data,
+            variables: Vec::new(),
             theme,
             clock: crate::view::build::Clock::Local,
             placed: Vec::new(),
@@ -138,9 +171,12 @@ impl App {
             _ => self.draw_page(body, buf),
         }
         self.draw_status(status, buf);
-        if self.show_help {
-            self.draw_help(body, buf);
-        }
+        let ctx = Context {
+            variables: &self.variables,
+            panels: &self.dashboard.panels,
+            focused: self.focused(),
+        };
+        self.overlay.draw(body, buf, &self.theme, &ctx);
     }
 
     fn draw_page(&mut self, body: Rect, buf: &mut Buffer) {
@@ -296,38 +332,13 @@ impl App {
             .render(area, buf);
     }
 
-    fn draw_help(&self, body: Rect, buf: &mut Buffer) {
-        let lines: Vec<Line> = KEYMAP
-            .iter()
-            .map(|binding| {
-                Line::from(vec![
-                    Span::styled(
-                        format!("{:>12}  ", binding.keys),
-                        Style::default()
-                            .fg(self.theme.title)
-                            .add_modifier(Modifier::BOLD),
-                    ),
-                    Span::styled(binding.help, Style::default().fg(self.theme.text)),
-                ])
-            })
-            .collect();
-        let width = 66.min(body.width);
-        let height = (lines.len() as u16 + 2).min(body.height);
-        let rect = Rect {
-            x: body.x + (body.width - width) / 2,
-            y: body.y + (body.height - height) / 2,
-            width,
-            height,
-        };
-        Clear.render(rect, buf);
-        Paragraph::new(lines)
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .title(" keys ")
-                    .border_style(Style::default().fg(self.theme.border_focused)),
-            )
-            .render(rect, buf);
+    /// The focused panel and its data.
+    fn focused(&self) -> Option<(&crate::grafana::model::Panel, Option<&PanelData>)> {
+        let f = self.focus?;
+        Some((
+            self.dashboard.panels.get(f)?,
+            self.data.get(f).and_then(Option::as_ref),
+        ))
     }
 
     /// Apply a key; returns what the event loop must do beyond redrawing.
@@ -335,22 +346,28 @@ impl App {
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
             return Action::Quit;
         }
+        if self.overlay.is_open() {
+            let mut overlay = std::mem::take(&mut self.overlay);
+            let ctx = Context {
+                variables: &self.variables,
+                panels: &self.dashboard.panels,
+                focused: self.focused(),
+            };
+            let effect = overlay.handle_key(key.code, &ctx);
+            self.overlay = overlay;
+            return self.apply_effect(effect);
+        }
         let action = KEYMAP
             .iter()
             .find(|b| b.matches(key.code))
             .map(|b| b.action)
             .unwrap_or(Action::None);
-        if self.show_help && action != Action::Quit {
-            self.show_help = false;
-            return Action::None;
-        }
+        let now = chrono::Utc::now();
         match action {
             Action::Up | Action::Down | Action::Left | Action::Right => self.move_focus(action),
             Action::Fullscreen => self.fullscreen = !self.fullscreen,
-            Action::Back => {
-                self.fullscreen = false;
-            }
-            Action::Help => self.show_help = true,
+            Action::Back => self.fullscreen = false,
+            Action::Help => self.overlay = Overlay::Help,
             Action::PageDown => self.scroll += u32::from(self.body_height.max(2) - 1),
             Action::PageUp => {
                 self.scroll = self
@@ -358,9 +375,86 @@ impl App {
                     .saturating_sub(u32::from(self.body_height.max(2) - 1))
             }
             Action::ToggleRow => self.toggle_row_of_focus(),
+            Action::TimePicker => {
+                let cursor = super::timenav::QUICK_RANGES
+                    .iter()
+                    .position(|(f, _)| *f == self.view_state.range.from)
+                    .unwrap_or(3);
+                self.overlay = Overlay::TimePicker { cursor };
+            }
+            Action::Variables => self.overlay = Overlay::Variables { cursor: 0 },
+            Action::Inspect => self.overlay = Overlay::Inspect { scroll: 0 },
+            Action::Search => {
+                self.overlay = Overlay::Search {
+                    query: String::new(),
+                }
+            }
+            Action::ZoomOut => return self.range_changed(|r| r.zoom(2.0, now)),
+            Action::ZoomIn => return self.range_changed(|r| r.zoom(0.5, now)),
+            Action::PanEarlier => return self.range_changed(|r| r.pan(-0.5, now)),
+            Action::PanLater => return self.range_changed(|r| r.pan(0.5, now)),
+            Action::Live => return self.range_changed(RangeState::back_to_live),
             Action::Quit | Action::Refresh | Action::None => {}
         }
         action
+    }
+
+    fn range_changed(&mut self, change: impl FnOnce(&mut RangeState)) -> Action {
+        change(&mut self.view_state.range);
+        self.status.range = self.view_state.range.label();
+        Action::Refresh
+    }
+
+    fn apply_effect(&mut self, effect: Effect) -> Action {
+        match effect {
+            Effect::None => Action::None,
+            Effect::Close => {
+                self.overlay = Overlay::None;
+                Action::None
+            }
+            Effect::SetRelativeRange(from) => {
+                self.overlay = Overlay::None;
+                self.range_changed(|r| r.set_relative(&from))
+            }
+            Effect::SetVariable { name, values } => {
+                self.overlay = Overlay::None;
+                self.view_state.overrides.remove(&name);
+                self.view_state.selections.insert(
+                    name,
+                    VariableSelection {
+                        text: values.clone(),
+                        value: values,
+                    },
+                );
+                Action::Refresh
+            }
+            Effect::FocusPanel(panel) => {
+                self.overlay = Overlay::None;
+                self.focus_panel(panel);
+                Action::None
+            }
+        }
+    }
+
+    /// Focus a panel, expanding its row if collapsed and scrolling it into view.
+    fn focus_panel(&mut self, panel: usize) {
+        if let Some(r) = self
+            .dashboard
+            .rows
+            .iter()
+            .position(|r| r.panels.contains(&panel))
+            && let Some(c) = self.collapsed.get_mut(r)
+        {
+            *c = false;
+        }
+        self.focus = Some(panel);
+        let width = self.placed.iter().map(|p| p.x + p.w).max().unwrap_or(80);
+        self.placed = layout(&self.dashboard, width, &|r| {
+            self.collapsed.get(r).copied().unwrap_or(false)
+        });
+        if let Some(p) = self.placed.iter().find(|p| p.item == Item::Panel(panel)) {
+            self.scroll = p.y;
+        }
     }
 
     fn toggle_row_of_focus(&mut self) {
@@ -442,6 +536,21 @@ impl App {
         match event {
             EngineEvent::Resolved { resolved, .. } => {
                 let resolved = *resolved;
+                for v in &resolved.variables {
+                    let value = if v.value.is_all {
+                        vec![ALL_VALUE.to_string()]
+                    } else {
+                        v.value.value.clone()
+                    };
+                    self.view_state.selections.insert(
+                        v.name.clone(),
+                        VariableSelection {
+                            text: v.value.text.clone(),
+                            value,
+                        },
+                    );
+                }
+                self.variables = resolved.variables.clone();
                 let same_shape = resolved.dashboard.panels.len() == self.dashboard.panels.len();
                 self.status.variables = resolved
                     .variables
@@ -459,11 +568,12 @@ impl App {
                     // Repeats changed the panel set: start from fresh placeholders.
                     let collapsed = std::mem::take(&mut self.collapsed);
                     let focus = self.focus;
-                    *self = App::new(
-                        resolved.dashboard,
-                        self.theme,
-                        std::mem::take(&mut self.status),
-                    );
+                    let (clock, variables) = (self.clock, std::mem::take(&mut self.variables));
+                    let view_state = self.view_state.clone();
+                    let status = std::mem::take(&mut self.status);
+                    *self = App::new(resolved.dashboard, self.theme, status, view_state);
+                    self.clock = clock;
+                    self.variables = variables;
                     if collapsed.len() == self.collapsed.len() {
                         self.collapsed = collapsed;
                     }
@@ -475,11 +585,99 @@ impl App {
             EngineEvent::Panel { index, data, .. } => {
                 if let Some(panel) = self.dashboard.panels.get(index) {
                     self.views[index] = crate::view::build::build(panel, &data, self.clock);
+                    self.data[index] = Some(*data);
                 }
             }
             EngineEvent::Done { .. } => {
                 self.status.last_update = Some(chrono::Local::now().format("%H:%M:%S").to_string());
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grafana::model::{GridPos, Panel};
+    use crate::tui::export::to_text;
+    use ratatui::crossterm::event::KeyEvent;
+
+    fn app() -> App {
+        let panel = |title: &str, x| Panel {
+            title: title.into(),
+            panel_type: "stat".into(),
+            grid: GridPos {
+                x,
+                y: 0,
+                w: 12,
+                h: 4,
+            },
+            ..Panel::default()
+        };
+        let dashboard = Dashboard {
+            title: "Test".into(),
+            panels: vec![panel("Latency", 0), panel("Errors", 12)],
+            ..Dashboard::default()
+        };
+        let state = ViewState {
+            range: RangeState::new("now-1h", "now"),
+            overrides: Overrides::new(),
+            selections: BTreeMap::new(),
+        };
+        App::new(dashboard, Theme::mono(), StatusInfo::default(), state)
+    }
+
+    fn screen(app: &mut App) -> String {
+        let area = Rect::new(0, 0, 100, 24);
+        let mut buf = Buffer::empty(area);
+        app.draw_into(area, &mut buf);
+        to_text(&buf)
+    }
+
+    fn press(app: &mut App, c: char) -> Action {
+        app.handle_key(KeyEvent::from(KeyCode::Char(c)))
+    }
+
+    #[test]
+    fn time_picker_sets_a_quick_range() {
+        let mut app = app();
+        screen(&mut app);
+        assert_eq!(press(&mut app, 't'), Action::TimePicker);
+        assert!(
+            screen(&mut app).contains("Last 1 hour"),
+            "{}",
+            screen(&mut app)
+        );
+        press(&mut app, 'j');
+        assert_eq!(
+            app.handle_key(KeyEvent::from(KeyCode::Enter)),
+            Action::Refresh
+        );
+        assert_eq!(app.view_state.range.from, "now-3h");
+        assert!(!app.overlay.is_open());
+    }
+
+    #[test]
+    fn focus_moves_right_and_search_jumps_by_title() {
+        let mut app = app();
+        screen(&mut app);
+        assert_eq!(app.focus, Some(0));
+        press(&mut app, 'l');
+        assert_eq!(app.focus, Some(1));
+        press(&mut app, '/');
+        for c in "late".chars() {
+            press(&mut app, c);
+        }
+        assert!(screen(&mut app).contains("→ Latency"));
+        app.handle_key(KeyEvent::from(KeyCode::Enter));
+        assert_eq!(app.focus, Some(0));
+    }
+
+    #[test]
+    fn zoom_out_stays_live_and_updates_the_header() {
+        let mut app = app();
+        assert_eq!(press(&mut app, '-'), Action::Refresh);
+        assert_eq!(app.view_state.range.from, "now-7200s");
+        assert!(screen(&mut app).contains("now-7200s"));
     }
 }

@@ -14,6 +14,15 @@ pub enum Action {
     Back,
     ToggleRow,
     Refresh,
+    TimePicker,
+    ZoomOut,
+    ZoomIn,
+    PanEarlier,
+    PanLater,
+    Live,
+    Variables,
+    Inspect,
+    Search,
     Help,
     Quit,
     None,
@@ -89,6 +98,60 @@ pub const KEYMAP: &[Binding] = &[
         action: Action::ToggleRow,
     },
     Binding {
+        codes: &[KeyCode::Char('t')],
+        keys: "t",
+        help: "time range: quick ranges",
+        action: Action::TimePicker,
+    },
+    Binding {
+        codes: &[KeyCode::Char('-'), KeyCode::Char('z')],
+        keys: "- z",
+        help: "zoom out (twice the range)",
+        action: Action::ZoomOut,
+    },
+    Binding {
+        codes: &[KeyCode::Char('+'), KeyCode::Char('=')],
+        keys: "+",
+        help: "zoom in (half the range)",
+        action: Action::ZoomIn,
+    },
+    Binding {
+        codes: &[KeyCode::Char('[')],
+        keys: "[",
+        help: "earlier by half a range",
+        action: Action::PanEarlier,
+    },
+    Binding {
+        codes: &[KeyCode::Char(']')],
+        keys: "]",
+        help: "later by half a range",
+        action: Action::PanLater,
+    },
+    Binding {
+        codes: &[KeyCode::Char('n')],
+        keys: "n",
+        help: "back to the live range",
+        action: Action::Live,
+    },
+    Binding {
+        codes: &[KeyCode::Char('v')],
+        keys: "v",
+        help: "variables: pick values (type to filter)",
+        action: Action::Variables,
+    },
+    Binding {
+        codes: &[KeyCode::Char('i')],
+        keys: "i",
+        help: "inspect the focused panel: queries, step, data",
+        action: Action::Inspect,
+    },
+    Binding {
+        codes: &[KeyCode::Char('/')],
+        keys: "/",
+        help: "jump to a panel by title",
+        action: Action::Search,
+    },
+    Binding {
         codes: &[KeyCode::Char('r')],
         keys: "r",
         help: "refresh now",
@@ -107,3 +170,32 @@ pub const KEYMAP: &[Binding] = &[
         action: Action::Quit,
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_a_key_and_no_key_is_bound_twice() {
+        let mut seen = Vec::new();
+        for binding in KEYMAP {
+            for code in binding.codes {
+                assert!(!seen.contains(code), "{code:?} bound twice");
+                seen.push(*code);
+            }
+        }
+        for action in [
+            Action::TimePicker,
+            Action::Variables,
+            Action::Inspect,
+            Action::Search,
+            Action::ZoomOut,
+            Action::Live,
+        ] {
+            assert!(
+                KEYMAP.iter().any(|b| b.action == action),
+                "{action:?} has no key"
+            );
+        }
+    }
+}

@@ -4,6 +4,8 @@ pub mod app;
 pub mod export;
 pub mod keymap;
 pub mod layout;
+pub mod overlay;
 pub mod run;
 pub mod theme;
+pub mod timenav;
 pub mod widgets;

@@ -7,17 +7,20 @@ use std::time::Duration;
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
 use tokio::sync::mpsc;
 
-use super::app::App;
+use super::app::{App, ViewState};
 use super::keymap::Action;
 use crate::engine::refresh::RefreshInput;
 use crate::engine::session::{EngineEvent, Session};
+
+/// Builds the refresh request for the user's choices at a terminal width.
+pub type MakeRequest = Box<dyn Fn(&ViewState, u16) -> RefreshInput + Send>;
 
 /// What the loop needs besides the app: how to build each refresh request.
 pub struct Controller {
     pub session: Session,
     pub events: mpsc::UnboundedReceiver<EngineEvent>,
     /// Builds the request for a refresh at the current time and terminal width.
-    pub make_request: Box<dyn Fn(u16) -> RefreshInput + Send>,
+    pub make_request: MakeRequest,
     pub refresh_every: Option<Duration>,
 }
 
@@ -40,7 +43,9 @@ async fn event_loop(
     let mut terminate = termination_signal();
 
     let mut width = terminal.size()?.width;
-    controller.session.refresh((controller.make_request)(width));
+    controller
+        .session
+        .refresh((controller.make_request)(&app.view_state, width));
     let mut ticker = controller.refresh_every.map(|every| {
         let mut interval = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -59,7 +64,7 @@ async fn event_loop(
                         match app.handle_key(key) {
                             Action::Quit => break,
                             Action::Refresh => {
-                                controller.session.refresh((controller.make_request)(width));
+                                controller.session.refresh((controller.make_request)(&app.view_state, width));
                             }
                             _ => {}
                         }
@@ -69,7 +74,7 @@ async fn event_loop(
                         // Panel widths set how many points are asked for: re-plan on a new width.
                         if new_width != width {
                             width = new_width;
-                            controller.session.refresh((controller.make_request)(width));
+                            controller.session.refresh((controller.make_request)(&app.view_state, width));
                         }
                         dirty = true;
                     }
@@ -83,7 +88,7 @@ async fn event_loop(
                 }
             }
             _ = tick(&mut ticker) => {
-                controller.session.refresh((controller.make_request)(width));
+                controller.session.refresh((controller.make_request)(&app.view_state, width));
             }
             _ = terminate.recv() => break,
         }

@@ -1,0 +1,505 @@
+//! Overlays over the dashboard: help, time picker, variable picker, panel inspect and title
+//! search. Each takes keys first while open and says what the app should do.
+
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::KeyCode;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
+
+use super::keymap::KEYMAP;
+use super::theme::Theme;
+use super::timenav::QUICK_RANGES;
+use crate::engine::frame::PanelData;
+use crate::engine::variables::ResolvedVariable;
+use crate::grafana::model::Panel;
+use crate::grafana::vars::{ALL_TEXT, ALL_VALUE};
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Overlay {
+    #[default]
+    None,
+    Help,
+    TimePicker {
+        cursor: usize,
+    },
+    /// Choosing which variable to change.
+    Variables {
+        cursor: usize,
+    },
+    /// Choosing values of one variable (index into the resolved variables).
+    VariableValues {
+        variable: usize,
+        filter: String,
+        cursor: usize,
+        chosen: Vec<String>,
+    },
+    Inspect {
+        scroll: u16,
+    },
+    Search {
+        query: String,
+    },
+}
+
+/// What closing or using an overlay asks of the app.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    None,
+    Close,
+    SetRelativeRange(String),
+    /// New selection (values) for a variable.
+    SetVariable {
+        name: String,
+        values: Vec<String>,
+    },
+    FocusPanel(usize),
+}
+
+/// What overlays may read from the app.
+pub struct Context<'a> {
+    pub variables: &'a [ResolvedVariable],
+    pub panels: &'a [Panel],
+    pub focused: Option<(&'a Panel, Option<&'a PanelData>)>,
+}
+
+impl Overlay {
+    pub fn is_open(&self) -> bool {
+        *self != Overlay::None
+    }
+
+    /// Handle a key; the overlay may change state (e.g. from the variable list to its values).
+    pub fn handle_key(&mut self, code: KeyCode, ctx: &Context) -> Effect {
+        if code == KeyCode::Esc {
+            return Effect::Close;
+        }
+        match self {
+            Overlay::None => Effect::None,
+            Overlay::Help => Effect::Close,
+            Overlay::TimePicker { cursor } => match code {
+                KeyCode::Up | KeyCode::Char('k') => {
+                    *cursor = cursor.saturating_sub(1);
+                    Effect::None
+                }
+                KeyCode::Down | KeyCode::Char('j') => {
+                    *cursor = (*cursor + 1).min(QUICK_RANGES.len() - 1);
+                    Effect::None
+                }
+                KeyCode::Enter => Effect::SetRelativeRange(QUICK_RANGES[*cursor].0.to_string()),
+                _ => Effect::None,
+            },
+            Overlay::Variables { cursor } => {
+                let shown: Vec<usize> = visible_variables(ctx.variables);
+                match code {
+                    KeyCode::Up | KeyCode::Char('k') => {
+                        *cursor = cursor.saturating_sub(1);
+                        Effect::None
+                    }
+                    KeyCode::Down | KeyCode::Char('j') => {
+                        *cursor = (*cursor + 1).min(shown.len().saturating_sub(1));
+                        Effect::None
+                    }
+                    KeyCode::Enter => {
+                        if let Some(&variable) = shown.get(*cursor) {
+                            let v = &ctx.variables[variable];
+                            let chosen = if v.value.is_all {
+                                vec![ALL_VALUE.to_string()]
+                            } else {
+                                v.value.value.clone()
+                            };
+                            *self = Overlay::VariableValues {
+                                variable,
+                                filter: String::new(),
+                                cursor: 0,
+                                chosen,
+                            };
+                        }
+                        Effect::None
+                    }
+                    _ => Effect::None,
+                }
+            }
+            Overlay::VariableValues {
+                variable,
+                filter,
+                cursor,
+                chosen,
+            } => {
+                let Some(v) = ctx.variables.get(*variable) else {
+                    return Effect::Close;
+                };
+                let options = filtered_options(v, filter);
+                match code {
+                    KeyCode::Up => *cursor = cursor.saturating_sub(1),
+                    KeyCode::Down => *cursor = (*cursor + 1).min(options.len().saturating_sub(1)),
+                    KeyCode::Backspace => {
+                        filter.pop();
+                        *cursor = 0;
+                    }
+                    KeyCode::Char(' ') if v.value.multi => {
+                        if let Some((_, value)) = options.get(*cursor) {
+                            toggle(chosen, value);
+                        }
+                    }
+                    KeyCode::Char(c) => {
+                        filter.push(c);
+                        *cursor = 0;
+                    }
+                    KeyCode::Enter => {
+                        let values = if v.value.multi && !chosen.is_empty() {
+                            chosen.clone()
+                        } else {
+                            match options.get(*cursor) {
+                                Some((_, value)) => vec![value.clone()],
+                                None => return Effect::None,
+                            }
+                        };
+                        return Effect::SetVariable {
+                            name: v.name.clone(),
+                            values,
+                        };
+                    }
+                    _ => {}
+                }
+                Effect::None
+            }
+            Overlay::Inspect { scroll } => match code {
+                KeyCode::Down | KeyCode::Char('j') => {
+                    *scroll = scroll.saturating_add(1);
+                    Effect::None
+                }
+                KeyCode::Up | KeyCode::Char('k') => {
+                    *scroll = scroll.saturating_sub(1);
+                    Effect::None
+                }
+                KeyCode::PageDown | KeyCode::Char(' ') => {
+                    *scroll = scroll.saturating_add(10);
+                    Effect::None
+                }
+                KeyCode::PageUp => {
+                    *scroll = scroll.saturating_sub(10);
+                    Effect::None
+                }
+                _ => Effect::Close,
+            },
+            Overlay::Search { query } => match code {
+                KeyCode::Backspace => {
+                    query.pop();
+                    Effect::None
+                }
+                KeyCode::Char(c) => {
+                    query.push(c);
+                    Effect::None
+                }
+                KeyCode::Enter => match search(ctx.panels, query) {
+                    Some(panel) => Effect::FocusPanel(panel),
+                    None => Effect::Close,
+                },
+                _ => Effect::None,
+            },
+        }
+    }
+
+    pub fn draw(&self, area: Rect, buf: &mut Buffer, theme: &Theme, ctx: &Context) {
+        match self {
+            Overlay::None => {}
+            Overlay::Help => {
+                let lines = KEYMAP
+                    .iter()
+                    .map(|b| key_line(b.keys, b.help, theme))
+                    .chain([Line::raw(""), Line::styled("  In pickers: type to filter, space selects (multi), Enter applies, Esc closes", Style::default().fg(theme.dim))])
+                    .collect();
+                draw_box(" keys ", lines, 78, area, buf, theme);
+            }
+            Overlay::TimePicker { cursor } => {
+                let lines = QUICK_RANGES
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (_, label))| selectable(label, i == *cursor, theme))
+                    .collect();
+                draw_box(" time range ", lines, 30, area, buf, theme);
+            }
+            Overlay::Variables { cursor } => {
+                let lines: Vec<Line> = visible_variables(ctx.variables)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        let v = &ctx.variables[v];
+                        let label = v.label.clone().unwrap_or_else(|| v.name.clone());
+                        selectable(
+                            &format!("{label} = {}", v.display_text()),
+                            i == *cursor,
+                            theme,
+                        )
+                    })
+                    .collect();
+                let lines = if lines.is_empty() {
+                    vec![Line::raw("this dashboard has no variables")]
+                } else {
+                    lines
+                };
+                draw_box(" variables ", lines, 60, area, buf, theme);
+            }
+            Overlay::VariableValues {
+                variable,
+                filter,
+                cursor,
+                chosen,
+            } => {
+                let Some(v) = ctx.variables.get(*variable) else {
+                    return;
+                };
+                let options = filtered_options(v, filter);
+                let mut lines = vec![Line::from(vec![
+                    Span::styled(" filter: ", Style::default().fg(theme.dim)),
+                    Span::styled(format!("{filter}▏"), Style::default().fg(theme.text)),
+                ])];
+                let visible = (area.height as usize).saturating_sub(6).max(3);
+                let start = cursor.saturating_sub(visible - 1);
+                for (i, (text, value)) in options.iter().enumerate().skip(start).take(visible) {
+                    let mark = if v.value.multi {
+                        if chosen.contains(value) {
+                            "[x] "
+                        } else {
+                            "[ ] "
+                        }
+                    } else {
+                        ""
+                    };
+                    lines.push(selectable(&format!("{mark}{text}"), i == *cursor, theme));
+                }
+                if options.is_empty() {
+                    lines.push(Line::styled(
+                        "  no matching values",
+                        Style::default().fg(theme.dim),
+                    ));
+                }
+                let title = format!(" ${} ({} values) ", v.name, v.options.len());
+                draw_box(&title, lines, 60, area, buf, theme);
+            }
+            Overlay::Inspect { scroll } => {
+                let lines = match ctx.focused {
+                    Some((panel, data)) => inspect_lines(panel, data, theme),
+                    None => vec![Line::raw("no panel focused")],
+                };
+                let width = area.width.saturating_sub(4);
+                let rect = centred(area, width, area.height.saturating_sub(2));
+                Clear.render(rect, buf);
+                Paragraph::new(lines)
+                    .wrap(Wrap { trim: false })
+                    .scroll((*scroll, 0))
+                    .block(frame(" panel inspect — ↑↓ scroll, Esc close ", theme))
+                    .render(rect, buf);
+            }
+            Overlay::Search { query } => {
+                let hit = search(ctx.panels, query).map(|i| ctx.panels[i].title.clone());
+                let lines = vec![
+                    Line::from(vec![Span::styled(
+                        format!("/{query}▏"),
+                        Style::default().fg(theme.text),
+                    )]),
+                    Line::styled(
+                        hit.map(|t| format!("→ {t}"))
+                            .unwrap_or_else(|| "no panel title matches".into()),
+                        Style::default().fg(theme.dim),
+                    ),
+                ];
+                draw_box(" jump to panel ", lines, 60, area, buf, theme);
+            }
+        }
+    }
+}
+
+/// Variables a user can change (hidden ones and constants are not offered).
+fn visible_variables(variables: &[ResolvedVariable]) -> Vec<usize> {
+    use crate::grafana::model::VariableKind;
+    (0..variables.len())
+        .filter(|&i| variables[i].hide < 2 && variables[i].kind != VariableKind::Constant)
+        .collect()
+}
+
+/// (text, value) of the options matching a filter, `All` first when the variable has it.
+fn filtered_options(v: &ResolvedVariable, filter: &str) -> Vec<(String, String)> {
+    let needle = filter.to_lowercase();
+    let all = v
+        .value
+        .include_all
+        .then(|| (ALL_TEXT.to_string(), ALL_VALUE.to_string()));
+    all.into_iter()
+        .chain(v.options.iter().map(|o| (o.text.clone(), o.value.clone())))
+        .filter(|(text, _)| needle.is_empty() || text.to_lowercase().contains(&needle))
+        .collect()
+}
+
+fn toggle(chosen: &mut Vec<String>, value: &str) {
+    if value == ALL_VALUE {
+        *chosen = vec![ALL_VALUE.to_string()];
+        return;
+    }
+    chosen.retain(|c| c != ALL_VALUE);
+    if let Some(pos) = chosen.iter().position(|c| c == value) {
+        chosen.remove(pos);
+    } else {
+        chosen.push(value.to_string());
+    }
+}
+
+/// First panel whose title contains the query (case-insensitive).
+pub fn search(panels: &[Panel], query: &str) -> Option<usize> {
+    let needle = query.to_lowercase();
+    if needle.is_empty() {
+        return None;
+    }
+    panels
+        .iter()
+        .position(|p| p.title.to_lowercase().contains(&needle))
+}
+
+fn inspect_lines<'a>(
+    panel: &'a Panel,
+    data: Option<&'a PanelData>,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    let heading = |text: &str| {
+        Line::styled(
+            text.to_string(),
+            Style::default()
+                .fg(theme.title)
+                .add_modifier(Modifier::BOLD),
+        )
+    };
+    let mut lines = vec![heading(&format!("{} ({})", panel.title, panel.panel_type))];
+    if let Some(description) = panel
+        .description
+        .as_deref()
+        .filter(|d| !d.trim().is_empty())
+    {
+        lines.push(Line::raw(""));
+        lines.push(heading("Description"));
+        lines.extend(description.lines().map(|l| Line::raw(l.to_string())));
+    }
+    lines.push(Line::raw(""));
+    lines.push(heading("Queries"));
+    let Some(data) = data else {
+        lines.push(Line::raw("(not loaded yet)"));
+        return lines;
+    };
+    if let Some(reason) = &data.unsupported {
+        lines.push(Line::styled(
+            reason.clone(),
+            Style::default().fg(theme.warning),
+        ));
+    }
+    for q in &data.queries {
+        let kind = if q.instant {
+            "instant".to_string()
+        } else {
+            format!("range, step {}s", q.step_ms as f64 / 1000.0)
+        };
+        lines.push(Line::styled(
+            format!(
+                "{} · {kind} · {} ms · {} bytes",
+                q.ref_id, q.duration_ms, q.bytes
+            ),
+            Style::default().fg(theme.dim),
+        ));
+        lines.push(Line::raw(format!("  {}", q.expr)));
+        let span = |ms: i64| {
+            chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms)
+                .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+                .unwrap_or_default()
+        };
+        lines.push(Line::styled(
+            format!("  {} → {}", span(q.start_ms), span(q.end_ms)),
+            Style::default().fg(theme.dim),
+        ));
+        if let Some(error) = &q.error {
+            lines.push(Line::styled(
+                format!("  error: {error}"),
+                Style::default().fg(theme.error),
+            ));
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(heading(&format!(
+        "Data: {} series, {} points",
+        data.series.len(),
+        data.point_count()
+    )));
+    for s in data.series.iter().take(200) {
+        let last = s
+            .points
+            .iter()
+            .rev()
+            .find(|p| !p.1.is_nan())
+            .map(|p| p.1.to_string())
+            .unwrap_or_else(|| "-".into());
+        lines.push(Line::raw(format!(
+            "  {}  last={last}  points={}",
+            s.name,
+            s.points.len()
+        )));
+    }
+    if data.series.len() > 200 {
+        lines.push(Line::raw(format!("  … {} more", data.series.len() - 200)));
+    }
+    lines
+}
+
+fn key_line<'a>(keys: &'a str, help: &'a str, theme: &Theme) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(
+            format!("{keys:>14}  "),
+            Style::default()
+                .fg(theme.title)
+                .add_modifier(Modifier::BOLD),
+        ),
+        Span::styled(help, Style::default().fg(theme.text)),
+    ])
+}
+
+fn selectable<'a>(text: &str, selected: bool, theme: &Theme) -> Line<'a> {
+    let style = if selected {
+        Style::default()
+            .fg(theme.border_focused)
+            .add_modifier(Modifier::BOLD | Modifier::REVERSED)
+    } else {
+        Style::default().fg(theme.text)
+    };
+    Line::styled(format!(" {text} "), style)
+}
+
+fn frame<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .title(title)
+        .border_style(Style::default().fg(theme.border_focused))
+}
+
+fn centred(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
+
+fn draw_box(
+    title: &str,
+    lines: Vec<Line>,
+    width: u16,
+    area: Rect,
+    buf: &mut Buffer,
+    theme: &Theme,
+) {
+    let rect = centred(area, width, lines.len() as u16 + 2);
+    Clear.render(rect, buf);
+    Paragraph::new(lines)
+        .block(frame(title, theme))
+        .render(rect, buf);
+}
