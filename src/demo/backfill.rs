@@ -15,8 +15,8 @@ use std::io::{self, Write};
 use super::openmetrics::{Encoder, Format};
 use super::world::FAMILIES;
 use super::world::{
-    ENDPOINTS, HEALTHZ, INSTANCES, LATENCY_BUCKETS, MetricKind, SERVICE, SloTick, TICK_SECONDS,
-    World, WorldState, add_slo_increments,
+    ENDPOINTS, HEALTHZ, INSTANCES, JOB, LATENCY_BUCKETS, MetricKind, SERVICE, SloTick,
+    TICK_SECONDS, World, WorldState, add_slo_increments,
 };
 
 /// Raw history length (6 h dashboards plus the longest rate window they use).
@@ -175,7 +175,12 @@ pub fn generate_history(world: &World, end_tick: i64) -> History {
                         kind: f.kind,
                         help: f.help,
                         name: format!("{}{}", f.name, def.suffix),
-                        labels: world.series_labels(i, def, &counters.version),
+                        // The label a scrape adds, so live samples extend these series.
+                        labels: world.series_labels(i, def, &counters.version).replacen(
+                            '{',
+                            &format!("{{job=\"{JOB}\","),
+                            1,
+                        ),
                         samples: Vec::new(),
                     });
                     raw.len() - 1
@@ -489,7 +494,8 @@ mod tests {
                 .unwrap_or_default(),
         )
         .unwrap_or_default();
-        let mut last: HashMap<&str, (i64, &str)> = HashMap::new();
+        // History keys without the scrape job label, to compare with the exporter's own output.
+        let mut last: HashMap<String, (i64, &str)> = HashMap::new();
         for line in text.lines().filter(|l| !l.starts_with('#')) {
             let mut parts = line.rsplitn(3, ' ');
             let (Some(ts), Some(value), Some(series)) = (parts.next(), parts.next(), parts.next())
@@ -497,7 +503,8 @@ mod tests {
                 panic!("bad line {line}");
             };
             let ts: i64 = ts.parse().unwrap_or(i64::MIN);
-            if let Some((prev, _)) = last.get(series) {
+            let series = series.replacen("job=\"inference-gateway\",", "", 1);
+            if let Some((prev, _)) = last.get(&series) {
                 assert!(ts > *prev, "out of order: {line}");
             }
             last.insert(series, (ts, value));

@@ -26,7 +26,7 @@ pub const RULE_FILES: [(&str, &str); 2] = [
 ];
 
 /// Scrape job of the synthetic gateway (dashboards and tests look for it).
-pub const EXPORTER_JOB: &str = "inference-gateway";
+pub const EXPORTER_JOB: &str = super::world::JOB;
 
 #[derive(Debug, Clone)]
 pub struct StackOptions {
