@@ -238,34 +238,62 @@ impl History {
         }
     }
 
-    /// Writes part `part` of `parts` (series split into parts of about equal sample counts, so
-    /// several promtool processes can share the work) as a complete OpenMetrics file.
+    /// Writes part `part` of `parts` as a complete OpenMetrics file. Parts are consecutive time
+    /// ranges with about equal sample counts, so several promtool processes can share the work
+    /// and their blocks do not overlap.
     pub fn write_part(&self, part: usize, parts: usize, out: &mut dyn Write) -> io::Result<u64> {
-        let total = self.stats().samples.max(1);
-        let parts = parts.max(1);
+        let bounds = self.part_bounds(parts);
+        let from = if part == 0 {
+            i64::MIN
+        } else {
+            bounds[part - 1]
+        };
+        let to = bounds.get(part).copied().unwrap_or(i64::MAX);
         let mut counting = CountingWriter {
             inner: out,
             bytes: 0,
         };
         let mut enc = Encoder::new(&mut counting, Format::OpenMetrics);
-        let mut before = 0;
         let mut last_family: Option<&str> = None;
         for series in &self.series {
-            let this_part = before * parts / total;
-            before += series.samples.len();
-            if this_part != part {
+            let lo = series.samples.partition_point(|&(t, _)| t < from);
+            let hi = series.samples.partition_point(|&(t, _)| t < to);
+            if lo == hi {
                 continue;
             }
             if last_family != Some(series.family.as_str()) {
                 last_family = Some(series.family.as_str());
                 enc.family(&series.family, series.kind, series.help)?;
             }
-            for &(t, v) in &series.samples {
+            for &(t, v) in &series.samples[lo..hi] {
                 enc.sample(&series.name, &series.labels, v, Some(t as f64), None)?;
             }
         }
         enc.finish()?;
         Ok(counting.bytes)
+    }
+
+    /// The `parts - 1` times that cut the samples into parts of about equal size.
+    fn part_bounds(&self, parts: usize) -> Vec<i64> {
+        let mut per_time: HashMap<i64, usize> = HashMap::new();
+        for series in &self.series {
+            for &(t, _) in &series.samples {
+                *per_time.entry(t).or_default() += 1;
+            }
+        }
+        let mut times: Vec<(i64, usize)> = per_time.into_iter().collect();
+        times.sort_unstable();
+        let total: usize = times.iter().map(|(_, n)| n).sum();
+        let parts = parts.max(1);
+        let mut bounds = Vec::with_capacity(parts - 1);
+        let mut seen = 0;
+        for &(t, n) in &times {
+            if bounds.len() + 1 < parts && seen * parts >= total * (bounds.len() + 1) {
+                bounds.push(t);
+            }
+            seen += n;
+        }
+        bounds
     }
 }
 
@@ -533,6 +561,29 @@ mod tests {
         assert!(last.contains_key(
             "slo:latency_p99:seconds_rate5m{service=\"inference-gateway\",environment=\"production\",cluster=\"us-east-1\"}"
         ));
+    }
+
+    #[test]
+    fn parts_split_the_history_by_time_without_losing_samples() {
+        let world = World::new(Scenario::default());
+        let history = generate_history(&world, 1_764_000_000 / TICK_SECONDS);
+        let mut whole = Vec::new();
+        let mut halves = [Vec::new(), Vec::new()];
+        let ok = history.write_part(0, 1, &mut whole).is_ok()
+            && history.write_part(0, 2, &mut halves[0]).is_ok()
+            && history.write_part(1, 2, &mut halves[1]).is_ok();
+        assert!(ok);
+        let samples = |b: &[u8]| {
+            b.split(|&c| c == b'\n')
+                .filter(|l| !l.is_empty() && l[0] != b'#')
+                .count()
+        };
+        let (a, b) = (samples(&halves[0]), samples(&halves[1]));
+        assert_eq!(a + b, samples(&whole));
+        assert_eq!(a + b, history.stats().samples);
+        assert!(a.abs_diff(b) < (a + b) / 10, "unbalanced: {a} / {b}");
+        let bounds = history.part_bounds(2);
+        assert_eq!(bounds.len(), 1);
     }
 
     #[test]
