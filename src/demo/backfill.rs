@@ -1,8 +1,9 @@
 //! History for `promtool tsdb create-blocks-from openmetrics`, generated from the same world as the
 //! live exporter.
 //!
-//! Raw series: the last [`RAW_HISTORY_SECONDS`] at the 15 s scrape resolution (so `rate(x[1m])`
-//! works on any dashboard range up to 6 h). SLO series (`slo:*`, the outputs of
+//! Raw series: the last [`RAW_HISTORY_SECONDS`], at the 15 s scrape resolution for the last
+//! [`RAW_FINE_SECONDS`] and at 30 s before (still two samples in every 1-minute `rate` window,
+//! at half the backfill time). SLO series (`slo:*`, the outputs of
 //! `provisioning/prometheus/rules`): 30 days at 5-minute resolution for the few series 30-day
 //! panels and long rule windows read, and 1-minute resolution for all of them over the raw window.
 //! The SLO values are computed the way the rules compute them (error ratios over 5 m, then plain
