@@ -320,3 +320,93 @@ async fn missing_prometheus_is_explained() {
     };
     assert!(e.to_string().contains("sudo apt-get install prometheus"));
 }
+
+/// Runs inside a second copy of this test binary for `children_die_with_a_killed_parent`.
+#[tokio::test]
+#[ignore = "helper process, started by children_die_with_a_killed_parent"]
+async fn helper_start_stack_and_wait() {
+    if std::env::var_os("TRIAGE_DEMO_HELPER").is_none() {
+        return;
+    }
+    let opts = StackOptions {
+        history: false,
+        wait_for_first_scrape: false,
+        ..StackOptions::default()
+    };
+    let Ok(stack) = Stack::start(opts, &|_| {}).await else {
+        println!("HELPER FAILED");
+        return;
+    };
+    let pids: Vec<String> = stack.child_pids().iter().map(|p| p.to_string()).collect();
+    println!("WORKDIR {}", stack.workdir.display());
+    println!("PIDS {}", pids.join(","));
+    tokio::time::sleep(Duration::from_secs(120)).await;
+}
+
+fn dead(pid: u32) -> bool {
+    // Gone, or a zombie waiting for an init that does not reap (containers).
+    match std::fs::read_to_string(format!("/proc/{pid}/status")) {
+        Err(_) => true,
+        Ok(status) => status
+            .lines()
+            .any(|l| l.starts_with("State:") && l.contains('Z')),
+    }
+}
+
+#[test]
+fn children_die_with_a_killed_parent() {
+    use std::io::BufRead;
+    if !installed("prometheus") || !installed("promtool") {
+        return;
+    }
+    let Ok(exe) = std::env::current_exe() else {
+        panic!("no current exe");
+    };
+    let spawned = std::process::Command::new(exe)
+        .args([
+            "--exact",
+            "helper_start_stack_and_wait",
+            "--ignored",
+            "--nocapture",
+        ])
+        .env("TRIAGE_DEMO_HELPER", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    let Ok(mut helper) = spawned else {
+        panic!("could not start the helper");
+    };
+    let mut pids: Vec<u32> = Vec::new();
+    let mut workdir = String::new();
+    if let Some(out) = helper.stdout.take() {
+        for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+            if let Some(dir) = line.strip_prefix("WORKDIR ") {
+                workdir = dir.to_string();
+            }
+            if let Some(list) = line.strip_prefix("PIDS ") {
+                pids = list.split(',').filter_map(|p| p.parse().ok()).collect();
+                break;
+            }
+            assert!(
+                !line.contains("HELPER FAILED"),
+                "helper could not start the stack"
+            );
+        }
+    }
+    assert!(!pids.is_empty(), "helper reported no children");
+    assert!(pids.iter().all(|&p| !dead(p)));
+    // SIGKILL: no destructor runs; only PR_SET_PDEATHSIG can take the children down.
+    let _ = helper.kill();
+    let _ = helper.wait();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !pids.iter().all(|&p| dead(p)) && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    for pid in &pids {
+        assert!(dead(*pid), "child {pid} outlived its killed parent");
+    }
+    if !workdir.is_empty() {
+        let _ = std::fs::remove_dir_all(&workdir);
+    }
+}
