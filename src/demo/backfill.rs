@@ -1,8 +1,9 @@
 //! History for `promtool tsdb create-blocks-from openmetrics`, generated from the same world as the
 //! live exporter.
 //!
-//! Raw series: the last [`RAW_HISTORY_SECONDS`] at the 15 s scrape resolution (so `rate(x[1m])`
-//! works on any dashboard range up to 6 h). SLO series (`slo:*`, the outputs of
+//! Raw series: the last [`RAW_HISTORY_SECONDS`], at the 15 s scrape resolution for the last
+//! [`RAW_FINE_SECONDS`] and at 30 s before (still two samples in every 1-minute `rate` window,
+//! at half the backfill time). SLO series (`slo:*`, the outputs of
 //! `provisioning/prometheus/rules`): 30 days at 5-minute resolution for the few series 30-day
 //! panels and long rule windows read, and 1-minute resolution for all of them over the raw window.
 //! The SLO values are computed the way the rules compute them (error ratios over 5 m, then plain
@@ -15,8 +16,8 @@ use std::io::{self, Write};
 use super::openmetrics::{Encoder, Format};
 use super::world::FAMILIES;
 use super::world::{
-    ENDPOINTS, HEALTHZ, INSTANCES, LATENCY_BUCKETS, MetricKind, SERVICE, SloTick, TICK_SECONDS,
-    World, WorldState, add_slo_increments,
+    ENDPOINTS, HEALTHZ, INSTANCES, JOB, LATENCY_BUCKETS, MetricKind, SERVICE, SloTick,
+    TICK_SECONDS, World, WorldState, add_slo_increments,
 };
 
 /// Raw history length (6 h dashboards plus the longest rate window they use).
@@ -175,7 +176,12 @@ pub fn generate_history(world: &World, end_tick: i64) -> History {
                         kind: f.kind,
                         help: f.help,
                         name: format!("{}{}", f.name, def.suffix),
-                        labels: world.series_labels(i, def, &counters.version),
+                        // The label a scrape adds, so live samples extend these series.
+                        labels: world.series_labels(i, def, &counters.version).replacen(
+                            '{',
+                            &format!("{{job=\"{JOB}\","),
+                            1,
+                        ),
                         samples: Vec::new(),
                     });
                     raw.len() - 1
@@ -233,34 +239,62 @@ impl History {
         }
     }
 
-    /// Writes part `part` of `parts` (series split into parts of about equal sample counts, so
-    /// several promtool processes can share the work) as a complete OpenMetrics file.
+    /// Writes part `part` of `parts` as a complete OpenMetrics file. Parts are consecutive time
+    /// ranges with about equal sample counts, so several promtool processes can share the work
+    /// and their blocks do not overlap.
     pub fn write_part(&self, part: usize, parts: usize, out: &mut dyn Write) -> io::Result<u64> {
-        let total = self.stats().samples.max(1);
-        let parts = parts.max(1);
+        let bounds = self.part_bounds(parts);
+        let from = if part == 0 {
+            i64::MIN
+        } else {
+            bounds[part - 1]
+        };
+        let to = bounds.get(part).copied().unwrap_or(i64::MAX);
         let mut counting = CountingWriter {
             inner: out,
             bytes: 0,
         };
         let mut enc = Encoder::new(&mut counting, Format::OpenMetrics);
-        let mut before = 0;
         let mut last_family: Option<&str> = None;
         for series in &self.series {
-            let this_part = before * parts / total;
-            before += series.samples.len();
-            if this_part != part {
+            let lo = series.samples.partition_point(|&(t, _)| t < from);
+            let hi = series.samples.partition_point(|&(t, _)| t < to);
+            if lo == hi {
                 continue;
             }
             if last_family != Some(series.family.as_str()) {
                 last_family = Some(series.family.as_str());
                 enc.family(&series.family, series.kind, series.help)?;
             }
-            for &(t, v) in &series.samples {
+            for &(t, v) in &series.samples[lo..hi] {
                 enc.sample(&series.name, &series.labels, v, Some(t as f64), None)?;
             }
         }
         enc.finish()?;
         Ok(counting.bytes)
+    }
+
+    /// The `parts - 1` times that cut the samples into parts of about equal size.
+    fn part_bounds(&self, parts: usize) -> Vec<i64> {
+        let mut per_time: HashMap<i64, usize> = HashMap::new();
+        for series in &self.series {
+            for &(t, _) in &series.samples {
+                *per_time.entry(t).or_default() += 1;
+            }
+        }
+        let mut times: Vec<(i64, usize)> = per_time.into_iter().collect();
+        times.sort_unstable();
+        let total: usize = times.iter().map(|(_, n)| n).sum();
+        let parts = parts.max(1);
+        let mut bounds = Vec::with_capacity(parts - 1);
+        let mut seen = 0;
+        for &(t, n) in &times {
+            if bounds.len() + 1 < parts && seen * parts >= total * (bounds.len() + 1) {
+                bounds.push(t);
+            }
+            seen += n;
+        }
+        bounds
     }
 }
 
@@ -489,7 +523,8 @@ mod tests {
                 .unwrap_or_default(),
         )
         .unwrap_or_default();
-        let mut last: HashMap<&str, (i64, &str)> = HashMap::new();
+        // History keys without the scrape job label, to compare with the exporter's own output.
+        let mut last: HashMap<String, (i64, &str)> = HashMap::new();
         for line in text.lines().filter(|l| !l.starts_with('#')) {
             let mut parts = line.rsplitn(3, ' ');
             let (Some(ts), Some(value), Some(series)) = (parts.next(), parts.next(), parts.next())
@@ -497,7 +532,8 @@ mod tests {
                 panic!("bad line {line}");
             };
             let ts: i64 = ts.parse().unwrap_or(i64::MIN);
-            if let Some((prev, _)) = last.get(series) {
+            let series = series.replacen("job=\"inference-gateway\",", "", 1);
+            if let Some((prev, _)) = last.get(&series) {
                 assert!(ts > *prev, "out of order: {line}");
             }
             last.insert(series, (ts, value));
@@ -526,6 +562,29 @@ mod tests {
         assert!(last.contains_key(
             "slo:latency_p99:seconds_rate5m{service=\"inference-gateway\",environment=\"production\",cluster=\"us-east-1\"}"
         ));
+    }
+
+    #[test]
+    fn parts_split_the_history_by_time_without_losing_samples() {
+        let world = World::new(Scenario::default());
+        let history = generate_history(&world, 1_764_000_000 / TICK_SECONDS);
+        let mut whole = Vec::new();
+        let mut halves = [Vec::new(), Vec::new()];
+        let ok = history.write_part(0, 1, &mut whole).is_ok()
+            && history.write_part(0, 2, &mut halves[0]).is_ok()
+            && history.write_part(1, 2, &mut halves[1]).is_ok();
+        assert!(ok);
+        let samples = |b: &[u8]| {
+            b.split(|&c| c == b'\n')
+                .filter(|l| !l.is_empty() && l[0] != b'#')
+                .count()
+        };
+        let (a, b) = (samples(&halves[0]), samples(&halves[1]));
+        assert_eq!(a + b, samples(&whole));
+        assert_eq!(a + b, history.stats().samples);
+        assert!(a.abs_diff(b) < (a + b) / 10, "unbalanced: {a} / {b}");
+        let bounds = history.part_bounds(2);
+        assert_eq!(bounds.len(), 1);
     }
 
     #[test]

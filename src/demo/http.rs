@@ -20,13 +20,40 @@ pub fn encode_query_value(v: &str) -> String {
     out
 }
 
-/// `GET url` with an optional `Accept` header; returns (status, body). HTTP/1.0 keeps the
-/// response unchunked and the connection closes at the end of the body.
+/// A response: status, headers (names lower-cased) and body.
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// `GET url` with an optional `Accept` header; returns (status, body).
 pub async fn get(
     url: &str,
     accept: Option<&str>,
     timeout: Duration,
 ) -> Result<(u16, String), String> {
+    let r = get_response(url, accept, timeout).await?;
+    Ok((r.status, r.body))
+}
+
+/// `GET url` with an optional `Accept` header. HTTP/1.0 keeps the response unchunked and the
+/// connection closes at the end of the body.
+pub async fn get_response(
+    url: &str,
+    accept: Option<&str>,
+    timeout: Duration,
+) -> Result<Response, String> {
     let rest = url
         .strip_prefix("http://")
         .ok_or_else(|| format!("not an http URL: {url}"))?;
@@ -54,12 +81,21 @@ pub async fn get(
         .map_err(|_| format!("timed out after {timeout:?}"))??;
     let text = String::from_utf8_lossy(&buf);
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|s| s.parse::<u16>().ok())
         .ok_or_else(|| format!("bad HTTP response from {url}"))?;
-    Ok((status, body.to_string()))
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    Ok(Response {
+        status,
+        headers,
+        body: body.to_string(),
+    })
 }
 
 /// `GET url` expecting a 200 with a JSON body.

@@ -26,7 +26,7 @@ pub const RULE_FILES: [(&str, &str); 2] = [
 ];
 
 /// Scrape job of the synthetic gateway (dashboards and tests look for it).
-pub const EXPORTER_JOB: &str = "inference-gateway";
+pub const EXPORTER_JOB: &str = super::world::JOB;
 
 #[derive(Debug, Clone)]
 pub struct StackOptions {
@@ -82,7 +82,28 @@ fn free_port() -> Result<u16, DemoError> {
         .map_err(|e| DemoError::io("finding a free port", e))
 }
 
+/// Removes working directories left by demos that were killed (SIGKILL leaves no chance to clean
+/// up): `triage-demo-<pid>-*` whose process no longer exists.
+fn remove_stale_workdirs(temp: &Path) {
+    let Ok(entries) = std::fs::read_dir(temp) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix("triage-demo-")) else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 fn make_workdir() -> Result<PathBuf, DemoError> {
+    remove_stale_workdirs(&std::env::temp_dir());
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
@@ -527,6 +548,23 @@ mod tests {
         let bare = prometheus_config(9090, 9100, None, None);
         assert!(!bare.contains("alerting"));
         assert!(!bare.contains("job_name: node"));
+    }
+
+    #[test]
+    fn stale_workdirs_of_dead_processes_are_removed() {
+        let temp = std::env::temp_dir().join(format!("triage-stale-test-{}", std::process::id()));
+        // PIDs above the kernel's maximum (4194304) never exist.
+        let dead = temp.join("triage-demo-4999999-0000abcd");
+        let alive = temp.join(format!("triage-demo-{}-0000abcd", std::process::id()));
+        let other = temp.join("unrelated-4999999");
+        for dir in [&dead, &alive, &other] {
+            let _ = std::fs::create_dir_all(dir.join("data"));
+        }
+        remove_stale_workdirs(&temp);
+        assert!(!dead.exists());
+        assert!(alive.exists());
+        assert!(other.exists());
+        let _ = std::fs::remove_dir_all(&temp);
     }
 
     #[test]

@@ -16,6 +16,9 @@ use super::scenario::{Scenario, last_restart, version_at};
 pub const TICK_SECONDS: i64 = 15;
 
 pub const SERVICE: &str = "inference-gateway";
+/// Prometheus scrape job of the exporter; the backfill writes it on raw series so history and
+/// live scrapes are the same series.
+pub const JOB: &str = "inference-gateway";
 
 #[derive(Debug, Clone, Copy)]
 pub struct InstanceSpec {
