@@ -804,3 +804,26 @@ fn saved_repeat_clones_are_dropped() {
         "repeated panel dropped"
     ));
 }
+
+#[test]
+fn absurd_sizes_are_clamped_not_overflowed() {
+    // Found by the fuzzer: a legacy row height of ~1e100 px overflowed the layout arithmetic.
+    let huge_row = format!(
+        r#"{{"title": "t", "rows": [{{"collapse": true, "height": "{}px", "panels": [{{"type": "graph", "id": 9223372036854775807}}]}}, {{"panels": [{{"type": "graph"}}]}}]}}"#,
+        "9".repeat(100)
+    );
+    let l = load_str(&huge_row, "huge.json").expect("loads");
+    assert_eq!(l.dashboard.panels.len(), 2);
+    assert!(l.dashboard.panels.iter().all(|p| p.grid.h <= 10_000));
+
+    let text = r#"{"title": "t", "templating": {"list": [{"name": "v", "type": "custom", "query": "a"}]}, "panels": [
+        {"type": "stat", "repeat": "v", "repeatDirection": "v", "gridPos": {"x": 99, "y": 4294967295, "w": 4294967295, "h": 4294967295}},
+        {"type": "stat", "gridPos": {"x": 0, "y": 4294967295, "w": 24, "h": 4294967295}}
+    ]}"#;
+    let l = load_str(text, "grid.json").expect("loads");
+    let p = &l.dashboard.panels[0];
+    assert!(p.grid.x + p.grid.w <= 24);
+    let many = |_: &str| (0..5000).map(|i| (i.to_string(), i.to_string())).collect();
+    let panels = expand(&l.dashboard, &many);
+    assert_eq!(panels.len(), 5001);
+}

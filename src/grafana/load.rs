@@ -4,7 +4,9 @@
 //! trailing commas) → unwrap the API wrapper → `migrate` (old shapes to modern JSON) → typed
 //! `Dashboard`. Only reading the file in `load_path` does I/O.
 
+use std::collections::HashSet;
 use std::path::Path;
+use std::sync::LazyLock;
 
 use serde_json::{Map, Value};
 
@@ -442,6 +444,9 @@ const KNOWN_DASHBOARD_KEYS: &[&str] = &[
     "dashboard",
 ];
 
+static KNOWN_DASHBOARD_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| KNOWN_DASHBOARD_KEYS.iter().copied().collect());
+
 fn convert_dashboard(
     root: &Map<String, Value>,
     elements: Option<&Value>,
@@ -455,7 +460,7 @@ fn convert_dashboard(
             message: "dashboard has no title; Grafana refuses to save or provision it".into(),
         });
     }
-    report_unknown_keys(root, KNOWN_DASHBOARD_KEYS, "", "dashboard", diags);
+    report_unknown_keys(root, &KNOWN_DASHBOARD_SET, "", "dashboard", diags);
 
     let time = get_obj(root, "time")
         .map(|t| TimeRangeSpec {
@@ -509,13 +514,18 @@ fn convert_dashboard(
     dashboard
 }
 
+/// Largest `y` or `h` accepted from a file, in grid units.
+const MAX_GRID_Y: u32 = 1_000_000;
+
 fn grid_of(obj: &Map<String, Value>) -> Option<GridPos> {
     let g = get_obj(obj, "gridPos")?;
+    // Grafana's grid is 24 columns; heights are clamped so layout arithmetic cannot overflow.
+    let x = get_u32(g, "x").unwrap_or(0).min(23);
     Some(GridPos {
-        x: get_u32(g, "x").unwrap_or(0),
-        y: get_u32(g, "y").unwrap_or(0),
-        w: get_u32(g, "w").unwrap_or(0),
-        h: get_u32(g, "h").unwrap_or(0),
+        x,
+        y: get_u32(g, "y").unwrap_or(0).min(MAX_GRID_Y),
+        w: get_u32(g, "w").unwrap_or(0).min(24 - x),
+        h: get_u32(g, "h").unwrap_or(0).min(MAX_GRID_Y),
     })
 }
 
@@ -820,6 +830,10 @@ const KNOWN_PANEL_KEYS: &[&str] = &[
     "nullPointModes",
 ];
 
+// Looked up for every key of every panel: a set, not a scan of ~150 names.
+static KNOWN_PANEL_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| KNOWN_PANEL_KEYS.iter().copied().collect());
+
 fn convert_panel(
     obj: &Map<String, Value>,
     path: &str,
@@ -858,7 +872,7 @@ fn convert_panel(
             ),
         });
     }
-    report_unknown_keys(obj, KNOWN_PANEL_KEYS, path, "panel", diags);
+    report_unknown_keys(obj, &KNOWN_PANEL_SET, path, "panel", diags);
 
     let mut targets = Vec::new();
     let mut used_ref_ids: Vec<String> = get_arr(obj, "targets")
@@ -978,7 +992,7 @@ fn library_panel(
 
 fn report_unknown_keys(
     obj: &Map<String, Value>,
-    known: &[&str],
+    known: &HashSet<&'static str>,
     path: &str,
     what: &str,
     diags: &mut Vec<Diagnostic>,
@@ -986,7 +1000,7 @@ fn report_unknown_keys(
     let unknown: Vec<&str> = obj
         .keys()
         .map(String::as_str)
-        .filter(|k| !known.contains(k) && !k.starts_with("__triage"))
+        .filter(|k| !k.starts_with("__triage") && !known.contains(k))
         .collect();
     if !unknown.is_empty() {
         diags.push(Diagnostic {

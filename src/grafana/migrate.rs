@@ -147,7 +147,7 @@ fn upgrade_legacy_rows(dash: &mut Map<String, Value>, diags: &mut Vec<Diagnostic
         .filter_map(|p| p.get("id").and_then(Value::as_i64))
         .max()
         .unwrap_or(0);
-    let mut next_id = max_id + 1;
+    let mut next_id = max_id.saturating_add(1);
     let show_rows = rows.iter().any(|r| {
         truthy(r.get("collapse"))
             || truthy(r.get("showTitle"))
@@ -180,7 +180,7 @@ fn upgrade_legacy_rows(dash: &mut Map<String, Value>, diags: &mut Vec<Diagnostic
                 && !c.contains_key("id")
             {
                 c.insert("id".into(), json!(next_id));
-                next_id += 1;
+                next_id = next_id.saturating_add(1);
             }
         }
         let mut row_panel: Option<Map<String, Value>> = None;
@@ -208,7 +208,7 @@ fn upgrade_legacy_rows(dash: &mut Map<String, Value>, diags: &mut Vec<Diagnostic
                 rp.insert(PATH_KEY.into(), path.clone());
             }
             rp.insert("panels".into(), json!([]));
-            next_id += 1;
+            next_id = next_id.saturating_add(1);
             y += 1;
             row_panel = Some(rp);
         }
@@ -334,9 +334,13 @@ impl RowArea {
     }
 }
 
+/// Tallest legacy row or panel accepted, in grid units; absurd heights are clamped so the
+/// layout arithmetic cannot overflow.
+const MAX_GRID_HEIGHT: i64 = 10_000;
+
 /// Pixel height (number or `"250px"` string) to grid units.
 fn grid_height(px: f64) -> i64 {
-    (px.max(MIN_PANEL_HEIGHT_PX) / PANEL_HEIGHT_STEP_PX).ceil() as i64
+    ((px.max(MIN_PANEL_HEIGHT_PX) / PANEL_HEIGHT_STEP_PX).ceil() as i64).min(MAX_GRID_HEIGHT)
 }
 
 fn px_value(v: &Value) -> Option<f64> {

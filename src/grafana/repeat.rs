@@ -107,7 +107,7 @@ pub fn expand_layout(
             .iter()
             .filter(|s| y >= s.from_y)
             .map(|s| s.amount)
-            .sum()
+            .fold(0u32, u32::saturating_add)
     };
 
     for (_, _, _, block) in blocks {
@@ -119,7 +119,7 @@ pub fn expand_layout(
                     push_panel_copies(&mut out, dashboard, i, offset, &[], None, true, values);
                 if added > 0 {
                     shifts.push(Shift {
-                        from_y: source.grid.y + source.grid.h,
+                        from_y: source.grid.y.saturating_add(source.grid.h),
                         amount: added,
                     });
                 }
@@ -150,15 +150,19 @@ pub fn expand_layout(
                     .panels
                     .iter()
                     .filter_map(|&i| dashboard.panels.get(i))
-                    .map(|p| p.grid.y + p.grid.h)
+                    .map(|p| p.grid.y.saturating_add(p.grid.h))
                     .max()
-                    .unwrap_or(row.grid.y + 1);
+                    .unwrap_or(row.grid.y.saturating_add(1));
                 let row_height = bottom.saturating_sub(row.grid.y).max(1);
                 let step = if row.collapsed { 1 } else { row_height };
                 let mut added_in_row = 0;
                 for (k, scoped) in copies.iter().enumerate() {
                     let k32 = k as u32;
-                    let row_y = row.grid.y + offset + k32 * step;
+                    let row_y = row
+                        .grid
+                        .y
+                        .saturating_add(offset)
+                        .saturating_add(k32.saturating_mul(step));
                     out.rows.push(ExpandedRow {
                         row_index: r,
                         repeat_index: k,
@@ -178,14 +182,14 @@ pub fn expand_layout(
                         let base = if row.collapsed {
                             offset
                         } else {
-                            offset + k32 * row_height
+                            offset.saturating_add(k32.saturating_mul(row_height))
                         };
                         let inner = offset_at(&inner_shifts, source.grid.y);
                         let added = push_panel_copies(
                             &mut out,
                             dashboard,
                             i,
-                            base + inner,
+                            base.saturating_add(inner),
                             scoped,
                             Some(row_copy),
                             !row.collapsed,
@@ -193,20 +197,28 @@ pub fn expand_layout(
                         );
                         if added > 0 {
                             inner_shifts.push(Shift {
-                                from_y: source.grid.y + source.grid.h,
+                                from_y: source.grid.y.saturating_add(source.grid.h),
                                 amount: added,
                             });
                         }
                     }
                     if !row.collapsed {
-                        added_in_row =
-                            added_in_row.max(inner_shifts.iter().map(|s| s.amount).sum());
+                        added_in_row = added_in_row.max(
+                            inner_shifts
+                                .iter()
+                                .map(|s| s.amount)
+                                .fold(0, u32::saturating_add),
+                        );
                     }
                 }
-                let added = (copies.len() as u32 - 1) * step + added_in_row;
+                let extra_copies =
+                    u32::try_from(copies.len().saturating_sub(1)).unwrap_or(u32::MAX);
+                let added = extra_copies
+                    .saturating_mul(step)
+                    .saturating_add(added_in_row);
                 if added > 0 {
                     shifts.push(Shift {
-                        from_y: row.grid.y + step,
+                        from_y: row.grid.y.saturating_add(step),
                         amount: added,
                     });
                 }
@@ -232,7 +244,7 @@ fn push_panel_copies(
 ) -> u32 {
     let source = &dashboard.panels[index];
     let base = GridPos {
-        y: source.grid.y + y_offset,
+        y: source.grid.y.saturating_add(y_offset),
         ..source.grid
     };
     let push = |out: &mut ExpandedLayout, grid: GridPos, k: usize, scoped: Vec<ScopedVar>| {
@@ -259,9 +271,9 @@ fn push_panel_copies(
     let grids = repeat_grids(base, options.len(), repeat.direction, repeat.max_per_row);
     let bottom = grids
         .iter()
-        .map(|g| g.y + g.h)
+        .map(|g| g.y.saturating_add(g.h))
         .max()
-        .unwrap_or(base.y + base.h);
+        .unwrap_or(base.y.saturating_add(base.h));
     for (k, ((text, value), grid)) in options.into_iter().zip(grids).enumerate() {
         let mut scoped = outer_scope.to_vec();
         scoped.push(ScopedVar {
@@ -271,7 +283,7 @@ fn push_panel_copies(
         });
         push(out, grid, k, scoped);
     }
-    bottom.saturating_sub(base.y + base.h)
+    bottom.saturating_sub(base.y.saturating_add(base.h))
 }
 
 /// Grid positions of `count` copies of a panel at `base`.
@@ -284,7 +296,7 @@ pub fn repeat_grids(
     match direction {
         RepeatDirection::Vertical => (0..count as u32)
             .map(|k| GridPos {
-                y: base.y + k * base.h,
+                y: base.y.saturating_add(k.saturating_mul(base.h)),
                 ..base
             })
             .collect(),
@@ -312,7 +324,7 @@ pub fn repeat_grids(
                 x += width;
                 if x + width > GRID_COLUMNS + 1e-9 {
                     x = 0.0;
-                    y += base.h;
+                    y = y.saturating_add(base.h);
                 }
             }
             grids
@@ -341,22 +353,36 @@ fn compact(layout: &mut ExpandedLayout) {
     items.sort_by_key(|(g, seq, item)| (g.y, g.x, matches!(item, Item::Panel(_)), *seq));
     let mut placed: Vec<GridPos> = Vec::with_capacity(items.len());
     let overlaps = |a: &GridPos, b: &GridPos| {
-        a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
+        a.x < b.x.saturating_add(b.w)
+            && b.x < a.x.saturating_add(a.w)
+            && a.y < b.y.saturating_add(b.h)
+            && b.y < a.y.saturating_add(a.h)
     };
     let mut moved: Vec<(Item, u32)> = Vec::with_capacity(items.len());
     for (grid, _, item) in items {
         let mut g = grid;
-        let bottom = placed.iter().map(|p| p.y + p.h).max().unwrap_or(0);
+        let bottom = placed
+            .iter()
+            .map(|p| p.y.saturating_add(p.h))
+            .max()
+            .unwrap_or(0);
         g.y = g.y.min(bottom);
-        while g.y > 0
-            && !placed
+        // Float up: unless it already collides, it rises to the lowest bottom among the items
+        // above it that share a column (the same result as react-grid-layout's step-by-step
+        // loop, without its cost on tall grids).
+        let shares_columns =
+            |p: &&GridPos| g.x < p.x.saturating_add(p.w) && p.x < g.x.saturating_add(g.w);
+        if !placed.iter().any(|p| overlaps(&g, p)) {
+            g.y = placed
                 .iter()
-                .any(|p| overlaps(&GridPos { y: g.y - 1, ..g }, p))
-        {
-            g.y -= 1;
+                .filter(shares_columns)
+                .map(|p| p.y.saturating_add(p.h))
+                .filter(|bottom| *bottom <= g.y)
+                .max()
+                .unwrap_or(0);
         }
         while let Some(hit) = placed.iter().find(|p| overlaps(&g, p)) {
-            g.y = hit.y + hit.h;
+            g.y = hit.y.saturating_add(hit.h);
         }
         placed.push(g);
         moved.push((item, g.y));
@@ -374,7 +400,7 @@ fn compact(layout: &mut ExpandedLayout) {
     }
     for p in layout.panels.iter_mut().filter(|p| !p.visible) {
         if let Some(d) = p.row.and_then(|r| row_delta.get(r)) {
-            p.panel.grid.y = (i64::from(p.panel.grid.y) + d).max(0) as u32;
+            p.panel.grid.y = (i64::from(p.panel.grid.y) + d).clamp(0, i64::from(u32::MAX)) as u32;
         }
     }
     // Layout order; a collapsed row's panels follow its header.
