@@ -34,7 +34,7 @@ pub async fn run(args: DemoArgs) -> Result<i32, CliError> {
     };
     // The stack is shut down whatever the UI returns; Drop covers panics.
     let result = match prepare_loaded(loaded, "inference-gateway.json", &query) {
-        Ok(prepared) => run_prepared(prepared).await,
+        Ok(prepared) => run_prepared(vec![prepared]).await,
         Err(e) => Err(e),
     };
     stack.shutdown().await;

@@ -18,6 +18,7 @@ use crate::tui::app::ViewState;
 use crate::tui::theme::Theme;
 use crate::tui::timenav::RangeState;
 
+#[derive(Clone)]
 pub struct Prepared {
     pub loaded: Loaded,
     pub dashboard: Arc<Dashboard>,
@@ -106,6 +107,16 @@ pub fn prepare_loaded(
 }
 
 impl Prepared {
+    /// The same session settings over another dashboard (Explore panels).
+    pub fn with_dashboard(&self, dashboard: Dashboard) -> Prepared {
+        Prepared {
+            dashboard: Arc::new(dashboard),
+            refresh: None,
+            refresh_text: None,
+            ..self.clone()
+        }
+    }
+
     /// The view state a session starts from: the range and `--var` values given.
     pub fn initial_view_state(&self) -> ViewState {
         ViewState {

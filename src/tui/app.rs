@@ -62,6 +62,13 @@ pub struct App {
     /// Data of each panel from the last refresh (for inspect and figures).
     pub data: Vec<Option<PanelData>>,
     pub variables: Vec<ResolvedVariable>,
+    /// Titles of the session's dashboards (for the switcher).
+    pub dashboards: Vec<String>,
+    /// Set with `Action::SwitchDashboard`: the dashboard to show.
+    pub switch_to: Option<usize>,
+    /// Set with `Action::Explore`: the expression to run.
+    pub explore_request: Option<String>,
+    pub explore_history: Vec<String>,
     pub theme: Theme,
     pub clock: crate::view::build::Clock,
     /// Layout of the last frame, for navigation.
@@ -102,6 +109,10 @@ impl App {
             view_state,
             data,
             variables: Vec::new(),
+            dashboards: Vec::new(),
+            switch_to: None,
+            explore_request: None,
+            explore_history: Vec::new(),
             theme,
             clock: crate::view::build::Clock::Local,
             placed: Vec::new(),
@@ -171,11 +182,7 @@ impl App {
             _ => self.draw_page(body, buf),
         }
         self.draw_status(status, buf);
-        let ctx = Context {
-            variables: &self.variables,
-            panels: &self.dashboard.panels,
-            focused: self.focused(),
-        };
+        let ctx = self.context();
         self.overlay.draw(body, buf, &self.theme, &ctx);
     }
 
@@ -332,6 +339,16 @@ impl App {
             .render(area, buf);
     }
 
+    fn context(&self) -> Context<'_> {
+        Context {
+            variables: &self.variables,
+            panels: &self.dashboard.panels,
+            focused: self.focused(),
+            dashboards: &self.dashboards,
+            explore_history: &self.explore_history,
+        }
+    }
+
     /// The focused panel and its data.
     fn focused(&self) -> Option<(&crate::grafana::model::Panel, Option<&PanelData>)> {
         let f = self.focus?;
@@ -348,11 +365,7 @@ impl App {
         }
         if self.overlay.is_open() {
             let mut overlay = std::mem::take(&mut self.overlay);
-            let ctx = Context {
-                variables: &self.variables,
-                panels: &self.dashboard.panels,
-                focused: self.focused(),
-            };
+            let ctx = self.context();
             let effect = overlay.handle_key(key.code, &ctx);
             self.overlay = overlay;
             return self.apply_effect(effect);
@@ -389,12 +402,28 @@ impl App {
                     query: String::new(),
                 }
             }
+            Action::Dashboards => {
+                self.overlay = Overlay::Dashboards {
+                    filter: String::new(),
+                    cursor: 0,
+                }
+            }
+            Action::ExplorePrompt => {
+                self.overlay = Overlay::Explore {
+                    input: String::new(),
+                    history: 0,
+                }
+            }
             Action::ZoomOut => return self.range_changed(|r| r.zoom(2.0, now)),
             Action::ZoomIn => return self.range_changed(|r| r.zoom(0.5, now)),
             Action::PanEarlier => return self.range_changed(|r| r.pan(-0.5, now)),
             Action::PanLater => return self.range_changed(|r| r.pan(0.5, now)),
             Action::Live => return self.range_changed(RangeState::back_to_live),
-            Action::Quit | Action::Refresh | Action::None => {}
+            Action::Quit
+            | Action::Refresh
+            | Action::None
+            | Action::SwitchDashboard
+            | Action::Explore => {}
         }
         action
     }
@@ -427,6 +456,16 @@ impl App {
                     },
                 );
                 Action::Refresh
+            }
+            Effect::SwitchDashboard(index) => {
+                self.overlay = Overlay::None;
+                self.switch_to = Some(index);
+                Action::SwitchDashboard
+            }
+            Effect::Explore(expr) => {
+                self.overlay = Overlay::None;
+                self.explore_request = Some(expr);
+                Action::Explore
             }
             Effect::FocusPanel(panel) => {
                 self.overlay = Overlay::None;

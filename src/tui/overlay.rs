@@ -41,6 +41,15 @@ pub enum Overlay {
     Search {
         query: String,
     },
+    Dashboards {
+        filter: String,
+        cursor: usize,
+    },
+    /// PromQL prompt; `history` steps back through earlier queries (0 = the text being typed).
+    Explore {
+        input: String,
+        history: usize,
+    },
 }
 
 /// What closing or using an overlay asks of the app.
@@ -55,6 +64,8 @@ pub enum Effect {
         values: Vec<String>,
     },
     FocusPanel(usize),
+    SwitchDashboard(usize),
+    Explore(String),
 }
 
 /// What overlays may read from the app.
@@ -62,6 +73,10 @@ pub struct Context<'a> {
     pub variables: &'a [ResolvedVariable],
     pub panels: &'a [Panel],
     pub focused: Option<(&'a Panel, Option<&'a PanelData>)>,
+    /// Titles of the session's dashboards.
+    pub dashboards: &'a [String],
+    /// Earlier explore queries, oldest first.
+    pub explore_history: &'a [String],
 }
 
 impl Overlay {
@@ -183,6 +198,53 @@ impl Overlay {
                 }
                 _ => Effect::Close,
             },
+            Overlay::Dashboards { filter, cursor } => {
+                let matches = filter_titles(ctx.dashboards, filter);
+                match code {
+                    KeyCode::Up => *cursor = cursor.saturating_sub(1),
+                    KeyCode::Down => *cursor = (*cursor + 1).min(matches.len().saturating_sub(1)),
+                    KeyCode::Backspace => {
+                        filter.pop();
+                        *cursor = 0;
+                    }
+                    KeyCode::Char(c) => {
+                        filter.push(c);
+                        *cursor = 0;
+                    }
+                    KeyCode::Enter => {
+                        if let Some(&index) = matches.get(*cursor) {
+                            return Effect::SwitchDashboard(index);
+                        }
+                    }
+                    _ => {}
+                }
+                Effect::None
+            }
+            Overlay::Explore { input, history } => {
+                match code {
+                    KeyCode::Up if *history < ctx.explore_history.len() => {
+                        *history += 1;
+                        *input = ctx.explore_history[ctx.explore_history.len() - *history].clone();
+                    }
+                    KeyCode::Down if *history > 0 => {
+                        *history -= 1;
+                        *input = if *history == 0 {
+                            String::new()
+                        } else {
+                            ctx.explore_history[ctx.explore_history.len() - *history].clone()
+                        };
+                    }
+                    KeyCode::Backspace => {
+                        input.pop();
+                    }
+                    KeyCode::Char(c) => input.push(c),
+                    KeyCode::Enter if !input.trim().is_empty() => {
+                        return Effect::Explore(input.trim().to_string());
+                    }
+                    _ => {}
+                }
+                Effect::None
+            }
             Overlay::Search { query } => match code {
                 KeyCode::Backspace => {
                     query.pop();
@@ -292,6 +354,46 @@ impl Overlay {
                     .block(frame(" panel inspect — ↑↓ scroll, Esc close ", theme))
                     .render(rect, buf);
             }
+            Overlay::Dashboards { filter, cursor } => {
+                let mut lines = vec![Line::from(vec![
+                    Span::styled(" filter: ", Style::default().fg(theme.dim)),
+                    Span::styled(format!("{filter}▏"), Style::default().fg(theme.text)),
+                ])];
+                let matches = filter_titles(ctx.dashboards, filter);
+                let visible = (area.height as usize).saturating_sub(6).max(3);
+                let start = cursor.saturating_sub(visible - 1);
+                for (i, &index) in matches.iter().enumerate().skip(start).take(visible) {
+                    lines.push(selectable(&ctx.dashboards[index], i == *cursor, theme));
+                }
+                draw_box(
+                    &format!(" dashboards ({}) ", ctx.dashboards.len()),
+                    lines,
+                    70,
+                    area,
+                    buf,
+                    theme,
+                );
+            }
+            Overlay::Explore { input, .. } => {
+                let lines = vec![
+                    Line::from(vec![Span::styled(
+                        format!("{input}▏"),
+                        Style::default().fg(theme.text),
+                    )]),
+                    Line::styled(
+                        "Enter runs it as a panel · ↑↓ history · Esc cancels",
+                        Style::default().fg(theme.dim),
+                    ),
+                ];
+                draw_box(
+                    " explore: PromQL ",
+                    lines,
+                    area.width.saturating_sub(8).min(120),
+                    area,
+                    buf,
+                    theme,
+                );
+            }
             Overlay::Search { query } => {
                 let hit = search(ctx.panels, query).map(|i| ctx.panels[i].title.clone());
                 let lines = vec![
@@ -343,6 +445,14 @@ fn toggle(chosen: &mut Vec<String>, value: &str) {
     } else {
         chosen.push(value.to_string());
     }
+}
+
+/// Indices of the titles containing the filter (case-insensitive).
+fn filter_titles(titles: &[String], filter: &str) -> Vec<usize> {
+    let needle = filter.to_lowercase();
+    (0..titles.len())
+        .filter(|&i| titles[i].to_lowercase().contains(&needle))
+        .collect()
 }
 
 /// First panel whose title contains the query (case-insensitive).

@@ -15,56 +15,129 @@ use crate::engine::session::{EngineEvent, Session};
 /// Builds the refresh request for the user's choices at a terminal width.
 pub type MakeRequest = Box<dyn Fn(&ViewState, u16) -> RefreshInput + Send>;
 
-/// What the loop needs besides the app: how to build each refresh request.
-pub struct Controller {
-    pub session: Session,
-    pub events: mpsc::UnboundedReceiver<EngineEvent>,
-    /// Builds the request for a refresh at the current time and terminal width.
+/// One dashboard the session can show: how to make its app and its refresh requests.
+pub struct DashboardEntry {
+    pub title: String,
+    pub make_app: Box<dyn Fn() -> App + Send>,
     pub make_request: MakeRequest,
     pub refresh_every: Option<Duration>,
 }
 
+/// What the loop needs besides the app.
+pub struct Controller {
+    pub session: Session,
+    pub events: mpsc::UnboundedReceiver<EngineEvent>,
+    pub entries: Vec<DashboardEntry>,
+    /// Builds an entry showing one ad-hoc PromQL expression (Explore).
+    pub make_explore: Box<dyn Fn(&str) -> DashboardEntry + Send>,
+}
+
 /// Run the TUI until the user quits or a termination signal arrives.
-pub async fn run(mut app: App, mut controller: Controller) -> std::io::Result<()> {
+pub async fn run(mut controller: Controller) -> std::io::Result<()> {
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, &mut app, &mut controller).await;
+    let result = event_loop(&mut terminal, &mut controller).await;
     ratatui::restore();
     result
 }
 
+/// The dashboards of a session and the state kept for each while another is shown.
+struct Workspace {
+    current: usize,
+    app: App,
+    saved: Vec<Option<App>>,
+    explore_history: Vec<String>,
+}
+
+impl Workspace {
+    fn new(controller: &Controller) -> Self {
+        let mut app = (controller.entries[0].make_app)();
+        app.dashboards = titles(controller);
+        Workspace {
+            current: 0,
+            app,
+            saved: (0..controller.entries.len()).map(|_| None).collect(),
+            explore_history: Vec::new(),
+        }
+    }
+
+    /// Show another dashboard, keeping the current one's state for when the user comes back.
+    fn switch(&mut self, controller: &Controller, to: usize) {
+        if to == self.current || to >= controller.entries.len() {
+            return;
+        }
+        self.saved.resize_with(controller.entries.len(), || None);
+        let next = self.saved[to]
+            .take()
+            .unwrap_or_else(|| (controller.entries[to].make_app)());
+        let previous = std::mem::replace(&mut self.app, next);
+        self.saved[self.current] = Some(previous);
+        self.current = to;
+        self.app.dashboards = titles(controller);
+        self.app.explore_history = self.explore_history.clone();
+    }
+}
+
+fn titles(controller: &Controller) -> Vec<String> {
+    controller.entries.iter().map(|e| e.title.clone()).collect()
+}
+
+fn ticker_for(every: Option<Duration>) -> Option<tokio::time::Interval> {
+    every.map(|every| {
+        let mut interval = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        interval
+    })
+}
+
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
-    app: &mut App,
     controller: &mut Controller,
 ) -> std::io::Result<()> {
     let (input_tx, mut input_rx) = mpsc::unbounded_channel();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let input_thread = spawn_input_reader(input_tx, stop.clone());
     let mut terminate = termination_signal();
+    let mut ws = Workspace::new(controller);
 
     let mut width = terminal.size()?.width;
-    controller
-        .session
-        .refresh((controller.make_request)(&app.view_state, width));
-    let mut ticker = controller.refresh_every.map(|every| {
-        let mut interval = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        interval
-    });
+    let refresh = |controller: &mut Controller, ws: &Workspace, width: u16| {
+        let request = (controller.entries[ws.current].make_request)(&ws.app.view_state, width);
+        controller.session.refresh(request);
+    };
+    refresh(controller, &ws, width);
+    let mut ticker = ticker_for(controller.entries[0].refresh_every);
     let mut dirty = true;
     loop {
         if dirty {
-            terminal.draw(|frame| app.draw(frame))?;
+            terminal.draw(|frame| ws.app.draw(frame))?;
             dirty = false;
         }
         tokio::select! {
             Some(input) = input_rx.recv() => {
                 match input {
                     Event::Key(key) if key.kind != KeyEventKind::Release => {
-                        match app.handle_key(key) {
+                        match ws.app.handle_key(key) {
                             Action::Quit => break,
-                            Action::Refresh => {
-                                controller.session.refresh((controller.make_request)(&app.view_state, width));
+                            Action::Refresh => refresh(controller, &ws, width),
+                            Action::SwitchDashboard => {
+                                if let Some(to) = ws.app.switch_to.take() {
+                                    ws.switch(controller, to);
+                                    ticker = ticker_for(controller.entries[ws.current].refresh_every);
+                                    refresh(controller, &ws, width);
+                                }
+                            }
+                            Action::Explore => {
+                                if let Some(expr) = ws.app.explore_request.take() {
+                                    ws.explore_history.retain(|e| e != &expr);
+                                    ws.explore_history.push(expr.clone());
+                                    let entry = (controller.make_explore)(&expr);
+                                    controller.entries.push(entry);
+                                    let to = controller.entries.len() - 1;
+                                    ws.switch(controller, to);
+                                    ws.app.fullscreen = true;
+                                    ticker = ticker_for(controller.entries[ws.current].refresh_every);
+                                    refresh(controller, &ws, width);
+                                }
                             }
                             _ => {}
                         }
@@ -74,7 +147,7 @@ async fn event_loop(
                         // Panel widths set how many points are asked for: re-plan on a new width.
                         if new_width != width {
                             width = new_width;
-                            controller.session.refresh((controller.make_request)(&app.view_state, width));
+                            refresh(controller, &ws, width);
                         }
                         dirty = true;
                     }
@@ -83,13 +156,11 @@ async fn event_loop(
             }
             Some(event) = controller.events.recv() => {
                 if event.generation() == controller.session.generation() {
-                    app.apply(event);
+                    ws.app.apply(event);
                     dirty = true;
                 }
             }
-            _ = tick(&mut ticker) => {
-                controller.session.refresh((controller.make_request)(&app.view_state, width));
-            }
+            _ = tick(&mut ticker) => refresh(controller, &ws, width),
             _ = terminate.recv() => break,
         }
     }
