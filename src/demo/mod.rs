@@ -15,6 +15,9 @@ pub mod scenario;
 pub mod stack;
 pub mod world;
 
+/// The demo's dashboard, embedded so `triage demo` works from any directory.
+pub const DASHBOARD_JSON: &str = include_str!("../../layouts/service/inference-gateway.json");
+
 pub use error::DemoError;
 pub use scenario::Scenario;
 pub use stack::{Stack, StackOptions, run_headless};
