@@ -1,12 +1,13 @@
 //! The demo world: a synthetic inference gateway (deterministic model, scenario engine, exporter),
 //! its backfilled history and a launcher for a real Prometheus stack around it.
 //!
-//! Pure parts (`noise`, `scenario`, `world`, `openmetrics`, `backfill`) do no I/O beyond writing
+//! Pure parts (`noise`, `fleet`, `scenario`, `world`, `openmetrics`, `backfill`) do no I/O beyond writing
 //! to a given writer; `exporter`, `process`, `http` and `stack` run things.
 
 pub mod backfill;
 pub mod error;
 pub mod exporter;
+pub mod fleet;
 pub mod http;
 pub mod noise;
 pub mod openmetrics;
