@@ -1,8 +1,8 @@
 //! The demo world: a synthetic inference gateway (deterministic model, scenario engine, exporter),
 //! its backfilled history and a launcher for a real Prometheus stack around it.
 //!
-//! Pure parts (`noise`, `fleet`, `scenario`, `world`, `openmetrics`, `backfill`) do no I/O beyond writing
-//! to a given writer; `exporter`, `process`, `http` and `stack` run things.
+//! Pure parts (`noise`, `fleet`, `scenario`, `world`, `openmetrics`, `backfill`) do no I/O beyond
+//! writing to a given writer; `exporter`, `process`, `http` and `stack` run things.
 
 pub mod backfill;
 pub mod error;
