@@ -54,6 +54,76 @@ fn points(series: &Value) -> Vec<(f64, f64)> {
         .unwrap_or_default()
 }
 
+fn dashboard() -> Value {
+    let parsed = serde_json::from_str(triage::demo::DASHBOARD_JSON);
+    let Ok(json) = parsed else {
+        panic!("dashboard is not JSON: {parsed:?}");
+    };
+    json
+}
+
+fn dashboard_targets(d: &Value) -> Vec<(String, String, Value)> {
+    let mut out = Vec::new();
+    for panel in d["panels"].as_array().into_iter().flatten() {
+        for target in panel["targets"].as_array().into_iter().flatten() {
+            let title = panel["title"].as_str().unwrap_or_default().to_string();
+            let expr = target["expr"].as_str().unwrap_or_default().to_string();
+            out.push((title, expr, panel.clone()));
+        }
+    }
+    out
+}
+
+/// Every panel query of the dashboard returns data on the stack, with the variables set the
+/// way Grafana would (production, All clusters, All instances).
+async fn check_dashboard_queries(prom: &str) {
+    let label_values = |label: &str, matcher: &str| {
+        format!(
+            "{prom}/api/v1/label/{label}/values?match[]={}",
+            http::encode_query_value(matcher)
+        )
+    };
+    let mut all = Vec::new();
+    for (label, matcher) in [
+        ("cluster", "http_requests_total{environment=\"production\"}"),
+        (
+            "instance",
+            "http_requests_total{environment=\"production\"}",
+        ),
+    ] {
+        let json = http::get_json(&label_values(label, matcher), TIMEOUT).await;
+        let values: Vec<String> = json
+            .ok()
+            .and_then(|j| j["data"].as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect();
+        assert!(!values.is_empty(), "no {label} values");
+        // Grafana's All for a multi-value variable without allValue: a regex alternation.
+        all.push(format!("({})", values.join("|")));
+    }
+    let now = unix_now();
+    for (title, expr, panel) in dashboard_targets(&dashboard()) {
+        let query = expr
+            .replace("$environment", "production")
+            .replace("$cluster", &all[0])
+            .replace("$instance", &all[1])
+            .replace("$__rate_interval", "1m");
+        let span = if panel["timeFrom"] == "30d" {
+            30.0 * 86_400.0
+        } else {
+            3600.0
+        };
+        let step = if span > 3600.0 { 3600 } else { 60 };
+        let result = query_range(prom, &query, now - span, now, step).await;
+        assert!(
+            !result.is_empty(),
+            "panel {title:?} has no data for {query}"
+        );
+    }
+}
+
 fn process_gone(pid: u32) -> bool {
     // A reaped child has no /proc entry; a zombie would still show one.
     !Path::new(&format!("/proc/{pid}")).exists()
@@ -252,6 +322,8 @@ async fn stack_serves_history_live_data_and_exemplars_then_cleans_up() {
     .await;
     assert!(result.iter().all(|s| points(s).len() >= 1430));
 
+    check_dashboard_queries(&prom).await;
+
     // Exemplars from the live scrape.
     let url = format!(
         "{prom}/api/v1/query_exemplars?query={}&start={:.3}&end={:.3}",
@@ -408,5 +480,75 @@ fn children_die_with_a_killed_parent() {
     }
     if !workdir.is_empty() {
         let _ = std::fs::remove_dir_all(&workdir);
+    }
+}
+
+#[test]
+fn dashboard_follows_the_house_rules() {
+    let d = dashboard();
+    assert_eq!(d["uid"], "inference-gateway");
+    assert_eq!(d["title"], "Inference Gateway");
+    assert_eq!(d["schemaVersion"], 39);
+    assert_eq!(d["time"]["from"], "now-1h");
+    assert_eq!(d["refresh"], "30s");
+    let vars: Vec<&str> = d["templating"]["list"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v["name"].as_str())
+        .collect();
+    assert_eq!(vars, ["datasource", "environment", "cluster", "instance"]);
+    let panels: Vec<&Value> = d["panels"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["type"] != "row")
+        .collect();
+    assert!((15..=25).contains(&panels.len()), "{} panels", panels.len());
+    // Grid cells taken so far, to catch overlaps.
+    let mut taken = std::collections::HashSet::new();
+    for p in &panels {
+        let title = p["title"].as_str().unwrap_or_default();
+        assert!(
+            p["description"].as_str().is_some_and(|s| s.len() > 20),
+            "{title}: no description"
+        );
+        assert_eq!(p["datasource"]["uid"], "${datasource}", "{title}");
+        let g = &p["gridPos"];
+        let (x, y, w, h) = (
+            g["x"].as_u64().unwrap_or(99),
+            g["y"].as_u64().unwrap_or(99),
+            g["w"].as_u64().unwrap_or(99),
+            g["h"].as_u64().unwrap_or(99),
+        );
+        assert!(x + w <= 24, "{title} leaves the grid");
+        for cx in x..x + w {
+            for cy in y..y + h {
+                assert!(
+                    taken.insert((cx, cy)),
+                    "{title} overlaps another panel at {cx},{cy}"
+                );
+            }
+        }
+    }
+    for (title, expr, _) in dashboard_targets(&d) {
+        assert!(
+            expr.contains("environment=\"$environment\""),
+            "{title}: {expr}"
+        );
+        assert!(expr.contains("cluster=~\"$cluster\""), "{title}: {expr}");
+        if !expr.contains("slo:") {
+            assert!(expr.contains("instance=~\"$instance\""), "{title}: {expr}");
+        }
+        if expr.contains("rate(") || expr.contains("increase(") {
+            assert!(expr.contains("[$__rate_interval]"), "{title}: {expr}");
+        }
+        let parsed =
+            promql_parser::parser::parse(&expr.replace("$__rate_interval", "1m").replace('$', ""));
+        assert!(parsed.is_ok(), "{title}: {expr}: {parsed:?}");
+    }
+    let types: Vec<&str> = panels.iter().filter_map(|p| p["type"].as_str()).collect();
+    for wanted in ["stat", "timeseries", "gauge", "heatmap", "table"] {
+        assert!(types.contains(&wanted), "no {wanted} panel");
     }
 }

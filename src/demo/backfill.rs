@@ -124,8 +124,13 @@ pub const RAW_FINE_SECONDS: i64 = 2 * 3600;
 
 /// Generates the history ending at tick `end_tick` (inclusive).
 pub fn generate_history(world: &World, end_tick: i64) -> History {
+    generate_history_with_raw(world, end_tick, RAW_HISTORY_SECONDS)
+}
+
+/// Like [`generate_history`] with `raw_seconds` of raw series (tests use less).
+pub fn generate_history_with_raw(world: &World, end_tick: i64, raw_seconds: i64) -> History {
     let sets = slo_label_sets();
-    let start_tick = end_tick - RAW_HISTORY_SECONDS / TICK_SECONDS;
+    let start_tick = end_tick - raw_seconds / TICK_SECONDS;
     let fine_tick = end_tick - RAW_FINE_SECONDS / TICK_SECONDS;
     // SLO inputs start an hour before the raw window so its 1 h windows are full.
     let slo_start_tick = start_tick - 3600 / TICK_SECONDS;
@@ -507,10 +512,14 @@ mod tests {
         let world = World::new(Scenario::default());
         let end_tick = 1_764_000_000 / TICK_SECONDS;
         let mut buf = Vec::new();
-        let result = write_history(&world, end_tick, &mut buf);
-        let Ok((state, stats)) = result else {
-            panic!("history failed: {result:?}");
+        let history = generate_history_with_raw(&world, end_tick, 1800);
+        let mut stats = history.stats();
+        let written = history.write_part(0, 1, &mut buf);
+        let Ok(bytes) = written else {
+            panic!("history failed: {written:?}");
         };
+        stats.bytes = bytes;
+        let state = history.state;
         assert_eq!(state.tick, end_tick);
         let text = String::from_utf8(buf).unwrap_or_default();
         assert!(text.ends_with("# EOF\n"));
@@ -567,7 +576,7 @@ mod tests {
     #[test]
     fn parts_split_the_history_by_time_without_losing_samples() {
         let world = World::new(Scenario::default());
-        let history = generate_history(&world, 1_764_000_000 / TICK_SECONDS);
+        let history = generate_history_with_raw(&world, 1_764_000_000 / TICK_SECONDS, 1800);
         let mut whole = Vec::new();
         let mut halves = [Vec::new(), Vec::new()];
         let ok = history.write_part(0, 1, &mut whole).is_ok()
