@@ -436,6 +436,11 @@ fn custom_mut(defaults: &mut Map<String, Value>) -> &mut Map<String, Value> {
     }
 }
 
+/// An object from owned values (`json!` would deep-copy interpolated `Value`s).
+fn obj<const N: usize>(pairs: [(&str, Value); N]) -> Value {
+    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+}
+
 /// A number written as a number or a numeric string; `null`/empty string are "unset".
 fn loose_number(v: Option<&Value>) -> Option<f64> {
     match v? {
@@ -493,7 +498,10 @@ fn legacy_value_mappings(value_maps: Option<&Value>, range_maps: Option<&Value>)
         }
     }
     if !values.is_empty() {
-        out.insert(0, json!({"type": "value", "options": values}));
+        out.insert(
+            0,
+            obj([("type", json!("value")), ("options", Value::Object(values))]),
+        );
     }
     for m in range_maps.and_then(Value::as_array).into_iter().flatten() {
         let text = m.get("text").and_then(Value::as_str).unwrap_or("");
@@ -540,7 +548,7 @@ const SINGLESTAT_DEFAULT_COLORS: [&str; 3] = ["#299c46", "rgba(237, 129, 40, 0.8
 
 fn singlestat_to_stat(panel: &mut Map<String, Value>) {
     // grafana-singlestat-panel with modern-ish options keeps them under `options`.
-    let old_options = panel.get("options").cloned();
+    let old_options = panel.remove("options");
     let value_name = panel
         .get("valueName")
         .and_then(Value::as_str)
@@ -610,7 +618,7 @@ fn singlestat_to_stat(panel: &mut Map<String, Value>) {
         .get("nullText")
         .and_then(Value::as_str)
         .map(str::to_owned);
-    let thresholds = panel.get("thresholds").cloned();
+    let thresholds = panel.remove("thresholds");
     let colors: Vec<Value> = match panel.get("colors") {
         Some(Value::Array(c)) if !c.is_empty() => c.clone(),
         _ => SINGLESTAT_DEFAULT_COLORS.iter().map(|c| json!(c)).collect(),
@@ -640,20 +648,29 @@ fn singlestat_to_stat(panel: &mut Map<String, Value>) {
         Some(Value::String(levels)) => {
             defaults.insert(
                 "thresholds".into(),
-                json!({"mode": "absolute", "steps": legacy_threshold_steps(&levels, &colors)}),
+                obj([
+                    ("mode", json!("absolute")),
+                    (
+                        "steps",
+                        Value::Array(legacy_threshold_steps(&levels, &colors)),
+                    ),
+                ]),
             );
         }
         Some(Value::Array(steps)) if !steps.is_empty() => {
             // grafana-singlestat-panel style: already a list of steps.
             defaults.insert(
                 "thresholds".into(),
-                json!({"mode": "absolute", "steps": steps}),
+                obj([("mode", json!("absolute")), ("steps", Value::Array(steps))]),
             );
         }
         _ => {
             defaults.insert(
                 "thresholds".into(),
-                json!({"mode": "absolute", "steps": legacy_threshold_steps("", &colors)}),
+                obj([
+                    ("mode", json!("absolute")),
+                    ("steps", Value::Array(legacy_threshold_steps("", &colors))),
+                ]),
             );
         }
     }
@@ -726,7 +743,10 @@ fn angular_table_to_table(panel: &mut Map<String, Value>) {
                     })
                 })
                 .collect();
-            new_transforms.push(json!({"id": "reduce", "options": {"reducers": reducers}}));
+            new_transforms.push(obj([
+                ("id", json!("reduce")),
+                ("options", obj([("reducers", Value::Array(reducers))])),
+            ]));
         }
         "table" => new_transforms.push(json!({"id": "merge", "options": {}})),
         _ => {}
@@ -753,10 +773,12 @@ fn angular_table_to_table(panel: &mut Map<String, Value>) {
         } else if !props.is_empty() {
             let properties: Vec<Value> = props
                 .into_iter()
-                .map(|(id, value)| json!({"id": id, "value": value}))
+                .map(|(id, value)| obj([("id", Value::String(id)), ("value", value)]))
                 .collect();
-            overrides_mut(panel)
-                .push(json!({"matcher": alias_matcher(pattern), "properties": properties}));
+            overrides_mut(panel).push(obj([
+                ("matcher", alias_matcher(pattern)),
+                ("properties", Value::Array(properties)),
+            ]));
         }
     }
 
@@ -835,7 +857,13 @@ fn style_properties(style: &Value) -> Vec<(String, Value)> {
         };
         props.push((
             "thresholds".into(),
-            json!({"mode": "absolute", "steps": legacy_threshold_steps(&levels, &colors)}),
+            obj([
+                ("mode", json!("absolute")),
+                (
+                    "steps",
+                    Value::Array(legacy_threshold_steps(&levels, &colors)),
+                ),
+            ]),
         ));
     }
     let mappings = legacy_value_mappings(style.get("valueMaps"), style.get("rangeMaps"));
@@ -880,13 +908,19 @@ fn graph_to_timeseries(panel: &mut Map<String, Value>) {
     let line_width = loose_number(panel.get("linewidth")).unwrap_or(1.0);
     let stack = truthy(panel.get("stack"));
     let percentage = truthy(panel.get("percentage"));
-    let y1 = at(panel, "/yaxes/0").cloned();
-    let y2 = at(panel, "/yaxes/1").cloned();
-    let legend = panel.get("legend").cloned();
-    let alias_colors = panel.get("aliasColors").cloned();
-    let series_overrides = panel.get("seriesOverrides").cloned();
-    let thresholds = panel.get("thresholds").cloned();
-    let decimals = panel.get("decimals").cloned().filter(|d| !d.is_null());
+    // Taken out rather than copied: the modern panel has no use for them.
+    let (y1, y2) = match panel.remove("yaxes") {
+        Some(Value::Array(mut axes)) => {
+            let y2 = (axes.len() > 1).then(|| axes.swap_remove(1));
+            (axes.into_iter().next(), y2)
+        }
+        _ => (None, None),
+    };
+    let legend = panel.remove("legend");
+    let alias_colors = panel.remove("aliasColors");
+    let series_overrides = panel.remove("seriesOverrides");
+    let thresholds = panel.remove("thresholds");
+    let decimals = panel.remove("decimals").filter(|d| !d.is_null());
 
     let draw_style = if bars {
         "bars"
@@ -948,7 +982,10 @@ fn graph_to_timeseries(panel: &mut Map<String, Value>) {
         };
         let props = series_override_properties(so, y2.as_ref());
         if !props.is_empty() {
-            overrides.push(json!({"matcher": alias_matcher(alias), "properties": props}));
+            overrides.push(obj([
+                ("matcher", alias_matcher(alias)),
+                ("properties", Value::Array(props)),
+            ]));
         }
     }
     overrides_mut(panel).extend(overrides);
@@ -1025,7 +1062,7 @@ fn series_override_properties(so: &Value, y2: Option<&Value>) -> Vec<Value> {
             apply_axis(&mut m, axis);
             for key in ["unit", "decimals", "min", "max"] {
                 if let Some(v) = m.remove(key) {
-                    props.push(json!({"id": key, "value": v}));
+                    props.push(obj([("id", json!(key)), ("value", v)]));
                 }
             }
         }
@@ -1053,12 +1090,14 @@ fn graph_legend(legend: Option<&Value>) -> Value {
             }
         }
     }
-    json!({
+    let mut legend = json!({
         "showLegend": show,
         "displayMode": if !show { "hidden" } else if as_table { "table" } else { "list" },
         "placement": if truthy(l.get("rightSide")) { "right" } else { "bottom" },
-        "calcs": calcs,
-    })
+        "calcs": [],
+    });
+    legend["calcs"] = Value::Array(calcs);
+    legend
 }
 
 /// Graph thresholds (`[{value, op, colorMode, fill, line}]`) to steps and a thresholds style.
@@ -1115,7 +1154,7 @@ fn graph_thresholds(panel: &mut Map<String, Value>, list: &[Value]) {
     let defaults = defaults_mut(panel);
     defaults.insert(
         "thresholds".into(),
-        json!({"mode": "absolute", "steps": steps}),
+        obj([("mode", json!("absolute")), ("steps", Value::Array(steps))]),
     );
     custom_mut(defaults).insert("thresholdsStyle".into(), json!({"mode": style}));
 }
