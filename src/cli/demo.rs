@@ -3,11 +3,8 @@
 use super::session_setup::prepare_loaded;
 use super::view::run_prepared;
 use super::{CliError, DemoArgs, QueryArgs};
-use crate::demo::{Stack, StackOptions, run_headless};
+use crate::demo::{DASHBOARD_JSON, Stack, StackOptions, run_headless};
 use crate::grafana::load::load_str;
-
-/// The dashboard the demo opens, built into the binary so the demo runs from any directory.
-pub const DEMO_DASHBOARD: &str = include_str!("../../layouts/service/inference-gateway.json");
 
 pub async fn run(args: DemoArgs) -> Result<i32, CliError> {
     if args.no_tui {
@@ -16,13 +13,17 @@ pub async fn run(args: DemoArgs) -> Result<i32, CliError> {
             .map_err(|e| CliError::failure(e.to_string()))?;
         return Ok(0);
     }
-    let loaded = load_str(DEMO_DASHBOARD, "layouts/service/inference-gateway.json")
+    // Built into the binary, so the demo runs from any directory.
+    let loaded = load_str(DASHBOARD_JSON, "layouts/service/inference-gateway.json")
         .map_err(|e| CliError::failure(e.to_string()))?;
-    let stack = Stack::start(StackOptions::default(), &|step: &str| {
-        eprintln!("demo: {step}")
-    })
-    .await
-    .map_err(|e| CliError::failure(e.to_string()))?;
+    // History fills the dashboard from the first second; live samples follow within a scrape.
+    let options = StackOptions {
+        wait_for_first_scrape: false,
+        ..StackOptions::default()
+    };
+    let stack = Stack::start(options, &|step: &str| eprintln!("demo: {step}"))
+        .await
+        .map_err(|e| CliError::failure(e.to_string()))?;
     let query = QueryArgs {
         prometheus: Some(stack.prometheus_url.clone()),
         vars: Vec::new(),

@@ -156,21 +156,39 @@ fn threshold_colour(
     let min = field.min.unwrap_or(data_range.0);
     let max = field.max.unwrap_or(data_range.1);
     match thresholds::active_step(v, th, min, max) {
-        Some(active) => (
-            named(&active.color),
-            threshold_state(active.rank, th.steps.len()),
-        ),
+        Some(active) => {
+            let colour = named(&active.color);
+            (colour, threshold_state(colour))
+        }
         None => (FALLBACK, None),
     }
 }
 
-/// Words for a threshold step, so state never rests on colour alone.
-fn threshold_state(index: usize, steps: usize) -> Option<String> {
-    match (index, steps) {
-        (0, _) | (_, 0 | 1) => None,
-        (i, n) if i == n - 1 && n >= 3 => Some("▲ crit".into()),
-        (i, n) if i == n - 1 => Some("▲ alert".into()),
-        _ => Some("▲ warn".into()),
+/// Words for a threshold state, so state never rests on colour alone. Dashboards say what is
+/// bad by colour (red is bad whether the value is high or low: availability turns red when it
+/// drops), so the words follow the step's hue: red → crit, orange/yellow → warn, else none.
+fn threshold_state(colour: Rgb) -> Option<String> {
+    let (r, g, b) = (
+        f64::from(colour.0),
+        f64::from(colour.1),
+        f64::from(colour.2),
+    );
+    let max = r.max(g).max(b);
+    let min = r.min(g).min(b);
+    if max - min < 40.0 {
+        return None; // grey: no state
+    }
+    let hue = if max == r {
+        60.0 * (((g - b) / (max - min)).rem_euclid(6.0))
+    } else if max == g {
+        60.0 * ((b - r) / (max - min) + 2.0)
+    } else {
+        60.0 * ((r - g) / (max - min) + 4.0)
+    };
+    match hue {
+        h if !(15.0..330.0).contains(&h) => Some("▲ crit".into()),
+        h if h < 65.0 => Some("▲ warn".into()),
+        _ => None,
     }
 }
 
@@ -452,9 +470,16 @@ mod tests {
 
     #[test]
     fn threshold_states_have_words() {
-        assert_eq!(threshold_state(0, 3), None);
-        assert_eq!(threshold_state(1, 3).as_deref(), Some("▲ warn"));
-        assert_eq!(threshold_state(2, 3).as_deref(), Some("▲ crit"));
-        assert_eq!(threshold_state(1, 2).as_deref(), Some("▲ alert"));
+        assert_eq!(threshold_state(named("green")), None);
+        assert_eq!(threshold_state(named("blue")), None);
+        assert_eq!(threshold_state(named("orange")).as_deref(), Some("▲ warn"));
+        assert_eq!(threshold_state(named("yellow")).as_deref(), Some("▲ warn"));
+        assert_eq!(threshold_state(named("red")).as_deref(), Some("▲ crit"));
+        assert_eq!(
+            threshold_state(named("semi-dark-red")).as_deref(),
+            Some("▲ crit")
+        );
+        assert_eq!(threshold_state(named("#E02F44")).as_deref(), Some("▲ crit"));
+        assert_eq!(threshold_state(Rgb(128, 128, 128)), None);
     }
 }
