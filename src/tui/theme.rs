@@ -1,8 +1,19 @@
 //! Colours of the user interface itself (panel data colours come resolved in view models).
+//! Themes are data: TOML files in `themes/`, built into the binary.
 
 use ratatui::style::Color;
+use serde::Deserialize;
 
 use crate::view::Rgb;
+
+/// The themes that ship with triage, by name.
+const BUILT_IN: &[(&str, &str)] = &[
+    (
+        "grafana-dark",
+        include_str!("../../themes/grafana-dark.toml"),
+    ),
+    ("mono", include_str!("../../themes/mono.toml")),
+];
 
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {
@@ -19,44 +30,67 @@ pub struct Theme {
     pub colour: bool,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThemeFile {
+    #[allow(dead_code)]
+    name: String,
+    colour: bool,
+    ui: UiColours,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UiColours {
+    text: String,
+    dim: String,
+    border: String,
+    border_focused: String,
+    title: String,
+    error: String,
+    warning: String,
+    row_header: String,
+    status_bg: String,
+}
+
 impl Theme {
-    /// Grafana's dark theme greys.
     pub fn grafana_dark() -> Self {
-        Theme {
-            text: Color::Rgb(204, 204, 220),
-            dim: Color::Rgb(142, 142, 160),
-            border: Color::Rgb(70, 72, 82),
-            border_focused: Color::Rgb(110, 159, 255),
-            title: Color::Rgb(220, 220, 230),
-            error: Color::Rgb(242, 73, 92),
-            warning: Color::Rgb(255, 152, 48),
-            row_header: Color::Rgb(220, 220, 230),
-            status_bg: Color::Rgb(34, 37, 43),
-            colour: true,
-        }
+        Self::by_name("grafana-dark")
+            .unwrap_or_else(|| unreachable!("built-in theme parses (tested)"))
     }
 
     pub fn mono() -> Self {
-        Theme {
-            text: Color::Reset,
-            dim: Color::Reset,
-            border: Color::Reset,
-            border_focused: Color::Reset,
-            title: Color::Reset,
-            error: Color::Reset,
-            warning: Color::Reset,
-            row_header: Color::Reset,
-            status_bg: Color::Reset,
-            colour: false,
-        }
+        Self::by_name("mono").unwrap_or_else(|| unreachable!("built-in theme parses (tested)"))
     }
 
+    /// A built-in theme by name (`dark` and `default` mean grafana-dark).
     pub fn by_name(name: &str) -> Option<Self> {
-        match name {
-            "grafana-dark" | "dark" | "default" => Some(Self::grafana_dark()),
-            "mono" | "none" => Some(Self::mono()),
-            _ => None,
-        }
+        let name = match name {
+            "dark" | "default" => "grafana-dark",
+            "none" => "mono",
+            other => other,
+        };
+        let (_, text) = BUILT_IN.iter().find(|(n, _)| *n == name)?;
+        Self::parse(text).ok()
+    }
+
+    /// Parse a theme file.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let file: ThemeFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        let c = |s: &str| parse_colour(s).ok_or_else(|| format!("unknown colour {s:?}"));
+        let ui = &file.ui;
+        Ok(Theme {
+            text: c(&ui.text)?,
+            dim: c(&ui.dim)?,
+            border: c(&ui.border)?,
+            border_focused: c(&ui.border_focused)?,
+            title: c(&ui.title)?,
+            error: c(&ui.error)?,
+            warning: c(&ui.warning)?,
+            row_header: c(&ui.row_header)?,
+            status_bg: c(&ui.status_bg)?,
+            colour: file.colour,
+        })
     }
 
     /// A data colour as drawn in this theme.
@@ -66,5 +100,39 @@ impl Theme {
         } else {
             Color::Reset
         }
+    }
+}
+
+/// `#rrggbb` or `reset`.
+fn parse_colour(text: &str) -> Option<Color> {
+    if text == "reset" {
+        return Some(Color::Reset);
+    }
+    let hex = text.strip_prefix('#').filter(|h| h.len() == 6)?;
+    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    Some(Color::Rgb(byte(0)?, byte(2)?, byte(4)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_themes_parse() {
+        for (name, text) in BUILT_IN {
+            let theme = Theme::parse(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(theme.colour, *name != "mono");
+        }
+        assert_eq!(Theme::grafana_dark().error, Color::Rgb(0xF2, 0x49, 0x5C));
+        assert!(Theme::by_name("nope").is_none());
+    }
+
+    #[test]
+    fn mono_drops_data_colours() {
+        assert_eq!(Theme::mono().data(Rgb(1, 2, 3)), Color::Reset);
+        assert_eq!(
+            Theme::grafana_dark().data(Rgb(1, 2, 3)),
+            Color::Rgb(1, 2, 3)
+        );
     }
 }
