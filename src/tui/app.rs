@@ -24,6 +24,9 @@ use crate::grafana::model::VariableSelection;
 use crate::grafana::vars::ALL_VALUE;
 use crate::view::{MessageKind, PanelBody, PanelView};
 
+/// How far one key press moves the time cursor (a fraction of the axis).
+const CURSOR_STEP: f64 = 1.0 / 80.0;
+
 /// What the header and status line show.
 #[derive(Debug, Clone, Default)]
 pub struct StatusInfo {
@@ -69,6 +72,8 @@ pub struct App {
     /// Set with `Action::Explore`: the expression to run.
     pub explore_request: Option<String>,
     pub explore_history: Vec<String>,
+    /// Fullscreen time-series cursor, 0..1 across the time axis.
+    pub cursor: Option<f64>,
     pub theme: Theme,
     pub clock: crate::view::build::Clock,
     /// Layout of the last frame, for navigation.
@@ -113,6 +118,7 @@ impl App {
             switch_to: None,
             explore_request: None,
             explore_history: Vec::new(),
+            cursor: None,
             theme,
             clock: crate::view::build::Clock::Local,
             placed: Vec::new(),
@@ -176,7 +182,7 @@ impl App {
         match (self.fullscreen, self.focus) {
             (true, Some(focus)) => {
                 if let Some(view) = self.views.get(focus) {
-                    draw_panel(view, body, buf, true, &self.theme);
+                    draw_panel(view, body, buf, true, &self.theme, self.cursor);
                 }
             }
             _ => self.draw_page(body, buf),
@@ -204,7 +210,7 @@ impl App {
             match placed.item {
                 Item::Panel(i) => {
                     if let Some(view) = self.views.get(i) {
-                        draw_panel(view, rect, buf, self.focus == Some(i), &self.theme);
+                        draw_panel(view, rect, buf, self.focus == Some(i), &self.theme, None);
                     }
                 }
                 Item::Row(r) => self.draw_row_header(r, rect, buf),
@@ -377,8 +383,21 @@ impl App {
             .unwrap_or(Action::None);
         let now = chrono::Utc::now();
         match action {
+            // In a fullscreen time series, left/right move the cursor along the time axis.
+            Action::Left | Action::Right if self.fullscreen && self.focused_is_time_series() => {
+                let step = if action == Action::Left {
+                    -CURSOR_STEP
+                } else {
+                    CURSOR_STEP
+                };
+                self.cursor = Some((self.cursor.unwrap_or(1.0) + step).clamp(0.0, 1.0));
+            }
             Action::Up | Action::Down | Action::Left | Action::Right => self.move_focus(action),
-            Action::Fullscreen => self.fullscreen = !self.fullscreen,
+            Action::Fullscreen => {
+                self.fullscreen = !self.fullscreen;
+                self.cursor = None;
+            }
+            Action::Back if self.cursor.is_some() => self.cursor = None,
             Action::Back => self.fullscreen = false,
             Action::Help => self.overlay = Overlay::Help,
             Action::PageDown => self.scroll += u32::from(self.body_height.max(2) - 1),
@@ -426,6 +445,12 @@ impl App {
             | Action::Explore => {}
         }
         action
+    }
+
+    fn focused_is_time_series(&self) -> bool {
+        self.focus
+            .and_then(|f| self.views.get(f))
+            .is_some_and(|v| matches!(v.body, PanelBody::TimeSeries(_)))
     }
 
     fn range_changed(&mut self, change: impl FnOnce(&mut RangeState)) -> Action {

@@ -390,6 +390,8 @@ fn build_timeseries(panel: &Panel, data: &PanelData, clock: Clock) -> TimeSeries
         x_labels,
         legend,
         threshold_lines,
+        unit: field.unit.clone(),
+        decimals: field.decimals,
     }
 }
 

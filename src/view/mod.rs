@@ -78,6 +78,9 @@ pub struct TimeSeriesView {
     pub legend: Legend,
     /// Threshold lines to draw (value, colour).
     pub threshold_lines: Vec<(f64, Rgb)>,
+    /// Unit and decimals of the values, for the cursor read-out.
+    pub unit: Option<String>,
+    pub decimals: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -14,8 +14,16 @@ use ratatui::widgets::{Block, BorderType, Borders, Widget};
 use super::theme::Theme;
 use crate::view::{PanelBody, PanelView};
 
-/// Draw one panel: its frame and title, then its body.
-pub fn draw_panel(view: &PanelView, area: Rect, buf: &mut Buffer, focused: bool, theme: &Theme) {
+/// Draw one panel: its frame and title, then its body. `cursor` (0..1 across the time axis)
+/// shows the values of every series at that instant (fullscreen time series).
+pub fn draw_panel(
+    view: &PanelView,
+    area: Rect,
+    buf: &mut Buffer,
+    focused: bool,
+    theme: &Theme,
+    cursor: Option<f64>,
+) {
     if area.width < 2 || area.height < 2 {
         return;
     }
@@ -69,7 +77,7 @@ pub fn draw_panel(view: &PanelView, area: Rect, buf: &mut Buffer, focused: bool,
     };
     match &view.body {
         PanelBody::Stat(stat) => stat::draw(stat, body_area, buf, theme),
-        PanelBody::TimeSeries(ts) => timeseries::draw(ts, body_area, buf, theme),
+        PanelBody::TimeSeries(ts) => timeseries::draw(ts, body_area, buf, theme, cursor),
         PanelBody::Message { kind, text } => message::draw(*kind, text, body_area, buf, theme),
     }
 }

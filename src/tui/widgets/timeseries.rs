@@ -1,5 +1,6 @@
 //! Time-series panel: braille lines on labelled axes, with a legend below or to the right.
 
+use chrono::TimeZone;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -10,7 +11,13 @@ use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Widget};
 use crate::tui::theme::Theme;
 use crate::view::{Legend, TimeSeriesView};
 
-pub fn draw(view: &TimeSeriesView, area: Rect, buf: &mut Buffer, theme: &Theme) {
+pub fn draw(
+    view: &TimeSeriesView,
+    area: Rect,
+    buf: &mut Buffer,
+    theme: &Theme,
+    cursor: Option<f64>,
+) {
     let (chart_area, legend_area) = split_for_legend(&view.legend, area);
     let threshold_lines: Vec<[(f64, f64); 2]> = view
         .threshold_lines
@@ -73,6 +80,17 @@ pub fn draw(view: &TimeSeriesView, area: Rect, buf: &mut Buffer, theme: &Theme) 
                 .style(axis_style),
         );
     chart.render(chart_area, buf);
+    if let Some(cursor) = cursor {
+        let label_width = y_label_width(view, chart_area);
+        let bottom = if chart_area.height >= 6 { 2 } else { 0 };
+        let plot = Rect {
+            x: chart_area.x + label_width + 1,
+            width: chart_area.width.saturating_sub(label_width + 1),
+            height: chart_area.height.saturating_sub(bottom),
+            ..chart_area
+        };
+        draw_cursor(view, plot, cursor, buf, theme);
+    }
     if let Some(legend_area) = legend_area {
         draw_legend(&view.legend, legend_area, buf, theme);
     }
@@ -253,5 +271,114 @@ fn draw_table_legend(legend: &Legend, area: Rect, buf: &mut Buffer, theme: &Them
             },
             buf,
         );
+    }
+}
+
+/// Width ratatui's chart gives the y labels (the widest label).
+fn y_label_width(view: &TimeSeriesView, area: Rect) -> u16 {
+    if area.height < 3 {
+        return 0;
+    }
+    view.y_labels
+        .iter()
+        .map(|l| l.chars().count() as u16)
+        .max()
+        .unwrap_or(0)
+}
+
+/// A vertical line at the cursor and a box with every series' value at that instant.
+fn draw_cursor(view: &TimeSeriesView, plot: Rect, cursor: f64, buf: &mut Buffer, theme: &Theme) {
+    if plot.width < 2 || plot.height < 2 {
+        return;
+    }
+    let column = plot.x + ((plot.width - 1) as f64 * cursor).round() as u16;
+    for y in plot.y..plot.y + plot.height {
+        let cell = &mut buf[(column, y)];
+        if cell.symbol() == " " {
+            cell.set_symbol("│").set_fg(theme.dim);
+        }
+    }
+    let t = view.x_range.0 + (view.x_range.1 - view.x_range.0) * cursor;
+    let time = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(t as i64)
+        .map(|d| {
+            chrono::Local
+                .from_utc_datetime(&d.naive_utc())
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        })
+        .unwrap_or_default();
+    let mut lines = vec![Line::styled(time, Style::default().fg(theme.title))];
+    for series in view
+        .series
+        .iter()
+        .take(plot.height.saturating_sub(3) as usize)
+    {
+        let value = nearest(&series.points, t)
+            .map(|v| {
+                crate::grafana::units::format_value(v, view.unit.as_deref(), view.decimals)
+                    .to_string()
+            })
+            .unwrap_or_else(|| "-".into());
+        lines.push(Line::from(vec![
+            Span::styled("━ ", Style::default().fg(theme.data(series.color))),
+            Span::styled(
+                format!("{}  ", series.name),
+                Style::default().fg(theme.text),
+            ),
+            Span::styled(value, Style::default().fg(theme.title)),
+        ]));
+    }
+    let width = lines
+        .iter()
+        .map(|l| l.width() as u16)
+        .max()
+        .unwrap_or(10)
+        .saturating_add(2)
+        .min(plot.width);
+    let height = (lines.len() as u16 + 2).min(plot.height);
+    // The box sits on the side of the cursor with more room.
+    let x = if column - plot.x > plot.width / 2 {
+        column.saturating_sub(width + 1).max(plot.x)
+    } else {
+        (column + 2).min(plot.x + plot.width - width)
+    };
+    let rect = Rect {
+        x,
+        y: plot.y,
+        width,
+        height,
+    };
+    ratatui::widgets::Clear.render(rect, buf);
+    ratatui::widgets::Paragraph::new(lines)
+        .block(
+            ratatui::widgets::Block::bordered()
+                .border_style(Style::default().fg(theme.border_focused)),
+        )
+        .render(rect, buf);
+}
+
+/// The value of the point nearest to `t` (points are in time order).
+fn nearest(points: &[(f64, f64)], t: f64) -> Option<f64> {
+    let i = points.partition_point(|p| p.0 < t);
+    let candidates = [i.checked_sub(1), Some(i)];
+    candidates
+        .into_iter()
+        .flatten()
+        .filter_map(|i| points.get(i))
+        .min_by(|a, b| (a.0 - t).abs().total_cmp(&(b.0 - t).abs()))
+        .map(|p| p.1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_point_to_the_cursor() {
+        let points = [(0.0, 1.0), (10.0, 2.0), (20.0, 3.0)];
+        assert_eq!(nearest(&points, 4.0), Some(1.0));
+        assert_eq!(nearest(&points, 6.0), Some(2.0));
+        assert_eq!(nearest(&points, 99.0), Some(3.0));
+        assert_eq!(nearest(&[], 1.0), None);
     }
 }
