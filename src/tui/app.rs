@@ -74,6 +74,8 @@ pub struct App {
     pub explore_history: Vec<String>,
     /// Fullscreen time-series cursor, 0..1 across the time axis.
     pub cursor: Option<f64>,
+    /// When each panel last received good data.
+    data_at: Vec<Option<chrono::DateTime<chrono::Local>>>,
     pub theme: Theme,
     pub clock: crate::view::build::Clock,
     /// Layout of the last frame, for navigation.
@@ -98,10 +100,12 @@ impl App {
                     text: "loading…".into(),
                 },
                 errors: Vec::new(),
+                stale: false,
             })
             .collect();
         let collapsed = dashboard.rows.iter().map(|r| r.collapsed).collect();
-        let data = vec![None; dashboard.panels.len()];
+        let views_len = dashboard.panels.len();
+        let data: Vec<Option<PanelData>> = vec![None; views_len];
         App {
             dashboard,
             views,
@@ -119,6 +123,7 @@ impl App {
             explore_request: None,
             explore_history: Vec::new(),
             cursor: None,
+            data_at: vec![None; views_len],
             theme,
             clock: crate::view::build::Clock::Local,
             placed: Vec::new(),
@@ -647,9 +652,40 @@ impl App {
                 }
             }
             EngineEvent::Panel { index, data, .. } => {
-                if let Some(panel) = self.dashboard.panels.get(index) {
-                    self.views[index] = crate::view::build::build(panel, &data, self.clock);
-                    self.data[index] = Some(*data);
+                let Some(panel) = self.dashboard.panels.get(index) else {
+                    return;
+                };
+                let failed = data.state() == crate::engine::frame::PanelState::Error;
+                let last_good = self
+                    .data
+                    .get(index)
+                    .and_then(Option::as_ref)
+                    .filter(|d| d.state() == crate::engine::frame::PanelState::Ok);
+                match (
+                    failed,
+                    last_good,
+                    self.data_at.get(index).copied().flatten(),
+                ) {
+                    // Prometheus failing mid-incident must not blank a panel: keep the last good
+                    // data, dimmed, with the error and its age.
+                    (true, Some(previous), Some(at)) => {
+                        let mut view = crate::view::build::build(panel, previous, self.clock);
+                        let age = (chrono::Local::now() - at).num_seconds().max(0);
+                        view.errors = data.errors.clone();
+                        view.errors.push(format!(
+                            "showing data from {} ({age}s old)",
+                            at.format("%H:%M:%S")
+                        ));
+                        view.stale = true;
+                        self.views[index] = view;
+                    }
+                    _ => {
+                        self.views[index] = crate::view::build::build(panel, &data, self.clock);
+                        if !failed {
+                            self.data_at[index] = Some(chrono::Local::now());
+                        }
+                        self.data[index] = Some(*data);
+                    }
                 }
             }
             EngineEvent::Done { .. } => {

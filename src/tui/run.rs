@@ -107,6 +107,9 @@ async fn event_loop(
     refresh(controller, &ws, width);
     let mut ticker = ticker_for(controller.entries[0].refresh_every);
     let mut dirty = true;
+    // Failed panels are retried by themselves, sooner than the dashboard refresh, backing off.
+    let mut retry: Option<tokio::time::Instant> = None;
+    let mut backoff = FIRST_RETRY;
     loop {
         if dirty {
             terminal.draw(|frame| ws.app.draw(frame))?;
@@ -156,17 +159,69 @@ async fn event_loop(
             }
             Some(event) = controller.events.recv() => {
                 if event.generation() == controller.session.generation() {
+                    let done = matches!(event, EngineEvent::Done { .. });
                     ws.app.apply(event);
+                    if done {
+                        let every = controller.entries[ws.current].refresh_every;
+                        retry = retry_after_failures(&mut ws.app, &mut backoff, every);
+                    }
                     dirty = true;
                 }
             }
             _ = tick(&mut ticker) => refresh(controller, &ws, width),
+            _ = sleep_until(retry) => {
+                retry = None;
+                refresh(controller, &ws, width);
+            }
             _ = terminate.recv() => break,
         }
     }
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let _ = input_thread.join();
     Ok(())
+}
+
+/// First retry after a refresh with failed panels; doubled each time up to `LAST_RETRY`.
+const FIRST_RETRY: Duration = Duration::from_secs(5);
+const LAST_RETRY: Duration = Duration::from_secs(60);
+
+/// When to retry after a refresh: never if all went well (backoff resets), else after the
+/// backoff unless the dashboard's own refresh comes sooner. Says so in the status line.
+fn retry_after_failures(
+    app: &mut App,
+    backoff: &mut Duration,
+    every: Option<Duration>,
+) -> Option<tokio::time::Instant> {
+    let failed = app.failed_panels();
+    if failed == 0 {
+        *backoff = FIRST_RETRY;
+        if app
+            .status
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("retrying"))
+        {
+            app.status.message = None;
+        }
+        return None;
+    }
+    let wait = *backoff;
+    *backoff = (*backoff * 2).min(LAST_RETRY);
+    if every.is_some_and(|e| e <= wait) {
+        return None;
+    }
+    app.status.message = Some(format!(
+        "{failed} panels failed · retrying in {}s",
+        wait.as_secs()
+    ));
+    Some(tokio::time::Instant::now() + wait)
+}
+
+async fn sleep_until(at: Option<tokio::time::Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending::<()>().await,
+    }
 }
 
 async fn tick(ticker: &mut Option<tokio::time::Interval>) {

@@ -28,6 +28,7 @@ pub fn build(panel: &Panel, data: &PanelData, clock: Clock) -> PanelView {
         title: title.clone(),
         body: PanelBody::Message { kind, text },
         errors: errors.clone(),
+        stale: false,
     };
     match data.state() {
         PanelState::Unsupported => {
@@ -72,6 +73,7 @@ pub fn build(panel: &Panel, data: &PanelData, clock: Clock) -> PanelView {
         title,
         body,
         errors,
+        stale: false,
     }
 }
 

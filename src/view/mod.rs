@@ -15,6 +15,8 @@ pub struct PanelView {
     pub body: PanelBody,
     /// Query errors to show inside the panel (the rest of the panel may still draw).
     pub errors: Vec<String>,
+    /// The data shown is older than the last refresh (which failed): drawn dimmed.
+    pub stale: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

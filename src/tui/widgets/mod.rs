@@ -76,6 +76,25 @@ pub fn draw_panel(
         inner
     };
     match &view.body {
+        _ if view.stale => {
+            draw_body(view, body_area, buf, theme, cursor);
+            buf.set_style(
+                body_area,
+                Style::default().fg(theme.dim).add_modifier(Modifier::DIM),
+            );
+        }
+        _ => draw_body(view, body_area, buf, theme, cursor),
+    }
+}
+
+fn draw_body(
+    view: &PanelView,
+    body_area: Rect,
+    buf: &mut Buffer,
+    theme: &Theme,
+    cursor: Option<f64>,
+) {
+    match &view.body {
         PanelBody::Stat(stat) => stat::draw(stat, body_area, buf, theme),
         PanelBody::TimeSeries(ts) => timeseries::draw(ts, body_area, buf, theme, cursor),
         PanelBody::Message { kind, text } => message::draw(*kind, text, body_area, buf, theme),
