@@ -397,6 +397,18 @@ fn bad_inputs_fail_cleanly() {
         "templating.list[0]",
         "not an object"
     ));
+    let junk = load_str(
+        r#"{"title": "j", "panels": [1, {"type": "stat", "gridPos": {"x": 0, "y": 0, "w": 4, "h": 4}}]}"#,
+        "j.json",
+    )
+    .expect("loads");
+    assert_eq!(junk.dashboard.panels.len(), 1);
+    assert!(has_diag(
+        &junk,
+        Severity::Warning,
+        "panels[0]",
+        "a number, not an object"
+    ));
 }
 
 #[test]

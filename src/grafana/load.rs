@@ -561,6 +561,13 @@ fn lay_out_panels(
             message: format!("`panels` is {}, not a list; no panels loaded", kind_of(v)),
         });
     }
+    for (i, v) in top.iter().enumerate().filter(|(_, v)| !v.is_object()) {
+        diags.push(Diagnostic {
+            severity: Severity::Warning,
+            path: format!("panels[{i}]"),
+            message: format!("panel is {}, not an object; ignored", kind_of(v)),
+        });
+    }
     let mut open_row: Option<usize> = None;
     for (i, obj) in sorted_by_grid(top) {
         let path = get_string(obj, PATH_KEY).unwrap_or_else(|| format!("panels[{i}]"));
