@@ -383,13 +383,21 @@ fn the_tui_answers_keys_as_a_person_would_expect(prometheus: &str) {
     tmux.keys(&["Enter"]);
     let screen = tmux.wait_for("Environment=staging");
 
-    // Inspect the focused panel: its PromQL now carries the new value and the new range's step.
-    tmux.keys(&["i"]);
-    let inspect = tmux.wait_for("panel inspect");
-    assert!(
-        inspect.contains("environment=\"staging\""),
-        "re-queried with the new value:\n{inspect}\n{screen}"
-    );
+    // Inspect the focused panel: once the refresh is in, its PromQL carries the new value.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        tmux.keys(&["i"]);
+        let inspect = tmux.wait_for("panel inspect");
+        if inspect.contains("environment=\"staging\"") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "never re-queried with the new value:\n{inspect}\n{screen}"
+        );
+        tmux.keys(&["Escape"]);
+        std::thread::sleep(Duration::from_millis(500));
+    }
     tmux.keys(&["Escape"]);
 
     // Fullscreen and back.

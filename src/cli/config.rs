@@ -23,6 +23,18 @@ pub struct PrometheusSection {
     pub url: Option<String>,
     /// Per-query timeout, e.g. `30s`.
     pub timeout: Option<String>,
+    /// File holding a bearer token (never the token itself in this file).
+    pub bearer_token_file: Option<PathBuf>,
+    /// Basic auth user, with the password in `password_file`.
+    pub username: Option<String>,
+    pub password_file: Option<PathBuf>,
+    /// Extra headers, e.g. `X-Scope-OrgID = "tenant-1"` for Mimir/Cortex.
+    #[serde(default)]
+    pub headers: std::collections::BTreeMap<String, String>,
+    /// CA bundle (PEM) to trust, and a client certificate + key (PEM) for mutual TLS.
+    pub ca_file: Option<PathBuf>,
+    pub cert_file: Option<PathBuf>,
+    pub key_file: Option<PathBuf>,
 }
 
 pub fn config_path() -> Option<PathBuf> {

@@ -32,6 +32,8 @@ pub async fn run(args: DemoArgs) -> Result<i32, CliError> {
         refresh: None,
         theme: args.theme.clone(),
         timeout: 30,
+        headers: Vec::new(),
+        insecure_skip_verify: false,
     };
     // The stack is shut down whatever the UI returns; Drop covers panics.
     let result = match prepare_loaded(loaded, "inference-gateway.json", &query) {

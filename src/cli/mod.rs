@@ -1,6 +1,7 @@
 //! The command line: parse arguments, then hand over to one command. Commands are thin; they
 //! wire the model, the engine and the terminal together.
 
+pub mod auth;
 pub mod config;
 pub mod demo;
 pub mod inspect;
@@ -64,6 +65,13 @@ pub struct QueryArgs {
     /// Per-query timeout in seconds.
     #[arg(long, default_value_t = 30)]
     pub timeout: u64,
+    /// Extra HTTP header for every query, e.g. `X-Scope-OrgID=tenant-1` (repeatable). Tokens
+    /// and passwords belong in TRIAGE_PROMETHEUS_TOKEN(_FILE) / _USER / _PASSWORD(_FILE).
+    #[arg(long = "header", value_name = "NAME=VALUE")]
+    pub headers: Vec<String>,
+    /// Accept any TLS certificate from Prometheus (shown in the status line while on).
+    #[arg(long)]
+    pub insecure_skip_verify: bool,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::auth::prom_config;
 use super::config::{PROMETHEUS_URL_ENV, load_config, prometheus_url};
 use super::{CliError, QueryArgs};
 use crate::engine::refresh::RefreshInput;
@@ -13,7 +14,7 @@ use crate::engine::variables::{Overrides, parse_overrides};
 use crate::grafana::load::{Loaded, load_path};
 use crate::grafana::model::{Dashboard, Severity};
 use crate::grafana::timerange::{TimeRange, parse_refresh};
-use crate::prom::{PromClient, PromConfig};
+use crate::prom::PromClient;
 use crate::tui::app::ViewState;
 use crate::tui::theme::Theme;
 use crate::tui::timenav::RangeState;
@@ -55,8 +56,15 @@ pub fn prepare_loaded(
         std::env::var(PROMETHEUS_URL_ENV).ok(),
         &config,
     );
-    let mut prom = PromConfig::new(&url);
-    prom.timeout = Duration::from_secs(args.timeout.max(1));
+    let prom = prom_config(
+        &url,
+        Duration::from_secs(args.timeout.max(1)),
+        &config,
+        &args.headers,
+        args.insecure_skip_verify,
+        &|name| std::env::var(name).ok(),
+    )
+    .map_err(|e| CliError::failure(format!("Prometheus connection: {e}")))?;
     let client = PromClient::new(prom).map_err(|e| CliError::failure(e.to_string()))?;
     let overrides = parse_overrides(&args.vars).map_err(CliError::usage)?;
     let dashboard = Arc::new(loaded.dashboard.clone());

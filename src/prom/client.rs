@@ -76,7 +76,14 @@ pub struct PromConfig {
     pub timeout: Duration,
     pub bearer_token: Option<String>,
     pub basic_auth: Option<(String, String)>,
+    /// Extra headers, e.g. `X-Scope-OrgID` for Mimir/Cortex tenants.
     pub headers: Vec<(String, String)>,
+    /// PEM of CA certificates to trust besides the system's.
+    pub ca_pem: Option<Vec<u8>>,
+    /// PEM with a client certificate and its private key (mutual TLS).
+    pub client_identity_pem: Option<Vec<u8>>,
+    /// Accept any server certificate. Only with an explicit flag; the status line says so.
+    pub insecure_skip_verify: bool,
 }
 
 impl std::fmt::Debug for PromConfig {
@@ -96,6 +103,9 @@ impl PromConfig {
             bearer_token: None,
             basic_auth: None,
             headers: Vec::new(),
+            ca_pem: None,
+            client_identity_pem: None,
+            insecure_skip_verify: false,
         }
     }
 }
@@ -163,19 +173,38 @@ impl PromClient {
                 redact_url(&config.url)
             )));
         }
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(Duration::from_secs(5).min(config.timeout))
             .user_agent(concat!("triage/", env!("CARGO_PKG_VERSION")))
+            .danger_accept_invalid_certs(config.insecure_skip_verify);
+        if let Some(pem) = &config.ca_pem {
+            for cert in reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| PromError::Network(format!("CA certificates: {e}")))?
+            {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        if let Some(pem) = &config.client_identity_pem {
+            let identity = reqwest::Identity::from_pem(pem)
+                .map_err(|e| PromError::Network(format!("client certificate: {e}")))?;
+            builder = builder.identity(identity);
+        }
+        let http = builder
             .build()
             .map_err(|e| PromError::Network(e.to_string()))?;
         let base = config.url.trim_end_matches('/').to_string();
         Ok(PromClient { http, base, config })
     }
 
-    /// The URL without credentials, for status lines and messages.
+    /// The URL without credentials, for status lines and messages; says when TLS
+    /// verification is off.
     pub fn display_url(&self) -> String {
-        redact_url(&self.base)
+        if self.config.insecure_skip_verify {
+            format!("{} ⚠ TLS unverified", redact_url(&self.base))
+        } else {
+            redact_url(&self.base)
+        }
     }
 
     /// `GET|POST /api/v1/query_range`.

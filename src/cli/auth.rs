@@ -1,0 +1,171 @@
+//! Credentials and TLS for the Prometheus connection, from the environment, files and the
+//! config file — never required on the command line, where other users could read them.
+
+use std::path::Path;
+use std::time::Duration;
+
+use super::config::ConfigFile;
+use crate::prom::PromConfig;
+
+pub const TOKEN_ENV: &str = "TRIAGE_PROMETHEUS_TOKEN";
+pub const TOKEN_FILE_ENV: &str = "TRIAGE_PROMETHEUS_TOKEN_FILE";
+pub const USER_ENV: &str = "TRIAGE_PROMETHEUS_USER";
+pub const PASSWORD_ENV: &str = "TRIAGE_PROMETHEUS_PASSWORD";
+pub const PASSWORD_FILE_ENV: &str = "TRIAGE_PROMETHEUS_PASSWORD_FILE";
+
+/// Build the connection settings. `env` looks up environment variables (injected for tests).
+pub fn prom_config(
+    url: &str,
+    timeout: Duration,
+    file: &ConfigFile,
+    headers: &[String],
+    insecure_skip_verify: bool,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<PromConfig, String> {
+    let section = &file.prometheus;
+    let mut config = PromConfig::new(url);
+    config.timeout = timeout;
+    config.insecure_skip_verify = insecure_skip_verify;
+    let token_file = env(TOKEN_FILE_ENV)
+        .map(Into::into)
+        .or_else(|| section.bearer_token_file.clone());
+    config.bearer_token = match (env(TOKEN_ENV).filter(|t| !t.is_empty()), token_file) {
+        (Some(token), _) => Some(token),
+        (None, Some(path)) => Some(read_secret(&path)?),
+        (None, None) => None,
+    };
+    let user = env(USER_ENV).or_else(|| section.username.clone());
+    if let Some(user) = user {
+        let password_file = env(PASSWORD_FILE_ENV)
+            .map(Into::into)
+            .or_else(|| section.password_file.clone());
+        let password = match (env(PASSWORD_ENV), password_file) {
+            (Some(p), _) => p,
+            (None, Some(path)) => read_secret(&path)?,
+            (None, None) => String::new(),
+        };
+        config.basic_auth = Some((user, password));
+    }
+    config.headers = section
+        .headers
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    for header in headers {
+        let (name, value) = header
+            .split_once('=')
+            .or_else(|| header.split_once(':'))
+            .ok_or_else(|| format!("--header {header:?}: expected NAME=VALUE"))?;
+        config
+            .headers
+            .push((name.trim().to_string(), value.trim().to_string()));
+    }
+    if let Some(ca) = &section.ca_file {
+        config.ca_pem = Some(read_file(ca)?);
+    }
+    match (&section.cert_file, &section.key_file) {
+        (Some(cert), Some(key)) => {
+            let mut pem = read_file(cert)?;
+            pem.push(b'\n');
+            pem.extend(read_file(key)?);
+            config.client_identity_pem = Some(pem);
+        }
+        (None, None) => {}
+        _ => return Err("cert_file and key_file must be given together".into()),
+    }
+    Ok(config)
+}
+
+/// A secret from a file, trailing newline removed. The error names the file, never the content.
+fn read_secret(path: &Path) -> Result<String, String> {
+    let bytes = read_file(path)?;
+    Ok(String::from_utf8_lossy(&bytes)
+        .trim_end_matches(['\n', '\r'])
+        .to_string())
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn token_from_env_wins_and_never_shows_in_debug() {
+        let env = env_of(&[(TOKEN_ENV, "s3cret-token")]);
+        let config = prom_config(
+            "http://p:9090",
+            Duration::from_secs(5),
+            &ConfigFile::default(),
+            &[],
+            false,
+            &env,
+        )
+        .unwrap();
+        assert_eq!(config.bearer_token.as_deref(), Some("s3cret-token"));
+        assert!(!format!("{config:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn token_and_password_from_files() {
+        let dir = std::env::temp_dir().join(format!("triage-auth-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("token"), "from-file\n").unwrap();
+        std::fs::write(dir.join("pw"), "pw-from-file\n").unwrap();
+        let mut file = ConfigFile::default();
+        file.prometheus.bearer_token_file = Some(dir.join("token"));
+        file.prometheus.username = Some("bob".into());
+        file.prometheus.password_file = Some(dir.join("pw"));
+        file.prometheus
+            .headers
+            .insert("X-Scope-OrgID".into(), "tenant-1".into());
+        let config = prom_config(
+            "http://p",
+            Duration::from_secs(5),
+            &file,
+            &["X-Extra=1".into()],
+            false,
+            &|_| None,
+        )
+        .unwrap();
+        assert_eq!(config.bearer_token.as_deref(), Some("from-file"));
+        assert_eq!(
+            config.basic_auth,
+            Some(("bob".into(), "pw-from-file".into()))
+        );
+        assert!(
+            config
+                .headers
+                .contains(&("X-Scope-OrgID".into(), "tenant-1".into()))
+        );
+        assert!(config.headers.contains(&("X-Extra".into(), "1".into())));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_missing_secret_file_is_named_without_content() {
+        let mut file = ConfigFile::default();
+        file.prometheus.bearer_token_file = Some("/nonexistent/token".into());
+        let err = prom_config(
+            "http://p",
+            Duration::from_secs(5),
+            &file,
+            &[],
+            false,
+            &|_| None,
+        )
+        .unwrap_err();
+        assert!(err.contains("/nonexistent/token"), "{err}");
+    }
+}
