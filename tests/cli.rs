@@ -100,3 +100,51 @@ fn unknown_command_line_values_are_clear_errors() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown theme"));
 }
+
+#[test]
+fn a_planted_token_never_appears_in_any_output() {
+    let secret = "planted-token-7f3c9";
+    let outputs: Vec<std::process::Output> = vec![
+        Command::new(BIN)
+            .args([
+                "render",
+                DASHBOARD,
+                "--prometheus",
+                "http://127.0.0.1:9",
+                "--format",
+                "json",
+                "--timeout",
+                "3",
+            ])
+            .env("TRIAGE_PROMETHEUS_TOKEN", secret)
+            .output()
+            .unwrap(),
+        Command::new(BIN)
+            .args([
+                "render",
+                DASHBOARD,
+                "--prometheus",
+                "http://127.0.0.1:9",
+                "--timeout",
+                "3",
+            ])
+            .env("TRIAGE_PROMETHEUS_PASSWORD", secret)
+            .env("TRIAGE_PROMETHEUS_USER", "bob")
+            .output()
+            .unwrap(),
+        Command::new(BIN)
+            .args(["inspect", DASHBOARD, "--format", "json"])
+            .env("TRIAGE_PROMETHEUS_TOKEN", secret)
+            .output()
+            .unwrap(),
+    ];
+    for out in outputs {
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!text.is_empty());
+        assert!(!text.contains(secret), "secret leaked: {text}");
+    }
+}
