@@ -41,6 +41,8 @@ pub enum PromError {
     /// Could not connect, or the connection broke.
     Network(String),
     Timeout(Duration),
+    /// The connection ended before the whole answer arrived.
+    Truncated(String),
     /// The body was not the JSON the API documents.
     Decode(String),
 }
@@ -62,6 +64,7 @@ impl std::fmt::Display for PromError {
             } => write!(f, "{kind} (HTTP {status}): {message}"),
             PromError::Network(m) => write!(f, "cannot reach Prometheus: {m}"),
             PromError::Timeout(d) => write!(f, "query timed out after {}s", d.as_secs()),
+            PromError::Truncated(m) => write!(f, "answer from Prometheus cut short: {m}"),
             PromError::Decode(m) => write!(f, "unexpected answer from Prometheus: {m}"),
         }
     }
@@ -338,7 +341,10 @@ impl PromClient {
     ) -> Result<(serde_json::Value, Vec<String>, usize), PromError> {
         let response = request.send().await.map_err(|e| self.classify(e))?;
         let status = response.status().as_u16();
-        let body = response.bytes().await.map_err(|e| self.classify(e))?;
+        let body = response.bytes().await.map_err(|e| match self.classify(e) {
+            PromError::Network(m) => PromError::Truncated(m),
+            other => other,
+        })?;
         let bytes = body.len();
         let envelope: Envelope = match serde_json::from_slice(&body) {
             Ok(envelope) => envelope,
