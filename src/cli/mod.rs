@@ -69,6 +69,10 @@ pub struct QueryArgs {
     /// and passwords belong in TRIAGE_PROMETHEUS_TOKEN(_FILE) / _USER / _PASSWORD(_FILE).
     #[arg(long = "header", value_name = "NAME=VALUE")]
     pub headers: Vec<String>,
+    /// Colours the terminal can show: truecolor, 256, 16 or none [default: from NO_COLOR,
+    /// COLORTERM and TERM].
+    #[arg(long, value_name = "DEPTH")]
+    pub color_depth: Option<String>,
     /// Accept any TLS certificate from Prometheus (shown in the status line while on).
     #[arg(long)]
     pub insecure_skip_verify: bool,

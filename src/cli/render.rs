@@ -60,6 +60,7 @@ pub async fn run(args: RenderArgs) -> Result<i32, CliError> {
     let area = Rect::new(0, 0, width, height);
     let mut buf = Buffer::empty(area);
     app.draw_into(area, &mut buf);
+    crate::tui::colour_depth::map_buffer(&mut buf, prepared.colour_depth);
     match args.format {
         RenderFormat::Text => print!("{}", to_text(&buf)),
         RenderFormat::Ansi => print!("{}", to_ansi(&buf)),

@@ -16,11 +16,13 @@ use crate::grafana::model::{Dashboard, Severity};
 use crate::grafana::timerange::{TimeRange, parse_refresh};
 use crate::prom::PromClient;
 use crate::tui::app::ViewState;
+use crate::tui::colour_depth::ColourDepth;
 use crate::tui::theme::Theme;
 use crate::tui::timenav::RangeState;
 
 #[derive(Clone)]
 pub struct Prepared {
+    pub colour_depth: ColourDepth,
     pub loaded: Loaded,
     pub dashboard: Arc<Dashboard>,
     pub client: PromClient,
@@ -101,7 +103,16 @@ pub fn prepare_loaded(
         None if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => Theme::mono(),
         None => Theme::grafana_dark(),
     };
+    let colour_depth = match args.color_depth.as_deref() {
+        Some(text) => ColourDepth::parse(text).ok_or_else(|| {
+            CliError::usage(format!(
+                "--color-depth {text:?}: use truecolor, 256, 16 or none"
+            ))
+        })?,
+        None => ColourDepth::detect(&|name| std::env::var(name).ok()),
+    };
     Ok(Prepared {
+        colour_depth,
         loaded,
         dashboard,
         client,

@@ -95,12 +95,14 @@ fn entry(prepared: Arc<Prepared>) -> DashboardEntry {
                 refresh: for_app.refresh_text.clone(),
                 ..StatusInfo::default()
             };
-            App::new(
+            let mut app = App::new(
                 for_app.dashboard.as_ref().clone(),
                 for_app.theme,
                 status,
                 for_app.initial_view_state(),
-            )
+            );
+            app.colour_depth = for_app.colour_depth;
+            app
         }),
         make_request: Box::new(move |state, width| for_request.request(state, width)),
         refresh_every: prepared.refresh,

@@ -74,6 +74,8 @@ pub struct App {
     pub explore_history: Vec<String>,
     /// Fullscreen time-series cursor, 0..1 across the time axis.
     pub cursor: Option<f64>,
+    /// What the terminal can show; colours are mapped down to it after drawing.
+    pub colour_depth: super::colour_depth::ColourDepth,
     /// When each panel last received good data.
     data_at: Vec<Option<chrono::DateTime<chrono::Local>>>,
     pub theme: Theme,
@@ -123,6 +125,7 @@ impl App {
             explore_request: None,
             explore_history: Vec::new(),
             cursor: None,
+            colour_depth: super::colour_depth::ColourDepth::TrueColour,
             data_at: vec![None; views_len],
             theme,
             clock: crate::view::build::Clock::Local,
@@ -151,6 +154,7 @@ impl App {
     pub fn draw(&mut self, frame: &mut Frame) {
         let area = frame.area();
         self.draw_into(area, frame.buffer_mut());
+        super::colour_depth::map_buffer(frame.buffer_mut(), self.colour_depth);
     }
 
     /// Draw the whole screen into a buffer (shared by the TUI and `render`).
@@ -637,12 +641,17 @@ impl App {
                     // Repeats changed the panel set: start from fresh placeholders.
                     let collapsed = std::mem::take(&mut self.collapsed);
                     let focus = self.focus;
-                    let (clock, variables) = (self.clock, std::mem::take(&mut self.variables));
+                    let (clock, variables, depth) = (
+                        self.clock,
+                        std::mem::take(&mut self.variables),
+                        self.colour_depth,
+                    );
                     let view_state = self.view_state.clone();
                     let status = std::mem::take(&mut self.status);
                     *self = App::new(resolved.dashboard, self.theme, status, view_state);
                     self.clock = clock;
                     self.variables = variables;
+                    self.colour_depth = depth;
                     if collapsed.len() == self.collapsed.len() {
                         self.collapsed = collapsed;
                     }

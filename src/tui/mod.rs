@@ -1,6 +1,7 @@
 //! The terminal user interface: layout, widgets, theme and the interactive loop.
 
 pub mod app;
+pub mod colour_depth;
 pub mod export;
 pub mod keymap;
 pub mod layout;
