@@ -102,32 +102,76 @@ fn to_256(r: u8, g: u8, b: u8) -> u8 {
     }
 }
 
-/// Nearest of the 16 ANSI colours (by their usual xterm values).
+/// One of the 16 ANSI colours, by hue: plain RGB distance would turn Grafana's muted greens
+/// and oranges into greys, and a threshold's meaning is its hue.
 fn to_16(r: u8, g: u8, b: u8) -> Color {
-    const PALETTE: [(Color, (u8, u8, u8)); 16] = [
-        (Color::Black, (0, 0, 0)),
-        (Color::Red, (205, 0, 0)),
-        (Color::Green, (0, 205, 0)),
-        (Color::Yellow, (205, 205, 0)),
-        (Color::Blue, (0, 0, 238)),
-        (Color::Magenta, (205, 0, 205)),
-        (Color::Cyan, (0, 205, 205)),
-        (Color::Gray, (229, 229, 229)),
-        (Color::DarkGray, (127, 127, 127)),
-        (Color::LightRed, (255, 0, 0)),
-        (Color::LightGreen, (0, 255, 0)),
-        (Color::LightYellow, (255, 255, 0)),
-        (Color::LightBlue, (92, 92, 255)),
-        (Color::LightMagenta, (255, 0, 255)),
-        (Color::LightCyan, (0, 255, 255)),
-        (Color::White, (255, 255, 255)),
-    ];
-    let d = |a: u8, b: u8| (i32::from(a) - i32::from(b)).pow(2);
-    PALETTE
-        .iter()
-        .min_by_key(|(_, (pr, pg, pb))| d(*pr, r) + d(*pg, g) + d(*pb, b))
-        .map(|(c, _)| *c)
-        .unwrap_or(Color::Reset)
+    let (r, g, b) = (f64::from(r), f64::from(g), f64::from(b));
+    let max = r.max(g).max(b);
+    let min = r.min(g).min(b);
+    let lightness = (max + min) / 2.0 / 255.0;
+    let saturation = if max > 0.0 { (max - min) / max } else { 0.0 };
+    if saturation < 0.25 || max < 60.0 {
+        return match lightness {
+            l if l < 0.2 => Color::Black,
+            l if l < 0.45 => Color::DarkGray,
+            l if l < 0.8 => Color::Gray,
+            _ => Color::White,
+        };
+    }
+    let hue = if max == r {
+        60.0 * ((g - b) / (max - min)).rem_euclid(6.0)
+    } else if max == g {
+        60.0 * ((b - r) / (max - min) + 2.0)
+    } else {
+        60.0 * ((r - g) / (max - min) + 4.0)
+    };
+    let bright = lightness > 0.6;
+    // Sectors centred on red 0°, yellow 60°, green 120°, cyan 180°, blue 240°, magenta 300°;
+    // orange (~30°) counts as yellow, which terminals draw as an amber.
+    match ((hue + 15.0) / 60.0) as u32 % 6 {
+        0 if hue < 20.0 || hue >= 345.0 => {
+            if bright {
+                Color::LightRed
+            } else {
+                Color::Red
+            }
+        }
+        0 | 1 => {
+            if bright {
+                Color::LightYellow
+            } else {
+                Color::Yellow
+            }
+        }
+        2 => {
+            if bright {
+                Color::LightGreen
+            } else {
+                Color::Green
+            }
+        }
+        3 => {
+            if bright {
+                Color::LightCyan
+            } else {
+                Color::Cyan
+            }
+        }
+        4 => {
+            if bright {
+                Color::LightBlue
+            } else {
+                Color::Blue
+            }
+        }
+        _ => {
+            if bright {
+                Color::LightMagenta
+            } else {
+                Color::Magenta
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -172,6 +216,10 @@ mod tests {
         // Grafana's red #F2495C, green #73BF69, blue #5794F2, and its panel grey.
         assert_eq!(to_16(0xF2, 0x49, 0x5C), Color::LightRed);
         assert_eq!(to_16(0x73, 0xBF, 0x69), Color::Green);
+        assert_eq!(to_16(0xFF, 0x98, 0x30), Color::Yellow, "orange");
+        assert_eq!(to_16(0x57, 0x94, 0xF2), Color::Blue);
+        assert_eq!(to_16(0xCC, 0xCC, 0xDC), Color::White, "Grafana's text grey");
+        assert_eq!(to_16(0x22, 0x25, 0x2B), Color::Black, "panel background");
         assert_eq!(to_256(0, 0, 0), 16);
         assert_eq!(to_256(255, 255, 255), 231);
         assert_eq!(to_256(128, 128, 128), 244, "greys use the grey ramp");
