@@ -126,52 +126,18 @@ fn to_16(r: u8, g: u8, b: u8) -> Color {
         60.0 * ((r - g) / (max - min) + 4.0)
     };
     let bright = lightness > 0.6;
-    // Sectors centred on red 0°, yellow 60°, green 120°, cyan 180°, blue 240°, magenta 300°;
-    // orange (~30°) counts as yellow, which terminals draw as an amber.
-    match ((hue + 15.0) / 60.0) as u32 % 6 {
-        0 if hue < 20.0 || hue >= 345.0 => {
-            if bright {
-                Color::LightRed
-            } else {
-                Color::Red
-            }
-        }
-        0 | 1 => {
-            if bright {
-                Color::LightYellow
-            } else {
-                Color::Yellow
-            }
-        }
-        2 => {
-            if bright {
-                Color::LightGreen
-            } else {
-                Color::Green
-            }
-        }
-        3 => {
-            if bright {
-                Color::LightCyan
-            } else {
-                Color::Cyan
-            }
-        }
-        4 => {
-            if bright {
-                Color::LightBlue
-            } else {
-                Color::Blue
-            }
-        }
-        _ => {
-            if bright {
-                Color::LightMagenta
-            } else {
-                Color::Magenta
-            }
-        }
-    }
+    // Nearest of red 0°, yellow 60°, green 120°, cyan 180°, blue 240°, magenta 300°; orange
+    // (~30°) rounds to yellow, which terminals draw as an amber.
+    let sector = ((hue / 60.0).round() as u32) % 6;
+    let (dark, light) = match sector {
+        0 => (Color::Red, Color::LightRed),
+        1 => (Color::Yellow, Color::LightYellow),
+        2 => (Color::Green, Color::LightGreen),
+        3 => (Color::Cyan, Color::LightCyan),
+        4 => (Color::Blue, Color::LightBlue),
+        _ => (Color::Magenta, Color::LightMagenta),
+    };
+    if bright { light } else { dark }
 }
 
 #[cfg(test)]
@@ -217,7 +183,7 @@ mod tests {
         assert_eq!(to_16(0xF2, 0x49, 0x5C), Color::LightRed);
         assert_eq!(to_16(0x73, 0xBF, 0x69), Color::Green);
         assert_eq!(to_16(0xFF, 0x98, 0x30), Color::Yellow, "orange");
-        assert_eq!(to_16(0x57, 0x94, 0xF2), Color::Blue);
+        assert_eq!(to_16(0x57, 0x94, 0xF2), Color::LightBlue);
         assert_eq!(to_16(0xCC, 0xCC, 0xDC), Color::White, "Grafana's text grey");
         assert_eq!(to_16(0x22, 0x25, 0x2B), Color::Black, "panel background");
         assert_eq!(to_256(0, 0, 0), 16);
