@@ -418,4 +418,37 @@ fn the_tui_answers_keys_as_a_person_would_expect(prometheus: &str) {
         !after.contains("Golden signals"),
         "the alternate screen is gone:\n{after}"
     );
+    drop(tmux);
+
+    // The terminal going away (SSH dropped, tmux killed) ends triage instead of leaving it
+    // spinning on a dead tty.
+    let marker = format!("--from=now-{}s", 3600 + std::process::id() % 1000);
+    let command = format!("{BIN} view {DASHBOARD} --prometheus {prometheus} {marker}");
+    let tmux = Tmux::start(&command);
+    tmux.wait_for("req/s");
+    drop(tmux);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while still_running(&marker) {
+        assert!(
+            Instant::now() < deadline,
+            "triage still runs after its terminal went away"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// Is a process whose command line contains `needle` still alive (not a zombie)?
+fn still_running(needle: &str) -> bool {
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|entry| {
+            let pid = entry.file_name().to_string_lossy().to_string();
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            String::from_utf8_lossy(&cmdline)
+                .replace('\0', " ")
+                .contains(needle)
+                && alive(pid.parse().unwrap_or(0))
+        })
 }

@@ -116,7 +116,9 @@ async fn event_loop(
             dirty = false;
         }
         tokio::select! {
-            Some(input) = input_rx.recv() => {
+            input = input_rx.recv() => {
+                // No more input: the terminal is gone.
+                let Some(input) = input else { break };
                 match input {
                     Event::Key(key) if key.kind != KeyEventKind::Release => {
                         match ws.app.handle_key(key) {
@@ -177,7 +179,9 @@ async fn event_loop(
         }
     }
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
-    let _ = input_thread.join();
+    // Not joined: when the terminal has gone away crossterm's poll never returns (it spins on
+    // the hung-up tty), and the process is about to exit anyway.
+    drop(input_thread);
     Ok(())
 }
 
@@ -239,17 +243,29 @@ fn spawn_input_reader(
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
 ) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
+        // A terminal that went away (SSH dropped, tmux killed) makes poll return at once with
+        // nothing to read, forever. Many such returns in a row mean the terminal is gone: stop,
+        // and the closed channel tells the loop to quit instead of spinning.
+        let mut instant_returns = 0;
         while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+            let started = std::time::Instant::now();
             match event::poll(Duration::from_millis(100)) {
                 Ok(true) => match event::read() {
                     Ok(ev) => {
+                        instant_returns = 0;
                         if tx.send(ev).is_err() {
                             return;
                         }
                     }
                     Err(_) => return,
                 },
-                Ok(false) => {}
+                Ok(false) if started.elapsed() < Duration::from_millis(50) => {
+                    instant_returns += 1;
+                    if instant_returns > 100 {
+                        return;
+                    }
+                }
+                Ok(false) => instant_returns = 0,
                 Err(_) => return,
             }
         }
