@@ -1,6 +1,10 @@
 //! Load the largest corpus dashboard many times; prints median and p90 in milliseconds.
 //! Run with `cargo bench --bench load`.
 
+// The same allocator as the binary, so the figure is what users get.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::PathBuf;
 use std::time::Instant;
 

@@ -748,33 +748,67 @@ fn inspect_json_contract() {
         panels[1]["gridPos"],
         serde_json::json!({"x": 0, "y": 4, "w": 12, "h": 8})
     );
-    let keys: Vec<&str> = panels[0]
-        .as_object()
-        .map(|o| o.keys().map(String::as_str).collect())
-        .unwrap_or_default();
-    assert_eq!(
-        keys,
-        vec!["id", "type", "title", "gridPos", "row", "targets"]
+    // Key order is part of the documented contract: check it in the printed text.
+    let text = triage::grafana::inspect::inspect_string(&l);
+    let panel_start = text.find("\"panels\"").unwrap_or(0);
+    let positions: Vec<usize> = [
+        "\"id\"",
+        "\"type\"",
+        "\"title\"",
+        "\"gridPos\"",
+        "\"row\"",
+        "\"targets\"",
+    ]
+    .iter()
+    .map(|k| {
+        text[panel_start..]
+            .find(&format!("{k}: "))
+            .unwrap_or(usize::MAX)
+    })
+    .collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "keys in order: {positions:?}\n{text}"
     );
 
     let g = load("graph.json");
     let v = inspect_json(&g);
     let t = &v["panels"][0]["targets"][0];
-    let keys: Vec<&str> = t
+    let mut keys: Vec<&str> = t
         .as_object()
         .map(|o| o.keys().map(String::as_str).collect())
         .unwrap_or_default();
+    keys.sort_unstable();
     assert_eq!(
         keys,
         vec![
-            "refId",
             "expr",
-            "legendFormat",
             "format",
+            "hide",
             "instant",
+            "legendFormat",
             "range",
-            "hide"
+            "refId"
         ]
+    );
+    let text = triage::grafana::inspect::inspect_string(&g);
+    let target_keys = [
+        "\"refId\"",
+        "\"expr\"",
+        "\"legendFormat\"",
+        "\"format\"",
+        "\"instant\"",
+        "\"range\"",
+        "\"hide\"",
+    ];
+    let start = text.find("\"targets\"").unwrap_or(0);
+    let positions: Vec<usize> = target_keys
+        .iter()
+        .map(|k| text[start..].find(k).unwrap_or(usize::MAX))
+        .collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "target keys in order: {positions:?}"
     );
     assert_eq!(t["format"], "time_series");
     assert_eq!(t["range"], true);

@@ -3,75 +3,167 @@
 
 use std::fmt::Write as _;
 
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::load::Loaded;
 use super::model::{DatasourceRef, Severity, TargetFormat, Variable, VariableKind};
 
 /// The inspect document: title, uid, variables, flat panels (rows not listed, repeats not
-/// expanded) and diagnostics.
-pub fn inspect_json(loaded: &Loaded) -> Value {
-    let d = &loaded.dashboard;
-    let variables: Vec<Value> = d.variables.iter().map(variable_json).collect();
-    let panels: Vec<Value> = d
-        .panels
-        .iter()
-        .map(|p| {
-            let targets: Vec<Value> = p
-                .targets
-                .iter()
-                .map(|t| {
-                    json!({
-                        "refId": t.ref_id,
-                        "expr": t.expr,
-                        "legendFormat": t.legend_format,
-                        "format": format_name(t.format),
-                        "instant": t.instant,
-                        "range": t.range,
-                        "hide": t.hide,
-                    })
-                })
-                .collect();
-            json!({
-                "id": p.id,
-                "type": p.panel_type,
-                "title": p.title,
-                "gridPos": {"x": p.grid.x, "y": p.grid.y, "w": p.grid.w, "h": p.grid.h},
-                "row": p.row,
-                "targets": targets,
-            })
-        })
-        .collect();
-    let diagnostics: Vec<Value> = loaded
-        .diagnostics
-        .iter()
-        .map(|g| json!({"severity": severity_name(g.severity), "path": g.path, "message": g.message}))
-        .collect();
-    json!({
-        "title": d.title,
-        "uid": d.uid,
-        "variables": variables,
-        "panels": panels,
-        "diagnostics": diagnostics,
-    })
+/// expanded) and diagnostics. Typed, so the documented key order is part of the contract
+/// whatever map type serde_json uses.
+#[derive(Serialize)]
+pub struct InspectDoc<'a> {
+    title: &'a str,
+    uid: Option<&'a str>,
+    variables: Vec<InspectVariable<'a>>,
+    panels: Vec<InspectPanel<'a>>,
+    diagnostics: Vec<InspectDiagnostic<'a>>,
 }
 
-fn variable_json(v: &Variable) -> Value {
-    json!({
-        "name": v.name,
-        "type": kind_name(v.kind),
-        "query": v.query,
-        "multi": v.multi,
-        "includeAll": v.include_all,
-        "label": v.label,
-        "datasource": v.datasource.as_ref().map(datasource_text),
-        "regex": v.regex,
-        "allValue": v.all_value,
-        "current": {"text": v.current.text, "value": v.current.value},
-        "hide": v.hide,
-        "refresh": v.refresh,
-        "sort": v.sort,
-    })
+#[derive(Serialize)]
+struct InspectVariable<'a> {
+    name: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    query: &'a str,
+    multi: bool,
+    #[serde(rename = "includeAll")]
+    include_all: bool,
+    label: Option<&'a str>,
+    datasource: Option<String>,
+    regex: Option<&'a str>,
+    #[serde(rename = "allValue")]
+    all_value: Option<&'a str>,
+    current: InspectCurrent<'a>,
+    hide: u8,
+    refresh: u8,
+    sort: u8,
+}
+
+#[derive(Serialize)]
+struct InspectCurrent<'a> {
+    text: &'a [String],
+    value: &'a [String],
+}
+
+#[derive(Serialize)]
+struct InspectPanel<'a> {
+    id: Option<i64>,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    title: &'a str,
+    #[serde(rename = "gridPos")]
+    grid_pos: InspectGrid,
+    row: Option<&'a str>,
+    targets: Vec<InspectTarget<'a>>,
+}
+
+#[derive(Serialize)]
+struct InspectGrid {
+    x: u32,
+    y: u32,
+    w: u32,
+    h: u32,
+}
+
+#[derive(Serialize)]
+struct InspectTarget<'a> {
+    #[serde(rename = "refId")]
+    ref_id: &'a str,
+    expr: &'a str,
+    #[serde(rename = "legendFormat")]
+    legend_format: Option<&'a str>,
+    format: &'static str,
+    instant: bool,
+    range: bool,
+    hide: bool,
+}
+
+#[derive(Serialize)]
+struct InspectDiagnostic<'a> {
+    severity: &'static str,
+    path: &'a str,
+    message: &'a str,
+}
+
+/// The inspect document for a loaded dashboard.
+pub fn inspect_doc(loaded: &Loaded) -> InspectDoc<'_> {
+    let d = &loaded.dashboard;
+    InspectDoc {
+        title: &d.title,
+        uid: d.uid.as_deref(),
+        variables: d.variables.iter().map(variable_doc).collect(),
+        panels: d
+            .panels
+            .iter()
+            .map(|p| InspectPanel {
+                id: p.id,
+                kind: &p.panel_type,
+                title: &p.title,
+                grid_pos: InspectGrid {
+                    x: p.grid.x,
+                    y: p.grid.y,
+                    w: p.grid.w,
+                    h: p.grid.h,
+                },
+                row: p.row.as_deref(),
+                targets: p
+                    .targets
+                    .iter()
+                    .map(|t| InspectTarget {
+                        ref_id: &t.ref_id,
+                        expr: &t.expr,
+                        legend_format: t.legend_format.as_deref(),
+                        format: format_name(t.format),
+                        instant: t.instant,
+                        range: t.range,
+                        hide: t.hide,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        diagnostics: loaded
+            .diagnostics
+            .iter()
+            .map(|g| InspectDiagnostic {
+                severity: severity_name(g.severity),
+                path: &g.path,
+                message: &g.message,
+            })
+            .collect(),
+    }
+}
+
+/// The inspect document as a JSON value (for programs; key order is that of [`inspect_string`]).
+pub fn inspect_json(loaded: &Loaded) -> Value {
+    serde_json::to_value(inspect_doc(loaded)).unwrap_or(Value::Null)
+}
+
+/// The inspect document as pretty JSON text, keys in the documented order.
+pub fn inspect_string(loaded: &Loaded) -> String {
+    serde_json::to_string_pretty(&inspect_doc(loaded)).unwrap_or_default()
+}
+
+fn variable_doc(v: &Variable) -> InspectVariable<'_> {
+    InspectVariable {
+        name: &v.name,
+        kind: kind_name(v.kind),
+        query: &v.query,
+        multi: v.multi,
+        include_all: v.include_all,
+        label: v.label.as_deref(),
+        datasource: v.datasource.as_ref().map(datasource_text),
+        regex: v.regex.as_deref(),
+        all_value: v.all_value.as_deref(),
+        current: InspectCurrent {
+            text: &v.current.text,
+            value: &v.current.value,
+        },
+        hide: v.hide,
+        refresh: v.refresh,
+        sort: v.sort,
+    }
 }
 
 /// Grafana's own spelling of a variable type.
