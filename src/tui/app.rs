@@ -74,6 +74,8 @@ pub struct App {
     pub explore_history: Vec<String>,
     /// Fullscreen time-series cursor, 0..1 across the time axis.
     pub cursor: Option<f64>,
+    /// Which of the header's variables `{`/`}` step (index among the shown ones).
+    pub var_focus: usize,
     /// What the terminal can show; colours are mapped down to it after drawing.
     pub colour_depth: super::colour_depth::ColourDepth,
     /// When each panel last received good data.
@@ -126,6 +128,7 @@ impl App {
             explore_history: Vec::new(),
             cursor: None,
             colour_depth: super::colour_depth::ColourDepth::TrueColour,
+            var_focus: 0,
             data_at: vec![None; views_len],
             theme,
             clock: crate::view::build::Clock::Local,
@@ -155,6 +158,35 @@ impl App {
         let area = frame.area();
         self.draw_into(area, frame.buffer_mut());
         super::colour_depth::map_buffer(frame.buffer_mut(), self.colour_depth);
+    }
+
+    /// The screen as plain text with a header naming what it shows (for incident tickets):
+    /// dashboard, time range, variables, Prometheus URL and when it was taken.
+    pub fn snapshot_text(&mut self, width: u16, height: u16) -> String {
+        let area = Rect::new(0, 0, width.max(20), height.max(6));
+        let mut buf = Buffer::empty(area);
+        self.draw_into(area, &mut buf);
+        let variables: Vec<String> = self
+            .status
+            .variables
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect();
+        format!(
+            "# {}\n# range: {} ({} → {})\n# variables: {}\n# prometheus: {}\n# taken: {}\n\n{}",
+            self.dashboard.title,
+            self.view_state.range.label(),
+            self.view_state.range.from,
+            self.view_state.range.to,
+            if variables.is_empty() {
+                "(none)".to_string()
+            } else {
+                variables.join(" ")
+            },
+            self.status.prometheus_url,
+            chrono::Local::now().format("%Y-%m-%d %H:%M:%S %Z"),
+            super::export::to_text(&buf)
+        )
     }
 
     /// Draw the whole screen into a buffer (shared by the TUI and `render`).
@@ -267,15 +299,16 @@ impl App {
                 .fg(self.theme.title)
                 .add_modifier(Modifier::BOLD),
         )];
-        for (name, value) in &self.status.variables {
+        for (i, (name, value)) in self.status.variables.iter().enumerate() {
             spans.push(Span::styled(
                 format!(" {name}="),
                 Style::default().fg(self.theme.dim),
             ));
-            spans.push(Span::styled(
-                value.clone(),
-                Style::default().fg(self.theme.text),
-            ));
+            let mut style = Style::default().fg(self.theme.text);
+            if i == self.var_focus && self.status.variables.len() > 1 {
+                style = style.add_modifier(Modifier::UNDERLINED);
+            }
+            spans.push(Span::styled(value.clone(), style));
         }
         let right = format!(
             " ⏱ {}{} ",
@@ -447,13 +480,57 @@ impl App {
             Action::PanEarlier => return self.range_changed(|r| r.pan(-0.5, now)),
             Action::PanLater => return self.range_changed(|r| r.pan(0.5, now)),
             Action::Live => return self.range_changed(RangeState::back_to_live),
+            Action::FocusNextVariable => {
+                self.var_focus = (self.var_focus + 1) % self.stepable_variables().len().max(1);
+            }
+            Action::VariableNext => return self.step_variable(1),
+            Action::VariablePrevious => return self.step_variable(-1),
             Action::Quit
             | Action::Refresh
             | Action::None
             | Action::SwitchDashboard
-            | Action::Explore => {}
+            | Action::Explore
+            | Action::Snapshot => {}
         }
         action
+    }
+
+    /// Variables shown in the header, in order (the ones `Tab` and `{`/`}` act on).
+    fn stepable_variables(&self) -> Vec<&ResolvedVariable> {
+        self.variables.iter().filter(|v| v.hide < 2).collect()
+    }
+
+    /// Select the next (or previous) value of the focused header variable, wrapping around.
+    fn step_variable(&mut self, by: isize) -> Action {
+        let variables = self.stepable_variables();
+        let Some(v) = variables.get(self.var_focus) else {
+            return Action::None;
+        };
+        let mut values: Vec<&str> = Vec::new();
+        if v.value.include_all {
+            values.push(ALL_VALUE);
+        }
+        values.extend(v.options.iter().map(|o| o.value.as_str()));
+        if values.len() < 2 {
+            return Action::None;
+        }
+        let current = if v.value.is_all {
+            Some(0)
+        } else {
+            v.value
+                .value
+                .first()
+                .and_then(|c| values.iter().position(|o| o == c))
+        };
+        let next = match current {
+            Some(i) => (i as isize + by).rem_euclid(values.len() as isize) as usize,
+            None => 0,
+        };
+        let (name, value) = (v.name.clone(), values[next].to_string());
+        self.apply_effect(Effect::SetVariable {
+            name,
+            values: vec![value],
+        })
     }
 
     fn focused_is_time_series(&self) -> bool {
@@ -788,5 +865,83 @@ mod tests {
         assert_eq!(press(&mut app, '-'), Action::Refresh);
         assert_eq!(app.view_state.range.from, "now-7200s");
         assert!(screen(&mut app).contains("now-7200s"));
+    }
+}
+
+#[cfg(test)]
+mod variable_stepping_tests {
+    use super::*;
+    use crate::engine::variables::ResolvedVariable;
+    use crate::grafana::model::{GridPos, Panel, VariableKind};
+    use crate::grafana::vars::{VarOption, VarValue};
+    use ratatui::crossterm::event::KeyEvent;
+
+    fn app_with_env() -> App {
+        let dashboard = Dashboard {
+            title: "T".into(),
+            panels: vec![Panel {
+                title: "p".into(),
+                panel_type: "stat".into(),
+                grid: GridPos {
+                    x: 0,
+                    y: 0,
+                    w: 24,
+                    h: 4,
+                },
+                ..Panel::default()
+            }],
+            ..Dashboard::default()
+        };
+        let state = ViewState {
+            range: RangeState::new("now-1h", "now"),
+            overrides: Overrides::new(),
+            selections: BTreeMap::new(),
+        };
+        let mut app = App::new(dashboard, Theme::mono(), StatusInfo::default(), state);
+        app.variables = vec![ResolvedVariable {
+            name: "env".into(),
+            label: None,
+            hide: 0,
+            kind: VariableKind::Query,
+            options: ["lab", "staging", "production"]
+                .iter()
+                .map(|v| VarOption::same(*v))
+                .collect(),
+            value: VarValue::single("production"),
+        }];
+        app
+    }
+
+    #[test]
+    fn braces_step_the_focused_variable_and_wrap() {
+        let mut app = app_with_env();
+        assert_eq!(
+            app.handle_key(KeyEvent::from(KeyCode::Char('}'))),
+            Action::Refresh
+        );
+        assert_eq!(
+            app.view_state.selections["env"].value,
+            vec!["lab".to_string()],
+            "wraps after the last"
+        );
+        app.variables[0].value = VarValue::single("lab");
+        app.handle_key(KeyEvent::from(KeyCode::Char('{')));
+        assert_eq!(
+            app.view_state.selections["env"].value,
+            vec!["production".to_string()]
+        );
+    }
+
+    #[test]
+    fn a_snapshot_names_range_variables_and_source() {
+        let mut app = app_with_env();
+        app.status.variables = vec![("env".into(), "production".into())];
+        app.status.prometheus_url = "http://prom:9090".into();
+        let text = app.snapshot_text(80, 24);
+        assert!(text.starts_with("# T\n# range: Last 1 hour (now-1h → now)\n# variables: env=production\n# prometheus: http://prom:9090"), "{text}");
+        assert!(
+            text.contains("┃") || text.contains("│"),
+            "the frame follows:\n{text}"
+        );
     }
 }

@@ -124,6 +124,14 @@ async fn event_loop(
                         match ws.app.handle_key(key) {
                             Action::Quit => break,
                             Action::Refresh => refresh(controller, &ws, width),
+                            Action::Snapshot => {
+                                let size = terminal.size()?;
+                                let text = ws.app.snapshot_text(size.width, size.height);
+                                ws.app.status.message = Some(match write_snapshot(&text) {
+                                    Ok(path) => format!("snapshot written to {}", path.display()),
+                                    Err(e) => format!("snapshot not written: {e}"),
+                                });
+                            }
                             Action::SwitchDashboard => {
                                 if let Some(to) = ws.app.switch_to.take() {
                                     ws.switch(controller, to);
@@ -183,6 +191,19 @@ async fn event_loop(
     // the hung-up tty), and the process is about to exit anyway.
     drop(input_thread);
     Ok(())
+}
+
+/// Write a snapshot to `$TRIAGE_SNAPSHOT_DIR` (default: the current directory).
+fn write_snapshot(text: &str) -> std::io::Result<std::path::PathBuf> {
+    let dir = std::env::var_os("TRIAGE_SNAPSHOT_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| ".".into());
+    let path = dir.join(format!(
+        "triage-snapshot-{}.txt",
+        chrono::Local::now().format("%Y%m%d-%H%M%S")
+    ));
+    std::fs::write(&path, text)?;
+    Ok(path)
 }
 
 /// First retry after a refresh with failed panels; doubled each time up to `LAST_RETRY`.
