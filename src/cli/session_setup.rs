@@ -142,6 +142,7 @@ impl Prepared {
             range: RangeState::new(&self.from, &self.to),
             overrides: self.overrides.clone(),
             selections: BTreeMap::new(),
+            compare: None,
         }
     }
 
@@ -164,6 +165,7 @@ impl Prepared {
             range: range_now(&state.range),
             terminal_width,
             scrape_interval: None,
+            compare: state.compare,
         }
     }
 }

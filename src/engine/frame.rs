@@ -9,6 +9,8 @@ pub struct Series {
     pub name: String,
     pub labels: BTreeMap<String, String>,
     pub points: Vec<(i64, f64)>,
+    /// Set on a comparison series ("1d ago"): points already shifted to line up with now.
+    pub compare: Option<String>,
 }
 
 /// What was asked of Prometheus for one target, for panel inspect and figures.

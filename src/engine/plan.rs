@@ -20,6 +20,33 @@ pub struct PlannedQuery {
     pub start_ms: i64,
     pub end_ms: i64,
     pub step_ms: i64,
+    /// A comparison copy asks this much earlier (ms); its answer is shifted forward by it.
+    pub offset_ms: i64,
+}
+
+/// How a comparison is named: "1d ago", "1w ago", else in hours.
+pub fn offset_label(offset_ms: i64) -> String {
+    match offset_ms {
+        604_800_000 => "1w ago".into(),
+        86_400_000 => "1d ago".into(),
+        ms => format!("{}h ago", ms / 3_600_000),
+    }
+}
+
+/// The panel's range queries again, `offset_ms` earlier, to overlay "the same time yesterday".
+/// Shifting the range (not rewriting PromQL with `offset`) works for every expression.
+pub fn comparison_queries(queries: &[PlannedQuery], offset_ms: i64) -> Vec<PlannedQuery> {
+    queries
+        .iter()
+        .filter(|q| !q.instant && q.offset_ms == 0)
+        .map(|q| PlannedQuery {
+            ref_id: format!("{} ({})", q.ref_id, offset_label(offset_ms)),
+            start_ms: q.start_ms - offset_ms,
+            end_ms: q.end_ms - offset_ms,
+            offset_ms,
+            ..q.clone()
+        })
+        .collect()
 }
 
 impl PlannedQuery {
@@ -108,6 +135,7 @@ pub fn plan_panel(panel: &Panel, scope: &Scope, ctx: &PlanContext) -> PanelPlan 
             start_ms: interval.start_ms,
             end_ms: interval.end_ms,
             step_ms: interval.step_ms,
+            offset_ms: 0,
         };
         if wants_range {
             queries.push(base.clone());
@@ -273,6 +301,27 @@ mod tests {
             ["A", "A-Instant"]
         );
         assert_ne!(queries[0].key(), queries[1].key());
+    }
+
+    #[test]
+    fn comparison_copies_shift_range_queries_only() {
+        let range = range();
+        let both = Target {
+            instant: true,
+            range: true,
+            ..target("up")
+        };
+        let PanelPlan::Queries(queries) =
+            plan_panel(&panel(vec![both]), &Scope::new(), &ctx(&range))
+        else {
+            panic!("queries expected")
+        };
+        let copies = comparison_queries(&queries, 86_400_000);
+        assert_eq!(copies.len(), 1, "the instant query has no comparison");
+        assert_eq!(copies[0].ref_id, "A (1d ago)");
+        assert_eq!(copies[0].end_ms, queries[0].end_ms - 86_400_000);
+        assert_eq!(copies[0].step_ms, queries[0].step_ms);
+        assert_ne!(copies[0].key(), queries[0].key());
     }
 
     #[test]

@@ -9,7 +9,9 @@ use tokio::sync::mpsc;
 
 use super::expand::{expand_dashboard, scope_with};
 use super::frame::{PanelData, QueryInfo, Series};
-use super::plan::{PanelPlan, PlanContext, PlannedQuery, plan_panel};
+use super::plan::{
+    PanelPlan, PlanContext, PlannedQuery, comparison_queries, offset_label, plan_panel,
+};
 use super::session::EngineEvent;
 use super::variables::{Overrides, ResolvedVariable, resolve_variables, scope_for};
 use crate::grafana::model::Dashboard;
@@ -31,6 +33,8 @@ pub struct RefreshInput {
     pub range: TimeRange,
     pub terminal_width: u16,
     pub scrape_interval: Option<String>,
+    /// Overlay one panel (index in the expanded dashboard) with itself this much earlier (ms).
+    pub compare: Option<(usize, i64)>,
 }
 
 /// The dashboard as it is drawn this refresh: repeats expanded, variables resolved.
@@ -76,6 +80,13 @@ pub async fn run_refresh(
             plan_panel(panel, &scope, &ctx)
         })
         .collect();
+    let mut plans = plans;
+    if let Some((index, offset_ms)) = input.compare
+        && let Some(PanelPlan::Queries(queries)) = plans.get_mut(index)
+    {
+        let copies = comparison_queries(queries, offset_ms);
+        queries.extend(copies);
+    }
     let resolved = Resolved {
         dashboard: expanded.dashboard,
         variables,
@@ -221,7 +232,12 @@ fn assemble(
                         name: legend_name(query.legend_format.as_deref(), &raw.labels, &query.expr)
                             .unwrap_or_default(),
                         labels: raw.labels.clone(),
-                        points: raw.points.clone(),
+                        points: raw
+                            .points
+                            .iter()
+                            .map(|&(t, v)| (t + query.offset_ms, v))
+                            .collect(),
+                        compare: (query.offset_ms != 0).then(|| offset_label(query.offset_ms)),
                     });
                 }
                 data.warnings.extend(answer.warnings.iter().cloned());
@@ -243,17 +259,26 @@ fn assemble(
 /// config, the datasource's name, else the labels that tell the series apart; duplicates
 /// numbered.
 fn name_series(panel: &crate::grafana::model::Panel, series: &mut [Series]) {
-    let naming: Vec<SeriesNaming> = series
-        .iter()
-        .map(|s| SeriesNaming {
-            config_display_name: panel.field_config.defaults.display_name.clone(),
-            display_name_from_ds: Some(s.name.clone()).filter(|n| !n.is_empty()),
-            frame_name: None,
-            field_name: "Value".into(),
-            labels: s.labels.clone(),
-        })
-        .collect();
-    for (s, name) in series.iter_mut().zip(display_names(&naming)) {
-        s.name = name;
+    // Comparison series are named among themselves, then marked ("p99 (1d ago)").
+    for compare in [false, true] {
+        let indices: Vec<usize> = (0..series.len())
+            .filter(|&i| series[i].compare.is_some() == compare)
+            .collect();
+        let naming: Vec<SeriesNaming> = indices
+            .iter()
+            .map(|&i| SeriesNaming {
+                config_display_name: panel.field_config.defaults.display_name.clone(),
+                display_name_from_ds: Some(series[i].name.clone()).filter(|n| !n.is_empty()),
+                frame_name: None,
+                field_name: "Value".into(),
+                labels: series[i].labels.clone(),
+            })
+            .collect();
+        for (&i, name) in indices.iter().zip(display_names(&naming)) {
+            series[i].name = match &series[i].compare {
+                Some(label) => format!("{name} ({label})"),
+                None => name,
+            };
+        }
     }
 }

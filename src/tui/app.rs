@@ -49,6 +49,8 @@ pub struct ViewState {
     /// variable's saved value, so a child keeps its value when still valid after a parent
     /// changes (as in Grafana).
     pub selections: BTreeMap<String, VariableSelection>,
+    /// Overlay this panel with itself an offset (ms) earlier: "the same time yesterday".
+    pub compare: Option<(usize, i64)>,
 }
 
 pub struct App {
@@ -483,6 +485,7 @@ impl App {
             Action::FocusNextVariable => {
                 self.var_focus = (self.var_focus + 1) % self.stepable_variables().len().max(1);
             }
+            Action::Compare => return self.cycle_compare(),
             Action::VariableNext => return self.step_variable(1),
             Action::VariablePrevious => return self.step_variable(-1),
             Action::Quit
@@ -493,6 +496,26 @@ impl App {
             | Action::Snapshot => {}
         }
         action
+    }
+
+    /// `o` on the focused panel: compare with 1 day ago, then 1 week ago, then off.
+    fn cycle_compare(&mut self) -> Action {
+        const DAY: i64 = 86_400_000;
+        let Some(focus) = self.focus else {
+            return Action::None;
+        };
+        self.view_state.compare = match self.view_state.compare {
+            Some((panel, DAY)) if panel == focus => Some((focus, 7 * DAY)),
+            Some((panel, _)) if panel == focus => None,
+            _ => Some((focus, DAY)),
+        };
+        self.status.message = self.view_state.compare.map(|(_, offset)| {
+            format!(
+                "comparing with {} (o again for the next offset)",
+                crate::engine::plan::offset_label(offset)
+            )
+        });
+        Action::Refresh
     }
 
     /// Variables shown in the header, in order (the ones `Tab` and `{`/`}` act on).
@@ -809,6 +832,7 @@ mod tests {
             range: RangeState::new("now-1h", "now"),
             overrides: Overrides::new(),
             selections: BTreeMap::new(),
+            compare: None,
         };
         App::new(dashboard, Theme::mono(), StatusInfo::default(), state)
     }
@@ -896,6 +920,7 @@ mod variable_stepping_tests {
             range: RangeState::new("now-1h", "now"),
             overrides: Overrides::new(),
             selections: BTreeMap::new(),
+            compare: None,
         };
         let mut app = App::new(dashboard, Theme::mono(), StatusInfo::default(), state);
         app.variables = vec![ResolvedVariable {

@@ -27,6 +27,7 @@ pub enum Action {
     VariableNext,
     VariablePrevious,
     Snapshot,
+    Compare,
     Dashboards,
     ExplorePrompt,
     /// Produced by the dashboards overlay: the app's `switch_to` says where.
@@ -77,6 +78,7 @@ pub const KEYMAP: &[Binding] = &[
     Binding { codes: &[KeyCode::Tab], keys: "Tab", help: "next variable in the header", action: Action::FocusNextVariable },
     Binding { codes: &[KeyCode::Char('}')], keys: "}", help: "that variable's next value", action: Action::VariableNext },
     Binding { codes: &[KeyCode::Char('{')], keys: "{", help: "that variable's previous value", action: Action::VariablePrevious },
+    Binding { codes: &[KeyCode::Char('o')], keys: "o", help: "compare the focused panel with 1 day / 1 week ago", action: Action::Compare },
     Binding { codes: &[KeyCode::Char('s')], keys: "s", help: "snapshot the screen to a text file for the ticket", action: Action::Snapshot },
     Binding { codes: &[KeyCode::Char('r')], keys: "r", help: "refresh now", action: Action::Refresh },
     Binding { codes: &[KeyCode::Char('?')], keys: "?", help: "this help", action: Action::Help },

@@ -230,13 +230,26 @@ fn build_stat(panel: &Panel, series: &[Series]) -> StatView {
         .unwrap_or_else(|| "lastNotNull".into());
     let range = data_range(series);
     let mut values = Vec::new();
-    for (index, s) in series.iter().enumerate() {
+    let (current, compared): (Vec<&Series>, Vec<&Series>) =
+        series.iter().partition(|s| s.compare.is_none());
+    for (index, s) in current.into_iter().enumerate() {
         let raw = values_of(s);
         let reduced = reduce::reduce(&calc, &raw);
-        let text = match reduced {
+        let mut text = match reduced {
             Some(v) => format(field, v),
             None => no_value_text(field),
         };
+        // Comparing with the past: the change against the same series then.
+        if let Some(then) = compared.iter().find(|c| c.labels == s.labels)
+            && let (Some(now), Some(before)) = (reduced, reduce::reduce(&calc, &values_of(then)))
+            && before != 0.0
+        {
+            let label = then.compare.as_deref().unwrap_or("before");
+            text = format!(
+                "{text} ({:+.0}% vs {label})",
+                (now - before) / before.abs() * 100.0
+            );
+        }
         let (color, state) = value_colour(field, reduced, index, range);
         values.push(StatValue {
             name: s.name.clone(),
@@ -294,6 +307,17 @@ fn build_timeseries(panel: &Panel, data: &PanelData, clock: Clock) -> TimeSeries
                 value_colour(field, last_value(s), index, data_range(&data.series)).0
             }
             _ => palette(index),
+        };
+        // A comparison series takes its current twin's colour, dimmed halfway to the background.
+        let color = match &s.compare {
+            Some(_) => {
+                let twin = data
+                    .series
+                    .iter()
+                    .position(|o| o.compare.is_none() && o.labels == s.labels);
+                dim(twin.map(palette).unwrap_or(color))
+            }
+            None => color,
         };
         plotted.push(PlotSeries {
             name: s.name.clone(),
@@ -397,6 +421,12 @@ fn build_timeseries(panel: &Panel, data: &PanelData, clock: Clock) -> TimeSeries
     }
 }
 
+/// Halfway to Grafana's dark panel background, for series that are context, not news.
+fn dim(c: Rgb) -> Rgb {
+    let mix = |a: u8, b: u8| ((u16::from(a) + u16::from(b)) / 2) as u8;
+    Rgb(mix(c.0, 24), mix(c.1, 27), mix(c.2, 31))
+}
+
 fn last_value(s: &Series) -> Option<f64> {
     s.points.iter().rev().map(|p| p.1).find(|v| !v.is_nan())
 }
@@ -485,5 +515,80 @@ mod tests {
         );
         assert_eq!(threshold_state(named("#E02F44")).as_deref(), Some("▲ crit"));
         assert_eq!(threshold_state(Rgb(128, 128, 128)), None);
+    }
+}
+
+#[cfg(test)]
+mod compare_tests {
+    use super::*;
+    use crate::grafana::model::GridPos;
+
+    fn series(name: &str, values: &[f64], compare: Option<&str>) -> Series {
+        Series {
+            ref_id: "A".into(),
+            name: name.into(),
+            labels: [("job".to_string(), "api".to_string())].into(),
+            points: values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (i as i64 * 1000, *v))
+                .collect(),
+            compare: compare.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn stat_shows_the_change_against_the_compared_series() {
+        let panel = Panel {
+            panel_type: "stat".into(),
+            grid: GridPos {
+                x: 0,
+                y: 0,
+                w: 6,
+                h: 4,
+            },
+            ..Panel::default()
+        };
+        let data = PanelData {
+            series: vec![
+                series("api", &[100.0, 120.0], None),
+                series("api (1d ago)", &[90.0, 100.0], Some("1d ago")),
+            ],
+            ..PanelData::default()
+        };
+        let view = build(&panel, &data, Clock::Utc);
+        let PanelBody::Stat(stat) = view.body else {
+            panic!("stat expected")
+        };
+        assert_eq!(stat.values.len(), 1, "the past is not a value of its own");
+        assert_eq!(stat.values[0].text, "120 (+20% vs 1d ago)");
+    }
+
+    #[test]
+    fn compared_series_are_dimmed_twins() {
+        let panel = Panel {
+            panel_type: "timeseries".into(),
+            grid: GridPos {
+                x: 0,
+                y: 0,
+                w: 12,
+                h: 8,
+            },
+            ..Panel::default()
+        };
+        let data = PanelData {
+            series: vec![
+                series("api", &[1.0, 2.0], None),
+                series("api (1d ago)", &[1.0, 1.5], Some("1d ago")),
+            ],
+            start_ms: 0,
+            end_ms: 1000,
+            ..PanelData::default()
+        };
+        let PanelBody::TimeSeries(ts) = build(&panel, &data, Clock::Utc).body else {
+            panic!("time series expected")
+        };
+        assert_eq!(ts.series[1].color, dim(ts.series[0].color));
+        assert_eq!(ts.series[1].name, "api (1d ago)");
     }
 }
