@@ -29,6 +29,18 @@ pub struct QueryAnswer {
     pub bytes: usize,
 }
 
+/// A pending or firing alert as Prometheus reports it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Alert {
+    pub labels: BTreeMap<String, String>,
+    /// `summary`, `description`, `runbook_url`, ...
+    pub annotations: BTreeMap<String, String>,
+    /// `firing` or `pending`.
+    pub state: String,
+    pub active_at_ms: Option<i64>,
+    pub value: String,
+}
+
 /// Why a request failed, phrased for the panel that shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PromError {
@@ -295,6 +307,44 @@ impl PromClient {
         let sets: Vec<BTreeMap<String, String>> =
             serde_json::from_value(data).map_err(|e| PromError::Decode(e.to_string()))?;
         Ok(sets.into_iter().map(sanitize_labels).collect())
+    }
+
+    /// `/api/v1/alerts`: the alerts of Prometheus's alerting rules that are pending or firing.
+    pub async fn alerts(&self) -> Result<Vec<Alert>, PromError> {
+        let (data, _, _) = self.get("/api/v1/alerts", &[]).await?;
+        #[derive(Deserialize)]
+        struct Alerts {
+            alerts: Vec<RawAlert>,
+        }
+        #[derive(Deserialize)]
+        struct RawAlert {
+            #[serde(default)]
+            labels: BTreeMap<String, String>,
+            #[serde(default)]
+            annotations: BTreeMap<String, String>,
+            #[serde(default)]
+            state: String,
+            #[serde(default, rename = "activeAt")]
+            active_at: Option<String>,
+            #[serde(default)]
+            value: String,
+        }
+        let alerts: Alerts =
+            serde_json::from_value(data).map_err(|e| PromError::Decode(e.to_string()))?;
+        Ok(alerts
+            .alerts
+            .into_iter()
+            .map(|a| Alert {
+                labels: sanitize_labels(a.labels),
+                annotations: sanitize_labels(a.annotations),
+                state: sanitize(&a.state),
+                active_at_ms: a
+                    .active_at
+                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+                    .map(|t| t.timestamp_millis()),
+                value: sanitize(&a.value),
+            })
+            .collect())
     }
 
     /// `/-/ready`: true when Prometheus answers 200.

@@ -3,4 +3,4 @@
 pub mod client;
 pub mod sanitize;
 
-pub use client::{PromClient, PromConfig, PromError, QueryAnswer, RawSeries};
+pub use client::{Alert, PromClient, PromConfig, PromError, QueryAnswer, RawSeries};

@@ -76,6 +76,8 @@ pub struct App {
     pub explore_history: Vec<String>,
     /// Fullscreen time-series cursor, 0..1 across the time axis.
     pub cursor: Option<f64>,
+    /// Alerts for the alerts pane (fetched by the loop when the pane opens).
+    pub alerts: super::overlay::AlertsState,
     /// Which of the header's variables `{`/`}` step (index among the shown ones).
     pub var_focus: usize,
     /// What the terminal can show; colours are mapped down to it after drawing.
@@ -131,6 +133,7 @@ impl App {
             cursor: None,
             colour_depth: super::colour_depth::ColourDepth::TrueColour,
             var_focus: 0,
+            alerts: super::overlay::AlertsState::Loading,
             data_at: vec![None; views_len],
             theme,
             clock: crate::view::build::Clock::Local,
@@ -396,6 +399,7 @@ impl App {
             focused: self.focused(),
             dashboards: &self.dashboards,
             explore_history: &self.explore_history,
+            alerts: &self.alerts,
         }
     }
 
@@ -486,6 +490,10 @@ impl App {
                 self.var_focus = (self.var_focus + 1) % self.stepable_variables().len().max(1);
             }
             Action::Compare => return self.cycle_compare(),
+            Action::Alerts => {
+                self.alerts = super::overlay::AlertsState::Loading;
+                self.overlay = Overlay::Alerts { cursor: 0 };
+            }
             Action::VariableNext => return self.step_variable(1),
             Action::VariablePrevious => return self.step_variable(-1),
             Action::Quit
@@ -496,6 +504,41 @@ impl App {
             | Action::Snapshot => {}
         }
         action
+    }
+
+    /// From an alert to the panel that shows it, the range starting 15 min before it fired.
+    fn jump_to_alert(&mut self, index: usize) -> Action {
+        let super::overlay::AlertsState::Loaded(alerts) = &self.alerts else {
+            return Action::None;
+        };
+        let Some(alert) = alerts.get(index).cloned() else {
+            return Action::None;
+        };
+        let panels: Vec<(String, Vec<String>)> = self
+            .dashboard
+            .panels
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let exprs = match self.data.get(i).and_then(Option::as_ref) {
+                    Some(d) => d.queries.iter().map(|q| q.expr.clone()).collect(),
+                    None => p.targets.iter().map(|t| t.expr.clone()).collect(),
+                };
+                (p.title.clone(), exprs)
+            })
+            .collect();
+        if let Some(&best) = super::overlay::panels_for_alert(&alert, &panels).first() {
+            self.focus_panel(best);
+        }
+        let name = alert.labels.get("alertname").cloned().unwrap_or_default();
+        match alert.active_at_ms {
+            Some(at) => {
+                let back = (chrono::Utc::now().timestamp_millis() - at) / 1000 + 15 * 60;
+                self.status.message = Some(format!("{name}: from 15 min before it fired"));
+                self.range_changed(|r| r.set_relative(&format!("now-{back}s")))
+            }
+            None => Action::None,
+        }
     }
 
     /// `o` on the focused panel: compare with 1 day ago, then 1 week ago, then off.
@@ -600,6 +643,10 @@ impl App {
                 self.overlay = Overlay::None;
                 self.explore_request = Some(expr);
                 Action::Explore
+            }
+            Effect::AlertSelected(index) => {
+                self.overlay = Overlay::None;
+                self.jump_to_alert(index)
             }
             Effect::FocusPanel(panel) => {
                 self.overlay = Overlay::None;

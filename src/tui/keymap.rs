@@ -28,6 +28,7 @@ pub enum Action {
     VariablePrevious,
     Snapshot,
     Compare,
+    Alerts,
     Dashboards,
     ExplorePrompt,
     /// Produced by the dashboards overlay: the app's `switch_to` says where.
@@ -78,6 +79,7 @@ pub const KEYMAP: &[Binding] = &[
     Binding { codes: &[KeyCode::Tab], keys: "Tab", help: "next variable in the header", action: Action::FocusNextVariable },
     Binding { codes: &[KeyCode::Char('}')], keys: "}", help: "that variable's next value", action: Action::VariableNext },
     Binding { codes: &[KeyCode::Char('{')], keys: "{", help: "that variable's previous value", action: Action::VariablePrevious },
+    Binding { codes: &[KeyCode::Char('a')], keys: "a", help: "alerts: pending and firing, Enter jumps to the panel and time", action: Action::Alerts },
     Binding { codes: &[KeyCode::Char('o')], keys: "o", help: "compare the focused panel with 1 day / 1 week ago", action: Action::Compare },
     Binding { codes: &[KeyCode::Char('s')], keys: "s", help: "snapshot the screen to a text file for the ticket", action: Action::Snapshot },
     Binding { codes: &[KeyCode::Char('r')], keys: "r", help: "refresh now", action: Action::Refresh },

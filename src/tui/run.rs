@@ -9,6 +9,7 @@ use tokio::sync::mpsc;
 
 use super::app::{App, ViewState};
 use super::keymap::Action;
+use super::overlay::AlertsState;
 use crate::engine::refresh::RefreshInput;
 use crate::engine::session::{EngineEvent, Session};
 
@@ -98,6 +99,7 @@ async fn event_loop(
     let input_thread = spawn_input_reader(input_tx, stop.clone());
     let mut terminate = termination_signal();
     let mut ws = Workspace::new(controller);
+    let (alerts_tx, mut alerts_rx) = mpsc::unbounded_channel();
 
     let mut width = terminal.size()?.width;
     let refresh = |controller: &mut Controller, ws: &Workspace, width: u16| {
@@ -124,6 +126,21 @@ async fn event_loop(
                         match ws.app.handle_key(key) {
                             Action::Quit => break,
                             Action::Refresh => refresh(controller, &ws, width),
+                            Action::Alerts => {
+                                let client = controller.session.client().clone();
+                                let tx = alerts_tx.clone();
+                                tokio::spawn(async move {
+                                    let state = match client.alerts().await {
+                                        Ok(mut alerts) => {
+                                            // Firing first, then the longest-standing.
+                                            alerts.sort_by_key(|a| (a.state != "firing", a.active_at_ms));
+                                            AlertsState::Loaded(alerts)
+                                        }
+                                        Err(e) => AlertsState::Failed(e.to_string()),
+                                    };
+                                    let _ = tx.send(state);
+                                });
+                            }
                             Action::Snapshot => {
                                 let size = terminal.size()?;
                                 let text = ws.app.snapshot_text(size.width, size.height);
@@ -177,6 +194,10 @@ async fn event_loop(
                     }
                     dirty = true;
                 }
+            }
+            Some(alerts) = alerts_rx.recv() => {
+                ws.app.alerts = alerts;
+                dirty = true;
             }
             _ = tick(&mut ticker) => refresh(controller, &ws, width),
             _ = sleep_until(retry) => {
