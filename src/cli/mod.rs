@@ -91,6 +91,10 @@ pub enum RenderFormat {
     Text,
     Ansi,
     Json,
+    /// A picture of the frame with the theme's colours (reports, docs).
+    Svg,
+    /// The frame as a standalone HTML page.
+    Html,
 }
 
 #[derive(Debug, Args)]

@@ -9,7 +9,7 @@ use super::{CliError, RenderArgs, RenderFormat};
 use crate::engine::frame::PanelData;
 use crate::engine::session::{EngineEvent, Session};
 use crate::tui::app::{App, StatusInfo};
-use crate::tui::export::{to_ansi, to_text};
+use crate::tui::export::{to_ansi, to_html, to_svg, to_text};
 use crate::tui::timenav::RangeState;
 use crate::view::PanelBody;
 
@@ -64,6 +64,8 @@ pub async fn run(args: RenderArgs) -> Result<i32, CliError> {
     match args.format {
         RenderFormat::Text => print!("{}", to_text(&buf)),
         RenderFormat::Ansi => print!("{}", to_ansi(&buf)),
+        RenderFormat::Svg => print!("{}", to_svg(&buf)),
+        RenderFormat::Html => print!("{}", to_html(&buf)),
         RenderFormat::Json => {
             let panels = panels_json(&app, &data);
             println!(

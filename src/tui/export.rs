@@ -109,3 +109,145 @@ mod tests {
         assert!(ansi.starts_with("\x1b[0;38;2;1;2;3mab\x1b[0m"), "{ansi:?}");
     }
 }
+
+/// Runs of cells with the same style on one line: (start column, text, fg, bg, bold).
+fn runs(buf: &Buffer, y: u16) -> Vec<(u16, String, Color, Color, bool)> {
+    let mut out: Vec<(u16, String, Color, Color, bool)> = Vec::new();
+    for x in 0..buf.area.width {
+        let cell = &buf[(buf.area.x + x, buf.area.y + y)];
+        let bold = cell.modifier.contains(Modifier::BOLD);
+        match out.last_mut() {
+            Some(run) if run.2 == cell.fg && run.3 == cell.bg && run.4 == bold => {
+                run.1.push_str(cell.symbol())
+            }
+            _ => out.push((x, cell.symbol().to_string(), cell.fg, cell.bg, bold)),
+        }
+    }
+    out
+}
+
+fn css(colour: Color, default: &str) -> String {
+    match colour {
+        Color::Rgb(r, g, b) => format!("#{r:02x}{g:02x}{b:02x}"),
+        Color::Reset => default.to_string(),
+        other => {
+            let (r, g, b) = match other {
+                Color::Black => (0, 0, 0),
+                Color::Red | Color::LightRed => (242, 73, 92),
+                Color::Green | Color::LightGreen => (115, 191, 105),
+                Color::Yellow | Color::LightYellow => (250, 222, 42),
+                Color::Blue | Color::LightBlue => (87, 148, 242),
+                Color::Magenta | Color::LightMagenta => (184, 119, 217),
+                Color::Cyan | Color::LightCyan => (112, 219, 237),
+                Color::DarkGray => (110, 110, 120),
+                _ => (204, 204, 220),
+            };
+            format!("#{r:02x}{g:02x}{b:02x}")
+        }
+    }
+}
+
+fn escape_xml(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Grafana dark's panel background and text, for cells that use the terminal's defaults.
+const BACKGROUND: &str = "#181b1f";
+const FOREGROUND: &str = "#ccccdc";
+
+/// The frame as an SVG picture (monospace text on coloured cells), for reports and docs.
+pub fn to_svg(buf: &Buffer) -> String {
+    let (cw, ch) = (8.4_f64, 17.0_f64);
+    let width = f64::from(buf.area.width) * cw;
+    let height = f64::from(buf.area.height) * ch;
+    let mut out = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"DejaVu Sans Mono, Menlo, Consolas, monospace\" font-size=\"14\">\n<rect width=\"100%\" height=\"100%\" fill=\"{BACKGROUND}\"/>\n"
+    );
+    for y in 0..buf.area.height {
+        for (x, text, fg, bg, bold) in runs(buf, y) {
+            let count = text.chars().count() as f64;
+            if bg != Color::Reset {
+                let _ = writeln!(
+                    out,
+                    "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{ch}\" fill=\"{}\"/>",
+                    f64::from(x) * cw,
+                    f64::from(y) * ch,
+                    count * cw,
+                    css(bg, BACKGROUND)
+                );
+            }
+            if text.trim().is_empty() {
+                continue;
+            }
+            let weight = if bold { " font-weight=\"bold\"" } else { "" };
+            let _ = writeln!(
+                out,
+                "<text x=\"{:.1}\" y=\"{:.1}\" fill=\"{}\"{weight} xml:space=\"preserve\" textLength=\"{:.1}\" lengthAdjust=\"spacingAndGlyphs\">{}</text>",
+                f64::from(x) * cw,
+                f64::from(y) * ch + ch * 0.78,
+                css(fg, FOREGROUND),
+                count * cw,
+                escape_xml(&text)
+            );
+        }
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+/// The frame as a standalone HTML page (a `<pre>` of coloured spans).
+pub fn to_html(buf: &Buffer) -> String {
+    let mut out = format!(
+        "<!doctype html>\n<meta charset=\"utf-8\">\n<title>triage</title>\n<pre style=\"background:{BACKGROUND};color:{FOREGROUND};font-family:'DejaVu Sans Mono',Menlo,Consolas,monospace;line-height:1.2;padding:8px\">\n"
+    );
+    for y in 0..buf.area.height {
+        for (_, text, fg, bg, bold) in runs(buf, y) {
+            let mut style = format!("color:{}", css(fg, FOREGROUND));
+            if bg != Color::Reset {
+                let _ = write!(style, ";background:{}", css(bg, BACKGROUND));
+            }
+            if bold {
+                style.push_str(";font-weight:bold");
+            }
+            let _ = write!(out, "<span style=\"{style}\">{}</span>", escape_xml(&text));
+        }
+        out.push('\n');
+    }
+    out.push_str("</pre>\n");
+    out
+}
+
+#[cfg(test)]
+mod picture_tests {
+    use super::*;
+    use ratatui::layout::Rect;
+    use ratatui::style::Style;
+
+    #[test]
+    fn svg_and_html_carry_text_colours_and_escape_markup() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 12, 1));
+        buf.set_string(
+            0,
+            0,
+            "<p99> 1 s",
+            Style::default()
+                .fg(Color::Rgb(0xf2, 0x49, 0x5c))
+                .bg(Color::Rgb(1, 2, 3)),
+        );
+        let svg = to_svg(&buf);
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+        assert!(
+            svg.contains("fill=\"#f2495c\"") && svg.contains("&lt;p99&gt;"),
+            "{svg}"
+        );
+        assert!(svg.contains("fill=\"#010203\""), "cell background drawn");
+        let html = to_html(&buf);
+        assert!(
+            html.contains("color:#f2495c;background:#010203") && html.contains("&lt;p99&gt; 1 s"),
+            "{html}"
+        );
+    }
+}
