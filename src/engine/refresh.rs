@@ -251,8 +251,36 @@ fn assemble(
         }
         data.queries.push(info);
     }
+    cap(&mut data);
     name_series(panel, &mut data.series);
     data
+}
+
+/// A terminal panel cannot show more: beyond these the data is cut, with a note saying so.
+pub const MAX_SERIES_PER_PANEL: usize = 500;
+/// Prometheus's own per-series limit for range queries.
+pub const MAX_POINTS_PER_SERIES: usize = 11_000;
+
+fn cap(data: &mut PanelData) {
+    let total = data.series.len();
+    if total > MAX_SERIES_PER_PANEL {
+        data.series.truncate(MAX_SERIES_PER_PANEL);
+        data.warnings.push(format!(
+            "truncated: showing {MAX_SERIES_PER_PANEL} of {total} series"
+        ));
+    }
+    let mut cut = 0;
+    for series in &mut data.series {
+        if series.points.len() > MAX_POINTS_PER_SERIES {
+            series.points.truncate(MAX_POINTS_PER_SERIES);
+            cut += 1;
+        }
+    }
+    if cut > 0 {
+        data.warnings.push(format!(
+            "truncated: {cut} series over {MAX_POINTS_PER_SERIES} points"
+        ));
+    }
 }
 
 /// Grafana's frontend display names over all of a panel's series: `displayName` from field
@@ -280,5 +308,53 @@ fn name_series(panel: &crate::grafana::model::Panel, series: &mut [Series]) {
                 None => name,
             };
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn too_many_series_or_points_are_cut_with_a_note() {
+        let many = |n: usize, points: usize| -> Vec<Series> {
+            (0..n)
+                .map(|i| Series {
+                    name: i.to_string(),
+                    points: vec![(0, 1.0); points],
+                    ..Series::default()
+                })
+                .collect()
+        };
+        let mut data = PanelData {
+            series: many(MAX_SERIES_PER_PANEL + 7, 3),
+            ..PanelData::default()
+        };
+        cap(&mut data);
+        assert_eq!(data.series.len(), MAX_SERIES_PER_PANEL);
+        assert_eq!(
+            data.warnings,
+            vec![format!(
+                "truncated: showing {MAX_SERIES_PER_PANEL} of {} series",
+                MAX_SERIES_PER_PANEL + 7
+            )]
+        );
+        let mut data = PanelData {
+            series: many(2, MAX_POINTS_PER_SERIES + 1),
+            ..PanelData::default()
+        };
+        cap(&mut data);
+        assert!(
+            data.series
+                .iter()
+                .all(|s| s.points.len() == MAX_POINTS_PER_SERIES)
+        );
+        assert_eq!(data.warnings.len(), 1);
+        let mut small = PanelData {
+            series: many(3, 3),
+            ..PanelData::default()
+        };
+        cap(&mut small);
+        assert!(small.warnings.is_empty());
     }
 }

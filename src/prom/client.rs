@@ -29,6 +29,10 @@ pub struct QueryAnswer {
     pub bytes: usize,
 }
 
+/// Largest answer read (decompressed): a query returning more than this cannot be drawn in a
+/// terminal anyway, and reading it could exhaust a jump host's memory.
+pub const MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+
 /// A pending or firing alert as Prometheus reports it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Alert {
@@ -55,6 +59,8 @@ pub enum PromError {
     Timeout(Duration),
     /// The connection ended before the whole answer arrived.
     Truncated(String),
+    /// The answer was larger than triage accepts (bytes).
+    TooLarge(usize),
     /// The body was not the JSON the API documents.
     Decode(String),
 }
@@ -77,6 +83,13 @@ impl std::fmt::Display for PromError {
             PromError::Network(m) => write!(f, "cannot reach Prometheus: {m}"),
             PromError::Timeout(d) => write!(f, "query timed out after {}s", d.as_secs()),
             PromError::Truncated(m) => write!(f, "answer from Prometheus cut short: {m}"),
+            PromError::TooLarge(limit) => {
+                write!(
+                    f,
+                    "answer larger than {} MB: narrow the query or the time range",
+                    limit / 1_000_000
+                )
+            }
             PromError::Decode(m) => write!(f, "unexpected answer from Prometheus: {m}"),
         }
     }
@@ -389,12 +402,21 @@ impl PromClient {
         &self,
         request: reqwest::RequestBuilder,
     ) -> Result<(serde_json::Value, Vec<String>, usize), PromError> {
-        let response = request.send().await.map_err(|e| self.classify(e))?;
+        let mut response = request.send().await.map_err(|e| self.classify(e))?;
         let status = response.status().as_u16();
-        let body = response.bytes().await.map_err(|e| match self.classify(e) {
-            PromError::Network(m) => PromError::Truncated(m),
-            other => other,
-        })?;
+        // Read in chunks so an enormous answer is refused before it fills memory.
+        let mut body: Vec<u8> = Vec::new();
+        loop {
+            let chunk = response.chunk().await.map_err(|e| match self.classify(e) {
+                PromError::Network(m) => PromError::Truncated(m),
+                other => other,
+            })?;
+            let Some(chunk) = chunk else { break };
+            if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+                return Err(PromError::TooLarge(MAX_RESPONSE_BYTES));
+            }
+            body.extend_from_slice(&chunk);
+        }
         let bytes = body.len();
         let envelope: Envelope = match serde_json::from_slice(&body) {
             Ok(envelope) => envelope,

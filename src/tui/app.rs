@@ -109,6 +109,7 @@ impl App {
                 },
                 errors: Vec::new(),
                 stale: false,
+                notes: Vec::new(),
             })
             .collect();
         let collapsed = dashboard.rows.iter().map(|r| r.collapsed).collect();

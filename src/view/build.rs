@@ -29,6 +29,7 @@ pub fn build(panel: &Panel, data: &PanelData, clock: Clock) -> PanelView {
         body: PanelBody::Message { kind, text },
         errors: errors.clone(),
         stale: false,
+        notes: data.warnings.clone(),
     };
     match data.state() {
         PanelState::Unsupported => {
@@ -74,6 +75,7 @@ pub fn build(panel: &Panel, data: &PanelData, clock: Clock) -> PanelView {
         body,
         errors,
         stale: false,
+        notes: data.warnings.clone(),
     }
 }
 

@@ -17,6 +17,8 @@ pub struct PanelView {
     pub errors: Vec<String>,
     /// The data shown is older than the last refresh (which failed): drawn dimmed.
     pub stale: bool,
+    /// Not errors but worth a line: truncation, Prometheus warnings and infos.
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -72,6 +72,24 @@ pub fn draw_panel(
             height: inner.height - 1,
             ..inner
         }
+    } else if !view.notes.is_empty()
+        && !matches!(view.body, PanelBody::Message { .. })
+        && inner.height > 3
+    {
+        let note_line = Rect {
+            y: inner.y + inner.height - 1,
+            height: 1,
+            ..inner
+        };
+        Line::styled(
+            format!("ⓘ {}", view.notes[0]),
+            Style::default().fg(theme.dim),
+        )
+        .render(note_line, buf);
+        Rect {
+            height: inner.height - 1,
+            ..inner
+        }
     } else {
         inner
     };
