@@ -46,7 +46,7 @@ fn free_port() -> u16 {
 
 fn start() -> Victoria {
     let port = free_port();
-    let dir = std::env::temp_dir().join(format!("triage-vm-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("triage-vm-{}-{port}", std::process::id()));
     let child = Command::new("victoria-metrics")
         .args([
             &format!("-httpListenAddr=127.0.0.1:{port}"),
@@ -219,4 +219,97 @@ fn victoriametrics_selects_special_label_values_exactly() {
     // All: every value, through the label_values variable resolved from VictoriaMetrics.
     let panels = render(&vm.url, &["v=All"]);
     assert_eq!(shown(&panels[0], &vm.url).len(), VALUES.len());
+}
+
+/// Label values carrying terminal control sequences — an OSC 52 clipboard write, a window title
+/// change, a cursor move, a C1 CSI — are drawn inertly: nothing but triage's own colour codes
+/// reaches the terminal, in every output format.
+#[test]
+fn hostile_label_values_cannot_reach_the_terminal() {
+    let vm = start();
+    let hostile = [
+        "pod\u{1b}]52;c;cm0gLXJmIH4=\u{7}",
+        "pod\u{1b}]0;pwned\u{7}",
+        "pod\u{1b}[2J\u{1b}[H",
+        "pod\u{9b}31m",
+    ];
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let mut lines = String::new();
+    for value in hostile {
+        for step in 0..10 {
+            lines.push_str(&format!(
+                "triage_hostile{{pod=\"{value}\"}} 1 {}\n",
+                now_ms - 150_000 + step * 15_000
+            ));
+        }
+    }
+    http(
+        "POST",
+        &format!("{}/api/v1/import/prometheus", vm.url),
+        Some(&lines),
+    )
+    .expect("import");
+    let hostile_path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/live/hostile.json"
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    for format in ["text", "ansi", "json", "svg", "html"] {
+        let output = loop {
+            let out = Command::new(BIN)
+                .args([
+                    "render",
+                    hostile_path,
+                    "--prometheus",
+                    &vm.url,
+                    "--format",
+                    format,
+                    "--width",
+                    "120",
+                    "--height",
+                    "20",
+                ])
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let text = String::from_utf8_lossy(&out.stdout).into_owned();
+            if text.contains("pod") || Instant::now() > deadline {
+                break text;
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        };
+        assert!(
+            output.contains("pod"),
+            "{format}: the hostile series are shown:\n{output}"
+        );
+        for bad in ['\u{7}', '\u{9b}'] {
+            assert!(
+                !output.contains(bad),
+                "{format}: control character {bad:?} leaked"
+            );
+        }
+        // The only escapes allowed are triage's own SGR colour codes: ESC [ digits/; m.
+        let mut rest = output.as_str();
+        while let Some(at) = rest.find('\u{1b}') {
+            let after = &rest[at + 1..];
+            let sgr = after.strip_prefix('[').map(|a| {
+                a.find('m')
+                    .is_some_and(|m| a[..m].chars().all(|c| c.is_ascii_digit() || c == ';'))
+            });
+            assert_eq!(
+                sgr,
+                Some(true),
+                "{format}: a foreign escape sequence leaked: {:?}",
+                &after[..after.len().min(12)]
+            );
+            rest = after;
+        }
+    }
 }
