@@ -166,6 +166,7 @@ fn demo_dashboard_shows_real_data_and_children_are_gone_after_exit() {
     );
 
     chained_variables_resolve_as_grafana_does(&demo.prometheus);
+    the_datasource_variable_switches_between_named_datasources(&demo.prometheus);
     the_tui_answers_keys_as_a_person_would_expect(&demo.prometheus);
     every_corpus_dashboard_renders_without_a_panic(&demo.prometheus);
 
@@ -451,4 +452,43 @@ fn still_running(needle: &str) -> bool {
                 .contains(needle)
                 && alive(pid.parse().unwrap_or(0))
         })
+}
+
+/// `--datasource live=URL` names a second datasource; the dashboard's `datasource` variable
+/// switches every panel to it (the default one here is down).
+fn the_datasource_variable_switches_between_named_datasources(prometheus: &str) {
+    let named = format!("live={prometheus}");
+    let states = |var: &str| -> Vec<String> {
+        let out = Command::new(BIN)
+            .args([
+                "render",
+                DASHBOARD,
+                "--prometheus",
+                "http://127.0.0.1:9",
+                "--datasource",
+                &named,
+                "--var",
+                var,
+            ])
+            .args(["--format", "json", "--timeout", "3"])
+            .output()
+            .unwrap();
+        let panels: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        panels
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["state"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    let live = states("datasource=live");
+    assert!(
+        live.iter().all(|s| s == "ok"),
+        "through the named datasource: {live:?}"
+    );
+    let down = states("datasource=default");
+    assert!(
+        down.iter().all(|s| s == "error"),
+        "through the default (down) one: {down:?}"
+    );
 }

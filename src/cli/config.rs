@@ -15,6 +15,11 @@ pub struct ConfigFile {
     pub prometheus: PrometheusSection,
     /// Default theme name.
     pub theme: Option<String>,
+    /// More Prometheus-compatible datasources by name (`eu = "http://prom-eu:9090"`), chosen
+    /// by a dashboard's datasource variable or a panel's datasource name/uid. Credentials and
+    /// TLS settings of `[prometheus]` apply to them too.
+    #[serde(default)]
+    pub datasources: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -33,6 +33,7 @@ pub async fn run(args: DemoArgs) -> Result<i32, CliError> {
         theme: args.theme.clone(),
         timeout: 30,
         headers: Vec::new(),
+        datasources: Vec::new(),
         color_depth: None,
         insecure_skip_verify: false,
     };

@@ -65,6 +65,10 @@ pub struct QueryArgs {
     /// Per-query timeout in seconds.
     #[arg(long, default_value_t = 30)]
     pub timeout: u64,
+    /// Another datasource by name (repeatable), e.g. `eu=http://prom-eu:9090`: a dashboard's
+    /// datasource variable switches between them; panels naming it use it.
+    #[arg(long = "datasource", value_name = "NAME=URL")]
+    pub datasources: Vec<String>,
     /// Extra HTTP header for every query, e.g. `X-Scope-OrgID=tenant-1` (repeatable). Tokens
     /// and passwords belong in TRIAGE_PROMETHEUS_TOKEN(_FILE) / _USER / _PASSWORD(_FILE).
     #[arg(long = "header", value_name = "NAME=VALUE")]

@@ -29,7 +29,7 @@ pub async fn run(args: RenderArgs) -> Result<i32, CliError> {
         status,
         prepared.initial_view_state(),
     );
-    let (mut session, mut events) = Session::new(prepared.client.clone());
+    let (mut session, mut events) = Session::with_datasources(prepared.datasources.clone());
     let generation = session.refresh(prepared.request(&app.view_state, width));
     let mut data: Vec<Option<PanelData>> = vec![None; app.dashboard.panels.len()];
     while let Some(event) = events.recv().await {

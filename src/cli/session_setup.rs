@@ -9,6 +9,7 @@ use std::time::Duration;
 use super::auth::prom_config;
 use super::config::{PROMETHEUS_URL_ENV, load_config, prometheus_url};
 use super::{CliError, QueryArgs};
+use crate::engine::datasources::Datasources;
 use crate::engine::refresh::RefreshInput;
 use crate::engine::variables::{Overrides, parse_overrides};
 use crate::grafana::load::{Loaded, load_path};
@@ -22,6 +23,8 @@ use crate::tui::timenav::RangeState;
 
 #[derive(Clone)]
 pub struct Prepared {
+    /// The default client and any named datasources.
+    pub datasources: Datasources,
     pub colour_depth: ColourDepth,
     pub loaded: Loaded,
     pub dashboard: Arc<Dashboard>,
@@ -68,6 +71,32 @@ pub fn prepare_loaded(
     )
     .map_err(|e| CliError::failure(format!("Prometheus connection: {e}")))?;
     let client = PromClient::new(prom).map_err(|e| CliError::failure(e.to_string()))?;
+    let mut datasources = Datasources::single(client.clone());
+    let mut named: Vec<(String, String)> = config
+        .datasources
+        .iter()
+        .map(|(n, u)| (n.clone(), u.clone()))
+        .collect();
+    for arg in &args.datasources {
+        let (name, url) = arg
+            .split_once('=')
+            .ok_or_else(|| CliError::usage(format!("--datasource {arg:?}: expected NAME=URL")))?;
+        named.push((name.trim().to_string(), url.trim().to_string()));
+    }
+    for (name, url) in named {
+        let settings = prom_config(
+            &url,
+            Duration::from_secs(args.timeout.max(1)),
+            &config,
+            &args.headers,
+            args.insecure_skip_verify,
+            &|name| std::env::var(name).ok(),
+        )
+        .map_err(|e| CliError::failure(format!("datasource {name}: {e}")))?;
+        let named_client = PromClient::new(settings)
+            .map_err(|e| CliError::failure(format!("datasource {name}: {e}")))?;
+        datasources.named.insert(name, named_client);
+    }
     let overrides = parse_overrides(&args.vars).map_err(CliError::usage)?;
     let dashboard = Arc::new(loaded.dashboard.clone());
     let from = args
@@ -112,6 +141,7 @@ pub fn prepare_loaded(
         None => ColourDepth::detect(&|name| std::env::var(name).ok()),
     };
     Ok(Prepared {
+        datasources,
         colour_depth,
         loaded,
         dashboard,

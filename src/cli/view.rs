@@ -67,7 +67,7 @@ pub async fn run_prepared(prepared: Vec<Prepared>) -> Result<i32, CliError> {
     let Some(first) = prepared.first() else {
         return Err(CliError::failure("no dashboard to show"));
     };
-    let (session, events) = Session::new(first.client.clone());
+    let (session, events) = Session::with_datasources(first.datasources.clone());
     let template = Arc::new(first.clone());
     let controller = Controller {
         session,

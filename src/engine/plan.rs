@@ -22,6 +22,8 @@ pub struct PlannedQuery {
     pub step_ms: i64,
     /// A comparison copy asks this much earlier (ms); its answer is shifted forward by it.
     pub offset_ms: i64,
+    /// Named datasource to ask (`None`: the default one).
+    pub datasource: Option<String>,
 }
 
 /// How a comparison is named: "1d ago", "1w ago", else in hours.
@@ -54,7 +56,12 @@ impl PlannedQuery {
     pub fn key(&self) -> (String, bool, i64, i64, i64) {
         let step = if self.instant { 0 } else { self.step_ms };
         let start = if self.instant { 0 } else { self.start_ms };
-        (self.expr.clone(), self.instant, start, self.end_ms, step)
+        // The same expression against another datasource is another query.
+        let expr = match &self.datasource {
+            Some(ds) => format!("{ds}\u{0}{}", self.expr),
+            None => self.expr.clone(),
+        };
+        (expr, self.instant, start, self.end_ms, step)
     }
 }
 
@@ -136,6 +143,7 @@ pub fn plan_panel(panel: &Panel, scope: &Scope, ctx: &PlanContext) -> PanelPlan 
             end_ms: interval.end_ms,
             step_ms: interval.step_ms,
             offset_ms: 0,
+            datasource: None,
         };
         if wants_range {
             queries.push(base.clone());

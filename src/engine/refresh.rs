@@ -7,6 +7,7 @@ use std::sync::Arc;
 use futures::StreamExt;
 use tokio::sync::mpsc;
 
+use super::datasources::Datasources;
 use super::expand::{expand_dashboard, scope_with};
 use super::frame::{PanelData, QueryInfo, Series};
 use super::plan::{
@@ -17,7 +18,7 @@ use super::variables::{Overrides, ResolvedVariable, resolve_variables, scope_for
 use crate::grafana::model::Dashboard;
 use crate::grafana::naming::{SeriesNaming, display_names, legend_name};
 use crate::grafana::timerange::TimeRange;
-use crate::prom::{PromClient, PromError, QueryAnswer};
+use crate::prom::{PromError, QueryAnswer};
 use crate::view::build::unsupported_reason;
 
 /// Queries in flight at once: enough to hide latency, few enough to be gentle on a
@@ -51,13 +52,18 @@ type QueryKey = (String, bool, i64, i64, i64);
 type Answered = (Result<QueryAnswer, PromError>, u64);
 
 pub async fn run_refresh(
-    client: &PromClient,
+    datasources: &Datasources,
     input: RefreshInput,
     generation: u64,
     events: &mpsc::UnboundedSender<EngineEvent>,
 ) {
-    let (variables, errors) =
-        resolve_variables(client, &input.dashboard, &input.overrides, &input.range).await;
+    let (variables, errors) = resolve_variables(
+        datasources,
+        &input.dashboard,
+        &input.overrides,
+        &input.range,
+    )
+    .await;
     let base_scope = scope_for(&variables, &input.dashboard, &input.range);
     let expanded = expand_dashboard(&input.dashboard, &variables, &base_scope);
     let ctx = PlanContext {
@@ -81,6 +87,16 @@ pub async fn run_refresh(
         })
         .collect();
     let mut plans = plans;
+    // Which datasource each panel asks: its own reference, through the variables' values.
+    let lookup = |name: &str| resolved_value(&variables, name);
+    for (plan, panel) in plans.iter_mut().zip(&expanded.dashboard.panels) {
+        if let PanelPlan::Queries(queries) = plan {
+            let name = datasources.name_for(&panel.datasource, &lookup);
+            for query in queries.iter_mut() {
+                query.datasource = name.clone();
+            }
+        }
+    }
     if let Some((index, offset_ms)) = input.compare
         && let Some(PanelPlan::Queries(queries)) = plans.get_mut(index)
     {
@@ -97,7 +113,7 @@ pub async fn run_refresh(
         resolved: Box::new(resolved.clone()),
     });
     fetch_and_report(
-        client,
+        datasources,
         &resolved.dashboard,
         plans,
         &input.range,
@@ -109,7 +125,7 @@ pub async fn run_refresh(
 
 /// Send each distinct query once, and each panel as soon as all its queries are answered.
 pub async fn fetch_and_report(
-    client: &PromClient,
+    datasources: &Datasources,
     dashboard: &Dashboard,
     plans: Vec<PanelPlan>,
     range: &TimeRange,
@@ -162,6 +178,7 @@ pub async fn fetch_and_report(
     let mut answers: HashMap<QueryKey, Answered> = HashMap::new();
     let mut stream = futures::stream::iter(unique.into_iter().map(|q| async move {
         let started = std::time::Instant::now();
+        let client = datasources.pick(q.datasource.as_deref());
         let result = if q.instant {
             client
                 .query_instant(&q.expr, q.end_ms as f64 / 1000.0)
@@ -254,6 +271,14 @@ fn assemble(
     cap(&mut data);
     name_series(panel, &mut data.series);
     data
+}
+
+/// A variable's current (first) value by name.
+fn resolved_value(variables: &[ResolvedVariable], name: &str) -> Option<String> {
+    variables
+        .iter()
+        .find(|v| v.name == name)
+        .and_then(|v| v.value.value.first().cloned())
 }
 
 /// A terminal panel cannot show more: beyond these the data is cut, with a note saying so.

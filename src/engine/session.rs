@@ -6,6 +6,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use super::datasources::Datasources;
 use super::frame::PanelData;
 use super::refresh::{RefreshInput, run_refresh};
 use crate::prom::PromClient;
@@ -41,7 +42,7 @@ impl EngineEvent {
 /// Owns the in-flight refresh; a new request cancels the old one, so a stale answer is
 /// never drawn (and late ones are dropped by generation anyway).
 pub struct Session {
-    client: Arc<PromClient>,
+    datasources: Arc<Datasources>,
     events: mpsc::UnboundedSender<EngineEvent>,
     in_flight: Option<JoinHandle<()>>,
     generation: u64,
@@ -49,10 +50,17 @@ pub struct Session {
 
 impl Session {
     pub fn new(client: PromClient) -> (Self, mpsc::UnboundedReceiver<EngineEvent>) {
+        Self::with_datasources(Datasources::single(client))
+    }
+
+    /// A session over several named datasources.
+    pub fn with_datasources(
+        datasources: Datasources,
+    ) -> (Self, mpsc::UnboundedReceiver<EngineEvent>) {
         let (tx, rx) = mpsc::unbounded_channel();
         (
             Session {
-                client: Arc::new(client),
+                datasources: Arc::new(datasources),
                 events: tx,
                 in_flight: None,
                 generation: 0,
@@ -61,8 +69,9 @@ impl Session {
         )
     }
 
+    /// The default datasource's client.
     pub fn client(&self) -> &PromClient {
-        &self.client
+        &self.datasources.default
     }
 
     /// The generation of the newest request; events of older ones are stale.
@@ -77,10 +86,10 @@ impl Session {
         }
         self.generation += 1;
         let generation = self.generation;
-        let client = self.client.clone();
+        let datasources = self.datasources.clone();
         let events = self.events.clone();
         self.in_flight = Some(tokio::spawn(async move {
-            run_refresh(&client, input, generation, &events).await;
+            run_refresh(&datasources, input, generation, &events).await;
             let _ = events.send(EngineEvent::Done { generation });
         }));
         generation

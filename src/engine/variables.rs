@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use super::datasources::Datasources;
 use crate::grafana::interval::is_auto_value;
 use crate::grafana::model::{Dashboard, Variable, VariableKind};
 use crate::grafana::timerange::TimeRange;
@@ -49,7 +50,7 @@ impl ResolvedVariable {
 /// Resolve every variable; failures leave the variable empty (as Grafana does) and are
 /// reported as messages naming the variable.
 pub async fn resolve_variables(
-    client: &PromClient,
+    datasources: &Datasources,
     dashboard: &Dashboard,
     overrides: &Overrides,
     range: &TimeRange,
@@ -73,7 +74,19 @@ pub async fn resolve_variables(
     for index in order {
         let variable = &dashboard.variables[index];
         let scope = scope_for(&resolved, dashboard, range);
-        let options = match options_for(client, variable, &scope, range).await {
+        let lookup = |name: &str| {
+            resolved
+                .iter()
+                .find(|v| v.name == name)
+                .and_then(|v| v.value.value.first().cloned())
+        };
+        let client = match &variable.datasource {
+            Some(reference) => {
+                datasources.pick(datasources.name_for(reference, &lookup).as_deref())
+            }
+            None => &datasources.default,
+        };
+        let options = match options_for(client, datasources, variable, &scope, range).await {
             Ok(options) => options,
             Err(message) => {
                 errors.push(format!("variable ${}: {message}", variable.name));
@@ -143,6 +156,7 @@ fn resolve_auto_interval(variable: &Variable, value: VarValue, range: &TimeRange
 /// The options a variable offers now.
 async fn options_for(
     client: &PromClient,
+    datasources: &Datasources,
     variable: &Variable,
     scope: &Scope,
     range: &TimeRange,
@@ -198,8 +212,12 @@ async fn options_for(
             }
         }
         VariableKind::Datasource => {
-            // One Prometheus per session for now: the datasource variable names it.
-            return Ok(vec![VarOption::new("Prometheus", "prometheus")]);
+            // The session's datasources by name: the default one, then those configured.
+            return Ok(datasources
+                .names()
+                .into_iter()
+                .map(VarOption::same)
+                .collect());
         }
         VariableKind::Custom
         | VariableKind::Constant
