@@ -14,35 +14,60 @@ fn points(panel: &Panel, scope: &Scope, ctx: &PlanContext) -> u64 {
     match plan_panel(panel, scope, ctx) {
         PanelPlan::Queries(queries) => queries
             .iter()
-            .map(|q| if q.instant { 1 } else { ((q.end_ms - q.start_ms) / q.step_ms.max(1) + 1) as u64 })
+            .map(|q| {
+                if q.instant {
+                    1
+                } else {
+                    ((q.end_ms - q.start_ms) / q.step_ms.max(1) + 1) as u64
+                }
+            })
             .sum(),
         PanelPlan::Unsupported(_) => 0,
     }
 }
 
 fn main() {
-    let loaded = load_str(triage::demo::DASHBOARD_JSON, "inference-gateway.json").expect("demo dashboard loads");
+    let loaded = load_str(triage::demo::DASHBOARD_JSON, "inference-gateway.json")
+        .expect("demo dashboard loads");
     let dashboard = loaded.dashboard;
     let mut scope = Scope::new();
     for v in &dashboard.variables {
-        scope.set_var(v.name.clone(), VarValue::single(v.current.value.first().cloned().unwrap_or_default()));
+        scope.set_var(
+            v.name.clone(),
+            VarValue::single(v.current.value.first().cloned().unwrap_or_default()),
+        );
     }
     let now = chrono::Utc::now();
     for (from, label) in [("now-1h", "1 h"), ("now-6h", "6 h"), ("now-24h", "24 h")] {
         let range = TimeRange::resolve(from, "now", now).expect("range");
-        let ctx = PlanContext { range: &range, terminal_width: 160, scrape_interval: None, dashboard_title: "", dashboard_uid: "" };
-        println!("range {label}, terminal 160 columns vs Grafana panels {GRAFANA_PANEL_PIXELS} px wide");
+        let ctx = PlanContext {
+            range: &range,
+            terminal_width: 160,
+            scrape_interval: None,
+            dashboard_title: "",
+            dashboard_uid: "",
+        };
+        println!(
+            "range {label}, terminal 160 columns vs Grafana panels {GRAFANA_PANEL_PIXELS} px wide"
+        );
         println!("{:<40} {:>10} {:>10}", "panel", "triage", "grafana");
         let (mut ours, mut theirs) = (0u64, 0u64);
         for panel in &dashboard.panels {
             let mine = points(panel, &scope, &ctx);
-            let wide = Panel { max_data_points: panel.max_data_points.or(Some(GRAFANA_PANEL_PIXELS)), ..panel.clone() };
+            let wide = Panel {
+                max_data_points: panel.max_data_points.or(Some(GRAFANA_PANEL_PIXELS)),
+                ..panel.clone()
+            };
             let grafana = points(&wide, &scope, &ctx);
             ours += mine;
             theirs += grafana;
             let title: String = panel.title.chars().take(40).collect();
             println!("{title:<40} {mine:>10} {grafana:>10}");
         }
-        println!("{:<40} {ours:>10} {theirs:>10}  ratio {:.3} (points per series)\n", "total", ours as f64 / theirs.max(1) as f64);
+        println!(
+            "{:<40} {ours:>10} {theirs:>10}  ratio {:.3} (points per series)\n",
+            "total",
+            ours as f64 / theirs.max(1) as f64
+        );
     }
 }
