@@ -9,6 +9,7 @@ pub mod cli;
 pub mod demo;
 pub mod engine;
 pub mod grafana;
+pub mod links;
 pub mod prom;
 pub mod tui;
 pub mod view;

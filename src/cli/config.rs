@@ -20,6 +20,15 @@ pub struct ConfigFile {
     /// TLS settings of `[prometheus]` apply to them too.
     #[serde(default)]
     pub datasources: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    pub grafana: GrafanaSection,
+}
+
+/// Where colleagues open dashboards, for the hand-off URL (`y` copies it).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GrafanaSection {
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -23,6 +23,8 @@ use crate::tui::timenav::RangeState;
 
 #[derive(Clone)]
 pub struct Prepared {
+    /// Grafana's base URL for hand-off links (`TRIAGE_GRAFANA_URL`, config, localhost:3000).
+    pub grafana_url: String,
     /// The default client and any named datasources.
     pub datasources: Datasources,
     pub colour_depth: ColourDepth,
@@ -140,7 +142,13 @@ pub fn prepare_loaded(
         })?,
         None => ColourDepth::detect(&|name| std::env::var(name).ok()),
     };
+    let grafana_url = std::env::var("TRIAGE_GRAFANA_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .or_else(|| config.grafana.url.clone())
+        .unwrap_or_else(|| "http://localhost:3000".to_string());
     Ok(Prepared {
+        grafana_url,
         datasources,
         colour_depth,
         loaded,

@@ -102,6 +102,7 @@ fn entry(prepared: Arc<Prepared>) -> DashboardEntry {
                 for_app.initial_view_state(),
             );
             app.colour_depth = for_app.colour_depth;
+            app.grafana_url = for_app.grafana_url.clone();
             app
         }),
         make_request: Box::new(move |state, width| for_request.request(state, width)),

@@ -76,6 +76,8 @@ pub struct App {
     pub explore_history: Vec<String>,
     /// Fullscreen time-series cursor, 0..1 across the time axis.
     pub cursor: Option<f64>,
+    /// Grafana's base URL for the hand-off link.
+    pub grafana_url: String,
     /// Alerts for the alerts pane (fetched by the loop when the pane opens).
     pub alerts: super::overlay::AlertsState,
     /// Which of the header's variables `{`/`}` step (index among the shown ones).
@@ -135,6 +137,7 @@ impl App {
             colour_depth: super::colour_depth::ColourDepth::TrueColour,
             var_focus: 0,
             alerts: super::overlay::AlertsState::Loading,
+            grafana_url: "http://localhost:3000".into(),
             data_at: vec![None; views_len],
             theme,
             clock: crate::view::build::Clock::Local,
@@ -491,6 +494,9 @@ impl App {
                 self.var_focus = (self.var_focus + 1) % self.stepable_variables().len().max(1);
             }
             Action::Compare => return self.cycle_compare(),
+            Action::CopyLink => {
+                self.status.message = Some(format!("copied: {}", self.grafana_link()));
+            }
             Action::Alerts => {
                 self.alerts = super::overlay::AlertsState::Loading;
                 self.overlay = Overlay::Alerts { cursor: 0 };
@@ -540,6 +546,32 @@ impl App {
             }
             None => Action::None,
         }
+    }
+
+    /// The Grafana URL of exactly what is on screen: dashboard, range, variables, and the
+    /// panel when one is fullscreen.
+    pub fn grafana_link(&self) -> String {
+        let variables: BTreeMap<String, Vec<String>> = self
+            .view_state
+            .selections
+            .iter()
+            .map(|(k, v)| (k.clone(), v.value.clone()))
+            .collect();
+        let view_panel = if self.fullscreen {
+            self.focus
+                .and_then(|f| self.dashboard.panels.get(f))
+                .and_then(|p| p.id)
+        } else {
+            None
+        };
+        crate::links::grafana_url(&crate::links::ViewLink {
+            base_url: &self.grafana_url,
+            uid: self.dashboard.uid.as_deref().unwrap_or_default(),
+            from: &self.view_state.range.from,
+            to: &self.view_state.range.to,
+            variables: &variables,
+            view_panel,
+        })
     }
 
     /// `o` on the focused panel: compare with 1 day ago, then 1 week ago, then off.
@@ -1015,6 +1047,67 @@ mod variable_stepping_tests {
         assert!(
             text.contains("┃") || text.contains("│"),
             "the frame follows:\n{text}"
+        );
+    }
+}
+
+#[cfg(test)]
+mod hand_off_tests {
+    use super::*;
+    use crate::grafana::model::{GridPos, Panel};
+    use ratatui::crossterm::event::KeyEvent;
+
+    #[test]
+    fn the_copied_link_is_what_is_on_screen() {
+        let dashboard = Dashboard {
+            title: "T".into(),
+            uid: Some("inference-gateway".into()),
+            panels: vec![Panel {
+                id: Some(4),
+                title: "p".into(),
+                panel_type: "stat".into(),
+                grid: GridPos {
+                    x: 0,
+                    y: 0,
+                    w: 24,
+                    h: 4,
+                },
+                ..Panel::default()
+            }],
+            ..Dashboard::default()
+        };
+        let mut selections = BTreeMap::new();
+        selections.insert(
+            "environment".to_string(),
+            VariableSelection {
+                text: vec!["staging".into()],
+                value: vec!["staging".into()],
+            },
+        );
+        let state = ViewState {
+            range: RangeState::new("now-6h", "now"),
+            overrides: Overrides::new(),
+            selections,
+            compare: None,
+        };
+        let mut app = App::new(dashboard, Theme::mono(), StatusInfo::default(), state);
+        app.grafana_url = "https://grafana.example".into();
+        app.focus = Some(0);
+        assert_eq!(
+            app.grafana_link(),
+            "https://grafana.example/d/inference-gateway?orgId=1&from=now-6h&to=now&var-environment=staging"
+        );
+        app.fullscreen = true;
+        assert!(app.grafana_link().ends_with("&viewPanel=4"));
+        assert_eq!(
+            app.handle_key(KeyEvent::from(KeyCode::Char('y'))),
+            Action::CopyLink
+        );
+        assert!(
+            app.status
+                .message
+                .as_deref()
+                .is_some_and(|m| m.contains("viewPanel=4"))
         );
     }
 }

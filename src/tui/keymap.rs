@@ -29,6 +29,7 @@ pub enum Action {
     Snapshot,
     Compare,
     Alerts,
+    CopyLink,
     Dashboards,
     ExplorePrompt,
     /// Produced by the dashboards overlay: the app's `switch_to` says where.
@@ -80,6 +81,7 @@ pub const KEYMAP: &[Binding] = &[
     Binding { codes: &[KeyCode::Char('}')], keys: "}", help: "that variable's next value", action: Action::VariableNext },
     Binding { codes: &[KeyCode::Char('{')], keys: "{", help: "that variable's previous value", action: Action::VariablePrevious },
     Binding { codes: &[KeyCode::Char('a')], keys: "a", help: "alerts: pending and firing, Enter jumps to the panel and time", action: Action::Alerts },
+    Binding { codes: &[KeyCode::Char('y')], keys: "y", help: "copy the Grafana URL of this view (OSC 52, works over SSH)", action: Action::CopyLink },
     Binding { codes: &[KeyCode::Char('o')], keys: "o", help: "compare the focused panel with 1 day / 1 week ago", action: Action::Compare },
     Binding { codes: &[KeyCode::Char('s')], keys: "s", help: "snapshot the screen to a text file for the ticket", action: Action::Snapshot },
     Binding { codes: &[KeyCode::Char('r')], keys: "r", help: "refresh now", action: Action::Refresh },

@@ -126,6 +126,14 @@ async fn event_loop(
                         match ws.app.handle_key(key) {
                             Action::Quit => break,
                             Action::Refresh => refresh(controller, &ws, width),
+                            Action::CopyLink => {
+                                // The terminal puts it on the clipboard; the status line shows it.
+                                use std::io::Write;
+                                let inside_tmux = std::env::var_os("TMUX").is_some();
+                                let sequence = crate::links::osc52_copy(&ws.app.grafana_link(), inside_tmux);
+                                let mut out = std::io::stdout();
+                                let _ = out.write_all(sequence.as_bytes()).and_then(|()| out.flush());
+                            }
                             Action::Alerts => {
                                 let client = controller.session.client().clone();
                                 let tx = alerts_tx.clone();
