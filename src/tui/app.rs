@@ -574,6 +574,44 @@ impl App {
         })
     }
 
+    /// Mouse: a click focuses the panel under it (a second click opens it fullscreen), the
+    /// wheel scrolls. Returns whether anything changed.
+    pub fn handle_mouse(&mut self, event: ratatui::crossterm::event::MouseEvent) -> bool {
+        use ratatui::crossterm::event::{MouseButton, MouseEventKind};
+        if self.overlay.is_open() {
+            return false;
+        }
+        match event.kind {
+            MouseEventKind::ScrollDown if !self.fullscreen => {
+                self.scroll += 3;
+                true
+            }
+            MouseEventKind::ScrollUp if !self.fullscreen => {
+                self.scroll = self.scroll.saturating_sub(3);
+                true
+            }
+            MouseEventKind::Down(MouseButton::Left) if !self.fullscreen && event.row >= 1 => {
+                // The page starts below the one-line header.
+                let y = u32::from(event.row - 1) + self.scroll;
+                let hit = self.placed.iter().find(|p| {
+                    event.column >= p.x && event.column < p.x + p.w && y >= p.y && y < p.y + p.h
+                });
+                match hit.map(|p| p.item) {
+                    Some(Item::Panel(i)) if self.focus == Some(i) => self.fullscreen = true,
+                    Some(Item::Panel(i)) => self.focus = Some(i),
+                    Some(Item::Row(r)) => {
+                        if let Some(c) = self.collapsed.get_mut(r) {
+                            *c = !*c;
+                        }
+                    }
+                    None => return false,
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// `o` on the focused panel: compare with 1 day ago, then 1 week ago, then off.
     fn cycle_compare(&mut self) -> Action {
         const DAY: i64 = 86_400_000;
@@ -1109,5 +1147,51 @@ mod hand_off_tests {
                 .as_deref()
                 .is_some_and(|m| m.contains("viewPanel=4"))
         );
+    }
+}
+
+#[cfg(test)]
+mod mouse_tests {
+    use super::*;
+    use crate::grafana::model::{GridPos, Panel};
+    use ratatui::crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+
+    #[test]
+    fn a_click_focuses_then_opens_the_panel_under_it() {
+        let panel = |x| Panel {
+            title: "p".into(),
+            panel_type: "stat".into(),
+            grid: GridPos {
+                x,
+                y: 0,
+                w: 12,
+                h: 4,
+            },
+            ..Panel::default()
+        };
+        let dashboard = Dashboard {
+            panels: vec![panel(0), panel(12)],
+            ..Dashboard::default()
+        };
+        let state = ViewState {
+            range: RangeState::new("now-1h", "now"),
+            overrides: Overrides::new(),
+            selections: BTreeMap::new(),
+            compare: None,
+        };
+        let mut app = App::new(dashboard, Theme::mono(), StatusInfo::default(), state);
+        let area = Rect::new(0, 0, 100, 20);
+        app.draw_into(area, &mut Buffer::empty(area));
+        let click = |column, row| MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        };
+        assert!(app.handle_mouse(click(70, 2)));
+        assert_eq!(app.focus, Some(1));
+        assert!(!app.fullscreen);
+        app.handle_mouse(click(70, 2));
+        assert!(app.fullscreen, "a second click opens it");
     }
 }

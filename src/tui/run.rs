@@ -35,8 +35,19 @@ pub struct Controller {
 
 /// Run the TUI until the user quits or a termination signal arrives.
 pub async fn run(mut controller: Controller) -> std::io::Result<()> {
+    use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+    use ratatui::crossterm::execute;
     let mut terminal = ratatui::init();
+    // Mouse where the terminal has one; keys do everything without it. A panic must give the
+    // mouse back too (ratatui's hook, run after this one, restores the rest).
+    let _ = execute!(std::io::stdout(), EnableMouseCapture);
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+        previous(info);
+    }));
     let result = event_loop(&mut terminal, &mut controller).await;
+    let _ = execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
     result
 }
@@ -181,6 +192,7 @@ async fn event_loop(
                         }
                         dirty = true;
                     }
+                    Event::Mouse(mouse) => dirty |= ws.app.handle_mouse(mouse),
                     Event::Resize(new_width, _) => {
                         // Panel widths set how many points are asked for: re-plan on a new width.
                         if new_width != width {
