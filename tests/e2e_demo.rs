@@ -167,6 +167,7 @@ fn demo_dashboard_shows_real_data_and_children_are_gone_after_exit() {
 
     chained_variables_resolve_as_grafana_does(&demo.prometheus);
     the_datasource_variable_switches_between_named_datasources(&demo.prometheus);
+    adhoc_filters_reach_every_selector(&demo.prometheus);
     the_tui_answers_keys_as_a_person_would_expect(&demo.prometheus);
     every_corpus_dashboard_renders_without_a_panic(&demo.prometheus);
 
@@ -491,4 +492,30 @@ fn the_datasource_variable_switches_between_named_datasources(prometheus: &str) 
         down.iter().all(|s| s == "error"),
         "through the default (down) one: {down:?}"
     );
+}
+
+/// An ad-hoc filter given on the command line is added to every selector (as Grafana does).
+fn adhoc_filters_reach_every_selector(prometheus: &str) {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/live/node-chain.json"
+    );
+    let out = Command::new(BIN)
+        .args([
+            "render",
+            path,
+            "--prometheus",
+            prometheus,
+            "--format",
+            "json",
+            "--var",
+            "Filters=mode=idle",
+        ])
+        .output()
+        .unwrap();
+    let panels: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cpu = &panels[1];
+    let expr = cpu["queries"][0]["expr"].as_str().unwrap_or_default();
+    assert!(expr.contains("mode=\"idle\""), "filter added: {expr}");
+    assert_eq!(cpu["series"], 1, "only the idle mode is left: {cpu}");
 }

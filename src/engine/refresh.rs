@@ -14,10 +14,11 @@ use super::plan::{
     PanelPlan, PlanContext, PlannedQuery, comparison_queries, offset_label, plan_panel,
 };
 use super::session::EngineEvent;
-use super::variables::{Overrides, ResolvedVariable, resolve_variables, scope_for};
+use super::variables::{Overrides, ResolvedVariable, adhoc_filters, resolve_variables, scope_for};
 use crate::grafana::model::Dashboard;
 use crate::grafana::naming::{SeriesNaming, display_names, legend_name};
 use crate::grafana::timerange::TimeRange;
+use crate::grafana::vars::add_label_matchers;
 use crate::prom::{PromError, QueryAnswer};
 use crate::view::build::unsupported_reason;
 
@@ -87,6 +88,17 @@ pub async fn run_refresh(
         })
         .collect();
     let mut plans = plans;
+    // Ad-hoc filters go into every selector of every query, as Grafana adds them.
+    let filters = adhoc_filters(&variables);
+    if !filters.is_empty() {
+        for plan in plans.iter_mut() {
+            if let PanelPlan::Queries(queries) = plan {
+                for query in queries.iter_mut() {
+                    query.expr = add_label_matchers(&query.expr, &filters);
+                }
+            }
+        }
+    }
     // Which datasource each panel asks: its own reference, through the variables' values.
     let lookup = |name: &str| resolved_value(&variables, name);
     for (plan, panel) in plans.iter_mut().zip(&expanded.dashboard.panels) {

@@ -33,6 +33,8 @@ pub struct ResolvedVariable {
     pub kind: VariableKind,
     pub options: Vec<VarOption>,
     pub value: VarValue,
+    /// Ad-hoc variables: the `(key, operator, value)` filters added to every selector.
+    pub filters: Vec<(String, String, String)>,
 }
 
 impl ResolvedVariable {
@@ -129,6 +131,13 @@ pub async fn resolve_variables(
             kind: variable.kind,
             options,
             value,
+            filters: match variable.kind {
+                VariableKind::Adhoc => match overrides.get(&variable.name) {
+                    Some(values) => values.iter().filter_map(|v| parse_filter(v)).collect(),
+                    None => variable.adhoc_filters.clone(),
+                },
+                _ => Vec::new(),
+            },
         };
         resolved.push(done.clone());
         by_index[index] = Some(done);
@@ -139,6 +148,31 @@ pub async fn resolve_variables(
         }
     }
     (by_index.into_iter().flatten().collect(), errors)
+}
+
+/// An ad-hoc filter from the command line: `job=api`, `job!=api`, `pod=~api-.*`, `pod!~x`.
+pub fn parse_filter(text: &str) -> Option<(String, String, String)> {
+    let at = text.find(['=', '!'])?;
+    let (key, rest) = text.split_at(at);
+    let operator = ["=~", "!~", "!=", "="]
+        .into_iter()
+        .find(|op| rest.starts_with(op))?;
+    let key = key.trim();
+    (!key.is_empty()).then(|| {
+        (
+            key.to_string(),
+            operator.to_string(),
+            rest[operator.len()..].to_string(),
+        )
+    })
+}
+
+/// All ad-hoc filters in force.
+pub fn adhoc_filters(variables: &[ResolvedVariable]) -> Vec<(String, String, String)> {
+    variables
+        .iter()
+        .flat_map(|v| v.filters.iter().cloned())
+        .collect()
 }
 
 /// `auto` interval variables interpolate to the interval computed for the range.
@@ -287,5 +321,32 @@ fn instant_result(answer: &crate::prom::QueryAnswer) -> InstantResult {
                 })
                 .collect(),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_line_filters_parse_every_operator() {
+        assert_eq!(
+            parse_filter("job=api"),
+            Some(("job".into(), "=".into(), "api".into()))
+        );
+        assert_eq!(
+            parse_filter("job!=api"),
+            Some(("job".into(), "!=".into(), "api".into()))
+        );
+        assert_eq!(
+            parse_filter("pod=~api-.*"),
+            Some(("pod".into(), "=~".into(), "api-.*".into()))
+        );
+        assert_eq!(
+            parse_filter("pod!~x=y"),
+            Some(("pod".into(), "!~".into(), "x=y".into()))
+        );
+        assert_eq!(parse_filter("novalue"), None);
+        assert_eq!(parse_filter("=x"), None);
     }
 }

@@ -1581,6 +1581,21 @@ fn convert_variable(v: &Value, path: &str, diags: &mut Vec<Diagnostic>) -> Optio
         auto: get_bool(obj, "auto"),
         auto_count: get_u32(obj, "auto_count"),
         auto_min: get_nonempty(obj, "auto_min"),
+        adhoc_filters: obj
+            .get("filters")
+            .and_then(Value::as_array)
+            .map(|filters| {
+                filters
+                    .iter()
+                    .filter_map(|f| {
+                        let f = f.as_object()?;
+                        let key = get_nonempty(f, "key")?;
+                        let operator = get_nonempty(f, "operator").unwrap_or_else(|| "=".into());
+                        Some((key, operator, get_string(f, "value").unwrap_or_default()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
     })
 }
 

@@ -458,6 +458,8 @@ pub struct Variable {
     pub auto: bool,
     pub auto_count: Option<u32>,
     pub auto_min: Option<String>,
+    /// Ad-hoc variables: `(key, operator, value)` filters added to every selector.
+    pub adhoc_filters: Vec<(String, String, String)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]

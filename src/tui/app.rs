@@ -1046,6 +1046,7 @@ mod variable_stepping_tests {
             label: None,
             hide: 0,
             kind: VariableKind::Query,
+            filters: Vec::new(),
             options: ["lab", "staging", "production"]
                 .iter()
                 .map(|v| VarOption::same(*v))
