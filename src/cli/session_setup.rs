@@ -63,16 +63,20 @@ pub fn prepare_loaded(
         std::env::var(PROMETHEUS_URL_ENV).ok(),
         &config,
     );
-    let prom = prom_config(
-        &url,
-        Duration::from_secs(args.timeout.max(1)),
-        &config,
-        &args.headers,
-        args.insecure_skip_verify,
-        &|name| std::env::var(name).ok(),
-    )
-    .map_err(|e| CliError::failure(format!("Prometheus connection: {e}")))?;
-    let client = PromClient::new(prom).map_err(|e| CliError::failure(e.to_string()))?;
+    // Every datasource gets the same credentials, headers and TLS settings.
+    let connect = |url: &str, what: &str| -> Result<PromClient, CliError> {
+        let settings = prom_config(
+            url,
+            Duration::from_secs(args.timeout.max(1)),
+            &config,
+            &args.headers,
+            args.insecure_skip_verify,
+            &|name| std::env::var(name).ok(),
+        )
+        .map_err(|e| CliError::failure(format!("{what}: {e}")))?;
+        PromClient::new(settings).map_err(|e| CliError::failure(format!("{what}: {e}")))
+    };
+    let client = connect(&url, "Prometheus connection")?;
     let mut datasources = Datasources::single(client.clone());
     let mut named: Vec<(String, String)> = config
         .datasources
@@ -86,17 +90,7 @@ pub fn prepare_loaded(
         named.push((name.trim().to_string(), url.trim().to_string()));
     }
     for (name, url) in named {
-        let settings = prom_config(
-            &url,
-            Duration::from_secs(args.timeout.max(1)),
-            &config,
-            &args.headers,
-            args.insecure_skip_verify,
-            &|name| std::env::var(name).ok(),
-        )
-        .map_err(|e| CliError::failure(format!("datasource {name}: {e}")))?;
-        let named_client = PromClient::new(settings)
-            .map_err(|e| CliError::failure(format!("datasource {name}: {e}")))?;
+        let named_client = connect(&url, &format!("datasource {name}"))?;
         datasources.named.insert(name, named_client);
     }
     let overrides = parse_overrides(&args.vars).map_err(CliError::usage)?;

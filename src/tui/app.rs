@@ -53,6 +53,18 @@ pub struct ViewState {
     pub compare: Option<(usize, i64)>,
 }
 
+impl ViewState {
+    /// A range and nothing chosen yet.
+    pub fn new(from: &str, to: &str) -> Self {
+        ViewState {
+            range: RangeState::new(from, to),
+            overrides: Overrides::new(),
+            selections: BTreeMap::new(),
+            compare: None,
+        }
+    }
+}
+
 pub struct App {
     pub dashboard: Dashboard,
     /// One view per panel of `dashboard.panels`.
@@ -946,12 +958,7 @@ mod tests {
             panels: vec![panel("Latency", 0), panel("Errors", 12)],
             ..Dashboard::default()
         };
-        let state = ViewState {
-            range: RangeState::new("now-1h", "now"),
-            overrides: Overrides::new(),
-            selections: BTreeMap::new(),
-            compare: None,
-        };
+        let state = ViewState::new("now-1h", "now");
         App::new(dashboard, Theme::mono(), StatusInfo::default(), state)
     }
 
@@ -1034,12 +1041,7 @@ mod variable_stepping_tests {
             }],
             ..Dashboard::default()
         };
-        let state = ViewState {
-            range: RangeState::new("now-1h", "now"),
-            overrides: Overrides::new(),
-            selections: BTreeMap::new(),
-            compare: None,
-        };
+        let state = ViewState::new("now-1h", "now");
         let mut app = App::new(dashboard, Theme::mono(), StatusInfo::default(), state);
         app.variables = vec![ResolvedVariable {
             name: "env".into(),
@@ -1174,12 +1176,7 @@ mod mouse_tests {
             panels: vec![panel(0), panel(12)],
             ..Dashboard::default()
         };
-        let state = ViewState {
-            range: RangeState::new("now-1h", "now"),
-            overrides: Overrides::new(),
-            selections: BTreeMap::new(),
-            compare: None,
-        };
+        let state = ViewState::new("now-1h", "now");
         let mut app = App::new(dashboard, Theme::mono(), StatusInfo::default(), state);
         let area = Rect::new(0, 0, 100, 20);
         app.draw_into(area, &mut Buffer::empty(area));
