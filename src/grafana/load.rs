@@ -1487,6 +1487,7 @@ fn convert_options(o: &Map<String, Value>) -> PanelOptions {
         sort_by,
         heatmap_color_scheme,
         heatmap_calculate,
+        heatmap_y_unit: get_obj(o, "yAxis").and_then(|y| get_string(y, "unit")),
     }
 }
 

@@ -367,6 +367,8 @@ pub struct PanelOptions {
     /// Heatmap: colour scheme name and whether buckets are pre-calculated.
     pub heatmap_color_scheme: Option<String>,
     pub heatmap_calculate: Option<bool>,
+    /// Heatmap: unit of the bucket bounds (`yAxis.unit`).
+    pub heatmap_y_unit: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -61,6 +61,17 @@ pub fn build(panel: &Panel, data: &PanelData, clock: Clock) -> PanelView {
                 PanelBody::TimeSeries(build_timeseries(panel, data, clock))
             }
         }
+        "heatmap" => match super::heatmap::build(
+            &data.series,
+            panel.options.heatmap_y_unit.as_deref().or(panel.field_config.defaults.unit.as_deref()),
+            (data.start_ms as f64, data.end_ms as f64),
+        ) {
+            Some(view) => PanelBody::Heatmap(view),
+            None => PanelBody::Message {
+                kind: MessageKind::Unsupported,
+                text: "heatmap without `le` buckets: only Prometheus histograms (format: heatmap) are drawn".into(),
+            },
+        },
         other => PanelBody::Message {
             kind: MessageKind::Unsupported,
             text: format!(

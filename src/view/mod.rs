@@ -4,6 +4,7 @@
 //! of JSON or Prometheus and the numbers can be checked without a terminal.
 
 pub mod build;
+pub mod heatmap;
 
 /// A colour resolved for drawing (the theme has already been applied).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +26,7 @@ pub struct PanelView {
 pub enum PanelBody {
     Stat(StatView),
     TimeSeries(TimeSeriesView),
+    Heatmap(HeatmapView),
     /// A panel that shows a message instead of data: loading, no data, error, unsupported.
     Message {
         kind: MessageKind,
@@ -85,6 +87,17 @@ pub struct TimeSeriesView {
     /// Unit and decimals of the values, for the cursor read-out.
     pub unit: Option<String>,
     pub decimals: Option<u32>,
+}
+
+/// Buckets over time: `counts[bucket][time]`, bucket 0 the lowest bound.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HeatmapView {
+    pub times: Vec<f64>,
+    /// Upper bound of each bucket, formatted with the y-axis unit.
+    pub bucket_labels: Vec<String>,
+    pub counts: Vec<Vec<f64>>,
+    pub max: f64,
+    pub x_range: (f64, f64),
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

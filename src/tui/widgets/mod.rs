@@ -1,6 +1,7 @@
 //! Widgets that paint view models into a ratatui buffer. They know nothing of JSON or HTTP.
 
 mod bigtext;
+mod heatmap;
 mod message;
 mod stat;
 mod timeseries;
@@ -115,6 +116,7 @@ fn draw_body(
     match &view.body {
         PanelBody::Stat(stat) => stat::draw(stat, body_area, buf, theme),
         PanelBody::TimeSeries(ts) => timeseries::draw(ts, body_area, buf, theme, cursor),
+        PanelBody::Heatmap(h) => heatmap::draw(h, body_area, buf, theme),
         PanelBody::Message { kind, text } => message::draw(*kind, text, body_area, buf, theme),
     }
 }
