@@ -6,6 +6,9 @@ use super::{HeatmapView, Rgb};
 use crate::engine::frame::Series;
 use crate::grafana::units;
 
+/// One `le` bucket: its bound, the bound as written, and its cumulative counts over time.
+type Bucket = (f64, String, Vec<(i64, f64)>);
+
 /// Parse a bucket bound as Prometheus writes it (`0.25`, `+Inf`).
 fn bound(le: &str) -> f64 {
     match le.trim().to_ascii_lowercase().as_str() {
@@ -18,7 +21,7 @@ fn bound(le: &str) -> f64 {
 /// Build the heatmap of series that carry an `le` label; `None` when none do.
 pub fn build(series: &[Series], y_unit: Option<&str>, x_range: (f64, f64)) -> Option<HeatmapView> {
     // Several series per bound (other labels) are added up: the panel shows one distribution.
-    let mut buckets: Vec<(f64, String, Vec<(i64, f64)>)> = Vec::new();
+    let mut buckets: Vec<Bucket> = Vec::new();
     for s in series {
         let Some(le) = s.labels.get("le") else {
             continue;
