@@ -61,6 +61,12 @@ pub fn build(panel: &Panel, data: &PanelData, clock: Clock) -> PanelView {
                 PanelBody::TimeSeries(build_timeseries(panel, data, clock))
             }
         }
+        "table" | "table-old" => {
+            let (table, notes) = super::table::build(panel, &data.series);
+            let mut view = PanelView { title, body: PanelBody::Table(table), errors, stale: false, notes: data.warnings.clone() };
+            view.notes.extend(notes);
+            return view;
+        }
         "heatmap" => match super::heatmap::build(
             &data.series,
             panel.options.heatmap_y_unit.as_deref().or(panel.field_config.defaults.unit.as_deref()),
@@ -98,7 +104,8 @@ pub fn unsupported_reason(panel: &Panel) -> Option<String> {
         ));
     }
     match panel.panel_type.as_str() {
-        "stat" | "singlestat" | "timeseries" | "graph" | "gauge" | "bargauge" => None,
+        "stat" | "singlestat" | "timeseries" | "graph" | "gauge" | "bargauge" | "heatmap"
+        | "table" | "table-old" => None,
         "text" | "news" | "dashlist" | "alertlist" | "annolist" | "welcome" | "gettingstarted" => {
             Some(format!("{} panel: no queries to show", panel.panel_type))
         }

@@ -5,6 +5,7 @@
 
 pub mod build;
 pub mod heatmap;
+pub mod table;
 
 /// A colour resolved for drawing (the theme has already been applied).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +28,7 @@ pub enum PanelBody {
     Stat(StatView),
     TimeSeries(TimeSeriesView),
     Heatmap(HeatmapView),
+    Table(TableView),
     /// A panel that shows a message instead of data: loading, no data, error, unsupported.
     Message {
         kind: MessageKind,
@@ -87,6 +89,23 @@ pub struct TimeSeriesView {
     /// Unit and decimals of the values, for the cursor read-out.
     pub unit: Option<String>,
     pub decimals: Option<u32>,
+}
+
+/// A table: headers, and rows of cells (numbers right-aligned, optionally coloured).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TableView {
+    pub headers: Vec<String>,
+    /// Which columns hold numbers (right-aligned).
+    pub numeric: Vec<bool>,
+    pub rows: Vec<Vec<TableCell>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TableCell {
+    pub text: String,
+    pub color: Option<Rgb>,
+    /// The number behind the text, for sorting.
+    pub number: Option<f64>,
 }
 
 /// Buckets over time: `counts[bucket][time]`, bucket 0 the lowest bound.

@@ -4,6 +4,7 @@ mod bigtext;
 mod heatmap;
 mod message;
 mod stat;
+mod table;
 mod timeseries;
 
 use ratatui::buffer::Buffer;
@@ -117,6 +118,7 @@ fn draw_body(
         PanelBody::Stat(stat) => stat::draw(stat, body_area, buf, theme),
         PanelBody::TimeSeries(ts) => timeseries::draw(ts, body_area, buf, theme, cursor),
         PanelBody::Heatmap(h) => heatmap::draw(h, body_area, buf, theme),
+        PanelBody::Table(t) => table::draw(t, body_area, buf, theme),
         PanelBody::Message { kind, text } => message::draw(*kind, text, body_area, buf, theme),
     }
 }
