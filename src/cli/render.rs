@@ -112,6 +112,9 @@ fn panels_json(app: &App, data: &[Option<PanelData>]) -> serde_json::Value {
                 Some(PanelBody::Stat(stat)) => {
                     Some(stat.values.iter().map(|v| v.text.clone()).collect())
                 }
+                Some(PanelBody::Gauge(gauge)) => {
+                    Some(gauge.items.iter().map(|v| v.text.clone()).collect())
+                }
                 _ => None,
             };
             json!({

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Local, TimeZone, Utc};
 
 use super::{
-    Legend, LegendEntry, MessageKind, PanelBody, PanelView, PlotSeries, Rgb, StatColorMode,
-    StatValue, StatView, TimeSeriesView,
+    GaugeItem, GaugeView, Legend, LegendEntry, MessageKind, PanelBody, PanelView, PlotSeries, Rgb,
+    StatColorMode, StatValue, StatView, TimeSeriesView,
 };
 use crate::engine::frame::{PanelData, PanelState, Series};
 use crate::grafana::model::{FieldDefaults, Panel};
@@ -46,11 +46,7 @@ pub fn build(panel: &Panel, data: &PanelData, clock: Clock) -> PanelView {
         "stat" | "singlestat" => PanelBody::Stat(build_stat(panel, &data.series)),
         // Gauges reduce exactly as stat does; until they get their own widget the value,
         // unit and threshold colour are what matters at 3 a.m.
-        "gauge" | "bargauge" => {
-            let mut stat = build_stat(panel, &data.series);
-            stat.sparkline = false;
-            PanelBody::Stat(stat)
-        }
+        "gauge" | "bargauge" => PanelBody::Gauge(build_gauge(panel, &data.series)),
         "timeseries" | "graph" => {
             if data.state() == PanelState::NoData {
                 PanelBody::Message {
@@ -236,6 +232,50 @@ fn data_range(series: &[Series]) -> (f64, f64) {
         (min, max)
     } else {
         (0.0, 100.0)
+    }
+}
+
+/// Gauges reduce as stat does and show each value as a bar between min and max (Grafana's
+/// defaults: 0–100, or 0–1 for percentunit, unless the field sets them).
+fn build_gauge(panel: &Panel, series: &[Series]) -> GaugeView {
+    let field = &panel.field_config.defaults;
+    let stat = build_stat(panel, series);
+    let calc = panel
+        .options
+        .reduce
+        .as_ref()
+        .and_then(|r| r.calcs.first().cloned())
+        .unwrap_or_else(|| "lastNotNull".into());
+    let default_max = if field.unit.as_deref() == Some("percentunit") {
+        1.0
+    } else {
+        100.0
+    };
+    let (min, max) = (field.min.unwrap_or(0.0), field.max.unwrap_or(default_max));
+    let current: Vec<&Series> = series.iter().filter(|s| s.compare.is_none()).collect();
+    let items = stat
+        .values
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let value = current
+                .get(i)
+                .and_then(|s| reduce::reduce(&calc, &values_of(s)));
+            let fraction = value
+                .map(|x| ((x - min) / (max - min)).clamp(0.0, 1.0))
+                .unwrap_or(0.0);
+            GaugeItem {
+                name: v.name,
+                text: v.text,
+                fraction,
+                color: v.color.unwrap_or(FALLBACK),
+                state: v.state,
+            }
+        })
+        .collect();
+    GaugeView {
+        items,
+        vertical: panel.options.orientation.as_deref() == Some("vertical"),
     }
 }
 
@@ -610,5 +650,42 @@ mod compare_tests {
         };
         assert_eq!(ts.series[1].color, dim(ts.series[0].color));
         assert_eq!(ts.series[1].name, "api (1d ago)");
+    }
+}
+
+#[cfg(test)]
+mod gauge_tests {
+    use super::*;
+    use crate::grafana::model::GridPos;
+
+    #[test]
+    fn gauges_fill_to_the_value_between_min_and_max() {
+        let mut panel = Panel {
+            panel_type: "gauge".into(),
+            grid: GridPos {
+                x: 0,
+                y: 0,
+                w: 6,
+                h: 6,
+            },
+            ..Panel::default()
+        };
+        panel.field_config.defaults.unit = Some("percentunit".into());
+        let data = PanelData {
+            series: vec![Series {
+                name: "gpu0".into(),
+                points: vec![(0, 0.25)],
+                ..Series::default()
+            }],
+            ..PanelData::default()
+        };
+        let PanelBody::Gauge(gauge) = build(&panel, &data, Clock::Utc).body else {
+            panic!("gauge expected")
+        };
+        assert_eq!(gauge.items[0].text, "25%");
+        assert!(
+            (gauge.items[0].fraction - 0.25).abs() < 1e-9,
+            "percentunit runs 0..1"
+        );
     }
 }

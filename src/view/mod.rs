@@ -29,6 +29,7 @@ pub enum PanelBody {
     TimeSeries(TimeSeriesView),
     Heatmap(HeatmapView),
     Table(TableView),
+    Gauge(GaugeView),
     /// A panel that shows a message instead of data: loading, no data, error, unsupported.
     Message {
         kind: MessageKind,
@@ -89,6 +90,23 @@ pub struct TimeSeriesView {
     /// Unit and decimals of the values, for the cursor read-out.
     pub unit: Option<String>,
     pub decimals: Option<u32>,
+}
+
+/// Gauge and bar gauge: a bar per value, filled to its place between min and max.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GaugeView {
+    pub items: Vec<GaugeItem>,
+    pub vertical: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GaugeItem {
+    pub name: String,
+    pub text: String,
+    /// 0..1 between min and max.
+    pub fraction: f64,
+    pub color: Rgb,
+    pub state: Option<String>,
 }
 
 /// A table: headers, and rows of cells (numbers right-aligned, optionally coloured).

@@ -1,6 +1,7 @@
 //! Widgets that paint view models into a ratatui buffer. They know nothing of JSON or HTTP.
 
 mod bigtext;
+mod gauge;
 mod heatmap;
 mod message;
 mod stat;
@@ -119,6 +120,7 @@ fn draw_body(
         PanelBody::TimeSeries(ts) => timeseries::draw(ts, body_area, buf, theme, cursor),
         PanelBody::Heatmap(h) => heatmap::draw(h, body_area, buf, theme),
         PanelBody::Table(t) => table::draw(t, body_area, buf, theme),
+        PanelBody::Gauge(g) => gauge::draw(g, body_area, buf, theme),
         PanelBody::Message { kind, text } => message::draw(*kind, text, body_area, buf, theme),
     }
 }
