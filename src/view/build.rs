@@ -31,6 +31,22 @@ pub fn build(panel: &Panel, data: &PanelData, clock: Clock) -> PanelView {
         stale: false,
         notes: data.warnings.clone(),
     };
+    // Text panels carry their content in the dashboard; they need no data.
+    if panel.panel_type == "text" {
+        let content = panel.options.content.clone().unwrap_or_default();
+        let lines = match panel.options.mode.as_deref() {
+            Some("html") => super::text::html_to_lines(&content),
+            Some("code") => content.lines().map(str::to_string).collect(),
+            _ => super::text::markdown_to_lines(&content),
+        };
+        return PanelView {
+            title,
+            body: PanelBody::Text(lines),
+            errors: Vec::new(),
+            stale: false,
+            notes: Vec::new(),
+        };
+    }
     match data.state() {
         PanelState::Unsupported => {
             return message(
@@ -102,7 +118,8 @@ pub fn unsupported_reason(panel: &Panel) -> Option<String> {
     match panel.panel_type.as_str() {
         "stat" | "singlestat" | "timeseries" | "graph" | "gauge" | "bargauge" | "heatmap"
         | "table" | "table-old" => None,
-        "text" | "news" | "dashlist" | "alertlist" | "annolist" | "welcome" | "gettingstarted" => {
+        "text" => Some("text panel".into()),
+        "news" | "dashlist" | "alertlist" | "annolist" | "welcome" | "gettingstarted" => {
             Some(format!("{} panel: no queries to show", panel.panel_type))
         }
         _ => None,

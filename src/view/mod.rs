@@ -6,6 +6,7 @@
 pub mod build;
 pub mod heatmap;
 pub mod table;
+pub mod text;
 
 /// A colour resolved for drawing (the theme has already been applied).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +31,8 @@ pub enum PanelBody {
     Heatmap(HeatmapView),
     Table(TableView),
     Gauge(GaugeView),
+    /// A text panel's content as plain lines.
+    Text(Vec<String>),
     /// A panel that shows a message instead of data: loading, no data, error, unsupported.
     Message {
         kind: MessageKind,

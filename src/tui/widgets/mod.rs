@@ -121,6 +121,15 @@ fn draw_body(
         PanelBody::Heatmap(h) => heatmap::draw(h, body_area, buf, theme),
         PanelBody::Table(t) => table::draw(t, body_area, buf, theme),
         PanelBody::Gauge(g) => gauge::draw(g, body_area, buf, theme),
+        PanelBody::Text(lines) => {
+            let text: Vec<ratatui::text::Line> = lines
+                .iter()
+                .map(|l| ratatui::text::Line::styled(l.clone(), Style::default().fg(theme.text)))
+                .collect();
+            ratatui::widgets::Paragraph::new(text)
+                .wrap(ratatui::widgets::Wrap { trim: false })
+                .render(body_area, buf);
+        }
         PanelBody::Message { kind, text } => message::draw(*kind, text, body_area, buf, theme),
     }
 }
