@@ -71,9 +71,17 @@ pub fn draw(view: &HeatmapView, area: Rect, buf: &mut Buffer, theme: &Theme) {
     // Bucket bounds on the left: the top, the bottom and some between.
     let step = (plot.height / 4).max(1);
     let mut line = 0;
+    let mut last_bucket = None;
     while line < plot.height {
         let slot = usize::from(plot.height - 1 - line) * 2 + 1;
-        let label: String = view.bucket_labels[bucket_of(slot)]
+        let bucket = bucket_of(slot);
+        // One label per bucket, even when a bucket spans several lines.
+        if last_bucket == Some(bucket) {
+            line += step;
+            continue;
+        }
+        last_bucket = Some(bucket);
+        let label: String = view.bucket_labels[bucket]
             .chars()
             .take(usize::from(label_width - 1))
             .collect();
