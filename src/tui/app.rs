@@ -88,6 +88,8 @@ pub struct App {
     pub explore_history: Vec<String>,
     /// Fullscreen time-series cursor, 0..1 across the time axis.
     pub cursor: Option<f64>,
+    /// Set by `R`: the auto-refresh interval the loop should switch to.
+    pub refresh_every: Option<std::time::Duration>,
     /// Grafana's base URL for the hand-off link.
     pub grafana_url: String,
     /// Alerts for the alerts pane (fetched by the loop when the pane opens).
@@ -150,6 +152,7 @@ impl App {
             var_focus: 0,
             alerts: super::overlay::AlertsState::Loading,
             grafana_url: "http://localhost:3000".into(),
+            refresh_every: None,
             data_at: vec![None; views_len],
             theme,
             clock: crate::view::build::Clock::Local,
@@ -506,6 +509,7 @@ impl App {
                 self.var_focus = (self.var_focus + 1) % self.stepable_variables().len().max(1);
             }
             Action::Compare => return self.cycle_compare(),
+            Action::CycleRefresh => self.cycle_refresh(),
             Action::CopyLink => {
                 self.status.message = Some(format!("copied: {}", self.grafana_link()));
             }
@@ -622,6 +626,37 @@ impl App {
             }
             _ => false,
         }
+    }
+
+    /// `R`: the next auto-refresh interval of the dashboard's time picker (Grafana's list when
+    /// the dashboard has none), then off.
+    fn cycle_refresh(&mut self) {
+        const GRAFANA_DEFAULTS: &[&str] = &[
+            "5s", "10s", "30s", "1m", "5m", "15m", "30m", "1h", "2h", "1d",
+        ];
+        let mut choices: Vec<String> = self.dashboard.refresh_intervals.clone();
+        if choices.is_empty() {
+            choices = GRAFANA_DEFAULTS.iter().map(|s| s.to_string()).collect();
+        }
+        let next = match self
+            .status
+            .refresh
+            .as_ref()
+            .and_then(|r| choices.iter().position(|c| c == r))
+        {
+            Some(i) if i + 1 < choices.len() => Some(choices[i + 1].clone()),
+            Some(_) => None,
+            None if self.status.refresh.is_some() => None,
+            None => choices.first().cloned(),
+        };
+        self.refresh_every = next
+            .as_deref()
+            .and_then(crate::grafana::timerange::parse_refresh);
+        self.status.message = Some(match &next {
+            Some(r) => format!("auto-refresh every {r}"),
+            None => "auto-refresh off".into(),
+        });
+        self.status.refresh = next;
     }
 
     /// `o` on the focused panel: compare with 1 day ago, then 1 week ago, then off.
@@ -1191,5 +1226,42 @@ mod mouse_tests {
         assert!(!app.fullscreen);
         app.handle_mouse(click(70, 2));
         assert!(app.fullscreen, "a second click opens it");
+    }
+}
+
+#[cfg(test)]
+mod refresh_tests {
+    use super::*;
+    use ratatui::crossterm::event::KeyEvent;
+
+    #[test]
+    fn capital_r_cycles_the_time_pickers_intervals_then_off() {
+        let dashboard = Dashboard {
+            refresh_intervals: vec!["10s".into(), "1m".into()],
+            ..Dashboard::default()
+        };
+        let status = StatusInfo {
+            refresh: Some("10s".into()),
+            ..StatusInfo::default()
+        };
+        let mut app = App::new(
+            dashboard,
+            Theme::mono(),
+            status,
+            ViewState::new("now-1h", "now"),
+        );
+        let press = |app: &mut App| app.handle_key(KeyEvent::from(KeyCode::Char('R')));
+        assert_eq!(press(&mut app), Action::CycleRefresh);
+        assert_eq!(
+            (app.status.refresh.as_deref(), app.refresh_every),
+            (Some("1m"), Some(std::time::Duration::from_secs(60)))
+        );
+        press(&mut app);
+        assert_eq!(
+            (app.status.refresh.as_deref(), app.refresh_every),
+            (None, None)
+        );
+        press(&mut app);
+        assert_eq!(app.status.refresh.as_deref(), Some("10s"));
     }
 }

@@ -30,6 +30,7 @@ pub enum Action {
     Compare,
     Alerts,
     CopyLink,
+    CycleRefresh,
     Dashboards,
     ExplorePrompt,
     /// Produced by the dashboards overlay: the app's `switch_to` says where.
@@ -84,6 +85,7 @@ pub const KEYMAP: &[Binding] = &[
     Binding { codes: &[KeyCode::Char('y')], keys: "y", help: "copy the Grafana URL of this view (OSC 52, works over SSH)", action: Action::CopyLink },
     Binding { codes: &[KeyCode::Char('o')], keys: "o", help: "compare the focused panel with 1 day / 1 week ago", action: Action::Compare },
     Binding { codes: &[KeyCode::Char('s')], keys: "s", help: "snapshot the screen to a text file for the ticket", action: Action::Snapshot },
+    Binding { codes: &[KeyCode::Char('R')], keys: "R", help: "next auto-refresh interval (then off)", action: Action::CycleRefresh },
     Binding { codes: &[KeyCode::Char('r')], keys: "r", help: "refresh now", action: Action::Refresh },
     Binding { codes: &[KeyCode::Char('?')], keys: "?", help: "this help", action: Action::Help },
     Binding { codes: &[KeyCode::Char('q')], keys: "q Ctrl-C", help: "quit", action: Action::Quit },

@@ -137,6 +137,7 @@ async fn event_loop(
                         match ws.app.handle_key(key) {
                             Action::Quit => break,
                             Action::Refresh => refresh(controller, &ws, width),
+                            Action::CycleRefresh => ticker = ticker_for(ws.app.refresh_every),
                             Action::CopyLink => {
                                 // The terminal puts it on the clipboard; the status line shows it.
                                 use std::io::Write;
