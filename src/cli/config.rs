@@ -13,8 +13,10 @@ pub const PROMETHEUS_URL_ENV: &str = "TRIAGE_PROMETHEUS_URL";
 pub struct ConfigFile {
     #[serde(default)]
     pub prometheus: PrometheusSection,
-    /// Default theme name.
+    /// Default theme: a built-in name, a path, or a file in `themes/` beside this file.
     pub theme: Option<String>,
+    /// Draw with ASCII only (fonts without braille/box glyphs); default: detected.
+    pub ascii: Option<bool>,
     /// More Prometheus-compatible datasources by name (`eu = "http://prom-eu:9090"`), chosen
     /// by a dashboard's datasource variable or a panel's datasource name/uid. Credentials and
     /// TLS settings of `[prometheus]` apply to them too.

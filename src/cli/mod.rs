@@ -59,9 +59,15 @@ pub struct QueryArgs {
     /// Auto-refresh interval (`off` to disable; default: the dashboard's).
     #[arg(long)]
     pub refresh: Option<String>,
-    /// Colour theme: grafana-dark (default) or mono. NO_COLOR also selects mono.
+    /// Colour theme: grafana-dark (default), grafana-light, colorblind, high-contrast, mono, a
+    /// path to a theme file, or NAME for $XDG_CONFIG_HOME/triage/themes/NAME.toml. NO_COLOR
+    /// selects mono.
     #[arg(long)]
     pub theme: Option<String>,
+    /// Draw with ASCII only, for fonts and terminals without braille, block or box glyphs
+    /// [default: on for TERM=linux/vt* and non-UTF-8 locales].
+    #[arg(long)]
+    pub ascii: bool,
     /// Per-query timeout in seconds.
     #[arg(long, default_value_t = 30)]
     pub timeout: u64,
@@ -137,6 +143,9 @@ pub struct DemoArgs {
     /// Theme for the UI.
     #[arg(long)]
     pub theme: Option<String>,
+    /// Draw with ASCII only.
+    #[arg(long)]
+    pub ascii: bool,
 }
 
 #[derive(Debug, Args)]

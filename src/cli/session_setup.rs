@@ -121,13 +121,7 @@ pub fn prepare_loaded(
         None => None,
     };
     let theme_name = args.theme.clone().or(config.theme.clone());
-    let theme = match theme_name.as_deref() {
-        Some(name) => Theme::by_name(name).ok_or_else(|| {
-            CliError::usage(format!("unknown theme {name:?}: use grafana-dark or mono"))
-        })?,
-        None if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => Theme::mono(),
-        None => Theme::grafana_dark(),
-    };
+
     let colour_depth = match args.color_depth.as_deref() {
         Some(text) => ColourDepth::parse(text).ok_or_else(|| {
             CliError::usage(format!(
@@ -136,6 +130,20 @@ pub fn prepare_loaded(
         })?,
         None => ColourDepth::detect(&|name| std::env::var(name).ok()),
     };
+    let config_dir = super::config::config_path().and_then(|p| p.parent().map(Path::to_path_buf));
+    let theme = match theme_name.as_deref() {
+        Some(name) => Theme::find(name, config_dir.as_deref()).map_err(CliError::usage)?,
+        None if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => Theme::mono(),
+        None => Theme::grafana_dark(),
+    };
+    let ascii = args.ascii
+        || config
+            .ascii
+            .unwrap_or_else(|| crate::tui::ascii::detect(&|name| std::env::var(name).ok()));
+    // A terminal without colour gets the theme's glyph fallbacks too (heatmap densities).
+    let theme = theme
+        .with_ascii(ascii)
+        .with_colour(theme.colour && colour_depth != ColourDepth::None);
     let grafana_url = std::env::var("TRIAGE_GRAFANA_URL")
         .ok()
         .filter(|u| !u.is_empty())

@@ -76,6 +76,19 @@ fn from_u32(c: u32) -> Rgb {
     Rgb((c >> 16) as u8, (c >> 8) as u8, c as u8)
 }
 
+/// Grafana's hue names, in the order of `shade_table` rows.
+pub const HUE_NAMES: [&str; 6] = HUES;
+
+/// Every named shade of a theme: a row per hue (`HUE_NAMES`), columns super-light, light,
+/// primary, semi-dark, dark. Themes of triage remap these by position.
+pub fn shade_table(theme: Theme) -> [[Rgb; 5]; 6] {
+    let table = match theme {
+        Theme::Dark => &DARK,
+        Theme::Light => &LIGHT,
+    };
+    table.map(|row| row.map(from_u32))
+}
+
 /// A Grafana named shade (`red`, `semi-dark-green`, `super-light-blue`, ...).
 pub fn named_shade(name: &str, theme: Theme) -> Option<Rgb> {
     let (shade, hue_index) = SHADES.iter().enumerate().find_map(|(i, prefix)| {

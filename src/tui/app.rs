@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
@@ -215,6 +215,21 @@ impl App {
 
     /// Draw the whole screen into a buffer (shared by the TUI and `render`).
     pub fn draw_into(&mut self, area: Rect, buf: &mut Buffer) {
+        self.draw_screen(area, buf);
+        if self.theme.ascii {
+            super::ascii::map_buffer(buf);
+        }
+    }
+
+    fn draw_screen(&mut self, area: Rect, buf: &mut Buffer) {
+        if self.theme.background != Color::Reset {
+            buf.set_style(
+                area,
+                Style::default()
+                    .bg(self.theme.background)
+                    .fg(self.theme.text),
+            );
+        }
         if area.width < 20 || area.height < 6 {
             let text = "terminal too small: need at least 20×6";
             Paragraph::new(text)

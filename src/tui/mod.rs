@@ -1,7 +1,9 @@
 //! The terminal user interface: layout, widgets, theme and the interactive loop.
 
 pub mod app;
+pub mod ascii;
 pub mod colour_depth;
+pub mod colour_vision;
 pub mod export;
 pub mod keymap;
 pub mod layout;

@@ -1,14 +1,15 @@
 //! Heatmap: one row of colour per bucket (two buckets per terminal line with `▀`), time across,
-//! colour by count on a colour-blind-safe scale (viridis), bucket bounds on the left.
+//! colour by count on the theme's colour-blind-safe scale (viridis or cividis), bucket bounds on
+//! the left. Without colour, or in ASCII, each cell shows the busier of its two buckets as a
+//! density glyph instead, so the distribution still reads.
 
 use chrono::TimeZone;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
+use ratatui::style::Style;
 
 use crate::tui::theme::Theme;
 use crate::view::HeatmapView;
-use crate::view::heatmap::viridis;
 
 pub fn draw(view: &HeatmapView, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let label_width = view
@@ -37,13 +38,17 @@ pub fn draw(view: &HeatmapView, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let slots = usize::from(plot.height) * 2;
     // Which bucket a half-line slot shows (slot 0 at the bottom).
     let bucket_of = |slot: usize| (slot * buckets / slots).min(buckets - 1);
-    let colour_of = |count: f64| -> Option<Color> {
-        if count <= 0.0 || view.max <= 0.0 {
-            return None;
-        }
-        // Square-root scale, as Grafana's exponential 0.5: small counts stay visible.
-        Some(theme.data(viridis((count / view.max).sqrt())))
+    // Square-root scale, as Grafana's exponential 0.5: small counts stay visible.
+    let level = |count: f64| -> Option<f64> {
+        (count > 0.0 && view.max > 0.0).then(|| (count / view.max).sqrt().min(1.0))
     };
+    let colour_of = |count: f64| level(count).map(|t| theme.scale_colour(t));
+    let density: &[&str] = if theme.ascii {
+        &[".", ":", "-", "=", "+", "*", "#", "%", "@"]
+    } else {
+        &["░", "░", "▒", "▒", "▓", "▓", "█", "█", "█"]
+    };
+    let glyphs = theme.ascii || !theme.colour;
     let times = view.times.len();
     for col in 0..plot.width {
         let t = usize::from(col) * times / usize::from(plot.width);
@@ -58,12 +63,21 @@ pub fn draw(view: &HeatmapView, area: Rect, buf: &mut Buffer, theme: &Theme) {
                 .copied()
                 .unwrap_or(0.0);
             let cell = &mut buf[(plot.x + col, plot.y + line)];
+            if glyphs {
+                let busier = upper.max(lower);
+                if let Some(t) = level(busier) {
+                    let i = ((t * density.len() as f64).ceil() as usize).clamp(1, density.len());
+                    cell.set_symbol(density[i - 1]);
+                    cell.set_fg(theme.scale_colour(t));
+                }
+                continue;
+            }
             match (colour_of(upper), colour_of(lower)) {
                 (None, None) => {}
                 (up, low) => {
                     cell.set_symbol("▀");
-                    cell.set_fg(up.unwrap_or(Color::Reset));
-                    cell.set_bg(low.unwrap_or(Color::Reset));
+                    cell.set_fg(up.unwrap_or(theme.background));
+                    cell.set_bg(low.unwrap_or(theme.background));
                 }
             }
         }
