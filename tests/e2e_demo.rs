@@ -169,6 +169,7 @@ fn demo_dashboard_shows_real_data_and_children_are_gone_after_exit() {
     the_datasource_variable_switches_between_named_datasources(&demo.prometheus);
     adhoc_filters_reach_every_selector(&demo.prometheus);
     the_tui_answers_keys_as_a_person_would_expect(&demo.prometheus);
+    hand_off_keys_copy_the_link_and_the_snapshot(&demo.prometheus);
     every_corpus_dashboard_renders_without_a_panic(&demo.prometheus);
 
     let (text, _) = render(&demo.prometheus, "text");
@@ -437,6 +438,67 @@ fn the_tui_answers_keys_as_a_person_would_expect(prometheus: &str) {
         );
         std::thread::sleep(Duration::from_millis(200));
     }
+}
+
+/// `y` and `s` put the Grafana URL and a text snapshot on the clipboard through OSC 52 (tmux,
+/// with set-clipboard on, keeps what an application copies as a paste buffer: the same bytes
+/// a local terminal would get over SSH), `s` also writes the file, and `--print-link` leaves
+/// the links in the shell after exit.
+fn hand_off_keys_copy_the_link_and_the_snapshot(prometheus: &str) {
+    let dir = std::env::temp_dir().join(format!("triage-handoff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // Without TMUX in its environment triage writes plain OSC 52, which tmux itself takes.
+    let command = format!(
+        "env -u TMUX TRIAGE_SNAPSHOT_DIR={} TRIAGE_GRAFANA_URL=https://grafana.example.org \
+         {BIN} view {DASHBOARD} --prometheus {prometheus} --print-link; echo TRIAGE-EXITED-$?; sleep 60",
+        dir.display()
+    );
+    let tmux = Tmux::start(&command);
+    let status = Command::new("tmux")
+        .args(["set-option", "-s", "set-clipboard", "on"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    tmux.wait_for("req/s");
+    let buffer = || {
+        let out = Command::new("tmux").args(["show-buffer"]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let wait_for_buffer = |needle: &str| {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let text = buffer();
+            if text.contains(needle) {
+                return text;
+            }
+            assert!(Instant::now() < deadline, "clipboard never got {needle:?}: {text:?}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    };
+
+    tmux.keys(&["y"]);
+    let link = wait_for_buffer("https://grafana.example.org/d/");
+    assert!(link.contains("var-environment=production") && link.contains("from=now-1h"), "{link}");
+
+    tmux.keys(&["s"]);
+    let snapshot = wait_for_buffer("# range:");
+    assert!(snapshot.starts_with("# Inference Gateway"), "{snapshot}");
+    assert!(snapshot.contains("SLO summary"), "the screen itself follows:\n{snapshot}");
+    tmux.wait_for("snapshot copied and written to");
+    let files: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
+    assert_eq!(files.len(), 1, "one snapshot file in {}", dir.display());
+    let written = std::fs::read_to_string(files[0].path()).unwrap();
+    assert!(written.contains("# prometheus: http://127.0.0.1"), "{written}");
+
+    // S: only the focused panel (the first one, p99 latency).
+    tmux.keys(&["S"]);
+    let panel = wait_for_buffer("# Inference Gateway / ");
+    assert!(!panel.contains("Golden signals"), "only one panel:\n{panel}");
+
+    tmux.keys(&["q"]);
+    let after = tmux.wait_for("TRIAGE-EXITED-0");
+    assert!(after.contains("copied: https://grafana.example.org/d/"), "{after}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Is a process whose command line contains `needle` still alive (not a zombie)?

@@ -40,7 +40,7 @@ pub async fn run(args: DemoArgs) -> Result<i32, CliError> {
     };
     // The stack is shut down whatever the UI returns; Drop covers panics.
     let result = match prepare_loaded(loaded, "inference-gateway.json", &query) {
-        Ok(prepared) => run_prepared(vec![prepared]).await,
+        Ok(prepared) => run_prepared(vec![prepared]).await.map(|_| 0),
         Err(e) => Err(e),
     };
     stack.shutdown().await;

@@ -92,6 +92,9 @@ pub struct QueryArgs {
 pub struct ViewArgs {
     #[arg(required = true, value_name = "DASHBOARD")]
     pub dashboards: Vec<PathBuf>,
+    /// On exit, print the Grafana URL of the last view (and every URL copied with `y`).
+    #[arg(long)]
+    pub print_link: bool,
     #[command(flatten)]
     pub query: QueryArgs,
 }

@@ -8,7 +8,7 @@ use super::{CliError, ViewArgs};
 use crate::engine::session::Session;
 use crate::grafana::model::{Dashboard, GridPos, Panel, Target};
 use crate::tui::app::{App, StatusInfo};
-use crate::tui::run::{Controller, DashboardEntry, run as run_tui};
+use crate::tui::run::{Controller, DashboardEntry, Exit, run as run_tui};
 use crate::tui::timenav::RangeState;
 
 pub async fn run(args: ViewArgs) -> Result<i32, CliError> {
@@ -27,7 +27,15 @@ pub async fn run(args: ViewArgs) -> Result<i32, CliError> {
     if prepared.is_empty() {
         return Err(CliError::failure("no dashboard could be loaded"));
     }
-    run_prepared(prepared).await
+    let exit = run_prepared(prepared).await?;
+    if args.print_link {
+        // After the terminal is restored, so it lands in the shell's scrollback.
+        for link in &exit.copied_links {
+            println!("copied: {link}");
+        }
+        println!("{}", exit.link);
+    }
+    Ok(0)
 }
 
 /// Files given, with folders replaced by the dashboards (`*.json`) under them, sorted.
@@ -63,7 +71,7 @@ fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Open the UI on prepared dashboards (the first shown) until the user quits.
-pub async fn run_prepared(prepared: Vec<Prepared>) -> Result<i32, CliError> {
+pub async fn run_prepared(prepared: Vec<Prepared>) -> Result<Exit, CliError> {
     let Some(first) = prepared.first() else {
         return Err(CliError::failure("no dashboard to show"));
     };
@@ -79,8 +87,7 @@ pub async fn run_prepared(prepared: Vec<Prepared>) -> Result<i32, CliError> {
     };
     run_tui(controller)
         .await
-        .map_err(|e| CliError::failure(format!("terminal: {e}")))?;
-    Ok(0)
+        .map_err(|e| CliError::failure(format!("terminal: {e}")))
 }
 
 fn entry(prepared: Arc<Prepared>) -> DashboardEntry {

@@ -102,6 +102,8 @@ pub struct App {
     data_at: Vec<Option<chrono::DateTime<chrono::Local>>>,
     pub theme: Theme,
     pub clock: crate::view::build::Clock,
+    /// Marked on every time series: when the alert being triaged fired.
+    pub marker: Option<crate::view::TimeMarker>,
     /// Layout of the last frame, for navigation.
     placed: Vec<Placed>,
     body_height: u16,
@@ -156,6 +158,7 @@ impl App {
             data_at: vec![None; views_len],
             theme,
             clock: crate::view::build::Clock::Local,
+            marker: None,
             placed: Vec::new(),
             body_height: 0,
         }
@@ -190,6 +193,27 @@ impl App {
         let area = Rect::new(0, 0, width.max(20), height.max(6));
         let mut buf = Buffer::empty(area);
         self.draw_into(area, &mut buf);
+        self.with_snapshot_header(None, &super::export::to_text(&buf))
+    }
+
+    /// Only the focused panel, drawn across the whole width (as fullscreen shows it), with the
+    /// same header; the screen when no panel is focused.
+    pub fn panel_snapshot_text(&mut self, width: u16, height: u16) -> String {
+        let Some(view) = self.focus.and_then(|f| self.views.get(f)) else {
+            return self.snapshot_text(width, height);
+        };
+        let area = Rect::new(0, 0, width.max(20), height.saturating_sub(6).max(6));
+        let mut buf = Buffer::empty(area);
+        let marked = view.clone();
+        draw_panel(&marked, area, &mut buf, false, &self.theme, None);
+        if self.theme.ascii {
+            super::ascii::map_buffer(&mut buf);
+        }
+        let title = marked.title.clone();
+        self.with_snapshot_header(Some(&title), &super::export::to_text(&buf))
+    }
+
+    fn with_snapshot_header(&self, panel: Option<&str>, body: &str) -> String {
         let variables: Vec<String> = self
             .status
             .variables
@@ -197,8 +221,9 @@ impl App {
             .map(|(n, v)| format!("{n}={v}"))
             .collect();
         format!(
-            "# {}\n# range: {} ({} → {})\n# variables: {}\n# prometheus: {}\n# taken: {}\n\n{}",
+            "# {}{}\n# range: {} ({} → {})\n# variables: {}\n# prometheus: {}\n# grafana: {}\n# taken: {}\n\n{}",
             self.dashboard.title,
+            panel.map(|p| format!(" / {p}")).unwrap_or_default(),
             self.view_state.range.label(),
             self.view_state.range.from,
             self.view_state.range.to,
@@ -208,8 +233,9 @@ impl App {
                 variables.join(" ")
             },
             self.status.prometheus_url,
+            self.grafana_link(),
             chrono::Local::now().format("%Y-%m-%d %H:%M:%S %Z"),
-            super::export::to_text(&buf)
+            body
         )
     }
 
@@ -539,7 +565,8 @@ impl App {
             | Action::None
             | Action::SwitchDashboard
             | Action::Explore
-            | Action::Snapshot => {}
+            | Action::Snapshot
+            | Action::SnapshotPanel => {}
         }
         action
     }
@@ -571,6 +598,13 @@ impl App {
         let name = alert.labels.get("alertname").cloned().unwrap_or_default();
         match alert.active_at_ms {
             Some(at) => {
+                self.marker = Some(crate::view::TimeMarker {
+                    at_ms: at as f64,
+                    label: format!("{name} fired"),
+                });
+                for view in &mut self.views {
+                    mark(view, self.marker.as_ref());
+                }
                 let back = (chrono::Utc::now().timestamp_millis() - at) / 1000 + 15 * 60;
                 self.status.message = Some(format!("{name}: from 15 min before it fired"));
                 self.range_changed(|r| r.set_relative(&format!("now-{back}s")))
@@ -928,10 +962,12 @@ impl App {
                     );
                     let view_state = self.view_state.clone();
                     let status = std::mem::take(&mut self.status);
+                    let marker = self.marker.take();
                     *self = App::new(resolved.dashboard, self.theme, status, view_state);
                     self.clock = clock;
                     self.variables = variables;
                     self.colour_depth = depth;
+                    self.marker = marker;
                     if collapsed.len() == self.collapsed.len() {
                         self.collapsed = collapsed;
                     }
@@ -959,6 +995,7 @@ impl App {
                     // data, dimmed, with the error and its age.
                     (true, Some(previous), Some(at)) => {
                         let mut view = crate::view::build::build(panel, previous, self.clock);
+                        mark(&mut view, self.marker.as_ref());
                         let age = (chrono::Local::now() - at).num_seconds().max(0);
                         view.errors = data.errors.clone();
                         view.errors.push(format!(
@@ -969,7 +1006,9 @@ impl App {
                         self.views[index] = view;
                     }
                     _ => {
-                        self.views[index] = crate::view::build::build(panel, &data, self.clock);
+                        let mut view = crate::view::build::build(panel, &data, self.clock);
+                        mark(&mut view, self.marker.as_ref());
+                        self.views[index] = view;
                         if !failed {
                             self.data_at[index] = Some(chrono::Local::now());
                         }
@@ -981,6 +1020,13 @@ impl App {
                 self.status.last_update = Some(chrono::Local::now().format("%H:%M:%S").to_string());
             }
         }
+    }
+}
+
+/// Put the session's marker (when the triaged alert fired) on a time-series view.
+fn mark(view: &mut PanelView, marker: Option<&crate::view::TimeMarker>) {
+    if let PanelBody::TimeSeries(ts) = &mut view.body {
+        ts.markers = marker.cloned().into_iter().collect();
     }
 }
 
@@ -1278,5 +1324,82 @@ mod refresh_tests {
         );
         press(&mut app);
         assert_eq!(app.status.refresh.as_deref(), Some("10s"));
+    }
+}
+
+#[cfg(test)]
+mod alert_marker_tests {
+    use super::*;
+    use crate::engine::frame::Series;
+    use crate::engine::session::EngineEvent;
+    use crate::grafana::model::{GridPos, Panel};
+    use crate::prom::client::Alert;
+    use crate::tui::export::to_text;
+
+    #[test]
+    fn an_alert_marks_when_it_fired_on_every_time_series() {
+        let panel = Panel {
+            title: "Latency".into(),
+            panel_type: "timeseries".into(),
+            grid: GridPos {
+                x: 0,
+                y: 0,
+                w: 24,
+                h: 10,
+            },
+            ..Panel::default()
+        };
+        let dashboard = Dashboard {
+            title: "T".into(),
+            panels: vec![panel],
+            ..Dashboard::default()
+        };
+        let mut app = App::new(
+            dashboard,
+            Theme::mono(),
+            StatusInfo::default(),
+            ViewState::new("now-1h", "now"),
+        );
+        let now = chrono::Utc::now().timestamp_millis();
+        let fired = now - 10 * 60_000;
+        app.alerts = super::super::overlay::AlertsState::Loaded(vec![Alert {
+            labels: [("alertname".to_string(), "HighLatency".to_string())].into(),
+            state: "firing".into(),
+            active_at_ms: Some(fired),
+            ..Alert::default()
+        }]);
+        assert_eq!(app.jump_to_alert(0), Action::Refresh);
+        // The range now starts 15 minutes before the alert fired.
+        assert_eq!(app.view_state.range.from.trim_end_matches('s'), "now-1500");
+        let start = now - 25 * 60_000;
+        let points = (0..=25).map(|i| (start + i * 60_000, 1.0)).collect();
+        app.apply(EngineEvent::Panel {
+            generation: 0,
+            index: 0,
+            data: Box::new(PanelData {
+                series: vec![Series {
+                    name: "p99".into(),
+                    points,
+                    ..Series::default()
+                }],
+                start_ms: start,
+                end_ms: now,
+                ..PanelData::default()
+            }),
+        });
+        let area = Rect::new(0, 0, 80, 30);
+        let mut buf = Buffer::empty(area);
+        app.draw_into(area, &mut buf);
+        let screen = to_text(&buf);
+        assert!(screen.contains("▼HighLatency fired"), "{screen}");
+        let marker_column = screen
+            .lines()
+            .find(|l| l.contains("▼HighLatency"))
+            .and_then(|l| l.chars().position(|c| c == '▼'));
+        // The line sits 15/25 of the way across the plot, and runs down it.
+        let below = screen
+            .lines()
+            .filter(|l| l.chars().nth(marker_column.unwrap()) == Some('┊'));
+        assert!(below.count() >= 3, "{screen}");
     }
 }

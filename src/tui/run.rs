@@ -33,8 +33,17 @@ pub struct Controller {
     pub make_explore: Box<dyn Fn(&str) -> DashboardEntry + Send>,
 }
 
+/// What the session leaves behind for the shell (`view --print-link`).
+#[derive(Debug, Default)]
+pub struct Exit {
+    /// The Grafana URL of the view on screen when the user quit.
+    pub link: String,
+    /// Every URL copied with `y`, oldest first.
+    pub copied_links: Vec<String>,
+}
+
 /// Run the TUI until the user quits or a termination signal arrives.
-pub async fn run(mut controller: Controller) -> std::io::Result<()> {
+pub async fn run(mut controller: Controller) -> std::io::Result<Exit> {
     use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
     use ratatui::crossterm::execute;
     let mut terminal = ratatui::init();
@@ -104,7 +113,8 @@ fn ticker_for(every: Option<Duration>) -> Option<tokio::time::Interval> {
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     controller: &mut Controller,
-) -> std::io::Result<()> {
+) -> std::io::Result<Exit> {
+    let mut copied_links: Vec<String> = Vec::new();
     let (input_tx, mut input_rx) = mpsc::unbounded_channel();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let input_thread = spawn_input_reader(input_tx, stop.clone());
@@ -134,17 +144,17 @@ async fn event_loop(
                 let Some(input) = input else { break };
                 match input {
                     Event::Key(key) if key.kind != KeyEventKind::Release => {
-                        match ws.app.handle_key(key) {
+                        let action = ws.app.handle_key(key);
+                        match action {
                             Action::Quit => break,
                             Action::Refresh => refresh(controller, &ws, width),
                             Action::CycleRefresh => ticker = ticker_for(ws.app.refresh_every),
                             Action::CopyLink => {
                                 // The terminal puts it on the clipboard; the status line shows it.
-                                use std::io::Write;
-                                let inside_tmux = std::env::var_os("TMUX").is_some();
-                                let sequence = crate::links::osc52_copy(&ws.app.grafana_link(), inside_tmux);
-                                let mut out = std::io::stdout();
-                                let _ = out.write_all(sequence.as_bytes()).and_then(|()| out.flush());
+                                let link = ws.app.grafana_link();
+                                copy_to_clipboard(&link);
+                                copied_links.retain(|l| l != &link);
+                                copied_links.push(link);
                             }
                             Action::Alerts => {
                                 let client = controller.session.client().clone();
@@ -161,12 +171,18 @@ async fn event_loop(
                                     let _ = tx.send(state);
                                 });
                             }
-                            Action::Snapshot => {
+                            Action::Snapshot | Action::SnapshotPanel => {
                                 let size = terminal.size()?;
-                                let text = ws.app.snapshot_text(size.width, size.height);
+                                let text = if action == Action::Snapshot {
+                                    ws.app.snapshot_text(size.width, size.height)
+                                } else {
+                                    ws.app.panel_snapshot_text(size.width, size.height)
+                                };
+                                // To the clipboard too (OSC 52), ready to paste into the ticket.
+                                copy_to_clipboard(&text);
                                 ws.app.status.message = Some(match write_snapshot(&text) {
-                                    Ok(path) => format!("snapshot written to {}", path.display()),
-                                    Err(e) => format!("snapshot not written: {e}"),
+                                    Ok(path) => format!("snapshot copied and written to {}", path.display()),
+                                    Err(e) => format!("snapshot copied; file not written: {e}"),
                                 });
                             }
                             Action::SwitchDashboard => {
@@ -232,7 +248,21 @@ async fn event_loop(
     // Not joined: when the terminal has gone away crossterm's poll never returns (it spins on
     // the hung-up tty), and the process is about to exit anyway.
     drop(input_thread);
-    Ok(())
+    Ok(Exit {
+        link: ws.app.grafana_link(),
+        copied_links,
+    })
+}
+
+/// Put text on the clipboard of the terminal the user sits at (OSC 52; through tmux too).
+fn copy_to_clipboard(text: &str) {
+    use std::io::Write;
+    let inside_tmux = std::env::var_os("TMUX").is_some();
+    let sequence = crate::links::osc52_copy(text, inside_tmux);
+    let mut out = std::io::stdout();
+    let _ = out
+        .write_all(sequence.as_bytes())
+        .and_then(|()| out.flush());
 }
 
 /// Write a snapshot to `$TRIAGE_SNAPSHOT_DIR` (default: the current directory).

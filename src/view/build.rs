@@ -495,6 +495,7 @@ fn build_timeseries(panel: &Panel, data: &PanelData, clock: Clock) -> TimeSeries
         threshold_lines,
         unit: field.unit.clone(),
         decimals: field.decimals,
+        markers: Vec::new(),
     }
 }
 

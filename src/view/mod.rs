@@ -93,6 +93,15 @@ pub struct TimeSeriesView {
     /// Unit and decimals of the values, for the cursor read-out.
     pub unit: Option<String>,
     pub decimals: Option<u32>,
+    /// Instants marked with a vertical line (when the alert being triaged fired).
+    pub markers: Vec<TimeMarker>,
+}
+
+/// A vertical line across a time series at one instant, with a short label.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TimeMarker {
+    pub at_ms: f64,
+    pub label: String,
 }
 
 /// Gauge and bar gauge: a bar per value, filled to its place between min and max.

@@ -108,6 +108,18 @@ pub fn draw_panel(
     }
 }
 
+/// Below this inner size (columns, lines) a panel's body cannot say anything true: a chart
+/// squeezed into a few cells misleads more than it shows.
+fn minimum_size(body: &PanelBody) -> (u16, u16) {
+    match body {
+        PanelBody::TimeSeries(_) => (16, 4),
+        PanelBody::Heatmap(_) => (14, 3),
+        PanelBody::Table(_) => (12, 2),
+        PanelBody::Gauge(_) => (8, 1),
+        PanelBody::Stat(_) | PanelBody::Text(_) | PanelBody::Message { .. } => (1, 1),
+    }
+}
+
 fn draw_body(
     view: &PanelView,
     body_area: Rect,
@@ -115,6 +127,18 @@ fn draw_body(
     theme: &Theme,
     cursor: Option<f64>,
 ) {
+    let (min_width, min_height) = minimum_size(&view.body);
+    if body_area.width < min_width || body_area.height < min_height {
+        let text = if body_area.width >= 14 {
+            "too small: Enter opens it"
+        } else {
+            "Enter ↵"
+        };
+        ratatui::widgets::Paragraph::new(Line::styled(text, Style::default().fg(theme.dim)))
+            .wrap(ratatui::widgets::Wrap { trim: true })
+            .render(body_area, buf);
+        return;
+    }
     match &view.body {
         PanelBody::Stat(stat) => stat::draw(stat, body_area, buf, theme),
         PanelBody::TimeSeries(ts) => timeseries::draw(ts, body_area, buf, theme, cursor),

@@ -13,14 +13,25 @@ pub fn draw(view: &StatView, area: Rect, buf: &mut Buffer, theme: &Theme) {
     if view.values.is_empty() || area.width == 0 || area.height == 0 {
         return;
     }
-    // Side by side when there is width for it, else stacked, as Grafana's auto orientation does.
+    // Side by side when there is width for it, else stacked, as Grafana's auto orientation does;
+    // when neither fits them all, as many as fit whole (a value cut to a few digits would read
+    // as another number) and a count of the rest.
     let n = view.values.len() as u16;
-    let horizontal = area.width / n >= 12 || area.height < n;
-    let shown = if horizontal {
-        n.min(area.width.max(1))
-    } else {
-        n.min(area.height)
-    };
+    let longest = view
+        .values
+        .iter()
+        .map(|v| v.text.chars().count() as u16 + 1)
+        .max()
+        .unwrap_or(1)
+        .max(4);
+    let (horizontal, shown) =
+        if area.width / n >= 12 || (area.height < n && area.width / n >= longest) {
+            (true, n)
+        } else if area.height >= n {
+            (false, n)
+        } else {
+            (true, (area.width / longest).clamp(1, n))
+        };
     for (i, value) in view.values.iter().take(shown as usize).enumerate() {
         let i = i as u16;
         let cell = if horizontal {
@@ -41,6 +52,16 @@ pub fn draw(view: &StatView, area: Rect, buf: &mut Buffer, theme: &Theme) {
             }
         };
         draw_value(view, value, cell, buf, theme);
+    }
+    if shown < n {
+        let more = format!("+{}", n - shown);
+        let x = area.x + area.width.saturating_sub(more.len() as u16);
+        buf.set_string(
+            x,
+            area.y + area.height - 1,
+            more,
+            Style::default().fg(theme.dim),
+        );
     }
 }
 

@@ -45,9 +45,12 @@ pub fn draw(
     }));
     let axis_style = Style::default().fg(theme.dim);
     let x_labels: Vec<Line> = if chart_area.height >= 6 {
-        view.x_labels
-            .iter()
-            .map(|l| Line::styled(l.clone(), axis_style))
+        let room = chart_area
+            .width
+            .saturating_sub(y_label_width(view, chart_area) + 1);
+        fitting_x_labels(&view.x_labels, room)
+            .into_iter()
+            .map(|l| Line::styled(l, axis_style))
             .collect()
     } else {
         Vec::new()
@@ -80,19 +83,40 @@ pub fn draw(
                 .style(axis_style),
         );
     chart.render(chart_area, buf);
+    let label_width = y_label_width(view, chart_area);
+    let bottom = if chart_area.height >= 6 { 2 } else { 0 };
+    let plot = Rect {
+        x: chart_area.x + label_width + 1,
+        width: chart_area.width.saturating_sub(label_width + 1),
+        height: chart_area.height.saturating_sub(bottom),
+        ..chart_area
+    };
+    for marker in &view.markers {
+        draw_marker(view, plot, marker, buf, theme);
+    }
     if let Some(cursor) = cursor {
-        let label_width = y_label_width(view, chart_area);
-        let bottom = if chart_area.height >= 6 { 2 } else { 0 };
-        let plot = Rect {
-            x: chart_area.x + label_width + 1,
-            width: chart_area.width.saturating_sub(label_width + 1),
-            height: chart_area.height.saturating_sub(bottom),
-            ..chart_area
-        };
         draw_cursor(view, plot, cursor, buf, theme);
     }
     if let Some(legend_area) = legend_area {
         draw_legend(&view.legend, legend_area, buf, theme);
+    }
+}
+
+/// Time labels that fit the axis without running into each other: all of them, else the first
+/// and last, else none.
+fn fitting_x_labels(labels: &[String], room: u16) -> Vec<String> {
+    let width = |ls: &[&String]| ls.iter().map(|l| l.chars().count() + 2).sum::<usize>();
+    let all: Vec<&String> = labels.iter().collect();
+    if width(&all) <= usize::from(room) {
+        return labels.to_vec();
+    }
+    match (labels.first(), labels.last()) {
+        (Some(first), Some(last))
+            if labels.len() > 1 && width(&[first, last]) <= usize::from(room) =>
+        {
+            vec![first.clone(), last.clone()]
+        }
+        _ => Vec::new(),
     }
 }
 
@@ -284,6 +308,33 @@ fn y_label_width(view: &TimeSeriesView, area: Rect) -> u16 {
         .map(|l| l.chars().count() as u16)
         .max()
         .unwrap_or(0)
+}
+
+/// A dotted vertical line at a marked instant (over blank cells only, so the data stays
+/// readable) with its label at the top; nothing when the instant is off the chart.
+fn draw_marker(
+    view: &TimeSeriesView,
+    plot: Rect,
+    marker: &crate::view::TimeMarker,
+    buf: &mut Buffer,
+    theme: &Theme,
+) {
+    let (x0, x1) = view.x_range;
+    if plot.width < 2 || plot.height < 1 || x1 <= x0 || !(x0..=x1).contains(&marker.at_ms) {
+        return;
+    }
+    let fraction = (marker.at_ms - x0) / (x1 - x0);
+    let column = plot.x + ((plot.width - 1) as f64 * fraction).round() as u16;
+    let style = Style::default().fg(theme.warning);
+    for y in plot.y..plot.y + plot.height {
+        let cell = &mut buf[(column, y)];
+        if cell.symbol() == " " || cell.symbol() == "⠀" {
+            cell.set_symbol("┊").set_style(style);
+        }
+    }
+    let room = usize::from(plot.x + plot.width - column);
+    let label: String = format!("▼{}", marker.label).chars().take(room).collect();
+    buf.set_string(column, plot.y, label, style);
 }
 
 /// A vertical line at the cursor and a box with every series' value at that instant.
