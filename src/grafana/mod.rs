@@ -2,6 +2,7 @@
 //! intervals, units, thresholds and reducers. No I/O beyond reading a file in `load`.
 
 pub mod colors;
+pub mod fields;
 pub mod inspect;
 pub mod interval;
 pub mod load;

@@ -2,13 +2,15 @@
 
 use chrono::{DateTime, Local, TimeZone, Utc};
 
+use std::collections::BTreeMap;
+
 use super::{
-    GaugeItem, GaugeView, Legend, LegendEntry, MessageKind, PanelBody, PanelView, PlotSeries, Rgb,
-    StatColorMode, StatValue, StatView, TimeSeriesView,
+    DrawStyle, GaugeItem, GaugeView, Legend, LegendEntry, MessageKind, PanelBody, PanelView,
+    PlotSeries, Rgb, StatColorMode, StatValue, StatView, TimeSeriesView,
 };
 use crate::engine::frame::{PanelData, PanelState, Series};
 use crate::grafana::model::{FieldDefaults, Panel};
-use crate::grafana::{colors, reduce, thresholds, units};
+use crate::grafana::{colors, fields, reduce, thresholds, units};
 
 /// Grafana's fallback colour when nothing else applies (its text grey).
 const FALLBACK: Rgb = Rgb(204, 204, 220);
@@ -124,6 +126,21 @@ pub fn unsupported_reason(panel: &Panel) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// A series' own field config: the panel's defaults with the overrides that select it.
+fn series_field(panel: &Panel, s: &Series, values: &[Option<f64>]) -> FieldDefaults {
+    if !fields::has_overrides(&panel.field_config) {
+        return panel.field_config.defaults.clone();
+    }
+    fields::field_config(
+        &panel.field_config,
+        fields::FieldIdentity {
+            name: &s.name,
+            ref_id: &s.ref_id,
+            values,
+        },
+    )
 }
 
 fn no_value_text(field: &FieldDefaults) -> String {
@@ -311,10 +328,16 @@ fn build_stat(panel: &Panel, series: &[Series]) -> StatView {
         series.iter().partition(|s| s.compare.is_none());
     for (index, s) in current.into_iter().enumerate() {
         let raw = values_of(s);
+        let own = series_field(panel, s, &raw);
+        let field = &own;
         let reduced = reduce::reduce(&calc, &raw);
-        let mut text = match reduced {
-            Some(v) => format(field, v),
-            None => no_value_text(field),
+        let mapped = fields::map_value(reduced, &field.mappings);
+        let mut text = match (&mapped, reduced) {
+            (Some(fields_mapped), _) if fields_mapped.text.is_some() => {
+                fields_mapped.text.clone().unwrap_or_default()
+            }
+            (_, Some(v)) => format(field, v),
+            (_, None) => no_value_text(field),
         };
         // Comparing with the past: the change against the same series then.
         if let Some(then) = compared.iter().find(|c| c.labels == s.labels)
@@ -327,9 +350,16 @@ fn build_stat(panel: &Panel, series: &[Series]) -> StatView {
                 (now - before) / before.abs() * 100.0
             );
         }
-        let (color, state) = value_colour(field, reduced, index, range);
+        let (color, state) = match mapped.as_ref().and_then(|m| m.color.as_deref()) {
+            // A mapping's colour beats the threshold colour.
+            Some(c) => {
+                let colour = named(c);
+                (colour, threshold_state(colour))
+            }
+            None => value_colour(field, reduced, index, range),
+        };
         values.push(StatValue {
-            name: s.name.clone(),
+            name: field.display_name.clone().unwrap_or_else(|| s.name.clone()),
             text,
             color: Some(color),
             state,
@@ -365,23 +395,66 @@ fn build_stat(panel: &Panel, series: &[Series]) -> StatView {
 
 fn build_timeseries(panel: &Panel, data: &PanelData, clock: Clock) -> TimeSeriesView {
     let field = &panel.field_config.defaults;
+    let log_base = field
+        .custom
+        .scale_log_base
+        .filter(|b| *b > 1)
+        .map(f64::from);
+    let stacking = field
+        .custom
+        .stacking
+        .as_deref()
+        .filter(|m| matches!(*m, "normal" | "percent"));
     let mut y_min = f64::INFINITY;
     let mut y_max = f64::NEG_INFINITY;
     let mut plotted = Vec::new();
-    for (index, s) in data.series.iter().enumerate() {
-        let points: Vec<(f64, f64)> = s
-            .points
-            .iter()
-            .filter(|(_, v)| v.is_finite())
-            .map(|&(t, v)| (t as f64, v))
-            .collect();
-        for &(_, v) in &points {
-            y_min = y_min.min(v);
-            y_max = y_max.max(v);
+    let mut entries = Vec::new();
+    let mut legend_sources: Vec<(&Series, FieldDefaults)> = Vec::new();
+    // Running totals per timestamp for stacked series (Grafana stacks in series order).
+    let mut stack: BTreeMap<i64, f64> = BTreeMap::new();
+    let totals: BTreeMap<i64, f64> = match stacking {
+        Some("percent") => {
+            let mut t = BTreeMap::new();
+            for s in data.series.iter().filter(|s| s.compare.is_none()) {
+                for &(time, v) in s.points.iter().filter(|p| p.1.is_finite()) {
+                    *t.entry(time).or_insert(0.0) += v.abs();
+                }
+            }
+            t
         }
-        let color = match field.color.as_ref().map(|c| c.mode.as_str()) {
+        _ => BTreeMap::new(),
+    };
+    for (index, s) in data.series.iter().enumerate() {
+        let raw = values_of(s);
+        let own = series_field(panel, s, &raw);
+        let name = own.display_name.clone().unwrap_or_else(|| s.name.clone());
+        let negate = own.custom.transform.as_deref() == Some("negative-Y");
+        let mut points: Vec<(f64, f64)> = Vec::with_capacity(s.points.len());
+        for &(t, v) in s.points.iter().filter(|(_, v)| v.is_finite()) {
+            let mut v = if negate { -v } else { v };
+            if stacking.is_some() && s.compare.is_none() {
+                if stacking == Some("percent") {
+                    v = totals
+                        .get(&t)
+                        .filter(|total| **total > 0.0)
+                        .map_or(0.0, |total| v / total);
+                }
+                let below = stack.entry(t).or_insert(0.0);
+                *below += v;
+                v = *below;
+            }
+            if let Some(base) = log_base {
+                // Log axes cannot show zero or less; Grafana leaves those points out too.
+                if v <= 0.0 {
+                    continue;
+                }
+                v = v.log(base);
+            }
+            points.push((t as f64, v));
+        }
+        let color = match own.color.as_ref().map(|c| c.mode.as_str()) {
             Some("fixed") | Some("thresholds") | Some("shades") => {
-                value_colour(field, last_value(s), index, data_range(&data.series)).0
+                value_colour(&own, last_value(s), index, data_range(&data.series)).0
             }
             _ => palette(index),
         };
@@ -396,34 +469,96 @@ fn build_timeseries(panel: &Panel, data: &PanelData, clock: Clock) -> TimeSeries
             }
             None => color,
         };
+        if !own.custom.hide_from_legend.unwrap_or(false) {
+            entries.push(LegendEntry {
+                name: name.clone(),
+                color,
+                values: Vec::new(),
+            });
+            legend_sources.push((s, own.clone()));
+        }
+        if own.custom.hide_from_viz.unwrap_or(false) {
+            continue;
+        }
+        for &(_, v) in &points {
+            y_min = y_min.min(v);
+            y_max = y_max.max(v);
+        }
+        let style = match own.custom.draw_style.as_deref() {
+            Some("bars") => DrawStyle::Bars,
+            Some("points") => DrawStyle::Points,
+            _ => DrawStyle::Line,
+        };
+        // Area fill as Grafana's fillOpacity (percent), blended over the panel background.
+        let fill = own
+            .custom
+            .fill_opacity
+            .filter(|o| *o > 0.0 && style == DrawStyle::Line)
+            .map(|o| blend(color, o / 100.0));
         plotted.push(PlotSeries {
-            name: s.name.clone(),
+            name,
             color,
             points,
+            style,
+            fill,
         });
     }
     if !y_min.is_finite() {
         (y_min, y_max) = (0.0, 1.0);
     }
+    // Limits are in the data's units; on a log axis they move to its exponent space.
+    let to_axis = |v: f64| match log_base {
+        Some(base) if v > 0.0 => v.log(base),
+        Some(_) => f64::NAN,
+        None => v,
+    };
     if let Some(min) = field
         .min
-        .or(field.custom.axis_soft_min.filter(|m| *m < y_min))
+        .or(field.custom.axis_soft_min.filter(|m| to_axis(*m) < y_min))
+        .map(to_axis)
+        .filter(|m| m.is_finite())
     {
         y_min = min;
     }
     if let Some(max) = field
         .max
-        .or(field.custom.axis_soft_max.filter(|m| *m > y_max))
+        .or(field.custom.axis_soft_max.filter(|m| to_axis(*m) > y_max))
+        .map(to_axis)
+        .filter(|m| m.is_finite())
     {
         y_max = max;
     }
-    let (lo, hi, step) = nice_axis(y_min, y_max, 5);
-    let mut y_labels = Vec::new();
-    let mut tick = lo;
-    while tick <= hi + step * 0.5 {
-        y_labels.push(axis_label(field, tick, step));
-        tick += step;
-    }
+    // Percent stacking shows shares of the total whatever the field's unit.
+    let axis_field = if stacking == Some("percent") {
+        FieldDefaults {
+            unit: Some("percentunit".into()),
+            decimals: Some(0),
+            ..field.clone()
+        }
+    } else {
+        field.clone()
+    };
+    let (lo, hi, y_labels) = match log_base {
+        Some(base) => {
+            // One tick per power of the base, labelled in the data's units.
+            let lo = y_min.floor();
+            let hi = y_max.ceil().max(lo + 1.0);
+            let labels = (lo as i64..=hi as i64)
+                .map(|k| format(&axis_field, base.powi(k as i32)))
+                .collect();
+            (lo, hi, labels)
+        }
+        None => {
+            let (lo, hi, step) = nice_axis(y_min, y_max, 5);
+            let mut labels = Vec::new();
+            let mut tick = lo;
+            while tick <= hi + step * 0.5 {
+                labels.push(axis_label(&axis_field, tick, step));
+                tick += step;
+            }
+            (lo, hi, labels)
+        }
+    };
     let (x0, x1) = if data.end_ms > data.start_ms {
         (data.start_ms as f64, data.end_ms as f64)
     } else {
@@ -454,21 +589,19 @@ fn build_timeseries(panel: &Panel, data: &PanelData, clock: Clock) -> TimeSeries
             .map(|l| l.placement == "right")
             .unwrap_or(false),
         calcs: calcs.iter().map(|c| reduce::display_name(c)).collect(),
-        entries: data
-            .series
-            .iter()
-            .zip(&plotted)
-            .map(|(s, p)| LegendEntry {
-                name: s.name.clone(),
-                color: p.color,
-                values: calcs
+        entries: entries
+            .into_iter()
+            .zip(&legend_sources)
+            .map(|(mut entry, (s, own))| {
+                entry.values = calcs
                     .iter()
                     .map(|c| {
                         reduce::reduce(c, &values_of(s))
-                            .map(|v| format(field, v))
+                            .map(|v| format(own, v))
                             .unwrap_or_else(|| "-".into())
                     })
-                    .collect(),
+                    .collect();
+                entry
             })
             .collect(),
     };
@@ -493,10 +626,18 @@ fn build_timeseries(panel: &Panel, data: &PanelData, clock: Clock) -> TimeSeries
         x_labels,
         legend,
         threshold_lines,
-        unit: field.unit.clone(),
-        decimals: field.decimals,
+        unit: axis_field.unit.clone(),
+        decimals: axis_field.decimals,
         markers: Vec::new(),
+        log_base,
     }
+}
+
+/// A colour at `alpha` over Grafana's dark panel background (area fills).
+fn blend(c: Rgb, alpha: f64) -> Rgb {
+    let a = alpha.clamp(0.0, 1.0);
+    let mix = |f: u8, b: u8| (f64::from(f) * a + f64::from(b) * (1.0 - a)).round() as u8;
+    Rgb(mix(c.0, 24), mix(c.1, 27), mix(c.2, 31))
 }
 
 /// Halfway to Grafana's dark panel background, for series that are context, not news.
@@ -705,5 +846,144 @@ mod gauge_tests {
             (gauge.items[0].fraction - 0.25).abs() < 1e-9,
             "percentunit runs 0..1"
         );
+    }
+}
+
+#[cfg(test)]
+mod field_config_tests {
+    //! Overrides, value mappings, stacking, draw styles and log axes, from panel JSON as
+    //! dashboards write it (through the real loader).
+    use super::*;
+    use crate::grafana::load::load_str;
+
+    fn panel(json: &str) -> Panel {
+        let text = format!(r#"{{"title": "t", "panels": [{json}]}}"#);
+        let loaded = load_str(&text, "test.json").unwrap_or_else(|e| panic!("{e}"));
+        loaded.dashboard.panels[0].clone()
+    }
+
+    fn series(name: &str, values: &[f64]) -> Series {
+        Series {
+            ref_id: "A".into(),
+            name: name.into(),
+            labels: [("instance".to_string(), name.to_string())].into(),
+            points: values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (i as i64 * 60_000, *v))
+                .collect(),
+            compare: None,
+        }
+    }
+
+    fn data(series: Vec<Series>) -> PanelData {
+        PanelData {
+            series,
+            start_ms: 0,
+            end_ms: 180_000,
+            ..PanelData::default()
+        }
+    }
+
+    fn timeseries(view: PanelView) -> TimeSeriesView {
+        match view.body {
+            PanelBody::TimeSeries(ts) => ts,
+            other => panic!("not a time series: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn stat_value_mappings_give_text_and_colour() {
+        let p = panel(
+            r#"{"type": "stat", "gridPos": {"x":0,"y":0,"w":6,"h":4},
+               "targets": [{"refId": "A", "expr": "up"}],
+               "fieldConfig": {"defaults": {"mappings": [
+                 {"type": "value", "options": {"1": {"text": "UP", "color": "green"},
+                                               "0": {"text": "DOWN", "color": "red"}}}]},
+                 "overrides": []}}"#,
+        );
+        let view = build(&p, &data(vec![series("a", &[1.0, 0.0])]), Clock::Utc);
+        let PanelBody::Stat(stat) = view.body else {
+            panic!("stat")
+        };
+        assert_eq!(stat.values[0].text, "DOWN");
+        assert_eq!(stat.values[0].color, Some(named("red")));
+        assert_eq!(stat.values[0].state.as_deref(), Some("▲ crit"));
+    }
+
+    #[test]
+    fn overrides_colour_rename_hide_and_negate_series() {
+        let p = panel(
+            r##"{"type": "timeseries", "gridPos": {"x":0,"y":0,"w":12,"h":8},
+               "targets": [{"refId": "A", "expr": "x"}],
+               "fieldConfig": {"defaults": {}, "overrides": [
+                 {"matcher": {"id": "byName", "options": "errors"},
+                  "properties": [{"id": "color", "value": {"mode": "fixed", "fixedColor": "red"}},
+                                 {"id": "displayName", "value": "5xx"}]},
+                 {"matcher": {"id": "byRegexp", "options": "/^hidden/"},
+                  "properties": [{"id": "custom.hideFrom", "value": {"viz": true, "legend": true, "tooltip": true}}]},
+                 {"matcher": {"id": "byName", "options": "tx"},
+                  "properties": [{"id": "custom.transform", "value": "negative-Y"}]}]}}"##,
+        );
+        let d = data(vec![
+            series("errors", &[1.0, 2.0]),
+            series("hidden-a", &[100.0, 100.0]),
+            series("tx", &[3.0, 4.0]),
+        ]);
+        let ts = timeseries(build(&p, &d, Clock::Utc));
+        let names: Vec<&str> = ts.series.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["5xx", "tx"]);
+        assert_eq!(ts.series[0].color, named("red"));
+        assert_eq!(ts.series[1].points[1].1, -4.0);
+        assert_eq!(ts.legend.entries.len(), 2, "hidden from the legend too");
+        // The hidden series does not stretch the axis.
+        assert!(ts.y_range.1 < 100.0, "{:?}", ts.y_range);
+    }
+
+    #[test]
+    fn stacking_normal_and_percent() {
+        let json = |mode: &str| {
+            format!(
+                r#"{{"type": "timeseries", "gridPos": {{"x":0,"y":0,"w":12,"h":8}},
+                   "targets": [{{"refId": "A", "expr": "x"}}],
+                   "fieldConfig": {{"defaults": {{"custom": {{"stacking": {{"mode": "{mode}", "group": "A"}},
+                     "fillOpacity": 20, "drawStyle": "bars"}}}}, "overrides": []}}}}"#
+            )
+        };
+        let d = data(vec![series("a", &[1.0, 3.0]), series("b", &[3.0, 1.0])]);
+        let ts = timeseries(build(&panel(&json("normal")), &d, Clock::Utc));
+        assert_eq!(ts.series[1].points[0].1, 4.0, "b sits on a");
+        assert_eq!(ts.series[0].style, DrawStyle::Bars);
+        assert!(ts.series[0].fill.is_none(), "bars are not filled again");
+        let ts = timeseries(build(&panel(&json("percent")), &d, Clock::Utc));
+        assert_eq!(ts.series[0].points[0].1, 0.25);
+        assert_eq!(ts.series[1].points[0].1, 1.0);
+        assert!(
+            ts.y_labels.iter().any(|l| l.ends_with('%')),
+            "{:?}",
+            ts.y_labels
+        );
+    }
+
+    #[test]
+    fn log_axis_plots_exponents_and_labels_in_units() {
+        let p = panel(
+            r#"{"type": "timeseries", "gridPos": {"x":0,"y":0,"w":12,"h":8},
+               "targets": [{"refId": "A", "expr": "x"}],
+               "fieldConfig": {"defaults": {"unit": "s", "custom": {"fillOpacity": 10,
+                 "scaleDistribution": {"type": "log", "log": 10}}}, "overrides": []}}"#,
+        );
+        let d = data(vec![series("a", &[0.001, 0.1, 10.0, 0.0])]);
+        let ts = timeseries(build(&p, &d, Clock::Utc));
+        assert_eq!(ts.log_base, Some(10.0));
+        let ys: Vec<f64> = ts.series[0].points.iter().map(|p| p.1).collect();
+        assert_eq!(ys.len(), 3, "zero has no place on a log axis");
+        assert!(
+            (ys[0] + 3.0).abs() < 1e-9 && (ys[2] - 1.0).abs() < 1e-9,
+            "{ys:?}"
+        );
+        assert_eq!(ts.y_labels.first().map(String::as_str), Some("1 ms"));
+        assert_eq!(ts.y_labels.last().map(String::as_str), Some("10 s"));
+        assert!(ts.series[0].fill.is_some(), "fillOpacity 10 fills the area");
     }
 }

@@ -95,6 +95,8 @@ pub struct TimeSeriesView {
     pub decimals: Option<u32>,
     /// Instants marked with a vertical line (when the alert being triaged fired).
     pub markers: Vec<TimeMarker>,
+    /// Points are log(value) in this base (a log y axis); the cursor reads them back.
+    pub log_base: Option<f64>,
 }
 
 /// A vertical line across a time series at one instant, with a short label.
@@ -154,6 +156,18 @@ pub struct PlotSeries {
     pub name: String,
     pub color: Rgb,
     pub points: Vec<(f64, f64)>,
+    pub style: DrawStyle,
+    /// Area under the line, in this colour (`fillOpacity` already blended in).
+    pub fill: Option<Rgb>,
+}
+
+/// `custom.drawStyle`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DrawStyle {
+    #[default]
+    Line,
+    Bars,
+    Points,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

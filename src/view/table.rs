@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use super::{Rgb, TableCell, TableView};
 use crate::engine::frame::Series;
-use crate::grafana::model::{FieldDefaults, FieldMatcher, Panel};
-use crate::grafana::{colors, thresholds, units};
+use crate::grafana::model::{FieldDefaults, Panel};
+use crate::grafana::{colors, fields, thresholds, units};
 
 /// Transformations this builder applies; others are named in a note.
 const APPLIED: &[&str] = &["merge", "organize", "seriesToColumns", "joinByField"];
@@ -134,38 +134,35 @@ pub fn build(panel: &Panel, series: &[Series]) -> (TableView, Vec<String>) {
     )
 }
 
-/// Defaults, then every `byName` override for this column (later ones win).
+/// Defaults, then every override that selects this column (later ones win).
 fn field_config(panel: &Panel, column: &str) -> FieldDefaults {
-    let mut config = panel.field_config.defaults.clone();
-    for o in &panel.field_config.overrides {
-        let applies = match &o.matcher {
-            FieldMatcher::ByName { name } => name == column,
-            FieldMatcher::ByNames { names, exclude } => {
-                names.iter().any(|n| n == column) != *exclude
-            }
-            _ => false,
-        };
-        if !applies {
-            continue;
-        }
-        let p = &o.properties;
-        for id in &o.set {
-            match id.as_str() {
-                "unit" => config.unit = p.unit.clone(),
-                "decimals" => config.decimals = p.decimals,
-                "thresholds" => config.thresholds = p.thresholds.clone(),
-                "custom.cellOptions" | "custom.displayMode" => {
-                    config.custom.cell_display_mode = p.custom.cell_display_mode.clone()
-                }
-                _ => {}
-            }
-        }
-    }
-    config
+    fields::field_config(
+        &panel.field_config,
+        fields::FieldIdentity {
+            name: column,
+            ref_id: "",
+            values: &[],
+        },
+    )
 }
 
 fn number_cell(value: f64, config: &FieldDefaults) -> TableCell {
-    let text = units::format_value(value, config.unit.as_deref(), config.decimals).to_string();
+    // A value mapping's text and colour win over the unit and the thresholds, as in Grafana.
+    let mapped = fields::map_value(Some(value), &config.mappings);
+    let text = mapped
+        .as_ref()
+        .and_then(|m| m.text.clone())
+        .unwrap_or_else(|| {
+            units::format_value(value, config.unit.as_deref(), config.decimals).to_string()
+        });
+    if let Some(colour) = mapped.as_ref().and_then(|m| m.color.as_deref()) {
+        let c = colors::resolve_rgb(colour, colors::Theme::Dark);
+        return TableCell {
+            text,
+            color: Some(Rgb(c.0, c.1, c.2)),
+            number: Some(value),
+        };
+    }
     let coloured = config
         .custom
         .cell_display_mode

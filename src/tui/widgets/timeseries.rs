@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Widget};
 
 use crate::tui::theme::Theme;
-use crate::view::{Legend, TimeSeriesView};
+use crate::view::{DrawStyle, Legend, TimeSeriesView};
 
 pub fn draw(
     view: &TimeSeriesView,
@@ -36,10 +36,28 @@ pub fn draw(
                 .data(line)
         })
         .collect();
+    // Area fills first, so every line is drawn over them. Without colour a fill would be a
+    // solid block indistinguishable from the line, so it is left out.
+    let fills = theme.colour && !theme.ascii;
+    datasets.extend(view.series.iter().filter_map(|s| {
+        let fill = s.fill.filter(|_| fills)?;
+        Some(
+            Dataset::default()
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Bar)
+                .style(Style::default().fg(theme.data(fill)))
+                .data(&s.points),
+        )
+    }));
     datasets.extend(view.series.iter().map(|s| {
+        let graph_type = match s.style {
+            DrawStyle::Line => GraphType::Line,
+            DrawStyle::Bars => GraphType::Bar,
+            DrawStyle::Points => GraphType::Scatter,
+        };
         Dataset::default()
             .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
+            .graph_type(graph_type)
             .style(Style::default().fg(theme.data(s.color)))
             .data(&s.points)
     }));
@@ -365,6 +383,7 @@ fn draw_cursor(view: &TimeSeriesView, plot: Rect, cursor: f64, buf: &mut Buffer,
         .take(plot.height.saturating_sub(3) as usize)
     {
         let value = nearest(&series.points, t)
+            .map(|v| view.log_base.map_or(v, |base| base.powf(v)))
             .map(|v| {
                 crate::grafana::units::format_value(v, view.unit.as_deref(), view.decimals)
                     .to_string()
