@@ -678,5 +678,110 @@ fn dashboards_open_query_and_export_through_grafana() {
     );
 
     let _ = std::fs::remove_dir_all(&out_dir);
+
+    the_switcher_lists_grafanas_dashboards_and_opens_one(gurl, &config_home);
     let _ = std::fs::remove_dir_all(&config_home);
+}
+
+/// A tmux session running the real binary: keys in, screen text out.
+struct Tmux {
+    name: String,
+}
+
+impl Tmux {
+    fn start(command: &str) -> Tmux {
+        let name = format!("triage-grafana-test-{}", std::process::id());
+        let status = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &name,
+                "-x",
+                "160",
+                "-y",
+                "50",
+                command,
+            ])
+            .status()
+            .expect("tmux is installed (scripts/install-deps)");
+        assert!(status.success(), "tmux session starts");
+        Tmux { name }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for key in keys {
+            let status = Command::new("tmux")
+                .args(["send-keys", "-t", &self.name, key])
+                .status()
+                .unwrap();
+            assert!(status.success());
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.name])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let screen = self.screen();
+            assert!(!screen.contains(TOKEN), "token on screen:\n{screen}");
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "screen never showed {text:?}:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.name])
+            .status();
+    }
+}
+
+/// `d` lists Grafana's dashboards beside the open ones; choosing one loads it from Grafana.
+fn the_switcher_lists_grafanas_dashboards_and_opens_one(grafana: &str, config_home: &Path) {
+    let token_file = config_home.join("grafana-token");
+    std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
+    let command = format!(
+        "env -u TRIAGE_PROMETHEUS_URL -u TRIAGE_GRAFANA_TOKEN XDG_CONFIG_HOME={} \
+         TRIAGE_GRAFANA_TOKEN_FILE={} {BIN} view grafana:{UID} --grafana {grafana}; \
+         echo TRIAGE-EXITED-$?; sleep 60",
+        config_home.display(),
+        token_file.display()
+    );
+    let tmux = Tmux::start(&command);
+    tmux.wait_for("req/s");
+    tmux.keys(&["d"]);
+    let list = tmux.wait_for("Root notes  [Grafana: General]");
+    assert!(list.contains("Inference Gateway"), "{list}");
+    for key in ["R", "o", "o", "t", "Enter"] {
+        tmux.keys(&[key]);
+    }
+    let screen = tmux.wait_for("On call: see the runbook.");
+    assert!(screen.contains("Read me"), "{screen}");
+    // Loaded now: listed once, as an open dashboard, and the first one is still there.
+    tmux.keys(&["d"]);
+    let list = tmux.wait_for("dashboards (2)");
+    assert!(!list.contains("[Grafana: General]"), "{list}");
+    for key in ["G", "a", "t", "e", "Enter"] {
+        tmux.keys(&[key]);
+    }
+    tmux.wait_for("req/s");
+    tmux.keys(&["q"]);
+    tmux.wait_for("TRIAGE-EXITED-0");
 }
