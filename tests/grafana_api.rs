@@ -326,7 +326,12 @@ fn start_grafana(prometheus: &str) -> StandIn {
         "tags": ["notes"], "schemaVersion": 39, "time": {"from": "now-1h", "to": "now"},
         "panels": [{"id": 1, "type": "text", "title": "Read me",
                     "gridPos": {"x": 0, "y": 0, "w": 24, "h": 3},
-                    "options": {"mode": "markdown", "content": "On call: see the runbook."}}]});
+                    "options": {"mode": "markdown", "content": "On call: see the runbook."}},
+                   // Named by uid only, as many exported dashboards do: Grafana knows it is Loki.
+                   {"id": 2, "type": "timeseries", "title": "Log lines",
+                    "datasource": {"uid": "loki-main"},
+                    "gridPos": {"x": 0, "y": 3, "w": 24, "h": 8},
+                    "targets": [{"refId": "A", "expr": "sum(count_over_time({job=\"gw\"}[1m]))"}]}]});
     let state = Arc::new(Grafana {
         prometheus: prometheus.trim_end_matches('/').to_string(),
         dashboards: Mutex::new(vec![(dashboard, FOLDER_UID.into()), (other, String::new())]),
@@ -518,6 +523,22 @@ fn dashboards_open_query_and_export_through_grafana() {
             "{choice}: panels query prom-eu: {new:?}"
         );
     }
+
+    // A panel on a datasource Grafana knows is Loki is unsupported, not sent to Prometheus.
+    let notes = panels(&ok(
+        &render_with(&["grafana:root-notes", "--grafana", gurl]),
+        "render root-notes",
+    ));
+    assert_eq!(notes[1]["title"], "Log lines");
+    assert_eq!(notes[1]["state"], "unsupported", "{:?}", notes[1]);
+    assert!(
+        notes[1]["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("loki"),
+        "{:?}",
+        notes[1]
+    );
 
     // Without a token Grafana refuses, and the message says what to do.
     let refused = triage(&["list", "--grafana", gurl], None, &config_home);

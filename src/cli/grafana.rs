@@ -8,6 +8,7 @@ use super::auth::grafana_token;
 use super::config::{ConfigFile, GRAFANA_URL_ENV, grafana_url, load_config};
 use super::{CliError, QueryArgs};
 use crate::grafana::load::{Loaded, load_path, load_str};
+use crate::grafana::model::{Dashboard, DatasourceRef};
 use crate::grafana_api::types::KIND_DASHBOARD;
 use crate::grafana_api::{DatasourceInfo, GrafanaClient, GrafanaConfig, SearchQuery};
 use crate::prom::sanitize::sanitize;
@@ -51,6 +52,8 @@ pub struct GrafanaContext {
     pub client: GrafanaClient,
     /// Prometheus-type datasources only: the engine speaks the Prometheus API.
     pub datasources: Vec<DatasourceInfo>,
+    /// Every datasource, to know the type of those a dashboard names without one.
+    pub all_datasources: Vec<DatasourceInfo>,
 }
 
 impl GrafanaContext {
@@ -106,12 +109,56 @@ pub async fn connect_if_asked(
         .datasources()
         .await
         .map_err(|e| CliError::failure(e.to_string()))?;
-    let datasources: Vec<DatasourceInfo> =
-        all.into_iter().filter(|d| d.speaks_prometheus()).collect();
+    let datasources: Vec<DatasourceInfo> = all
+        .iter()
+        .filter(|d| d.speaks_prometheus())
+        .cloned()
+        .collect();
     Ok(Some(GrafanaContext {
         client,
         datasources,
+        all_datasources: all,
     }))
+}
+
+/// Give datasource references that name a datasource without its type the type Grafana
+/// knows (as its own migration does), so panels on Loki, Tempo, ... are shown as unsupported
+/// instead of sending their queries to a Prometheus.
+pub fn fill_datasource_types(dashboard: &mut Dashboard, known: &[DatasourceInfo]) {
+    let fill = |reference: &mut DatasourceRef| {
+        if let DatasourceRef::Named {
+            uid,
+            name,
+            r#type: kind @ None,
+        } = reference
+        {
+            let found = known.iter().find(|d| {
+                uid.as_deref().is_some_and(|u| u == d.uid || u == d.name)
+                    || name.as_deref().is_some_and(|n| n == d.name || n == d.uid)
+            });
+            if let Some(found) = found {
+                *kind = Some(found.kind.clone());
+            }
+        }
+    };
+    for panel in &mut dashboard.panels {
+        fill(&mut panel.datasource);
+        for target in &mut panel.targets {
+            if let Some(reference) = target.datasource.as_mut() {
+                fill(reference);
+            }
+        }
+    }
+    for variable in &mut dashboard.variables {
+        if let Some(reference) = variable.datasource.as_mut() {
+            fill(reference);
+        }
+    }
+    for annotation in &mut dashboard.annotations {
+        if let Some(reference) = annotation.datasource.as_mut() {
+            fill(reference);
+        }
+    }
 }
 
 /// `/api/health` first, so a wrong URL says so instead of failing later on a search.
@@ -258,5 +305,53 @@ mod tests {
             ]
         );
         assert!(!got[0].from_grafana() && got[1].from_grafana());
+    }
+
+    #[test]
+    fn untyped_references_get_grafanas_type() {
+        use crate::grafana::model::Panel;
+        let known = [
+            DatasourceInfo {
+                uid: "loki-main".into(),
+                name: "Loki".into(),
+                kind: "loki".into(),
+                is_default: false,
+            },
+            DatasourceInfo {
+                uid: "prom-main".into(),
+                name: "Prometheus".into(),
+                kind: "prometheus".into(),
+                is_default: true,
+            },
+        ];
+        let named = |uid: &str| DatasourceRef::Named {
+            uid: Some(uid.into()),
+            name: None,
+            r#type: None,
+        };
+        let mut dashboard = Dashboard {
+            panels: vec![
+                Panel {
+                    datasource: named("Loki"),
+                    ..Panel::default()
+                },
+                Panel {
+                    datasource: named("prom-main"),
+                    ..Panel::default()
+                },
+                Panel {
+                    datasource: named("elsewhere"),
+                    ..Panel::default()
+                },
+            ],
+            ..Dashboard::default()
+        };
+        fill_datasource_types(&mut dashboard, &known);
+        let kinds: Vec<_> = dashboard
+            .panels
+            .iter()
+            .map(|p| p.datasource.plugin_type())
+            .collect();
+        assert_eq!(kinds, vec![Some("loki"), Some("prometheus"), None]);
     }
 }

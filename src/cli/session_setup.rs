@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use super::auth::prom_config;
 use super::config::{ConfigFile, PROMETHEUS_URL_ENV, load_config, prometheus_url};
-use super::grafana::GrafanaContext;
+use super::grafana::{GrafanaContext, fill_datasource_types};
 use super::{CliError, QueryArgs};
 use crate::engine::datasources::Datasources;
 use crate::engine::refresh::RefreshInput;
@@ -58,11 +58,14 @@ pub fn prepare_loaded(
 /// datasources are named datasources (by uid and by name) queried through its proxy, and its
 /// default one is the default unless a Prometheus URL is given (flag, env or config file).
 pub fn prepare_with(
-    loaded: Loaded,
+    mut loaded: Loaded,
     source: &str,
     args: &QueryArgs,
     grafana: Option<&GrafanaContext>,
 ) -> Result<Prepared, CliError> {
+    if let Some(context) = grafana {
+        fill_datasource_types(&mut loaded.dashboard, &context.all_datasources);
+    }
     for d in loaded
         .diagnostics
         .iter()
