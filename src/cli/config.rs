@@ -32,6 +32,8 @@ pub struct GrafanaSection {
     pub url: Option<String>,
     /// File holding a service-account token (never the token itself in this file).
     pub token_file: Option<PathBuf>,
+    /// CA bundle (PEM) to trust for Grafana besides the system's.
+    pub ca_file: Option<PathBuf>,
 }
 
 pub const GRAFANA_URL_ENV: &str = "TRIAGE_GRAFANA_URL";

@@ -85,6 +85,11 @@ pub fn client_for(
     settings.token = token;
     settings.timeout = Duration::from_secs(timeout_s.max(1));
     settings.insecure_skip_verify = insecure_skip_verify;
+    if let Some(path) = &config.grafana.ca_file {
+        let pem = std::fs::read(path)
+            .map_err(|e| CliError::failure(format!("Grafana CA file {}: {e}", path.display())))?;
+        settings.ca_pem = Some(pem);
+    }
     GrafanaClient::new(settings).map_err(|e| CliError::failure(e.to_string()))
 }
 

@@ -29,6 +29,8 @@ pub struct GrafanaConfig {
     pub token: Option<String>,
     pub timeout: Duration,
     pub insecure_skip_verify: bool,
+    /// PEM of CA certificates to trust besides the system's (internal CAs).
+    pub ca_pem: Option<Vec<u8>>,
 }
 
 impl std::fmt::Debug for GrafanaConfig {
@@ -47,6 +49,7 @@ impl GrafanaConfig {
             token: None,
             timeout: Duration::from_secs(30),
             insecure_skip_verify: false,
+            ca_pem: None,
         }
     }
 }
@@ -142,11 +145,19 @@ impl GrafanaClient {
             let _ = parsed.set_username("");
             let _ = parsed.set_password(None);
         }
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(Duration::from_secs(5).min(config.timeout))
             .user_agent(concat!("triage/", env!("CARGO_PKG_VERSION")))
-            .danger_accept_invalid_certs(config.insecure_skip_verify)
+            .danger_accept_invalid_certs(config.insecure_skip_verify);
+        if let Some(pem) = &config.ca_pem {
+            for cert in reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| GrafanaError::Network(format!("CA certificates: {e}")))?
+            {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        let http = builder
             .build()
             .map_err(|e| GrafanaError::Network(sanitize(&e.to_string())))?;
         let base = parsed.as_str().trim_end_matches('/').to_string();
@@ -181,6 +192,7 @@ impl GrafanaClient {
         config.bearer_token = self.token.clone();
         config.basic_auth = self.basic_auth.clone();
         config.insecure_skip_verify = self.config.insecure_skip_verify;
+        config.ca_pem = self.config.ca_pem.clone();
         config
     }
 
