@@ -524,6 +524,26 @@ fn dashboards_open_query_and_export_through_grafana() {
         );
     }
 
+    // Direct Prometheus stays the default when given: the dashboard still comes from Grafana,
+    // the default datasource's queries go straight to Prometheus.
+    let before = grafana.state.seen.lock().unwrap().proxied.len();
+    let mixed = render_with(&[
+        &format!("grafana:{UID}"),
+        "--grafana",
+        gurl,
+        "--prometheus",
+        prom,
+    ]);
+    assert_eq!(
+        panels(&ok(&mixed, "grafana:UID with --prometheus")),
+        direct_panels
+    );
+    let proxied_after = grafana.state.seen.lock().unwrap().proxied[before..].to_vec();
+    assert!(
+        proxied_after.is_empty(),
+        "nothing through the proxy: {proxied_after:?}"
+    );
+
     // A panel on a datasource Grafana knows is Loki is unsupported, not sent to Prometheus.
     let notes = panels(&ok(
         &render_with(&["grafana:root-notes", "--grafana", gurl]),
