@@ -23,6 +23,8 @@ const DASHBOARD: &str = concat!(
     "/layouts/service/inference-gateway.json"
 );
 const TOKEN: &str = "glsa_standin_7f3c9e1d2b4a";
+/// A token Grafana accepts but without `datasources:read`.
+const VIEWER_TOKEN: &str = "glsa_viewer_52be0c81aa";
 const UID: &str = "inference-gateway";
 
 // ---------------------------------------------------------------------------------------------
@@ -144,7 +146,14 @@ async fn grafana(State(state): State<Shared>, request: Request) -> Response {
             json!({"commit": "a1b2c3d", "database": "ok", "version": "11.3.0"}),
         );
     }
-    if auth.as_deref() != Some(&format!("Bearer {TOKEN}")) {
+    if auth.as_deref() == Some(&format!("Bearer {VIEWER_TOKEN}")) && path == "/api/datasources" {
+        return json_response(
+            StatusCode::FORBIDDEN,
+            json!({"accessErrorId": "ACE0000000001", "message": "You'll need additional permissions to perform this action. Permissions needed: datasources:read", "title": "Access denied"}),
+        );
+    }
+    let allowed = [format!("Bearer {TOKEN}"), format!("Bearer {VIEWER_TOKEN}")];
+    if !auth.as_ref().is_some_and(|a| allowed.contains(a)) {
         return json_response(
             StatusCode::UNAUTHORIZED,
             json!({"message": "invalid API key", "traceID": ""}),
@@ -376,7 +385,10 @@ fn triage(args: &[&str], token: Option<&str>, config_home: &Path) -> Output {
     // The token reaches the stand-in, never any output.
     for text in [&out.stdout, &out.stderr] {
         let text = String::from_utf8_lossy(text);
-        assert!(!text.contains(TOKEN), "token leaked in {args:?}: {text}");
+        assert!(
+            !text.contains(TOKEN) && !text.contains(VIEWER_TOKEN),
+            "token leaked in {args:?}: {text}"
+        );
     }
     out
 }
@@ -542,6 +554,30 @@ fn dashboards_open_query_and_export_through_grafana() {
     assert!(
         proxied_after.is_empty(),
         "nothing through the proxy: {proxied_after:?}"
+    );
+
+    // A token that may not list datasources: a clear error, or direct Prometheus when given.
+    let viewer = |extra: &[&str]| {
+        let mut args: Vec<&str> = vec!["render", "grafana:inference-gateway", "--grafana", gurl];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&[
+            "--from", from, "--to", to, "--format", "json", "--width", "160", "--height", "60",
+        ]);
+        triage(&args, Some(VIEWER_TOKEN), &config_home)
+    };
+    let refused = viewer(&[]);
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("datasources:read") && stderr.contains("--prometheus"),
+        "{stderr}"
+    );
+    assert_eq!(
+        panels(&ok(
+            &viewer(&["--prometheus", prom]),
+            "viewer token with --prometheus"
+        )),
+        direct_panels
     );
 
     // A panel on a datasource Grafana knows is Loki is unsupported, not sent to Prometheus.

@@ -6,11 +6,12 @@ use std::time::Duration;
 
 use super::auth::grafana_token;
 use super::config::{ConfigFile, GRAFANA_URL_ENV, grafana_url, load_config};
+use super::session_setup::direct_prometheus_given;
 use super::{CliError, QueryArgs};
 use crate::grafana::load::{Loaded, load_path, load_str};
 use crate::grafana::model::{Dashboard, DatasourceRef};
 use crate::grafana_api::types::KIND_DASHBOARD;
-use crate::grafana_api::{DatasourceInfo, GrafanaClient, GrafanaConfig, SearchQuery};
+use crate::grafana_api::{DatasourceInfo, GrafanaClient, GrafanaConfig, GrafanaError, SearchQuery};
 use crate::prom::sanitize::sanitize;
 
 /// Prefix naming a dashboard in Grafana by uid on the command line: `grafana:UID`.
@@ -110,10 +111,29 @@ pub async fn connect_if_asked(
         &config,
     )?;
     check_health(&client).await?;
-    let all = client
-        .datasources()
-        .await
-        .map_err(|e| CliError::failure(e.to_string()))?;
+    let all = match client.datasources().await {
+        Ok(all) => all,
+        // Listing datasources needs `datasources:read`, which not every viewer token has.
+        Err(GrafanaError::Http {
+            status: status @ (401 | 403),
+            message,
+            ..
+        }) => {
+            let why = format!(
+                "Grafana does not list its datasources to this token (HTTP {status}: \
+                 {message}; it needs the datasources:read permission)"
+            );
+            if !direct_prometheus_given(args, &config) {
+                return Err(CliError::failure(format!(
+                    "{why}; give the service account that permission, or --prometheus URL \
+                     to query Prometheus directly"
+                )));
+            }
+            eprintln!("triage: {why}; queries go to the Prometheus given");
+            Vec::new()
+        }
+        Err(e) => return Err(CliError::failure(e.to_string())),
+    };
     let datasources: Vec<DatasourceInfo> = all
         .iter()
         .filter(|d| d.speaks_prometheus())
@@ -265,7 +285,7 @@ pub async fn folder_uid(client: &GrafanaClient, name: &str) -> Result<Option<Str
     if name.eq_ignore_ascii_case("general") {
         return Ok(None);
     }
-    let failure = |e: crate::grafana_api::GrafanaError| CliError::failure(e.to_string());
+    let failure = |e: GrafanaError| CliError::failure(e.to_string());
     let top = client.folders().await.map_err(failure)?;
     let matching = |uid: &str, title: &str| uid == name || title.eq_ignore_ascii_case(name);
     if let Some(f) = top.iter().find(|f| matching(&f.uid, &f.title)) {

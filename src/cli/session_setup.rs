@@ -143,6 +143,13 @@ pub fn prepare_with(
     })
 }
 
+/// Whether a Prometheus URL was given (flag, env or config file) rather than defaulted.
+pub fn direct_prometheus_given(args: &QueryArgs, config: &ConfigFile) -> bool {
+    args.prometheus.is_some()
+        || std::env::var(PROMETHEUS_URL_ENV).is_ok_and(|u| !u.is_empty())
+        || config.prometheus.url.is_some()
+}
+
 /// The default client and the named datasources: Grafana's (through its proxy), then those of
 /// the config file and `--datasource` (which win on a clash of names).
 fn build_datasources(
@@ -153,8 +160,7 @@ fn build_datasources(
     let env_url = std::env::var(PROMETHEUS_URL_ENV)
         .ok()
         .filter(|u| !u.is_empty());
-    let direct_given =
-        args.prometheus.is_some() || env_url.is_some() || config.prometheus.url.is_some();
+    let direct_given = direct_prometheus_given(args, config);
     let url = prometheus_url(args.prometheus.as_deref(), env_url, config);
     // Every direct datasource gets the same credentials, headers and TLS settings.
     let connect = |url: &str, what: &str| -> Result<PromClient, CliError> {
