@@ -1,7 +1,7 @@
 //! triage: Grafana dashboards in the terminal, for on-call triage.
 //!
 //! Layering (see docs/architecture.md): `grafana` (pure dashboard semantics) → `engine`
-//! (planning, fetching, frames) → `tui` (drawing). Only `prom` speaks HTTP; only `tui` and `cli`
+//! (planning, fetching, frames) → `tui` (drawing). Only `prom` and `grafana_api` speak HTTP; only `tui` and `cli`
 //! touch the terminal.
 #![deny(unsafe_code)]
 
@@ -9,6 +9,7 @@ pub mod cli;
 pub mod demo;
 pub mod engine;
 pub mod grafana;
+pub mod grafana_api;
 pub mod links;
 pub mod prom;
 pub mod tui;

@@ -12,6 +12,27 @@ pub const TOKEN_FILE_ENV: &str = "TRIAGE_PROMETHEUS_TOKEN_FILE";
 pub const USER_ENV: &str = "TRIAGE_PROMETHEUS_USER";
 pub const PASSWORD_ENV: &str = "TRIAGE_PROMETHEUS_PASSWORD";
 pub const PASSWORD_FILE_ENV: &str = "TRIAGE_PROMETHEUS_PASSWORD_FILE";
+pub const GRAFANA_TOKEN_ENV: &str = "TRIAGE_GRAFANA_TOKEN";
+pub const GRAFANA_TOKEN_FILE_ENV: &str = "TRIAGE_GRAFANA_TOKEN_FILE";
+
+/// Grafana's service-account token: `TRIAGE_GRAFANA_TOKEN`, then the file named by
+/// `TRIAGE_GRAFANA_TOKEN_FILE`, then `[grafana] token_file`; none means anonymous access.
+pub fn grafana_token(
+    file: &ConfigFile,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<String>, String> {
+    if let Some(token) = env(GRAFANA_TOKEN_ENV).filter(|t| !t.is_empty()) {
+        return Ok(Some(token));
+    }
+    let path = env(GRAFANA_TOKEN_FILE_ENV)
+        .filter(|p| !p.is_empty())
+        .map(Into::into)
+        .or_else(|| file.grafana.token_file.clone());
+    match path {
+        Some(path) => read_secret(&path).map(Some),
+        None => Ok(None),
+    }
+}
 
 /// Build the connection settings. `env` looks up environment variables (injected for tests).
 pub fn prom_config(
@@ -150,6 +171,29 @@ mod tests {
                 .contains(&("X-Scope-OrgID".into(), "tenant-1".into()))
         );
         assert!(config.headers.contains(&("X-Extra".into(), "1".into())));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn grafana_token_from_env_then_file() {
+        let dir = std::env::temp_dir().join(format!("triage-gtoken-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("t"), "glsa_file\n").unwrap();
+        let mut file = ConfigFile::default();
+        file.grafana.token_file = Some(dir.join("t"));
+        let env = env_of(&[(GRAFANA_TOKEN_ENV, "glsa_env")]);
+        assert_eq!(
+            grafana_token(&file, &env).unwrap().as_deref(),
+            Some("glsa_env")
+        );
+        assert_eq!(
+            grafana_token(&file, &|_| None).unwrap().as_deref(),
+            Some("glsa_file")
+        );
+        assert_eq!(grafana_token(&ConfigFile::default(), &|_| None), Ok(None));
+        file.grafana.token_file = Some("/nonexistent/gtoken".into());
+        let err = grafana_token(&file, &|_| None).unwrap_err();
+        assert!(err.contains("/nonexistent/gtoken"), "{err}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 

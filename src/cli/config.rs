@@ -26,11 +26,26 @@ pub struct ConfigFile {
     pub grafana: GrafanaSection,
 }
 
-/// Where colleagues open dashboards, for the hand-off URL (`y` copies it).
+/// Where colleagues open dashboards: the hand-off URL (`y` copies it), and the Grafana that
+/// `--grafana`, `list` and `pull` read from.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GrafanaSection {
     pub url: Option<String>,
+    /// File holding a service-account token (never the token itself in this file).
+    pub token_file: Option<PathBuf>,
+    /// CA bundle (PEM) to trust for Grafana besides the system's.
+    pub ca_file: Option<PathBuf>,
+}
+
+pub const GRAFANA_URL_ENV: &str = "TRIAGE_GRAFANA_URL";
+
+/// Grafana's URL by precedence: flag, `TRIAGE_GRAFANA_URL`, config file.
+pub fn grafana_url(flag: Option<&str>, env: Option<String>, file: &ConfigFile) -> Option<String> {
+    flag.map(str::to_string)
+        .filter(|v| !v.is_empty())
+        .or(env.filter(|v| !v.is_empty()))
+        .or_else(|| file.grafana.url.clone().filter(|v| !v.is_empty()))
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -37,6 +37,7 @@ pub async fn run(args: DemoArgs) -> Result<i32, CliError> {
         color_depth: None,
         insecure_skip_verify: false,
         ascii: args.ascii,
+        grafana: None,
     };
     // The stack is shut down whatever the UI returns; Drop covers panics.
     let result = match prepare_loaded(loaded, "inference-gateway.json", &query) {

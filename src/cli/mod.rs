@@ -4,7 +4,10 @@
 pub mod auth;
 pub mod config;
 pub mod demo;
+pub mod grafana;
 pub mod inspect;
+pub mod list;
+pub mod pull;
 pub mod render;
 pub mod session_setup;
 pub mod view;
@@ -33,6 +36,10 @@ pub enum Command {
     Render(RenderArgs),
     /// Print the normalised dashboard model (no network).
     Inspect(InspectArgs),
+    /// List and search the dashboards of a Grafana (uid, title, folder, tags).
+    List(ListArgs),
+    /// Export dashboards from a Grafana into stably formatted files, folders as in Grafana.
+    Pull(PullArgs),
     /// Start the demo stack (synthetic inference gateway + real Prometheus) and open its dashboard.
     Demo(DemoArgs),
     /// Check dashboards and provisioning (not available yet).
@@ -83,18 +90,38 @@ pub struct QueryArgs {
     /// COLORTERM and TERM].
     #[arg(long, value_name = "DEPTH")]
     pub color_depth: Option<String>,
-    /// Accept any TLS certificate from Prometheus (shown in the status line while on).
+    /// Accept any TLS certificate from Prometheus and Grafana (shown in the status line while on).
     #[arg(long)]
     pub insecure_skip_verify: bool,
+    /// Work through this Grafana: open its dashboards by uid or title and query its
+    /// datasources through its proxy (its default datasource is the default unless a
+    /// Prometheus URL is given) [also TRIAGE_GRAFANA_URL or `[grafana] url` when a dashboard
+    /// is named as grafana:UID]. Token: TRIAGE_GRAFANA_TOKEN or TRIAGE_GRAFANA_TOKEN_FILE.
+    #[arg(long, value_name = "URL")]
+    pub grafana: Option<String>,
+}
+
+/// Dashboards kept in Grafana, named by uid or title (with `--grafana`).
+#[derive(Debug, Clone, Args)]
+pub struct GrafanaDashboardArgs {
+    /// Open the Grafana dashboard with this uid (repeatable; same as `grafana:UID`).
+    #[arg(long = "uid", value_name = "UID")]
+    pub uids: Vec<String>,
+    /// Open the Grafana dashboard with exactly this title (repeatable).
+    #[arg(long = "title", value_name = "TITLE")]
+    pub titles: Vec<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct ViewArgs {
-    #[arg(required = true, value_name = "DASHBOARD")]
+    /// Dashboard files, folders of them, or `grafana:UID`.
+    #[arg(value_name = "DASHBOARD", required_unless_present_any = ["uids", "titles"])]
     pub dashboards: Vec<PathBuf>,
     /// On exit, print the Grafana URL of the last view (and every URL copied with `y`).
     #[arg(long)]
     pub print_link: bool,
+    #[command(flatten)]
+    pub from_grafana: GrafanaDashboardArgs,
     #[command(flatten)]
     pub query: QueryArgs,
 }
@@ -112,8 +139,11 @@ pub enum RenderFormat {
 
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    #[arg(value_name = "DASHBOARD")]
-    pub dashboard: PathBuf,
+    /// A dashboard file or `grafana:UID`.
+    #[arg(value_name = "DASHBOARD", required_unless_present_any = ["uids", "titles"])]
+    pub dashboard: Option<PathBuf>,
+    #[command(flatten)]
+    pub from_grafana: GrafanaDashboardArgs,
     #[command(flatten)]
     pub query: QueryArgs,
     #[arg(long, default_value_t = 160)]
@@ -136,6 +166,65 @@ pub struct InspectArgs {
     pub dashboard: PathBuf,
     #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
     pub format: InspectFormat,
+}
+
+/// Connection options of the commands that only talk to Grafana.
+#[derive(Debug, Clone, Args)]
+pub struct GrafanaArgs {
+    /// Grafana's base URL [env: TRIAGE_GRAFANA_URL; config file `[grafana] url`]. Token:
+    /// TRIAGE_GRAFANA_TOKEN, TRIAGE_GRAFANA_TOKEN_FILE or `[grafana] token_file`.
+    #[arg(long, value_name = "URL")]
+    pub grafana: Option<String>,
+    /// Per-request timeout in seconds.
+    #[arg(long, default_value_t = 30)]
+    pub timeout: u64,
+    /// Accept any TLS certificate from Grafana.
+    #[arg(long)]
+    pub insecure_skip_verify: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub grafana: GrafanaArgs,
+    /// Only dashboards whose title contains this text (Grafana's search).
+    #[arg(long, value_name = "TEXT")]
+    pub query: Option<String>,
+    /// Only dashboards with this tag (repeat: all of them).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Only dashboards in this folder (title or uid; `General` for the root).
+    #[arg(long, value_name = "NAME")]
+    pub folder: Option<String>,
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct PullArgs {
+    #[command(flatten)]
+    pub grafana: GrafanaArgs,
+    /// The dashboard with this uid (repeatable).
+    #[arg(long = "uid", value_name = "UID", conflicts_with_all = ["folder", "all"])]
+    pub uids: Vec<String>,
+    /// Every dashboard of this folder (title or uid; `General` for the root).
+    #[arg(long, value_name = "NAME", conflicts_with = "all")]
+    pub folder: Option<String>,
+    /// Every dashboard.
+    #[arg(long)]
+    pub all: bool,
+    /// Where the files go (subfolders follow Grafana's folders).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Write nothing: report dashboards that differ from the files and exit 1 if any do.
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Debug, Args)]
@@ -161,6 +250,8 @@ const COMMANDS: &[&str] = &[
     "view",
     "render",
     "inspect",
+    "list",
+    "pull",
     "demo",
     "check",
     "provision",
@@ -186,6 +277,8 @@ pub fn main() -> i32 {
         Command::Inspect(args) => inspect::run(&args),
         Command::View(args) => runtime().and_then(|rt| rt.block_on(view::run(args))),
         Command::Render(args) => runtime().and_then(|rt| rt.block_on(render::run(args))),
+        Command::List(args) => runtime().and_then(|rt| rt.block_on(list::run(args))),
+        Command::Pull(args) => runtime().and_then(|rt| rt.block_on(pull::run(args))),
         Command::Demo(args) => runtime().and_then(|rt| rt.block_on(demo::run(args))),
         Command::Check(_) | Command::Provision(_) => Err(CliError::usage(
             "this command is reserved and not available in this version",
@@ -252,6 +345,34 @@ mod tests {
             "x.json".into(),
         ]));
         assert!(matches!(cli.command, Command::Render(ref r) if r.width == 160 && r.height == 50));
+    }
+
+    #[test]
+    fn grafana_dashboards_need_no_file() {
+        let cli = Cli::parse_from(normalise_args(vec![
+            "triage".into(),
+            "render".into(),
+            "--grafana".into(),
+            "http://g:3000".into(),
+            "--uid".into(),
+            "gw".into(),
+        ]));
+        assert!(
+            matches!(cli.command, Command::Render(ref r) if r.dashboard.is_none() && r.from_grafana.uids == ["gw"])
+        );
+        assert!(Cli::try_parse_from(["triage", "render"]).is_err());
+        assert!(
+            Cli::try_parse_from(["triage", "pull", "--uid", "a", "--all", "--out", "x"]).is_err()
+        );
+        let cli = Cli::parse_from(normalise_args(vec![
+            "triage".into(),
+            "pull".into(),
+            "--all".into(),
+            "--out".into(),
+            "layouts".into(),
+            "--check".into(),
+        ]));
+        assert!(matches!(cli.command, Command::Pull(ref p) if p.all && p.check));
     }
 
     #[test]

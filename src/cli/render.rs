@@ -4,7 +4,8 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use serde_json::json;
 
-use super::session_setup::prepare;
+use super::grafana;
+use super::session_setup::prepare_with;
 use super::{CliError, RenderArgs, RenderFormat};
 use crate::engine::frame::PanelData;
 use crate::engine::session::{EngineEvent, Session};
@@ -14,7 +15,20 @@ use crate::tui::timenav::RangeState;
 use crate::view::PanelBody;
 
 pub async fn run(args: RenderArgs) -> Result<i32, CliError> {
-    let prepared = prepare(&args.dashboard, &args.query)?;
+    let positional: Vec<_> = args.dashboard.iter().cloned().collect();
+    let sources = grafana::sources(
+        &positional,
+        &args.from_grafana.uids,
+        &args.from_grafana.titles,
+    );
+    let [source] = sources.as_slice() else {
+        return Err(CliError::usage(
+            "render draws one dashboard: name exactly one",
+        ));
+    };
+    let context = grafana::connect_if_asked(&args.query, &sources).await?;
+    let (loaded, name) = grafana::load_source(source, context.as_ref()).await?;
+    let prepared = prepare_with(loaded, &name, &args.query, context.as_ref())?;
     let width = args.width.max(20);
     let height = args.height.max(6);
     let status = StatusInfo {

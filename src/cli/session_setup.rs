@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::auth::prom_config;
-use super::config::{PROMETHEUS_URL_ENV, load_config, prometheus_url};
+use super::config::{ConfigFile, PROMETHEUS_URL_ENV, load_config, prometheus_url};
+use super::grafana::{GrafanaContext, fill_datasource_types};
 use super::{CliError, QueryArgs};
 use crate::engine::datasources::Datasources;
 use crate::engine::refresh::RefreshInput;
@@ -50,6 +51,21 @@ pub fn prepare_loaded(
     source: &str,
     args: &QueryArgs,
 ) -> Result<Prepared, CliError> {
+    prepare_with(loaded, source, args, None)
+}
+
+/// Like [`prepare_loaded`], working through a Grafana when one is given: its Prometheus
+/// datasources are named datasources (by uid and by name) queried through its proxy, and its
+/// default one is the default unless a Prometheus URL is given (flag, env or config file).
+pub fn prepare_with(
+    mut loaded: Loaded,
+    source: &str,
+    args: &QueryArgs,
+    grafana: Option<&GrafanaContext>,
+) -> Result<Prepared, CliError> {
+    if let Some(context) = grafana {
+        fill_datasource_types(&mut loaded.dashboard, &context.all_datasources);
+    }
     for d in loaded
         .diagnostics
         .iter()
@@ -58,41 +74,8 @@ pub fn prepare_loaded(
         eprintln!("triage: {source}: {}: {}", d.path, d.message);
     }
     let config = load_config().map_err(|e| CliError::failure(format!("config file {e}")))?;
-    let url = prometheus_url(
-        args.prometheus.as_deref(),
-        std::env::var(PROMETHEUS_URL_ENV).ok(),
-        &config,
-    );
-    // Every datasource gets the same credentials, headers and TLS settings.
-    let connect = |url: &str, what: &str| -> Result<PromClient, CliError> {
-        let settings = prom_config(
-            url,
-            Duration::from_secs(args.timeout.max(1)),
-            &config,
-            &args.headers,
-            args.insecure_skip_verify,
-            &|name| std::env::var(name).ok(),
-        )
-        .map_err(|e| CliError::failure(format!("{what}: {e}")))?;
-        PromClient::new(settings).map_err(|e| CliError::failure(format!("{what}: {e}")))
-    };
-    let client = connect(&url, "Prometheus connection")?;
-    let mut datasources = Datasources::single(client.clone());
-    let mut named: Vec<(String, String)> = config
-        .datasources
-        .iter()
-        .map(|(n, u)| (n.clone(), u.clone()))
-        .collect();
-    for arg in &args.datasources {
-        let (name, url) = arg
-            .split_once('=')
-            .ok_or_else(|| CliError::usage(format!("--datasource {arg:?}: expected NAME=URL")))?;
-        named.push((name.trim().to_string(), url.trim().to_string()));
-    }
-    for (name, url) in named {
-        let named_client = connect(&url, &format!("datasource {name}"))?;
-        datasources.named.insert(name, named_client);
-    }
+    let datasources = build_datasources(args, &config, grafana)?;
+    let client = datasources.default.clone();
     let overrides = parse_overrides(&args.vars).map_err(CliError::usage)?;
     let dashboard = Arc::new(loaded.dashboard.clone());
     let from = args
@@ -144,11 +127,14 @@ pub fn prepare_loaded(
     let theme = theme
         .with_ascii(ascii)
         .with_colour(theme.colour && colour_depth != ColourDepth::None);
-    let grafana_url = std::env::var("TRIAGE_GRAFANA_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-        .or_else(|| config.grafana.url.clone())
-        .unwrap_or_else(|| "http://localhost:3000".to_string());
+    let grafana_url = match grafana {
+        Some(context) => context.client.base_url().to_string(),
+        None => std::env::var("TRIAGE_GRAFANA_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+            .or_else(|| config.grafana.url.clone())
+            .unwrap_or_else(|| "http://localhost:3000".to_string()),
+    };
     Ok(Prepared {
         grafana_url,
         datasources,
@@ -163,6 +149,88 @@ pub fn prepare_loaded(
         refresh_text,
         theme,
     })
+}
+
+/// Whether a Prometheus URL was given (flag, env or config file) rather than defaulted.
+pub fn direct_prometheus_given(args: &QueryArgs, config: &ConfigFile) -> bool {
+    args.prometheus.is_some()
+        || std::env::var(PROMETHEUS_URL_ENV).is_ok_and(|u| !u.is_empty())
+        || config.prometheus.url.is_some()
+}
+
+/// The default client and the named datasources: Grafana's (through its proxy), then those of
+/// the config file and `--datasource` (which win on a clash of names).
+fn build_datasources(
+    args: &QueryArgs,
+    config: &ConfigFile,
+    grafana: Option<&GrafanaContext>,
+) -> Result<Datasources, CliError> {
+    let env_url = std::env::var(PROMETHEUS_URL_ENV)
+        .ok()
+        .filter(|u| !u.is_empty());
+    let direct_given = direct_prometheus_given(args, config);
+    let url = prometheus_url(args.prometheus.as_deref(), env_url, config);
+    // Every direct datasource gets the same credentials, headers and TLS settings.
+    let connect = |url: &str, what: &str| -> Result<PromClient, CliError> {
+        let settings = prom_config(
+            url,
+            Duration::from_secs(args.timeout.max(1)),
+            config,
+            &args.headers,
+            args.insecure_skip_verify,
+            &|name| std::env::var(name).ok(),
+        )
+        .map_err(|e| CliError::failure(format!("{what}: {e}")))?;
+        PromClient::new(settings).map_err(|e| CliError::failure(format!("{what}: {e}")))
+    };
+    let through_grafana = |uid: &str| -> Result<PromClient, CliError> {
+        let Some(context) = grafana else {
+            return Err(CliError::failure("no Grafana"));
+        };
+        PromClient::new(context.client.proxy_config(uid))
+            .map_err(|e| CliError::failure(format!("Grafana datasource {uid}: {e}")))
+    };
+    let mut datasources = match grafana {
+        Some(context) if !direct_given => {
+            let default = context.default_datasource().ok_or_else(|| {
+                CliError::failure(format!(
+                    "Grafana at {} has no Prometheus datasource this token may read; give \
+                     --prometheus URL to query Prometheus directly",
+                    context.client.display_url()
+                ))
+            })?;
+            Datasources::single(through_grafana(&default.uid)?)
+        }
+        _ => Datasources::single(connect(&url, "Prometheus connection")?),
+    };
+    if let Some(context) = grafana {
+        for ds in &context.datasources {
+            datasources
+                .named
+                .insert(ds.uid.clone(), through_grafana(&ds.uid)?);
+            datasources.labels.insert(ds.uid.clone(), ds.name.clone());
+            if ds.name != ds.uid {
+                datasources.aliases.insert(ds.name.clone(), ds.uid.clone());
+            }
+        }
+    }
+    let mut named: Vec<(String, String)> = config
+        .datasources
+        .iter()
+        .map(|(n, u)| (n.clone(), u.clone()))
+        .collect();
+    for arg in &args.datasources {
+        let (name, url) = arg
+            .split_once('=')
+            .ok_or_else(|| CliError::usage(format!("--datasource {arg:?}: expected NAME=URL")))?;
+        named.push((name.trim().to_string(), url.trim().to_string()));
+    }
+    for (name, url) in named {
+        let named_client = connect(&url, &format!("datasource {name}"))?;
+        datasources.aliases.remove(&name);
+        datasources.named.insert(name, named_client);
+    }
+    Ok(datasources)
 }
 
 impl Prepared {

@@ -3,23 +3,46 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::session_setup::{Prepared, prepare};
-use super::{CliError, ViewArgs};
+use super::grafana::{self, DashboardSource, GrafanaContext};
+use super::session_setup::{Prepared, prepare_with};
+use super::{CliError, QueryArgs, ViewArgs};
 use crate::engine::session::Session;
+use crate::grafana::model::Severity;
 use crate::grafana::model::{Dashboard, GridPos, Panel, Target};
+use crate::grafana_api::SearchQuery;
 use crate::tui::app::{App, StatusInfo};
-use crate::tui::run::{Controller, DashboardEntry, Exit, run as run_tui};
+use crate::tui::run::{Controller, DashboardEntry, Exit, ListedEntry, LoadEntry, run as run_tui};
 use crate::tui::timenav::RangeState;
 
 pub async fn run(args: ViewArgs) -> Result<i32, CliError> {
-    let files = dashboard_files(&args.dashboards)?;
+    let named = grafana::sources(
+        &args.dashboards,
+        &args.from_grafana.uids,
+        &args.from_grafana.titles,
+    );
+    let context = grafana::connect_if_asked(&args.query, &named).await?;
+    let mut sources = Vec::new();
+    for source in named {
+        match source {
+            DashboardSource::File(path) => sources.extend(
+                dashboard_files(std::slice::from_ref(&path))?
+                    .into_iter()
+                    .map(DashboardSource::File),
+            ),
+            other => sources.push(other),
+        }
+    }
     let mut prepared = Vec::new();
-    for file in &files {
-        // One broken file must not stop the others from opening.
-        match prepare(file, &args.query) {
+    for source in &sources {
+        // One broken dashboard must not stop the others from opening.
+        let result = match grafana::load_source(source, context.as_ref()).await {
+            Ok((loaded, name)) => prepare_with(loaded, &name, &args.query, context.as_ref()),
+            Err(e) => Err(e),
+        };
+        match result {
             Ok(p) => prepared.push(p),
-            Err(e) if files.len() > 1 => {
-                eprintln!("triage: skipping {}: {}", file.display(), e.message)
+            Err(e) if sources.len() > 1 => {
+                eprintln!("triage: skipping {}: {}", describe(source), e.message)
             }
             Err(e) => return Err(e),
         }
@@ -27,7 +50,11 @@ pub async fn run(args: ViewArgs) -> Result<i32, CliError> {
     if prepared.is_empty() {
         return Err(CliError::failure("no dashboard could be loaded"));
     }
-    let exit = run_prepared(prepared).await?;
+    let listed = match context {
+        Some(context) => grafana_listing(Arc::new(context), &args.query, &prepared).await,
+        None => Vec::new(),
+    };
+    let exit = run_prepared_with(prepared, listed).await?;
     if args.print_link {
         // After the terminal is restored, so it lands in the shell's scrollback.
         for link in &exit.copied_links {
@@ -36,6 +63,58 @@ pub async fn run(args: ViewArgs) -> Result<i32, CliError> {
         println!("{}", exit.link);
     }
     Ok(0)
+}
+
+fn describe(source: &DashboardSource) -> String {
+    match source {
+        DashboardSource::File(path) => path.display().to_string(),
+        DashboardSource::Uid(uid) => format!("{}{uid}", grafana::UID_PREFIX),
+        DashboardSource::Title(title) => format!("{title:?}"),
+    }
+}
+
+/// Grafana's dashboards for the switcher (those not open already), each loaded when chosen.
+async fn grafana_listing(
+    context: Arc<GrafanaContext>,
+    args: &QueryArgs,
+    open: &[Prepared],
+) -> Vec<ListedEntry> {
+    let hits = match context.client.search(&SearchQuery::dashboards()).await {
+        Ok(hits) => hits,
+        Err(e) => {
+            eprintln!("triage: Grafana's dashboards are not in the switcher: {e}");
+            return Vec::new();
+        }
+    };
+    let args = Arc::new(args.clone());
+    hits.into_iter()
+        .filter(|hit| {
+            !open
+                .iter()
+                .any(|p| p.dashboard.uid.as_deref() == Some(&hit.uid))
+        })
+        .map(|hit| {
+            let (context, args) = (context.clone(), args.clone());
+            let uid = hit.uid.clone();
+            let load: LoadEntry = Box::new(move || {
+                let (context, args, uid) = (context.clone(), args.clone(), uid.clone());
+                Box::pin(async move {
+                    let (mut loaded, name) = grafana::load_uid(&context.client, &uid)
+                        .await
+                        .map_err(|e| e.message)?;
+                    // Nothing may print while the terminal UI is up.
+                    loaded.diagnostics.retain(|d| d.severity != Severity::Error);
+                    let prepared = prepare_with(loaded, &name, &args, Some(&context))
+                        .map_err(|e| e.message)?;
+                    Ok(entry(Arc::new(prepared)))
+                })
+            });
+            ListedEntry {
+                title: format!("{}  [Grafana: {}]", hit.title, hit.folder_label()),
+                load,
+            }
+        })
+        .collect()
 }
 
 /// Files given, with folders replaced by the dashboards (`*.json`) under them, sorted.
@@ -72,6 +151,14 @@ fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// Open the UI on prepared dashboards (the first shown) until the user quits.
 pub async fn run_prepared(prepared: Vec<Prepared>) -> Result<Exit, CliError> {
+    run_prepared_with(prepared, Vec::new()).await
+}
+
+/// Like [`run_prepared`], with dashboards listed in the switcher that load when chosen.
+pub async fn run_prepared_with(
+    prepared: Vec<Prepared>,
+    listed: Vec<ListedEntry>,
+) -> Result<Exit, CliError> {
     let Some(first) = prepared.first() else {
         return Err(CliError::failure("no dashboard to show"));
     };
@@ -81,6 +168,7 @@ pub async fn run_prepared(prepared: Vec<Prepared>) -> Result<Exit, CliError> {
         session,
         events,
         entries: prepared.into_iter().map(|p| entry(Arc::new(p))).collect(),
+        listed,
         make_explore: Box::new(move |expr| {
             entry(Arc::new(template.with_dashboard(explore_dashboard(expr))))
         }),

@@ -14,6 +14,11 @@ pub const DEFAULT_NAME: &str = "default";
 pub struct Datasources {
     pub default: PromClient,
     pub named: BTreeMap<String, PromClient>,
+    /// Other names a named datasource answers to: Grafana's datasources are keyed by uid in
+    /// `named` and also found by their name here (name → uid).
+    pub aliases: BTreeMap<String, String>,
+    /// What a `datasource` variable shows for a key (Grafana: the datasource's name).
+    pub labels: BTreeMap<String, String>,
 }
 
 impl Datasources {
@@ -21,13 +26,28 @@ impl Datasources {
         Datasources {
             default: client,
             named: BTreeMap::new(),
+            aliases: BTreeMap::new(),
+            labels: BTreeMap::new(),
+        }
+    }
+
+    /// The key in `named` a name or uid means, if any.
+    fn key<'a>(&'a self, name: &'a str) -> Option<&'a str> {
+        if self.named.contains_key(name) {
+            Some(name)
+        } else {
+            self.aliases
+                .get(name)
+                .map(String::as_str)
+                .filter(|k| self.named.contains_key(*k))
         }
     }
 
     /// The client for a datasource name (or uid); unknown names fall back to the default, as
     /// a jump host usually reaches one Prometheus under whatever name the dashboard used.
     pub fn pick(&self, name: Option<&str>) -> &PromClient {
-        name.and_then(|n| self.named.get(n))
+        name.and_then(|n| self.key(n))
+            .and_then(|k| self.named.get(k))
             .unwrap_or(&self.default)
     }
 
@@ -35,6 +55,22 @@ impl Datasources {
     pub fn names(&self) -> Vec<String> {
         std::iter::once(DEFAULT_NAME.to_string())
             .chain(self.named.keys().cloned())
+            .collect()
+    }
+
+    /// Options of a `datasource` variable as (text, value): the default first, then the
+    /// named ones, shown by their label (Grafana: name) with their key (uid) as the value.
+    pub fn options(&self) -> Vec<(String, String)> {
+        self.names()
+            .into_iter()
+            .map(|key| {
+                let text = self
+                    .labels
+                    .get(&key)
+                    .cloned()
+                    .unwrap_or_else(|| key.clone());
+                (text, key)
+            })
             .collect()
     }
 
@@ -50,11 +86,11 @@ impl Datasources {
             DatasourceRef::Named { uid, name, .. } => uid
                 .iter()
                 .chain(name.iter())
-                .find(|n| self.named.contains_key(n.as_str()))
+                .find(|n| self.key(n).is_some())
                 .cloned(),
             DatasourceRef::Default | DatasourceRef::Builtin { .. } => None,
         };
-        candidate.filter(|n| self.named.contains_key(n))
+        candidate.and_then(|n| self.key(&n).map(str::to_string))
     }
 }
 
@@ -90,5 +126,39 @@ mod tests {
         };
         assert_eq!(ds.name_for(&unknown, &lookup), None);
         assert_eq!(ds.pick(None).display_url(), "http://default:9090");
+    }
+
+    #[test]
+    fn grafana_datasources_answer_to_uid_and_name() {
+        let mut ds = Datasources::single(client("http://default:9090"));
+        ds.named
+            .insert("P1809F7CD".into(), client("http://eu:9090"));
+        ds.aliases
+            .insert("Prometheus EU".into(), "P1809F7CD".into());
+        ds.labels.insert("P1809F7CD".into(), "Prometheus EU".into());
+        let none = |_: &str| None;
+        let by_name = DatasourceRef::Named {
+            uid: Some("Prometheus EU".into()),
+            name: None,
+            r#type: None,
+        };
+        assert_eq!(ds.name_for(&by_name, &none).as_deref(), Some("P1809F7CD"));
+        let by_var = DatasourceRef::Variable { name: "ds".into() };
+        let chose_name = |_: &str| Some("Prometheus EU".to_string());
+        assert_eq!(
+            ds.name_for(&by_var, &chose_name).as_deref(),
+            Some("P1809F7CD")
+        );
+        assert_eq!(
+            ds.pick(Some("Prometheus EU")).display_url(),
+            "http://eu:9090"
+        );
+        assert_eq!(
+            ds.options(),
+            vec![
+                ("default".to_string(), "default".to_string()),
+                ("Prometheus EU".to_string(), "P1809F7CD".to_string())
+            ]
+        );
     }
 }

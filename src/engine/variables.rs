@@ -246,11 +246,12 @@ async fn options_for(
             }
         }
         VariableKind::Datasource => {
-            // The session's datasources by name: the default one, then those configured.
+            // The session's datasources: the default one, then those configured (Grafana's by
+            // name, valued by uid as Grafana does).
             return Ok(datasources
-                .names()
+                .options()
                 .into_iter()
-                .map(VarOption::same)
+                .map(|(text, value)| VarOption::new(text, value))
                 .collect());
         }
         VariableKind::Custom

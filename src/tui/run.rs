@@ -24,11 +24,23 @@ pub struct DashboardEntry {
     pub refresh_every: Option<Duration>,
 }
 
+/// Loads a listed dashboard (off the UI loop), making its entry.
+pub type LoadEntry =
+    Box<dyn Fn() -> futures::future::BoxFuture<'static, Result<DashboardEntry, String>> + Send>;
+
+/// A dashboard the switcher lists but that is only loaded when chosen (Grafana's).
+pub struct ListedEntry {
+    pub title: String,
+    pub load: LoadEntry,
+}
+
 /// What the loop needs besides the app.
 pub struct Controller {
     pub session: Session,
     pub events: mpsc::UnboundedReceiver<EngineEvent>,
     pub entries: Vec<DashboardEntry>,
+    /// Listed after `entries` in the switcher; loaded on selection.
+    pub listed: Vec<ListedEntry>,
     /// Builds an entry showing one ad-hoc PromQL expression (Explore).
     pub make_explore: Box<dyn Fn(&str) -> DashboardEntry + Send>,
 }
@@ -99,7 +111,12 @@ impl Workspace {
 }
 
 fn titles(controller: &Controller) -> Vec<String> {
-    controller.entries.iter().map(|e| e.title.clone()).collect()
+    controller
+        .entries
+        .iter()
+        .map(|e| e.title.clone())
+        .chain(controller.listed.iter().map(|l| l.title.clone()))
+        .collect()
 }
 
 fn ticker_for(every: Option<Duration>) -> Option<tokio::time::Interval> {
@@ -121,6 +138,8 @@ async fn event_loop(
     let mut terminate = termination_signal();
     let mut ws = Workspace::new(controller);
     let (alerts_tx, mut alerts_rx) = mpsc::unbounded_channel();
+    let (loaded_tx, mut loaded_rx) = mpsc::unbounded_channel();
+    let mut loading: Option<String> = None;
 
     let mut width = terminal.size()?.width;
     let refresh = |controller: &mut Controller, ws: &Workspace, width: u16| {
@@ -186,7 +205,21 @@ async fn event_loop(
                                 });
                             }
                             Action::SwitchDashboard => {
-                                if let Some(to) = ws.app.switch_to.take() {
+                                let to = ws.app.switch_to.take();
+                                let listed = to
+                                    .and_then(|to| to.checked_sub(controller.entries.len()))
+                                    .and_then(|i| controller.listed.get(i));
+                                if let Some(listed) = listed {
+                                    // Fetched in the background; the loop keeps answering keys.
+                                    if loading.as_ref() != Some(&listed.title) {
+                                        ws.app.status.message = Some(format!("opening {}…", listed.title));
+                                        loading = Some(listed.title.clone());
+                                        let (title, load, tx) = (listed.title.clone(), (listed.load)(), loaded_tx.clone());
+                                        tokio::spawn(async move {
+                                            let _ = tx.send((title, load.await));
+                                        });
+                                    }
+                                } else if let Some(to) = to {
                                     ws.switch(controller, to);
                                     ticker = ticker_for(controller.entries[ws.current].refresh_every);
                                     refresh(controller, &ws, width);
@@ -231,6 +264,21 @@ async fn event_loop(
                     }
                     dirty = true;
                 }
+            }
+            Some((title, loaded)) = loaded_rx.recv() => {
+                loading = None;
+                match loaded {
+                    Ok(entry) => {
+                        controller.listed.retain(|l| l.title != title);
+                        controller.entries.push(entry);
+                        let to = controller.entries.len() - 1;
+                        ws.switch(controller, to);
+                        ticker = ticker_for(controller.entries[ws.current].refresh_every);
+                        refresh(controller, &ws, width);
+                    }
+                    Err(e) => ws.app.status.message = Some(format!("cannot open {title}: {e}")),
+                }
+                dirty = true;
             }
             Some(alerts) = alerts_rx.recv() => {
                 ws.app.alerts = alerts;

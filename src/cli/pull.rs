@@ -1,0 +1,228 @@
+//! `triage pull`: export dashboards from Grafana into git-friendly files (see
+//! `grafana_api::export` for the stable form), or with `--check` report which differ.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use super::config::load_config;
+use super::grafana::{check_health, client_for, folder_uid};
+use super::{CliError, PullArgs};
+use crate::grafana_api::export::{FileStatus, compare, relative_path, stable_json, uid_of_file};
+use crate::grafana_api::{GrafanaClient, SearchQuery};
+
+/// Files larger than this in the output folder are not dashboards worth reading.
+const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+pub async fn run(args: PullArgs) -> Result<i32, CliError> {
+    if args.uids.is_empty() && args.folder.is_none() && !args.all {
+        return Err(CliError::usage(
+            "say which dashboards: --uid UID (repeatable), --folder NAME or --all",
+        ));
+    }
+    let config = load_config().map_err(|e| CliError::failure(format!("config file {e}")))?;
+    let client = client_for(
+        args.grafana.grafana.as_deref(),
+        args.grafana.timeout,
+        args.grafana.insecure_skip_verify,
+        &config,
+    )?;
+    check_health(&client).await?;
+    let uids = selected_uids(&client, &args).await?;
+    if uids.is_empty() {
+        eprintln!("triage: no dashboards matched");
+    }
+    let existing = index_files(&args.out);
+    let mut folders = FolderPaths::default();
+    let mut report = Report::default();
+    let mut pulled = BTreeSet::new();
+    for uid in &uids {
+        let doc = match client.dashboard(uid).await {
+            Ok(doc) => doc,
+            Err(e) => {
+                eprintln!("triage: {uid}: {e}");
+                report.failed += 1;
+                continue;
+            }
+        };
+        let uid = Some(doc.uid())
+            .filter(|u| !u.is_empty())
+            .unwrap_or(uid.clone());
+        pulled.insert(uid.clone());
+        let folder = match &doc.folder_uid {
+            Some(f) => folders.path(&client, f, doc.folder_title.as_deref()).await,
+            None => Vec::new(),
+        };
+        let text = stable_json(&doc.dashboard);
+        let target = args.out.join(relative_path(&folder, &uid));
+        let current = existing.get(&uid).and_then(|files| {
+            files
+                .iter()
+                .find(|(p, _)| *p == target)
+                .or(files.first())
+                .map(|(p, t)| (p.as_path(), t.as_str()))
+        });
+        let status = compare(&text, &target, current);
+        if !status.differs() {
+            report.unchanged += 1;
+            continue;
+        }
+        report.differing += 1;
+        if args.check {
+            println!(
+                "{}: {} ({:?})",
+                target.display(),
+                status.describe(),
+                doc.title()
+            );
+            continue;
+        }
+        if let Err(e) = write_file(&target, &text) {
+            eprintln!("triage: {}: {e}", target.display());
+            report.failed += 1;
+            continue;
+        }
+        if let FileStatus::Moved { from } = &status
+            && let Err(e) = std::fs::remove_file(from)
+        {
+            eprintln!("triage: {} (moved): {e}", from.display());
+        }
+        println!("wrote {} ({})", target.display(), status.describe());
+    }
+    // With --all every Grafana dashboard was seen: files with other uids are not in Grafana.
+    let mut orphans = 0;
+    if args.all && report.failed == 0 {
+        for (uid, files) in &existing {
+            if !pulled.contains(uid) {
+                for (path, _) in files {
+                    println!("{}: not in Grafana (uid {uid:?})", path.display());
+                    orphans += 1;
+                }
+            }
+        }
+    }
+    let verb = if args.check { "differ" } else { "written" };
+    eprintln!(
+        "triage: {} dashboards: {} {verb}, {} unchanged{}{}",
+        uids.len(),
+        report.differing,
+        report.unchanged,
+        if orphans > 0 {
+            format!(", {orphans} files not in Grafana")
+        } else {
+            String::new()
+        },
+        if report.failed > 0 {
+            format!(", {} failed", report.failed)
+        } else {
+            String::new()
+        }
+    );
+    let out_of_date = args.check && (report.differing > 0 || orphans > 0);
+    Ok(if out_of_date || report.failed > 0 {
+        1
+    } else {
+        0
+    })
+}
+
+#[derive(Default)]
+struct Report {
+    differing: usize,
+    unchanged: usize,
+    failed: usize,
+}
+
+/// The uids asked for: given, a folder's, or all.
+async fn selected_uids(client: &GrafanaClient, args: &PullArgs) -> Result<Vec<String>, CliError> {
+    if !args.uids.is_empty() {
+        return Ok(args.uids.clone());
+    }
+    let mut hits = client
+        .search(&SearchQuery::dashboards())
+        .await
+        .map_err(|e| CliError::failure(e.to_string()))?;
+    if let Some(folder) = &args.folder {
+        let uid = folder_uid(client, folder).await?;
+        hits.retain(|h| h.folder_uid == uid);
+    }
+    let mut uids: Vec<String> = hits.into_iter().map(|h| h.uid).collect();
+    uids.sort();
+    uids.dedup();
+    Ok(uids)
+}
+
+/// Folder uid → titles from the outermost folder, asked of Grafana once per folder.
+#[derive(Default)]
+struct FolderPaths(HashMap<String, Vec<String>>);
+
+impl FolderPaths {
+    async fn path(
+        &mut self,
+        client: &GrafanaClient,
+        uid: &str,
+        title: Option<&str>,
+    ) -> Vec<String> {
+        if let Some(path) = self.0.get(uid) {
+            return path.clone();
+        }
+        let path = match client.folder(uid).await {
+            Ok(folder) if !folder.title.is_empty() => folder.path(),
+            // Without folder rights the dashboard's meta still names its folder.
+            _ => vec![title.unwrap_or(uid).to_string()],
+        };
+        self.0.insert(uid.to_string(), path.clone());
+        path
+    }
+}
+
+/// Dashboard files under the output folder by uid (hidden folders such as `.git` skipped).
+fn index_files(dir: &Path) -> BTreeMap<String, Vec<(PathBuf, String)>> {
+    let mut files = Vec::new();
+    collect_json(dir, &mut files);
+    files.sort();
+    let mut by_uid: BTreeMap<String, Vec<(PathBuf, String)>> = BTreeMap::new();
+    for path in files {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        if let Some(uid) = uid_of_file(&text) {
+            by_uid.entry(uid).or_default().push((path, text));
+        }
+    }
+    by_uid
+}
+
+fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        let Ok(meta) = entry.metadata() else { continue };
+        if meta.is_dir() && !hidden {
+            collect_json(&path, out);
+        } else if meta.is_file()
+            && !hidden
+            && meta.len() <= MAX_FILE_BYTES
+            && path.extension().is_some_and(|e| e == "json")
+        {
+            out.push(path);
+        }
+    }
+}
+
+/// Write through a temporary file and a rename, so an interrupted pull leaves no half file.
+fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
+    let parent = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = parent.join(format!(".{name}.triage-{}.tmp", std::process::id()));
+    std::fs::write(&temporary, text)?;
+    std::fs::rename(&temporary, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temporary);
+    })
+}

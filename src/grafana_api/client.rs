@@ -1,0 +1,388 @@
+//! A small client for the Grafana HTTP API endpoints triage reads: `/api/health`,
+//! `/api/search`, `/api/folders`, `/api/dashboards/uid/<uid>` and `/api/datasources`.
+//!
+//! Authentication is a service-account token sent as a bearer header (or basic auth written
+//! into the URL, or nothing for anonymous access). Neither ever appears in `Debug` or in an
+//! error: reqwest's messages are stripped of the URL and the URL of its credentials.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::types::{
+    DashboardDoc, DatasourceInfo, Folder, SEARCH_PAGE_SIZE, SearchHit, SearchQuery,
+    parse_dashboard_doc, parse_datasources, parse_folder, parse_folders, parse_search,
+};
+use crate::prom::PromConfig;
+use crate::prom::sanitize::{redact_url, sanitize};
+
+/// Largest answer read: dashboards are well under this, and a jump host's memory is not.
+pub const MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+
+/// Most search pages read (with 1000 hits a page, far beyond any real instance).
+const MAX_SEARCH_PAGES: usize = 100;
+
+/// Connection settings; the token never appears in `Debug`.
+#[derive(Clone)]
+pub struct GrafanaConfig {
+    pub url: String,
+    pub token: Option<String>,
+    pub timeout: Duration,
+    pub insecure_skip_verify: bool,
+    /// PEM of CA certificates to trust besides the system's (internal CAs).
+    pub ca_pem: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for GrafanaConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GrafanaConfig")
+            .field("url", &redact_url(&self.url))
+            .field("token", &self.token.as_ref().map(|_| "***"))
+            .finish_non_exhaustive()
+    }
+}
+
+impl GrafanaConfig {
+    pub fn new(url: &str) -> Self {
+        GrafanaConfig {
+            url: url.to_string(),
+            token: None,
+            timeout: Duration::from_secs(30),
+            insecure_skip_verify: false,
+            ca_pem: None,
+        }
+    }
+}
+
+/// Why a Grafana request failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GrafanaError {
+    /// Could not connect, or the connection broke.
+    Network(String),
+    /// Grafana answered with an error status; `message` is its `message` field or first line.
+    Http {
+        status: u16,
+        path: String,
+        message: String,
+    },
+    /// The answer was not the JSON Grafana documents.
+    Decode {
+        path: String,
+        message: String,
+    },
+    TooLarge,
+}
+
+impl std::fmt::Display for GrafanaError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GrafanaError::Network(m) => write!(f, "cannot reach Grafana: {m}"),
+            GrafanaError::Http {
+                status: status @ (401 | 403),
+                path,
+                message,
+            } => write!(
+                f,
+                "Grafana refused {path} (HTTP {status}: {message}); give a service-account token \
+                 with viewer rights in TRIAGE_GRAFANA_TOKEN or TRIAGE_GRAFANA_TOKEN_FILE"
+            ),
+            GrafanaError::Http {
+                status,
+                path,
+                message,
+            } => write!(f, "Grafana answered HTTP {status} for {path}: {message}"),
+            GrafanaError::Decode { path, message } => {
+                write!(f, "unexpected answer from Grafana for {path}: {message}")
+            }
+            GrafanaError::TooLarge => write!(
+                f,
+                "answer from Grafana larger than {} MB",
+                MAX_RESPONSE_BYTES / 1_000_000
+            ),
+        }
+    }
+}
+
+impl std::error::Error for GrafanaError {}
+
+#[derive(Clone)]
+pub struct GrafanaClient {
+    http: reqwest::Client,
+    base: String,
+    token: Option<String>,
+    basic_auth: Option<(String, String)>,
+    config: GrafanaConfig,
+}
+
+impl std::fmt::Debug for GrafanaClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "GrafanaClient({})", self.display_url())
+    }
+}
+
+impl GrafanaClient {
+    pub fn new(config: GrafanaConfig) -> Result<Self, GrafanaError> {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut parsed = reqwest::Url::parse(config.url.trim()).map_err(|_| {
+            GrafanaError::Network(format!(
+                "invalid Grafana URL {:?}",
+                sanitize(&redact_url(&config.url))
+            ))
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(GrafanaError::Network(format!(
+                "Grafana URL {:?} is not http(s)",
+                sanitize(&redact_url(&config.url))
+            )));
+        }
+        // Credentials in the URL become basic auth and leave the URL, so it can be shown.
+        let mut basic_auth = None;
+        if !parsed.username().is_empty() {
+            basic_auth = Some((
+                parsed.username().to_string(),
+                parsed.password().unwrap_or_default().to_string(),
+            ));
+            let _ = parsed.set_username("");
+            let _ = parsed.set_password(None);
+        }
+        let mut builder = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(Duration::from_secs(5).min(config.timeout))
+            .user_agent(concat!("triage/", env!("CARGO_PKG_VERSION")))
+            .danger_accept_invalid_certs(config.insecure_skip_verify);
+        if let Some(pem) = &config.ca_pem {
+            for cert in reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| GrafanaError::Network(format!("CA certificates: {e}")))?
+            {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        let http = builder
+            .build()
+            .map_err(|e| GrafanaError::Network(sanitize(&e.to_string())))?;
+        let base = parsed.as_str().trim_end_matches('/').to_string();
+        Ok(GrafanaClient {
+            http,
+            base,
+            token: config.token.clone().filter(|t| !t.is_empty()),
+            basic_auth,
+            config,
+        })
+    }
+
+    /// Grafana's address without credentials.
+    pub fn display_url(&self) -> String {
+        redact_url(&self.base)
+    }
+
+    /// Grafana's address for links (no credentials).
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    /// Settings for a Prometheus client that queries a datasource through Grafana's proxy
+    /// (`/api/datasources/proxy/uid/<uid>`), with this client's credentials.
+    pub fn proxy_config(&self, datasource_uid: &str) -> PromConfig {
+        let mut config = PromConfig::new(&format!(
+            "{}/api/datasources/proxy/uid/{}",
+            self.base,
+            encode_segment(datasource_uid)
+        ));
+        config.timeout = self.config.timeout;
+        config.bearer_token = self.token.clone();
+        config.basic_auth = self.basic_auth.clone();
+        config.insecure_skip_verify = self.config.insecure_skip_verify;
+        config.ca_pem = self.config.ca_pem.clone();
+        config
+    }
+
+    /// `GET /api/health`: Grafana's version, to tell "not Grafana" from "no access".
+    pub async fn health(&self) -> Result<String, GrafanaError> {
+        let value = self.get("/api/health", &[]).await?;
+        Ok(value
+            .get("version")
+            .and_then(Value::as_str)
+            .map(sanitize)
+            .unwrap_or_default())
+    }
+
+    /// `GET /api/search`, every page.
+    pub async fn search(&self, query: &SearchQuery) -> Result<Vec<SearchHit>, GrafanaError> {
+        let mut hits = Vec::new();
+        for page in 1..=MAX_SEARCH_PAGES {
+            let value = self.get("/api/search", &query.params(page)).await?;
+            let page_hits = parse_search(&value).map_err(|m| decode("/api/search", m))?;
+            let raw = value.as_array().map_or(0, Vec::len);
+            hits.extend(page_hits);
+            if raw < SEARCH_PAGE_SIZE {
+                break;
+            }
+        }
+        Ok(hits)
+    }
+
+    /// `GET /api/dashboards/uid/<uid>`, unwrapped.
+    pub async fn dashboard(&self, uid: &str) -> Result<DashboardDoc, GrafanaError> {
+        let path = format!("/api/dashboards/uid/{}", encode_segment(uid));
+        let value = self.get(&path, &[]).await.map_err(|e| match e {
+            GrafanaError::Http { status: 404, .. } => GrafanaError::Http {
+                status: 404,
+                path: path.clone(),
+                message: format!("no dashboard with uid {:?}", sanitize(uid)),
+            },
+            other => other,
+        })?;
+        parse_dashboard_doc(value).map_err(|m| decode(&path, m))
+    }
+
+    /// `GET /api/datasources`.
+    pub async fn datasources(&self) -> Result<Vec<DatasourceInfo>, GrafanaError> {
+        let value = self.get("/api/datasources", &[]).await?;
+        parse_datasources(&value).map_err(|m| decode("/api/datasources", m))
+    }
+
+    /// `GET /api/folders` (the top level with nested folders).
+    pub async fn folders(&self) -> Result<Vec<Folder>, GrafanaError> {
+        let params = [("limit", "1000".to_string())];
+        let value = self.get("/api/folders", &params).await?;
+        parse_folders(&value).map_err(|m| decode("/api/folders", m))
+    }
+
+    /// `GET /api/folders/<uid>`, with its parents when folders are nested.
+    pub async fn folder(&self, uid: &str) -> Result<Folder, GrafanaError> {
+        let path = format!("/api/folders/{}", encode_segment(uid));
+        let value = self.get(&path, &[]).await?;
+        parse_folder(&value).map_err(|m| decode(&path, m))
+    }
+
+    async fn get(&self, path: &str, query: &[(&str, String)]) -> Result<Value, GrafanaError> {
+        let mut request = self
+            .http
+            .get(format!("{}{}", self.base, path))
+            .query(query)
+            .header("Accept", "application/json");
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        } else if let Some((user, pass)) = &self.basic_auth {
+            request = request.basic_auth(user, Some(pass));
+        }
+        let mut response = request.send().await.map_err(|e| self.classify(e))?;
+        let status = response.status().as_u16();
+        let mut body: Vec<u8> = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.classify(e))? {
+            if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+                return Err(GrafanaError::TooLarge);
+            }
+            body.extend_from_slice(&chunk);
+        }
+        if !(200..300).contains(&status) {
+            return Err(GrafanaError::Http {
+                status,
+                path: path.to_string(),
+                message: error_message(&body),
+            });
+        }
+        serde_json::from_slice(&body).map_err(|e| decode(path, e.to_string()))
+    }
+
+    fn classify(&self, error: reqwest::Error) -> GrafanaError {
+        if error.is_timeout() {
+            return GrafanaError::Network(format!(
+                "{} did not answer within {}s",
+                self.display_url(),
+                self.config.timeout.as_secs()
+            ));
+        }
+        // reqwest's messages carry the URL; drop it so no credential can leak.
+        let error = error.without_url();
+        let mut message = error.to_string();
+        let mut source = std::error::Error::source(&error);
+        while let Some(inner) = source {
+            message = format!("{message}: {inner}");
+            source = inner.source();
+        }
+        GrafanaError::Network(sanitize(&format!("{} ({message})", self.display_url())))
+    }
+}
+
+fn decode(path: &str, message: String) -> GrafanaError {
+    GrafanaError::Decode {
+        path: path.to_string(),
+        message: sanitize(&message),
+    }
+}
+
+/// Grafana's errors are `{"message": "..."}`; anything else is shown by its first line.
+fn error_message(body: &[u8]) -> String {
+    if let Ok(value) = serde_json::from_slice::<Value>(body)
+        && let Some(message) = value.get("message").and_then(Value::as_str)
+    {
+        return sanitize(message);
+    }
+    let text = String::from_utf8_lossy(body);
+    let line: String = text
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim()
+        .chars()
+        .take(300)
+        .collect();
+    if line.is_empty() {
+        "empty body".into()
+    } else {
+        sanitize(&line)
+    }
+}
+
+/// Percent-encode one path segment (uids are `[A-Za-z0-9_-]` in practice; anything else is
+/// encoded rather than trusted).
+fn encode_segment(segment: &str) -> String {
+    segment
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_never_show() {
+        let mut config = GrafanaConfig::new("https://admin:pw-secret@grafana.example/");
+        config.token = Some("glsa_secret".into());
+        assert!(!format!("{config:?}").contains("secret"));
+        let client = GrafanaClient::new(config).unwrap();
+        assert_eq!(client.display_url(), "https://grafana.example");
+        assert!(!format!("{client:?}").contains("secret"));
+        let proxy = client.proxy_config("P1/../x");
+        assert_eq!(
+            proxy.url,
+            "https://grafana.example/api/datasources/proxy/uid/P1%2F..%2Fx"
+        );
+        assert_eq!(proxy.bearer_token.as_deref(), Some("glsa_secret"));
+    }
+
+    #[test]
+    fn error_messages_come_from_grafanas_json() {
+        assert_eq!(
+            error_message(br#"{"message":"invalid API key"}"#),
+            "invalid API key"
+        );
+        assert_eq!(error_message(b"<html>\nbad gateway"), "<html>");
+        assert_eq!(error_message(b""), "empty body");
+        let e = GrafanaError::Http {
+            status: 401,
+            path: "/api/search".into(),
+            message: "invalid API key".into(),
+        };
+        assert!(e.to_string().contains("TRIAGE_GRAFANA_TOKEN"), "{e}");
+        assert!(GrafanaClient::new(GrafanaConfig::new("ftp://x")).is_err());
+    }
+}

@@ -1,0 +1,13 @@
+//! Grafana's HTTP API, as the network edge for working through a live Grafana: search and
+//! folders, dashboards by uid, datasources (whose proxy the engine then queries like any
+//! Prometheus), and the stable file form `triage pull` writes.
+//!
+//! Everything that reaches text shown to a person is sanitised here, and the token never
+//! appears in a message.
+
+pub mod client;
+pub mod export;
+pub mod types;
+
+pub use client::{GrafanaClient, GrafanaConfig, GrafanaError};
+pub use types::{DashboardDoc, DatasourceInfo, Folder, SearchHit, SearchQuery};

@@ -1,0 +1,864 @@
+//! Working through a live Grafana, end to end. Grafana cannot be installed here, so a small
+//! stand-in (axum, on 127.0.0.1:0) replays the responses Grafana's HTTP API documents for
+//! `/api/health`, `/api/search`, `/api/folders`, `/api/dashboards/uid/<uid>` and
+//! `/api/datasources`, and forwards `/api/datasources/proxy/uid/<uid>/...` to the real
+//! Prometheus of the demo stack (`triage demo --no-tui`), so queries through the proxy return
+//! real data. The real binary is run against both and their answers compared.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_triage");
+const DASHBOARD: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/layouts/service/inference-gateway.json"
+);
+const TOKEN: &str = "glsa_standin_7f3c9e1d2b4a";
+/// A token Grafana accepts but without `datasources:read`.
+const VIEWER_TOKEN: &str = "glsa_viewer_52be0c81aa";
+const UID: &str = "inference-gateway";
+
+// ---------------------------------------------------------------------------------------------
+// The demo stack (real Prometheus)
+
+struct Demo {
+    child: Child,
+    prometheus: String,
+}
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_demo() -> Demo {
+    let mut child = Command::new(BIN)
+        .args(["demo", "--no-tui"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start triage demo --no-tui");
+    let stdout = child.stdout.take().expect("demo stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut prometheus = None;
+    while Instant::now() < deadline {
+        let Some(Ok(line)) = lines.next() else { break };
+        if let Some(url) = line.strip_prefix("prometheus: ") {
+            prometheus = Some(url.trim().to_string());
+            break;
+        }
+    }
+    std::thread::spawn(move || for _ in lines {});
+    let prometheus = prometheus.expect("the demo printed its Prometheus URL");
+    Demo { child, prometheus }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The stand-in Grafana
+
+#[derive(Default)]
+struct Seen {
+    /// Every Authorization header received.
+    authorization: Vec<String>,
+    /// Paths of the datasource-proxy requests, after `/api/datasources/proxy/uid/`.
+    proxied: Vec<String>,
+}
+
+struct Grafana {
+    prometheus: String,
+    /// uid → (dashboard JSON, folder uid or "" for General).
+    dashboards: Mutex<Vec<(Value, String)>>,
+    seen: Mutex<Seen>,
+    http: reqwest::Client,
+}
+
+type Shared = Arc<Grafana>;
+
+const FOLDER_UID: &str = "f-service";
+const FOLDER_TITLE: &str = "service";
+
+fn json_response(status: StatusCode, value: Value) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        value.to_string(),
+    )
+        .into_response()
+}
+
+fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
+    let url = reqwest::Url::parse(&format!("http://x/?{}", query.unwrap_or(""))).unwrap();
+    url.query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+fn folder_json() -> Value {
+    // GET /api/folders/<uid> as documented (no nested folders: no parents).
+    json!({"id": 5, "uid": FOLDER_UID, "title": FOLDER_TITLE,
+           "url": "/dashboards/f/f-service/service", "hasAcl": false, "canSave": false,
+           "canEdit": false, "canAdmin": false, "version": 1})
+}
+
+fn search_hit(dashboard: &Value, folder_uid: &str) -> Value {
+    let uid = dashboard["uid"].as_str().unwrap_or_default();
+    let mut hit = json!({
+        "id": dashboard["id"], "uid": uid, "orgId": 1, "title": dashboard["title"],
+        "uri": format!("db/{uid}"), "url": format!("/d/{uid}/{uid}"), "slug": "",
+        "type": "dash-db", "tags": dashboard["tags"].clone(), "isStarred": false,
+    });
+    if !folder_uid.is_empty() {
+        hit["folderId"] = json!(5);
+        hit["folderUid"] = json!(folder_uid);
+        hit["folderTitle"] = json!(FOLDER_TITLE);
+        hit["folderUrl"] = json!("/dashboards/f/f-service/service");
+    }
+    hit
+}
+
+async fn grafana(State(state): State<Shared>, request: Request) -> Response {
+    let path = request.uri().path().to_string();
+    let query = request.uri().query().map(str::to_string);
+    let auth = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    if let Some(auth) = &auth {
+        state.seen.lock().unwrap().authorization.push(auth.clone());
+    }
+    if path == "/api/health" {
+        return json_response(
+            StatusCode::OK,
+            json!({"commit": "a1b2c3d", "database": "ok", "version": "11.3.0"}),
+        );
+    }
+    if auth.as_deref() == Some(&format!("Bearer {VIEWER_TOKEN}")) && path == "/api/datasources" {
+        return json_response(
+            StatusCode::FORBIDDEN,
+            json!({"accessErrorId": "ACE0000000001", "message": "You'll need additional permissions to perform this action. Permissions needed: datasources:read", "title": "Access denied"}),
+        );
+    }
+    let allowed = [format!("Bearer {TOKEN}"), format!("Bearer {VIEWER_TOKEN}")];
+    if !auth.as_ref().is_some_and(|a| allowed.contains(a)) {
+        return json_response(
+            StatusCode::UNAUTHORIZED,
+            json!({"message": "invalid API key", "traceID": ""}),
+        );
+    }
+    if let Some(rest) = path.strip_prefix("/api/datasources/proxy/uid/") {
+        return proxy(&state, rest, query.as_deref(), request).await;
+    }
+    let dashboards = state.dashboards.lock().unwrap().clone();
+    match path.as_str() {
+        "/api/search" => {
+            let params = query_pairs(query.as_deref());
+            let text = params
+                .iter()
+                .find(|(k, _)| k == "query")
+                .map(|(_, v)| v.to_lowercase());
+            let tags: Vec<&String> = params
+                .iter()
+                .filter(|(k, _)| k == "tag")
+                .map(|(_, v)| v)
+                .collect();
+            let kind = params
+                .iter()
+                .find(|(k, _)| k == "type")
+                .map(|(_, v)| v.as_str());
+            let page: usize = params
+                .iter()
+                .find(|(k, _)| k == "page")
+                .and_then(|(_, v)| v.parse().ok())
+                .unwrap_or(1);
+            let mut hits = Vec::new();
+            if page == 1 && kind != Some("dash-db") {
+                let folder = json!({"id": 5, "uid": FOLDER_UID, "title": FOLDER_TITLE,
+                    "uri": "db/service", "url": "/dashboards/f/f-service/service", "slug": "",
+                    "type": "dash-folder", "tags": [], "isStarred": false});
+                if text
+                    .as_ref()
+                    .is_none_or(|t| FOLDER_TITLE.contains(t.as_str()))
+                    && tags.is_empty()
+                {
+                    hits.push(folder);
+                }
+            }
+            if page == 1 && kind != Some("dash-folder") {
+                for (dashboard, folder) in &dashboards {
+                    let title = dashboard["title"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_lowercase();
+                    let its_tags: Vec<&str> = dashboard["tags"]
+                        .as_array()
+                        .map(|t| t.iter().filter_map(Value::as_str).collect())
+                        .unwrap_or_default();
+                    let text_ok = text.as_ref().is_none_or(|t| title.contains(t.as_str()));
+                    let tags_ok = tags.iter().all(|t| its_tags.contains(&t.as_str()));
+                    if text_ok && tags_ok {
+                        hits.push(search_hit(dashboard, folder));
+                    }
+                }
+            }
+            json_response(StatusCode::OK, Value::Array(hits))
+        }
+        "/api/datasources" => json_response(
+            StatusCode::OK,
+            json!([
+                {"id": 1, "uid": "prom-main", "orgId": 1, "name": "Prometheus", "type": "prometheus",
+                 "typeName": "Prometheus", "access": "proxy", "url": state.prometheus, "user": "",
+                 "database": "", "basicAuth": false, "isDefault": true,
+                 "jsonData": {"httpMethod": "POST"}, "readOnly": false},
+                {"id": 2, "uid": "loki-main", "orgId": 1, "name": "Loki", "type": "loki",
+                 "access": "proxy", "url": "http://loki:3100", "basicAuth": false,
+                 "isDefault": false, "jsonData": {}, "readOnly": false},
+                {"id": 3, "uid": "prom-eu", "orgId": 1, "name": "Prometheus EU", "type": "prometheus",
+                 "access": "proxy", "url": state.prometheus, "basicAuth": false,
+                 "isDefault": false, "jsonData": {}, "readOnly": false}
+            ]),
+        ),
+        "/api/folders" => json_response(
+            StatusCode::OK,
+            json!([{"id": 5, "uid": FOLDER_UID, "title": FOLDER_TITLE}]),
+        ),
+        p if p == format!("/api/folders/{FOLDER_UID}") => {
+            json_response(StatusCode::OK, folder_json())
+        }
+        p if p.starts_with("/api/dashboards/uid/") => {
+            let uid = &p["/api/dashboards/uid/".len()..];
+            match dashboards.iter().find(|(d, _)| d["uid"] == uid) {
+                Some((dashboard, folder)) => {
+                    let (folder_id, folder_title) = if folder.is_empty() {
+                        (0, "General")
+                    } else {
+                        (5, FOLDER_TITLE)
+                    };
+                    json_response(
+                        StatusCode::OK,
+                        json!({"dashboard": dashboard, "meta": {
+                            "type": "db", "canSave": false, "canEdit": false, "canAdmin": false,
+                            "canStar": true, "slug": uid, "url": format!("/d/{uid}/{uid}"),
+                            "expires": "0001-01-01T00:00:00Z", "created": "2026-11-01T10:00:00Z",
+                            "updated": "2026-11-30T10:00:00Z", "updatedBy": "admin",
+                            "createdBy": "admin", "version": dashboard["version"],
+                            "hasAcl": false, "isFolder": false, "folderId": folder_id,
+                            "folderUid": folder, "folderTitle": folder_title,
+                            "folderUrl": "", "provisioned": false, "provisionedExternalId": ""
+                        }}),
+                    )
+                }
+                None => json_response(
+                    StatusCode::NOT_FOUND,
+                    json!({"message": "Dashboard not found"}),
+                ),
+            }
+        }
+        _ => json_response(StatusCode::NOT_FOUND, json!({"message": "Not found"})),
+    }
+}
+
+/// Grafana's datasource proxy: the request goes on to the datasource's URL, Grafana's own
+/// credentials stay behind.
+async fn proxy(state: &Grafana, rest: &str, query: Option<&str>, request: Request) -> Response {
+    let Some((uid, path)) = rest.split_once('/') else {
+        return json_response(StatusCode::NOT_FOUND, json!({"message": "Not found"}));
+    };
+    if uid != "prom-main" && uid != "prom-eu" {
+        return json_response(
+            StatusCode::NOT_FOUND,
+            json!({"message": "Unable to find datasource"}),
+        );
+    }
+    state.seen.lock().unwrap().proxied.push(rest.to_string());
+    let method = request.method().clone();
+    let content_type = request.headers().get(header::CONTENT_TYPE).cloned();
+    let body = axum::body::to_bytes(request.into_body(), 16 * 1024 * 1024)
+        .await
+        .unwrap_or_default();
+    let mut url = format!("{}/{path}", state.prometheus);
+    if let Some(q) = query {
+        url = format!("{url}?{q}");
+    }
+    let method = reqwest::Method::from_bytes(method.as_str().as_bytes()).unwrap();
+    let mut forward = state.http.request(method, url).body(body.to_vec());
+    if let Some(ct) = content_type {
+        forward = forward.header("content-type", ct.to_str().unwrap_or_default());
+    }
+    match forward.send().await {
+        Ok(answer) => {
+            let status = StatusCode::from_u16(answer.status().as_u16()).unwrap();
+            let mut headers = HeaderMap::new();
+            headers.insert(header::CONTENT_TYPE, "application/json".parse().unwrap());
+            let bytes = answer.bytes().await.unwrap_or_default();
+            (status, headers, Body::from(bytes)).into_response()
+        }
+        Err(e) => json_response(
+            StatusCode::BAD_GATEWAY,
+            json!({"message": format!("proxy error: {e}")}),
+        ),
+    }
+}
+
+struct StandIn {
+    url: String,
+    state: Shared,
+    _runtime: tokio::runtime::Runtime,
+}
+
+fn start_grafana(prometheus: &str) -> StandIn {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut dashboard: Value =
+        serde_json::from_str(&std::fs::read_to_string(DASHBOARD).unwrap()).unwrap();
+    // What Grafana stores: a numeric id and a version.
+    dashboard["id"] = json!(17);
+    dashboard["version"] = json!(4);
+    let other = json!({"id": 18, "uid": "root-notes", "title": "Root notes", "version": 2,
+        "tags": ["notes"], "schemaVersion": 39, "time": {"from": "now-1h", "to": "now"},
+        "panels": [{"id": 1, "type": "text", "title": "Read me",
+                    "gridPos": {"x": 0, "y": 0, "w": 24, "h": 3},
+                    "options": {"mode": "markdown", "content": "On call: see the runbook."}},
+                   // Named by uid only, as many exported dashboards do: Grafana knows it is Loki.
+                   {"id": 2, "type": "timeseries", "title": "Log lines",
+                    "datasource": {"uid": "loki-main"},
+                    "gridPos": {"x": 0, "y": 3, "w": 24, "h": 8},
+                    "targets": [{"refId": "A", "expr": "sum(count_over_time({job=\"gw\"}[1m]))"}]}]});
+    let state = Arc::new(Grafana {
+        prometheus: prometheus.trim_end_matches('/').to_string(),
+        dashboards: Mutex::new(vec![(dashboard, FOLDER_UID.into()), (other, String::new())]),
+        seen: Mutex::new(Seen::default()),
+        http: reqwest::Client::new(),
+    });
+    let app = axum::Router::new()
+        .fallback(grafana)
+        .with_state(state.clone());
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    runtime.spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    StandIn {
+        url,
+        state,
+        _runtime: runtime,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running the binary
+
+/// The binary with a clean environment: no user config, only the token given here.
+fn triage(args: &[&str], token: Option<&str>, config_home: &Path) -> Output {
+    let mut command = Command::new(BIN);
+    command
+        .args(args)
+        .env("XDG_CONFIG_HOME", config_home)
+        .env_remove("TRIAGE_PROMETHEUS_URL")
+        .env_remove("TRIAGE_GRAFANA_URL")
+        .env_remove("TRIAGE_GRAFANA_TOKEN")
+        .env_remove("TRIAGE_GRAFANA_TOKEN_FILE")
+        .stdin(Stdio::null());
+    if let Some(token) = token {
+        command.env("TRIAGE_GRAFANA_TOKEN", token);
+    }
+    let out = command.output().expect("run triage");
+    // The token reaches the stand-in, never any output.
+    for text in [&out.stdout, &out.stderr] {
+        let text = String::from_utf8_lossy(text);
+        assert!(
+            !text.contains(TOKEN) && !text.contains(VIEWER_TOKEN),
+            "token leaked in {args:?}: {text}"
+        );
+    }
+    out
+}
+
+fn ok(out: &Output, what: &str) -> String {
+    assert!(
+        out.status.success(),
+        "{what} failed ({:?}): {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("triage-grafana-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A fixed range inside the demo's backfilled history, so two renders see the same data.
+fn fixed_range() -> (String, String) {
+    let now = chrono::Utc::now().timestamp();
+    let to = (now - 3600) / 60 * 60;
+    let from = to - 3600;
+    let iso = |t: i64| {
+        chrono::DateTime::from_timestamp(t, 0)
+            .unwrap()
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string()
+    };
+    (iso(from), iso(to))
+}
+
+fn panels(json: &str) -> Vec<Value> {
+    serde_json::from_str::<Value>(json)
+        .expect("render --format json is JSON")
+        .as_array()
+        .expect("an array of panels")
+        .clone()
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn dashboards_open_query_and_export_through_grafana() {
+    let demo = start_demo();
+    let grafana = start_grafana(&demo.prometheus);
+    let config_home = temp_dir("config");
+    let (from, to) = fixed_range();
+    let (from, to) = (from.as_str(), to.as_str());
+    let gurl = grafana.url.as_str();
+    let prom = demo.prometheus.as_str();
+    let render_with = |extra: &[&str]| -> Output {
+        let mut args: Vec<&str> = vec!["render"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&[
+            "--from", from, "--to", to, "--format", "json", "--width", "160", "--height", "60",
+        ]);
+        triage(&args, Some(TOKEN), &config_home)
+    };
+
+    // The local file straight against Prometheus: what everything else must equal.
+    let direct = ok(
+        &render_with(&[DASHBOARD, "--prometheus", prom]),
+        "render of the local file",
+    );
+    let direct_panels = panels(&direct);
+    assert!(direct_panels.len() >= 15, "{}", direct_panels.len());
+    let stats_ok = direct_panels
+        .iter()
+        .filter(|p| p["type"] == "stat" && p["state"] == "ok")
+        .count();
+    assert!(stats_ok >= 4, "stat panels have data: {direct}");
+
+    // Opened by uid, every query through Grafana's datasource proxy: the same panels, values
+    // and queries.
+    let by_uid = render_with(&[&format!("grafana:{UID}"), "--grafana", gurl]);
+    assert_eq!(panels(&ok(&by_uid, "render grafana:UID")), direct_panels);
+    {
+        let seen = grafana.state.seen.lock().unwrap();
+        let ranges = seen
+            .proxied
+            .iter()
+            .filter(|p| p.starts_with("prom-main/api/v1/query_range"))
+            .count();
+        assert!(
+            ranges >= 10,
+            "range queries went through the proxy: {:?}",
+            seen.proxied
+        );
+        assert!(
+            seen.proxied
+                .iter()
+                .any(|p| p.starts_with("prom-main/api/v1/label/environment/values")),
+            "variables resolved through the proxy: {:?}",
+            seen.proxied
+        );
+        assert!(
+            seen.authorization
+                .iter()
+                .all(|a| a == &format!("Bearer {TOKEN}")),
+            "the token reached the stand-in on every request"
+        );
+        assert!(!seen.authorization.is_empty());
+    }
+
+    // By title, with --uid, and a local file through Grafana: the same again.
+    for (args, what) in [
+        (
+            vec!["--title", "Inference Gateway", "--grafana", gurl],
+            "--title",
+        ),
+        (vec!["--uid", UID, "--grafana", gurl], "--uid"),
+        (vec![DASHBOARD, "--grafana", gurl], "local file via Grafana"),
+    ] {
+        assert_eq!(
+            panels(&ok(&render_with(&args), what)),
+            direct_panels,
+            "{what}"
+        );
+    }
+
+    // The datasource variable names Grafana's datasources by uid or by name.
+    for choice in ["datasource=prom-eu", "datasource=Prometheus EU"] {
+        let before = grafana.state.seen.lock().unwrap().proxied.len();
+        let out = render_with(&[
+            &format!("grafana:{UID}"),
+            "--grafana",
+            gurl,
+            "--var",
+            choice,
+        ]);
+        assert_eq!(panels(&ok(&out, choice)), direct_panels, "{choice}");
+        let seen = grafana.state.seen.lock().unwrap();
+        let new = &seen.proxied[before..];
+        assert!(
+            new.iter()
+                .any(|p| p.starts_with("prom-eu/api/v1/query_range"))
+                && !new
+                    .iter()
+                    .any(|p| p.starts_with("prom-main/api/v1/query_range")),
+            "{choice}: panels query prom-eu: {new:?}"
+        );
+    }
+
+    // Direct Prometheus stays the default when given: the dashboard still comes from Grafana,
+    // the default datasource's queries go straight to Prometheus.
+    let before = grafana.state.seen.lock().unwrap().proxied.len();
+    let mixed = render_with(&[
+        &format!("grafana:{UID}"),
+        "--grafana",
+        gurl,
+        "--prometheus",
+        prom,
+    ]);
+    assert_eq!(
+        panels(&ok(&mixed, "grafana:UID with --prometheus")),
+        direct_panels
+    );
+    let proxied_after = grafana.state.seen.lock().unwrap().proxied[before..].to_vec();
+    assert!(
+        proxied_after.is_empty(),
+        "nothing through the proxy: {proxied_after:?}"
+    );
+
+    // A token that may not list datasources: a clear error, or direct Prometheus when given.
+    let viewer = |extra: &[&str]| {
+        let mut args: Vec<&str> = vec!["render", "grafana:inference-gateway", "--grafana", gurl];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&[
+            "--from", from, "--to", to, "--format", "json", "--width", "160", "--height", "60",
+        ]);
+        triage(&args, Some(VIEWER_TOKEN), &config_home)
+    };
+    let refused = viewer(&[]);
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("datasources:read") && stderr.contains("--prometheus"),
+        "{stderr}"
+    );
+    assert_eq!(
+        panels(&ok(
+            &viewer(&["--prometheus", prom]),
+            "viewer token with --prometheus"
+        )),
+        direct_panels
+    );
+
+    // A panel on a datasource Grafana knows is Loki is unsupported, not sent to Prometheus.
+    let notes = panels(&ok(
+        &render_with(&["grafana:root-notes", "--grafana", gurl]),
+        "render root-notes",
+    ));
+    assert_eq!(notes[1]["title"], "Log lines");
+    assert_eq!(notes[1]["state"], "unsupported", "{:?}", notes[1]);
+    assert!(
+        notes[1]["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("loki"),
+        "{:?}",
+        notes[1]
+    );
+
+    // Without a token Grafana refuses, and the message says what to do.
+    let refused = triage(&["list", "--grafana", gurl], None, &config_home);
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("TRIAGE_GRAFANA_TOKEN") && stderr.contains("401"),
+        "{stderr}"
+    );
+    let missing = triage(
+        &["render", "grafana:no-such-uid", "--grafana", gurl],
+        Some(TOKEN),
+        &config_home,
+    );
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains("no dashboard with uid \"no-such-uid\""),
+        "{}",
+        String::from_utf8_lossy(&missing.stderr)
+    );
+
+    // Listing and searching.
+    let list = ok(
+        &triage(&["list", "--grafana", gurl], Some(TOKEN), &config_home),
+        "list",
+    );
+    assert!(
+        list.lines().any(|l| l.starts_with(UID)
+            && l.contains("Inference Gateway")
+            && l.contains("service")),
+        "{list}"
+    );
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("root-notes") && l.contains("General")),
+        "{list}"
+    );
+    let tagged = ok(
+        &triage(
+            &[
+                "list",
+                "--grafana",
+                gurl,
+                "--tag",
+                "slo",
+                "--format",
+                "json",
+            ],
+            Some(TOKEN),
+            &config_home,
+        ),
+        "list --tag",
+    );
+    let tagged: Value = serde_json::from_str(&tagged).unwrap();
+    assert_eq!(tagged.as_array().map(Vec::len), Some(1), "{tagged}");
+    assert_eq!(tagged[0]["uid"], UID);
+    assert_eq!(tagged[0]["folder"], "service");
+    let in_folder = ok(
+        &triage(
+            &["list", "--grafana", gurl, "--folder", "General"],
+            Some(TOKEN),
+            &config_home,
+        ),
+        "list --folder",
+    );
+    assert!(
+        in_folder.contains("root-notes") && !in_folder.contains(UID),
+        "{in_folder}"
+    );
+
+    // pull → files in Grafana's folders, in the stable form.
+    let out_dir = temp_dir("pull");
+    let out = out_dir.to_str().unwrap();
+    let pull = |extra: &[&str]| -> Output {
+        let mut args: Vec<&str> = vec!["pull", "--grafana", gurl, "--out", out];
+        args.extend_from_slice(extra);
+        triage(&args, Some(TOKEN), &config_home)
+    };
+    let first = ok(&pull(&["--all"]), "pull --all");
+    let pulled_path = out_dir.join("service").join(format!("{UID}.json"));
+    let root_path = out_dir.join("root-notes.json");
+    assert!(first.contains("service/inference-gateway.json"), "{first}");
+    let pulled = std::fs::read_to_string(&pulled_path).expect("pulled into the folder's directory");
+    assert!(root_path.exists(), "General-folder dashboards at the top");
+    let value: Value = serde_json::from_str(&pulled).unwrap();
+    assert!(
+        value.get("id").is_none() && value.get("version").is_none(),
+        "id and version dropped"
+    );
+    assert_eq!(value["uid"], UID, "uid kept");
+    // Sorted keys, two spaces, one final newline: exactly what serde_json's sorted map prints.
+    assert_eq!(
+        pulled,
+        format!("{}\n", serde_json::to_string_pretty(&value).unwrap())
+    );
+    assert!(pulled.find("\"annotations\"").unwrap() < pulled.find("\"uid\"").unwrap());
+
+    // pull → view: the exported file shows the same panels and values.
+    let from_file = render_with(&[pulled_path.to_str().unwrap(), "--prometheus", prom]);
+    assert_eq!(
+        panels(&ok(&from_file, "render of the pulled file")),
+        direct_panels
+    );
+
+    // A second pull of the unchanged dashboards writes nothing; --check agrees.
+    let second = ok(&pull(&["--all"]), "second pull");
+    assert!(!second.contains("wrote"), "{second}");
+    assert_eq!(std::fs::read_to_string(&pulled_path).unwrap(), pulled);
+    ok(&pull(&["--all", "--check"]), "check after pull");
+    // Saving in Grafana bumps version (another instance: another id): still no diff.
+    {
+        let mut dashboards = grafana.state.dashboards.lock().unwrap();
+        dashboards[0].0["version"] = json!(5);
+        dashboards[0].0["id"] = json!(99);
+    }
+    ok(
+        &pull(&["--uid", UID, "--check"]),
+        "check after a version bump",
+    );
+    // An edit in Grafana is reported, and only that dashboard.
+    {
+        let mut dashboards = grafana.state.dashboards.lock().unwrap();
+        let panels = dashboards[0].0["panels"].as_array_mut().unwrap();
+        panels[1]["title"] = json!("p99 latency (edited)");
+    }
+    let check = pull(&["--all", "--check"]);
+    assert_eq!(
+        check.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let report = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        report.contains("service/inference-gateway.json: changed in Grafana"),
+        "{report}"
+    );
+    assert!(!report.contains("root-notes"), "{report}");
+    assert_eq!(
+        std::fs::read_to_string(&pulled_path).unwrap(),
+        pulled,
+        "--check writes nothing"
+    );
+    // --folder pulls that folder's dashboards only, and brings the file up to date.
+    let by_folder = ok(&pull(&["--folder", "service"]), "pull --folder");
+    assert!(
+        by_folder.contains("wrote") && !by_folder.contains("root-notes"),
+        "{by_folder}"
+    );
+    assert!(
+        std::fs::read_to_string(&pulled_path)
+            .unwrap()
+            .contains("p99 latency (edited)")
+    );
+    ok(
+        &pull(&["--all", "--check"]),
+        "check after the edit was pulled",
+    );
+
+    let _ = std::fs::remove_dir_all(&out_dir);
+
+    the_switcher_lists_grafanas_dashboards_and_opens_one(gurl, &config_home);
+    let _ = std::fs::remove_dir_all(&config_home);
+}
+
+/// A tmux session running the real binary: keys in, screen text out.
+struct Tmux {
+    name: String,
+}
+
+impl Tmux {
+    fn start(command: &str) -> Tmux {
+        let name = format!("triage-grafana-test-{}", std::process::id());
+        let status = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &name,
+                "-x",
+                "160",
+                "-y",
+                "50",
+                command,
+            ])
+            .status()
+            .expect("tmux is installed (scripts/install-deps)");
+        assert!(status.success(), "tmux session starts");
+        Tmux { name }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for key in keys {
+            let status = Command::new("tmux")
+                .args(["send-keys", "-t", &self.name, key])
+                .status()
+                .unwrap();
+            assert!(status.success());
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.name])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let screen = self.screen();
+            assert!(!screen.contains(TOKEN), "token on screen:\n{screen}");
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "screen never showed {text:?}:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.name])
+            .status();
+    }
+}
+
+/// `d` lists Grafana's dashboards beside the open ones; choosing one loads it from Grafana.
+fn the_switcher_lists_grafanas_dashboards_and_opens_one(grafana: &str, config_home: &Path) {
+    let token_file = config_home.join("grafana-token");
+    std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
+    let command = format!(
+        "env -u TRIAGE_PROMETHEUS_URL -u TRIAGE_GRAFANA_TOKEN XDG_CONFIG_HOME={} \
+         TRIAGE_GRAFANA_TOKEN_FILE={} {BIN} view grafana:{UID} --grafana {grafana}; \
+         echo TRIAGE-EXITED-$?; sleep 60",
+        config_home.display(),
+        token_file.display()
+    );
+    let tmux = Tmux::start(&command);
+    tmux.wait_for("req/s");
+    tmux.keys(&["d"]);
+    let list = tmux.wait_for("Root notes  [Grafana: General]");
+    assert!(list.contains("Inference Gateway"), "{list}");
+    for key in ["R", "o", "o", "t", "Enter"] {
+        tmux.keys(&[key]);
+    }
+    let screen = tmux.wait_for("On call: see the runbook.");
+    assert!(screen.contains("Read me"), "{screen}");
+    // Loaded now: listed once, as an open dashboard, and the first one is still there.
+    tmux.keys(&["d"]);
+    let list = tmux.wait_for("dashboards (2)");
+    assert!(!list.contains("[Grafana: General]"), "{list}");
+    for key in ["G", "a", "t", "e", "Enter"] {
+        tmux.keys(&[key]);
+    }
+    tmux.wait_for("req/s");
+    tmux.keys(&["q"]);
+    tmux.wait_for("TRIAGE-EXITED-0");
+}
