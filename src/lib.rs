@@ -5,11 +5,13 @@
 //! touch the terminal.
 #![deny(unsafe_code)]
 
+pub mod check;
 pub mod cli;
 pub mod demo;
 pub mod engine;
 pub mod grafana;
 pub mod links;
 pub mod prom;
+pub mod provision;
 pub mod tui;
 pub mod view;
