@@ -422,3 +422,46 @@ async fn evaluate_alerts(inputs: &Inputs, client: &PromClient, report: &mut Onli
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(condition: Value) -> Value {
+        serde_json::json!({
+            "condition": "C",
+            "data": [
+                {"refId": "A", "datasourceUid": "prometheus", "model": {"expr": "a"}},
+                {"refId": "B", "datasourceUid": "prometheus", "model": {"expr": "b"}},
+                {"refId": "C", "datasourceUid": "__expr__", "model": condition},
+            ]
+        })
+    }
+
+    #[test]
+    fn grafana_conditions_become_one_promql_expression() {
+        let uids = vec!["prometheus".to_string()];
+        let threshold = rule(serde_json::json!({
+            "type": "threshold", "expression": "A",
+            "conditions": [{"evaluator": {"type": "lt", "params": [0.995]}}]
+        }));
+        assert_eq!(
+            grafana_rule_promql(&threshold, &uids).unwrap(),
+            "(a) < 0.995"
+        );
+        let math =
+            rule(serde_json::json!({"type": "math", "expression": "$A > 0.072 && $B > 0.072"}));
+        assert_eq!(
+            grafana_rule_promql(&math, &uids).unwrap(),
+            "(a) > 0.072 and (b) > 0.072"
+        );
+        let other = rule(serde_json::json!({"type": "math", "expression": "abs($A) > 1"}));
+        assert!(
+            grafana_rule_promql(&other, &uids)
+                .unwrap_err()
+                .contains("not evaluated")
+        );
+        let elsewhere = vec!["other".to_string()];
+        assert!(grafana_rule_promql(&threshold, &elsewhere).is_err());
+    }
+}

@@ -790,3 +790,192 @@ fn compose(config: &ProvisionConfig) -> Result<Node, String> {
         .with("name", Node::str("triage-ml-platform"))
         .with("services", Node::Map(services)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> ProvisionConfig {
+        let text = include_str!("../../provisioning/triage-provision.toml");
+        ProvisionConfig::parse(text, "triage-provision.toml").unwrap()
+    }
+
+    fn layouts() -> Vec<LayoutFile> {
+        vec![LayoutFile {
+            folder: "service".into(),
+            path: "service/inference-gateway.json".into(),
+            uid: Some("inference-gateway".into()),
+            title: "Inference Gateway".into(),
+            panels: vec![
+                (
+                    Some(3),
+                    vec!["min(slo:availability:ratio_rate30d{})".into()],
+                ),
+                (
+                    Some(5),
+                    vec!["min(slo:error_budget_remaining:ratio30d)".into()],
+                ),
+            ],
+        }]
+    }
+
+    fn parsed(files: &BTreeMap<String, String>, path: &str) -> serde_json::Value {
+        yaml_serde::from_str(&files[path]).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    #[test]
+    fn every_file_is_yaml_with_the_generated_mark_and_generation_is_deterministic() {
+        let files = generate(&config(), &layouts()).unwrap();
+        assert_eq!(files, generate(&config(), &layouts()).unwrap());
+        assert_eq!(files.len(), 8);
+        for (path, text) in &files {
+            assert!(
+                text.lines().next().unwrap().contains(GENERATED_MARK),
+                "{path}"
+            );
+            parsed(&files, path);
+        }
+    }
+
+    #[test]
+    fn burn_rate_alerts_use_the_workbook_factors_of_the_error_budget() {
+        let slo = &config().slos[0];
+        let alerts = slo_alerts(slo, &["production".into()]);
+        let fast = alerts
+            .iter()
+            .find(|a| a.uid.ends_with("burn-fast"))
+            .unwrap();
+        // 14.4 × (1 − 0.995) = 0.072 on both the 1 h and the 5 m window, paging.
+        assert_eq!(fast.threshold, 0.072);
+        assert_eq!(fast.severity, "critical");
+        assert!(fast.queries[0].1.contains("slo:sli_error:ratio_rate1h"));
+        assert!(fast.queries[1].1.contains("slo:sli_error:ratio_rate5m"));
+        assert_eq!(
+            fast.promql(),
+            "(max by (service, environment, cluster) (slo:sli_error:ratio_rate1h{service=\"inference-gateway\", environment=~\"production\"})) > 0.072 and (max by (service, environment, cluster) (slo:sli_error:ratio_rate5m{service=\"inference-gateway\", environment=~\"production\"})) > 0.072"
+        );
+        let medium = alerts
+            .iter()
+            .find(|a| a.uid.ends_with("burn-medium"))
+            .unwrap();
+        assert_eq!(medium.threshold, 0.03);
+        let availability = alerts
+            .iter()
+            .find(|a| a.uid.ends_with("availability-30d"))
+            .unwrap();
+        assert!(!availability.above);
+        assert_eq!(availability.threshold, 0.995);
+        for alert in &alerts {
+            assert!(alert.uid.len() <= 40, "{}", alert.uid);
+            promql_parser::parser::parse(&alert.promql()).unwrap();
+        }
+    }
+
+    #[test]
+    fn grafana_rules_reference_the_prometheus_uid_and_the_dashboard_panel() {
+        let files = generate(&config(), &layouts()).unwrap();
+        let rules = parsed(&files, "grafana/alerting/rules.yml");
+        let group = &rules["groups"][0];
+        assert_eq!(group["folder"], "Services");
+        let burn = group["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["uid"] == "inference-gateway-burn-fast")
+            .unwrap();
+        assert_eq!(burn["condition"], "C");
+        assert_eq!(burn["data"][0]["datasourceUid"], "prometheus");
+        assert_eq!(burn["data"][2]["model"]["type"], "math");
+        assert_eq!(
+            burn["data"][2]["model"]["expression"],
+            "$A > 0.072 && $B > 0.072"
+        );
+        assert_eq!(burn["dashboardUid"], "inference-gateway");
+        assert_eq!(burn["panelId"], 5);
+        assert_eq!(burn["labels"]["severity"], "critical");
+        // Annotations carry no `$`: provisioning would expand it as an environment variable.
+        for rule in group["rules"].as_array().unwrap() {
+            for value in rule["annotations"].as_object().unwrap().values() {
+                assert!(!value.as_str().unwrap().contains('$'), "{value}");
+            }
+        }
+    }
+
+    #[test]
+    fn secrets_are_env_placeholders_and_critical_goes_to_pager_then_chat() {
+        let files = generate(&config(), &layouts()).unwrap();
+        let points = parsed(&files, "grafana/alerting/contact-points.yml");
+        let pager = &points["contactPoints"][1];
+        assert_eq!(pager["name"], "pager");
+        assert_eq!(
+            pager["receivers"][0]["settings"]["integrationKey"],
+            "$__env{PAGERDUTY_INTEGRATION_KEY}"
+        );
+        let policies = parsed(&files, "grafana/alerting/policies.yml");
+        let routes = policies["policies"][0]["routes"].as_array().unwrap();
+        let summary: Vec<(String, String, bool)> = routes
+            .iter()
+            .map(|r| {
+                (
+                    r["object_matchers"][0][2].as_str().unwrap().to_string(),
+                    r["receiver"].as_str().unwrap().to_string(),
+                    r["continue"].as_bool().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                ("critical".into(), "pager".into(), true),
+                ("critical".into(), "chat".into(), false),
+                ("warning".into(), "chat".into(), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn datasources_link_exemplars_and_logs_to_traces_by_uid() {
+        let files = generate(&config(), &layouts()).unwrap();
+        let ds = parsed(&files, "grafana/datasources/datasources.yml");
+        let by_uid = |uid: &str| {
+            ds["datasources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|d| d["uid"] == uid)
+                .unwrap()
+                .clone()
+        };
+        let prometheus = by_uid("prometheus");
+        assert_eq!(prometheus["isDefault"], true);
+        assert_eq!(
+            prometheus["jsonData"]["exemplarTraceIdDestinations"][0]["datasourceUid"],
+            "jaeger"
+        );
+        let loki = by_uid("loki");
+        assert_eq!(
+            loki["jsonData"]["derivedFields"][0]["datasourceUid"],
+            "jaeger"
+        );
+        assert_eq!(
+            loki["jsonData"]["derivedFields"][0]["url"],
+            "$${__value.raw}"
+        );
+        assert_eq!(
+            by_uid("jaeger")["jsonData"]["tracesToLogsV2"]["datasourceUid"],
+            "loki"
+        );
+    }
+
+    #[test]
+    fn a_layouts_folder_without_a_grafana_folder_is_an_error_naming_it() {
+        let mut files = layouts();
+        files[0].folder = "team-x".into();
+        files[0].path = "team-x/a.json".into();
+        let error = generate(&config(), &files).unwrap_err();
+        assert!(
+            error.contains("layouts/team-x/a.json") && error.contains("[folders]"),
+            "{error}"
+        );
+    }
+}
