@@ -70,9 +70,21 @@ pub struct OnlineReport {
 pub async fn check(inputs: &Inputs, client: &PromClient) -> OnlineReport {
     let mut report = OnlineReport::default();
     let datasources = Datasources::single(client.clone());
+    let environments: Vec<String> = inputs
+        .configs
+        .iter()
+        .flat_map(|(_, c)| c.environments.iter().cloned())
+        .collect();
     for file in &inputs.dashboards {
         let Ok(loaded) = &file.loaded else { continue };
-        check_dashboard(&file.name, &loaded.dashboard, &datasources, &mut report).await;
+        check_dashboard(
+            &file.name,
+            &loaded.dashboard,
+            &datasources,
+            &environments,
+            &mut report,
+        )
+        .await;
     }
     evaluate_alerts(inputs, client, &mut report).await;
     report
@@ -82,6 +94,7 @@ async fn check_dashboard(
     file: &str,
     dashboard: &Dashboard,
     datasources: &Datasources,
+    environments: &[String],
     report: &mut OnlineReport,
 ) {
     let now = chrono::Utc::now();
@@ -121,6 +134,11 @@ async fn check_dashboard(
                 report
                     .findings
                     .extend(empty_variables(file, &resolved.variables));
+                report.findings.extend(missing_environments(
+                    file,
+                    &resolved.variables,
+                    environments,
+                ));
                 panels = resolved.dashboard.panels.clone();
                 data = vec![None; panels.len()];
             }
@@ -237,6 +255,34 @@ fn empty_variables(file: &str, variables: &[ResolvedVariable]) -> Vec<Finding> {
             )
         })
         .collect()
+}
+
+/// The configured environments the `environment` variable does not offer: their data is
+/// missing, or the variable's query filters them out.
+fn missing_environments(
+    file: &str,
+    variables: &[ResolvedVariable],
+    environments: &[String],
+) -> Vec<Finding> {
+    let Some(variable) = variables.iter().find(|v| v.name == "environment") else {
+        return Vec::new();
+    };
+    let missing: Vec<&String> = environments
+        .iter()
+        .filter(|e| !variable.options.iter().any(|o| &o.value == *e))
+        .collect();
+    if missing.is_empty() {
+        return Vec::new();
+    }
+    let names: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
+    vec![Finding::warning(
+        "variable",
+        file,
+        format!(
+            "variable $environment does not offer {} (configured environments)",
+            names.join(", ")
+        ),
+    )]
 }
 
 /// A Grafana rule's condition as one PromQL expression, when it is a threshold on one

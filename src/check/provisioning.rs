@@ -119,6 +119,33 @@ pub fn check_all(inputs: &Inputs, known: &Known) -> Vec<Finding> {
     for file in inputs.yaml_of(YamlKind::Compose) {
         findings.extend(compose_mounts(file));
     }
+    findings.extend(layout_folders(inputs));
+    findings
+}
+
+/// Dashboards in a `layouts/` subfolder the provisioning config gives no Grafana folder:
+/// `triage provision` would refuse them.
+fn layout_folders(inputs: &Inputs) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (config_name, config) in &inputs.configs {
+        for file in &inputs.dashboards {
+            let parts: Vec<&str> = file.name.split('/').collect();
+            let Some(at) = parts.iter().position(|p| *p == "layouts") else {
+                continue;
+            };
+            if parts.len() < at + 3 {
+                continue;
+            }
+            let folder = parts[at + 1];
+            if !config.folders.contains_key(folder) {
+                findings.push(Finding::error(
+                    "folder",
+                    &file.name,
+                    format!("the layouts folder {folder:?} has no Grafana folder in [folders] of {config_name}"),
+                ));
+            }
+        }
+    }
     findings
 }
 
@@ -385,6 +412,7 @@ fn has_unescaped_dollar(value: &str) -> bool {
 
 fn contact_points(file: &YamlFile, names: &mut BTreeMap<String, String>) -> Vec<Finding> {
     let mut findings = Vec::new();
+    let mut receiver_uids = BTreeSet::new();
     for (i, point) in array(&file.value, "contactPoints").enumerate() {
         let name = text(point, "name").unwrap_or("");
         let at = format!("contactPoints[{i}] ({name})");
@@ -403,6 +431,29 @@ fn contact_points(file: &YamlFile, names: &mut BTreeMap<String, String>) -> Vec<
             ));
         }
         for (r, receiver) in array(point, "receivers").enumerate() {
+            match text(receiver, "uid") {
+                Some(uid) if !uid.is_empty() => {
+                    if !receiver_uids.insert(uid.to_string()) {
+                        findings.push(Finding::error(
+                            "contact-point",
+                            &file.name,
+                            format!("{at}.receivers[{r}]: uid {uid:?} is used twice"),
+                        ));
+                    }
+                }
+                _ => findings.push(Finding::error(
+                    "contact-point",
+                    &file.name,
+                    format!("{at}.receivers[{r}]: no uid"),
+                )),
+            }
+            if text(receiver, "type").is_none() {
+                findings.push(Finding::error(
+                    "contact-point",
+                    &file.name,
+                    format!("{at}.receivers[{r}]: no type"),
+                ));
+            }
             for (key, value) in receiver
                 .get("settings")
                 .and_then(Value::as_object)
