@@ -188,7 +188,28 @@ fn expressions(file: &str, dashboard: &Dashboard) -> Vec<Finding> {
         dashboard_uid: dashboard.uid.as_deref().unwrap_or(""),
     };
     let variants = scope_variants(dashboard);
-    for panel in &dashboard.panels {
+    let annotation_panels: Vec<Panel> = dashboard
+        .annotations
+        .iter()
+        .filter(|a| !a.builtin && a.expr.as_deref().is_some_and(|e| !e.trim().is_empty()))
+        .filter(|a| {
+            a.datasource
+                .as_ref()
+                .is_none_or(|d| d.plugin_type().is_none_or(|t| t == "prometheus"))
+        })
+        .map(|a| Panel {
+            panel_type: "timeseries".into(),
+            title: format!("annotation {}", a.name),
+            datasource: a.datasource.clone().unwrap_or(DatasourceRef::Default),
+            targets: vec![crate::grafana::model::Target {
+                ref_id: "A".into(),
+                expr: a.expr.clone().unwrap_or_default(),
+                ..Default::default()
+            }],
+            ..Panel::default()
+        })
+        .collect();
+    for panel in dashboard.panels.iter().chain(&annotation_panels) {
         let mut reported: Vec<String> = Vec::new();
         for (label, scope) in &variants {
             let PanelPlan::Queries(queries) = plan_panel(panel, scope, &ctx) else {
@@ -272,6 +293,13 @@ fn datasource_references(file: &str, dashboard: &Dashboard, known: &Known) -> Ve
             check(ds, &format!("variable ${}", v.name), None);
         }
     }
+    for annotation in dashboard.annotations.iter().filter(|a| !a.builtin) {
+        if let Some(ds) = &annotation.datasource
+            && ds.plugin_type() != Some("grafana")
+        {
+            check(ds, &format!("annotation {:?}", annotation.name), None);
+        }
+    }
     for panel in &dashboard.panels {
         check(&panel.datasource, "the panel", Some(panel));
         for target in &panel.targets {
@@ -349,4 +377,96 @@ fn quality(file: &str, dashboard: &Dashboard) -> Vec<Finding> {
         }
     }
     findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grafana::load::load_str;
+
+    fn known() -> Known {
+        Known {
+            datasource_uids: ["prometheus".to_string(), "loki".to_string()].into(),
+            datasource_source: "datasources.yml".into(),
+            ..Known::default()
+        }
+    }
+
+    const DASHBOARD: &str = r#"{
+      "uid": "t", "title": "T", "tags": ["x"], "schemaVersion": 39,
+      "annotations": {"list": [
+        {"name": "Deploys", "enable": true, "datasource": {"type": "prometheus", "uid": "prometheus"},
+         "expr": "changes(build_info[$__interval]"}
+      ]},
+      "templating": {"list": [
+        {"type": "custom", "name": "window", "query": "5m,10m,forever", "current": {"text": "5m", "value": "5m"}},
+        {"type": "datasource", "name": "datasource", "query": "prometheus"}
+      ]},
+      "panels": [
+        {"type": "timeseries", "title": "Rate", "id": 1, "gridPos": {"x": 0, "y": 0, "w": 12, "h": 8},
+         "datasource": {"type": "prometheus", "uid": "${datasource}"},
+         "description": "requests",
+         "fieldConfig": {"defaults": {"unit": "reqps"}},
+         "targets": [{"refId": "A", "expr": "rate(x[$window])"}]},
+        {"type": "stat", "title": "Logs", "id": 2, "gridPos": {"x": 12, "y": 0, "w": 12, "h": 8},
+         "datasource": {"type": "prometheus", "uid": "prom-old"},
+         "fieldConfig": {"defaults": {"thresholds": {"mode": "absolute", "steps": [
+           {"value": null, "color": "green"}, {"value": 1, "color": "red"}]}}},
+         "targets": [{"refId": "A", "expr": "up"}]}
+      ]
+    }"#;
+
+    fn findings() -> Vec<Finding> {
+        let loaded = load_str(DASHBOARD, "t.json").unwrap();
+        check_dashboard("t.json", &loaded.dashboard, &known())
+    }
+
+    #[test]
+    fn an_expression_broken_for_one_option_is_reported_with_that_option() {
+        let found = findings();
+        let promql: Vec<&Finding> = found.iter().filter(|f| f.code == "promql").collect();
+        let rate = promql
+            .iter()
+            .find(|f| f.panel.as_deref() == Some("Rate"))
+            .expect("the Rate panel breaks for window=forever");
+        assert!(rate.message.contains("$window=forever"), "{}", rate.message);
+        assert_eq!(rate.expr.as_deref(), Some("rate(x[forever])"));
+        assert!(
+            promql
+                .iter()
+                .any(|f| f.panel.as_deref() == Some("annotation Deploys")),
+            "annotation queries are checked too: {promql:?}"
+        );
+    }
+
+    #[test]
+    fn unknown_datasource_uids_and_quality_rules_are_reported() {
+        let found = findings();
+        let datasource = found
+            .iter()
+            .find(|f| f.code == "datasource")
+            .expect("prom-old is not provisioned");
+        assert_eq!(datasource.level, Level::Error);
+        assert_eq!(datasource.panel.as_deref(), Some("Logs"));
+        assert!(datasource.message.contains("\"prom-old\""));
+        let codes = |panel: &str| -> Vec<&str> {
+            found
+                .iter()
+                .filter(|f| f.panel.as_deref() == Some(panel) && f.level == Level::Warning)
+                .map(|f| f.code)
+                .collect()
+        };
+        assert_eq!(codes("Logs"), vec!["description", "unit", "palette"]);
+        assert!(codes("Rate").is_empty(), "{:?}", codes("Rate"));
+        let missing_vars: Vec<&str> = found
+            .iter()
+            .filter(|f| f.code == "variables")
+            .map(|f| f.message.as_str())
+            .collect();
+        assert_eq!(
+            missing_vars.len(),
+            3,
+            "environment, cluster, instance: {missing_vars:?}"
+        );
+    }
 }
