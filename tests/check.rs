@@ -233,3 +233,27 @@ fn online_check_against_the_demo_has_no_errors_and_data_in_every_panel() {
         );
     }
 }
+
+/// Over the shared corpus of real dashboards: no crash, and the only PromQL errors are the two
+/// expressions that are broken in their source (see tests/corpus_promql.rs) — repeated panels
+/// are interpolated with one value per clone, as Grafana does, never with All.
+#[test]
+fn corpus_dashboards_are_checked_and_only_source_bugs_are_promql_errors() {
+    let corpus = repo().join("../shared/corpus");
+    let (code, stdout, stderr) = check(&repo(), &[corpus.to_str().unwrap(), "--format", "json"]);
+    assert!(code == 0 || code == 1, "{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    assert!(report["summary"]["dashboards"].as_u64().unwrap() >= 20);
+    let promql: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "promql")
+        .map(|f| format!("{} {}", f["file"], f["panel"]))
+        .collect();
+    assert_eq!(promql.len(), 2, "{promql:#?}");
+    assert!(
+        promql.iter().all(|p| p.contains("MongoDB_Cluster_Summary")),
+        "{promql:#?}"
+    );
+}

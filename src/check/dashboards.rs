@@ -211,7 +211,18 @@ fn expressions(file: &str, dashboard: &Dashboard) -> Vec<Finding> {
         .collect();
     for panel in dashboard.panels.iter().chain(&annotation_panels) {
         let mut reported: Vec<String> = Vec::new();
-        for (label, scope) in &variants {
+        // A repeated panel (or a panel of a repeated row) gets one value per clone, never All.
+        let mut repeats: Vec<String> = panel.repeat.iter().map(|r| r.variable.clone()).collect();
+        repeats.extend(
+            dashboard
+                .rows
+                .iter()
+                .filter(|r| panel.row.as_deref() == Some(r.title.as_str()))
+                .filter_map(|r| r.repeat.clone()),
+        );
+        let single_values =
+            |label: &str| !repeats.iter().any(|name| label == format!("${name}=All"));
+        for (label, scope) in variants.iter().filter(|(l, _)| single_values(l)) {
             let PanelPlan::Queries(queries) = plan_panel(panel, scope, &ctx) else {
                 continue;
             };
