@@ -20,6 +20,8 @@ pub enum YamlKind {
     GrafanaContactPoints,
     GrafanaPolicies,
     Compose,
+    PrometheusConfig,
+    AlertmanagerConfig,
     Other,
 }
 
@@ -139,6 +141,12 @@ pub fn classify(value: &Value) -> YamlKind {
     }
     if has("services") {
         return YamlKind::Compose;
+    }
+    if has("scrape_configs") {
+        return YamlKind::PrometheusConfig;
+    }
+    if has("route") && has("receivers") {
+        return YamlKind::AlertmanagerConfig;
     }
     if has("datasources") {
         return YamlKind::GrafanaDatasources;
