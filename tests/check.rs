@@ -89,6 +89,13 @@ fn offline_check_names_file_panel_and_expression_of_each_problem() {
         "datasourceUid: \"prometheus-eu\"",
     );
 
+    // Alertmanager's own validator runs on the compose stack's config.
+    edit(
+        &dir.join("provisioning/compose/alertmanager.yml"),
+        "receiver: \"collect-only\"",
+        "receiver: \"nobody\"",
+    );
+
     let (code, stdout, _) = check(&dir, &["layouts", "provisioning"]);
     assert_eq!(code, 1, "errors exit 1:\n{stdout}");
     let expect = [
@@ -98,6 +105,8 @@ fn offline_check_names_file_panel_and_expression_of_each_problem() {
         "policies.yml: policies[0].routes[0]: receiver \"pagerduty-old\" is not a provisioned contact point",
         "contact-points.yml: contactPoints[0] (chat).receivers[0].settings.url: a literal secret",
         "rules.yml: groups[0].rules[0] (inference-gateway: p99 latency above 300 ms): data[0] uses datasource uid \"prometheus-eu\"",
+        "compose/alertmanager.yml: amtool check-config failed",
+        "undefined receiver \"nobody\" used in route",
     ];
     for line in expect {
         assert!(stdout.contains(line), "missing {line:?} in:\n{stdout}");
