@@ -180,6 +180,15 @@ fn datasources(inputs: &Inputs, known: &Known) -> Vec<Finding> {
                     }
                 }
             }
+            if let Some(url) = text(ds, "url")
+                && url_has_credentials(url)
+            {
+                findings.push(Finding::error(
+                    "secret",
+                    &file.name,
+                    format!("{at} ({name}): the url carries credentials; use basicAuthUser and secureJsonData.basicAuthPassword: $__env{{NAME}}"),
+                ));
+            }
             if ds.get("isDefault").and_then(Value::as_bool) == Some(true) {
                 defaults.push(format!("{} ({name})", file.name));
             }
@@ -265,6 +274,13 @@ fn datasources(inputs: &Inputs, known: &Known) -> Vec<Finding> {
         ));
     }
     findings
+}
+
+/// `scheme://user:password@host`: a secret in plain sight.
+fn url_has_credentials(url: &str) -> bool {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    let authority = rest.split('/').next().unwrap_or("");
+    authority.contains('@')
 }
 
 /// `$__env{NAME}` (or `$__file{...}` / `$__vault{...}`) and nothing else.
@@ -597,6 +613,12 @@ mod tests {
         assert!(!is_env_placeholder("https://hooks.example.com/T000/B000"));
         assert!(!is_env_placeholder("$__env{A}$__env{B}"));
         assert!(!is_env_placeholder("${SLACK}"));
+    }
+
+    #[test]
+    fn credentials_in_datasource_urls_are_found() {
+        assert!(url_has_credentials("http://admin:hunter2@prometheus:9090"));
+        assert!(!url_has_credentials("http://prometheus:9090/path@x"));
     }
 
     #[test]

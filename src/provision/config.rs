@@ -112,6 +112,13 @@ impl ProvisionConfig {
     fn validate(&self) -> Result<(), String> {
         let mut uids = std::collections::BTreeSet::new();
         for ds in self.datasource_list() {
+            let authority = ds.url.split_once("://").map_or("", |(_, r)| r);
+            if authority.split('/').next().unwrap_or("").contains('@') {
+                return Err(format!(
+                    "datasource {:?}: the url carries credentials; secrets never go in this file",
+                    ds.name
+                ));
+            }
             if ds.uid.is_empty() || !uids.insert(ds.uid.as_str()) {
                 return Err(format!(
                     "datasource {:?}: uid {:?} is empty or used twice",

@@ -676,7 +676,12 @@ fn compose_alertmanager() -> Node {
 fn compose(config: &ProvisionConfig) -> Result<Node, String> {
     let ds = &config.datasources;
     let service_of = |what: &str, url: &str| {
-        url_host_port(url).ok_or_else(|| format!("datasources.{what}.url {url:?} has no host"))
+        url_host_port(url).ok_or_else(|| {
+            format!(
+                "datasources.{what}.url {:?} has no host",
+                crate::prom::sanitize::redact_url(url)
+            )
+        })
     };
     let (prometheus_host, prometheus_port) = service_of("prometheus", &ds.prometheus.url)?;
     let (loki_host, loki_port) = service_of("loki", &ds.loki.url)?;
