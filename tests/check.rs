@@ -217,6 +217,16 @@ fn online_check_against_the_demo_has_no_errors_and_data_in_every_panel() {
         required.len()
     );
     for panel in &required {
+        // Logs, traces and text panels are not Prometheus's: they are listed, not queried.
+        if panel["state"] == "unsupported" {
+            let note = panel["note"].as_str().unwrap_or_default();
+            assert!(
+                note.contains("datasource") || note.contains("text panel"),
+                "panel {} was not queried: {note}",
+                panel["panel"]
+            );
+            continue;
+        }
         assert_eq!(
             panel["state"], "ok",
             "panel {} has no data: {panel:#}",
@@ -224,6 +234,10 @@ fn online_check_against_the_demo_has_no_errors_and_data_in_every_panel() {
         );
         assert!(panel["points"].as_u64().unwrap() > 0, "{panel:#}");
     }
+    assert!(
+        required.iter().filter(|p| p["state"] == "ok").count() >= 20,
+        "most inference-gateway panels are Prometheus panels with data"
+    );
     // Both rule sources are evaluated: each listed alert names its rule and the series.
     for alert in report["alerts"].as_array().expect("alerts evaluated") {
         assert!(["prometheus", "grafana"].contains(&alert["source"].as_str().unwrap()));

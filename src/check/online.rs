@@ -44,6 +44,9 @@ pub struct PanelResult {
     pub state: String,
     pub series: usize,
     pub points: usize,
+    /// Why the panel was not queried (`unsupported`): a non-Prometheus datasource, a text panel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     pub queries: Vec<QueryResult>,
 }
 
@@ -237,6 +240,7 @@ async fn check_dashboard(
             state: state.as_str().to_string(),
             series: data.series.len(),
             points: data.point_count(),
+            note: data.unsupported.clone(),
             queries,
         });
     }
