@@ -10,7 +10,8 @@ use super::{Finding, Level};
 use crate::engine::plan::{PanelPlan, PlanContext, plan_panel};
 use crate::grafana::model::{Dashboard, DatasourceRef, Panel, Severity, VariableKind};
 use crate::grafana::timerange::TimeRange;
-use crate::grafana::vars::{Scope, VarValue, parse_custom, static_options};
+use crate::grafana::varquery::{VariableQuery, parse_variable_query};
+use crate::grafana::vars::{Format, Scope, VarValue, interpolate, parse_custom, static_options};
 
 /// Variables every dashboard of the suite offers.
 pub const REQUIRED_VARIABLES: &[&str] = &["datasource", "environment", "cluster", "instance"];
@@ -81,6 +82,7 @@ pub fn check_all(inputs: &Inputs, known: &Known) -> Vec<Finding> {
 pub fn check_dashboard(file: &str, dashboard: &Dashboard, known: &Known) -> Vec<Finding> {
     let mut findings = Vec::new();
     findings.extend(expressions(file, dashboard));
+    findings.extend(variable_queries(file, dashboard));
     findings.extend(datasource_references(file, dashboard, known));
     findings.extend(quality(file, dashboard));
     findings
@@ -253,6 +255,53 @@ fn expressions(file: &str, dashboard: &Dashboard) -> Vec<Finding> {
     findings
 }
 
+/// Query variables' PromQL parts (the selector of `label_values`, the expression of
+/// `query_result`, a series selector) parse after interpolation with the other variables.
+fn variable_queries(file: &str, dashboard: &Dashboard) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let Some((_, scope)) = scope_variants(dashboard).into_iter().next() else {
+        return findings;
+    };
+    for v in dashboard
+        .variables
+        .iter()
+        .filter(|v| v.kind == VariableKind::Query)
+    {
+        let is_prometheus = v
+            .datasource
+            .as_ref()
+            .is_none_or(|d| d.plugin_type().is_none_or(|t| t == "prometheus"));
+        if !is_prometheus || v.query.trim().is_empty() {
+            continue;
+        }
+        let query = interpolate(&v.query, &scope, Format::Prometheus);
+        let promql = match parse_variable_query(&query) {
+            VariableQuery::LabelValues {
+                selector: Some(selector),
+                ..
+            } => selector,
+            VariableQuery::QueryResult { expr } => expr,
+            VariableQuery::Series { selector } => selector,
+            _ => continue,
+        };
+        if let Err(e) = promql_parser::parser::parse(&promql) {
+            findings.push(
+                Finding::error(
+                    "promql",
+                    file,
+                    format!(
+                        "variable ${}: its query does not parse as PromQL: {}",
+                        v.name,
+                        e.trim()
+                    ),
+                )
+                .expr(promql),
+            );
+        }
+    }
+    findings
+}
+
 fn datasource_references(file: &str, dashboard: &Dashboard, known: &Known) -> Vec<Finding> {
     let mut findings = Vec::new();
     let datasource_vars: Vec<&str> = dashboard
@@ -411,7 +460,9 @@ mod tests {
       ]},
       "templating": {"list": [
         {"type": "custom", "name": "window", "query": "5m,10m,forever", "current": {"text": "5m", "value": "5m"}},
-        {"type": "datasource", "name": "datasource", "query": "prometheus"}
+        {"type": "datasource", "name": "datasource", "query": "prometheus"},
+        {"type": "query", "name": "job", "query": "label_values(up{env==\"$window\"}, job)"},
+        {"type": "query", "name": "pod", "query": "label_values(up{job=~\"$job\"}, pod)"}
       ]},
       "panels": [
         {"type": "timeseries", "title": "Rate", "id": 1, "gridPos": {"x": 0, "y": 0, "w": 12, "h": 8},
@@ -448,6 +499,16 @@ mod tests {
                 .any(|f| f.panel.as_deref() == Some("annotation Deploys")),
             "annotation queries are checked too: {promql:?}"
         );
+        let variables: Vec<&&Finding> = promql
+            .iter()
+            .filter(|f| f.message.starts_with("variable $"))
+            .collect();
+        assert_eq!(
+            variables.len(),
+            1,
+            "only $job's query is broken: {variables:?}"
+        );
+        assert_eq!(variables[0].expr.as_deref(), Some("up{env==\"5m\"}"));
     }
 
     #[test]
