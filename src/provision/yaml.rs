@@ -104,7 +104,12 @@ fn key_text(key: &str) -> String {
         && key
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'));
-    if plain {
+    // YAML 1.1 readers (go-yaml v2) take these for booleans or null even as keys.
+    let ambiguous = matches!(
+        key.to_ascii_lowercase().as_str(),
+        "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false" | "null" | "~"
+    );
+    if plain && !ambiguous {
         key.to_string()
     } else {
         serde_json::to_string(key).unwrap_or_else(|_| "\"\"".into())
@@ -178,7 +183,7 @@ mod tests {
         let text = to_yaml(&doc, &["generated"]);
         assert_eq!(
             text,
-            "# generated\napiVersion: 1\nitems:\n  - name: \"a: b\"\n    matchers: [\"severity\", \"=\", \"critical\"]\n    nested:\n      on: true\n  - ratio: 0.5\n    n: 3.0\nempty: []\n"
+            "# generated\napiVersion: 1\nitems:\n  - name: \"a: b\"\n    matchers: [\"severity\", \"=\", \"critical\"]\n    nested:\n      \"on\": true\n  - ratio: 0.5\n    \"n\": 3.0\nempty: []\n"
         );
         let back: serde_json::Value = yaml_serde::from_str(&text).unwrap();
         assert_eq!(back["items"][0]["name"], "a: b");
