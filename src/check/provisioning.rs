@@ -341,7 +341,8 @@ fn alert_rules(
                 if EXPRESSION_UIDS.contains(&uid) {
                     continue;
                 }
-                if !known.datasource_uids.contains(uid) {
+                // Checked alone, a rule file has nothing to resolve its uids against.
+                if !known.datasource_uids.is_empty() && !known.datasource_uids.contains(uid) {
                     findings.push(err(format!(
                         "data[{q}] uses datasource uid {uid:?}, which is not provisioned"
                     )));
