@@ -5,6 +5,7 @@
 //! touch the terminal.
 #![deny(unsafe_code)]
 
+pub mod check;
 pub mod cli;
 pub mod demo;
 pub mod engine;
@@ -12,5 +13,6 @@ pub mod grafana;
 pub mod grafana_api;
 pub mod links;
 pub mod prom;
+pub mod provision;
 pub mod tui;
 pub mod view;

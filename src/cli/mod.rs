@@ -2,11 +2,13 @@
 //! wire the model, the engine and the terminal together.
 
 pub mod auth;
+pub mod check;
 pub mod config;
 pub mod demo;
 pub mod grafana;
 pub mod inspect;
 pub mod list;
+pub mod provision;
 pub mod pull;
 pub mod render;
 pub mod session_setup;
@@ -42,10 +44,11 @@ pub enum Command {
     Pull(PullArgs),
     /// Start the demo stack (synthetic inference gateway + real Prometheus) and open its dashboard.
     Demo(DemoArgs),
-    /// Check dashboards and provisioning (not available yet).
-    Check(ReservedArgs),
-    /// Generate Grafana provisioning from layouts/ (not available yet).
-    Provision(ReservedArgs),
+    /// Check dashboards, Prometheus rules and Grafana provisioning (offline, or online with
+    /// --prometheus). Exit 0 clean (warnings allowed), 1 errors, 2 usage.
+    Check(CheckArgs),
+    /// Generate Grafana provisioning from layouts/ and provisioning/triage-provision.toml.
+    Provision(ProvisionArgs),
 }
 
 /// Options shared by every command that queries Prometheus.
@@ -240,10 +243,41 @@ pub struct DemoArgs {
     pub ascii: bool,
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum CheckFormat {
+    Text,
+    Json,
+}
+
 #[derive(Debug, Args)]
-pub struct ReservedArgs {
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    pub rest: Vec<String>,
+pub struct CheckArgs {
+    /// Dashboard files, rule files, provisioning files, or folders holding them.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Also run every variable, query and alert rule against this Prometheus.
+    #[arg(long, value_name = "URL")]
+    pub prometheus: Option<String>,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Per-query timeout in seconds (queries slower than 5 s are reported either way).
+    #[arg(long, default_value_t = 30)]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ProvisionArgs {
+    /// The provisioning config.
+    #[arg(long, default_value = "provisioning/triage-provision.toml")]
+    pub config: PathBuf,
+    /// The dashboards folder.
+    #[arg(long, default_value = "layouts")]
+    pub layouts: PathBuf,
+    /// Where the tree is written.
+    #[arg(long, default_value = "provisioning")]
+    pub out: PathBuf,
+    /// Write nothing; exit 1 when the files on disk differ from what would be generated.
+    #[arg(long)]
+    pub check: bool,
 }
 
 const COMMANDS: &[&str] = &[
@@ -280,9 +314,8 @@ pub fn main() -> i32 {
         Command::List(args) => runtime().and_then(|rt| rt.block_on(list::run(args))),
         Command::Pull(args) => runtime().and_then(|rt| rt.block_on(pull::run(args))),
         Command::Demo(args) => runtime().and_then(|rt| rt.block_on(demo::run(args))),
-        Command::Check(_) | Command::Provision(_) => Err(CliError::usage(
-            "this command is reserved and not available in this version",
-        )),
+        Command::Check(args) => runtime().and_then(|rt| rt.block_on(check::run(args))),
+        Command::Provision(args) => provision::run(&args),
     };
     match result {
         Ok(code) => code,
