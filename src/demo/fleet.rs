@@ -180,7 +180,7 @@ pub struct FamilyDef {
     pub help: &'static str,
 }
 
-pub const FAMILIES: [FamilyDef; 17] = [
+pub const FAMILIES: [FamilyDef; 21] = [
     FamilyDef {
         name: "http_requests",
         kind: MetricKind::Counter,
@@ -265,5 +265,25 @@ pub const FAMILIES: [FamilyDef; 17] = [
         name: "inference_gateway_build_info",
         kind: MetricKind::Gauge,
         help: "Build information; the value is always 1.",
+    },
+    FamilyDef {
+        name: "model_registry_downloads",
+        kind: MetricKind::Counter,
+        help: "Model artefacts downloaded from the registry.",
+    },
+    FamilyDef {
+        name: "model_registry_download_errors",
+        kind: MetricKind::Counter,
+        help: "Model downloads that failed (and were retried).",
+    },
+    FamilyDef {
+        name: "model_registry_syncs",
+        kind: MetricKind::Counter,
+        help: "Registry catalogue syncs, by result.",
+    },
+    FamilyDef {
+        name: "inference_gateway_deployments",
+        kind: MetricKind::Counter,
+        help: "Releases rolled out to this instance, by outcome (failed ones were rolled back).",
     },
 ];

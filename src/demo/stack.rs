@@ -27,6 +27,10 @@ pub const RULE_FILES: [(&str, &str); 2] = [
 
 /// Scrape job of the synthetic gateway (dashboards and tests look for it).
 pub const EXPORTER_JOB: &str = super::world::JOB;
+/// `environment` and `cluster` labels of the demo's own Prometheus, node_exporter and
+/// Alertmanager targets.
+pub const PLATFORM_ENVIRONMENT: &str = "lab";
+pub const PLATFORM_CLUSTER: &str = "local";
 
 #[derive(Debug, Clone)]
 pub struct StackOptions {
@@ -145,18 +149,19 @@ pub fn prometheus_config(
     yml.push_str(&format!(
         "  - job_name: {EXPORTER_JOB}\n    honor_labels: true\n    static_configs:\n      - targets: ['127.0.0.1:{exporter_port}']\n"
     ));
-    yml.push_str(&format!(
-        "  - job_name: prometheus\n    static_configs:\n      - targets: ['127.0.0.1:{prometheus_port}']\n"
-    ));
-    if let Some(port) = node_exporter_port {
+    // The monitoring stack itself is labelled like any target, so the platform dashboards'
+    // environment and cluster variables select it.
+    let mut platform = |job: &str, port: u16| {
         yml.push_str(&format!(
-            "  - job_name: node\n    static_configs:\n      - targets: ['127.0.0.1:{port}']\n"
+            "  - job_name: {job}\n    static_configs:\n      - targets: ['127.0.0.1:{port}']\n        labels: {{environment: {PLATFORM_ENVIRONMENT}, cluster: {PLATFORM_CLUSTER}}}\n"
         ));
+    };
+    platform("prometheus", prometheus_port);
+    if let Some(port) = node_exporter_port {
+        platform("node", port);
     }
     if let Some(port) = alertmanager_port {
-        yml.push_str(&format!(
-            "  - job_name: alertmanager\n    static_configs:\n      - targets: ['127.0.0.1:{port}']\n"
-        ));
+        platform("alertmanager", port);
     }
     yml
 }
@@ -545,6 +550,7 @@ mod tests {
         assert!(yml.contains("127.0.0.1:9100"));
         assert!(yml.contains("127.0.0.1:9200"));
         assert!(yml.contains("targets: ['127.0.0.1:9300']"));
+        assert!(yml.contains("job_name: node\n    static_configs:\n      - targets: ['127.0.0.1:9200']\n        labels: {environment: lab, cluster: local}"));
         let bare = prometheus_config(9090, 9100, None, None);
         assert!(!bare.contains("alerting"));
         assert!(!bare.contains("job_name: node"));
