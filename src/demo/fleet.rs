@@ -180,7 +180,7 @@ pub struct FamilyDef {
     pub help: &'static str,
 }
 
-pub const FAMILIES: [FamilyDef; 21] = [
+pub const FAMILIES: [FamilyDef; 25] = [
     FamilyDef {
         name: "http_requests",
         kind: MetricKind::Counter,
@@ -285,5 +285,25 @@ pub const FAMILIES: [FamilyDef; 21] = [
         name: "inference_gateway_deployments",
         kind: MetricKind::Counter,
         help: "Releases rolled out to this instance, by outcome (failed ones were rolled back).",
+    },
+    FamilyDef {
+        name: "process_network_receive_bytes",
+        kind: MetricKind::Counter,
+        help: "Number of bytes received by the process over the network.",
+    },
+    FamilyDef {
+        name: "process_network_transmit_bytes",
+        kind: MetricKind::Counter,
+        help: "Number of bytes sent by the process over the network.",
+    },
+    FamilyDef {
+        name: "inference_gateway_cpu_limit_cores",
+        kind: MetricKind::Gauge,
+        help: "CPU limit of the container, in cores.",
+    },
+    FamilyDef {
+        name: "inference_gateway_memory_limit_bytes",
+        kind: MetricKind::Gauge,
+        help: "Memory limit of the container, in bytes.",
     },
 ];

@@ -37,8 +37,13 @@ const CPU: usize = BATCH + N_BB + 2;
 /// Per model: downloads, then failed downloads; then successful and failed registry syncs.
 const REGISTRY: usize = CPU + 1;
 const SYNCS: usize = REGISTRY + 2 * MODELS.len();
+/// Bytes received, then bytes sent.
+const NETWORK: usize = SYNCS + 2;
 /// Number of counter slots per instance.
-pub const N_COUNTERS: usize = SYNCS + 2;
+pub const N_COUNTERS: usize = NETWORK + 2;
+/// CPU and memory limits of every gateway container (what the saturation panels divide by).
+pub const CPU_LIMIT_CORES: f64 = 1.5;
+pub const MEMORY_LIMIT_BYTES: f64 = 2.0 * 1024.0 * 1024.0 * 1024.0;
 /// Index into [`FAMILIES`] of the deploy counter, the one raw family backfilled for 30 days.
 pub const DEPLOYMENTS_FAMILY: usize = 20;
 /// Every this many releases of an instance, counted from its own phase, one fails and is
@@ -73,6 +78,8 @@ pub enum GaugeKind {
     Deployments {
         failed: bool,
     },
+    CpuLimit,
+    MemoryLimit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -447,6 +454,38 @@ fn build_catalogue(instance: usize) -> Vec<SeriesDef> {
             None,
         );
     }
+    push(
+        21,
+        "_total",
+        String::new(),
+        false,
+        counter(NETWORK, false),
+        None,
+    );
+    push(
+        22,
+        "_total",
+        String::new(),
+        false,
+        counter(NETWORK + 1, false),
+        None,
+    );
+    push(
+        23,
+        "",
+        String::new(),
+        false,
+        gauge(GaugeKind::CpuLimit),
+        None,
+    );
+    push(
+        24,
+        "",
+        String::new(),
+        false,
+        gauge(GaugeKind::MemoryLimit),
+        None,
+    );
     out
 }
 
@@ -644,6 +683,9 @@ impl World {
                 v[REGISTRY + 2 * m + 1] = f64::from(u8::from(unit(coin(11, m as u64)) < 0.1));
             }
         }
+        // Request bodies are bigger than the answers.
+        v[NETWORK] = all_requests * 1800.0;
+        v[NETWORK + 1] = all_requests * 900.0;
         let t = tick * TICK_SECONDS;
         let phase = (instance as i64 * 17) % SYNC_PERIOD_SECONDS;
         let synced = (t - phase).div_euclid(SYNC_PERIOD_SECONDS)
@@ -716,6 +758,8 @@ impl World {
                     (all - bad) as f64
                 }
             }
+            GaugeKind::CpuLimit => CPU_LIMIT_CORES,
+            GaugeKind::MemoryLimit => MEMORY_LIMIT_BYTES,
         }
     }
 
