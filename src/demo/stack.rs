@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use super::backfill::{HistoryStats, generate_history};
 use super::error::DemoError;
-use super::exporter::{Exporter, LiveWorld, unix_now};
+use super::exporter::{ALERT_WEBHOOK_PATH, Exporter, LiveWorld, unix_now};
 use super::http;
 use super::process::{ChildProcess, find_on_path, log_tail};
 use super::scenario::Scenario;
@@ -166,9 +166,15 @@ pub fn prometheus_config(
     yml
 }
 
-const ALERTMANAGER_CONFIG: &str = "# Written by triage demo: alerts are kept, never sent.\n\
-route:\n  receiver: blackhole\n  group_by: [alertname, environment, cluster]\n  group_wait: 5s\n  group_interval: 30s\n  repeat_interval: 4h\n\
-receivers:\n  - name: blackhole\n";
+/// alertmanager.yml for the stack: every notification goes to the exporter's webhook, which
+/// drops it (nothing leaves the machine, but Alertmanager's delivery metrics are real).
+pub fn alertmanager_config(exporter_port: u16) -> String {
+    format!(
+        "# Written by triage demo: notifications are delivered to the demo exporter and dropped.\n\
+route:\n  receiver: demo-webhook\n  group_by: [alertname, environment, cluster]\n  group_wait: 5s\n  group_interval: 30s\n  repeat_interval: 4h\n\
+receivers:\n  - name: demo-webhook\n    webhook_configs:\n      - url: http://127.0.0.1:{exporter_port}{ALERT_WEBHOOK_PATH}\n        send_resolved: true\n"
+    )
+}
 
 /// Polls `url` until it answers 200, the child exits, or `timeout` passes.
 async fn wait_ready(
@@ -264,7 +270,7 @@ impl Stack {
             std::fs::create_dir_all(&dir)
                 .map_err(|e| DemoError::io(format!("creating {}", dir.display()), e))?;
             let config = workdir.join("alertmanager.yml");
-            write_file(&config, ALERTMANAGER_CONFIG)?;
+            write_file(&config, &alertmanager_config(exporter_port))?;
             let args = vec![
                 format!("--config.file={}", config.display()),
                 format!("--storage.path={}", dir.display()),
