@@ -9,7 +9,7 @@
 //! The SLO values are computed the way the rules compute them (error ratios over 5 m, then plain
 //! averages of the 5 m ratio over long windows), so the first rule evaluations continue the
 //! history smoothly. The deploy counters (`inference_gateway_deployments_total`, derived from the
-//! schedule, never reset) also get 30 days at 5-minute resolution for the delivery panels.
+//! schedule, never reset) also get 30 days at 15-minute resolution for the delivery panels.
 
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -29,6 +29,8 @@ pub const SLO_HISTORY_SECONDS: i64 = 30 * 86_400;
 pub const SLO_COARSE_STEP_SECONDS: i64 = 300;
 /// Resolution of recent SLO samples.
 pub const SLO_FINE_STEP_SECONDS: i64 = 60;
+/// Resolution of the 30 days of deploy counters before the raw window.
+pub const DEPLOY_HISTORY_STEP_SECONDS: i64 = 900;
 /// The availability objective the error budget is measured against.
 pub const SLO_OBJECTIVE: f64 = 0.995;
 
@@ -148,11 +150,12 @@ pub fn generate_history_with_raw(world: &World, end_tick: i64, raw_seconds: i64)
     // (family, instance, series, restart tick) → buffer; the restart tick stands for the version.
     let mut index: HashMap<(usize, usize, usize, i64), usize> = HashMap::new();
     let mut raw: Vec<SeriesBuffer> = Vec::new();
-    // The deploy counters (time-derived, never reset) get 30 days at the coarse SLO step before
-    // the raw window, for the 30-day delivery panels.
+    // The deploy counters (time-derived, never reset) get 30 days before the raw window, for the
+    // 30-day delivery panels; deploys are hours apart, so a coarse step loses none.
     let raw_start = start_tick * TICK_SECONDS;
-    let long_from = (raw_start - SLO_HISTORY_SECONDS - 3600).div_euclid(SLO_COARSE_STEP_SECONDS)
-        * SLO_COARSE_STEP_SECONDS;
+    let long_from = (raw_start - SLO_HISTORY_SECONDS - 3600)
+        .div_euclid(DEPLOY_HISTORY_STEP_SECONDS)
+        * DEPLOY_HISTORY_STEP_SECONDS;
     for (i, counters) in state.instances.iter().enumerate() {
         for (d, def) in world.catalogue(i).iter().enumerate() {
             if def.family != DEPLOYMENTS_FAMILY {
@@ -160,7 +163,7 @@ pub fn generate_history_with_raw(world: &World, end_tick: i64, raw_seconds: i64)
             }
             let f = &FAMILIES[def.family];
             let samples = (0..)
-                .map(|n| long_from + n * SLO_COARSE_STEP_SECONDS)
+                .map(|n| long_from + n * DEPLOY_HISTORY_STEP_SECONDS)
                 .take_while(|&t| t < raw_start)
                 .map(|t| (t, world.series_value(i, def, t as f64, &counters.values)))
                 .collect();
@@ -444,12 +447,12 @@ fn slo_history(
                 t,
                 1.0 - r30d / budget,
             );
-            push("slo:sli_error:ratio_rate30d", t, r30d);
             push("slo:availability:ratio_rate30d", t, 1.0 - r30d);
             if g < fine_first {
                 push("slo:requests:rate5m", t, expected_rps[g]);
                 continue;
             }
+            push("slo:sli_error:ratio_rate30d", t, r30d);
             let (r5, e5, b5) = window(t, 300);
             push("slo:requests:rate5m", t, r5 / 300.0);
             push("slo:errors:rate5m", t, e5 / 300.0);
