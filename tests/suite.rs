@@ -110,6 +110,155 @@ fn the_suite_has_every_dashboard_the_issue_lists() {
     }
 }
 
+/// The house rules one dashboard breaks, each naming where (empty: none).
+fn quality_problems(file: &str, d: &Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut check = |ok: bool, what: String| {
+        if !ok {
+            problems.push(format!("{file}: {what}"));
+        }
+    };
+    let uid = d["uid"].as_str().unwrap_or_default();
+    check(
+        !uid.is_empty()
+            && uid.len() <= 40
+            && uid
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+        format!("uid {uid:?} is not a stable slug"),
+    );
+    check(
+        d["schemaVersion"] == 38 || d["schemaVersion"] == 39,
+        format!("schemaVersion {}", d["schemaVersion"]),
+    );
+    check(
+        d["id"].is_null(),
+        "id must be null in provisioned JSON".into(),
+    );
+    let tags: Vec<&str> = d["tags"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    check(tags.contains(&"triage-suite"), format!("tags {tags:?}"));
+    check(
+        d["description"].as_str().is_some_and(|s| s.len() > 30),
+        "no dashboard description".into(),
+    );
+    let vars: Vec<&str> = d["templating"]["list"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v["name"].as_str())
+        .collect();
+    check(
+        vars == ["datasource", "environment", "cluster", "instance"],
+        format!("variables {vars:?}"),
+    );
+    let all_exprs: String = exprs(d).iter().map(|(_, e)| e.as_str()).collect();
+    for var in ["$environment", "$cluster", "$instance"] {
+        check(all_exprs.contains(var), format!("no query uses {var}"));
+    }
+    let mut ids = HashSet::new();
+    for p in d["panels"].as_array().into_iter().flatten() {
+        let id = p["id"].as_u64().unwrap_or(0);
+        check(ids.insert(id), format!("panel id {id} repeats"));
+    }
+    let mut taken = HashSet::new();
+    let list = panels(d);
+    check(list.len() >= 8, format!("only {} panels", list.len()));
+    for p in list {
+        let title = p["title"].as_str().unwrap_or_default();
+        let at = format!("panel {title:?}");
+        let description = p["description"].as_str().unwrap_or_default();
+        for part in ["Why it matters: ", "What to do: ", "Runbook: https://"] {
+            check(
+                description.contains(part),
+                format!("{at}: description lacks {part:?}"),
+            );
+        }
+        check(
+            description.len() > 120,
+            format!("{at}: description too short"),
+        );
+        let defaults = &p["fieldConfig"]["defaults"];
+        check(
+            defaults["unit"].as_str().is_some_and(|u| !u.is_empty()),
+            format!("{at}: no unit"),
+        );
+        check(
+            p["datasource"]["uid"] == "${datasource}",
+            format!("{at}: datasource is not ${{datasource}}"),
+        );
+        let targets = p["targets"].as_array().cloned().unwrap_or_default();
+        check(!targets.is_empty(), format!("{at}: no queries"));
+        for t in &targets {
+            check(
+                t["datasource"]["uid"] == "${datasource}",
+                format!("{at}: target datasource is not ${{datasource}}"),
+            );
+        }
+        if matches!(p["type"].as_str(), Some("stat" | "gauge" | "bargauge")) {
+            let steps = defaults["thresholds"]["steps"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            check(!steps.is_empty(), format!("{at}: no thresholds"));
+            check(
+                steps.first().is_some_and(|s| s["value"].is_null()),
+                format!("{at}: the base threshold step needs value null"),
+            );
+            let values: Vec<f64> = steps
+                .iter()
+                .skip(1)
+                .filter_map(|s| s["value"].as_f64())
+                .collect();
+            check(
+                values.len() + 1 == steps.len().max(1) && values.windows(2).all(|w| w[0] < w[1]),
+                format!("{at}: threshold values {values:?} do not ascend"),
+            );
+        }
+        for colour in colours(p) {
+            check(
+                PALETTE.contains(&colour.as_str()),
+                format!("{at}: colour {colour} is not in the colour-blind-safe palette"),
+            );
+        }
+        if p["type"] == "heatmap" {
+            check(
+                p["options"]["yAxis"]["unit"].as_str().is_some(),
+                format!("{at}: heatmap y axis has no unit"),
+            );
+        }
+        let g = &p["gridPos"];
+        let (x, y, w, h) = (
+            g["x"].as_u64().unwrap_or(99),
+            g["y"].as_u64().unwrap_or(99),
+            g["w"].as_u64().unwrap_or(99),
+            g["h"].as_u64().unwrap_or(99),
+        );
+        check(x + w <= 24 && h > 0, format!("{at}: leaves the grid"));
+        let overlaps = (x..x + w)
+            .flat_map(|cx| (y..y + h).map(move |cy| (cx, cy)))
+            .filter(|cell| !taken.insert(*cell))
+            .count();
+        check(overlaps == 0, format!("{at}: overlaps another panel"));
+    }
+    for (title, expr) in exprs(d) {
+        let plain = expr
+            .replace("$__rate_interval", "1m")
+            .replace("$__interval", "1m")
+            .replace('$', "");
+        let parsed = promql_parser::parser::parse(&plain);
+        check(
+            parsed.is_ok(),
+            format!("panel {title:?}: {expr} does not parse: {parsed:?}"),
+        );
+    }
+    problems
+}
+
 #[test]
 fn every_dashboard_follows_the_quality_rules() {
     let mut uids = HashSet::new();
@@ -120,131 +269,73 @@ fn every_dashboard_follows_the_quality_rules() {
         // Loads in triage without complaint.
         let loaded = triage::grafana::load::load_path(&path);
         assert!(loaded.is_ok(), "{file}: {:?}", loaded.err());
-
-        let uid = d["uid"].as_str().unwrap_or_default();
         assert!(
-            !uid.is_empty()
-                && uid.len() <= 40
-                && uid
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
-            "{file}: uid {uid:?} is not a stable slug"
+            uids.insert(d["uid"].as_str().unwrap_or_default().to_string()),
+            "{file}: uid repeats"
         );
-        assert!(uids.insert(uid.to_string()), "{file}: uid {uid} repeats");
         assert!(
             titles.insert(d["title"].as_str().unwrap_or_default().to_string()),
             "{file}: title repeats"
         );
-        assert!(
-            d["schemaVersion"] == 38 || d["schemaVersion"] == 39,
-            "{file}: schemaVersion {}",
-            d["schemaVersion"]
-        );
-        assert!(
-            d["id"].is_null(),
-            "{file}: id must be null in provisioned JSON"
-        );
-        let tags: Vec<&str> = d["tags"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
-        assert!(tags.contains(&"triage-suite"), "{file}: tags {tags:?}");
-        assert!(d["description"].as_str().is_some_and(|s| s.len() > 30));
+        let problems = quality_problems(&file, &d);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+    assert_eq!(uids.len(), 6);
+}
 
-        let vars: Vec<&str> = d["templating"]["list"]
+/// The rules catch what they are meant to: a good dashboard broken in one way per rule.
+#[test]
+fn the_quality_rules_catch_each_kind_of_mistake() {
+    let good = read(&Path::new(ROOT).join("layouts/service/model-registry.json"));
+    assert!(quality_problems("good", &good).is_empty());
+    let first_stat = |d: &Value| -> usize {
+        d["panels"]
             .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|v| v["name"].as_str())
-            .collect();
-        assert_eq!(
-            vars,
-            ["datasource", "environment", "cluster", "instance"],
-            "{file}"
+            .and_then(|ps| ps.iter().position(|p| p["type"] == "stat"))
+            .unwrap_or(0)
+    };
+    type Break = fn(&mut Value, usize);
+    let cases: [(&str, Break); 9] = [
+        ("is not a stable slug", |d, _| {
+            d["uid"] = "Model Registry".into()
+        }),
+        ("variables", |d, _| {
+            if let Some(list) = d["templating"]["list"].as_array_mut() {
+                list.pop();
+            }
+        }),
+        ("description lacks \"Runbook: https://\"", |d, i| {
+            d["panels"][i]["description"] = "What it is. Why it matters: x. What to do: y.".into()
+        }),
+        ("no unit", |d, i| {
+            d["panels"][i]["fieldConfig"]["defaults"]["unit"] = "".into()
+        }),
+        ("no thresholds", |d, i| {
+            d["panels"][i]["fieldConfig"]["defaults"]["thresholds"]["steps"] = serde_json::json!([])
+        }),
+        ("colour-blind-safe palette", |d, i| {
+            d["panels"][i]["fieldConfig"]["defaults"]["thresholds"]["steps"][0]["color"] =
+                "green".into()
+        }),
+        ("overlaps another panel", |d, i| {
+            d["panels"][i + 1]["gridPos"] = d["panels"][i]["gridPos"].clone()
+        }),
+        ("does not parse", |d, i| {
+            d["panels"][i]["targets"][0]["expr"] = "sum(rate(x[$__rate_interval])".into()
+        }),
+        ("datasource is not", |d, i| {
+            d["panels"][i]["datasource"] = serde_json::json!({"type": "prometheus", "uid": "P1"})
+        }),
+    ];
+    for (wanted, break_it) in cases {
+        let mut bad = good.clone();
+        let i = first_stat(&bad);
+        break_it(&mut bad, i);
+        let problems = quality_problems("bad", &bad);
+        assert!(
+            problems.iter().any(|p| p.contains(wanted)),
+            "expected a problem with {wanted:?}, got {problems:?}"
         );
-        let all_exprs: String = exprs(&d).iter().map(|(_, e)| e.as_str()).collect();
-        for var in ["$environment", "$cluster", "$instance"] {
-            assert!(all_exprs.contains(var), "{file}: no query uses {var}");
-        }
-
-        let mut ids = HashSet::new();
-        for p in d["panels"].as_array().into_iter().flatten() {
-            assert!(
-                ids.insert(p["id"].as_u64().unwrap_or(0)),
-                "{file}: panel id {} repeats",
-                p["id"]
-            );
-        }
-        let mut taken = HashSet::new();
-        let list = panels(&d);
-        assert!(list.len() >= 8, "{file}: only {} panels", list.len());
-        for p in list {
-            let title = p["title"].as_str().unwrap_or_default();
-            let at = format!("{file}: panel {title:?}");
-            let description = p["description"].as_str().unwrap_or_default();
-            for part in ["Why it matters: ", "What to do: ", "Runbook: https://"] {
-                assert!(
-                    description.contains(part),
-                    "{at}: description lacks {part:?}"
-                );
-            }
-            assert!(description.len() > 120, "{at}: description too short");
-            let defaults = &p["fieldConfig"]["defaults"];
-            assert!(
-                defaults["unit"].as_str().is_some_and(|u| !u.is_empty()),
-                "{at}: no unit"
-            );
-            assert_eq!(p["datasource"]["uid"], "${datasource}", "{at}");
-            let targets = p["targets"].as_array().cloned().unwrap_or_default();
-            assert!(!targets.is_empty(), "{at}: no queries");
-            for t in &targets {
-                assert_eq!(t["datasource"]["uid"], "${datasource}", "{at}");
-            }
-            if matches!(p["type"].as_str(), Some("stat" | "gauge" | "bargauge")) {
-                let steps = defaults["thresholds"]["steps"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default();
-                assert!(!steps.is_empty(), "{at}: no thresholds");
-                assert!(steps[0]["value"].is_null(), "{at}: base step needs null");
-                let values: Vec<f64> = steps[1..]
-                    .iter()
-                    .filter_map(|s| s["value"].as_f64())
-                    .collect();
-                assert_eq!(values.len(), steps.len() - 1, "{at}: step without value");
-                assert!(values.windows(2).all(|w| w[0] < w[1]), "{at}: {values:?}");
-            }
-            for colour in colours(p) {
-                assert!(
-                    PALETTE.contains(&colour.as_str()),
-                    "{at}: colour {colour} is not in the colour-blind-safe palette"
-                );
-            }
-            if p["type"] == "heatmap" {
-                assert!(p["options"]["yAxis"]["unit"].as_str().is_some(), "{at}");
-            }
-            let g = &p["gridPos"];
-            let (x, y, w, h) = (
-                g["x"].as_u64().unwrap_or(99),
-                g["y"].as_u64().unwrap_or(99),
-                g["w"].as_u64().unwrap_or(99),
-                g["h"].as_u64().unwrap_or(99),
-            );
-            assert!(x + w <= 24 && h > 0, "{at}: leaves the grid");
-            for cell in (x..x + w).flat_map(|cx| (y..y + h).map(move |cy| (cx, cy))) {
-                assert!(taken.insert(cell), "{at}: overlaps at {cell:?}");
-            }
-        }
-        for (title, expr) in exprs(&d) {
-            let plain = expr
-                .replace("$__rate_interval", "1m")
-                .replace("$__interval", "1m")
-                .replace('$', "");
-            let parsed = promql_parser::parser::parse(&plain);
-            assert!(parsed.is_ok(), "{file}: {title}: {expr}: {parsed:?}");
-        }
     }
 }
 
