@@ -8,7 +8,8 @@
 //! panels and long rule windows read, and 1-minute resolution for all of them over the raw window.
 //! The SLO values are computed the way the rules compute them (error ratios over 5 m, then plain
 //! averages of the 5 m ratio over long windows), so the first rule evaluations continue the
-//! history smoothly.
+//! history smoothly. The deploy counters (`inference_gateway_deployments_total`, derived from the
+//! schedule, never reset) also get 30 days at 15-minute resolution for the delivery panels.
 
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -16,8 +17,8 @@ use std::io::{self, Write};
 use super::openmetrics::{Encoder, Format};
 use super::world::FAMILIES;
 use super::world::{
-    ENDPOINTS, HEALTHZ, INSTANCES, JOB, LATENCY_BUCKETS, MetricKind, SERVICE, SloTick,
-    TICK_SECONDS, World, WorldState, add_slo_increments,
+    DEPLOYMENTS_FAMILY, ENDPOINTS, HEALTHZ, INSTANCES, JOB, LATENCY_BUCKETS, MetricKind, SERVICE,
+    SloTick, TICK_SECONDS, World, WorldState, add_slo_increments,
 };
 
 /// Raw history length (6 h dashboards plus the longest rate window they use).
@@ -28,6 +29,8 @@ pub const SLO_HISTORY_SECONDS: i64 = 30 * 86_400;
 pub const SLO_COARSE_STEP_SECONDS: i64 = 300;
 /// Resolution of recent SLO samples.
 pub const SLO_FINE_STEP_SECONDS: i64 = 60;
+/// Resolution of the 30 days of deploy counters before the raw window.
+pub const DEPLOY_HISTORY_STEP_SECONDS: i64 = 900;
 /// The availability objective the error budget is measured against.
 pub const SLO_OBJECTIVE: f64 = 0.995;
 
@@ -147,6 +150,38 @@ pub fn generate_history_with_raw(world: &World, end_tick: i64, raw_seconds: i64)
     // (family, instance, series, restart tick) → buffer; the restart tick stands for the version.
     let mut index: HashMap<(usize, usize, usize, i64), usize> = HashMap::new();
     let mut raw: Vec<SeriesBuffer> = Vec::new();
+    // The deploy counters (time-derived, never reset) get 30 days before the raw window, for the
+    // 30-day delivery panels; deploys are hours apart, so a coarse step loses none.
+    let raw_start = start_tick * TICK_SECONDS;
+    let long_from = (raw_start - SLO_HISTORY_SECONDS - 3600)
+        .div_euclid(DEPLOY_HISTORY_STEP_SECONDS)
+        * DEPLOY_HISTORY_STEP_SECONDS;
+    for (i, counters) in state.instances.iter().enumerate() {
+        for (d, def) in world.catalogue(i).iter().enumerate() {
+            if def.family != DEPLOYMENTS_FAMILY {
+                continue;
+            }
+            let f = &FAMILIES[def.family];
+            let samples = (0..)
+                .map(|n| long_from + n * DEPLOY_HISTORY_STEP_SECONDS)
+                .take_while(|&t| t < raw_start)
+                .map(|t| (t, world.series_value(i, def, t as f64, &counters.values)))
+                .collect();
+            raw.push(SeriesBuffer {
+                family: f.name.to_string(),
+                kind: f.kind,
+                help: f.help,
+                name: format!("{}{}", f.name, def.suffix),
+                labels: world.series_labels(i, def, &counters.version).replacen(
+                    '{',
+                    &format!("{{job=\"{JOB}\","),
+                    1,
+                ),
+                samples,
+            });
+            index.insert((def.family, i, d, -1), raw.len() - 1);
+        }
+    }
     for tick in start_tick..=end_tick {
         let mut row = vec![SloTick::default(); sets.len()];
         let increments = if tick == start_tick {
@@ -368,9 +403,12 @@ fn slo_history(
         let ratio = |e: f64, r: f64| if r > 0.0 { e / r } else { 0.0 };
 
         let mut ratio5m = Vec::with_capacity(grid.len());
+        let mut expected_rps = Vec::with_capacity(fine_first);
         for (g, &t) in grid.iter().enumerate() {
             if g < fine_first {
-                ratio5m.push(expected_error_ratio(world, set, sets, t));
+                let (rps, ratio) = expected_traffic(world, set, sets, t);
+                expected_rps.push(rps);
+                ratio5m.push(ratio);
             } else {
                 let (r, e, _) = window(t, 300);
                 ratio5m.push(ratio(e, r));
@@ -409,11 +447,12 @@ fn slo_history(
                 t,
                 1.0 - r30d / budget,
             );
+            push("slo:availability:ratio_rate30d", t, 1.0 - r30d);
             if g < fine_first {
+                push("slo:requests:rate5m", t, expected_rps[g]);
                 continue;
             }
             push("slo:sli_error:ratio_rate30d", t, r30d);
-            push("slo:availability:ratio_rate30d", t, 1.0 - r30d);
             let (r5, e5, b5) = window(t, 300);
             push("slo:requests:rate5m", t, r5 / 300.0);
             push("slo:errors:rate5m", t, e5 / 300.0);
@@ -439,8 +478,9 @@ fn slo_history(
     out
 }
 
-/// The model's expected 5xx ratio over the 5 minutes before `t`, probed mid-window.
-fn expected_error_ratio(world: &World, set: usize, sets: &[(&str, &str)], t: i64) -> f64 {
+/// The model's expected request rate (per second) and 5xx ratio over the 5 minutes before `t`,
+/// probed mid-window.
+fn expected_traffic(world: &World, set: usize, sets: &[(&str, &str)], t: i64) -> (f64, f64) {
     let mut requests = 0.0;
     let mut errors = 0.0;
     {
@@ -459,11 +499,12 @@ fn expected_error_ratio(world: &World, set: usize, sets: &[(&str, &str)], t: i64
             }
         }
     }
-    if requests > 0.0 {
+    let ratio = if requests > 0.0 {
         errors / requests
     } else {
         0.0
-    }
+    };
+    (requests / TICK_SECONDS as f64, ratio)
 }
 
 struct CountingWriter<'a> {

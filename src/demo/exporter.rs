@@ -21,6 +21,9 @@ use tokio::task::JoinHandle;
 use super::openmetrics::{Encoder, Format};
 use super::world::{TICK_SECONDS, World, WorldState};
 
+/// Where the demo's Alertmanager delivers notifications.
+pub const ALERT_WEBHOOK_PATH: &str = "/alertmanager/webhook";
+
 /// Counters further behind than this are recomputed from the restart instead of stepped forward.
 const MAX_CATCH_UP_TICKS: i64 = 3 * 3600 / TICK_SECONDS;
 
@@ -110,6 +113,12 @@ async fn metrics(State(live): State<Arc<LiveWorld>>, headers: HeaderMap) -> Resp
     }
 }
 
+/// Webhook receiver of the demo's Alertmanager: notifications are accepted and dropped, so
+/// Alertmanager's notification metrics count real deliveries.
+async fn alert_webhook() -> StatusCode {
+    StatusCode::OK
+}
+
 async fn index() -> &'static str {
     "triage demo: synthetic inference-gateway exporter. Metrics at /metrics\n"
 }
@@ -130,6 +139,7 @@ impl Exporter {
         let app = Router::new()
             .route("/", get(index))
             .route("/metrics", get(metrics))
+            .route(ALERT_WEBHOOK_PATH, axum::routing::post(alert_webhook))
             .with_state(live);
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {

@@ -180,7 +180,7 @@ pub struct FamilyDef {
     pub help: &'static str,
 }
 
-pub const FAMILIES: [FamilyDef; 17] = [
+pub const FAMILIES: [FamilyDef; 25] = [
     FamilyDef {
         name: "http_requests",
         kind: MetricKind::Counter,
@@ -265,5 +265,45 @@ pub const FAMILIES: [FamilyDef; 17] = [
         name: "inference_gateway_build_info",
         kind: MetricKind::Gauge,
         help: "Build information; the value is always 1.",
+    },
+    FamilyDef {
+        name: "model_registry_downloads",
+        kind: MetricKind::Counter,
+        help: "Model artefacts downloaded from the registry.",
+    },
+    FamilyDef {
+        name: "model_registry_download_errors",
+        kind: MetricKind::Counter,
+        help: "Model downloads that failed (and were retried).",
+    },
+    FamilyDef {
+        name: "model_registry_syncs",
+        kind: MetricKind::Counter,
+        help: "Registry catalogue syncs, by result.",
+    },
+    FamilyDef {
+        name: "inference_gateway_deployments",
+        kind: MetricKind::Counter,
+        help: "Releases rolled out to this instance, by outcome (failed ones were rolled back).",
+    },
+    FamilyDef {
+        name: "process_network_receive_bytes",
+        kind: MetricKind::Counter,
+        help: "Number of bytes received by the process over the network.",
+    },
+    FamilyDef {
+        name: "process_network_transmit_bytes",
+        kind: MetricKind::Counter,
+        help: "Number of bytes sent by the process over the network.",
+    },
+    FamilyDef {
+        name: "inference_gateway_cpu_limit_cores",
+        kind: MetricKind::Gauge,
+        help: "CPU limit of the container, in cores.",
+    },
+    FamilyDef {
+        name: "inference_gateway_memory_limit_bytes",
+        kind: MetricKind::Gauge,
+        help: "Memory limit of the container, in bytes.",
     },
 ];

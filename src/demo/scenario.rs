@@ -169,7 +169,7 @@ fn pick_instance(u: f64) -> usize {
 }
 
 /// Deploy offset of an instance inside the deploy period, so restarts are staggered.
-fn deploy_offset(instance: usize) -> i64 {
+pub fn deploy_offset(instance: usize) -> i64 {
     let step = DEPLOY_PERIOD_SECONDS / INSTANCES.len() as i64;
     // Whole ticks, so restarts fall on sample boundaries.
     (instance as i64 * step) / super::world::TICK_SECONDS * super::world::TICK_SECONDS

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use super::backfill::{HistoryStats, generate_history};
 use super::error::DemoError;
-use super::exporter::{Exporter, LiveWorld, unix_now};
+use super::exporter::{ALERT_WEBHOOK_PATH, Exporter, LiveWorld, unix_now};
 use super::http;
 use super::process::{ChildProcess, find_on_path, log_tail};
 use super::scenario::Scenario;
@@ -27,6 +27,10 @@ pub const RULE_FILES: [(&str, &str); 2] = [
 
 /// Scrape job of the synthetic gateway (dashboards and tests look for it).
 pub const EXPORTER_JOB: &str = super::world::JOB;
+/// `environment` and `cluster` labels of the demo's own Prometheus, node_exporter and
+/// Alertmanager targets.
+pub const PLATFORM_ENVIRONMENT: &str = "lab";
+pub const PLATFORM_CLUSTER: &str = "local";
 
 #[derive(Debug, Clone)]
 pub struct StackOptions {
@@ -145,25 +149,32 @@ pub fn prometheus_config(
     yml.push_str(&format!(
         "  - job_name: {EXPORTER_JOB}\n    honor_labels: true\n    static_configs:\n      - targets: ['127.0.0.1:{exporter_port}']\n"
     ));
-    yml.push_str(&format!(
-        "  - job_name: prometheus\n    static_configs:\n      - targets: ['127.0.0.1:{prometheus_port}']\n"
-    ));
-    if let Some(port) = node_exporter_port {
+    // The monitoring stack itself is labelled like any target, so the platform dashboards'
+    // environment and cluster variables select it.
+    let mut platform = |job: &str, port: u16| {
         yml.push_str(&format!(
-            "  - job_name: node\n    static_configs:\n      - targets: ['127.0.0.1:{port}']\n"
+            "  - job_name: {job}\n    static_configs:\n      - targets: ['127.0.0.1:{port}']\n        labels: {{environment: {PLATFORM_ENVIRONMENT}, cluster: {PLATFORM_CLUSTER}}}\n"
         ));
+    };
+    platform("prometheus", prometheus_port);
+    if let Some(port) = node_exporter_port {
+        platform("node", port);
     }
     if let Some(port) = alertmanager_port {
-        yml.push_str(&format!(
-            "  - job_name: alertmanager\n    static_configs:\n      - targets: ['127.0.0.1:{port}']\n"
-        ));
+        platform("alertmanager", port);
     }
     yml
 }
 
-const ALERTMANAGER_CONFIG: &str = "# Written by triage demo: alerts are kept, never sent.\n\
-route:\n  receiver: blackhole\n  group_by: [alertname, environment, cluster]\n  group_wait: 5s\n  group_interval: 30s\n  repeat_interval: 4h\n\
-receivers:\n  - name: blackhole\n";
+/// alertmanager.yml for the stack: every notification goes to the exporter's webhook, which
+/// drops it (nothing leaves the machine, but Alertmanager's delivery metrics are real).
+pub fn alertmanager_config(exporter_port: u16) -> String {
+    format!(
+        "# Written by triage demo: notifications are delivered to the demo exporter and dropped.\n\
+route:\n  receiver: demo-webhook\n  group_by: [alertname, environment, cluster]\n  group_wait: 5s\n  group_interval: 30s\n  repeat_interval: 4h\n\
+receivers:\n  - name: demo-webhook\n    webhook_configs:\n      - url: http://127.0.0.1:{exporter_port}{ALERT_WEBHOOK_PATH}\n        send_resolved: true\n"
+    )
+}
 
 /// Polls `url` until it answers 200, the child exits, or `timeout` passes.
 async fn wait_ready(
@@ -259,7 +270,7 @@ impl Stack {
             std::fs::create_dir_all(&dir)
                 .map_err(|e| DemoError::io(format!("creating {}", dir.display()), e))?;
             let config = workdir.join("alertmanager.yml");
-            write_file(&config, ALERTMANAGER_CONFIG)?;
+            write_file(&config, &alertmanager_config(exporter_port))?;
             let args = vec![
                 format!("--config.file={}", config.display()),
                 format!("--storage.path={}", dir.display()),
@@ -545,6 +556,7 @@ mod tests {
         assert!(yml.contains("127.0.0.1:9100"));
         assert!(yml.contains("127.0.0.1:9200"));
         assert!(yml.contains("targets: ['127.0.0.1:9300']"));
+        assert!(yml.contains("job_name: node\n    static_configs:\n      - targets: ['127.0.0.1:9200']\n        labels: {environment: lab, cluster: local}"));
         let bare = prometheus_config(9090, 9100, None, None);
         assert!(!bare.contains("alerting"));
         assert!(!bare.contains("job_name: node"));

@@ -10,7 +10,7 @@
 use std::f64::consts::{SQRT_2, TAU};
 
 use super::noise::{hash, signed, smooth, stochastic_round, trace_id, unit};
-use super::scenario::{Scenario, last_restart, version_at};
+use super::scenario::{Scenario, deploy_offset, last_restart, version_at};
 
 pub use super::fleet::*;
 
@@ -34,22 +34,52 @@ const CONFIDENCE: usize = STAGE + 2 * STAGES.len();
 const PREDICTIONS: usize = CONFIDENCE + CLASSIFYING_MODELS * CONFIDENCE_STRIDE;
 const BATCH: usize = PREDICTIONS + N_CLASSES;
 const CPU: usize = BATCH + N_BB + 2;
+/// Per model: downloads, then failed downloads; then successful and failed registry syncs.
+const REGISTRY: usize = CPU + 1;
+const SYNCS: usize = REGISTRY + 2 * MODELS.len();
+/// Bytes received, then bytes sent.
+const NETWORK: usize = SYNCS + 2;
 /// Number of counter slots per instance.
-pub const N_COUNTERS: usize = CPU + 1;
+pub const N_COUNTERS: usize = NETWORK + 2;
+/// CPU and memory limits of every gateway container (what the saturation panels divide by).
+pub const CPU_LIMIT_CORES: f64 = 1.5;
+pub const MEMORY_LIMIT_BYTES: f64 = 2.0 * 1024.0 * 1024.0 * 1024.0;
+/// Index into [`FAMILIES`] of the deploy counter, the one raw family backfilled for 30 days.
+pub const DEPLOYMENTS_FAMILY: usize = 20;
+/// Every this many releases of an instance, counted from its own phase, one fails and is
+/// rolled back (a change failure rate of about 8 %).
+const FAILED_RELEASE_EVERY: i64 = 12;
+/// Seconds between registry syncs of one instance.
+const SYNC_PERIOD_SECONDS: i64 = 120;
 
 /// A gauge computed directly from time (no accumulation).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum GaugeKind {
-    StageQuantile { stage: usize, quantile: usize },
+    StageQuantile {
+        stage: usize,
+        quantile: usize,
+    },
     QueueDepth,
-    GpuUtilization { gpu: usize },
+    GpuUtilization {
+        gpu: usize,
+    },
     ResidentMemory,
     StartTime,
     ModelsRegistered,
-    ModelVersions { model: usize },
-    ModelLoadDuration { model: usize },
+    ModelVersions {
+        model: usize,
+    },
+    ModelLoadDuration {
+        model: usize,
+    },
     LastSync,
     BuildInfo,
+    /// Releases rolled out to the instance since the epoch, failed ones or the others.
+    Deployments {
+        failed: bool,
+    },
+    CpuLimit,
+    MemoryLimit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -395,7 +425,78 @@ fn build_catalogue(instance: usize) -> Vec<SeriesDef> {
         gauge(GaugeKind::BuildInfo),
         None,
     );
+    for (family, offset) in [(17, 0), (18, 1)] {
+        for (m, model) in MODELS.iter().enumerate() {
+            let labels = format!("model=\"{}\"", model.name);
+            push(
+                family,
+                "_total",
+                labels,
+                false,
+                counter(REGISTRY + 2 * m + offset, true),
+                None,
+            );
+        }
+    }
+    for (r, result) in ["success", "failure"].iter().enumerate() {
+        let labels = format!("result=\"{result}\"");
+        push(19, "_total", labels, false, counter(SYNCS + r, true), None);
+    }
+    for (outcome, failed) in [("success", false), ("failed", true)] {
+        let labels = format!("outcome=\"{outcome}\"");
+        let kind = GaugeKind::Deployments { failed };
+        push(
+            DEPLOYMENTS_FAMILY,
+            "_total",
+            labels,
+            false,
+            gauge(kind),
+            None,
+        );
+    }
+    push(
+        21,
+        "_total",
+        String::new(),
+        false,
+        counter(NETWORK, false),
+        None,
+    );
+    push(
+        22,
+        "_total",
+        String::new(),
+        false,
+        counter(NETWORK + 1, false),
+        None,
+    );
+    push(
+        23,
+        "",
+        String::new(),
+        false,
+        gauge(GaugeKind::CpuLimit),
+        None,
+    );
+    push(
+        24,
+        "",
+        String::new(),
+        false,
+        gauge(GaugeKind::MemoryLimit),
+        None,
+    );
     out
+}
+
+/// Releases of `instance` up to `t` since the epoch: (all, failed). Release `k` starts at the
+/// k-th restart; every [`FAILED_RELEASE_EVERY`]-th one (per-instance phase) fails.
+pub fn releases_until(instance: usize, t: i64) -> (i64, i64) {
+    let restart = last_restart(instance, t);
+    let k = (restart + deploy_offset(instance)).div_euclid(super::scenario::DEPLOY_PERIOD_SECONDS);
+    let phase = (instance as i64 * 5) % FAILED_RELEASE_EVERY;
+    let failed = (k + phase).div_euclid(FAILED_RELEASE_EVERY) - phase / FAILED_RELEASE_EVERY;
+    (k, failed)
 }
 
 impl World {
@@ -571,6 +672,29 @@ impl World {
             .scenario
             .instance_latency_factor(tick * TICK_SECONDS, instance);
         v[CPU] = TICK_SECONDS as f64 * (0.08 + 0.0045 * rps) * (1.0 + 0.1 * (strain - 1.0));
+        // Registry client: every model is fetched in the tick after a restart and a new version
+        // now and then; one download in ten fails first and is retried.
+        let fresh = last_restart(instance, (tick - 1) * TICK_SECONDS) / TICK_SECONDS == tick - 1;
+        for m in 0..MODELS.len() {
+            let new_version = unit(coin(10, m as u64)) < 1.0 / 240.0;
+            let downloads = f64::from(u8::from(fresh)) + f64::from(u8::from(new_version));
+            if downloads > 0.0 {
+                v[REGISTRY + 2 * m] = downloads;
+                v[REGISTRY + 2 * m + 1] = f64::from(u8::from(unit(coin(11, m as u64)) < 0.1));
+            }
+        }
+        // Request bodies are bigger than the answers.
+        v[NETWORK] = all_requests * 1800.0;
+        v[NETWORK + 1] = all_requests * 900.0;
+        let t = tick * TICK_SECONDS;
+        let phase = (instance as i64 * 17) % SYNC_PERIOD_SECONDS;
+        let synced = (t - phase).div_euclid(SYNC_PERIOD_SECONDS)
+            - (t - TICK_SECONDS - phase).div_euclid(SYNC_PERIOD_SECONDS);
+        if synced > 0 {
+            v[SYNCS] = synced as f64;
+            // A failed attempt is retried at once, so the last successful sync stays fresh.
+            v[SYNCS + 1] = f64::from(u8::from(unit(coin(12, 0)) < 0.03));
+        }
         v
     }
 
@@ -621,11 +745,21 @@ impl World {
             }
             GaugeKind::LastSync => {
                 // Syncs every two minutes, each instance at its own phase.
-                let phase = (instance as i64 * 17) % 120;
-                let since = (i64_t - phase).rem_euclid(120);
+                let phase = (instance as i64 * 17) % SYNC_PERIOD_SECONDS;
+                let since = (i64_t - phase).rem_euclid(SYNC_PERIOD_SECONDS);
                 (i64_t - since) as f64
             }
             GaugeKind::BuildInfo => 1.0,
+            GaugeKind::Deployments { failed } => {
+                let (all, bad) = releases_until(instance, i64_t);
+                if failed {
+                    bad as f64
+                } else {
+                    (all - bad) as f64
+                }
+            }
+            GaugeKind::CpuLimit => CPU_LIMIT_CORES,
+            GaugeKind::MemoryLimit => MEMORY_LIMIT_BYTES,
         }
     }
 
@@ -971,6 +1105,34 @@ mod tests {
             let p99 = 1.0 - lognormal_cdf(0.3, et.median, LATENCY_SIGMA);
             assert!(p99 < 0.01, "hour {h}: {p99}");
         }
+    }
+
+    #[test]
+    fn releases_count_every_restart_and_about_one_in_twelve_fails() {
+        for instance in 0..INSTANCES.len() {
+            let r = last_restart(instance, T0);
+            let (before, failed_before) = releases_until(instance, r - 1);
+            let (at, failed_at) = releases_until(instance, r);
+            assert_eq!(at, before + 1);
+            assert!(failed_at - failed_before <= 1);
+            let (later, failed_later) = releases_until(instance, r + 120 * 86_400);
+            // Eight releases a day.
+            assert_eq!(later - at, 8 * 120);
+            let share = (failed_later - failed_at) as f64 / (later - at) as f64;
+            assert!((0.07..0.1).contains(&share), "{share}");
+        }
+    }
+
+    #[test]
+    fn registry_client_downloads_after_a_restart_and_syncs_every_two_minutes() {
+        let w = world();
+        let restart = last_restart(0, T0) / TICK_SECONDS;
+        let after = w.increments(0, restart + 1);
+        assert!((0..MODELS.len()).all(|m| after[REGISTRY + 2 * m] >= 1.0));
+        let syncs: f64 = (restart + 1..restart + 1 + 80)
+            .map(|k| w.increments(0, k)[SYNCS])
+            .sum();
+        assert_eq!(syncs, 10.0);
     }
 
     #[test]
