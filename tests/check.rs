@@ -179,25 +179,52 @@ fn start_demo() -> Demo {
     Demo { child, prometheus }
 }
 
-/// Until the dashboard suite is merged, every panel must have data on the inference-gateway
-/// dashboard; panels of other dashboards without data are only reported (as warnings).
-const DASHBOARDS_REQUIRING_DATA: &[&str] = &["layouts/service/inference-gateway.json"];
+/// Every dashboard of the suite must show data in every Prometheus panel.
+const DASHBOARDS_REQUIRING_DATA: &[&str] = &[
+    "layouts/service/inference-gateway.json",
+    "layouts/service/model-registry.json",
+    "layouts/platform/prometheus-health.json",
+    "layouts/platform/node-exporter.json",
+    "layouts/platform/alertmanager.json",
+    "layouts/executive/slo-overview.json",
+];
+
+/// Every required panel is either not Prometheus's or has data.
+fn all_required_have_data(report: &Value) -> bool {
+    report["panels"].as_array().is_some_and(|panels| {
+        panels
+            .iter()
+            .filter(|p| DASHBOARDS_REQUIRING_DATA.contains(&p["file"].as_str().unwrap_or("")))
+            .all(|p| p["state"] == "ok" || p["state"] == "unsupported")
+    })
+}
 
 #[test]
 fn online_check_against_the_demo_has_no_errors_and_data_in_every_panel() {
     let demo = start_demo();
-    let (code, stdout, stderr) = check(
-        &repo(),
-        &[
-            "layouts",
-            "provisioning",
-            "--prometheus",
-            &demo.prometheus,
-            "--format",
-            "json",
-        ],
-    );
-    let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    // The platform targets are not backfilled: their rates need two scrapes (about two minutes
+    // after start), as for anyone opening them on a fresh Prometheus. Check until they are in.
+    let deadline = Instant::now() + Duration::from_secs(180);
+    let (code, stdout, stderr, report) = loop {
+        let (code, stdout, stderr) = check(
+            &repo(),
+            &[
+                "layouts",
+                "provisioning",
+                "--prometheus",
+                &demo.prometheus,
+                "--format",
+                "json",
+            ],
+        );
+        let report: Value =
+            serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+        if all_required_have_data(&report) || Instant::now() > deadline {
+            break (code, stdout, stderr, report);
+        }
+        std::thread::sleep(Duration::from_secs(5));
+    };
+    let _ = &stdout;
     let errors: Vec<&Value> = report["findings"]
         .as_array()
         .unwrap()
@@ -212,8 +239,8 @@ fn online_check_against_the_demo_has_no_errors_and_data_in_every_panel() {
         .filter(|p| DASHBOARDS_REQUIRING_DATA.contains(&p["file"].as_str().unwrap()))
         .collect();
     assert!(
-        required.len() >= 20,
-        "inference-gateway panels: {}",
+        required.len() >= 70,
+        "panels of the six suite dashboards: {}",
         required.len()
     );
     for panel in &required {
@@ -235,8 +262,8 @@ fn online_check_against_the_demo_has_no_errors_and_data_in_every_panel() {
         assert!(panel["points"].as_u64().unwrap() > 0, "{panel:#}");
     }
     assert!(
-        required.iter().filter(|p| p["state"] == "ok").count() >= 20,
-        "most inference-gateway panels are Prometheus panels with data"
+        required.iter().filter(|p| p["state"] == "ok").count() >= 60,
+        "most suite panels are Prometheus panels with data"
     );
     // Both rule sources are evaluated: each listed alert names its rule and the series.
     for alert in report["alerts"].as_array().expect("alerts evaluated") {
