@@ -40,6 +40,28 @@ pub struct Prepared {
     pub theme: Theme,
 }
 
+/// The Grafana that provisions this dashboard: `grafana_url` of the nearest
+/// `provisioning/triage-provision.toml` above the dashboard file (or the current directory),
+/// so hand-off links from a repository of dashboards open where the team reads them.
+fn provisioned_grafana_url(dashboard: &Path) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Provisioning {
+        grafana_url: Option<String>,
+    }
+    let start = dashboard
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf))
+        .or_else(|| std::env::current_dir().ok())?;
+    start.ancestors().take(6).find_map(|dir| {
+        let text = std::fs::read_to_string(dir.join("provisioning/triage-provision.toml")).ok()?;
+        toml::from_str::<Provisioning>(&text)
+            .ok()?
+            .grafana_url
+            .filter(|u| !u.is_empty())
+    })
+}
+
 pub fn prepare(path: &Path, args: &QueryArgs) -> Result<Prepared, CliError> {
     let loaded = load_path(path).map_err(|e| CliError::failure(e.to_string()))?;
     prepare_loaded(loaded, &path.display().to_string(), args)
@@ -133,6 +155,7 @@ pub fn prepare_with(
             .ok()
             .filter(|u| !u.is_empty())
             .or_else(|| config.grafana.url.clone())
+            .or_else(|| provisioned_grafana_url(Path::new(source)))
             .unwrap_or_else(|| "http://localhost:3000".to_string()),
     };
     Ok(Prepared {
@@ -284,4 +307,24 @@ fn range_now(range: &RangeState) -> TimeRange {
     TimeRange::resolve(&range.from, &range.to, now)
         .or_else(|_| TimeRange::resolve("now-1h", "now", now))
         .unwrap_or_else(|_| unreachable!("now-1h is a valid range"))
+}
+
+#[cfg(test)]
+mod provisioned_url_tests {
+    use super::*;
+
+    #[test]
+    fn dashboards_of_this_repository_hand_off_to_its_provisioned_grafana() {
+        let dashboard = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("layouts/service/inference-gateway.json");
+        assert_eq!(
+            provisioned_grafana_url(&dashboard).as_deref(),
+            Some("http://localhost:3000")
+        );
+        // A dashboard outside any such repository has none.
+        let outside = std::env::temp_dir().join("triage-no-repo/dash.json");
+        let _ = std::fs::create_dir_all(outside.parent().unwrap());
+        std::fs::write(&outside, "{}").unwrap();
+        assert_eq!(provisioned_grafana_url(&outside), None);
+    }
 }

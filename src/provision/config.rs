@@ -11,6 +11,10 @@ use serde::Deserialize;
 pub struct ProvisionConfig {
     /// Grafana image tag the compose file runs (the formats generated are Grafana 10.2's).
     pub grafana_version: String,
+    /// Where people open this Grafana: its root URL (alert links) and the base of the
+    /// hand-off URLs triage copies for dashboards of this repository.
+    #[serde(default)]
+    pub grafana_url: Option<String>,
     pub prometheus_image: String,
     pub alertmanager_image: String,
     pub loki_image: String,

@@ -694,6 +694,9 @@ fn compose(config: &ProvisionConfig) -> Result<Node, String> {
             Node::str("${GRAFANA_ADMIN_PASSWORD:?set GRAFANA_ADMIN_PASSWORD}"),
         )
         .with("GF_USERS_ALLOW_SIGN_UP", Node::str("false"));
+    if let Some(url) = &config.grafana_url {
+        grafana_env = grafana_env.with("GF_SERVER_ROOT_URL", Node::str(url.clone()));
+    }
     // Contact point secrets come from the environment of whoever runs compose.
     let mut secrets: Vec<&str> = config
         .contact_points
