@@ -516,15 +516,16 @@ async fn every_query_of_every_dashboard_returns_data_on_the_demo() {
 /// platform dashboards on a fresh Prometheus would (about two minutes after start).
 async fn wait_for_second_scrape(prometheus: &str) {
     for condition in [
-        // Graph ends are aligned down to their step (up to 60 s here); rate windows are 75 s.
-        "min(count_over_time(up{environment=\"lab\"}[75s] offset 60s)) >= 2",
-        "count_over_time(ALERTS{alertname=\"Watchdog\"}[5m] offset 60s) >= 1",
+        // Range ends are aligned down to their step (up to 120 s for the narrow stat panels
+        // over 1 h); rate windows are 75 s.
+        "min(count_over_time(up{environment=\"lab\"}[75s] offset 120s)) >= 2",
+        "count_over_time(ALERTS{alertname=\"Watchdog\"}[5m] offset 120s) >= 1",
     ] {
         let url = format!(
             "{prometheus}/api/v1/query?query={}",
             http::encode_query_value(condition)
         );
-        let deadline = Instant::now() + Duration::from_secs(90);
+        let deadline = Instant::now() + Duration::from_secs(180);
         loop {
             if let Ok(json) = http::get_json(&url, Duration::from_secs(5)).await
                 && json["data"]["result"]
@@ -535,7 +536,7 @@ async fn wait_for_second_scrape(prometheus: &str) {
             }
             assert!(
                 Instant::now() < deadline,
-                "not true within 90 s: {condition}"
+                "not true within 180 s: {condition}"
             );
             tokio::time::sleep(Duration::from_millis(500)).await;
         }
