@@ -172,6 +172,82 @@ fn split<'a>(
     })
 }
 
+/// Screen text of a tmux session.
+fn screen(session: &str) -> String {
+    let out = Command::new("tmux")
+        .args(["capture-pane", "-p", "-t", session])
+        .output()
+        .expect("tmux capture-pane");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Wait until the screen satisfies `ok`; the screen on failure.
+fn wait_screen(session: &str, what: &str, ok: impl Fn(&str) -> bool) -> String {
+    let deadline = std::time::Instant::now() + Duration::from_secs(40);
+    loop {
+        let text = screen(session);
+        if ok(&text) {
+            return text;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "screen never showed {what}:\n{text}"
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+/// The interactive UI through a failing Prometheus: the hit panel keeps its last good data
+/// with the error, the status line counts the failed panels, and everything clears by itself
+/// once the proxy heals (no key pressed).
+fn the_tui_keeps_last_good_data_and_recovers(proxy: &str, fault: &Arc<Mutex<Fault>>) {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        println!("SKIPPED: tmux is not installed");
+        return;
+    }
+    let session = format!("triage-faults-{}", std::process::id());
+    let status = Command::new("tmux")
+        .args(["new-session", "-d", "-s", &session, "-x", "160", "-y", "50"])
+        .args([
+            BIN,
+            "view",
+            DASHBOARD,
+            "--prometheus",
+            proxy,
+            "--refresh",
+            "2s",
+        ])
+        .status()
+        .expect("tmux");
+    assert!(status.success());
+    let kill = || {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &session])
+            .status();
+    };
+    wait_screen(&session, "data", |s| {
+        s.contains("Queue depth") && s.contains("req/s")
+    });
+    *fault.lock().unwrap() = Fault::ServerError("inference_queue_depth");
+    let failing = wait_screen(
+        &session,
+        "the failure and the count of failed panels",
+        |s| s.contains("injected failure") && s.contains("panels failed"),
+    );
+    // The failed panel still draws its last good data (its axis keeps its labels).
+    let queue_panel: Vec<&str> = failing
+        .lines()
+        .filter(|l| l.contains("Queue depth"))
+        .collect();
+    assert!(!queue_panel.is_empty(), "{failing}");
+    *fault.lock().unwrap() = Fault::None;
+    let healed = wait_screen(&session, "recovery", |s| {
+        !s.contains("injected failure") && !s.contains("panels failed")
+    });
+    assert!(healed.contains("Queue depth"), "{healed}");
+    kill();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn faults_hit_only_their_panels_and_everything_recovers() {
     let options = StackOptions {
@@ -265,6 +341,12 @@ async fn faults_hit_only_their_panels_and_everything_recovers() {
     }
 
     *fault.lock().unwrap() = Fault::None;
+    tokio::task::spawn_blocking({
+        let (proxy, fault) = (proxy.clone(), fault.clone());
+        move || the_tui_keeps_last_good_data_and_recovers(&proxy, &fault)
+    })
+    .await
+    .unwrap();
     let healed = tokio::task::spawn_blocking(move || render(&proxy))
         .await
         .unwrap();

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Widget};
 
 use crate::tui::theme::Theme;
-use crate::view::{DrawStyle, Legend, TimeSeriesView};
+use crate::view::{DrawStyle, Legend, Rgb, TimeSeriesView};
 
 pub fn draw(
     view: &TimeSeriesView,
@@ -37,17 +37,26 @@ pub fn draw(
         })
         .collect();
     // Area fills first, so every line is drawn over them. Without colour a fill would be a
-    // solid block indistinguishable from the line, so it is left out.
+    // solid block indistinguishable from the line, so it is left out. Bars go down from every
+    // braille column (not only at samples), so the area has no gaps between sparse points.
     let fills = theme.colour && !theme.ascii;
-    datasets.extend(view.series.iter().filter_map(|s| {
-        let fill = s.fill.filter(|_| fills)?;
-        Some(
-            Dataset::default()
-                .marker(Marker::Braille)
-                .graph_type(GraphType::Bar)
-                .style(Style::default().fg(theme.data(fill)))
-                .data(&s.points),
-        )
+    let columns = usize::from(area.width.saturating_sub(y_label_width(view, area) + 1)) * 2;
+    let filled: Vec<(Rgb, Vec<(f64, f64)>)> = view
+        .series
+        .iter()
+        .filter_map(|s| {
+            Some((
+                s.fill.filter(|_| fills)?,
+                dense(&s.points, view.x_range, columns),
+            ))
+        })
+        .collect();
+    datasets.extend(filled.iter().map(|(fill, points)| {
+        Dataset::default()
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Bar)
+            .style(Style::default().fg(theme.data(*fill)))
+            .data(points)
     }));
     datasets.extend(view.series.iter().map(|s| {
         let graph_type = match s.style {
@@ -136,6 +145,31 @@ fn fitting_x_labels(labels: &[String], room: u16) -> Vec<String> {
         }
         _ => Vec::new(),
     }
+}
+
+/// Points every 1/`columns` of the x range along the line through `points` (linear between
+/// samples; a gap over four times the usual spacing, i.e. missing data, stays a gap).
+fn dense(points: &[(f64, f64)], x_range: (f64, f64), columns: usize) -> Vec<(f64, f64)> {
+    let (x0, x1) = x_range;
+    if columns == 0 || x1 <= x0 || points.len() < 2 {
+        return points.to_vec();
+    }
+    let dx = (x1 - x0) / columns as f64;
+    let mut out = Vec::with_capacity(columns + points.len());
+    for pair in points.windows(2) {
+        let ((ax, ay), (bx, by)) = (pair[0], pair[1]);
+        out.push((ax, ay));
+        if bx - ax > dx * 4.0 * (columns as f64 / points.len() as f64).max(1.0) {
+            continue;
+        }
+        let mut x = ax + dx;
+        while x < bx {
+            out.push((x, ay + (by - ay) * (x - ax) / (bx - ax)));
+            x += dx;
+        }
+    }
+    out.extend(points.last().copied());
+    out
 }
 
 /// Keep the first and last label and as many in between as fit one per line.
