@@ -460,6 +460,7 @@ impl App {
             dashboards: &self.dashboards,
             explore_history: &self.explore_history,
             alerts: &self.alerts,
+            range: (&self.view_state.range.from, &self.view_state.range.to),
         }
     }
 
@@ -789,6 +790,10 @@ impl App {
                 self.overlay = Overlay::None;
                 self.range_changed(|r| r.set_relative(&from))
             }
+            Effect::SetRange { from, to } => {
+                self.overlay = Overlay::None;
+                self.range_changed(|r| r.set_range(&from, &to))
+            }
             Effect::SetVariable { name, values } => {
                 self.overlay = Overlay::None;
                 self.view_state.overrides.remove(&name);
@@ -1086,6 +1091,46 @@ mod tests {
         );
         assert_eq!(app.view_state.range.from, "now-3h");
         assert!(!app.overlay.is_open());
+    }
+
+    #[test]
+    fn an_absolute_range_can_be_typed_in_the_time_picker() {
+        let mut app = app();
+        screen(&mut app);
+        press(&mut app, 't');
+        press(&mut app, 'a');
+        assert!(
+            screen(&mut app).contains("from: now-1h"),
+            "{}",
+            screen(&mut app)
+        );
+        let key = |app: &mut App, code: KeyCode| app.handle_key(KeyEvent::from(code));
+        let retype = |app: &mut App, text: &str| {
+            for _ in 0..40 {
+                key(app, KeyCode::Backspace);
+            }
+            for c in text.chars() {
+                press(app, c);
+            }
+        };
+        retype(&mut app, "2026-11-24T10:00:00Z");
+        key(&mut app, KeyCode::Tab);
+        retype(&mut app, "yesterday");
+        assert_eq!(key(&mut app, KeyCode::Enter), Action::None);
+        assert!(app.overlay.is_open(), "a bad range keeps the form open");
+        assert!(
+            screen(&mut app).contains("yesterday"),
+            "{}",
+            screen(&mut app)
+        );
+        retype(&mut app, "2026-11-24T11:30:00Z");
+        assert_eq!(key(&mut app, KeyCode::Enter), Action::Refresh);
+        assert_eq!(app.view_state.range.from, "2026-11-24T10:00:00Z");
+        assert_eq!(app.view_state.range.to, "2026-11-24T11:30:00Z");
+        assert!(!app.view_state.range.is_live());
+        // Back to live returns to the last relative range.
+        press(&mut app, 'n');
+        assert_eq!(app.view_state.range.from, "now-1h");
     }
 
     #[test]

@@ -24,6 +24,14 @@ pub enum Overlay {
     TimePicker {
         cursor: usize,
     },
+    /// Typing an absolute (or any Grafana) range: `2026-11-24T10:00:00Z`, `now-2d/d`, ...
+    TimeRangeInput {
+        from: String,
+        to: String,
+        /// 0 edits `from`, 1 edits `to`.
+        field: usize,
+        error: Option<String>,
+    },
     /// Choosing which variable to change.
     Variables {
         cursor: usize,
@@ -62,6 +70,11 @@ pub enum Effect {
     None,
     Close,
     SetRelativeRange(String),
+    /// Any range the user typed, already checked.
+    SetRange {
+        from: String,
+        to: String,
+    },
     /// New selection (values) for a variable.
     SetVariable {
         name: String,
@@ -84,6 +97,8 @@ pub struct Context<'a> {
     /// Earlier explore queries, oldest first.
     pub explore_history: &'a [String],
     pub alerts: &'a AlertsState,
+    /// The range shown (`from`, `to` as Grafana expressions).
+    pub range: (&'a str, &'a str),
 }
 
 /// Alerts as fetched for the alerts pane.
@@ -118,8 +133,57 @@ impl Overlay {
                     Effect::None
                 }
                 KeyCode::Enter => Effect::SetRelativeRange(QUICK_RANGES[*cursor].0.to_string()),
+                // Type a range of your own, starting from the one shown.
+                KeyCode::Char('a') | KeyCode::Tab => {
+                    *self = Overlay::TimeRangeInput {
+                        from: ctx.range.0.to_string(),
+                        to: ctx.range.1.to_string(),
+                        field: 0,
+                        error: None,
+                    };
+                    Effect::None
+                }
                 _ => Effect::None,
             },
+            Overlay::TimeRangeInput {
+                from,
+                to,
+                field,
+                error,
+            } => {
+                let text = if *field == 0 { &mut *from } else { &mut *to };
+                match code {
+                    KeyCode::Tab | KeyCode::Down | KeyCode::Up | KeyCode::BackTab => {
+                        *field = 1 - *field;
+                        Effect::None
+                    }
+                    KeyCode::Backspace => {
+                        text.pop();
+                        *error = None;
+                        Effect::None
+                    }
+                    KeyCode::Char(c) => {
+                        text.push(c);
+                        *error = None;
+                        Effect::None
+                    }
+                    KeyCode::Enter => {
+                        let (f, t) = (from.trim().to_string(), to.trim().to_string());
+                        match crate::grafana::timerange::TimeRange::resolve(
+                            &f,
+                            &t,
+                            chrono::Utc::now(),
+                        ) {
+                            Ok(_) => Effect::SetRange { from: f, to: t },
+                            Err(e) => {
+                                *error = Some(e.to_string());
+                                Effect::None
+                            }
+                        }
+                    }
+                    _ => Effect::None,
+                }
+            }
             Overlay::Variables { cursor } => {
                 let shown: Vec<usize> = visible_variables(ctx.variables);
                 match code {
@@ -306,12 +370,47 @@ impl Overlay {
                 draw_box(" keys ", lines, 78, area, buf, theme);
             }
             Overlay::TimePicker { cursor } => {
-                let lines = QUICK_RANGES
+                let mut lines: Vec<Line> = QUICK_RANGES
                     .iter()
                     .enumerate()
                     .map(|(i, (_, label))| selectable(label, i == *cursor, theme))
                     .collect();
-                draw_box(" time range ", lines, 30, area, buf, theme);
+                lines.push(Line::styled(
+                    "  a: type a range (absolute too)",
+                    Style::default().fg(theme.dim),
+                ));
+                draw_box(" time range ", lines, 36, area, buf, theme);
+            }
+            Overlay::TimeRangeInput {
+                from,
+                to,
+                field,
+                error,
+            } => {
+                let row = |label: &str, text: &str, active: bool| {
+                    let cursor = if active { "▏" } else { "" };
+                    selectable(&format!("{label} {text}{cursor}"), active, theme)
+                };
+                let mut lines = vec![
+                    row("from:", from, *field == 0),
+                    row("to:  ", to, *field == 1),
+                    Line::raw(""),
+                    Line::styled(
+                        "  2026-11-24T10:00:00Z, 2026-11-24 10:00, now-2d, now/d",
+                        Style::default().fg(theme.dim),
+                    ),
+                    Line::styled(
+                        "  Tab: other field · Enter: apply · Esc: cancel",
+                        Style::default().fg(theme.dim),
+                    ),
+                ];
+                if let Some(e) = error {
+                    lines.push(Line::styled(
+                        format!("  {e}"),
+                        Style::default().fg(theme.error),
+                    ));
+                }
+                draw_box(" time range ", lines, 62, area, buf, theme);
             }
             Overlay::Variables { cursor } => {
                 let lines: Vec<Line> = visible_variables(ctx.variables)

@@ -51,6 +51,16 @@ impl RangeState {
         self.live_to = "now".into();
     }
 
+    /// A range the user typed; a relative one (ending at now) also becomes "live".
+    pub fn set_range(&mut self, from: &str, to: &str) {
+        self.from = from.into();
+        self.to = to.into();
+        if self.is_live() {
+            self.live_from = from.into();
+            self.live_to = to.into();
+        }
+    }
+
     /// Zoom by `factor` around the centre (2.0 = zoom out, as Grafana's Ctrl-Z; 0.5 = in).
     /// Zooming out of a live range stays live.
     pub fn zoom(&mut self, factor: f64, now: DateTime<Utc>) {
