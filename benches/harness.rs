@@ -69,6 +69,8 @@ fn main() {
         rss_case(panels, series);
         return;
     }
+    // The plain client below speaks plain HTTP, but reqwest wants a TLS provider chosen.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let o = options();
     let runs = if o.quick { 3 } else { 7 };
     println!(
