@@ -22,6 +22,8 @@ pub struct ConfigFile {
     /// TLS settings of `[prometheus]` apply to them too.
     #[serde(default)]
     pub datasources: std::collections::BTreeMap<String, String>,
+    /// Grafana datasource provisioning to take named datasources from (`--datasources-file`).
+    pub datasources_file: Option<PathBuf>,
     #[serde(default)]
     pub grafana: GrafanaSection,
 }

@@ -38,6 +38,7 @@ pub async fn run(args: DemoArgs) -> Result<i32, CliError> {
         insecure_skip_verify: false,
         ascii: args.ascii,
         grafana: None,
+        datasources_file: None,
     };
     // The stack is shut down whatever the UI returns; Drop covers panics.
     let result = match prepare_loaded(loaded, "inference-gateway.json", &query) {

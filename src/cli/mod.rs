@@ -85,6 +85,11 @@ pub struct QueryArgs {
     /// datasource variable switches between them; panels naming it use it.
     #[arg(long = "datasource", value_name = "NAME=URL")]
     pub datasources: Vec<String>,
+    /// Grafana datasource provisioning (e.g. provisioning/grafana/datasources/datasources.yml):
+    /// its Prometheus datasources by name and uid, its default as the default; `--datasource`
+    /// and `[datasources]` entries of the same name override their URLs (jump hosts).
+    #[arg(long, value_name = "FILE")]
+    pub datasources_file: Option<PathBuf>,
     /// Extra HTTP header for every query, e.g. `X-Scope-OrgID=tenant-1` (repeatable). Tokens
     /// and passwords belong in TRIAGE_PROMETHEUS_TOKEN(_FILE) / _USER / _PASSWORD(_FILE).
     #[arg(long = "header", value_name = "NAME=VALUE")]

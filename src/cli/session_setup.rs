@@ -248,12 +248,85 @@ fn build_datasources(
             .ok_or_else(|| CliError::usage(format!("--datasource {arg:?}: expected NAME=URL")))?;
         named.push((name.trim().to_string(), url.trim().to_string()));
     }
+    let file = args
+        .datasources_file
+        .as_ref()
+        .or(config.datasources_file.as_ref());
+    if let Some(path) = file {
+        for ds in provisioned_datasources(path)? {
+            let key = ds.uid.clone().unwrap_or_else(|| ds.name.clone());
+            // A local entry of the same name or uid overrides the URL: the in-cluster address
+            // in provisioning is rarely reachable from a jump host. The last one given wins.
+            let is_this = |n: &String| *n == ds.name || Some(n) == ds.uid.as_ref();
+            let url = named
+                .iter()
+                .rev()
+                .find(|(n, _)| is_this(n))
+                .map_or_else(|| ds.url.clone(), |(_, u)| u.clone());
+            named.retain(|(n, _)| !is_this(n));
+            let what = format!("datasource {} from {}", ds.name, path.display());
+            let client = connect(&url, &what)?;
+            if ds.is_default && !direct_given && grafana.is_none() {
+                datasources.default = client.clone();
+            }
+            datasources.labels.insert(key.clone(), ds.name.clone());
+            if ds.name != key {
+                datasources.aliases.insert(ds.name.clone(), key.clone());
+            }
+            datasources.named.insert(key, client);
+        }
+    }
     for (name, url) in named {
         let named_client = connect(&url, &format!("datasource {name}"))?;
         datasources.aliases.remove(&name);
         datasources.named.insert(name, named_client);
     }
     Ok(datasources)
+}
+
+/// A Prometheus datasource of a Grafana provisioning file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProvisionedDatasource {
+    pub name: String,
+    pub uid: Option<String>,
+    pub url: String,
+    pub is_default: bool,
+}
+
+/// The Prometheus datasources of a Grafana datasource provisioning file (apiVersion 1).
+pub fn provisioned_datasources(path: &Path) -> Result<Vec<ProvisionedDatasource>, CliError> {
+    #[derive(serde::Deserialize)]
+    struct File {
+        #[serde(default)]
+        datasources: Vec<Entry>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Entry {
+        name: String,
+        #[serde(rename = "type")]
+        kind: String,
+        uid: Option<String>,
+        url: Option<String>,
+        #[serde(rename = "isDefault", default)]
+        is_default: bool,
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::failure(format!("datasources file {}: {e}", path.display())))?;
+    let file: File = yaml_serde::from_str(&text)
+        .map_err(|e| CliError::failure(format!("datasources file {}: {e}", path.display())))?;
+    Ok(file
+        .datasources
+        .into_iter()
+        .filter(|d| d.kind == "prometheus")
+        .filter_map(|d| {
+            Some(ProvisionedDatasource {
+                url: d.url?,
+                name: d.name,
+                uid: d.uid,
+                is_default: d.is_default,
+            })
+        })
+        .collect())
 }
 
 impl Prepared {
@@ -326,5 +399,33 @@ mod provisioned_url_tests {
         let _ = std::fs::create_dir_all(outside.parent().unwrap());
         std::fs::write(&outside, "{}").unwrap();
         assert_eq!(provisioned_grafana_url(&outside), None);
+    }
+}
+
+#[cfg(test)]
+mod provisioned_datasource_tests {
+    use super::*;
+
+    #[test]
+    fn the_generated_provisioning_names_the_default_prometheus() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("provisioning/grafana/datasources/datasources.yml");
+        let found = provisioned_datasources(&path).unwrap_or_else(|e| panic!("{}", e.message));
+        assert_eq!(
+            found,
+            vec![ProvisionedDatasource {
+                name: "Prometheus".into(),
+                uid: Some("prometheus".into()),
+                url: "http://prometheus:9090".into(),
+                is_default: true,
+            }],
+            "only Prometheus-type datasources, Loki and Jaeger left out"
+        );
+        let missing = provisioned_datasources(Path::new("/nonexistent/ds.yml")).unwrap_err();
+        assert!(
+            missing.message.contains("/nonexistent/ds.yml"),
+            "{}",
+            missing.message
+        );
     }
 }
