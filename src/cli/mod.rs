@@ -86,6 +86,16 @@ pub struct QueryArgs {
     /// Accept any TLS certificate from Prometheus (shown in the status line while on).
     #[arg(long)]
     pub insecure_skip_verify: bool,
+    /// Loki base URL for the log pane (`g`) [env: TRIAGE_LOKI_URL; config [loki] url].
+    #[arg(long, value_name = "URL")]
+    pub loki: Option<String>,
+    /// Jaeger query base URL for traces (`T`, `x`) [env: TRIAGE_JAEGER_URL; config [jaeger] url].
+    #[arg(long, value_name = "URL")]
+    pub jaeger: Option<String>,
+    /// Alertmanager base URL, merged into the alerts pane (`a`) [env:
+    /// TRIAGE_ALERTMANAGER_URL; config [alertmanager] url].
+    #[arg(long, value_name = "URL")]
+    pub alertmanager: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -23,6 +23,8 @@ use crate::tui::timenav::RangeState;
 
 #[derive(Clone)]
 pub struct Prepared {
+    /// Loki, Jaeger and Alertmanager, when known.
+    pub drill: crate::tui::drill::DrillConfig,
     /// Grafana's base URL for hand-off links (`TRIAGE_GRAFANA_URL`, config, localhost:3000).
     pub grafana_url: String,
     /// The default client and any named datasources.
@@ -149,7 +151,31 @@ pub fn prepare_loaded(
         .filter(|u| !u.is_empty())
         .or_else(|| config.grafana.url.clone())
         .unwrap_or_else(|| "http://localhost:3000".to_string());
+    let env = |name: &str| std::env::var(name).ok();
+    let drill = crate::tui::drill::DrillConfig {
+        loki: super::config::backend_url(
+            args.loki.as_deref(),
+            env("TRIAGE_LOKI_URL"),
+            &config.loki,
+        ),
+        jaeger: super::config::backend_url(
+            args.jaeger.as_deref(),
+            env("TRIAGE_JAEGER_URL"),
+            &config.jaeger,
+        ),
+        alertmanager: super::config::backend_url(
+            args.alertmanager.as_deref(),
+            env("TRIAGE_ALERTMANAGER_URL"),
+            &config.alertmanager,
+        ),
+        loki_datasource: config
+            .loki
+            .grafana_datasource
+            .clone()
+            .unwrap_or_else(|| "loki".into()),
+    };
     Ok(Prepared {
+        drill,
         grafana_url,
         datasources,
         colour_depth,

@@ -450,7 +450,19 @@ impl Overlay {
                             } else {
                                 "○ pending"
                             };
-                            let head = format!("{marker} {name} [{severity}]{since}");
+                            // Who reports it, and Alertmanager's silence or inhibition.
+                            let source = match a.source.as_str() {
+                                "alertmanager" => " · Alertmanager",
+                                "prometheus+alertmanager" => " · Prometheus + Alertmanager",
+                                _ => "",
+                            };
+                            let suppressed = a
+                                .suppressed
+                                .as_ref()
+                                .map(|s| format!(" · {s}"))
+                                .unwrap_or_default();
+                            let head =
+                                format!("{marker} {name} [{severity}]{since}{source}{suppressed}");
                             let summary = a.annotations.get("summary").cloned().unwrap_or_default();
                             let labels: Vec<String> = a
                                 .labels

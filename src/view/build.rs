@@ -496,6 +496,7 @@ fn build_timeseries(panel: &Panel, data: &PanelData, clock: Clock) -> TimeSeries
         unit: field.unit.clone(),
         decimals: field.decimals,
         markers: Vec::new(),
+        exemplars: Vec::new(),
     }
 }
 

@@ -7,6 +7,7 @@ pub mod build;
 pub mod heatmap;
 pub mod table;
 pub mod text;
+pub mod waterfall;
 
 /// A colour resolved for drawing (the theme has already been applied).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,6 +96,16 @@ pub struct TimeSeriesView {
     pub decimals: Option<u32>,
     /// Instants marked with a vertical line (when the alert being triaged fired).
     pub markers: Vec<TimeMarker>,
+    /// Exemplars drawn as glyphs at (time, value); the selected one stands out.
+    pub exemplars: Vec<ExemplarMark>,
+}
+
+/// One exemplar on a time series: a traced request at its time and observed value.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExemplarMark {
+    pub at_ms: f64,
+    pub value: f64,
+    pub selected: bool,
 }
 
 /// A vertical line across a time series at one instant, with a short label.
