@@ -401,7 +401,21 @@ fn trace_json(e: &Exemplar) -> Option<Value> {
     let t3 = t2 + queue;
     let t4 = t3 + infer;
     let spans = vec![
-        span(0, None, &format!("POST {endpoint}"), "p1", start, total),
+        span(
+            0,
+            None,
+            &format!(
+                "{} {endpoint}",
+                if endpoint == "/healthz" {
+                    "GET"
+                } else {
+                    "POST"
+                }
+            ),
+            "p1",
+            start,
+            total,
+        ),
         span(1, Some(0), "authenticate", "p1", t1, auth),
         span(2, Some(0), "queue wait", "p1", t2, queue),
         span(3, Some(0), "model.infer", "p2", t3, infer),

@@ -200,6 +200,18 @@ impl Drill {
             .collect();
     }
 
+    /// The whole URLs the open pane shows (possibly cut at the screen's edge), so a cut link
+    /// still points at the whole address.
+    pub fn urls(&self) -> Vec<String> {
+        match &self.pane {
+            Some(Pane::Links { items, .. }) => items.iter().map(|i| i.url.clone()).collect(),
+            Some(Pane::Logs(p)) => vec![p.explore_url.clone()],
+            Some(Pane::Traces(p)) => p.search_url.clone().into_iter().collect(),
+            Some(Pane::Waterfall(p)) => p.url.clone().into_iter().collect(),
+            None => Vec::new(),
+        }
+    }
+
     /// The newest answer for the pane that asked; older ones are dropped.
     pub fn apply(&mut self, generation: u64, outcome: Outcome) -> bool {
         let current = generation == self.generation;

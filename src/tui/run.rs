@@ -149,7 +149,16 @@ async fn event_loop(
         if dirty {
             let frame = terminal.draw(|frame| ws.app.draw(frame))?;
             // Every URL on screen becomes clickable (OSC 8) where the terminal supports it.
-            write_hyperlinks(&super::drill::find_urls(frame.buffer));
+            let whole = ws.app.drill.urls();
+            let links: Vec<(u16, u16, String, String)> = super::drill::find_urls(frame.buffer)
+                .into_iter()
+                .map(|(row, column, shown)| {
+                    let full = whole.iter().find(|w| w.starts_with(&shown)).cloned();
+                    let target = full.unwrap_or_else(|| shown.clone());
+                    (row, column, shown, target)
+                })
+                .collect();
+            write_hyperlinks(&links);
             dirty = false;
         }
         tokio::select! {
@@ -355,17 +364,19 @@ fn run_drill_request(
     }
 }
 
-/// OSC 8 over each URL already drawn at (row, column): the same text, now a link. The cursor
+/// OSC 8 over each URL already drawn at (row, column): the same text, now a link to the whole
+/// URL. The cursor
 /// is saved and restored so the frame ratatui drew is untouched.
-fn write_hyperlinks(links: &[(u16, u16, String)]) {
+fn write_hyperlinks(links: &[(u16, u16, String, String)]) {
     use std::io::Write;
     if links.is_empty() || std::env::var_os("TRIAGE_NO_HYPERLINKS").is_some() {
         return;
     }
     let mut out = String::new();
-    for (row, column, url) in links {
+    for (row, column, shown, target) in links {
         out.push_str(&format!("\u{1b}7\u{1b}[{};{}H", row + 1, column + 1));
-        out.push_str(&crate::links::osc8_link(url, url));
+        // The text is what is already there (the start of the URL when the screen cut it).
+        out.push_str(&crate::links::osc8_link(target, shown));
         out.push_str("\u{1b}8");
     }
     let mut stdout = std::io::stdout();
