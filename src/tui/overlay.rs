@@ -473,8 +473,7 @@ impl Overlay {
                             let runbook = a
                                 .annotations
                                 .get("runbook_url")
-                                .map(|u| format!("  runbook: {u}"))
-                                .unwrap_or_default();
+                                .map(|u| format!("    runbook: {u}"));
                             let colour = if a.state == "firing" {
                                 theme.error
                             } else {
@@ -484,17 +483,22 @@ impl Overlay {
                             if i != *cursor {
                                 head_line = head_line.style(Style::default().fg(colour));
                             }
-                            vec![
+                            let mut lines = vec![
                                 head_line,
                                 Line::styled(
                                     format!("    {summary}"),
                                     Style::default().fg(theme.text),
                                 ),
                                 Line::styled(
-                                    format!("    {}{runbook}", labels.join(" ")),
+                                    format!("    {}", labels.join(" ")),
                                     Style::default().fg(theme.dim),
                                 ),
-                            ]
+                            ];
+                            // On a line of its own, so the whole link fits (and is clickable).
+                            lines.extend(runbook.map(|r| {
+                                Line::styled(r, Style::default().fg(theme.border_focused))
+                            }));
+                            lines
                         })
                         .collect(),
                 };
