@@ -38,6 +38,7 @@ pub fn stream_matchers(series_labels: &BTreeMap<String, String>, exprs: &[String
             out.push((name.to_string(), "=".into(), value.clone()));
         }
     }
+    // `name!=` and `name!~` never match: the `!` stands between the name and the `=`.
     let matcher = regex::Regex::new(r#"([A-Za-z_][A-Za-z0-9_]*)\s*(=~|=)\s*"((?:[^"\\]|\\.)*)""#)
         .unwrap_or_else(|_| unreachable!("a fixed pattern"));
     for expr in exprs {
@@ -46,17 +47,8 @@ pub fn stream_matchers(series_labels: &BTreeMap<String, String>, exprs: &[String
             if !STREAM_LABELS.contains(&name) || out.iter().any(|(n, _, _)| n == name) {
                 continue;
             }
-            // `!=` is not captured (the `!` is outside the match), `=~".*"` is All.
-            let before = c.get(1).map(|m| m.start()).unwrap_or(0);
-            if before > 0
-                && expr
-                    .as_bytes()
-                    .get(c.get(2).map(|m| m.start()).unwrap_or(0) - 1)
-                    == Some(&b'!')
-            {
-                continue;
-            }
-            if op == "=~" && matches!(value, ".*" | ".+" | "") || value.is_empty() {
+            // All (`.*`), or a variable that resolved to nothing (`()`), selects nothing useful.
+            if op == "=~" && matches!(value, ".*" | ".+" | "()" | "") || value.is_empty() {
                 continue;
             }
             out.push((name.to_string(), op.to_string(), value.to_string()));
@@ -252,7 +244,7 @@ mod tests {
     fn negative_matchers_and_all_are_not_carried() {
         let m = stream_matchers(
             &BTreeMap::new(),
-            &[r#"up{job!="a", cluster=~".+", namespace=~"ml|web"}"#.to_string()],
+            &[r#"up{job!="a", cluster=~".+", pod=~"()", namespace=~"ml|web"}"#.to_string()],
         );
         assert_eq!(logql_selector(&m), r#"{namespace=~"ml|web"}"#);
         assert_eq!(logql_selector(&[]), r#"{job=~".+"}"#);

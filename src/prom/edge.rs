@@ -68,7 +68,17 @@ impl EdgeClient {
             body.extend_from_slice(&chunk);
         }
         if !(200..300).contains(&status) {
-            let text = String::from_utf8_lossy(&body);
+            // Jaeger says why in `errors[0].msg`, Loki and Alertmanager in the text or `message`.
+            let said = serde_json::from_slice::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|v| {
+                    v["errors"][0]["msg"]
+                        .as_str()
+                        .or(v["message"].as_str())
+                        .or(v["error"].as_str())
+                        .map(str::to_string)
+                });
+            let text = said.unwrap_or_else(|| String::from_utf8_lossy(&body).into_owned());
             let line: String = text
                 .lines()
                 .next()
