@@ -524,7 +524,10 @@ impl App {
             Action::Traces => self.open_traces(),
             Action::ExemplarTrace => self.exemplar_trace(),
             Action::Back if self.cursor.is_some() => self.cursor = None,
-            Action::Back => self.fullscreen = false,
+            Action::Back => {
+                self.fullscreen = false;
+                self.request_exemplars();
+            }
             Action::Help => self.overlay = Overlay::Help,
             Action::PageDown => self.scroll += u32::from(self.body_height.max(2) - 1),
             Action::PageUp => {
@@ -661,7 +664,7 @@ impl App {
     /// wheel scrolls. Returns whether anything changed.
     pub fn handle_mouse(&mut self, event: ratatui::crossterm::event::MouseEvent) -> bool {
         use ratatui::crossterm::event::{MouseButton, MouseEventKind};
-        if self.overlay.is_open() {
+        if self.overlay.is_open() || self.drill.pane.is_some() {
             return false;
         }
         match event.kind {

@@ -578,9 +578,15 @@ impl App {
         self.drill.pane = Some(Pane::Links { items, cursor: 0 });
     }
 
-    /// Entering fullscreen on a latency panel: fetch its exemplars.
+    /// Entering fullscreen on a latency panel: fetch its exemplars. Leaving it: drop them, the
+    /// small panel has no room for them.
     pub fn request_exemplars(&mut self) {
         if !self.fullscreen {
+            if let Some(panel) = self.drill.exemplar_panel.take() {
+                self.drill.exemplars.clear();
+                self.drill.selected_exemplar = None;
+                self.mark_exemplars(panel);
+            }
             return;
         }
         let Some(Focused {
