@@ -244,6 +244,10 @@ fn from_the_alert_to_an_exemplar_trace_and_its_logs() {
         .find(|l| l.contains(&format!("trace_id={trace_id}")))
         .unwrap_or_else(|| panic!("a log line of the trace:\n{logs}"));
     assert!(line.contains("request traced"), "{line}");
+    // Enter: from the top log line back to the trace it names.
+    tmux.keys(&["Enter"]);
+    let again = tmux.wait_for("span waterfall");
+    assert!(again.contains(&format!("trace {trace_id}")), "{again}");
 
     // Back on the dashboard: the panel's own logs, filtered in the pane.
     tmux.keys(&["Escape", "Escape"]);

@@ -47,11 +47,6 @@ impl AlertmanagerClient {
     pub async fn alerts(&self) -> Result<Vec<Alert>, String> {
         decode_alerts(self.edge.get_json("/api/v2/alerts", &[]).await?)
     }
-
-    /// `POST /api/v2/alerts`: hand Alertmanager alerts (tests and the demo's drills).
-    pub async fn post(&self, alerts: &serde_json::Value) -> Result<u16, String> {
-        self.edge.post_json("/api/v2/alerts", alerts).await
-    }
 }
 
 pub fn decode_alerts(value: serde_json::Value) -> Result<Vec<Alert>, String> {

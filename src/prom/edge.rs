@@ -90,19 +90,6 @@ impl EdgeClient {
         }
         serde_json::from_slice(&body).map_err(|e| fail(format!("not the documented JSON: {e}")))
     }
-
-    /// `POST base+path` with a JSON body (Alertmanager takes alerts this way).
-    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> Result<u16, String> {
-        let url = format!("{}{}", self.base, path);
-        let response = self
-            .http
-            .post(url)
-            .json(body)
-            .send()
-            .await
-            .map_err(|e| sanitize(&format!("{}: {}", self.what, describe(e))))?;
-        Ok(response.status().as_u16())
-    }
 }
 
 /// reqwest's message without the URL (it may hold credentials), with its causes.

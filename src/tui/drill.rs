@@ -63,6 +63,33 @@ pub struct LogsPane {
     pub scroll: usize,
 }
 
+impl LogsPane {
+    /// The lines the filter lets through.
+    fn shown(&self) -> Vec<&LogLine> {
+        let Load::Loaded(all) = &self.lines else {
+            return Vec::new();
+        };
+        let needle = self.filter.to_lowercase();
+        all.iter()
+            .filter(|l| needle.is_empty() || l.line.to_lowercase().contains(&needle))
+            .collect()
+    }
+
+    /// The line at the top of the pane (Enter follows its trace id).
+    fn highlighted(&self) -> Option<&LogLine> {
+        let shown = self.shown();
+        let at = self.scroll.min(shown.len().saturating_sub(1));
+        shown.get(at).copied()
+    }
+}
+
+/// `trace_id=…`, `traceID=…` or `"trace_id":"…"` in a log line: 16 or 32 hex digits.
+pub fn trace_id_in(line: &str) -> Option<String> {
+    let re =
+        regex::Regex::new(r#"(?i)trace_?id"?\s*[=:]\s*"?([0-9a-f]{32}|[0-9a-f]{16})\b"#).ok()?;
+    re.captures(line).map(|c| c[1].to_lowercase())
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct TracesPane {
     pub service: String,
@@ -510,7 +537,20 @@ impl App {
             dashboard_uid: self.dashboard.uid.clone(),
             series_name: series.map(|s| s.name.clone()),
             series_labels: labels.clone(),
-            value: series.and_then(|s| s.points.iter().rev().find(|p| p.1.is_finite()).copied()),
+            // The point under the fullscreen cursor, else the last one.
+            value: series.and_then(|s| {
+                let mut finite = s.points.iter().filter(|p| p.1.is_finite());
+                match self.cursor {
+                    Some(c) => {
+                        let at = start as f64 + (end - start) as f64 * c;
+                        finite.min_by(|a, b| {
+                            (a.0 as f64 - at).abs().total_cmp(&(b.0 as f64 - at).abs())
+                        })
+                    }
+                    None => finite.next_back(),
+                }
+                .copied()
+            }),
         };
         let mut items = Vec::new();
         let panel = &self.dashboard.panels[f];
@@ -747,6 +787,16 @@ impl App {
                 KeyCode::Char('o') => self.drill.ask(Request::Open {
                     url: pane.explore_url.clone(),
                 }),
+                // From the highlighted line to the trace it names.
+                KeyCode::Enter => {
+                    let id = pane.highlighted().and_then(|l| trace_id_in(&l.line));
+                    if let Some(id) = id {
+                        let matchers =
+                            stream_matchers(&BTreeMap::new(), std::slice::from_ref(&pane.logql));
+                        self.show_trace(id, matchers, None);
+                        return;
+                    }
+                }
                 _ => {}
             },
             Some(Pane::Traces(pane)) => {
@@ -891,7 +941,7 @@ pub fn draw(drill: &Drill, area: Rect, buf: &mut Buffer, theme: &Theme) {
                     if pane.typing { "▏" } else { "" }
                 )
             } else {
-                " / filter · j/k PgUp/PgDn scroll · y copy the Explore URL · o open it · Esc close"
+                " / filter · j/k scroll · Enter: the top line's trace · y copy / o open the Explore URL · Esc"
                     .into()
             };
             lines.push(Line::styled(filter_line, dim));
@@ -908,16 +958,17 @@ pub fn draw(drill: &Drill, area: Rect, buf: &mut Buffer, theme: &Theme) {
                     ));
                 }
                 Load::Loaded(all) => {
-                    let needle = pane.filter.to_lowercase();
-                    let shown: Vec<&LogLine> = all
-                        .iter()
-                        .filter(|l| needle.is_empty() || l.line.to_lowercase().contains(&needle))
-                        .collect();
+                    let shown = pane.shown();
                     if shown.is_empty() {
                         lines.push(Line::styled(" no log lines in this range", dim));
                     }
                     let start = pane.scroll.min(shown.len().saturating_sub(1));
-                    for l in shown.iter().skip(start).take(rows.saturating_sub(4)) {
+                    for (n, l) in shown
+                        .iter()
+                        .skip(start)
+                        .take(rows.saturating_sub(4))
+                        .enumerate()
+                    {
                         let at = chrono::DateTime::<chrono::Utc>::from_timestamp_nanos(l.at_ns)
                             .with_timezone(&chrono::Local)
                             .format("%H:%M:%S");
@@ -930,7 +981,15 @@ pub fn draw(drill: &Drill, area: Rect, buf: &mut Buffer, theme: &Theme) {
                         lines.push(Line::from(vec![
                             Span::styled(format!(" {at} "), dim),
                             Span::styled(format!("{source} "), dim),
-                            Span::styled(l.line.clone(), level_style(&l.line, theme)),
+                            Span::styled(l.line.clone(), {
+                                let style = level_style(&l.line, theme);
+                                // The top line is the one Enter follows to its trace.
+                                if n == 0 && trace_id_in(&l.line).is_some() {
+                                    style.add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+                                } else {
+                                    style
+                                }
+                            }),
                         ]));
                     }
                     lines.insert(
@@ -1168,6 +1227,20 @@ mod tests {
                 (1, 3, "http://h:1/".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn trace_ids_are_found_in_log_lines() {
+        let id = "0d84fa1efc6a87fbda7e5d88177b1aaf";
+        assert_eq!(
+            trace_id_in(&format!("level=info trace_id={id} x")).as_deref(),
+            Some(id)
+        );
+        assert_eq!(
+            trace_id_in(&format!(r#"{{"traceID": "{}"}}"#, id.to_uppercase())).as_deref(),
+            Some(id)
+        );
+        assert_eq!(trace_id_in("trace_id=xyz"), None);
     }
 
     #[test]
