@@ -173,6 +173,11 @@ pub fn prepare_loaded(
             .grafana_datasource
             .clone()
             .unwrap_or_else(|| "loki".into()),
+        jaeger_datasource: config
+            .jaeger
+            .grafana_datasource
+            .clone()
+            .unwrap_or_else(|| "jaeger".into()),
     };
     Ok(Prepared {
         drill,

@@ -104,6 +104,40 @@ pub fn grafana_explore_url(
     )
 }
 
+/// Grafana Explore on a Jaeger datasource: a search for a service, or one trace by id (for
+/// when triage knows Grafana but not Jaeger's own UI).
+pub fn grafana_explore_jaeger_url(
+    grafana: &str,
+    datasource_uid: &str,
+    query: JaegerQuery,
+    from: &str,
+    to: &str,
+) -> String {
+    let datasource = serde_json::json!({"type": "jaeger", "uid": datasource_uid});
+    let query = match query {
+        JaegerQuery::Service(service) => serde_json::json!({
+            "refId": "A", "datasource": datasource, "queryType": "search", "service": service, "limit": 20
+        }),
+        JaegerQuery::Trace(id) => {
+            serde_json::json!({"refId": "A", "datasource": datasource, "query": id})
+        }
+    };
+    let panes = serde_json::json!({
+        "triage": {"datasource": datasource_uid, "queries": [query], "range": {"from": from, "to": to}}
+    });
+    format!(
+        "{}/explore?schemaVersion=1&panes={}&orgId=1",
+        grafana.trim_end_matches('/'),
+        encode(&panes.to_string())
+    )
+}
+
+/// What a Jaeger Explore URL asks for.
+pub enum JaegerQuery<'a> {
+    Service(&'a str),
+    Trace(&'a str),
+}
+
 /// Jaeger UI search for a service in a window (epoch ms).
 pub fn jaeger_search_url(jaeger: &str, service: &str, start_ms: i64, end_ms: i64) -> String {
     format!(
@@ -267,6 +301,26 @@ mod tests {
             "http://j:16686/search?end=2000000&limit=20&lookback=custom&service=inference%20gw&start=1000000"
         );
         assert_eq!(jaeger_trace_url("http://j/", "ab12"), "http://j/trace/ab12");
+        let url = grafana_explore_jaeger_url(
+            "http://g",
+            "jaeger",
+            JaegerQuery::Trace("ab12"),
+            "now-1h",
+            "now",
+        );
+        assert!(url.contains("%22query%22%3A%22ab12%22"), "{url}");
+        let url = grafana_explore_jaeger_url(
+            "http://g",
+            "j",
+            JaegerQuery::Service("gw"),
+            "now-1h",
+            "now",
+        );
+        assert!(
+            url.contains("%22queryType%22%3A%22search%22")
+                && url.contains("%22service%22%3A%22gw%22"),
+            "{url}"
+        );
     }
 
     #[test]

@@ -15,8 +15,9 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget};
 use super::app::App;
 use super::theme::Theme;
 use crate::links::drilldown::{
-    LinkContext, Matcher, grafana_explore_url, jaeger_search_url, jaeger_trace_url, logql_selector,
-    resolve_link_url, service_of, stream_matchers,
+    JaegerQuery, LinkContext, Matcher, grafana_explore_jaeger_url, grafana_explore_url,
+    jaeger_search_url, jaeger_trace_url, logql_selector, resolve_link_url, service_of,
+    stream_matchers,
 };
 use crate::prom::jaeger::Trace;
 use crate::prom::loki::LogLine;
@@ -35,8 +36,9 @@ pub struct DrillConfig {
     pub loki: Option<String>,
     pub jaeger: Option<String>,
     pub alertmanager: Option<String>,
-    /// Grafana's uid of the Loki datasource, for Explore URLs.
+    /// Grafana's uids of the Loki and Jaeger datasources, for Explore URLs.
     pub loki_datasource: String,
+    pub jaeger_datasource: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -93,6 +95,7 @@ pub fn trace_id_in(line: &str) -> Option<String> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TracesPane {
     pub service: String,
+    /// Jaeger UI's search, else Grafana Explore on its Jaeger datasource.
     pub search_url: Option<String>,
     pub traces: Load<Vec<Trace>>,
     pub cursor: usize,
@@ -481,12 +484,7 @@ impl App {
                 Some("this panel's queries name no service (service, app or job label)".into());
             return;
         };
-        let search_url = self
-            .drill
-            .config
-            .jaeger
-            .as_deref()
-            .map(|j| jaeger_search_url(j, &service, start, end));
+        let search_url = Some(self.trace_search_url(&service, start, end));
         self.drill.pane = Some(Pane::Traces(TracesPane {
             service: service.clone(),
             search_url,
@@ -603,11 +601,11 @@ impl App {
                 &to,
             ),
         });
-        if let (Some(jaeger), Some(service)) = (&self.drill.config.jaeger, service_of(&matchers)) {
+        if let Some(service) = service_of(&matchers) {
             items.push(LinkItem {
                 kind: "traces",
-                title: format!("Jaeger: traces of {service}"),
-                url: jaeger_search_url(jaeger, &service, start, end),
+                title: format!("traces of {service}"),
+                url: self.trace_search_url(&service, start, end),
             });
         }
         items.push(LinkItem {
@@ -715,12 +713,7 @@ impl App {
     }
 
     fn show_trace(&mut self, id: String, matchers: Vec<Matcher>, back: Option<Box<TracesPane>>) {
-        let url = self
-            .drill
-            .config
-            .jaeger
-            .as_deref()
-            .map(|j| jaeger_trace_url(j, &id));
+        let url = Some(self.trace_page_url(&id));
         self.status.message = Some(format!("trace {id}"));
         self.drill.pane = Some(Pane::Waterfall(WaterfallPane {
             trace_id: id.clone(),
@@ -819,12 +812,7 @@ impl App {
                         if let Load::Loaded(traces) = &pane.traces
                             && let Some(trace) = traces.get(pane.cursor).cloned()
                         {
-                            let url = self
-                                .drill
-                                .config
-                                .jaeger
-                                .as_deref()
-                                .map(|j| jaeger_trace_url(j, &trace.trace_id));
+                            let url = Some(self.trace_page_url(&trace.trace_id));
                             let back = Box::new(pane.clone());
                             keep = Some(Pane::Waterfall(WaterfallPane {
                                 trace_id: trace.trace_id.clone(),
@@ -875,6 +863,40 @@ impl App {
         }
         if self.drill.pane.is_none() {
             self.drill.pane = keep;
+        }
+    }
+
+    /// Jaeger UI's search for a service, else Grafana Explore on the Jaeger datasource.
+    fn trace_search_url(&self, service: &str, start_ms: i64, end_ms: i64) -> String {
+        match &self.drill.config.jaeger {
+            Some(jaeger) => jaeger_search_url(jaeger, service, start_ms, end_ms),
+            None => {
+                let (from, to) = self.range_text();
+                grafana_explore_jaeger_url(
+                    &self.grafana_url,
+                    &self.drill.config.jaeger_datasource,
+                    JaegerQuery::Service(service),
+                    &from,
+                    &to,
+                )
+            }
+        }
+    }
+
+    /// Jaeger UI's page of a trace, else Grafana Explore on it.
+    fn trace_page_url(&self, id: &str) -> String {
+        match &self.drill.config.jaeger {
+            Some(jaeger) => jaeger_trace_url(jaeger, id),
+            None => {
+                let (from, to) = self.range_text();
+                grafana_explore_jaeger_url(
+                    &self.grafana_url,
+                    &self.drill.config.jaeger_datasource,
+                    JaegerQuery::Trace(id),
+                    &from,
+                    &to,
+                )
+            }
         }
     }
 
@@ -1332,6 +1354,7 @@ mod app_tests {
             jaeger: Some("http://jaeger:16686".into()),
             alertmanager: None,
             loki_datasource: "loki".into(),
+            jaeger_datasource: "jaeger".into(),
         });
         app.grafana_url = "https://grafana.example".into();
         app.focus = Some(0);
