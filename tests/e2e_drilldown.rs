@@ -169,7 +169,7 @@ fn from_the_alert_to_an_exemplar_trace_and_its_logs() {
     inject_alert(&url("alertmanager"), &fired.to_rfc3339());
 
     let command = format!(
-        "env -u TMUX TRIAGE_NO_HYPERLINKS=1 {BIN} view {DASHBOARD} --prometheus {} --alertmanager {} --loki {} --jaeger {}; echo TRIAGE-EXITED-$?; sleep 60",
+        "env -u TMUX -u BROWSER -u DISPLAY -u WAYLAND_DISPLAY TRIAGE_NO_HYPERLINKS=1 {BIN} view {DASHBOARD} --prometheus {} --alertmanager {} --loki {} --jaeger {}; echo TRIAGE-EXITED-$?; sleep 60",
         url("prometheus"),
         url("alertmanager"),
         url("loki"),
@@ -278,6 +278,34 @@ fn from_the_alert_to_an_exemplar_trace_and_its_logs() {
     tmux.keys(&["Enter"]);
     tmux.wait_for("span waterfall");
     tmux.keys(&["Escape", "Escape"]);
+
+    // L: the panel's links; with no browser here (an SSH session) Enter copies the link with
+    // OSC 52, which tmux (set-clipboard on) keeps as a paste buffer.
+    let status = Command::new("tmux")
+        .args(["set-option", "-s", "set-clipboard", "on"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    tmux.keys(&["L"]);
+    let links = tmux.wait_for(" links ");
+    assert!(links.contains("traces of inference-gateway"), "{links}");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("no browser here; copied: http://localhost:3000/explore?");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let out = Command::new("tmux").args(["show-buffer"]).output().unwrap();
+        let buffer = String::from_utf8_lossy(&out.stdout).into_owned();
+        if buffer.starts_with("http://localhost:3000/explore?schemaVersion=1&panes=") {
+            assert!(buffer.contains("inference-gateway"), "{buffer}");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the link never reached the clipboard: {buffer:?}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    tmux.keys(&["Escape"]);
 
     tmux.keys(&["q"]);
     tmux.wait_for("TRIAGE-EXITED-0");
