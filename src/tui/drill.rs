@@ -172,6 +172,8 @@ pub struct Drill {
     pub exemplars: Vec<Exemplar>,
     pub exemplar_panel: Option<usize>,
     pub selected_exemplar: Option<usize>,
+    /// Why the last exemplar query failed, for `x` to say.
+    pub exemplar_error: Option<String>,
 }
 
 impl Drill {
@@ -248,6 +250,7 @@ impl Drill {
         match (outcome, &mut self.pane) {
             (Outcome::Exemplars(panel, result), _) => {
                 if self.exemplar_panel == Some(panel) {
+                    self.exemplar_error = result.as_ref().err().cloned();
                     self.exemplars = result.unwrap_or_default();
                     self.selected_exemplar = None;
                     return true;
@@ -669,7 +672,13 @@ impl App {
             return;
         }
         if self.drill.exemplars.is_empty() {
-            self.status.message = Some("no exemplars on this panel in this range".into());
+            self.status.message = Some(match &self.drill.exemplar_error {
+                Some(e) => format!("exemplars: {e}"),
+                // Prometheus keeps them only with --enable-feature=exemplar-storage.
+                None => {
+                    "no exemplars on this panel in this range (is Prometheus storing them?)".into()
+                }
+            });
             return;
         }
         let exemplars = &self.drill.exemplars;
