@@ -471,51 +471,33 @@ fn hand_off_keys_copy_the_link_and_the_snapshot(prometheus: &str) {
             if text.contains(needle) {
                 return text;
             }
-            assert!(
-                Instant::now() < deadline,
-                "clipboard never got {needle:?}: {text:?}"
-            );
+            assert!(Instant::now() < deadline, "clipboard never got {needle:?}: {text:?}");
             std::thread::sleep(Duration::from_millis(200));
         }
     };
 
     tmux.keys(&["y"]);
     let link = wait_for_buffer("https://grafana.example.org/d/");
-    assert!(
-        link.contains("var-environment=production") && link.contains("from=now-1h"),
-        "{link}"
-    );
+    assert!(link.contains("var-environment=production") && link.contains("from=now-1h"), "{link}");
 
     tmux.keys(&["s"]);
     let snapshot = wait_for_buffer("# range:");
     assert!(snapshot.starts_with("# Inference Gateway"), "{snapshot}");
-    assert!(
-        snapshot.contains("SLO summary"),
-        "the screen itself follows:\n{snapshot}"
-    );
+    assert!(snapshot.contains("SLO summary"), "the screen itself follows:\n{snapshot}");
     tmux.wait_for("snapshot copied and written to");
     let files: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
     assert_eq!(files.len(), 1, "one snapshot file in {}", dir.display());
     let written = std::fs::read_to_string(files[0].path()).unwrap();
-    assert!(
-        written.contains("# prometheus: http://127.0.0.1"),
-        "{written}"
-    );
+    assert!(written.contains("# prometheus: http://127.0.0.1"), "{written}");
 
     // S: only the focused panel (the first one, p99 latency).
     tmux.keys(&["S"]);
     let panel = wait_for_buffer("# Inference Gateway / ");
-    assert!(
-        !panel.contains("Golden signals"),
-        "only one panel:\n{panel}"
-    );
+    assert!(!panel.contains("Golden signals"), "only one panel:\n{panel}");
 
     tmux.keys(&["q"]);
     let after = tmux.wait_for("TRIAGE-EXITED-0");
-    assert!(
-        after.contains("copied: https://grafana.example.org/d/"),
-        "{after}"
-    );
+    assert!(after.contains("copied: https://grafana.example.org/d/"), "{after}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
