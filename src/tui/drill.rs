@@ -718,7 +718,21 @@ impl App {
             return;
         };
         let matchers = stream_matchers(&e.series_labels, &[]);
-        self.show_trace(id, matchers, None);
+        self.show_trace(id.clone(), matchers, None);
+        // Where the slow request went: endpoint, instance and how long it took.
+        let label = |k: &str| e.series_labels.get(k).cloned().unwrap_or_default();
+        self.status.message = Some(format!(
+            "exemplar {} {} on {}: {} → trace {id}",
+            label("endpoint"),
+            chrono::DateTime::<chrono::Utc>::from_timestamp_millis(e.at_ms)
+                .map(|t| t
+                    .with_timezone(&chrono::Local)
+                    .format("%H:%M:%S")
+                    .to_string())
+                .unwrap_or_default(),
+            label("instance"),
+            format_duration_us((e.value * 1e6) as i64),
+        ));
     }
 
     fn show_trace(&mut self, id: String, matchers: Vec<Matcher>, back: Option<Box<TracesPane>>) {
@@ -1465,6 +1479,8 @@ mod app_tests {
         app.drill.exemplars = vec![exemplar("aa", 0.1, 1_200), exemplar("bb", 0.9, 1_500)];
         press(&mut app, 'x');
         assert_eq!(app.drill.selected_exemplar, Some(1));
+        let said = app.status.message.clone().unwrap_or_default();
+        assert!(said.contains("on gw-1:8080: 900.0 ms → trace bb"), "{said}");
         assert!(matches!(
             app.drill.take_requests().last(),
             Some((_, Request::Trace { id })) if id == "bb"
