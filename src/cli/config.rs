@@ -26,6 +26,34 @@ pub struct ConfigFile {
     pub datasources_file: Option<PathBuf>,
     #[serde(default)]
     pub grafana: GrafanaSection,
+    /// Drill-down backends: `[loki] url`, `[jaeger] url`, `[alertmanager] url`.
+    #[serde(default)]
+    pub loki: UrlSection,
+    #[serde(default)]
+    pub jaeger: UrlSection,
+    #[serde(default)]
+    pub alertmanager: UrlSection,
+}
+
+/// A section holding only a base URL; Loki's may name Grafana's Loki datasource uid too, for
+/// Explore URLs.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UrlSection {
+    pub url: Option<String>,
+    pub grafana_datasource: Option<String>,
+}
+
+/// A backend URL by precedence: flag, environment variable, config file; none when unset.
+pub fn backend_url(
+    flag: Option<&str>,
+    env: Option<String>,
+    section: &UrlSection,
+) -> Option<String> {
+    flag.map(str::to_string)
+        .or(env)
+        .or_else(|| section.url.clone())
+        .filter(|u| !u.trim().is_empty())
 }
 
 /// Where colleagues open dashboards: the hand-off URL (`y` copies it), and the Grafana that

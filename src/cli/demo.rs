@@ -39,6 +39,10 @@ pub async fn run(args: DemoArgs) -> Result<i32, CliError> {
         ascii: args.ascii,
         grafana: None,
         datasources_file: None,
+        // The demo's Loki and Jaeger are one stand-in server (see demo::standin).
+        loki: stack.standin_url.clone(),
+        jaeger: stack.standin_url.clone(),
+        alertmanager: stack.alertmanager_url.clone(),
     };
     // The stack is shut down whatever the UI returns; Drop covers panics.
     let result = match prepare_loaded(loaded, "inference-gateway.json", &query) {

@@ -101,6 +101,16 @@ pub struct QueryArgs {
     /// Accept any TLS certificate from Prometheus and Grafana (shown in the status line while on).
     #[arg(long)]
     pub insecure_skip_verify: bool,
+    /// Loki base URL for the log pane (`g`) [env: TRIAGE_LOKI_URL; config [loki] url].
+    #[arg(long, value_name = "URL")]
+    pub loki: Option<String>,
+    /// Jaeger query base URL for traces (`T`, `x`) [env: TRIAGE_JAEGER_URL; config [jaeger] url].
+    #[arg(long, value_name = "URL")]
+    pub jaeger: Option<String>,
+    /// Alertmanager base URL, merged into the alerts pane (`a`) [env:
+    /// TRIAGE_ALERTMANAGER_URL; config [alertmanager] url].
+    #[arg(long, value_name = "URL")]
+    pub alertmanager: Option<String>,
     /// Work through this Grafana: open its dashboards by uid or title and query its
     /// datasources through its proxy (its default datasource is the default unless a
     /// Prometheus URL is given) [also TRIAGE_GRAFANA_URL or `[grafana] url` when a dashboard

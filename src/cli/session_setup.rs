@@ -24,6 +24,8 @@ use crate::tui::timenav::RangeState;
 
 #[derive(Clone)]
 pub struct Prepared {
+    /// Loki, Jaeger and Alertmanager, when known.
+    pub drill: crate::tui::drill::DrillConfig,
     /// Grafana's base URL for hand-off links (`TRIAGE_GRAFANA_URL`, config, localhost:3000).
     pub grafana_url: String,
     /// The default client and any named datasources.
@@ -158,7 +160,36 @@ pub fn prepare_with(
             .or_else(|| provisioned_grafana_url(Path::new(source)))
             .unwrap_or_else(|| "http://localhost:3000".to_string()),
     };
+    let env = |name: &str| std::env::var(name).ok();
+    let drill = crate::tui::drill::DrillConfig {
+        loki: super::config::backend_url(
+            args.loki.as_deref(),
+            env("TRIAGE_LOKI_URL"),
+            &config.loki,
+        ),
+        jaeger: super::config::backend_url(
+            args.jaeger.as_deref(),
+            env("TRIAGE_JAEGER_URL"),
+            &config.jaeger,
+        ),
+        alertmanager: super::config::backend_url(
+            args.alertmanager.as_deref(),
+            env("TRIAGE_ALERTMANAGER_URL"),
+            &config.alertmanager,
+        ),
+        loki_datasource: config
+            .loki
+            .grafana_datasource
+            .clone()
+            .unwrap_or_else(|| "loki".into()),
+        jaeger_datasource: config
+            .jaeger
+            .grafana_datasource
+            .clone()
+            .unwrap_or_else(|| "jaeger".into()),
+    };
     Ok(Prepared {
+        drill,
         grafana_url,
         datasources,
         colour_depth,

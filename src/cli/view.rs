@@ -198,6 +198,7 @@ fn entry(prepared: Arc<Prepared>) -> DashboardEntry {
             );
             app.colour_depth = for_app.colour_depth;
             app.grafana_url = for_app.grafana_url.clone();
+            app.drill = crate::tui::drill::Drill::new(for_app.drill.clone());
             app
         }),
         make_request: Box::new(move |state, width| for_request.request(state, width)),

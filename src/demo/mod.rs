@@ -14,6 +14,7 @@ pub mod openmetrics;
 pub mod process;
 pub mod scenario;
 pub mod stack;
+pub mod standin;
 pub mod world;
 
 /// The demo's dashboard, embedded so `triage demo` works from any directory.

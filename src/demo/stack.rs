@@ -67,6 +67,9 @@ pub struct Stack {
     pub exporter_url: String,
     pub alertmanager_url: Option<String>,
     pub node_exporter_url: Option<String>,
+    /// The Loki and Jaeger STAND-IN (one small server; see `standin`).
+    pub standin_url: Option<String>,
+    standin: Option<super::standin::StandIn>,
     /// Temporary directory with configs, data and the children's logs.
     pub workdir: PathBuf,
     /// How long each start-up step took, in order.
@@ -228,6 +231,8 @@ impl Stack {
             exporter_url: String::new(),
             alertmanager_url: None,
             node_exporter_url: None,
+            standin_url: None,
+            standin: None,
             workdir: workdir.clone(),
             timings: Vec::new(),
             history: None,
@@ -447,6 +452,14 @@ impl Stack {
             .timings
             .push(("prometheus and helpers ready".into(), step.elapsed()));
         progress(&format!("prometheus: {}", stack.prometheus_url));
+        // Loki and Jaeger cannot be installed here: a stand-in answers their APIs from the same
+        // world, with traces from the exemplars Prometheus stores.
+        let standin =
+            super::standin::StandIn::start(World::new(opts.scenario), Some(&stack.prometheus_url))
+                .await
+                .map_err(|e| DemoError::io("starting the Loki/Jaeger stand-in", e))?;
+        stack.standin_url = Some(standin.url.clone());
+        stack.standin = Some(standin);
 
         if opts.wait_for_first_scrape {
             step = Instant::now();
@@ -529,6 +542,10 @@ pub async fn run_headless(opts: StackOptions) -> Result<(), DemoError> {
     }
     if let Some(url) = &stack.node_exporter_url {
         println!("node_exporter: {url}");
+    }
+    if let Some(url) = &stack.standin_url {
+        println!("loki: {url} (stand-in)");
+        println!("jaeger: {url} (stand-in)");
     }
     for (what, took) in &stack.timings {
         eprintln!("{what}: {:.2} s", took.as_secs_f64());

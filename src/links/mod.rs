@@ -1,6 +1,9 @@
 //! Hand-off links: the Grafana URL of exactly what is on screen, and the terminal escapes that
 //! put a link on the clipboard (OSC 52) or make it clickable (OSC 8). Pure string building.
 
+pub mod drilldown;
+pub mod open;
+
 use std::collections::BTreeMap;
 
 /// What the screen shows, for its Grafana URL.

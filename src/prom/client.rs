@@ -43,6 +43,30 @@ pub struct Alert {
     pub state: String,
     pub active_at_ms: Option<i64>,
     pub value: String,
+    /// Who reported it: `prometheus`, `alertmanager` or both.
+    pub source: String,
+    /// Alertmanager's silence or inhibition, when it holds one.
+    pub suppressed: Option<String>,
+}
+
+/// One exemplar Prometheus stored: the series it belongs to, its labels (`trace_id`), value
+/// and time.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Exemplar {
+    pub series_labels: BTreeMap<String, String>,
+    pub labels: BTreeMap<String, String>,
+    pub value: f64,
+    pub at_ms: i64,
+}
+
+impl Exemplar {
+    /// The trace it points at (`trace_id`, or `traceID` as some SDKs write it).
+    pub fn trace_id(&self) -> Option<&str> {
+        ["trace_id", "traceID", "traceId"]
+            .iter()
+            .find_map(|k| self.labels.get(*k))
+            .map(String::as_str)
+    }
 }
 
 /// Why a request failed, phrased for the panel that shows it.
@@ -356,8 +380,26 @@ impl PromClient {
                     .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
                     .map(|t| t.timestamp_millis()),
                 value: sanitize(&a.value),
+                source: "prometheus".into(),
+                suppressed: None,
             })
             .collect())
+    }
+
+    /// `/api/v1/query_exemplars`: exemplars of the series an expression selects, in a window.
+    pub async fn exemplars(
+        &self,
+        expr: &str,
+        start_s: f64,
+        end_s: f64,
+    ) -> Result<Vec<Exemplar>, PromError> {
+        let form = [
+            ("query", expr.to_string()),
+            ("start", fmt_seconds(start_s)),
+            ("end", fmt_seconds(end_s)),
+        ];
+        let (data, _, _) = self.post("/api/v1/query_exemplars", &form).await?;
+        decode_exemplars(data)
     }
 
     /// `/-/ready`: true when Prometheus answers 200.
@@ -501,6 +543,44 @@ fn decode_result(data: serde_json::Value) -> Result<(String, Vec<RawSeries>), Pr
     Ok((data.result_type, series))
 }
 
+#[derive(Deserialize)]
+struct RawExemplars {
+    #[serde(rename = "seriesLabels", default)]
+    series_labels: BTreeMap<String, String>,
+    #[serde(default)]
+    exemplars: Vec<RawExemplar>,
+}
+
+#[derive(Deserialize)]
+struct RawExemplar {
+    #[serde(default)]
+    labels: BTreeMap<String, String>,
+    value: String,
+    timestamp: f64,
+}
+
+fn decode_exemplars(data: serde_json::Value) -> Result<Vec<Exemplar>, PromError> {
+    if data.is_null() {
+        return Ok(Vec::new());
+    }
+    let sets: Vec<RawExemplars> =
+        serde_json::from_value(data).map_err(|e| PromError::Decode(e.to_string()))?;
+    let mut out = Vec::new();
+    for set in sets {
+        let series_labels = sanitize_labels(set.series_labels);
+        for e in set.exemplars {
+            out.push(Exemplar {
+                series_labels: series_labels.clone(),
+                labels: sanitize_labels(e.labels),
+                value: e.value.parse().unwrap_or(f64::NAN),
+                at_ms: (e.timestamp * 1000.0).round() as i64,
+            });
+        }
+    }
+    out.sort_by_key(|e| e.at_ms);
+    Ok(out)
+}
+
 fn decode_strings(data: serde_json::Value) -> Result<Vec<String>, PromError> {
     let values: Vec<String> =
         serde_json::from_value(data).map_err(|e| PromError::Decode(e.to_string()))?;
@@ -576,6 +656,21 @@ mod tests {
         assert_eq!(
             decode_result(s).unwrap().1[0].points,
             vec![(1_700_000_000_000, 3.0)]
+        );
+    }
+
+    #[test]
+    fn exemplars_carry_their_trace_id() {
+        let data = serde_json::json!([{"seriesLabels": {"le": "0.5"}, "exemplars": [
+            {"labels": {"trace_id": "00ab"}, "value": "0.42", "timestamp": 1700000001.5}
+        ]}]);
+        let e = decode_exemplars(data).unwrap();
+        assert_eq!(e[0].trace_id(), Some("00ab"));
+        assert_eq!((e[0].value, e[0].at_ms), (0.42, 1_700_000_001_500));
+        assert!(
+            decode_exemplars(serde_json::Value::Null)
+                .unwrap()
+                .is_empty()
         );
     }
 

@@ -104,6 +104,8 @@ pub struct App {
     pub clock: crate::view::build::Clock,
     /// Marked on every time series: when the alert being triaged fired.
     pub marker: Option<crate::view::TimeMarker>,
+    /// Drill-down: links, logs, traces and exemplars of the focused panel.
+    pub drill: super::drill::Drill,
     /// Layout of the last frame, for navigation.
     placed: Vec<Placed>,
     body_height: u16,
@@ -159,6 +161,7 @@ impl App {
             theme,
             clock: crate::view::build::Clock::Local,
             marker: None,
+            drill: super::drill::Drill::default(),
             placed: Vec::new(),
             body_height: 0,
         }
@@ -296,6 +299,12 @@ impl App {
         self.draw_status(status, buf);
         let ctx = self.context();
         self.overlay.draw(body, buf, &self.theme, &ctx);
+        super::drill::draw(&self.drill, body, buf, &self.theme);
+    }
+
+    /// Height of the dashboard body in the last frame.
+    pub fn last_body_height(&self) -> u16 {
+        self.body_height
     }
 
     fn draw_page(&mut self, body: Rect, buf: &mut Buffer) {
@@ -478,6 +487,10 @@ impl App {
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
             return Action::Quit;
         }
+        if self.drill.pane.is_some() {
+            self.drill_key(key.code);
+            return Action::None;
+        }
         if self.overlay.is_open() {
             let mut overlay = std::mem::take(&mut self.overlay);
             let ctx = self.context();
@@ -505,9 +518,17 @@ impl App {
             Action::Fullscreen => {
                 self.fullscreen = !self.fullscreen;
                 self.cursor = None;
+                self.request_exemplars();
             }
+            Action::Links => self.open_links(),
+            Action::Logs => self.open_logs(),
+            Action::Traces => self.open_traces(),
+            Action::ExemplarTrace => self.exemplar_trace(),
             Action::Back if self.cursor.is_some() => self.cursor = None,
-            Action::Back => self.fullscreen = false,
+            Action::Back => {
+                self.fullscreen = false;
+                self.request_exemplars();
+            }
             Action::Help => self.overlay = Overlay::Help,
             Action::PageDown => self.scroll += u32::from(self.body_height.max(2) - 1),
             Action::PageUp => {
@@ -644,7 +665,7 @@ impl App {
     /// wheel scrolls. Returns whether anything changed.
     pub fn handle_mouse(&mut self, event: ratatui::crossterm::event::MouseEvent) -> bool {
         use ratatui::crossterm::event::{MouseButton, MouseEventKind};
-        if self.overlay.is_open() {
+        if self.overlay.is_open() || self.drill.pane.is_some() {
             return false;
         }
         match event.kind {
@@ -1009,6 +1030,7 @@ impl App {
                         ));
                         view.stale = true;
                         self.views[index] = view;
+                        self.mark_exemplars(index);
                     }
                     _ => {
                         let mut view = crate::view::build::build(panel, &data, self.clock);
@@ -1018,6 +1040,11 @@ impl App {
                             self.data_at[index] = Some(chrono::Local::now());
                         }
                         self.data[index] = Some(*data);
+                        self.mark_exemplars(index);
+                        // New data for the fullscreen panel: its exemplars for the new range.
+                        if self.fullscreen && self.focus == Some(index) {
+                            self.request_exemplars();
+                        }
                     }
                 }
             }

@@ -30,6 +30,12 @@ pub enum Action {
     SnapshotPanel,
     Compare,
     Alerts,
+    /// Drill-down: links of the focused panel, its logs, its service's traces, and from the
+    /// exemplar at the cursor to its trace.
+    Links,
+    Logs,
+    Traces,
+    ExemplarTrace,
     CopyLink,
     CycleRefresh,
     Dashboards,
@@ -83,6 +89,10 @@ pub const KEYMAP: &[Binding] = &[
     Binding { codes: &[KeyCode::Char('}')], keys: "}", help: "that variable's next value", action: Action::VariableNext },
     Binding { codes: &[KeyCode::Char('{')], keys: "{", help: "that variable's previous value", action: Action::VariablePrevious },
     Binding { codes: &[KeyCode::Char('a')], keys: "a", help: "alerts: pending and firing, Enter jumps to the panel and time", action: Action::Alerts },
+    Binding { codes: &[KeyCode::Char('L')], keys: "L", help: "links of the focused panel: data, panel and dashboard links", action: Action::Links },
+    Binding { codes: &[KeyCode::Char('g')], keys: "g", help: "logs of the focused panel (Loki; / filters; Explore URL)", action: Action::Logs },
+    Binding { codes: &[KeyCode::Char('T')], keys: "T", help: "traces of the panel's service (Jaeger); Enter: waterfall", action: Action::Traces },
+    Binding { codes: &[KeyCode::Char('x')], keys: "x", help: "fullscreen: the exemplar at the cursor (or slowest) → trace", action: Action::ExemplarTrace },
     Binding { codes: &[KeyCode::Char('y')], keys: "y", help: "copy the Grafana URL of this view (OSC 52, works over SSH)", action: Action::CopyLink },
     Binding { codes: &[KeyCode::Char('o')], keys: "o", help: "compare the focused panel with 1 day / 1 week ago", action: Action::Compare },
     Binding { codes: &[KeyCode::Char('s')], keys: "s", help: "snapshot the screen to a text file and the clipboard, for the ticket", action: Action::Snapshot },

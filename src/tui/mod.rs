@@ -4,6 +4,7 @@ pub mod app;
 pub mod ascii;
 pub mod colour_depth;
 pub mod colour_vision;
+pub mod drill;
 pub mod export;
 pub mod keymap;
 pub mod layout;

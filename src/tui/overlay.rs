@@ -549,7 +549,19 @@ impl Overlay {
                             } else {
                                 "○ pending"
                             };
-                            let head = format!("{marker} {name} [{severity}]{since}");
+                            // Who reports it, and Alertmanager's silence or inhibition.
+                            let source = match a.source.as_str() {
+                                "alertmanager" => " · Alertmanager",
+                                "prometheus+alertmanager" => " · Prometheus + Alertmanager",
+                                _ => "",
+                            };
+                            let suppressed = a
+                                .suppressed
+                                .as_ref()
+                                .map(|s| format!(" · {s}"))
+                                .unwrap_or_default();
+                            let head =
+                                format!("{marker} {name} [{severity}]{since}{source}{suppressed}");
                             let summary = a.annotations.get("summary").cloned().unwrap_or_default();
                             let labels: Vec<String> = a
                                 .labels
@@ -560,8 +572,7 @@ impl Overlay {
                             let runbook = a
                                 .annotations
                                 .get("runbook_url")
-                                .map(|u| format!("  runbook: {u}"))
-                                .unwrap_or_default();
+                                .map(|u| format!("    runbook: {u}"));
                             let colour = if a.state == "firing" {
                                 theme.error
                             } else {
@@ -571,17 +582,22 @@ impl Overlay {
                             if i != *cursor {
                                 head_line = head_line.style(Style::default().fg(colour));
                             }
-                            vec![
+                            let mut lines = vec![
                                 head_line,
                                 Line::styled(
                                     format!("    {summary}"),
                                     Style::default().fg(theme.text),
                                 ),
                                 Line::styled(
-                                    format!("    {}{runbook}", labels.join(" ")),
+                                    format!("    {}", labels.join(" ")),
                                     Style::default().fg(theme.dim),
                                 ),
-                            ]
+                            ];
+                            // On a line of its own, so the whole link fits (and is clickable).
+                            lines.extend(runbook.map(|r| {
+                                Line::styled(r, Style::default().fg(theme.border_focused))
+                            }));
+                            lines
                         })
                         .collect(),
                 };

@@ -140,6 +140,7 @@ async fn event_loop(
     let (alerts_tx, mut alerts_rx) = mpsc::unbounded_channel();
     let (loaded_tx, mut loaded_rx) = mpsc::unbounded_channel();
     let mut loading: Option<String> = None;
+    let (drill_tx, mut drill_rx) = mpsc::unbounded_channel::<(u64, super::drill::Outcome)>();
 
     let mut width = terminal.size()?.width;
     let refresh = |controller: &mut Controller, ws: &Workspace, width: u16| {
@@ -153,8 +154,30 @@ async fn event_loop(
     let mut retry: Option<tokio::time::Instant> = None;
     let mut backoff = FIRST_RETRY;
     loop {
+        for (generation, request) in ws.app.drill.take_requests() {
+            run_drill_request(
+                &mut ws.app,
+                controller,
+                generation,
+                request,
+                &drill_tx,
+                &mut copied_links,
+            );
+            dirty = true;
+        }
         if dirty {
-            terminal.draw(|frame| ws.app.draw(frame))?;
+            let frame = terminal.draw(|frame| ws.app.draw(frame))?;
+            // Every URL on screen becomes clickable (OSC 8) where the terminal supports it.
+            let whole = ws.app.drill.urls();
+            let links: Vec<(u16, u16, String, String)> = super::drill::find_urls(frame.buffer)
+                .into_iter()
+                .map(|(row, column, shown)| {
+                    let full = whole.iter().find(|w| w.starts_with(&shown)).cloned();
+                    let target = full.unwrap_or_else(|| shown.clone());
+                    (row, column, shown, target)
+                })
+                .collect();
+            write_hyperlinks(&links);
             dirty = false;
         }
         tokio::select! {
@@ -178,8 +201,9 @@ async fn event_loop(
                             Action::Alerts => {
                                 let client = controller.session.client().clone();
                                 let tx = alerts_tx.clone();
+                                let alertmanager = ws.app.drill.config.alertmanager.clone();
                                 tokio::spawn(async move {
-                                    let state = match client.alerts().await {
+                                    let state = match fetch_alerts(&client, alertmanager.as_deref()).await {
                                         Ok(mut alerts) => {
                                             // Firing first, then the longest-standing.
                                             alerts.sort_by_key(|a| (a.state != "firing", a.active_at_ms));
@@ -284,6 +308,18 @@ async fn event_loop(
                 ws.app.alerts = alerts;
                 dirty = true;
             }
+            Some((generation, outcome)) = drill_rx.recv() => {
+                let exemplars_of = match &outcome {
+                    super::drill::Outcome::Exemplars(panel, _) => Some(*panel),
+                    _ => None,
+                };
+                if ws.app.drill.apply(generation, outcome) {
+                    if let Some(panel) = exemplars_of {
+                        ws.app.mark_exemplars(panel);
+                    }
+                    dirty = true;
+                }
+            }
             _ = tick(&mut ticker) => refresh(controller, &ws, width),
             _ = sleep_until(retry) => {
                 retry = None;
@@ -300,6 +336,101 @@ async fn event_loop(
         link: ws.app.grafana_link(),
         copied_links,
     })
+}
+
+/// Prometheus's pending and firing alerts, with Alertmanager's (API v2) merged in when one is
+/// configured. Either source failing alone still shows the other, with the failure named.
+async fn fetch_alerts(
+    client: &crate::prom::PromClient,
+    alertmanager: Option<&str>,
+) -> Result<Vec<crate::prom::Alert>, String> {
+    use crate::prom::alertmanager::{AlertmanagerClient, merge_alerts};
+    let from_prometheus = client.alerts().await.map_err(|e| e.to_string());
+    let from_alertmanager = match alertmanager {
+        Some(url) => match AlertmanagerClient::new(url) {
+            Ok(am) => Some(am.alerts().await),
+            Err(e) => Some(Err(e)),
+        },
+        None => None,
+    };
+    match (from_prometheus, from_alertmanager) {
+        (Ok(p), None) => Ok(p),
+        (Ok(p), Some(Ok(a))) => Ok(merge_alerts(p, a)),
+        (Err(e), None) | (Err(_), Some(Err(e))) => Err(e),
+        (Ok(p), Some(Err(_))) => Ok(p),
+        (Err(_), Some(Ok(a))) => Ok(a),
+    }
+}
+
+/// Start one drill-down request: fetches go to a task (answers come back on `tx`), opening a
+/// browser to a blocking thread, copies straight to the terminal.
+fn run_drill_request(
+    app: &mut App,
+    controller: &Controller,
+    generation: u64,
+    request: super::drill::Request,
+    tx: &mpsc::UnboundedSender<(u64, super::drill::Outcome)>,
+    copied: &mut Vec<String>,
+) {
+    use super::drill::Request;
+    match request {
+        Request::Copy { text } => {
+            copy_to_clipboard(&text);
+            app.status.message = Some(format!("copied: {text}"));
+            copied.retain(|l| l != &text);
+            copied.push(text);
+        }
+        Request::Open { url } => {
+            match crate::links::open::browser_command(&|k| std::env::var(k).ok()) {
+                Some(browser) => {
+                    app.status.message = Some(format!("opening in {browser}: {url}"));
+                    tokio::task::spawn_blocking(move || {
+                        let _ = crate::links::open::open_in_browser(&browser, &url);
+                    });
+                }
+                None => {
+                    // No local browser (an SSH session): the clipboard of the user's terminal.
+                    copy_to_clipboard(&url);
+                    app.status.message = Some(format!("no browser here; copied: {url}"));
+                    copied.retain(|l| l != &url);
+                    copied.push(url);
+                }
+            }
+        }
+        request => {
+            let client = controller.session.client().clone();
+            let config = app.drill.config.clone();
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                if let Some(outcome) =
+                    super::drill::execute(generation, request, client, config).await
+                {
+                    let _ = tx.send((generation, outcome));
+                }
+            });
+        }
+    }
+}
+
+/// OSC 8 over each URL already drawn at (row, column): the same text, now a link to the whole
+/// URL. The cursor
+/// is saved and restored so the frame ratatui drew is untouched.
+fn write_hyperlinks(links: &[(u16, u16, String, String)]) {
+    use std::io::Write;
+    if links.is_empty() || std::env::var_os("TRIAGE_NO_HYPERLINKS").is_some() {
+        return;
+    }
+    let mut out = String::new();
+    for (row, column, shown, target) in links {
+        out.push_str(&format!("\u{1b}7\u{1b}[{};{}H", row + 1, column + 1));
+        // The text is what is already there (the start of the URL when the screen cut it).
+        out.push_str(&crate::links::osc8_link(target, shown));
+        out.push_str("\u{1b}8");
+    }
+    let mut stdout = std::io::stdout();
+    let _ = stdout
+        .write_all(out.as_bytes())
+        .and_then(|()| stdout.flush());
 }
 
 /// Put text on the clipboard of the terminal the user sits at (OSC 52; through tmux too).

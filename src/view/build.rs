@@ -630,6 +630,7 @@ fn build_timeseries(panel: &Panel, data: &PanelData, clock: Clock) -> TimeSeries
         decimals: axis_field.decimals,
         markers: Vec::new(),
         log_base,
+        exemplars: Vec::new(),
     }
 }
 

@@ -7,6 +7,7 @@ pub mod build;
 pub mod heatmap;
 pub mod table;
 pub mod text;
+pub mod waterfall;
 
 /// A colour resolved for drawing (the theme has already been applied).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,6 +98,16 @@ pub struct TimeSeriesView {
     pub markers: Vec<TimeMarker>,
     /// Points are log(value) in this base (a log y axis); the cursor reads them back.
     pub log_base: Option<f64>,
+    /// Exemplars drawn as glyphs at (time, value); the selected one stands out.
+    pub exemplars: Vec<ExemplarMark>,
+}
+
+/// One exemplar on a time series: a traced request at its time and observed value.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExemplarMark {
+    pub at_ms: f64,
+    pub value: f64,
+    pub selected: bool,
 }
 
 /// A vertical line across a time series at one instant, with a short label.

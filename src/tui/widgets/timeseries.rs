@@ -121,6 +121,7 @@ pub fn draw(
     for marker in &view.markers {
         draw_marker(view, plot, marker, buf, theme);
     }
+    draw_exemplars(view, plot, buf, theme);
     if let Some(cursor) = cursor {
         draw_cursor(view, plot, cursor, buf, theme);
     }
@@ -387,6 +388,34 @@ fn draw_marker(
     let room = usize::from(plot.x + plot.width - column);
     let label: String = format!("▼{}", marker.label).chars().take(room).collect();
     buf.set_string(column, plot.y, label, style);
+}
+
+/// Exemplars as `◆` at their time and value (the selected one `◈`, reversed), over the lines.
+fn draw_exemplars(view: &TimeSeriesView, plot: Rect, buf: &mut Buffer, theme: &Theme) {
+    let ((x0, x1), (y0, y1)) = (view.x_range, view.y_range);
+    if plot.width < 2 || plot.height < 2 || x1 <= x0 || y1 <= y0 {
+        return;
+    }
+    for e in &view.exemplars {
+        if !(x0..=x1).contains(&e.at_ms) || !e.value.is_finite() {
+            continue;
+        }
+        let fx = (e.at_ms - x0) / (x1 - x0);
+        let fy = ((e.value - y0) / (y1 - y0)).clamp(0.0, 1.0);
+        let column = plot.x + ((plot.width - 1) as f64 * fx).round() as u16;
+        let row = plot.y + ((plot.height - 1) as f64 * (1.0 - fy)).round() as u16;
+        let (glyph, style) = if e.selected {
+            (
+                "◈",
+                Style::default()
+                    .fg(theme.error)
+                    .add_modifier(ratatui::style::Modifier::REVERSED),
+            )
+        } else {
+            ("◆", Style::default().fg(theme.warning))
+        };
+        buf[(column, row)].set_symbol(glyph).set_style(style);
+    }
 }
 
 /// A vertical line at the cursor and a box with every series' value at that instant.

@@ -1,0 +1,145 @@
+//! Alertmanager's API v2 (`GET /api/v2/alerts`): the alerts it holds, with whether they are
+//! silenced or inhibited, as the same `Alert` the alerts pane shows for Prometheus.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::client::Alert;
+use super::edge::EdgeClient;
+use super::sanitize::sanitize;
+
+#[derive(Clone, Debug)]
+pub struct AlertmanagerClient {
+    edge: EdgeClient,
+}
+
+#[derive(Deserialize)]
+struct RawAlert {
+    #[serde(default)]
+    labels: BTreeMap<String, String>,
+    #[serde(default)]
+    annotations: BTreeMap<String, String>,
+    #[serde(rename = "startsAt", default)]
+    starts_at: Option<String>,
+    #[serde(default)]
+    status: RawStatus,
+}
+
+#[derive(Deserialize, Default)]
+struct RawStatus {
+    #[serde(default)]
+    state: String,
+    #[serde(rename = "silencedBy", default)]
+    silenced_by: Vec<String>,
+    #[serde(rename = "inhibitedBy", default)]
+    inhibited_by: Vec<String>,
+}
+
+impl AlertmanagerClient {
+    pub fn new(url: &str) -> Result<Self, String> {
+        Ok(AlertmanagerClient {
+            edge: EdgeClient::new(url, "Alertmanager")?,
+        })
+    }
+
+    /// Every alert Alertmanager holds (active, silenced and inhibited).
+    pub async fn alerts(&self) -> Result<Vec<Alert>, String> {
+        decode_alerts(self.edge.get_json("/api/v2/alerts", &[]).await?)
+    }
+}
+
+pub fn decode_alerts(value: serde_json::Value) -> Result<Vec<Alert>, String> {
+    let raw: Vec<RawAlert> = serde_json::from_value(value).map_err(|e| {
+        format!(
+            "Alertmanager: not an /api/v2/alerts answer: {}",
+            sanitize(&e.to_string())
+        )
+    })?;
+    let clean = |m: BTreeMap<String, String>| -> BTreeMap<String, String> {
+        m.into_iter()
+            .map(|(k, v)| (sanitize(&k), sanitize(&v)))
+            .collect()
+    };
+    Ok(raw
+        .into_iter()
+        .map(|a| {
+            let suppressed = if !a.status.silenced_by.is_empty() {
+                Some(format!(
+                    "silenced ({})",
+                    sanitize(&a.status.silenced_by.join(", "))
+                ))
+            } else if !a.status.inhibited_by.is_empty() {
+                Some("inhibited".to_string())
+            } else if a.status.state == "suppressed" {
+                Some("suppressed".to_string())
+            } else {
+                None
+            };
+            Alert {
+                labels: clean(a.labels),
+                annotations: clean(a.annotations),
+                // Alertmanager only holds alerts that fire; `active` is its word for it.
+                state: "firing".into(),
+                active_at_ms: a
+                    .starts_at
+                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+                    .map(|t| t.timestamp_millis()),
+                value: String::new(),
+                source: "alertmanager".into(),
+                suppressed,
+            }
+        })
+        .collect())
+}
+
+/// Prometheus's and Alertmanager's alerts as one list: an alert both know (same labels) is
+/// shown once, with Prometheus's state and Alertmanager's silence/inhibition.
+pub fn merge_alerts(prometheus: Vec<Alert>, alertmanager: Vec<Alert>) -> Vec<Alert> {
+    let mut merged = prometheus;
+    for am in alertmanager {
+        match merged.iter_mut().find(|p| p.labels == am.labels) {
+            Some(p) => {
+                p.source = "prometheus+alertmanager".into();
+                p.suppressed = am.suppressed;
+                for (k, v) in am.annotations {
+                    p.annotations.entry(k).or_insert(v);
+                }
+            }
+            None => merged.push(am),
+        }
+    }
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn silenced_and_inhibited_are_named_and_duplicates_merge() {
+        let value = serde_json::json!([
+            {"labels": {"alertname": "HighLatency", "service": "gw"}, "annotations": {"runbook_url": "https://rb/x"},
+             "startsAt": "2026-11-24T10:00:00Z", "endsAt": "2026-11-24T10:05:00Z", "fingerprint": "f1", "receivers": [{"name": "b"}],
+             "updatedAt": "2026-11-24T10:00:00Z", "generatorURL": "http://p",
+             "status": {"state": "suppressed", "silencedBy": ["s-1"], "inhibitedBy": []}},
+            {"labels": {"alertname": "Other"}, "annotations": {}, "startsAt": "2026-11-24T10:00:00Z",
+             "status": {"state": "suppressed", "silencedBy": [], "inhibitedBy": ["f9"]}}
+        ]);
+        let am = decode_alerts(value).unwrap();
+        assert_eq!(am[0].suppressed.as_deref(), Some("silenced (s-1)"));
+        assert_eq!(am[1].suppressed.as_deref(), Some("inhibited"));
+        assert_eq!(am[0].active_at_ms, Some(1_795_514_400_000));
+        let prom = vec![Alert {
+            labels: am[0].labels.clone(),
+            state: "firing".into(),
+            source: "prometheus".into(),
+            ..Alert::default()
+        }];
+        let merged = merge_alerts(prom, am);
+        assert_eq!(merged.len(), 2);
+        assert_eq!(merged[0].source, "prometheus+alertmanager");
+        assert_eq!(merged[0].annotations["runbook_url"], "https://rb/x");
+        assert_eq!(merged[0].suppressed.as_deref(), Some("silenced (s-1)"));
+    }
+}

@@ -1,0 +1,253 @@
+//! Jaeger's query HTTP API (`/api/traces?service=…`, `/api/traces/<id>`), decoded into traces
+//! with spans that name their parent and service. Text is sanitised here.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::edge::EdgeClient;
+use super::sanitize::sanitize;
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Span {
+    pub span_id: String,
+    /// The span this one is a `CHILD_OF` (or, failing that, `FOLLOWS_FROM`).
+    pub parent: Option<String>,
+    pub operation: String,
+    pub service: String,
+    pub start_us: i64,
+    pub duration_us: i64,
+    /// Tagged `error=true`.
+    pub error: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Trace {
+    pub trace_id: String,
+    pub spans: Vec<Span>,
+}
+
+impl Trace {
+    /// The span without a parent in this trace (the earliest when several).
+    pub fn root(&self) -> Option<&Span> {
+        let ids: Vec<&str> = self.spans.iter().map(|s| s.span_id.as_str()).collect();
+        self.spans
+            .iter()
+            .filter(|s| s.parent.as_deref().is_none_or(|p| !ids.contains(&p)))
+            .min_by_key(|s| s.start_us)
+    }
+
+    pub fn start_us(&self) -> i64 {
+        self.spans.iter().map(|s| s.start_us).min().unwrap_or(0)
+    }
+
+    /// From the first span's start to the last span's end.
+    pub fn duration_us(&self) -> i64 {
+        let end = self
+            .spans
+            .iter()
+            .map(|s| s.start_us + s.duration_us)
+            .max()
+            .unwrap_or(0);
+        end - self.start_us()
+    }
+
+    pub fn has_error(&self) -> bool {
+        self.spans.iter().any(|s| s.error)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct JaegerClient {
+    edge: EdgeClient,
+}
+
+#[derive(Deserialize)]
+struct Answer {
+    #[serde(default)]
+    data: Option<Vec<RawTrace>>,
+    #[serde(default)]
+    errors: Option<Vec<RawError>>,
+}
+
+#[derive(Deserialize)]
+struct RawError {
+    #[serde(default)]
+    msg: String,
+}
+
+#[derive(Deserialize)]
+struct RawTrace {
+    #[serde(rename = "traceID")]
+    trace_id: String,
+    #[serde(default)]
+    spans: Vec<RawSpan>,
+    #[serde(default)]
+    processes: BTreeMap<String, RawProcess>,
+}
+
+#[derive(Deserialize)]
+struct RawSpan {
+    #[serde(rename = "spanID")]
+    span_id: String,
+    #[serde(rename = "operationName", default)]
+    operation: String,
+    #[serde(default)]
+    references: Vec<RawReference>,
+    #[serde(rename = "startTime", default)]
+    start: i64,
+    #[serde(default)]
+    duration: i64,
+    #[serde(default)]
+    tags: Vec<RawTag>,
+    #[serde(rename = "processID", default)]
+    process_id: String,
+}
+
+#[derive(Deserialize)]
+struct RawReference {
+    #[serde(rename = "refType", default)]
+    ref_type: String,
+    #[serde(rename = "spanID", default)]
+    span_id: String,
+}
+
+#[derive(Deserialize)]
+struct RawTag {
+    key: String,
+    #[serde(default)]
+    value: serde_json::Value,
+}
+
+#[derive(Deserialize)]
+struct RawProcess {
+    #[serde(rename = "serviceName", default)]
+    service: String,
+}
+
+impl JaegerClient {
+    pub fn new(url: &str) -> Result<Self, String> {
+        Ok(JaegerClient {
+            edge: EdgeClient::new(url, "Jaeger")?,
+        })
+    }
+
+    pub fn display_url(&self) -> String {
+        self.edge.display_url()
+    }
+
+    /// Traces of a service in a window (ms), slowest first.
+    pub async fn search(
+        &self,
+        service: &str,
+        start_ms: i64,
+        end_ms: i64,
+        limit: usize,
+    ) -> Result<Vec<Trace>, String> {
+        let query = [
+            ("service", service.to_string()),
+            ("start", (start_ms * 1000).to_string()),
+            ("end", (end_ms * 1000).to_string()),
+            ("limit", limit.to_string()),
+        ];
+        let mut traces = decode_traces(self.edge.get_json("/api/traces", &query).await?)?;
+        traces.sort_by_key(|t| std::cmp::Reverse(t.duration_us()));
+        Ok(traces)
+    }
+
+    /// One trace by id.
+    pub async fn trace(&self, trace_id: &str) -> Result<Trace, String> {
+        let id: String = trace_id.chars().filter(char::is_ascii_hexdigit).collect();
+        if id.is_empty() {
+            return Err(format!("{:?} is not a trace id", sanitize(trace_id)));
+        }
+        let traces = decode_traces(
+            self.edge
+                .get_json(&format!("/api/traces/{id}"), &[])
+                .await?,
+        )?;
+        traces
+            .into_iter()
+            .next()
+            .ok_or_else(|| format!("Jaeger has no trace {id}"))
+    }
+}
+
+/// Jaeger's `{"data": [trace…], "errors": …}` envelope.
+pub fn decode_traces(value: serde_json::Value) -> Result<Vec<Trace>, String> {
+    let answer: Answer = serde_json::from_value(value)
+        .map_err(|e| format!("Jaeger: not a traces answer: {}", sanitize(&e.to_string())))?;
+    if let Some(error) = answer.errors.as_ref().and_then(|e| e.first()) {
+        return Err(format!("Jaeger: {}", sanitize(&error.msg)));
+    }
+    Ok(answer
+        .data
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| {
+            let spans = t
+                .spans
+                .into_iter()
+                .map(|s| {
+                    let parent = s
+                        .references
+                        .iter()
+                        .find(|r| r.ref_type == "CHILD_OF")
+                        .or_else(|| s.references.first())
+                        .map(|r| sanitize(&r.span_id));
+                    let error = s.tags.iter().any(|tag| {
+                        tag.key == "error"
+                            && (tag.value == serde_json::Value::Bool(true) || tag.value == "true")
+                    });
+                    Span {
+                        span_id: sanitize(&s.span_id),
+                        parent,
+                        operation: sanitize(&s.operation),
+                        service: t
+                            .processes
+                            .get(&s.process_id)
+                            .map(|p| sanitize(&p.service))
+                            .unwrap_or_default(),
+                        start_us: s.start,
+                        duration_us: s.duration.max(0),
+                        error,
+                    }
+                })
+                .collect();
+            Trace {
+                trace_id: sanitize(&t.trace_id),
+                spans,
+            }
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_know_their_parent_and_service() {
+        let value = serde_json::json!({"data": [{
+            "traceID": "abc", "warnings": null,
+            "processes": {"p1": {"serviceName": "gw", "tags": []}, "p2": {"serviceName": "model", "tags": []}},
+            "spans": [
+                {"traceID": "abc", "spanID": "1", "operationName": "POST /v1/predict", "references": [], "startTime": 1000, "duration": 500, "tags": [], "logs": [], "processID": "p1"},
+                {"traceID": "abc", "spanID": "2", "operationName": "infer", "references": [{"refType": "CHILD_OF", "traceID": "abc", "spanID": "1"}], "startTime": 1100, "duration": 450, "tags": [{"key": "error", "type": "bool", "value": true}], "logs": [], "processID": "p2"}
+            ]}], "total": 0, "limit": 0, "offset": 0, "errors": null});
+        let traces = decode_traces(value).unwrap();
+        let t = &traces[0];
+        assert_eq!(t.root().unwrap().operation, "POST /v1/predict");
+        assert_eq!(t.spans[1].parent.as_deref(), Some("1"));
+        assert_eq!(t.spans[1].service, "model");
+        assert!(t.has_error());
+        assert_eq!(t.duration_us(), 550);
+    }
+
+    #[test]
+    fn jaeger_errors_are_reported() {
+        let value =
+            serde_json::json!({"data": null, "errors": [{"code": 404, "msg": "trace not found"}]});
+        assert_eq!(decode_traces(value).unwrap_err(), "Jaeger: trace not found");
+    }
+}
