@@ -2,14 +2,14 @@
 //! secrets, naming file, panel and expression; online against the demo stack (real
 //! Prometheus) the repository's layouts and provisioning pass with data in every panel.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_triage");
+mod support;
+use support::{BIN, start_demo};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -141,42 +141,6 @@ fn usage_errors_exit_2() {
     );
     let (code, _, _) = check(&repo(), &["layouts", "--format", "yaml"]);
     assert_eq!(code, 2);
-}
-
-struct Demo {
-    child: Child,
-    prometheus: String,
-}
-
-impl Drop for Demo {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_demo() -> Demo {
-    let mut child = Command::new(BIN)
-        .args(["demo", "--no-tui"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start triage demo --no-tui");
-    let stdout = child.stdout.take().expect("demo stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let mut prometheus = None;
-    while Instant::now() < deadline {
-        let Some(Ok(line)) = lines.next() else { break };
-        if let Some(url) = line.strip_prefix("prometheus: ") {
-            prometheus = Some(url.trim().to_string());
-            break;
-        }
-    }
-    std::thread::spawn(move || for _ in lines {});
-    let prometheus = prometheus.expect("the demo printed its Prometheus URL");
-    Demo { child, prometheus }
 }
 
 /// Every dashboard of the suite must show data in every Prometheus panel.

@@ -2,52 +2,11 @@
 //! Alertmanager), `triage render` draws the inference-gateway dashboard from it, and every
 //! child process is gone after the demo exits.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_triage");
-const DASHBOARD: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/layouts/service/inference-gateway.json"
-);
-
-struct Demo {
-    child: Child,
-    prometheus: String,
-}
-
-impl Drop for Demo {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_demo() -> Demo {
-    let mut child = Command::new(BIN)
-        .args(["demo", "--no-tui"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start triage demo --no-tui");
-    let stdout = child.stdout.take().expect("demo stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let mut prometheus = None;
-    while Instant::now() < deadline {
-        let Some(Ok(line)) = lines.next() else { break };
-        if let Some(url) = line.strip_prefix("prometheus: ") {
-            prometheus = Some(url.trim().to_string());
-            break;
-        }
-    }
-    // Keep draining stdout so the demo never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    let prometheus = prometheus.expect("the demo printed its Prometheus URL");
-    Demo { child, prometheus }
-}
+mod support;
+use support::{BIN, DASHBOARD, Tmux, start_demo};
 
 fn children_of(pid: u32) -> Vec<u32> {
     let mut found = Vec::new();
@@ -285,84 +244,13 @@ fn every_corpus_dashboard_renders_without_a_panic(prometheus: &str) {
     assert!(rendered >= 20, "corpus dashboards rendered: {rendered}");
 }
 
-/// A tmux session running the real binary: keys in, screen text out.
-struct Tmux {
-    name: String,
-}
-
-impl Tmux {
-    fn start(command: &str) -> Tmux {
-        let name = format!("triage-test-{}", std::process::id());
-        let status = Command::new("tmux")
-            .args([
-                "new-session",
-                "-d",
-                "-s",
-                &name,
-                "-x",
-                "160",
-                "-y",
-                "50",
-                command,
-            ])
-            .status()
-            .expect("tmux is installed (scripts/install-deps)");
-        assert!(status.success(), "tmux session starts");
-        Tmux { name }
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for key in keys {
-            let status = Command::new("tmux")
-                .args(["send-keys", "-t", &self.name, key])
-                .status()
-                .unwrap();
-            assert!(status.success());
-            // One key at a time, as typed: an Escape followed at once by a letter reads as Alt.
-            std::thread::sleep(Duration::from_millis(150));
-        }
-    }
-
-    fn screen(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["capture-pane", "-p", "-t", &self.name])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// Wait until the screen shows `text`; the screen on failure.
-    fn wait_for(&self, text: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let screen = self.screen();
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "screen never showed {text:?}:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.name])
-            .status();
-    }
-}
-
 /// Drive the interactive UI in a pseudo-terminal: time range, variables, fullscreen, inspect,
 /// quit with the terminal restored.
 fn the_tui_answers_keys_as_a_person_would_expect(prometheus: &str) {
     let command = format!(
         "{BIN} view {DASHBOARD} --prometheus {prometheus}; echo TRIAGE-EXITED-$?; sleep 60"
     );
-    let tmux = Tmux::start(&command);
+    let tmux = Tmux::start("demo", &command);
     let screen = tmux.wait_for("req/s");
     assert!(
         screen.contains("Inference Gateway") && screen.contains("Last 1 hour"),
@@ -427,7 +315,7 @@ fn the_tui_answers_keys_as_a_person_would_expect(prometheus: &str) {
     // spinning on a dead tty.
     let marker = format!("--from=now-{}s", 3600 + std::process::id() % 1000);
     let command = format!("{BIN} view {DASHBOARD} --prometheus {prometheus} {marker}");
-    let tmux = Tmux::start(&command);
+    let tmux = Tmux::start("demo", &command);
     tmux.wait_for("req/s");
     drop(tmux);
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -453,7 +341,7 @@ fn hand_off_keys_copy_the_link_and_the_snapshot(prometheus: &str) {
          {BIN} view {DASHBOARD} --prometheus {prometheus} --print-link; echo TRIAGE-EXITED-$?; sleep 60",
         dir.display()
     );
-    let tmux = Tmux::start(&command);
+    let tmux = Tmux::start("demo", &command);
     let status = Command::new("tmux")
         .args(["set-option", "-s", "set-clipboard", "on"])
         .status()

@@ -5,11 +5,9 @@
 //! Prometheus of the demo stack (`triage demo --no-tui`), so queries through the proxy return
 //! real data. The real binary is run against both and their answers compared.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -17,11 +15,9 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-const BIN: &str = env!("CARGO_BIN_EXE_triage");
-const DASHBOARD: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/layouts/service/inference-gateway.json"
-);
+mod support;
+use support::{BIN, DASHBOARD, Tmux, start_demo};
+
 const TOKEN: &str = "glsa_standin_7f3c9e1d2b4a";
 /// A token Grafana accepts but without `datasources:read`.
 const VIEWER_TOKEN: &str = "glsa_viewer_52be0c81aa";
@@ -29,42 +25,6 @@ const UID: &str = "inference-gateway";
 
 // ---------------------------------------------------------------------------------------------
 // The demo stack (real Prometheus)
-
-struct Demo {
-    child: Child,
-    prometheus: String,
-}
-
-impl Drop for Demo {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_demo() -> Demo {
-    let mut child = Command::new(BIN)
-        .args(["demo", "--no-tui"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start triage demo --no-tui");
-    let stdout = child.stdout.take().expect("demo stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let mut prometheus = None;
-    while Instant::now() < deadline {
-        let Some(Ok(line)) = lines.next() else { break };
-        if let Some(url) = line.strip_prefix("prometheus: ") {
-            prometheus = Some(url.trim().to_string());
-            break;
-        }
-    }
-    std::thread::spawn(move || for _ in lines {});
-    let prometheus = prometheus.expect("the demo printed its Prometheus URL");
-    Demo { child, prometheus }
-}
 
 // ---------------------------------------------------------------------------------------------
 // The stand-in Grafana
@@ -760,76 +720,6 @@ fn dashboards_open_query_and_export_through_grafana() {
     let _ = std::fs::remove_dir_all(&config_home);
 }
 
-/// A tmux session running the real binary: keys in, screen text out.
-struct Tmux {
-    name: String,
-}
-
-impl Tmux {
-    fn start(command: &str) -> Tmux {
-        let name = format!("triage-grafana-test-{}", std::process::id());
-        let status = Command::new("tmux")
-            .args([
-                "new-session",
-                "-d",
-                "-s",
-                &name,
-                "-x",
-                "160",
-                "-y",
-                "50",
-                command,
-            ])
-            .status()
-            .expect("tmux is installed (scripts/install-deps)");
-        assert!(status.success(), "tmux session starts");
-        Tmux { name }
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for key in keys {
-            let status = Command::new("tmux")
-                .args(["send-keys", "-t", &self.name, key])
-                .status()
-                .unwrap();
-            assert!(status.success());
-            std::thread::sleep(Duration::from_millis(150));
-        }
-    }
-
-    fn screen(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["capture-pane", "-p", "-t", &self.name])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn wait_for(&self, text: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let screen = self.screen();
-            assert!(!screen.contains(TOKEN), "token on screen:\n{screen}");
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "screen never showed {text:?}:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.name])
-            .status();
-    }
-}
-
 /// `d` lists Grafana's dashboards beside the open ones; choosing one loads it from Grafana.
 fn the_switcher_lists_grafanas_dashboards_and_opens_one(grafana: &str, config_home: &Path) {
     let token_file = config_home.join("grafana-token");
@@ -841,24 +731,31 @@ fn the_switcher_lists_grafanas_dashboards_and_opens_one(grafana: &str, config_ho
         config_home.display(),
         token_file.display()
     );
-    let tmux = Tmux::start(&command);
-    tmux.wait_for("req/s");
+    let tmux = Tmux::start("grafana", &command);
+    shown(&tmux, "req/s");
     tmux.keys(&["d"]);
-    let list = tmux.wait_for("Root notes  [Grafana: General]");
+    let list = shown(&tmux, "Root notes  [Grafana: General]");
     assert!(list.contains("Inference Gateway"), "{list}");
     for key in ["R", "o", "o", "t", "Enter"] {
         tmux.keys(&[key]);
     }
-    let screen = tmux.wait_for("On call: see the runbook.");
+    let screen = shown(&tmux, "On call: see the runbook.");
     assert!(screen.contains("Read me"), "{screen}");
     // Loaded now: listed once, as an open dashboard, and the first one is still there.
     tmux.keys(&["d"]);
-    let list = tmux.wait_for("dashboards (2)");
+    let list = shown(&tmux, "dashboards (2)");
     assert!(!list.contains("[Grafana: General]"), "{list}");
     for key in ["G", "a", "t", "e", "Enter"] {
         tmux.keys(&[key]);
     }
-    tmux.wait_for("req/s");
+    shown(&tmux, "req/s");
     tmux.keys(&["q"]);
-    tmux.wait_for("TRIAGE-EXITED-0");
+    shown(&tmux, "TRIAGE-EXITED-0");
+}
+
+/// Wait for text on the TUI's screen; the token must never be on it.
+fn shown(tmux: &Tmux, text: &str) -> String {
+    let screen = tmux.wait_for(text);
+    assert!(!screen.contains(TOKEN), "token on screen:\n{screen}");
+    screen
 }

@@ -2,15 +2,16 @@
 //! of every dashboard returning data on the real demo stack (`triage demo --no-tui`).
 
 use std::collections::{BTreeSet, HashSet};
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use triage::demo::http;
 
-const BIN: &str = env!("CARGO_BIN_EXE_triage");
+mod support;
+use support::{BIN, start_demo};
+
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// Okabe-Ito colours: every colour with a meaning comes from this set.
@@ -389,52 +390,6 @@ fn service_dashboards_mark_deploys_and_the_gateway_drills_down_to_logs_and_trace
     ] {
         assert!(text.contains(wanted), "inference-gateway lacks {wanted}");
     }
-}
-
-struct Demo {
-    child: Child,
-    prometheus: String,
-}
-
-impl Drop for Demo {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_demo() -> Demo {
-    let mut child = Command::new(BIN)
-        .args(["demo", "--no-tui"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start triage demo --no-tui");
-    let stdout = child.stdout.take().expect("demo stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let mut prometheus = None;
-    let mut alertmanager = false;
-    let mut node_exporter = false;
-    while Instant::now() < deadline {
-        let Some(Ok(line)) = lines.next() else { break };
-        if let Some(url) = line.strip_prefix("prometheus: ") {
-            prometheus = Some(url.trim().to_string());
-        }
-        alertmanager |= line.starts_with("alertmanager: ");
-        node_exporter |= line.starts_with("node_exporter: ");
-        if line.starts_with("node_exporter: ") {
-            break;
-        }
-    }
-    std::thread::spawn(move || for _ in lines {});
-    assert!(
-        alertmanager && node_exporter,
-        "the demo runs all its helpers"
-    );
-    let prometheus = prometheus.expect("the demo printed its Prometheus URL");
-    Demo { child, prometheus }
 }
 
 fn render_json(path: &Path, prometheus: &str) -> (Vec<Value>, String) {
