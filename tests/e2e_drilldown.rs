@@ -171,12 +171,13 @@ fn from_the_alert_to_an_exemplar_trace_and_its_logs() {
     let links = tmux.wait_for(" links ");
     assert!(links.contains("traces of inference-gateway"), "{links}");
     tmux.keys(&["Enter"]);
-    tmux.wait_for("no browser here; copied: http://localhost:3000/explore?");
+    // The first link is the dashboard's own "Logs (Loki)" link into its Grafana's Explore.
+    tmux.wait_for("no browser here; copied: https://grafana.example.com/explore?");
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let out = Command::new("tmux").args(["show-buffer"]).output().unwrap();
         let buffer = String::from_utf8_lossy(&out.stdout).into_owned();
-        if buffer.starts_with("http://localhost:3000/explore?schemaVersion=1&panes=") {
+        if buffer.starts_with("https://grafana.example.com/explore?schemaVersion=1&panes=") {
             assert!(buffer.contains("inference-gateway"), "{buffer}");
             break;
         }

@@ -104,6 +104,9 @@ pub struct App {
     pub clock: crate::view::build::Clock,
     /// Marked on every time series: when the alert being triaged fired.
     pub marker: Option<crate::view::TimeMarker>,
+    /// Each panel as last drawn on the page, so a frame where its view, place and focus are
+    /// unchanged copies cells instead of drawing every series again.
+    panel_cache: Vec<Option<DrawnPanel>>,
     /// Drill-down: links, logs, traces and exemplars of the focused panel.
     pub drill: super::drill::Drill,
     /// Layout of the last frame, for navigation.
@@ -161,6 +164,7 @@ impl App {
             theme,
             clock: crate::view::build::Clock::Local,
             marker: None,
+            panel_cache: Vec::new(),
             drill: super::drill::Drill::default(),
             placed: Vec::new(),
             body_height: 0,
@@ -325,7 +329,16 @@ impl App {
             match placed.item {
                 Item::Panel(i) => {
                     if let Some(view) = self.views.get(i) {
-                        draw_panel(view, rect, buf, self.focus == Some(i), &self.theme, None);
+                        let focused = self.focus == Some(i);
+                        self.panel_cache.resize_with(self.views.len(), || None);
+                        draw_cached(
+                            &mut self.panel_cache[i],
+                            view,
+                            rect,
+                            focused,
+                            &self.theme,
+                            buf,
+                        );
                     }
                 }
                 Item::Row(r) => self.draw_row_header(r, rect, buf),
@@ -1055,6 +1068,56 @@ impl App {
     }
 }
 
+/// A panel's cells as drawn, and what they were drawn from.
+struct DrawnPanel {
+    rect: Rect,
+    focused: bool,
+    view: PanelView,
+    cells: Vec<ratatui::buffer::Cell>,
+}
+
+/// Draw a panel, or copy it from the cache when nothing it depends on changed (comparing the
+/// view is far cheaper than drawing its lines).
+fn draw_cached(
+    cache: &mut Option<DrawnPanel>,
+    view: &PanelView,
+    rect: Rect,
+    focused: bool,
+    theme: &Theme,
+    buf: &mut Buffer,
+) {
+    let fresh = cache
+        .as_ref()
+        .is_some_and(|c| c.rect == rect && c.focused == focused && c.view == *view);
+    if !fresh {
+        let mut own = Buffer::empty(rect);
+        if theme.background != Color::Reset {
+            own.set_style(rect, Style::default().bg(theme.background).fg(theme.text));
+        }
+        draw_panel(view, rect, &mut own, focused, theme, None);
+        *cache = Some(DrawnPanel {
+            rect,
+            focused,
+            view: view.clone(),
+            cells: own.content,
+        });
+    }
+    let Some(drawn) = cache.as_ref() else {
+        return;
+    };
+    let area = buf.area;
+    let width = usize::from(rect.width.max(1));
+    for (i, cell) in drawn.cells.iter().enumerate() {
+        let (Ok(dx), Ok(dy)) = (u16::try_from(i % width), u16::try_from(i / width)) else {
+            break;
+        };
+        let (x, y) = (rect.x + dx, rect.y + dy);
+        if x < area.x + area.width && y < area.y + area.height {
+            buf[(x, y)] = cell.clone();
+        }
+    }
+}
+
 /// Put the session's marker (when the triaged alert fired) on a time-series view.
 fn mark(view: &mut PanelView, marker: Option<&crate::view::TimeMarker>) {
     if let PanelBody::TimeSeries(ts) = &mut view.body {
@@ -1473,5 +1536,78 @@ mod alert_marker_tests {
             .lines()
             .filter(|l| l.chars().nth(marker_column.unwrap()) == Some('┊'));
         assert!(below.count() >= 3, "{screen}");
+    }
+}
+
+#[cfg(test)]
+mod panel_cache_tests {
+    use super::*;
+    use crate::engine::frame::Series;
+    use crate::engine::session::EngineEvent;
+    use crate::grafana::model::{GridPos, Panel};
+    use crate::tui::export::to_text;
+
+    fn value(app: &mut App, v: f64) {
+        app.apply(EngineEvent::Panel {
+            generation: 0,
+            index: 0,
+            data: Box::new(PanelData {
+                series: vec![Series {
+                    name: "x".into(),
+                    points: vec![(0, v)],
+                    ..Series::default()
+                }],
+                ..PanelData::default()
+            }),
+        });
+    }
+
+    fn screen(app: &mut App) -> String {
+        let area = Rect::new(0, 0, 60, 12);
+        let mut buf = Buffer::empty(area);
+        app.draw_into(area, &mut buf);
+        to_text(&buf)
+    }
+
+    #[test]
+    fn a_cached_panel_redraws_when_its_view_or_focus_changes() {
+        let panel = |x| Panel {
+            title: format!("p{x}"),
+            panel_type: "stat".into(),
+            grid: GridPos {
+                x,
+                y: 0,
+                w: 12,
+                h: 5,
+            },
+            ..Panel::default()
+        };
+        let dashboard = Dashboard {
+            title: "T".into(),
+            panels: vec![panel(0), panel(12)],
+            ..Dashboard::default()
+        };
+        let mut app = App::new(
+            dashboard,
+            Theme::mono(),
+            StatusInfo::default(),
+            ViewState::new("now-1h", "now"),
+        );
+        value(&mut app, 41.0);
+        let first = screen(&mut app);
+        assert!(first.contains("41"), "{first}");
+        assert_eq!(
+            screen(&mut app),
+            first,
+            "unchanged: the same frame from the cache"
+        );
+        value(&mut app, 97.0);
+        let second = screen(&mut app);
+        assert!(second.contains("97") && !second.contains("41"), "{second}");
+        // Focus moves: both panels' borders change.
+        app.focus = Some(1);
+        let third = screen(&mut app);
+        assert_ne!(third, second);
+        assert!(third.contains("97"), "{third}");
     }
 }
