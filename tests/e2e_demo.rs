@@ -129,6 +129,7 @@ fn demo_dashboard_shows_real_data_and_children_are_gone_after_exit() {
     adhoc_filters_reach_every_selector(&demo.prometheus);
     the_tui_answers_keys_as_a_person_would_expect(&demo.prometheus);
     hand_off_keys_copy_the_link_and_the_snapshot(&demo.prometheus);
+    provisioned_datasources_work_with_a_local_url(&demo.prometheus);
     every_corpus_dashboard_renders_without_a_panic(&demo.prometheus);
 
     let (text, _) = render(&demo.prometheus, "text");
@@ -405,6 +406,57 @@ fn hand_off_keys_copy_the_link_and_the_snapshot(prometheus: &str) {
         "{after}"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The generated Grafana datasource provisioning names the datasources; on this "jump host"
+/// the in-cluster URL is replaced by a local one of the same name. Without the replacement the
+/// panels fail naming the provisioned address (nothing hangs).
+fn provisioned_datasources_work_with_a_local_url(prometheus: &str) {
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/provisioning/grafana/datasources/datasources.yml"
+    );
+    let run = |extra: &[&str]| {
+        let out = Command::new(BIN)
+            .args([
+                "render",
+                DASHBOARD,
+                "--format",
+                "json",
+                "--datasources-file",
+                file,
+            ])
+            .args(extra)
+            .env_remove("TRIAGE_PROMETHEUS_URL")
+            .env(
+                "XDG_CONFIG_HOME",
+                std::env::temp_dir().join("triage-no-config"),
+            )
+            .output()
+            .expect("run triage render");
+        let panels: serde_json::Value =
+            serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+        (panels, String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (panels, stderr) = run(&["--datasource", &format!("Prometheus={prometheus}")]);
+    let panels = panels.as_array().cloned().unwrap_or_default();
+    let ok = panels.iter().filter(|p| p["state"] == "ok").count();
+    assert!(
+        ok >= 20,
+        "{ok} panels with data through the provisioned name:\n{stderr}"
+    );
+    let (panels, _) = run(&["--timeout", "5"]);
+    let errors: Vec<String> = panels
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["state"] == "error")
+        .filter_map(|p| p["error"].as_str().map(str::to_string))
+        .collect();
+    assert!(
+        errors.iter().any(|e| e.contains("prometheus:9090")),
+        "panels name the unreachable provisioned address: {errors:?}"
+    );
 }
 
 /// Is a process whose command line contains `needle` still alive (not a zombie)?
