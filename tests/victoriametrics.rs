@@ -313,3 +313,34 @@ fn hostile_label_values_cannot_reach_the_terminal() {
         }
     }
 }
+
+/// VictoriaMetrics answers `query_exemplars` with an empty list (it stores none): triage's
+/// client takes that as "no exemplars", not as an error, so `x` can say why there are none.
+#[test]
+fn exemplars_from_victoriametrics_are_none_not_an_error() {
+    if Command::new("victoria-metrics")
+        .arg("-version")
+        .output()
+        .is_err()
+    {
+        println!("SKIPPED: victoria-metrics is not installed (run scripts/install-deps)");
+        return;
+    }
+    let vm = start();
+    let client =
+        triage::prom::PromClient::new(triage::prom::PromConfig::new(&vm.url)).expect("client");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    let answer = runtime.block_on(client.exemplars(
+        "http_request_duration_seconds_bucket",
+        now - 3600.0,
+        now,
+    ));
+    assert_eq!(answer.map(|e| e.len()), Ok(0));
+}
