@@ -120,6 +120,7 @@ async fn check_dashboard(
         terminal_width: 160,
         scrape_interval: None,
         compare: None,
+        keep_unchanged: false,
     });
     let mut panels = dashboard.panels.clone();
     let mut data: Vec<Option<PanelData>> = vec![None; panels.len()];

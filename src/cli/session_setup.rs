@@ -401,6 +401,7 @@ impl Prepared {
             terminal_width,
             scrape_interval: None,
             compare: state.compare,
+            keep_unchanged: false,
         }
     }
 }

@@ -37,6 +37,42 @@ pub struct RefreshInput {
     pub scrape_interval: Option<String>,
     /// Overlay one panel (index in the expanded dashboard) with itself this much earlier (ms).
     pub compare: Option<(usize, i64)>,
+    /// Only a variable changed: panels whose queries are the same as in the last refresh keep
+    /// their data and are not asked again (as Grafana re-runs only the panels that use it).
+    pub keep_unchanged: bool,
+}
+
+/// What each panel asked in a refresh, without the time range: (datasource, expression,
+/// instant) per query; `None` for a panel that asked nothing of Prometheus.
+pub type PanelQueries = Vec<Option<Vec<(Option<String>, String, bool)>>>;
+
+/// The time-independent queries of every panel of a plan.
+pub fn panel_queries(plans: &[PanelPlan]) -> PanelQueries {
+    plans
+        .iter()
+        .map(|plan| match plan {
+            PanelPlan::Queries(queries) => Some(
+                queries
+                    .iter()
+                    .map(|q| (q.datasource.clone(), q.expr.clone(), q.instant))
+                    .collect(),
+            ),
+            PanelPlan::Unsupported(_) => None,
+        })
+        .collect()
+}
+
+/// Which panels need no new query: same queries as before, and the panel set unchanged (a
+/// repeat that changed the panels means every panel is drawn afresh).
+pub fn unchanged_panels(previous: Option<&PanelQueries>, now: &PanelQueries) -> Vec<bool> {
+    match previous {
+        Some(before) if before.len() == now.len() => before
+            .iter()
+            .zip(now)
+            .map(|(b, n)| b.is_some() && b == n)
+            .collect(),
+        _ => vec![false; now.len()],
+    }
 }
 
 /// The dashboard as it is drawn this refresh: repeats expanded, variables resolved.
@@ -55,9 +91,10 @@ type Answered = (Result<QueryAnswer, PromError>, u64);
 pub async fn run_refresh(
     datasources: &Datasources,
     input: RefreshInput,
+    previous: Option<&PanelQueries>,
     generation: u64,
     events: &mpsc::UnboundedSender<EngineEvent>,
-) {
+) -> PanelQueries {
     let (variables, errors) = resolve_variables(
         datasources,
         &input.dashboard,
@@ -124,6 +161,17 @@ pub async fn run_refresh(
         generation,
         resolved: Box::new(resolved.clone()),
     });
+    let asked = panel_queries(&plans);
+    let skip = if input.keep_unchanged {
+        unchanged_panels(previous, &asked)
+    } else {
+        vec![false; plans.len()]
+    };
+    let plans = plans
+        .into_iter()
+        .zip(&skip)
+        .map(|(plan, &skip)| if skip { None } else { Some(plan) })
+        .collect();
     fetch_and_report(
         datasources,
         &resolved.dashboard,
@@ -133,13 +181,15 @@ pub async fn run_refresh(
         events,
     )
     .await;
+    asked
 }
 
 /// Send each distinct query once, and each panel as soon as all its queries are answered.
+/// Panels planned as `None` keep what they show and get no event.
 pub async fn fetch_and_report(
     datasources: &Datasources,
     dashboard: &Dashboard,
-    plans: Vec<PanelPlan>,
+    plans: Vec<Option<PanelPlan>>,
     range: &TimeRange,
     generation: u64,
     events: &mpsc::UnboundedSender<EngineEvent>,
@@ -148,6 +198,10 @@ pub async fn fetch_and_report(
     let mut panels_of: HashMap<QueryKey, Vec<usize>> = HashMap::new();
     let mut unique: Vec<PlannedQuery> = Vec::new();
     for (index, plan) in plans.iter().enumerate() {
+        let Some(plan) = plan else {
+            waiting_on.push(0);
+            continue;
+        };
         match plan {
             PanelPlan::Unsupported(reason) => {
                 waiting_on.push(0);
@@ -214,7 +268,7 @@ pub async fn fetch_and_report(
         for index in waiting_panels {
             waiting_on[index] = waiting_on[index].saturating_sub(1);
             if waiting_on[index] == 0
-                && let PanelPlan::Queries(queries) = &plans[index]
+                && let Some(PanelPlan::Queries(queries)) = &plans[index]
             {
                 let data = assemble(&dashboard.panels[index], queries, &answers, range);
                 let _ = events.send(EngineEvent::Panel {

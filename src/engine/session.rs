@@ -8,7 +8,7 @@ use tokio::task::JoinHandle;
 
 use super::datasources::Datasources;
 use super::frame::PanelData;
-use super::refresh::{RefreshInput, run_refresh};
+use super::refresh::{PanelQueries, RefreshInput, run_refresh};
 use crate::prom::PromClient;
 
 /// Sent by the background task; `generation` says which request it answers.
@@ -46,6 +46,8 @@ pub struct Session {
     events: mpsc::UnboundedSender<EngineEvent>,
     in_flight: Option<JoinHandle<()>>,
     generation: u64,
+    /// What each panel asked in the last refresh that ran to the end (for `keep_unchanged`).
+    last_asked: Arc<std::sync::Mutex<Option<PanelQueries>>>,
 }
 
 impl Session {
@@ -64,6 +66,7 @@ impl Session {
                 events: tx,
                 in_flight: None,
                 generation: 0,
+                last_asked: Arc::default(),
             },
             rx,
         )
@@ -88,8 +91,15 @@ impl Session {
         let generation = self.generation;
         let datasources = self.datasources.clone();
         let events = self.events.clone();
+        let last_asked = self.last_asked.clone();
         self.in_flight = Some(tokio::spawn(async move {
-            run_refresh(&datasources, input, generation, &events).await;
+            let previous = last_asked.lock().ok().and_then(|l| l.clone());
+            let asked =
+                run_refresh(&datasources, input, previous.as_ref(), generation, &events).await;
+            // Only a refresh that finished becomes the reference (an aborted one never gets here).
+            if let Ok(mut last) = last_asked.lock() {
+                *last = Some(asked);
+            }
             let _ = events.send(EngineEvent::Done { generation });
         }));
         generation
@@ -101,5 +111,82 @@ impl Drop for Session {
         if let Some(task) = self.in_flight.take() {
             task.abort();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grafana::load::load_str;
+    use crate::grafana::timerange::TimeRange;
+    use crate::prom::PromConfig;
+
+    /// Two panels, only the first using `$env`; Prometheus is unreachable, so every query that
+    /// is sent comes back as a panel event with an error (fast, no server needed).
+    fn input(env: &str, keep_unchanged: bool) -> RefreshInput {
+        let json = r#"{"title": "t", "panels": [
+            {"id": 1, "type": "stat", "title": "uses env", "gridPos": {"x":0,"y":0,"w":12,"h":4},
+             "targets": [{"refId": "A", "expr": "up{env=\"$env\"}"}]},
+            {"id": 2, "type": "stat", "title": "does not", "gridPos": {"x":12,"y":0,"w":12,"h":4},
+             "targets": [{"refId": "A", "expr": "up"}]}],
+          "templating": {"list": [{"name": "env", "type": "custom", "query": "a,b",
+             "current": {"text": "a", "value": "a"}}]}}"#;
+        let dashboard = load_str(json, "t.json").unwrap().dashboard;
+        RefreshInput {
+            dashboard: Arc::new(dashboard),
+            overrides: [("env".to_string(), vec![env.to_string()])].into(),
+            range: TimeRange::resolve("now-1h", "now", chrono::Utc::now()).unwrap(),
+            terminal_width: 120,
+            scrape_interval: None,
+            compare: None,
+            keep_unchanged,
+        }
+    }
+
+    async fn panels_reported(
+        session: &mut Session,
+        events: &mut mpsc::UnboundedReceiver<EngineEvent>,
+        input: RefreshInput,
+    ) -> Vec<usize> {
+        let generation = session.refresh(input);
+        let mut panels = Vec::new();
+        while let Some(event) = events.recv().await {
+            match event {
+                EngineEvent::Panel { index, .. } if event.generation() == generation => {
+                    panels.push(index)
+                }
+                EngineEvent::Done { generation: g } if g == generation => break,
+                _ => {}
+            }
+        }
+        panels.sort();
+        panels
+    }
+
+    #[tokio::test]
+    async fn a_variable_change_re_queries_only_the_panels_that_use_it() {
+        let mut config = PromConfig::new("http://127.0.0.1:1");
+        config.timeout = std::time::Duration::from_secs(2);
+        let (mut session, mut events) = Session::new(PromClient::new(config).unwrap());
+        assert_eq!(
+            panels_reported(&mut session, &mut events, input("a", false)).await,
+            [0, 1]
+        );
+        // env changes: only the panel whose query names it is asked again.
+        assert_eq!(
+            panels_reported(&mut session, &mut events, input("b", true)).await,
+            [0]
+        );
+        // Nothing changed: nothing asked.
+        assert!(
+            panels_reported(&mut session, &mut events, input("b", true))
+                .await
+                .is_empty()
+        );
+        // A plain refresh asks everything again.
+        assert_eq!(
+            panels_reported(&mut session, &mut events, input("b", false)).await,
+            [0, 1]
+        );
     }
 }

@@ -597,6 +597,7 @@ impl App {
             Action::VariablePrevious => return self.step_variable(-1),
             Action::Quit
             | Action::Refresh
+            | Action::RefreshChanged
             | Action::None
             | Action::SwitchDashboard
             | Action::Explore
@@ -838,7 +839,7 @@ impl App {
                         value: values,
                     },
                 );
-                Action::Refresh
+                Action::RefreshChanged
             }
             Effect::SwitchDashboard(index) => {
                 self.overlay = Overlay::None;
@@ -1294,7 +1295,7 @@ mod variable_stepping_tests {
         let mut app = app_with_env();
         assert_eq!(
             app.handle_key(KeyEvent::from(KeyCode::Char('}'))),
-            Action::Refresh
+            Action::RefreshChanged
         );
         assert_eq!(
             app.view_state.selections["env"].value,

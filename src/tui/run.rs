@@ -190,6 +190,11 @@ async fn event_loop(
                         match action {
                             Action::Quit => break,
                             Action::Refresh => refresh(controller, &ws, width),
+                            Action::RefreshChanged => {
+                                let mut request = (controller.entries[ws.current].make_request)(&ws.app.view_state, width);
+                                request.keep_unchanged = true;
+                                controller.session.refresh(request);
+                            }
                             Action::CycleRefresh => ticker = ticker_for(ws.app.refresh_every),
                             Action::CopyLink => {
                                 // The terminal puts it on the clipboard; the status line shows it.
