@@ -111,6 +111,7 @@ async fn grafana_listing(
             });
             ListedEntry {
                 title: format!("{}  [Grafana: {}]", hit.title, hit.folder_label()),
+                uid: Some(hit.uid.clone()),
                 load,
             }
         })
@@ -183,6 +184,7 @@ fn entry(prepared: Arc<Prepared>) -> DashboardEntry {
     let for_request = prepared.clone();
     DashboardEntry {
         title: prepared.dashboard.title.clone(),
+        uid: prepared.dashboard.uid.clone(),
         make_app: Box::new(move || {
             let status = StatusInfo {
                 prometheus_url: for_app.client.display_url(),

@@ -120,6 +120,30 @@ fn base64(bytes: &[u8]) -> String {
     out
 }
 
+/// The dashboard uid a Grafana dashboard URL names (`…/d/<uid>` or `…/d/<uid>/<slug>`).
+pub fn dashboard_uid_in(url: &str) -> Option<&str> {
+    let path = url.split(['?', '#']).next()?;
+    let (_, rest) = path.split_once("/d/")?;
+    let uid = rest.split('/').next()?;
+    (!uid.is_empty()).then_some(uid)
+}
+
+#[cfg(test)]
+mod dashboard_uid_tests {
+    use super::dashboard_uid_in;
+
+    #[test]
+    fn the_uid_of_a_dashboard_url() {
+        assert_eq!(dashboard_uid_in("https://g/d/gw?var-x=1"), Some("gw"));
+        assert_eq!(
+            dashboard_uid_in("/d/node-exporter/node-exporter-full"),
+            Some("node-exporter")
+        );
+        assert_eq!(dashboard_uid_in("https://g/explore?left=/d/x"), None);
+        assert_eq!(dashboard_uid_in("https://runbooks.example.com/x"), None);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

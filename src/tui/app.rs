@@ -81,6 +81,8 @@ pub struct App {
     pub variables: Vec<ResolvedVariable>,
     /// Titles of the session's dashboards (for the switcher).
     pub dashboards: Vec<String>,
+    /// Their uids, in the same order (dashboard links between them switch in the session).
+    pub dashboard_uids: Vec<Option<String>>,
     /// Set with `Action::SwitchDashboard`: the dashboard to show.
     pub switch_to: Option<usize>,
     /// Set with `Action::Explore`: the expression to run.
@@ -151,6 +153,7 @@ impl App {
             data,
             variables: Vec::new(),
             dashboards: Vec::new(),
+            dashboard_uids: Vec::new(),
             switch_to: None,
             explore_request: None,
             explore_history: Vec::new(),
@@ -502,6 +505,10 @@ impl App {
         }
         if self.drill.pane.is_some() {
             self.drill_key(key.code);
+            // A dashboard link to one of the session's dashboards switches to it.
+            if self.switch_to.is_some() {
+                return Action::SwitchDashboard;
+            }
             return Action::None;
         }
         if self.overlay.is_open() {

@@ -764,10 +764,22 @@ impl App {
                     *cursor = (*cursor + 1).min(items.len().saturating_sub(1))
                 }
                 KeyCode::Enter => {
-                    if let Some(item) = items.get(*cursor) {
-                        self.drill.ask(Request::Open {
+                    let open_here = items.get(*cursor).and_then(|item| {
+                        let uid = crate::links::dashboard_uid_in(&item.url)?;
+                        self.dashboard_uids
+                            .iter()
+                            .position(|u| u.as_deref() == Some(uid))
+                    });
+                    match (open_here, items.get(*cursor)) {
+                        // One of this session's dashboards: go there, as Grafana would.
+                        (Some(index), _) => {
+                            self.switch_to = Some(index);
+                            keep = None;
+                        }
+                        (None, Some(item)) => self.drill.ask(Request::Open {
                             url: item.url.clone(),
-                        });
+                        }),
+                        (None, None) => {}
                     }
                 }
                 KeyCode::Char('y') | KeyCode::Char('c') => {
@@ -1405,6 +1417,30 @@ mod app_tests {
 
     fn press(app: &mut App, c: char) {
         app.handle_key(KeyEvent::from(KeyCode::Char(c)));
+    }
+
+    #[test]
+    fn a_dashboard_link_to_a_dashboard_of_the_session_switches_to_it() {
+        let mut app = app();
+        app.dashboards = vec!["GW".into(), "Host".into()];
+        app.dashboard_uids = vec![Some("gw".into()), Some("host".into())];
+        press(&mut app, 'L');
+        let first = match &app.drill.pane {
+            Some(Pane::Links { items, .. }) => items[0].url.clone(),
+            other => panic!("links pane: {other:?}"),
+        };
+        assert!(first.starts_with("https://g/d/host?"), "{first}");
+        let action = app.handle_key(KeyEvent::from(KeyCode::Enter));
+        assert_eq!(action, crate::tui::keymap::Action::SwitchDashboard);
+        assert_eq!(app.switch_to, Some(1));
+        assert!(app.drill.pane.is_none());
+        // A link to a dashboard not in the session is opened (or copied), not switched to.
+        app.switch_to = None;
+        app.dashboard_uids = vec![Some("gw".into())];
+        press(&mut app, 'L');
+        let action = app.handle_key(KeyEvent::from(KeyCode::Enter));
+        assert_eq!(action, crate::tui::keymap::Action::None);
+        assert_eq!(app.switch_to, None);
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub type MakeRequest = Box<dyn Fn(&ViewState, u16) -> RefreshInput + Send>;
 /// One dashboard the session can show: how to make its app and its refresh requests.
 pub struct DashboardEntry {
     pub title: String,
+    /// Its Grafana uid, so a dashboard link (`/d/<uid>`) to it switches to it in the session.
+    pub uid: Option<String>,
     pub make_app: Box<dyn Fn() -> App + Send>,
     pub make_request: MakeRequest,
     pub refresh_every: Option<Duration>,
@@ -31,6 +33,7 @@ pub type LoadEntry =
 /// A dashboard the switcher lists but that is only loaded when chosen (Grafana's).
 pub struct ListedEntry {
     pub title: String,
+    pub uid: Option<String>,
     pub load: LoadEntry,
 }
 
@@ -85,6 +88,7 @@ impl Workspace {
     fn new(controller: &Controller) -> Self {
         let mut app = (controller.entries[0].make_app)();
         app.dashboards = titles(controller);
+        app.dashboard_uids = uids(controller);
         Workspace {
             current: 0,
             app,
@@ -106,6 +110,7 @@ impl Workspace {
         self.saved[self.current] = Some(previous);
         self.current = to;
         self.app.dashboards = titles(controller);
+        self.app.dashboard_uids = uids(controller);
         self.app.explore_history = self.explore_history.clone();
     }
 }
@@ -116,6 +121,16 @@ fn titles(controller: &Controller) -> Vec<String> {
         .iter()
         .map(|e| e.title.clone())
         .chain(controller.listed.iter().map(|l| l.title.clone()))
+        .collect()
+}
+
+/// The uids of the session's dashboards, in the order of `titles`.
+fn uids(controller: &Controller) -> Vec<Option<String>> {
+    controller
+        .entries
+        .iter()
+        .map(|e| e.uid.clone())
+        .chain(controller.listed.iter().map(|l| l.uid.clone()))
         .collect()
 }
 
