@@ -1,0 +1,1308 @@
+//! Grafana's panel transformations over frames, applied in the panel's order, one function
+//! each. Semantics follow grafana-data `transformations/transformers/*.ts` and Grafana's
+//! "Transform data" documentation; field matching is by display name as in Grafana, except
+//! `merge`, which (like Grafana) keys on field names.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value as Json;
+
+use super::frames::{Field, FieldType, Frame, Value};
+use crate::grafana::fields::js_regex;
+use crate::grafana::model::Transformation;
+use crate::grafana::reduce::{self, Reducer};
+
+/// Apply every enabled transformation in order. Returns the frames and one note per step that
+/// could not be applied (unknown id, unsupported mode, bad options), each naming the step.
+pub fn apply(frames: Vec<Frame>, steps: &[Transformation]) -> (Vec<Frame>, Vec<String>) {
+    let mut frames = frames;
+    let mut notes = Vec::new();
+    for (i, step) in steps.iter().enumerate().filter(|(_, s)| !s.disabled) {
+        let o = &step.options;
+        let result = match step.id.as_str() {
+            "organize" => Ok(organize(frames.clone(), o)),
+            "merge" => Ok(merge(frames.clone())),
+            "joinByField" | "seriesToColumns" => Ok(join_by_field(frames.clone(), o)),
+            "filterFieldsByName" => filter_fields_by_name(frames.clone(), o),
+            "sortBy" => Ok(sort_by(frames.clone(), o)),
+            "reduce" => reduce_frames(frames.clone(), o),
+            "labelsToFields" => Ok(labels_to_fields(frames.clone(), o)),
+            "renameByRegex" => rename_by_regex(frames.clone(), o),
+            "filterByValue" => filter_by_value(frames.clone(), o),
+            "groupBy" => Ok(group_by(frames.clone(), o)),
+            "calculateField" => calculate_field(frames.clone(), o),
+            other => Err(format!("transformation {other} is not supported")),
+        };
+        match result {
+            Ok(f) => frames = f,
+            Err(e) => notes.push(format!(
+                "transformations[{i}] ({}): {e}; not applied",
+                step.id
+            )),
+        }
+    }
+    (frames, notes)
+}
+
+fn str_opt<'a>(o: &'a Json, key: &str) -> Option<&'a str> {
+    o.get(key).and_then(Json::as_str).filter(|s| !s.is_empty())
+}
+
+/// organize: exclude, order (`indexByName`, unlisted fields last in their order), rename.
+pub fn organize(frames: Vec<Frame>, o: &Json) -> Vec<Frame> {
+    let excluded = |name: &str| {
+        o.pointer("/excludeByName")
+            .and_then(|e| e.get(name))
+            .and_then(Json::as_bool)
+            .unwrap_or(false)
+    };
+    let index = |name: &str| {
+        o.pointer("/indexByName")
+            .and_then(|e| e.get(name))
+            .and_then(Json::as_i64)
+            .unwrap_or(i64::MAX)
+    };
+    frames
+        .into_iter()
+        .map(|mut frame| {
+            frame.fields.retain(|f| !excluded(&f.display()));
+            frame.fields.sort_by_key(|f| index(&f.display()));
+            for f in &mut frame.fields {
+                let name = f.display();
+                if let Some(to) = o
+                    .pointer("/renameByName")
+                    .and_then(|r| r.get(&name))
+                    .and_then(Json::as_str)
+                    .filter(|t| !t.is_empty())
+                {
+                    f.display_name = Some(to.to_string());
+                }
+            }
+            frame
+        })
+        .collect()
+}
+
+/// merge: one frame with every field name; rows of different frames become one row when they
+/// agree on the fields every frame has and on every other value both have.
+pub fn merge(frames: Vec<Frame>) -> Vec<Frame> {
+    if frames.len() <= 1 {
+        return frames;
+    }
+    let data: Vec<&Frame> = frames.iter().filter(|f| !f.fields.is_empty()).collect();
+    if data.is_empty() {
+        return frames.into_iter().take(1).collect();
+    }
+    let mut out: Vec<Field> = Vec::new();
+    for frame in &data {
+        for f in &frame.fields {
+            if !out.iter().any(|o| o.name == f.name) {
+                let mut empty = f.clone_empty();
+                empty.labels.clear();
+                empty.display_name = None;
+                out.push(empty);
+            }
+        }
+    }
+    let in_all = |name: &str| {
+        data.iter()
+            .all(|fr| fr.fields.iter().any(|f| f.name == name))
+    };
+    let key_names: Vec<String> = out
+        .iter()
+        .map(|f| f.name.clone())
+        .filter(|n| in_all(n))
+        .collect();
+    if key_names.is_empty() {
+        return frames;
+    }
+    // Rows as name → value maps, grouped by key in order of first appearance.
+    type Row = BTreeMap<String, Value>;
+    let mut by_key: Vec<(String, Vec<Row>)> = Vec::new();
+    let mut order: Vec<(usize, usize)> = Vec::new();
+    for frame in &data {
+        for r in 0..frame.len() {
+            let mut row = Row::new();
+            for f in &frame.fields {
+                if !row.contains_key(&f.name) {
+                    row.insert(
+                        f.name.clone(),
+                        f.values.get(r).cloned().unwrap_or(Value::Null),
+                    );
+                }
+            }
+            let key: String = key_names
+                .iter()
+                .map(|k| row.get(k).map(Value::key).unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join("\u{1f}");
+            let Some(k) = by_key.iter().position(|(existing, _)| *existing == key) else {
+                by_key.push((key, vec![row]));
+                order.push((by_key.len() - 1, 0));
+                continue;
+            };
+            let mut merged = false;
+            for existing in &mut by_key[k].1 {
+                let mergeable = row.iter().all(|(name, v)| match existing.get(name) {
+                    None | Some(Value::Null) => true,
+                    Some(e) => e == v,
+                });
+                if mergeable {
+                    merged = true;
+                    existing.extend(row.clone());
+                }
+            }
+            if !merged {
+                by_key[k].1.push(row);
+                order.push((k, by_key[k].1.len() - 1));
+            }
+        }
+    }
+    for (k, i) in order {
+        let row = &by_key[k].1[i];
+        for f in &mut out {
+            f.values
+                .push(row.get(&f.name).cloned().unwrap_or(Value::Null));
+        }
+    }
+    vec![Frame {
+        name: String::new(),
+        ref_id: String::new(),
+        fields: out,
+    }]
+}
+
+/// Ascending order with nulls first, numbers numerically, text by its characters.
+fn compare(a: &Value, b: &Value) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    match (a, b) {
+        (Value::Null, Value::Null) => Ordering::Equal,
+        (Value::Null, _) => Ordering::Less,
+        (_, Value::Null) => Ordering::Greater,
+        (Value::Text(x), Value::Text(y)) => x.cmp(y),
+        _ => match (a.as_f64(), b.as_f64()) {
+            (Some(x), Some(y)) => x.total_cmp(&y),
+            _ => a.key().cmp(&b.key()),
+        },
+    }
+}
+
+/// joinByField / seriesToColumns: one frame, one row per distinct value of the join field
+/// (the time field when `byField` is not set), ascending; `mode: inner` keeps only values
+/// every frame has. Frames without the join field are left out, as Grafana does.
+pub fn join_by_field(frames: Vec<Frame>, o: &Json) -> Vec<Frame> {
+    let by = str_opt(o, "byField");
+    let inner = str_opt(o, "mode") == Some("inner");
+    let join_index = |f: &Frame| match by {
+        Some(name) => f.field(name),
+        None => f.time_field(),
+    };
+    let joined: Vec<(&Frame, usize)> = frames
+        .iter()
+        .filter_map(|f| join_index(f).map(|i| (f, i)))
+        .collect();
+    if joined.is_empty() || (frames.len() == 1 && by.is_none()) {
+        return frames;
+    }
+    let mut keys: Vec<Value> = Vec::new();
+    for (f, j) in &joined {
+        for v in &f.fields[*j].values {
+            if !v.is_null() && !keys.contains(v) {
+                keys.push(v.clone());
+            }
+        }
+    }
+    if inner {
+        keys.retain(|k| joined.iter().all(|(f, j)| f.fields[*j].values.contains(k)));
+    }
+    keys.sort_by(compare);
+    let (first, first_j) = joined[0];
+    let mut key_field = first.fields[first_j].clone_empty();
+    key_field.values = keys.clone();
+    let mut fields = vec![key_field];
+    for (f, j) in &joined {
+        // Last row with each key wins, as in Grafana's aligned join.
+        let row_of = |k: &Value| f.fields[*j].values.iter().rposition(|v| v == k);
+        for (i, field) in f.fields.iter().enumerate() {
+            if i == *j {
+                continue;
+            }
+            let mut out = field.clone_empty();
+            out.values = keys
+                .iter()
+                .map(|k| {
+                    row_of(k)
+                        .and_then(|r| field.values.get(r).cloned())
+                        .unwrap_or(Value::Null)
+                })
+                .collect();
+            fields.push(out);
+        }
+    }
+    vec![Frame {
+        name: String::new(),
+        ref_id: String::new(),
+        fields,
+    }]
+}
+
+/// A field-name rule: exact names, and/or a pattern.
+type NameRule = (Vec<String>, Option<regex::Regex>);
+
+fn names_and_pattern(o: Option<&Json>) -> Result<Option<NameRule>, String> {
+    let Some(o) = o else { return Ok(None) };
+    let names: Vec<String> = o
+        .get("names")
+        .and_then(Json::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|n| n.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let pattern = match str_opt(o, "pattern") {
+        Some(p) => Some(js_regex(p).ok_or_else(|| format!("invalid pattern {p:?}"))?),
+        None => None,
+    };
+    if names.is_empty() && pattern.is_none() {
+        return Ok(None);
+    }
+    Ok(Some((names, pattern)))
+}
+
+/// filterFieldsByName: keep the fields `include` names or matches, then drop those `exclude`
+/// names or matches.
+pub fn filter_fields_by_name(frames: Vec<Frame>, o: &Json) -> Result<Vec<Frame>, String> {
+    let include = names_and_pattern(o.get("include"))?;
+    let exclude = names_and_pattern(o.get("exclude"))?;
+    let hit = |rule: &NameRule, name: &str| {
+        rule.0.iter().any(|n| n == name) || rule.1.as_ref().is_some_and(|re| re.is_match(name))
+    };
+    Ok(frames
+        .into_iter()
+        .map(|mut frame| {
+            frame.fields.retain(|f| {
+                let name = f.display();
+                include.as_ref().is_none_or(|r| hit(r, &name))
+                    && !exclude.as_ref().is_some_and(|r| hit(r, &name))
+            });
+            frame
+        })
+        .filter(|f| !f.fields.is_empty())
+        .collect())
+}
+
+/// sortBy: rows of each frame that has the field, by its first `sort` entry (stable).
+pub fn sort_by(frames: Vec<Frame>, o: &Json) -> Vec<Frame> {
+    let Some(first) = o.pointer("/sort/0") else {
+        return frames;
+    };
+    let Some(name) = str_opt(first, "field") else {
+        return frames;
+    };
+    let desc = first.get("desc").and_then(Json::as_bool).unwrap_or(false);
+    frames
+        .into_iter()
+        .map(|frame| {
+            let Some(i) = frame.field(name) else {
+                return frame;
+            };
+            let mut rows: Vec<usize> = (0..frame.len()).collect();
+            let values = &frame.fields[i].values;
+            let null = Value::Null;
+            rows.sort_by(|&a, &b| {
+                let ord = compare(
+                    values.get(a).unwrap_or(&null),
+                    values.get(b).unwrap_or(&null),
+                );
+                if desc { ord.reverse() } else { ord }
+            });
+            frame.take(&rows)
+        })
+        .collect()
+}
+
+fn reducers_of(o: &Json, key: &str) -> Result<Vec<Reducer>, String> {
+    let ids: Vec<&str> = o
+        .get(key)
+        .and_then(Json::as_array)
+        .map(|a| a.iter().filter_map(Json::as_str).collect())
+        .unwrap_or_default();
+    ids.iter()
+        .map(|id| Reducer::parse(id).ok_or_else(|| format!("unknown reducer {id:?}")))
+        .collect()
+}
+
+fn reduced(r: Reducer, field: &Field) -> Value {
+    match reduce::reduce_with(r, &field.numbers()) {
+        Some(v) => Value::Number(v),
+        None => Value::Null,
+    }
+}
+
+/// reduce. `seriesToRows` (default): one frame, a row per number field (`Field`, then a
+/// column per calc named as Grafana names calcs, `Last *`, `Max`, ...); `reduceFields`: each
+/// frame keeps its number fields, reduced to one value each (one field per calc).
+pub fn reduce_frames(frames: Vec<Frame>, o: &Json) -> Result<Vec<Frame>, String> {
+    let reducers = reducers_of(o, "reducers")?;
+    if reducers.is_empty() {
+        return Ok(frames);
+    }
+    let include_time = o
+        .get("includeTimeField")
+        .and_then(Json::as_bool)
+        .unwrap_or(false);
+    let wanted = |f: &Field| {
+        f.field_type == FieldType::Number || (include_time && f.field_type == FieldType::Time)
+    };
+    if str_opt(o, "mode") == Some("reduceFields") {
+        return Ok(frames
+            .into_iter()
+            .map(|frame| {
+                let mut fields = Vec::new();
+                for f in frame.fields.iter().filter(|f| wanted(f)) {
+                    for &r in &reducers {
+                        let mut out = f.clone_empty();
+                        out.field_type = FieldType::Number;
+                        if reducers.len() > 1 {
+                            out.display_name =
+                                Some(format!("{} {}", f.display(), r.display_name()));
+                        }
+                        out.values = vec![reduced(r, f)];
+                        fields.push(out);
+                    }
+                }
+                Frame { fields, ..frame }
+            })
+            .collect());
+    }
+    let labels_to_fields = o
+        .get("labelsToFields")
+        .and_then(Json::as_bool)
+        .unwrap_or(false);
+    let mut names = Field::new("Field", FieldType::String, Vec::new());
+    let mut label_fields: Vec<Field> = Vec::new();
+    let mut calcs: Vec<Field> = reducers
+        .iter()
+        .map(|r| Field::new(&r.display_name(), FieldType::Number, Vec::new()))
+        .collect();
+    let mut rows = 0;
+    for frame in &frames {
+        for f in frame.fields.iter().filter(|f| wanted(f)) {
+            if labels_to_fields {
+                names.values.push(Value::Text(f.name.clone()));
+                for (k, v) in &f.labels {
+                    if !label_fields.iter().any(|l| &l.name == k) {
+                        let mut l = Field::new(k, FieldType::String, vec![Value::Null; rows]);
+                        l.values.reserve(1);
+                        label_fields.push(l);
+                    }
+                    if let Some(l) = label_fields.iter_mut().find(|l| &l.name == k) {
+                        l.values.push(Value::Text(v.clone()));
+                    }
+                }
+            } else {
+                names.values.push(Value::Text(f.display()));
+            }
+            for (out, &r) in calcs.iter_mut().zip(&reducers) {
+                out.values.push(reduced(r, f));
+            }
+            rows += 1;
+            for l in &mut label_fields {
+                l.values.resize(rows, Value::Null);
+            }
+        }
+    }
+    let mut fields = vec![names];
+    fields.append(&mut label_fields);
+    fields.append(&mut calcs);
+    Ok(vec![Frame {
+        name: String::new(),
+        ref_id: String::new(),
+        fields,
+    }])
+}
+
+/// labelsToFields. `columns` (default): each labelled field gets a string field per label
+/// (only `keepLabels` when given) before it, and loses its labels and legend name;
+/// `valueLabel` names the value field after that label instead. `rows`: a frame of
+/// `label`/`value` rows per labelled field.
+pub fn labels_to_fields(frames: Vec<Frame>, o: &Json) -> Vec<Frame> {
+    let keep: Option<Vec<&str>> = o
+        .get("keepLabels")
+        .and_then(Json::as_array)
+        .map(|a| a.iter().filter_map(Json::as_str).collect())
+        .filter(|k: &Vec<&str>| !k.is_empty());
+    let kept = |k: &str| keep.as_ref().is_none_or(|list| list.contains(&k));
+    let value_label = str_opt(o, "valueLabel");
+    if str_opt(o, "mode") == Some("rows") {
+        let mut out = Vec::new();
+        for frame in &frames {
+            for f in frame.fields.iter().filter(|f| !f.labels.is_empty()) {
+                let (keys, values): (Vec<Value>, Vec<Value>) = f
+                    .labels
+                    .iter()
+                    .filter(|(k, _)| kept(k))
+                    .map(|(k, v)| (Value::Text(k.clone()), Value::Text(v.clone())))
+                    .unzip();
+                out.push(Frame {
+                    name: f.display(),
+                    ref_id: frame.ref_id.clone(),
+                    fields: vec![
+                        Field::new("label", FieldType::String, keys),
+                        Field::new("value", FieldType::String, values),
+                    ],
+                });
+            }
+        }
+        return out;
+    }
+    frames
+        .into_iter()
+        .map(|frame| {
+            let rows = frame.len();
+            let mut fields: Vec<Field> = Vec::new();
+            for f in &frame.fields {
+                if f.labels.is_empty() {
+                    fields.push(f.clone());
+                    continue;
+                }
+                let mut name = f.name.clone();
+                for (k, v) in &f.labels {
+                    if Some(k.as_str()) == value_label {
+                        name = v.clone();
+                        continue;
+                    }
+                    if !kept(k) || fields.iter().any(|x| &x.name == k) {
+                        continue;
+                    }
+                    fields.push(Field::new(
+                        k,
+                        FieldType::String,
+                        vec![Value::Text(v.clone()); rows],
+                    ));
+                }
+                let mut value = f.clone();
+                value.name = name;
+                value.labels.clear();
+                value.display_name = None;
+                value.display_name_from_ds = None;
+                fields.push(value);
+            }
+            Frame { fields, ..frame }
+        })
+        .collect()
+}
+
+/// JavaScript replacement patterns (`$1`, `$<name>`, `$$`) in the regex crate's syntax.
+fn js_replacement(pattern: &str) -> String {
+    let mut out = String::new();
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '$' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek() {
+            Some('$') => {
+                chars.next();
+                out.push_str("$$");
+            }
+            Some(d) if d.is_ascii_digit() => {
+                let mut n = String::new();
+                while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                    n.push(*d);
+                    chars.next();
+                }
+                out.push_str(&format!("${{{n}}}"));
+            }
+            Some('<') => {
+                chars.next();
+                let name: String = chars.by_ref().take_while(|&c| c != '>').collect();
+                out.push_str(&format!("${{{name}}}"));
+            }
+            _ => out.push_str("$$"),
+        }
+    }
+    out
+}
+
+/// renameByRegex: display names matching `regex` are replaced with `renamePattern` (the
+/// first match only, unless the regex has JavaScript's `g` flag).
+pub fn rename_by_regex(frames: Vec<Frame>, o: &Json) -> Result<Vec<Frame>, String> {
+    let (Some(text), Some(pattern)) = (
+        str_opt(o, "regex"),
+        o.get("renamePattern").and_then(Json::as_str),
+    ) else {
+        return Ok(frames);
+    };
+    let re = js_regex(text).ok_or_else(|| format!("invalid regex {text:?}"))?;
+    let global = text.starts_with('/') && text.rsplit('/').next().is_some_and(|f| f.contains('g'));
+    let replacement = js_replacement(pattern);
+    Ok(frames
+        .into_iter()
+        .map(|mut frame| {
+            for f in &mut frame.fields {
+                let name = f.display();
+                if re.is_match(&name) {
+                    let renamed = if global {
+                        re.replace_all(&name, replacement.as_str())
+                    } else {
+                        re.replace(&name, replacement.as_str())
+                    };
+                    f.display_name = Some(renamed.into_owned());
+                }
+            }
+            frame
+        })
+        .collect())
+}
+
+/// One filterByValue condition against one cell.
+fn value_matches(id: &str, options: &Json, v: &Value) -> Result<bool, String> {
+    let num = |key: &str| options.get(key).and_then(Json::as_f64);
+    let cell = v.as_f64();
+    let cmp = |f: fn(f64, f64) -> bool| match (cell, num("value")) {
+        (Some(c), Some(x)) => f(c, x),
+        _ => false,
+    };
+    Ok(match id {
+        "isNull" => v.is_null(),
+        "isNotNull" => !v.is_null(),
+        "greater" => cmp(|c, x| c > x),
+        "greaterOrEqual" => cmp(|c, x| c >= x),
+        "lower" => cmp(|c, x| c < x),
+        "lowerOrEqual" => cmp(|c, x| c <= x),
+        "equal" | "notEqual" => {
+            let expected = options.get("value").cloned().unwrap_or(Json::Null);
+            let same = match (&expected, v) {
+                (Json::Number(n), _) => n.as_f64() == cell,
+                (Json::String(s), Value::Text(t)) => s == t,
+                (Json::String(s), _) => s.parse::<f64>().ok() == cell && cell.is_some(),
+                (Json::Null, Value::Null) => true,
+                _ => false,
+            };
+            same == (id == "equal")
+        }
+        "range" => match (cell, num("from"), num("to")) {
+            (Some(c), Some(from), Some(to)) => c > from && c < to,
+            _ => false,
+        },
+        "regex" => {
+            let p = options.get("value").and_then(Json::as_str).unwrap_or("");
+            let re = js_regex(p).ok_or_else(|| format!("invalid regex {p:?}"))?;
+            !v.is_null() && re.is_match(&v.key())
+        }
+        other => return Err(format!("unknown value matcher {other:?}")),
+    })
+}
+
+/// filterByValue: keep (`type: include`) or drop (`exclude`) the rows where `any`/`all` of the
+/// conditions hold.
+pub fn filter_by_value(frames: Vec<Frame>, o: &Json) -> Result<Vec<Frame>, String> {
+    let filters: Vec<&Json> = o
+        .get("filters")
+        .and_then(Json::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    if filters.is_empty() {
+        return Ok(frames);
+    }
+    let include = str_opt(o, "type") != Some("exclude");
+    let all = str_opt(o, "match") == Some("all");
+    let mut out = Vec::new();
+    for frame in frames {
+        let mut conditions = Vec::new();
+        for f in &filters {
+            let Some(i) = str_opt(f, "fieldName").and_then(|n| frame.field(n)) else {
+                continue;
+            };
+            let id = f.pointer("/config/id").and_then(Json::as_str).unwrap_or("");
+            let options = f.pointer("/config/options").cloned().unwrap_or(Json::Null);
+            conditions.push((i, id.to_string(), options));
+        }
+        if conditions.is_empty() {
+            out.push(frame);
+            continue;
+        }
+        let mut rows = Vec::new();
+        for r in 0..frame.len() {
+            let mut hits = Vec::new();
+            for (i, id, options) in &conditions {
+                let v = frame.fields[*i].values.get(r).unwrap_or(&Value::Null);
+                hits.push(value_matches(id, options, v)?);
+            }
+            let matched = if all {
+                hits.iter().all(|h| *h)
+            } else {
+                hits.iter().any(|h| *h)
+            };
+            if matched == include {
+                rows.push(r);
+            }
+        }
+        out.push(frame.take(&rows));
+    }
+    Ok(out)
+}
+
+/// One groupBy/aggregate calculation over the values of a group.
+fn aggregate(calc: &str, field: &Field, values: &[Value]) -> Value {
+    let non_null = || values.iter().filter(|v| !v.is_null());
+    let list = |vals: Vec<&Value>| {
+        Value::Text(vals.iter().map(|v| v.key()).collect::<Vec<_>>().join(", "))
+    };
+    match calc {
+        "allValues" => list(values.iter().collect()),
+        "uniqueValues" => {
+            let mut seen: Vec<&Value> = Vec::new();
+            for v in values {
+                if !seen.contains(&v) {
+                    seen.push(v);
+                }
+            }
+            list(seen)
+        }
+        _ if field.field_type == FieldType::Number => {
+            let nums = Field {
+                values: values.to_vec(),
+                ..field.clone_empty()
+            }
+            .numbers();
+            match reduce::reduce(calc, &nums) {
+                Some(v) => Value::Number(v),
+                None => Value::Null,
+            }
+        }
+        "lastNotNull" => non_null().next_back().cloned().unwrap_or(Value::Null),
+        "firstNotNull" => non_null().next().cloned().unwrap_or(Value::Null),
+        "last" => values.last().cloned().unwrap_or(Value::Null),
+        "first" => values.first().cloned().unwrap_or(Value::Null),
+        "count" => Value::Number(non_null().count() as f64),
+        "distinctCount" => {
+            let mut seen: Vec<&Value> = non_null().collect();
+            seen.dedup();
+            let mut keys: Vec<String> = seen.iter().map(|v| v.key()).collect();
+            keys.sort();
+            keys.dedup();
+            Value::Number(keys.len() as f64)
+        }
+        _ => Value::Null,
+    }
+}
+
+/// groupBy: rows grouped by the `groupby` fields' values (groups in order of first
+/// appearance), then one field per `aggregate` field and calculation, named `name (calc)`.
+/// Fields not listed are dropped; a frame with no group-by field is left as it is.
+pub fn group_by(frames: Vec<Frame>, o: &Json) -> Vec<Frame> {
+    let Some(config) = o.get("fields").and_then(Json::as_object) else {
+        return frames;
+    };
+    let operation = |name: &str| {
+        config
+            .get(name)
+            .and_then(|c| c.get("operation"))
+            .and_then(Json::as_str)
+            .map(str::to_string)
+    };
+    frames
+        .into_iter()
+        .map(|frame| {
+            let group_fields: Vec<usize> = (0..frame.fields.len())
+                .filter(|&i| operation(&frame.fields[i].display()).as_deref() == Some("groupby"))
+                .collect();
+            if group_fields.is_empty() {
+                return frame;
+            }
+            let mut groups: Vec<(Vec<String>, Vec<usize>)> = Vec::new();
+            for r in 0..frame.len() {
+                let key: Vec<String> = group_fields
+                    .iter()
+                    .map(|&i| {
+                        frame.fields[i]
+                            .values
+                            .get(r)
+                            .map(Value::key)
+                            .unwrap_or_default()
+                    })
+                    .collect();
+                match groups.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, rows)) => rows.push(r),
+                    None => groups.push((key, vec![r])),
+                }
+            }
+            let mut fields: Vec<Field> = group_fields
+                .iter()
+                .map(|&i| {
+                    frame.fields[i]
+                        .take(&groups.iter().map(|(_, rows)| rows[0]).collect::<Vec<_>>())
+                })
+                .collect();
+            for f in &frame.fields {
+                let name = f.display();
+                if operation(&name).as_deref() != Some("aggregate") {
+                    continue;
+                }
+                let calcs: Vec<&str> = config
+                    .get(&name)
+                    .and_then(|c| c.get("aggregations"))
+                    .and_then(Json::as_array)
+                    .map(|a| a.iter().filter_map(Json::as_str).collect())
+                    .unwrap_or_default();
+                for calc in calcs {
+                    let values: Vec<Value> = groups
+                        .iter()
+                        .map(|(_, rows)| {
+                            let vals: Vec<Value> = rows
+                                .iter()
+                                .map(|&r| f.values.get(r).cloned().unwrap_or(Value::Null))
+                                .collect();
+                            aggregate(calc, f, &vals)
+                        })
+                        .collect();
+                    let field_type = if values
+                        .iter()
+                        .all(|v| matches!(v, Value::Number(_) | Value::Null))
+                    {
+                        FieldType::Number
+                    } else {
+                        FieldType::String
+                    };
+                    let mut out = Field::new(&format!("{name} ({calc})"), field_type, values);
+                    out.labels = f.labels.clone();
+                    fields.push(out);
+                }
+            }
+            Frame { fields, ..frame }
+        })
+        .collect()
+}
+
+/// A binary operand: a field's display name, a number, or Grafana 10's `{fixed}` /
+/// `{matcher: {options}}` objects.
+enum Operand {
+    Field(String),
+    Number(f64),
+}
+
+fn operand(v: Option<&Json>) -> Option<Operand> {
+    match v? {
+        Json::String(s) => Some(match s.trim().parse::<f64>() {
+            Ok(n) => Operand::Number(n),
+            Err(_) => Operand::Field(s.clone()),
+        }),
+        Json::Number(n) => n.as_f64().map(Operand::Number),
+        o @ Json::Object(_) => {
+            if let Some(f) = o.get("fixed").and_then(Json::as_str) {
+                return operand(Some(&Json::String(f.to_string())));
+            }
+            o.pointer("/matcher/options")
+                .and_then(Json::as_str)
+                .map(|s| Operand::Field(s.to_string()))
+        }
+        _ => None,
+    }
+}
+
+fn binary(op: &str, a: f64, b: f64) -> Option<f64> {
+    Some(match op {
+        "+" => a + b,
+        "-" => a - b,
+        "*" => a * b,
+        "/" => a / b,
+        "%" => a % b,
+        "^" => a.powf(b),
+        _ => return None,
+    })
+}
+
+/// Operand text as Grafana writes it in the default alias.
+fn operand_text(v: Option<&Json>) -> String {
+    match operand(v) {
+        Some(Operand::Field(f)) => f,
+        Some(Operand::Number(n)) => crate::grafana::fields::js_number(n),
+        None => String::new(),
+    }
+}
+
+/// Whether every frame is a time series (a time field and a number field), in which case
+/// calculateField first joins them on time as Grafana does.
+fn all_time_series(frames: &[Frame]) -> bool {
+    frames.len() > 1
+        && frames.iter().all(|f| {
+            f.time_field().is_some() && f.fields.iter().any(|x| x.field_type == FieldType::Number)
+        })
+}
+
+/// calculateField: a new number field per row. `reduceRow` (default) reduces the row's number
+/// fields (`reduce.include` limits them) with `reduce.reducer`; `binary` applies
+/// `left operator right`. Named `alias`, else the calc's name (`Total`, `A + B`);
+/// `replaceFields` keeps only the time field and the new one.
+pub fn calculate_field(frames: Vec<Frame>, o: &Json) -> Result<Vec<Frame>, String> {
+    let mode = str_opt(o, "mode").unwrap_or("reduceRow");
+    let frames = if all_time_series(&frames) && o.get("timeSeries") != Some(&Json::Bool(false)) {
+        join_by_field(frames, &Json::Null)
+    } else {
+        frames
+    };
+    let replace = o
+        .get("replaceFields")
+        .and_then(Json::as_bool)
+        .unwrap_or(false);
+    let mut out = Vec::new();
+    for frame in frames {
+        let rows = frame.len();
+        let (values, default_name): (Vec<Value>, String) = match mode {
+            "reduceRow" => {
+                let id = o
+                    .pointer("/reduce/reducer")
+                    .and_then(Json::as_str)
+                    .unwrap_or("sum");
+                let reducer =
+                    Reducer::parse(id).ok_or_else(|| format!("unknown reducer {id:?}"))?;
+                let include: Option<Vec<&str>> = o
+                    .pointer("/reduce/include")
+                    .and_then(Json::as_array)
+                    .map(|a| a.iter().filter_map(Json::as_str).collect())
+                    .filter(|v: &Vec<&str>| !v.is_empty());
+                let inputs: Vec<&Field> = frame
+                    .fields
+                    .iter()
+                    .filter(|f| f.field_type == FieldType::Number)
+                    .filter(|f| {
+                        include
+                            .as_ref()
+                            .is_none_or(|inc| inc.contains(&f.display().as_str()))
+                    })
+                    .collect();
+                let values = (0..rows)
+                    .map(|r| {
+                        let row: Vec<Option<f64>> = inputs
+                            .iter()
+                            .map(|f| {
+                                f.values
+                                    .get(r)
+                                    .and_then(Value::as_f64)
+                                    .filter(|v| !v.is_nan())
+                            })
+                            .collect();
+                        reduce::reduce_with(reducer, &row).map_or(Value::Null, Value::Number)
+                    })
+                    .collect();
+                (values, reducer.display_name())
+            }
+            "binary" => {
+                let b = o.get("binary").unwrap_or(o);
+                let op = b.get("operator").and_then(Json::as_str).unwrap_or("+");
+                let side = |key: &str| -> Result<Vec<Option<f64>>, String> {
+                    match operand(b.get(key)) {
+                        Some(Operand::Number(n)) => Ok(vec![Some(n); rows]),
+                        Some(Operand::Field(name)) => match frame.field(&name) {
+                            Some(i) => Ok(frame.fields[i].numbers()),
+                            None => Ok(vec![None; rows]),
+                        },
+                        None => Err(format!("binary operation without {key}")),
+                    }
+                };
+                let (l, r) = (side("left")?, side("right")?);
+                let values = l
+                    .iter()
+                    .zip(&r)
+                    .map(|(a, b)| match (a, b) {
+                        (Some(a), Some(b)) => binary(op, *a, *b).map_or(Value::Null, Value::Number),
+                        _ => Value::Null,
+                    })
+                    .collect();
+                let name = format!(
+                    "{} {op} {}",
+                    operand_text(b.get("left")),
+                    operand_text(b.get("right"))
+                );
+                (values, name)
+            }
+            other => return Err(format!("mode {other} is not supported")),
+        };
+        let name = str_opt(o, "alias").map_or(default_name, str::to_string);
+        let new = Field::new(&name, FieldType::Number, values);
+        let mut fields: Vec<Field> = if replace {
+            frame
+                .fields
+                .iter()
+                .filter(|f| f.field_type == FieldType::Time)
+                .cloned()
+                .collect()
+        } else {
+            frame.fields.clone()
+        };
+        fields.push(new);
+        out.push(Frame { fields, ..frame });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn text(v: &[&str]) -> Vec<Value> {
+        v.iter()
+            .map(|s| {
+                if s.is_empty() {
+                    Value::Null
+                } else {
+                    Value::Text(s.to_string())
+                }
+            })
+            .collect()
+    }
+    fn nums(v: &[f64]) -> Vec<Value> {
+        v.iter()
+            .map(|x| {
+                if x.is_nan() {
+                    Value::Null
+                } else {
+                    Value::Number(*x)
+                }
+            })
+            .collect()
+    }
+    fn frame(ref_id: &str, fields: Vec<Field>) -> Frame {
+        Frame {
+            name: String::new(),
+            ref_id: ref_id.into(),
+            fields,
+        }
+    }
+    fn s(name: &str, v: &[&str]) -> Field {
+        Field::new(name, FieldType::String, text(v))
+    }
+    fn n(name: &str, v: &[f64]) -> Field {
+        Field::new(name, FieldType::Number, nums(v))
+    }
+    fn t(v: &[i64]) -> Field {
+        Field::new(
+            "Time",
+            FieldType::Time,
+            v.iter().map(|x| Value::Time(*x)).collect(),
+        )
+    }
+    fn names(f: &Frame) -> Vec<String> {
+        f.fields.iter().map(Field::display).collect()
+    }
+    fn step(id: &str, options: Json) -> Transformation {
+        Transformation {
+            id: id.into(),
+            disabled: false,
+            options,
+        }
+    }
+
+    #[test]
+    fn organize_excludes_orders_and_renames() {
+        let f = frame(
+            "A",
+            vec![
+                t(&[1]),
+                s("job", &["a"]),
+                s("instance", &["i"]),
+                n("Value", &[1.0]),
+            ],
+        );
+        let out = organize(
+            vec![f],
+            &json!({"excludeByName": {"Time": true}, "indexByName": {"instance": 0, "Value": 1},
+                    "renameByName": {"Value": "Up", "job": ""}}),
+        );
+        // Unlisted `job` goes last; an empty rename keeps the name.
+        assert_eq!(names(&out[0]), ["instance", "Up", "job"]);
+    }
+
+    #[test]
+    fn merge_joins_rows_agreeing_on_shared_fields_as_grafanas_docs_example() {
+        // Grafana docs "Merge": A(Time, Job, Uptime) + B(Time, Job, Errors).
+        let a = frame(
+            "A",
+            vec![
+                t(&[1, 1, 2]),
+                s("Job", &["node", "postgre", "node"]),
+                n("Uptime", &[25.0, 123.0, 45.0]),
+            ],
+        );
+        let b = frame(
+            "B",
+            vec![
+                t(&[1, 3]),
+                s("Job", &["node", "postgre"]),
+                n("Errors", &[15.0, 5.0]),
+            ],
+        );
+        let out = merge(vec![a, b]);
+        assert_eq!(out.len(), 1);
+        assert_eq!(names(&out[0]), ["Time", "Job", "Uptime", "Errors"]);
+        assert_eq!(
+            out[0].fields[2].values,
+            nums(&[25.0, 123.0, 45.0, f64::NAN])
+        );
+        assert_eq!(
+            out[0].fields[3].values,
+            nums(&[15.0, f64::NAN, f64::NAN, 5.0])
+        );
+    }
+
+    #[test]
+    fn merge_without_shared_fields_changes_nothing() {
+        let a = frame("A", vec![s("x", &["1"])]);
+        let b = frame("B", vec![s("y", &["2"])]);
+        assert_eq!(merge(vec![a.clone(), b.clone()]), vec![a, b]);
+    }
+
+    #[test]
+    fn join_by_field_outer_and_inner() {
+        let a = frame("A", vec![s("Bucket", &["b", "a"]), n("Get", &[2.0, 1.0])]);
+        let b = frame("B", vec![s("Bucket", &["c", "a"]), n("Put", &[3.0, 4.0])]);
+        let outer = join_by_field(
+            vec![a.clone(), b.clone()],
+            &json!({"byField": "Bucket", "mode": "outer"}),
+        );
+        assert_eq!(names(&outer[0]), ["Bucket", "Get", "Put"]);
+        assert_eq!(outer[0].fields[0].values, text(&["a", "b", "c"]));
+        assert_eq!(outer[0].fields[1].values, nums(&[1.0, 2.0, f64::NAN]));
+        assert_eq!(outer[0].fields[2].values, nums(&[4.0, f64::NAN, 3.0]));
+        let inner = join_by_field(vec![a, b], &json!({"byField": "Bucket", "mode": "inner"}));
+        assert_eq!(inner[0].fields[0].values, text(&["a"]));
+    }
+
+    #[test]
+    fn series_to_columns_joins_time_series_on_time() {
+        let mut a = n("Value", &[1.0, 2.0]);
+        a.display_name_from_ds = Some("a".into());
+        let mut b = n("Value", &[5.0]);
+        b.display_name_from_ds = Some("b".into());
+        let out = join_by_field(
+            vec![
+                frame("A", vec![t(&[10, 20]), a]),
+                frame("B", vec![t(&[20]), b]),
+            ],
+            &json!({}),
+        );
+        assert_eq!(names(&out[0]), ["Time", "a", "b"]);
+        assert_eq!(out[0].fields[2].values, nums(&[f64::NAN, 5.0]));
+    }
+
+    #[test]
+    fn filter_fields_by_name_include_names_and_pattern() {
+        let f = frame(
+            "A",
+            vec![
+                t(&[1]),
+                s("job", &["a"]),
+                n("Value #A", &[1.0]),
+                n("Value #B", &[2.0]),
+            ],
+        );
+        let by_names = filter_fields_by_name(
+            vec![f.clone()],
+            &json!({"include": {"names": ["job", "Value #B"]}}),
+        )
+        .unwrap();
+        assert_eq!(names(&by_names[0]), ["job", "Value #B"]);
+        let by_pattern =
+            filter_fields_by_name(vec![f.clone()], &json!({"include": {"pattern": "^Value"}}))
+                .unwrap();
+        assert_eq!(names(&by_pattern[0]), ["Value #A", "Value #B"]);
+        let excluded =
+            filter_fields_by_name(vec![f], &json!({"exclude": {"names": ["Time"]}})).unwrap();
+        assert_eq!(names(&excluded[0]), ["job", "Value #A", "Value #B"]);
+        assert!(filter_fields_by_name(vec![], &json!({"include": {"pattern": "("}})).is_err());
+    }
+
+    #[test]
+    fn sort_by_desc_and_nulls_first_ascending() {
+        let f = frame(
+            "A",
+            vec![s("k", &["a", "b", "c"]), n("Value", &[2.0, f64::NAN, 3.0])],
+        );
+        let desc = sort_by(
+            vec![f.clone()],
+            &json!({"sort": [{"field": "Value", "desc": true}]}),
+        );
+        assert_eq!(desc[0].fields[0].values, text(&["c", "a", "b"]));
+        let asc = sort_by(vec![f], &json!({"sort": [{"field": "Value"}]}));
+        assert_eq!(asc[0].fields[0].values, text(&["b", "a", "c"]));
+    }
+
+    #[test]
+    fn reduce_series_to_rows_names_calcs_like_grafana() {
+        let mut a = n("Value", &[1.0, 5.0, 3.0]);
+        a.display_name_from_ds = Some("ets_alloc".into());
+        let out = reduce_frames(
+            vec![frame("A", vec![t(&[1, 2, 3]), a])],
+            &json!({"reducers": ["min", "max", "mean", "lastNotNull"], "includeTimeField": false}),
+        )
+        .unwrap();
+        assert_eq!(names(&out[0]), ["Field", "Min", "Max", "Mean", "Last *"]);
+        assert_eq!(out[0].fields[0].values, text(&["ets_alloc"]));
+        assert_eq!(out[0].fields[3].values, nums(&[3.0]));
+        assert_eq!(out[0].fields[4].values, nums(&[3.0]));
+    }
+
+    #[test]
+    fn reduce_fields_keeps_frames() {
+        let out = reduce_frames(
+            vec![frame("A", vec![t(&[1, 2]), n("Value", &[1.0, 5.0])])],
+            &json!({"reducers": ["max"], "mode": "reduceFields"}),
+        )
+        .unwrap();
+        assert_eq!(names(&out[0]), ["Value"]);
+        assert_eq!(out[0].fields[0].values, nums(&[5.0]));
+    }
+
+    #[test]
+    fn labels_to_fields_columns_with_keep_labels() {
+        let mut v = n("Value", &[1.0, 2.0]);
+        v.labels = [("job", "api"), ("pod", "p1")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        v.display_name_from_ds = Some("api p1".into());
+        let f = frame("A", vec![t(&[1, 2]), v]);
+        let out = labels_to_fields(
+            vec![f.clone()],
+            &json!({"mode": "columns", "keepLabels": ["pod"]}),
+        );
+        assert_eq!(names(&out[0]), ["Time", "pod", "Value"]);
+        assert_eq!(out[0].fields[1].values, text(&["p1", "p1"]));
+        let named = labels_to_fields(vec![f.clone()], &json!({"valueLabel": "job"}));
+        assert_eq!(names(&named[0]), ["Time", "pod", "api"]);
+        let rows = labels_to_fields(vec![f], &json!({"mode": "rows"}));
+        assert_eq!(rows[0].fields[0].values, text(&["job", "pod"]));
+    }
+
+    #[test]
+    fn rename_by_regex_uses_js_replacement_groups() {
+        let f = frame(
+            "A",
+            vec![n("Trend #Messages in", &[1.0]), n("Value", &[1.0])],
+        );
+        let out = rename_by_regex(
+            vec![f],
+            &json!({"regex": "Trend #(.*)", "renamePattern": "$1"}),
+        )
+        .unwrap();
+        assert_eq!(names(&out[0]), ["Messages in", "Value"]);
+        assert_eq!(js_replacement("$1x$$"), "${1}x$$");
+    }
+
+    #[test]
+    fn filter_by_value_include_exclude_any_all() {
+        let f = frame(
+            "A",
+            vec![s("k", &["a", "b", "c"]), n("rate", &[f64::NAN, 5.0, 20.0])],
+        );
+        let not_null = filter_by_value(
+            vec![f.clone()],
+            &json!({"filters": [{"config": {"id": "isNull", "options": {}}, "fieldName": "rate"}], "match": "all", "type": "exclude"}),
+        )
+        .unwrap();
+        assert_eq!(not_null[0].fields[0].values, text(&["b", "c"]));
+        let big = filter_by_value(
+            vec![f.clone()],
+            &json!({"filters": [{"config": {"id": "greater", "options": {"value": 10}}, "fieldName": "rate"},
+                                {"config": {"id": "regex", "options": {"value": "^a$"}}, "fieldName": "k"}],
+                    "match": "any", "type": "include"}),
+        )
+        .unwrap();
+        assert_eq!(big[0].fields[0].values, text(&["a", "c"]));
+        let range = filter_by_value(
+            vec![f],
+            &json!({"filters": [{"config": {"id": "range", "options": {"from": 1, "to": 10}}, "fieldName": "rate"}], "type": "include"}),
+        )
+        .unwrap();
+        assert_eq!(range[0].fields[0].values, text(&["b"]));
+    }
+
+    #[test]
+    fn group_by_aggregates_named_with_calc() {
+        let f = frame(
+            "A",
+            vec![
+                t(&[1, 2, 3]),
+                s("server", &["a", "b", "a"]),
+                n("cpu", &[10.0, 20.0, 30.0]),
+                s("state", &["ok", "bad", "bad"]),
+            ],
+        );
+        let out = group_by(
+            vec![f],
+            &json!({"fields": {"server": {"operation": "groupby", "aggregations": []},
+                               "cpu": {"operation": "aggregate", "aggregations": ["mean", "max"]},
+                               "state": {"operation": "aggregate", "aggregations": ["lastNotNull"]}}}),
+        );
+        assert_eq!(
+            names(&out[0]),
+            ["server", "cpu (mean)", "cpu (max)", "state (lastNotNull)"]
+        );
+        assert_eq!(out[0].fields[0].values, text(&["a", "b"]));
+        assert_eq!(out[0].fields[1].values, nums(&[20.0, 20.0]));
+        assert_eq!(out[0].fields[3].values, text(&["bad", "bad"]));
+    }
+
+    #[test]
+    fn calculate_field_reduce_row_joins_time_series_and_replaces() {
+        let out = calculate_field(
+            vec![frame("A", vec![t(&[1, 2]), n("a", &[1.0, 3.0])]), frame("B", vec![t(&[1, 2]), n("b", &[3.0, 5.0])])],
+            &json!({"alias": "CPU usage in %", "mode": "reduceRow", "reduce": {"reducer": "mean"}, "replaceFields": true}),
+        )
+        .unwrap();
+        assert_eq!(out.len(), 1);
+        assert_eq!(names(&out[0]), ["Time", "CPU usage in %"]);
+        assert_eq!(out[0].fields[1].values, nums(&[2.0, 4.0]));
+    }
+
+    #[test]
+    fn calculate_field_binary_default_name_and_constants() {
+        let f = frame(
+            "A",
+            vec![n("errors", &[1.0, 2.0]), n("requests", &[10.0, 0.0])],
+        );
+        let out = calculate_field(
+            vec![f.clone()],
+            &json!({"mode": "binary", "binary": {"left": "errors", "operator": "/", "right": "requests"}}),
+        )
+        .unwrap();
+        assert_eq!(names(&out[0]), ["errors", "requests", "errors / requests"]);
+        assert_eq!(out[0].fields[2].values[0], Value::Number(0.1));
+        let scaled = calculate_field(
+            vec![f],
+            &json!({"mode": "binary", "alias": "x", "binary": {"left": {"matcher": {"id": "byName", "options": "errors"}}, "operator": "*", "right": {"fixed": "100"}}}),
+        )
+        .unwrap();
+        assert_eq!(scaled[0].fields[2].values, nums(&[100.0, 200.0]));
+        assert_eq!(scaled[0].fields[2].name, "x");
+    }
+
+    #[test]
+    fn apply_runs_in_order_and_names_what_it_cannot_do() {
+        let f = frame("A", vec![s("k", &["a"]), n("Value", &[1.0])]);
+        let (out, notes) = apply(
+            vec![f],
+            &[
+                step("groupingToMatrix", json!({})),
+                step("organize", json!({"renameByName": {"Value": "V"}})),
+                step("filterFieldsByName", json!({"include": {"names": ["V"]}})),
+                Transformation {
+                    disabled: true,
+                    ..step("organize", json!({"renameByName": {"V": "W"}}))
+                },
+            ],
+        );
+        assert_eq!(names(&out[0]), ["V"]);
+        assert_eq!(
+            notes,
+            [
+                "transformations[0] (groupingToMatrix): transformation groupingToMatrix is not supported; not applied"
+            ]
+        );
+    }
+}
