@@ -157,9 +157,34 @@ impl Frame {
         self.len() == 0
     }
 
+    /// Every field's display name in this frame. Fields that would show the same bare name
+    /// are numbered (`Time 1`, `Time 2`), as Grafana's `getUniqueFieldName` does.
+    pub fn names(&self) -> Vec<String> {
+        let bare = |f: &Field| {
+            f.display_name.as_ref().is_none_or(String::is_empty)
+                && f.display_name_from_ds.as_ref().is_none_or(String::is_empty)
+                && f.labels.is_empty()
+        };
+        self.fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                if !bare(f) {
+                    return f.display();
+                }
+                let same = |o: &Field| o.name == f.name;
+                if self.fields.iter().filter(|o| same(o)).count() < 2 {
+                    return f.name.clone();
+                }
+                let before = self.fields[..i].iter().filter(|o| same(o)).count();
+                format!("{} {}", f.name, before + 1)
+            })
+            .collect()
+    }
+
     /// The first field whose display name is `name`.
     pub fn field(&self, name: &str) -> Option<usize> {
-        self.fields.iter().position(|f| f.display() == name)
+        self.names().iter().position(|n| n == name)
     }
 
     pub fn time_field(&self) -> Option<usize> {
@@ -283,13 +308,15 @@ pub fn to_series(frames: &[Frame]) -> Option<Vec<Series>> {
     let mut out = Vec::new();
     for frame in frames {
         let time = frame.time_field();
+        let names = frame.names();
         let mut numbers = frame
             .fields
             .iter()
-            .filter(|f| f.field_type == FieldType::Number)
+            .zip(names)
+            .filter(|(f, _)| f.field_type == FieldType::Number)
             .peekable();
         numbers.peek()?;
-        for field in numbers {
+        for (field, name) in numbers {
             let points = field
                 .values
                 .iter()
@@ -307,7 +334,7 @@ pub fn to_series(frames: &[Frame]) -> Option<Vec<Series>> {
                 .collect();
             out.push(Series {
                 ref_id: frame.ref_id.clone(),
-                name: field.display(),
+                name,
                 labels: field.labels.clone(),
                 points,
                 compare: None,
@@ -388,5 +415,19 @@ mod tests {
         assert_eq!(f.display(), "Value {job=\"api\"}");
         f.display_name = Some("Requests".into());
         assert_eq!(f.display(), "Requests");
+    }
+
+    #[test]
+    fn duplicate_bare_names_are_numbered_as_grafana_does() {
+        let frame = Frame {
+            fields: vec![
+                Field::new("Time", FieldType::Time, vec![]),
+                Field::new("job", FieldType::String, vec![]),
+                Field::new("Time", FieldType::Time, vec![]),
+            ],
+            ..Frame::default()
+        };
+        assert_eq!(frame.names(), ["Time 1", "job", "Time 2"]);
+        assert_eq!(frame.field("Time 2"), Some(2));
     }
 }

@@ -34,12 +34,13 @@ pub fn build(panel: &Panel, series: &[Series], clock: Clock) -> (TableView, Vec<
 
 /// One frame as a table view.
 pub fn from_frame(panel: &Panel, frame: &Frame, clock: Clock) -> TableView {
+    let names = frame.names();
     let columns: Vec<(usize, String, FieldDefaults)> = frame
         .fields
         .iter()
+        .zip(names)
         .enumerate()
-        .map(|(i, f)| {
-            let name = f.display();
+        .map(|(i, (f, name))| {
             let values = f.numbers();
             let config = fields::field_config(
                 &panel.field_config,

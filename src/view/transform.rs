@@ -65,10 +65,16 @@ pub fn organize(frames: Vec<Frame>, o: &Json) -> Vec<Frame> {
     frames
         .into_iter()
         .map(|mut frame| {
-            frame.fields.retain(|f| !excluded(&f.display()));
-            frame.fields.sort_by_key(|f| index(&f.display()));
-            for f in &mut frame.fields {
-                let name = f.display();
+            // Grafana runs these as three steps, each naming the fields afresh.
+            let keep: Vec<bool> = frame.names().iter().map(|n| !excluded(n)).collect();
+            let mut keep = keep.into_iter();
+            frame.fields.retain(|_| keep.next().unwrap_or(true));
+            let mut named: Vec<(String, Field)> =
+                frame.names().into_iter().zip(frame.fields).collect();
+            named.sort_by_key(|(n, _)| index(n));
+            frame.fields = named.into_iter().map(|(_, f)| f).collect();
+            let names = frame.names();
+            for (f, name) in frame.fields.iter_mut().zip(names) {
                 if let Some(to) = o
                     .pointer("/renameByName")
                     .and_then(|r| r.get(&name))
@@ -281,11 +287,11 @@ pub fn filter_fields_by_name(frames: Vec<Frame>, o: &Json) -> Result<Vec<Frame>,
     Ok(frames
         .into_iter()
         .map(|mut frame| {
-            frame.fields.retain(|f| {
-                let name = f.display();
+            let mut keep = frame.names().into_iter().map(|name| {
                 include.as_ref().is_none_or(|r| hit(r, &name))
                     && !exclude.as_ref().is_some_and(|r| hit(r, &name))
             });
+            frame.fields.retain(|_| keep.next().unwrap_or(true));
             frame
         })
         .filter(|f| !f.fields.is_empty())
@@ -360,13 +366,17 @@ pub fn reduce_frames(frames: Vec<Frame>, o: &Json) -> Result<Vec<Frame>, String>
             .into_iter()
             .map(|frame| {
                 let mut fields = Vec::new();
-                for f in frame.fields.iter().filter(|f| wanted(f)) {
+                for (f, name) in frame
+                    .fields
+                    .iter()
+                    .zip(frame.names())
+                    .filter(|(f, _)| wanted(f))
+                {
                     for &r in &reducers {
                         let mut out = f.clone_empty();
                         out.field_type = FieldType::Number;
                         if reducers.len() > 1 {
-                            out.display_name =
-                                Some(format!("{} {}", f.display(), r.display_name()));
+                            out.display_name = Some(format!("{name} {}", r.display_name()));
                         }
                         out.values = vec![reduced(r, f)];
                         fields.push(out);
@@ -388,21 +398,28 @@ pub fn reduce_frames(frames: Vec<Frame>, o: &Json) -> Result<Vec<Frame>, String>
         .collect();
     let mut rows = 0;
     for frame in &frames {
-        for f in frame.fields.iter().filter(|f| wanted(f)) {
+        for (f, name) in frame
+            .fields
+            .iter()
+            .zip(frame.names())
+            .filter(|(f, _)| wanted(f))
+        {
             if labels_to_fields {
                 names.values.push(Value::Text(f.name.clone()));
                 for (k, v) in &f.labels {
                     if !label_fields.iter().any(|l| &l.name == k) {
-                        let mut l = Field::new(k, FieldType::String, vec![Value::Null; rows]);
-                        l.values.reserve(1);
-                        label_fields.push(l);
+                        label_fields.push(Field::new(
+                            k,
+                            FieldType::String,
+                            vec![Value::Null; rows],
+                        ));
                     }
                     if let Some(l) = label_fields.iter_mut().find(|l| &l.name == k) {
                         l.values.push(Value::Text(v.clone()));
                     }
                 }
             } else {
-                names.values.push(Value::Text(f.display()));
+                names.values.push(Value::Text(name));
             }
             for (out, &r) in calcs.iter_mut().zip(&reducers) {
                 out.values.push(reduced(r, f));
@@ -542,8 +559,8 @@ pub fn rename_by_regex(frames: Vec<Frame>, o: &Json) -> Result<Vec<Frame>, Strin
     Ok(frames
         .into_iter()
         .map(|mut frame| {
-            for f in &mut frame.fields {
-                let name = f.display();
+            let names = frame.names();
+            for (f, name) in frame.fields.iter_mut().zip(names) {
                 if re.is_match(&name) {
                     let renamed = if global {
                         re.replace_all(&name, replacement.as_str())
@@ -708,8 +725,9 @@ pub fn group_by(frames: Vec<Frame>, o: &Json) -> Vec<Frame> {
     frames
         .into_iter()
         .map(|frame| {
+            let names = frame.names();
             let group_fields: Vec<usize> = (0..frame.fields.len())
-                .filter(|&i| operation(&frame.fields[i].display()).as_deref() == Some("groupby"))
+                .filter(|&i| operation(&names[i]).as_deref() == Some("groupby"))
                 .collect();
             if group_fields.is_empty() {
                 return frame;
@@ -738,13 +756,12 @@ pub fn group_by(frames: Vec<Frame>, o: &Json) -> Vec<Frame> {
                         .take(&groups.iter().map(|(_, rows)| rows[0]).collect::<Vec<_>>())
                 })
                 .collect();
-            for f in &frame.fields {
-                let name = f.display();
-                if operation(&name).as_deref() != Some("aggregate") {
+            for (f, name) in frame.fields.iter().zip(&names) {
+                if operation(name).as_deref() != Some("aggregate") {
                     continue;
                 }
                 let calcs: Vec<&str> = config
-                    .get(&name)
+                    .get(name)
                     .and_then(|c| c.get("aggregations"))
                     .and_then(Json::as_array)
                     .map(|a| a.iter().filter_map(Json::as_str).collect())
@@ -868,12 +885,10 @@ pub fn calculate_field(frames: Vec<Frame>, o: &Json) -> Result<Vec<Frame>, Strin
                 let inputs: Vec<&Field> = frame
                     .fields
                     .iter()
-                    .filter(|f| f.field_type == FieldType::Number)
-                    .filter(|f| {
-                        include
-                            .as_ref()
-                            .is_none_or(|inc| inc.contains(&f.display().as_str()))
-                    })
+                    .zip(frame.names())
+                    .filter(|(f, _)| f.field_type == FieldType::Number)
+                    .filter(|(_, n)| include.as_ref().is_none_or(|inc| inc.contains(&n.as_str())))
+                    .map(|(f, _)| f)
                     .collect();
                 let values = (0..rows)
                     .map(|r| {
