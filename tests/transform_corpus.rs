@@ -248,3 +248,80 @@ fn cluster_cpu_calculate_field_reduce_row_feeds_the_time_series() {
     assert_eq!(ys, [0.25, 0.5]);
     assert!(view.notes.is_empty(), "{:?}", view.notes);
 }
+
+/// Every corpus panel with transformations, fed two series per query, draws without a panic
+/// and names each step it cannot apply.
+#[test]
+fn every_corpus_panel_with_transformations_builds() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("corpus folder")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    let supported = [
+        "organize",
+        "merge",
+        "joinByField",
+        "seriesToColumns",
+        "filterFieldsByName",
+        "sortBy",
+        "reduce",
+        "labelsToFields",
+        "renameByRegex",
+        "filterByValue",
+        "groupBy",
+        "calculateField",
+    ];
+    let mut seen = 0;
+    for file in files {
+        let Ok(loaded) = load_path(&file) else {
+            continue;
+        };
+        for p in loaded.dashboard.panels {
+            if p.transformations.is_empty() {
+                continue;
+            }
+            seen += 1;
+            let mut series_list = Vec::new();
+            for t in &p.targets {
+                for (i, instance) in ["a:9100", "b:9100"].iter().enumerate() {
+                    series_list.push(series(
+                        &t.ref_id,
+                        &format!("{} {instance}", t.ref_id),
+                        &[
+                            ("instance", instance),
+                            ("job", "node"),
+                            ("namespace", "web"),
+                        ],
+                        &[(1_000, i as f64), (2_000, 2.0 + i as f64)],
+                    ));
+                }
+            }
+            let data = PanelData {
+                series: series_list,
+                start_ms: 1_000,
+                end_ms: 2_000,
+                ..PanelData::default()
+            };
+            let view = build(&p, &data, Clock::Utc);
+            for t in p.transformations.iter().filter(|t| !t.disabled) {
+                if !supported.contains(&t.id.as_str()) {
+                    assert!(
+                        view.notes
+                            .iter()
+                            .any(|n| n.contains(&format!("({})", t.id))),
+                        "{}: {:?} does not name {}: {:?}",
+                        file.display(),
+                        p.title,
+                        t.id,
+                        view.notes
+                    );
+                }
+            }
+        }
+    }
+    assert!(seen >= 30, "only {seen} panels with transformations found");
+}
