@@ -2,10 +2,12 @@
 //! set of equally long fields, each typed (time, number, string) with its own labels.
 //!
 //! Frames are built from the engine's series the way Grafana's Prometheus datasource hands
-//! them to a panel: range queries give one time series frame per series (`Time`, `Value` with
-//! the series' labels and legend name); instant and `format: table` queries give one table
-//! frame per refId as `transformDFToTable` builds it (`Time`, a column per label, `Value` or
-//! `Value #<refId>` when the panel has several table queries).
+//! them to a dashboard panel (grafana-prometheus `result_transformer.ts`, `transformV2`):
+//! every query whose `format` is not `table` gives one time series frame per series (`Time`,
+//! `Value` with the series' labels and legend name) — instant ones too, outside Explore;
+//! `format: table` queries give one table frame per refId as `transformDFToTable` builds it
+//! (`Time`, a column per label, `''` where a series lacks it, `Value` or `Value #<refId>`
+//! when there are several table queries), after the time series frames.
 
 use std::collections::BTreeMap;
 
@@ -203,13 +205,13 @@ impl Frame {
     }
 }
 
-/// Whether a target's result reaches the panel as a table (`transformDFToTable`).
+/// Whether a target's result reaches the panel as a table (`isTableResult`: `format: table`).
 fn is_table_target(panel: &Panel, ref_id: &str) -> bool {
     panel
         .targets
         .iter()
         .find(|t| t.ref_id == ref_id)
-        .is_some_and(|t| t.format == TargetFormat::Table || (t.instant && !t.range))
+        .is_some_and(|t| t.format == TargetFormat::Table)
 }
 
 /// The frames a panel receives for these series.
@@ -220,13 +222,13 @@ pub fn from_series(panel: &Panel, series: &[Series]) -> Vec<Frame> {
         .filter(|t| !t.hide && is_table_target(panel, &t.ref_id))
         .map(|t| t.ref_id.as_str())
         .collect();
-    let mut frames = Vec::new();
+    let mut frames: Vec<Frame> = series
+        .iter()
+        .filter(|s| !is_table_target(panel, &s.ref_id))
+        .map(time_series_frame)
+        .collect();
     let mut done: Vec<&str> = Vec::new();
-    for s in series {
-        if !is_table_target(panel, &s.ref_id) {
-            frames.push(time_series_frame(s));
-            continue;
-        }
+    for s in series.iter().filter(|s| is_table_target(panel, &s.ref_id)) {
         if done.contains(&s.ref_id.as_str()) {
             continue;
         }
@@ -283,10 +285,8 @@ fn table_frame(ref_id: &str, series: &[&Series], value_name: &str) -> Frame {
         for &(t, v) in &s.points {
             time.values.push(Value::Time(t));
             for (field, key) in labels.iter_mut().zip(&keys) {
-                field.values.push(match s.labels.get(*key) {
-                    Some(l) => Value::Text(l.clone()),
-                    None => Value::Null,
-                });
+                let label = s.labels.get(*key).cloned().unwrap_or_default();
+                field.values.push(Value::Text(label));
             }
             value.values.push(Value::Number(v));
         }
@@ -294,11 +294,26 @@ fn table_frame(ref_id: &str, series: &[&Series], value_name: &str) -> Frame {
     let mut fields = vec![time];
     fields.append(&mut labels);
     fields.push(value);
-    Frame {
+    let frame = Frame {
         name: String::new(),
         ref_id: ref_id.to_string(),
         fields,
+    };
+    // Rows in time order (stable), as `transformDFToTable` sorts when series interleave.
+    let times: Vec<i64> = frame.fields[0]
+        .values
+        .iter()
+        .map(|v| match v {
+            Value::Time(t) => *t,
+            _ => i64::MIN,
+        })
+        .collect();
+    if times.windows(2).all(|w| w[0] <= w[1]) {
+        return frame;
     }
+    let mut rows: Vec<usize> = (0..times.len()).collect();
+    rows.sort_by_key(|&r| times[r]);
+    frame.take(&rows)
 }
 
 /// Frames back to series for panels that plot or reduce numbers: every number field against
@@ -377,21 +392,31 @@ mod tests {
         let panel = Panel {
             targets: vec![
                 target("A", TargetFormat::Table, false),
-                target("B", TargetFormat::TimeSeries, true),
+                target("B", TargetFormat::Table, true),
+                // Instant but not `format: table`: a time series frame in a dashboard.
+                target("C", TargetFormat::TimeSeries, true),
             ],
             ..Panel::default()
         };
         let data = [
-            series("A", &[("job", "x"), ("instance", "i1")], &[(1000, 1.0)]),
+            series("A", &[("job", "x"), ("instance", "i1")], &[(2000, 1.0)]),
             series("A", &[("job", "y")], &[(1000, 2.0)]),
             series("B", &[("job", "x")], &[(1000, 3.0)]),
+            series("C", &[("job", "x")], &[(1000, 4.0)]),
         ];
         let frames = from_series(&panel, &data);
-        assert_eq!(frames.len(), 2);
-        let names: Vec<&str> = frames[0].fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(frames.len(), 3);
+        // Time series frames first, then one table frame per table refId.
+        assert_eq!(frames[0].ref_id, "C");
+        let names: Vec<&str> = frames[1].fields.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["Time", "instance", "job", "Value #A"]);
-        assert_eq!(frames[0].fields[1].values[1], Value::Null);
-        assert_eq!(frames[1].fields[2].name, "Value #B");
+        // Sorted by time; a missing label is an empty string.
+        assert_eq!(
+            frames[1].fields[0].values,
+            [Value::Time(1000), Value::Time(2000)]
+        );
+        assert_eq!(frames[1].fields[1].values[0], Value::Text(String::new()));
+        assert_eq!(frames[2].fields[2].name, "Value #B");
     }
 
     #[test]
