@@ -725,7 +725,8 @@ fn aggregate(calc: &str, field: &Field, values: &[Value]) -> Value {
 
 /// groupBy: rows grouped by the `groupby` fields' values (groups in order of first
 /// appearance), then one field per `aggregate` field and calculation, named `name (calc)`.
-/// Fields not listed are dropped; a frame with no group-by field is left as it is.
+/// `count` is an aggregate of `count`. Fields not listed are dropped, and so is a frame with
+/// no group-by field, as in grafana-data `groupBy.ts`.
 pub fn group_by(frames: Vec<Frame>, o: &Json) -> Vec<Frame> {
     let Some(config) = o.get("fields").and_then(Json::as_object) else {
         return frames;
@@ -739,13 +740,13 @@ pub fn group_by(frames: Vec<Frame>, o: &Json) -> Vec<Frame> {
     };
     frames
         .into_iter()
-        .map(|frame| {
+        .filter_map(|frame| {
             let names = frame.names();
             let group_fields: Vec<usize> = (0..frame.fields.len())
                 .filter(|&i| operation(&names[i]).as_deref() == Some("groupby"))
                 .collect();
             if group_fields.is_empty() {
-                return frame;
+                return None;
             }
             let mut groups: Vec<(Vec<String>, Vec<usize>)> = Vec::new();
             for r in 0..frame.len() {
@@ -772,15 +773,16 @@ pub fn group_by(frames: Vec<Frame>, o: &Json) -> Vec<Frame> {
                 })
                 .collect();
             for (f, name) in frame.fields.iter().zip(&names) {
-                if operation(name).as_deref() != Some("aggregate") {
-                    continue;
-                }
-                let calcs: Vec<&str> = config
-                    .get(name)
-                    .and_then(|c| c.get("aggregations"))
-                    .and_then(Json::as_array)
-                    .map(|a| a.iter().filter_map(Json::as_str).collect())
-                    .unwrap_or_default();
+                let calcs: Vec<&str> = match operation(name).as_deref() {
+                    Some("aggregate") => config
+                        .get(name)
+                        .and_then(|c| c.get("aggregations"))
+                        .and_then(Json::as_array)
+                        .map(|a| a.iter().filter_map(Json::as_str).collect())
+                        .unwrap_or_default(),
+                    Some("count") => vec!["count"],
+                    _ => continue,
+                };
                 for calc in calcs {
                     let values: Vec<Value> = groups
                         .iter()
@@ -800,12 +802,10 @@ pub fn group_by(frames: Vec<Frame>, o: &Json) -> Vec<Frame> {
                     } else {
                         FieldType::String
                     };
-                    let mut out = Field::new(&format!("{name} ({calc})"), field_type, values);
-                    out.labels = f.labels.clone();
-                    fields.push(out);
+                    fields.push(Field::new(&format!("{name} ({calc})"), field_type, values));
                 }
             }
-            Frame { fields, ..frame }
+            Some(Frame { fields, ..frame })
         })
         .collect()
 }
@@ -1297,6 +1297,14 @@ mod tests {
         assert_eq!(out[0].fields[0].values, text(&["a", "b"]));
         assert_eq!(out[0].fields[1].values, nums(&[20.0, 20.0]));
         assert_eq!(out[0].fields[3].values, text(&["bad", "bad"]));
+        let other = frame("B", vec![s("host", &["x"])]);
+        let counted = group_by(
+            vec![other, out[0].clone()],
+            &json!({"fields": {"server": {"operation": "groupby"}, "cpu (max)": {"operation": "count"}}}),
+        );
+        // The frame without a group-by field is dropped.
+        assert_eq!(counted.len(), 1);
+        assert_eq!(names(&counted[0]), ["server", "cpu (max) (count)"]);
     }
 
     #[test]
