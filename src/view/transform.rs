@@ -810,29 +810,57 @@ pub fn group_by(frames: Vec<Frame>, o: &Json) -> Vec<Frame> {
         .collect()
 }
 
-/// A binary operand: a field's display name, a number, or Grafana 10's `{fixed}` /
-/// `{matcher: {options}}` objects.
+/// A binary operand (`checkBinaryValueType`): a field by display name, or a fixed number. The
+/// old string form names a field unless it is a number that names no field.
 enum Operand {
     Field(String),
-    Number(f64),
+    Fixed(String),
+    /// `{matcher: {id: byType}}` on the left: every field of that type.
+    ByType(String),
 }
 
-fn operand(v: Option<&Json>) -> Option<Operand> {
+fn operand(v: Option<&Json>, field_names: &[String]) -> Option<Operand> {
     match v? {
-        Json::String(s) => Some(match s.trim().parse::<f64>() {
-            Ok(n) => Operand::Number(n),
-            Err(_) => Operand::Field(s.clone()),
-        }),
-        Json::Number(n) => n.as_f64().map(Operand::Number),
+        Json::String(s) => Some(
+            if s.trim().parse::<f64>().is_err() || field_names.contains(s) {
+                Operand::Field(s.clone())
+            } else {
+                Operand::Fixed(s.clone())
+            },
+        ),
+        Json::Number(n) => Some(Operand::Fixed(n.to_string())),
         o @ Json::Object(_) => {
-            if let Some(f) = o.get("fixed").and_then(Json::as_str) {
-                return operand(Some(&Json::String(f.to_string())));
+            let matcher = o.pointer("/matcher/options").and_then(Json::as_str);
+            match (o.pointer("/matcher/id").and_then(Json::as_str), matcher) {
+                (Some("byType"), Some(t)) => Some(Operand::ByType(t.to_string())),
+                (_, Some(name)) => Some(Operand::Field(name.to_string())),
+                _ => o
+                    .get("fixed")
+                    .and_then(Json::as_str)
+                    .map(|f| Operand::Fixed(f.to_string())),
             }
-            o.pointer("/matcher/options")
-                .and_then(Json::as_str)
-                .map(|s| Operand::Field(s.to_string()))
         }
         _ => None,
+    }
+}
+
+impl Operand {
+    fn text(&self) -> &str {
+        match self {
+            Operand::Field(s) | Operand::Fixed(s) | Operand::ByType(s) => s,
+        }
+    }
+
+    /// `findFieldValuesWithNameOrConstant`: the named field's numbers, else the text as a
+    /// constant; `None` when it is neither.
+    fn values(&self, frame: &Frame) -> Option<Vec<Option<f64>>> {
+        if let Operand::Field(name) = self
+            && let Some(i) = frame.field(name)
+        {
+            return Some(frame.fields[i].numbers());
+        }
+        let v: f64 = self.text().trim().parse().ok()?;
+        Some(vec![Some(v); frame.len()])
     }
 }
 
@@ -848,17 +876,40 @@ fn binary(op: &str, a: f64, b: f64) -> Option<f64> {
     })
 }
 
-/// Operand text as Grafana writes it in the default alias.
-fn operand_text(v: Option<&Json>) -> String {
-    match operand(v) {
-        Some(Operand::Field(f)) => f,
-        Some(Operand::Number(n)) => crate::grafana::fields::js_number(n),
-        None => String::new(),
+fn combine(op: &str, l: &[Option<f64>], r: &[Option<f64>]) -> Vec<Value> {
+    l.iter()
+        .zip(r)
+        .map(|(a, b)| match (a, b) {
+            (Some(a), Some(b)) => binary(op, *a, *b).map_or(Value::Null, Value::Number),
+            _ => Value::Null,
+        })
+        .collect()
+}
+
+fn unary(op: &str, v: f64) -> Option<f64> {
+    Some(match op {
+        "abs" => v.abs(),
+        "exp" => v.exp(),
+        "ln" => v.ln(),
+        "floor" => v.floor(),
+        "ceil" => v.ceil(),
+        _ => return None,
+    })
+}
+
+/// The first number field, or the one named `field`.
+fn selected(frame: &Frame, field: Option<&str>) -> Option<usize> {
+    match field {
+        Some(name) => frame.field(name),
+        None => frame
+            .fields
+            .iter()
+            .position(|f| f.field_type == FieldType::Number),
     }
 }
 
 /// Whether every frame is a time series (a time field and a number field), in which case
-/// calculateField first joins them on time as Grafana does.
+/// calculateField first joins them on time (`ensureColumns`).
 fn all_time_series(frames: &[Frame]) -> bool {
     frames.len() > 1
         && frames.iter().all(|f| {
@@ -866,13 +917,26 @@ fn all_time_series(frames: &[Frame]) -> bool {
         })
 }
 
-/// calculateField: a new number field per row. `reduceRow` (default) reduces the row's number
-/// fields (`reduce.include` limits them) with `reduce.reducer`; `binary` applies
-/// `left operator right`. Named `alias`, else the calc's name (`Total`, `A + B`);
-/// `replaceFields` keeps only the time field and the new one.
+/// calculateField (grafana-data `calculateField.ts`): a new number field per frame.
+/// `reduceRow` (default) reduces each row's number fields (`reduce.include` names them) with
+/// `reduce.reducer` (default sum); `binary` applies `left operator right` (a `byType` left
+/// side applies it to every field of that type); `unary` (abs, exp, ln, floor, ceil);
+/// `cumulativeFunctions` (sum, mean); `index` (row number, or `asPercentile`). Named `alias`,
+/// else as Grafana names it (`Total`, `A + B`, `abs(A)`, `cumulative sum(A)`, `Row`).
+/// `replaceFields` keeps only the time field and the new one; a frame the calculation cannot
+/// use is left out then, and kept unchanged otherwise.
 pub fn calculate_field(frames: Vec<Frame>, o: &Json) -> Result<Vec<Frame>, String> {
     let mode = str_opt(o, "mode").unwrap_or("reduceRow");
-    let frames = if all_time_series(&frames) && o.get("timeSeries") != Some(&Json::Bool(false)) {
+    let as_time_series = o.get("timeSeries") != Some(&Json::Bool(false));
+    let b = o.get("binary").unwrap_or(o);
+    let field_names: Vec<String> = frames
+        .iter()
+        .flat_map(|f| f.fields.iter().map(|x| x.name.clone()))
+        .collect();
+    let right = operand(b.get("right"), &field_names);
+    let left = operand(b.get("left"), &field_names);
+    let binary_fixed = mode == "binary" && matches!(right, Some(Operand::Fixed(_)));
+    let frames = if as_time_series && !binary_fixed && all_time_series(&frames) {
         join_by_field(frames, &Json::Null)
     } else {
         frames
@@ -881,86 +945,215 @@ pub fn calculate_field(frames: Vec<Frame>, o: &Json) -> Result<Vec<Frame>, Strin
         .get("replaceFields")
         .and_then(Json::as_bool)
         .unwrap_or(false);
+    let alias = str_opt(o, "alias");
+    let time_of = |frame: &Frame| -> Vec<Field> {
+        match frame.time_field() {
+            Some(t) if as_time_series => vec![frame.fields[t].clone()],
+            _ => Vec::new(),
+        }
+    };
+    let op = b.get("operator").and_then(Json::as_str).unwrap_or("+");
+    // A byType left side: one new field per field of that type.
+    if mode == "binary"
+        && let Some(Operand::ByType(field_type)) = &left
+    {
+        let right = right.ok_or("binary operation without right")?;
+        let wanted = match field_type.as_str() {
+            "number" => FieldType::Number,
+            "time" => FieldType::Time,
+            _ => FieldType::String,
+        };
+        let mut out = Vec::new();
+        for frame in frames {
+            let Some(r) = right.values(&frame) else {
+                if !replace {
+                    out.push(frame);
+                }
+                continue;
+            };
+            let mut fields = time_of(&frame);
+            let mut added = false;
+            for f in &frame.fields {
+                if !replace {
+                    fields.push(f.clone());
+                }
+                if f.field_type == wanted {
+                    let mut new = f.clone();
+                    new.name = format!("{} {op} {}", f.name, right.text());
+                    new.display_name = None;
+                    new.values = combine(op, &f.numbers(), &r);
+                    new.field_type = FieldType::Number;
+                    fields.push(new);
+                    added = true;
+                }
+            }
+            if added || !replace {
+                out.push(Frame { fields, ..frame });
+            }
+        }
+        return Ok(out);
+    }
+    let (default_name, reducer) = match mode {
+        "reduceRow" => {
+            let id = o
+                .pointer("/reduce/reducer")
+                .and_then(Json::as_str)
+                .unwrap_or("sum");
+            let r = Reducer::parse(id).ok_or_else(|| format!("unknown reducer {id:?}"))?;
+            (r.display_name(), Some(r))
+        }
+        "binary" => {
+            let text = |x: &Option<Operand>| x.as_ref().map(|x| x.text().to_string());
+            let name = format!(
+                "{} {op} {}",
+                text(&left).unwrap_or_default(),
+                text(&right).unwrap_or_default()
+            );
+            (name.replace('$', ""), None)
+        }
+        "unary" => {
+            let op = o
+                .pointer("/unary/operator")
+                .and_then(Json::as_str)
+                .unwrap_or("abs");
+            let field = o
+                .pointer("/unary/fieldName")
+                .and_then(Json::as_str)
+                .unwrap_or("");
+            let name = if field.is_empty() {
+                op.to_string()
+            } else {
+                format!("{op}({field})")
+            };
+            (name, None)
+        }
+        "cumulativeFunctions" => {
+            let r = o
+                .pointer("/cumulative/reducer")
+                .and_then(Json::as_str)
+                .unwrap_or("sum");
+            if r != "sum" && r != "mean" {
+                return Err(format!("cumulative reducer {r} is not sum or mean"));
+            }
+            let field = o.pointer("/cumulative/field").and_then(Json::as_str);
+            let name = match field {
+                Some(f) => format!("cumulative {r}({f})"),
+                None => format!("cumulative {r}"),
+            };
+            (name, None)
+        }
+        "index" => ("Row".to_string(), None),
+        other => return Err(format!("mode {other} is not supported")),
+    };
+    let name = alias.map_or(default_name, str::to_string);
+    let include: Option<Vec<&str>> = o
+        .pointer("/reduce/include")
+        .and_then(Json::as_array)
+        .map(|a| a.iter().filter_map(Json::as_str).collect())
+        .filter(|v: &Vec<&str>| !v.is_empty());
     let mut out = Vec::new();
     for frame in frames {
         let rows = frame.len();
-        let (values, default_name): (Vec<Value>, String) = match mode {
+        let values: Option<Vec<Value>> = match mode {
             "reduceRow" => {
-                let id = o
-                    .pointer("/reduce/reducer")
-                    .and_then(Json::as_str)
-                    .unwrap_or("sum");
-                let reducer =
-                    Reducer::parse(id).ok_or_else(|| format!("unknown reducer {id:?}"))?;
-                let include: Option<Vec<&str>> = o
-                    .pointer("/reduce/include")
-                    .and_then(Json::as_array)
-                    .map(|a| a.iter().filter_map(Json::as_str).collect())
-                    .filter(|v: &Vec<&str>| !v.is_empty());
-                let inputs: Vec<&Field> = frame
+                let r = reducer.ok_or("no reducer")?;
+                let inputs: Vec<Vec<Option<f64>>> = frame
                     .fields
                     .iter()
                     .zip(frame.names())
-                    .filter(|(f, _)| f.field_type == FieldType::Number)
-                    .filter(|(_, n)| include.as_ref().is_none_or(|inc| inc.contains(&n.as_str())))
-                    .map(|(f, _)| f)
-                    .collect();
-                let values = (0..rows)
-                    .map(|r| {
-                        let row: Vec<Option<f64>> = inputs
-                            .iter()
-                            .map(|f| {
-                                f.values
-                                    .get(r)
-                                    .and_then(Value::as_f64)
-                                    .filter(|v| !v.is_nan())
-                            })
-                            .collect();
-                        reduce::reduce_with(reducer, &row).map_or(Value::Null, Value::Number)
+                    .filter(|(f, n)| match &include {
+                        Some(inc) => inc.contains(&n.as_str()),
+                        None => f.field_type == FieldType::Number,
                     })
+                    .map(|(f, _)| f.numbers())
                     .collect();
-                (values, reducer.display_name())
+                Some(
+                    (0..rows)
+                        .map(|i| {
+                            let row: Vec<Option<f64>> =
+                                inputs.iter().map(|c| c.get(i).copied().flatten()).collect();
+                            reduce::reduce_with(r, &row).map_or(Value::Null, Value::Number)
+                        })
+                        .collect(),
+                )
             }
             "binary" => {
-                let b = o.get("binary").unwrap_or(o);
-                let op = b.get("operator").and_then(Json::as_str).unwrap_or("+");
-                let side = |key: &str| -> Result<Vec<Option<f64>>, String> {
-                    match operand(b.get(key)) {
-                        Some(Operand::Number(n)) => Ok(vec![Some(n); rows]),
-                        Some(Operand::Field(name)) => match frame.field(&name) {
-                            Some(i) => Ok(frame.fields[i].numbers()),
-                            None => Ok(vec![None; rows]),
-                        },
-                        None => Err(format!("binary operation without {key}")),
-                    }
+                let (Some(l), Some(r)) = (&left, &right) else {
+                    return Err("binary operation without left or right".into());
                 };
-                let (l, r) = (side("left")?, side("right")?);
-                let values = l
-                    .iter()
-                    .zip(&r)
-                    .map(|(a, b)| match (a, b) {
-                        (Some(a), Some(b)) => binary(op, *a, *b).map_or(Value::Null, Value::Number),
-                        _ => Value::Null,
-                    })
-                    .collect();
-                let name = format!(
-                    "{} {op} {}",
-                    operand_text(b.get("left")),
-                    operand_text(b.get("right"))
-                );
-                (values, name)
+                match (l.values(&frame), r.values(&frame)) {
+                    (Some(l), Some(r)) => Some(combine(op, &l, &r)),
+                    _ => None,
+                }
             }
-            other => return Err(format!("mode {other} is not supported")),
+            "unary" => {
+                let op = o
+                    .pointer("/unary/operator")
+                    .and_then(Json::as_str)
+                    .unwrap_or("abs");
+                let field = o
+                    .pointer("/unary/fieldName")
+                    .and_then(Json::as_str)
+                    .unwrap_or("");
+                frame
+                    .field(field)
+                    .filter(|&i| frame.fields[i].field_type == FieldType::Number)
+                    .map(|i| {
+                        frame.fields[i]
+                            .numbers()
+                            .iter()
+                            .map(|v| {
+                                v.and_then(|v| unary(op, v))
+                                    .map_or(Value::Null, Value::Number)
+                            })
+                            .collect()
+                    })
+            }
+            "cumulativeFunctions" => {
+                let field = o.pointer("/cumulative/field").and_then(Json::as_str);
+                let mean = o.pointer("/cumulative/reducer").and_then(Json::as_str) == Some("mean");
+                selected(&frame, field).map(|i| {
+                    let mut total = 0.0;
+                    frame.fields[i]
+                        .numbers()
+                        .iter()
+                        .enumerate()
+                        .map(|(k, v)| {
+                            total += v.unwrap_or(0.0);
+                            Value::Number(if mean { total / (k + 1) as f64 } else { total })
+                        })
+                        .collect()
+                })
+            }
+            _ => {
+                let percent = o
+                    .pointer("/index/asPercentile")
+                    .and_then(Json::as_bool)
+                    .unwrap_or(false);
+                Some(
+                    (0..rows)
+                        .map(|i| {
+                            Value::Number(if percent {
+                                i as f64 / rows as f64
+                            } else {
+                                i as f64
+                            })
+                        })
+                        .collect(),
+                )
+            }
         };
-        let name = str_opt(o, "alias").map_or(default_name, str::to_string);
+        let Some(values) = values else {
+            if !replace {
+                out.push(frame);
+            }
+            continue;
+        };
         let new = Field::new(&name, FieldType::Number, values);
-        let mut fields: Vec<Field> = if replace {
-            frame
-                .fields
-                .iter()
-                .filter(|f| f.field_type == FieldType::Time)
-                .cloned()
-                .collect()
+        let mut fields = if replace && mode == "index" {
+            Vec::new()
+        } else if replace {
+            time_of(&frame)
         } else {
             frame.fields.clone()
         };
@@ -1339,6 +1532,40 @@ mod tests {
         .unwrap();
         assert_eq!(scaled[0].fields[2].values, nums(&[100.0, 200.0]));
         assert_eq!(scaled[0].fields[2].name, "x");
+    }
+
+    #[test]
+    fn calculate_field_unary_cumulative_index_and_by_type() {
+        let f = frame(
+            "A",
+            vec![
+                t(&[1, 2, 3]),
+                n("x", &[-1.5, 2.0, 4.0]),
+                n("y", &[1.0, 1.0, 1.0]),
+            ],
+        );
+        let calc = |o: Json| calculate_field(vec![f.clone()], &o).unwrap();
+        let abs = calc(json!({"mode": "unary", "unary": {"operator": "abs", "fieldName": "x"}}));
+        assert_eq!(abs[0].fields[3].name, "abs(x)");
+        assert_eq!(abs[0].fields[3].values, nums(&[1.5, 2.0, 4.0]));
+        let cum = calc(
+            json!({"mode": "cumulativeFunctions", "cumulative": {"reducer": "mean", "field": "x"}, "replaceFields": true}),
+        );
+        assert_eq!(names(&cum[0]), ["Time", "cumulative mean(x)"]);
+        assert_eq!(cum[0].fields[1].values, nums(&[-1.5, 0.25, 1.5]));
+        let index = calc(json!({"mode": "index", "replaceFields": true}));
+        assert_eq!(names(&index[0]), ["Row"]);
+        assert_eq!(index[0].fields[0].values, nums(&[0.0, 1.0, 2.0]));
+        let by_type = calc(
+            json!({"mode": "binary", "binary": {"left": {"matcher": {"id": "byType", "options": "number"}}, "operator": "*", "right": {"fixed": "2"}}, "replaceFields": true}),
+        );
+        assert_eq!(names(&by_type[0]), ["Time", "x * 2", "y * 2"]);
+        // An operand that is neither a field nor a number: the frame is left as it was.
+        let missing = calc(
+            json!({"mode": "binary", "binary": {"left": "nope", "operator": "+", "right": "y"}}),
+        );
+        assert_eq!(missing, vec![f.clone()]);
+        assert!(calculate_field(vec![f], &json!({"mode": "windowFunctions"})).is_err());
     }
 
     #[test]
