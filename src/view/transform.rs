@@ -616,7 +616,16 @@ fn value_matches(id: &str, options: &Json, v: &Value) -> Result<bool, String> {
             };
             same == (id == "equal")
         }
-        "range" => match (cell, num("from"), num("to")) {
+        "substring" | "notSubstring" => {
+            let needle = options.get("value").map(|v| match v {
+                Json::String(s) => s.clone(),
+                other => other.to_string(),
+            });
+            let hit = needle.is_some_and(|n| !v.is_null() && v.key().contains(&n));
+            hit == (id == "substring")
+        }
+        // `range` is the older id of `between`.
+        "range" | "between" => match (cell, num("from"), num("to")) {
             (Some(c), Some(from), Some(to)) => c > from && c < to,
             _ => false,
         },
@@ -644,25 +653,26 @@ pub fn filter_by_value(frames: Vec<Frame>, o: &Json) -> Result<Vec<Frame>, Strin
     let all = str_opt(o, "match") == Some("all");
     let mut out = Vec::new();
     for frame in frames {
+        // A condition on a field this frame lacks never matches, as in Grafana.
         let mut conditions = Vec::new();
         for f in &filters {
-            let Some(i) = str_opt(f, "fieldName").and_then(|n| frame.field(n)) else {
-                continue;
-            };
+            let i = str_opt(f, "fieldName").and_then(|n| frame.field(n));
             let id = f.pointer("/config/id").and_then(Json::as_str).unwrap_or("");
             let options = f.pointer("/config/options").cloned().unwrap_or(Json::Null);
             conditions.push((i, id.to_string(), options));
-        }
-        if conditions.is_empty() {
-            out.push(frame);
-            continue;
         }
         let mut rows = Vec::new();
         for r in 0..frame.len() {
             let mut hits = Vec::new();
             for (i, id, options) in &conditions {
-                let v = frame.fields[*i].values.get(r).unwrap_or(&Value::Null);
-                hits.push(value_matches(id, options, v)?);
+                let hit = match i {
+                    Some(i) => {
+                        let v = frame.fields[*i].values.get(r).unwrap_or(&Value::Null);
+                        value_matches(id, options, v)?
+                    }
+                    None => false,
+                };
+                hits.push(hit);
             }
             let matched = if all {
                 hits.iter().all(|h| *h)
@@ -1459,11 +1469,18 @@ mod tests {
         .unwrap();
         assert_eq!(big[0].fields[0].values, text(&["a", "c"]));
         let range = filter_by_value(
-            vec![f],
+            vec![f.clone()],
             &json!({"filters": [{"config": {"id": "range", "options": {"from": 1, "to": 10}}, "fieldName": "rate"}], "type": "include"}),
         )
         .unwrap();
         assert_eq!(range[0].fields[0].values, text(&["b"]));
+        let missing = json!({"filters": [{"config": {"id": "isNull", "options": {}}, "fieldName": "nope"}], "type": "include"});
+        assert!(filter_by_value(vec![range[0].clone()], &missing).unwrap()[0].is_empty());
+        let substring = json!({"filters": [{"config": {"id": "notSubstring", "options": {"value": "b"}}, "fieldName": "k"}], "type": "include"});
+        assert_eq!(
+            filter_by_value(vec![f.clone()], &substring).unwrap()[0].fields[0].values,
+            text(&["a", "c"])
+        );
     }
 
     #[test]
