@@ -85,12 +85,13 @@ fn kubernetes_cpu_quota_join_by_namespace_then_organize() {
             "CPU Limits %"
         ]
     );
-    // Rows sorted by the join key; `%` columns in percentunit by the byRegexp override.
+    // Text join keys in order of first appearance; `%` columns in percentunit by the
+    // byRegexp override; the gap left by the outer join is an empty cell.
     assert_eq!(
         cells(&t),
         [
-            ["kube-system", "20", "", "1", "2", "100%", "4", "50%"],
             ["web", "10", "3", "0.500", "1", "50%", "2", "25%"],
+            ["kube-system", "20", "", "1", "2", "100%", "4", "50%"],
         ]
     );
 }

@@ -193,9 +193,12 @@ fn compare(a: &Value, b: &Value) -> std::cmp::Ordering {
     }
 }
 
-/// joinByField / seriesToColumns: one frame, one row per distinct value of the join field
-/// (the time field when `byField` is not set), ascending; `mode: inner` keeps only values
-/// every frame has. Frames without the join field are left out, as Grafana does.
+/// joinByField / seriesToColumns (grafana-data `joinDataFrames.ts`): one frame, the join field
+/// (by display name, else the first time field) then every other field of each frame in
+/// order; one row per distinct join value — numbers and times ascending, text in order of
+/// first appearance (uPlot's numeric sort leaves text as it came); the last row with a value
+/// wins. `mode: inner` keeps only values every frame has. Frames without the join field are
+/// left out; a single frame is only sorted by its (non-text) join field.
 pub fn join_by_field(frames: Vec<Frame>, o: &Json) -> Vec<Frame> {
     let by = str_opt(o, "byField");
     let inner = str_opt(o, "mode") == Some("inner");
@@ -207,8 +210,21 @@ pub fn join_by_field(frames: Vec<Frame>, o: &Json) -> Vec<Frame> {
         .iter()
         .filter_map(|f| join_index(f).map(|i| (f, i)))
         .collect();
-    if joined.is_empty() || (frames.len() == 1 && by.is_none()) {
-        return frames;
+    if frames.len() == 1 {
+        let Some(&(f, j)) = joined.first() else {
+            return frames;
+        };
+        if f.fields[j].field_type == FieldType::String {
+            return frames;
+        }
+        let mut rows: Vec<usize> = (0..f.len()).collect();
+        let null = Value::Null;
+        let key = |r: usize| f.fields[j].values.get(r).unwrap_or(&null);
+        rows.sort_by(|&a, &b| compare(key(a), key(b)));
+        return vec![f.take(&rows)];
+    }
+    if joined.is_empty() {
+        return Vec::new();
     }
     let mut keys: Vec<Value> = Vec::new();
     for (f, j) in &joined {
@@ -221,7 +237,9 @@ pub fn join_by_field(frames: Vec<Frame>, o: &Json) -> Vec<Frame> {
     if inner {
         keys.retain(|k| joined.iter().all(|(f, j)| f.fields[*j].values.contains(k)));
     }
-    keys.sort_by(compare);
+    if !keys.iter().any(|k| matches!(k, Value::Text(_))) {
+        keys.sort_by(compare);
+    }
     let (first, first_j) = joined[0];
     let mut key_field = first.fields[first_j].clone_empty();
     key_field.values = keys.clone();
@@ -1299,9 +1317,10 @@ mod tests {
             &json!({"byField": "Bucket", "mode": "outer"}),
         );
         assert_eq!(names(&outer[0]), ["Bucket", "Get", "Put"]);
-        assert_eq!(outer[0].fields[0].values, text(&["a", "b", "c"]));
-        assert_eq!(outer[0].fields[1].values, nums(&[1.0, 2.0, f64::NAN]));
-        assert_eq!(outer[0].fields[2].values, nums(&[4.0, f64::NAN, 3.0]));
+        // Text keys stay in order of first appearance.
+        assert_eq!(outer[0].fields[0].values, text(&["b", "a", "c"]));
+        assert_eq!(outer[0].fields[1].values, nums(&[2.0, 1.0, f64::NAN]));
+        assert_eq!(outer[0].fields[2].values, nums(&[f64::NAN, 4.0, 3.0]));
         let inner = join_by_field(vec![a, b], &json!({"byField": "Bucket", "mode": "inner"}));
         assert_eq!(inner[0].fields[0].values, text(&["a"]));
     }
