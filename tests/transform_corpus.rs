@@ -275,6 +275,7 @@ fn every_corpus_panel_with_transformations_builds() {
         "filterByValue",
         "groupBy",
         "calculateField",
+        "seriesToRows",
     ];
     let mut seen = 0;
     for file in files {
