@@ -9,7 +9,7 @@ use super::build::Clock;
 use super::frames::{self, FieldType, Frame, Value};
 use super::{Rgb, TableCell, TableView, transform};
 use crate::engine::frame::Series;
-use crate::grafana::model::{FieldDefaults, Panel};
+use crate::grafana::model::{FieldDefaults, Panel, ValueMapping};
 use crate::grafana::{colors, fields, thresholds, units};
 
 /// The frames a panel shows after its transformations, with a note per step not applied.
@@ -104,14 +104,51 @@ fn cell(v: &Value, config: &FieldDefaults, clock: Clock) -> TableCell {
             color: None,
             number: Some(*t as f64),
         },
-        Value::Text(s) => TableCell {
-            text: s.clone(),
-            ..TableCell::default()
-        },
+        Value::Text(s) => text_cell(s, config),
         Value::Null => TableCell {
             text: config.no_value.clone().unwrap_or_default(),
             ..TableCell::default()
         },
+    }
+}
+
+/// A text cell with its value mapping (by value, regex, or the `empty` special), as Grafana
+/// maps text values; a mapped colour colours the cell as it does for numbers.
+fn text_cell(text: &str, config: &FieldDefaults) -> TableCell {
+    let mapped = config.mappings.iter().find_map(|m| match m {
+        ValueMapping::Value { values } => values
+            .iter()
+            .find(|(k, _)| k.trim() == text)
+            .map(|(_, r)| r.clone()),
+        ValueMapping::Regex { pattern, result } => {
+            let re = fields::js_regex(pattern)?;
+            re.is_match(text).then(|| {
+                let mut r = result.clone();
+                if let Some(t) = &r.text {
+                    r.text = Some(re.replace(text, t.as_str()).into_owned());
+                }
+                r
+            })
+        }
+        ValueMapping::Special { matches, result } => {
+            (matches == "empty" && text.is_empty()).then(|| result.clone())
+        }
+        ValueMapping::Range { from, to, result } => {
+            let v: f64 = text.trim().parse().ok()?;
+            let inside = from.is_none_or(|f| v >= f) && to.is_none_or(|t| v <= t);
+            ((from.is_some() || to.is_some()) && inside).then(|| result.clone())
+        }
+    });
+    let color = mapped.as_ref().and_then(|m| m.color.as_deref()).map(|c| {
+        let c = colors::resolve_rgb(c, colors::Theme::Dark);
+        Rgb(c.0, c.1, c.2)
+    });
+    TableCell {
+        text: mapped
+            .and_then(|m| m.text)
+            .unwrap_or_else(|| text.to_string()),
+        color,
+        number: None,
     }
 }
 
@@ -237,6 +274,42 @@ mod tests {
         assert_eq!(
             cells,
             vec![vec!["gw-1", "v2", "12.5"], vec!["gw-2", "v1", "3"]]
+        );
+    }
+
+    #[test]
+    fn text_cells_take_value_mappings() {
+        let config = FieldDefaults {
+            mappings: vec![
+                ValueMapping::Value {
+                    values: vec![(
+                        "Critical".into(),
+                        crate::grafana::model::MappingResult {
+                            color: Some("red".into()),
+                            ..Default::default()
+                        },
+                    )],
+                },
+                ValueMapping::Special {
+                    matches: "empty".into(),
+                    result: crate::grafana::model::MappingResult {
+                        text: Some("none".into()),
+                        ..Default::default()
+                    },
+                },
+            ],
+            ..FieldDefaults::default()
+        };
+        let critical = text_cell("Critical", &config);
+        assert_eq!(critical.text, "Critical");
+        assert!(critical.color.is_some());
+        assert_eq!(text_cell("", &config).text, "none");
+        assert_eq!(
+            text_cell("Low", &config),
+            TableCell {
+                text: "Low".into(),
+                ..TableCell::default()
+            }
         );
     }
 
