@@ -327,3 +327,69 @@ fn every_corpus_panel_with_transformations_builds() {
     }
     assert!(seen >= 30, "only {seen} panels with transformations found");
 }
+
+fn with_steps(panel_type: &str, steps: serde_json::Value) -> Panel {
+    let steps: Vec<triage::grafana::model::Transformation> = steps
+        .as_array()
+        .expect("steps")
+        .iter()
+        .map(|s| triage::grafana::model::Transformation {
+            id: s["id"].as_str().unwrap_or_default().to_string(),
+            disabled: false,
+            options: s["options"].clone(),
+        })
+        .collect();
+    Panel {
+        panel_type: panel_type.into(),
+        transformations: steps,
+        ..Panel::default()
+    }
+}
+
+#[test]
+fn a_time_series_whose_transformations_drop_time_is_shown_as_a_table() {
+    let p = with_steps(
+        "timeseries",
+        serde_json::json!([{"id": "reduce", "options": {"reducers": ["max"]}}]),
+    );
+    let data = PanelData {
+        series: vec![series("A", "cpu", &[], &[(1_000, 1.0), (2_000, 3.0)])],
+        ..PanelData::default()
+    };
+    let view = build(&p, &data, Clock::Utc);
+    let PanelBody::Table(t) = &view.body else {
+        panic!("expected a table, got {:?}", view.body);
+    };
+    assert_eq!(t.headers, ["Field", "Max"]);
+    assert_eq!(cells(t), [["cpu", "3"]]);
+    assert!(
+        view.notes
+            .iter()
+            .any(|n| n.contains("no time and number fields")),
+        "{:?}",
+        view.notes
+    );
+}
+
+#[test]
+fn a_stat_after_filter_by_value_reduces_what_is_left() {
+    let p = with_steps(
+        "stat",
+        serde_json::json!([
+            {"id": "filterByValue", "options": {"filters": [{"fieldName": "Time", "config": {"id": "greater", "options": {"value": 1500}}}], "type": "exclude", "match": "any"}}
+        ]),
+    );
+    let data = PanelData {
+        series: vec![series("A", "cpu", &[], &[(1_000, 1.0), (2_000, 3.0)])],
+        start_ms: 1_000,
+        end_ms: 2_000,
+        ..PanelData::default()
+    };
+    let view = build(&p, &data, Clock::Utc);
+    let PanelBody::Stat(stat) = &view.body else {
+        panic!("expected a stat, got {:?}", view.body);
+    };
+    // The point at 2000 ms is filtered out: the last value left is 1.
+    let texts: Vec<&str> = stat.values.iter().map(|v| v.text.as_str()).collect();
+    assert_eq!(texts, ["1"]);
+}

@@ -68,7 +68,12 @@ pub fn build(panel: &Panel, data: &PanelData, clock: Clock) -> PanelView {
     let data = if !is_table && panel.transformations.iter().any(|t| !t.disabled) {
         let (frames, notes) = super::table::transformed(panel, &data.series);
         transform_notes = notes;
-        match super::frames::to_series(&frames) {
+        // A time series needs a time field in every frame (Grafana: "Data does not have a
+        // time field"); stat and gauges reduce number fields of any frame.
+        let plots_time = matches!(panel.panel_type.as_str(), "timeseries" | "graph");
+        let series = super::frames::to_series(&frames)
+            .filter(|_| !plots_time || frames.iter().all(|f| f.time_field().is_some()));
+        match series {
             Some(series) => {
                 transformed = PanelData {
                     series,
@@ -84,8 +89,13 @@ pub fn build(panel: &Panel, data: &PanelData, clock: Clock) -> PanelView {
                 let mut notes = data.warnings.clone();
                 notes.extend(transform_notes);
                 notes.push(format!(
-                    "{} panel: its transformations leave fields without numbers, shown as a table",
-                    panel.panel_type
+                    "{} panel: after its transformations the data has {}, shown as a table",
+                    panel.panel_type,
+                    if plots_time {
+                        "no time and number fields to plot"
+                    } else {
+                        "fields without numbers"
+                    }
                 ));
                 return PanelView {
                     title,
