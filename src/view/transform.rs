@@ -3,7 +3,7 @@
 //! "Transform data" documentation; field matching is by display name as in Grafana, except
 //! `merge`, which (like Grafana) keys on field names.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::Value as Json;
 
@@ -126,6 +126,7 @@ pub fn merge(frames: Vec<Frame>) -> Vec<Frame> {
     // Rows as name → value maps, grouped by key in order of first appearance.
     type Row = BTreeMap<String, Value>;
     let mut by_key: Vec<(String, Vec<Row>)> = Vec::new();
+    let mut index_of: HashMap<String, usize> = HashMap::new();
     let mut order: Vec<(usize, usize)> = Vec::new();
     for frame in &data {
         for r in 0..frame.len() {
@@ -143,7 +144,8 @@ pub fn merge(frames: Vec<Frame>) -> Vec<Frame> {
                 .map(|k| row.get(k).map(Value::key).unwrap_or_default())
                 .collect::<Vec<_>>()
                 .join("\u{1f}");
-            let Some(k) = by_key.iter().position(|(existing, _)| *existing == key) else {
+            let Some(&k) = index_of.get(&key) else {
+                index_of.insert(key.clone(), by_key.len());
                 by_key.push((key, vec![row]));
                 order.push((by_key.len() - 1, 0));
                 continue;
@@ -177,6 +179,17 @@ pub fn merge(frames: Vec<Frame>) -> Vec<Frame> {
         ref_id: String::new(),
         fields: out,
     }]
+}
+
+/// A value's identity for hashing: its kind and its text, so `1` and `"1"` stay apart.
+fn identity(v: &Value) -> (u8, String) {
+    let kind = match v {
+        Value::Null => 0,
+        Value::Time(_) => 1,
+        Value::Number(_) => 2,
+        Value::Text(_) => 3,
+    };
+    (kind, v.key())
 }
 
 /// Ascending order with nulls first, numbers numerically, text by its characters.
@@ -228,15 +241,32 @@ pub fn join_by_field(frames: Vec<Frame>, o: &Json) -> Vec<Frame> {
         return Vec::new();
     }
     let mut keys: Vec<Value> = Vec::new();
+    let mut seen: HashSet<(u8, String)> = HashSet::new();
     for (f, j) in &joined {
         for v in &f.fields[*j].values {
-            if !v.is_null() && !keys.contains(v) {
+            if !v.is_null() && seen.insert(identity(v)) {
                 keys.push(v.clone());
             }
         }
     }
+    // Each frame's join values → its last row with that value, as in Grafana's aligned join.
+    let rows_by_key: Vec<HashMap<(u8, String), usize>> = joined
+        .iter()
+        .map(|(f, j)| {
+            f.fields[*j]
+                .values
+                .iter()
+                .enumerate()
+                .map(|(r, v)| (identity(v), r))
+                .collect()
+        })
+        .collect();
     if inner {
-        keys.retain(|k| joined.iter().all(|(f, j)| f.fields[*j].values.contains(k)));
+        keys.retain(|k| {
+            rows_by_key
+                .iter()
+                .all(|rows| rows.contains_key(&identity(k)))
+        });
     }
     if !keys.iter().any(|k| matches!(k, Value::Text(_))) {
         keys.sort_by(compare);
@@ -245,19 +275,20 @@ pub fn join_by_field(frames: Vec<Frame>, o: &Json) -> Vec<Frame> {
     let mut key_field = first.fields[first_j].clone_empty();
     key_field.values = keys.clone();
     let mut fields = vec![key_field];
-    for (f, j) in &joined {
-        // Last row with each key wins, as in Grafana's aligned join.
-        let row_of = |k: &Value| f.fields[*j].values.iter().rposition(|v| v == k);
+    for ((f, j), rows) in joined.iter().zip(&rows_by_key) {
+        let key_rows: Vec<Option<usize>> = keys
+            .iter()
+            .map(|k| rows.get(&identity(k)).copied())
+            .collect();
         for (i, field) in f.fields.iter().enumerate() {
             if i == *j {
                 continue;
             }
             let mut out = field.clone_empty();
-            out.values = keys
+            out.values = key_rows
                 .iter()
-                .map(|k| {
-                    row_of(k)
-                        .and_then(|r| field.values.get(r).cloned())
+                .map(|r| {
+                    r.and_then(|r| field.values.get(r).cloned())
                         .unwrap_or(Value::Null)
                 })
                 .collect();
@@ -851,6 +882,7 @@ pub fn group_by(frames: Vec<Frame>, o: &Json) -> Vec<Frame> {
                 return None;
             }
             let mut groups: Vec<(Vec<String>, Vec<usize>)> = Vec::new();
+            let mut index_of: HashMap<Vec<String>, usize> = HashMap::new();
             for r in 0..frame.len() {
                 let key: Vec<String> = group_fields
                     .iter()
@@ -862,9 +894,12 @@ pub fn group_by(frames: Vec<Frame>, o: &Json) -> Vec<Frame> {
                             .unwrap_or_default()
                     })
                     .collect();
-                match groups.iter_mut().find(|(k, _)| *k == key) {
-                    Some((_, rows)) => rows.push(r),
-                    None => groups.push((key, vec![r])),
+                match index_of.get(&key) {
+                    Some(&g) => groups[g].1.push(r),
+                    None => {
+                        index_of.insert(key.clone(), groups.len());
+                        groups.push((key, vec![r]));
+                    }
                 }
             }
             let mut fields: Vec<Field> = group_fields
@@ -1700,6 +1735,26 @@ mod tests {
         assert_eq!(out[0].fields[1].values, text(&["up a", "up a", "up b"]));
         assert_eq!(out[0].fields[2].values, nums(&[2.0, 1.0, 5.0]));
         assert_eq!(series_to_rows(vec![a.clone()]), vec![a]);
+    }
+
+    #[test]
+    fn calculate_field_over_many_series_joins_by_hash() {
+        // 300 series of 500 points: the time join must not be quadratic in the points.
+        let times: Vec<i64> = (0..500).map(|i| i * 15_000).collect();
+        let frames: Vec<Frame> = (0..300)
+            .map(|s| {
+                let values: Vec<f64> = (0..500).map(|i| (i + s) as f64).collect();
+                frame("A", vec![t(&times), n(&format!("s{s}"), &values)])
+            })
+            .collect();
+        let out = calculate_field(
+            frames,
+            &json!({"mode": "reduceRow", "reduce": {"reducer": "max"}, "replaceFields": true}),
+        )
+        .unwrap();
+        assert_eq!(names(&out[0]), ["Time", "Max"]);
+        assert_eq!(out[0].fields[1].values[0], Value::Number(299.0));
+        assert_eq!(out[0].fields[1].values[499], Value::Number(798.0));
     }
 
     #[test]
