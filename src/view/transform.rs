@@ -67,7 +67,18 @@ pub fn organize(frames: Vec<Frame>, o: &Json) -> Vec<Frame> {
         .into_iter()
         .map(|mut frame| {
             // Grafana runs these as three steps, each naming the fields afresh.
-            let keep: Vec<bool> = frame.names().iter().map(|n| !excluded(n)).collect();
+            // `includeByName` (newer Grafana): when given, only the fields it marks true stay.
+            let included = |name: &str| match o.get("includeByName").and_then(Json::as_object) {
+                Some(inc) if !inc.is_empty() => {
+                    inc.get(name).and_then(Json::as_bool).unwrap_or(false)
+                }
+                _ => true,
+            };
+            let keep: Vec<bool> = frame
+                .names()
+                .iter()
+                .map(|n| !excluded(n) && included(n))
+                .collect();
             let mut keep = keep.into_iter();
             frame.fields.retain(|_| keep.next().unwrap_or(true));
             let mut named: Vec<(String, Field)> =
@@ -1376,6 +1387,8 @@ mod tests {
         );
         // Unlisted `job` goes last; an empty rename keeps the name.
         assert_eq!(names(&out[0]), ["instance", "Up", "job"]);
+        let only = organize(out, &json!({"includeByName": {"job": true, "Up": false}}));
+        assert_eq!(names(&only[0]), ["job"]);
     }
 
     #[test]
