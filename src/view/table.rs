@@ -112,8 +112,9 @@ fn cell(v: &Value, config: &FieldDefaults, clock: Clock) -> TableCell {
     }
 }
 
-/// A text cell with its value mapping (by value, regex, or the `empty` special), as Grafana
-/// maps text values; a mapped colour colours the cell as it does for numbers.
+/// A text cell with its value mapping (by value, regex — anchored as Grafana's
+/// `stringToJsRegex` — range, or the `empty` special), as Grafana maps text values; a mapped
+/// colour colours the cell as it does for numbers.
 fn text_cell(text: &str, config: &FieldDefaults) -> TableCell {
     let mapped = config.mappings.iter().find_map(|m| match m {
         ValueMapping::Value { values } => values
@@ -121,7 +122,7 @@ fn text_cell(text: &str, config: &FieldDefaults) -> TableCell {
             .find(|(k, _)| k.trim() == text)
             .map(|(_, r)| r.clone()),
         ValueMapping::Regex { pattern, result } => {
-            let re = fields::js_regex(pattern)?;
+            let re = transform::grafana_regex(pattern)?;
             re.is_match(text).then(|| {
                 let mut r = result.clone();
                 if let Some(t) = &r.text {

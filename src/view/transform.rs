@@ -45,6 +45,16 @@ pub fn apply(frames: Vec<Frame>, steps: &[Transformation]) -> (Vec<Frame>, Vec<S
     (frames, notes)
 }
 
+/// Grafana's `stringToJsRegex`: `/pattern/flags` as written, a bare pattern anchored as
+/// `^pattern$` (so a bare name matches only the whole name).
+pub fn grafana_regex(text: &str) -> Option<regex::Regex> {
+    if text.starts_with('/') {
+        js_regex(text)
+    } else {
+        js_regex(&format!("^{text}$"))
+    }
+}
+
 fn str_opt<'a>(o: &'a Json, key: &str) -> Option<&'a str> {
     o.get(key).and_then(Json::as_str).filter(|s| !s.is_empty())
 }
@@ -328,7 +338,7 @@ fn names_and_pattern(o: Option<&Json>) -> Result<Option<NameRule>, String> {
         })
         .unwrap_or_default();
     let pattern = match str_opt(o, "pattern") {
-        Some(p) => Some(js_regex(p).ok_or_else(|| format!("invalid pattern {p:?}"))?),
+        Some(p) => Some(grafana_regex(p).ok_or_else(|| format!("invalid pattern {p:?}"))?),
         None => None,
     };
     if names.is_empty() && pattern.is_none() {
@@ -702,7 +712,7 @@ pub fn rename_by_regex(frames: Vec<Frame>, o: &Json) -> Result<Vec<Frame>, Strin
     ) else {
         return Ok(frames);
     };
-    let re = js_regex(text).ok_or_else(|| format!("invalid regex {text:?}"))?;
+    let re = grafana_regex(text).ok_or_else(|| format!("invalid regex {text:?}"))?;
     let global = text.starts_with('/') && text.rsplit('/').next().is_some_and(|f| f.contains('g'));
     let replacement = js_replacement(pattern);
     Ok(frames
@@ -1482,9 +1492,20 @@ mod tests {
         .unwrap();
         assert_eq!(names(&by_names[0]), ["job", "Value #B"]);
         let by_pattern =
-            filter_fields_by_name(vec![f.clone()], &json!({"include": {"pattern": "^Value"}}))
+            filter_fields_by_name(vec![f.clone()], &json!({"include": {"pattern": "Value.*"}}))
                 .unwrap();
         assert_eq!(names(&by_pattern[0]), ["Value #A", "Value #B"]);
+        // A bare pattern is anchored (`^Value$`), as Grafana's stringToJsRegex does; slashes
+        // keep it unanchored.
+        let bare = json!({"include": {"pattern": "Value"}});
+        assert!(
+            filter_fields_by_name(vec![f.clone()], &bare)
+                .unwrap()
+                .is_empty()
+        );
+        let slashed = json!({"include": {"pattern": "/#B/"}});
+        let slashed = filter_fields_by_name(vec![f.clone()], &slashed).unwrap();
+        assert_eq!(names(&slashed[0]), ["Value #B"]);
         let excluded =
             filter_fields_by_name(vec![f], &json!({"exclude": {"names": ["Time"]}})).unwrap();
         assert_eq!(names(&excluded[0]), ["job", "Value #A", "Value #B"]);
