@@ -276,6 +276,8 @@ fn every_corpus_panel_with_transformations_builds() {
         "groupBy",
         "calculateField",
         "seriesToRows",
+        "groupingToMatrix",
+        "prepareTimeSeries",
     ];
     let mut seen = 0;
     for file in files {

@@ -318,7 +318,7 @@ mod tests {
     fn unknown_transformations_are_named() {
         let panel = Panel {
             transformations: vec![Transformation {
-                id: "groupingToMatrix".into(),
+                id: "extractFields".into(),
                 disabled: false,
                 options: serde_json::json!({}),
             }],
@@ -328,7 +328,7 @@ mod tests {
         assert_eq!(
             notes,
             vec![
-                "transformations[0] (groupingToMatrix): transformation groupingToMatrix is not \
+                "transformations[0] (extractFields): transformation extractFields is not \
                  supported; not applied"
             ]
         );

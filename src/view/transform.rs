@@ -32,6 +32,8 @@ pub fn apply(frames: Vec<Frame>, steps: &[Transformation]) -> (Vec<Frame>, Vec<S
             "groupBy" => Ok(group_by(frames.clone(), o)),
             "calculateField" => calculate_field(frames.clone(), o),
             "seriesToRows" => Ok(series_to_rows(frames.clone())),
+            "groupingToMatrix" => grouping_to_matrix(frames.clone(), o),
+            "prepareTimeSeries" => prepare_time_series(frames.clone(), o),
             other => Err(format!("transformation {other} is not supported")),
         };
         match result {
@@ -203,7 +205,9 @@ pub fn merge(frames: Vec<Frame>) -> Vec<Frame> {
 }
 
 /// A value's identity for hashing: its kind and its text, so `1` and `"1"` stay apart.
-fn identity(v: &Value) -> (u8, String) {
+type Identity = (u8, String);
+
+fn identity(v: &Value) -> Identity {
     let kind = match v {
         Value::Null => 0,
         Value::Time(_) => 1,
@@ -668,6 +672,110 @@ pub fn series_to_rows(frames: Vec<Frame>) -> Vec<Frame> {
         ref_id: String::new(),
         fields: vec![time, metric, value],
     }]
+}
+
+/// groupingToMatrix: per frame, a row per distinct `rowField` value and a column per distinct
+/// `columnField` value (first appearance), holding `valueField`; the first column is named
+/// `row\column` as in Grafana. Missing cells are null (`emptyValue: null`) or empty text.
+pub fn grouping_to_matrix(frames: Vec<Frame>, o: &Json) -> Result<Vec<Frame>, String> {
+    let field = |key: &str, default: &str| str_opt(o, key).unwrap_or(default).to_string();
+    let (column, row, value) = (
+        field("columnField", "Time"),
+        field("rowField", "Time"),
+        field("valueField", "Value"),
+    );
+    let empty = match str_opt(o, "emptyValue") {
+        Some("null") | None => Value::Null,
+        Some(_) => Value::Text(String::new()),
+    };
+    let mut out = Vec::new();
+    for frame in frames {
+        let (Some(c), Some(r), Some(v)) =
+            (frame.field(&column), frame.field(&row), frame.field(&value))
+        else {
+            out.push(frame);
+            continue;
+        };
+        let mut rows: Vec<Value> = Vec::new();
+        let mut columns: Vec<Value> = Vec::new();
+        let mut cells: HashMap<(Identity, Identity), Value> = HashMap::new();
+        for i in 0..frame.len() {
+            let get = |f: usize| {
+                frame.fields[f]
+                    .values
+                    .get(i)
+                    .cloned()
+                    .unwrap_or(Value::Null)
+            };
+            let (rv, cv) = (get(r), get(c));
+            if !rows.contains(&rv) {
+                rows.push(rv.clone());
+            }
+            if !columns.contains(&cv) {
+                columns.push(cv.clone());
+            }
+            cells.insert((identity(&rv), identity(&cv)), get(v));
+        }
+        let mut first = frame.fields[r].clone_empty();
+        first.name = format!("{row}\\{column}");
+        first.display_name = None;
+        first.values = rows.clone();
+        let mut fields = vec![first];
+        for cv in &columns {
+            let mut f = frame.fields[v].clone_empty();
+            f.name = match cv {
+                Value::Time(t) => t.to_string(),
+                other => other.key(),
+            };
+            f.labels.clear();
+            f.display_name = None;
+            f.display_name_from_ds = None;
+            f.values = rows
+                .iter()
+                .map(|rv| {
+                    cells
+                        .get(&(identity(rv), identity(cv)))
+                        .cloned()
+                        .unwrap_or_else(|| empty.clone())
+                })
+                .collect();
+            fields.push(f);
+        }
+        out.push(Frame { fields, ..frame });
+    }
+    Ok(out)
+}
+
+/// prepareTimeSeries. `many` (and `multi`): a frame per number field, each with the frame's
+/// time field (Prometheus series frames already have this shape); `wide`: one frame joined on
+/// time. Other formats are not supported.
+pub fn prepare_time_series(frames: Vec<Frame>, o: &Json) -> Result<Vec<Frame>, String> {
+    match str_opt(o, "format").unwrap_or("many") {
+        "many" | "multi" => Ok(frames
+            .into_iter()
+            .flat_map(|frame| {
+                let Some(t) = frame.time_field() else {
+                    return vec![frame];
+                };
+                let numbers: Vec<usize> = (0..frame.fields.len())
+                    .filter(|&i| frame.fields[i].field_type == FieldType::Number)
+                    .collect();
+                if numbers.len() <= 1 {
+                    return vec![frame];
+                }
+                numbers
+                    .into_iter()
+                    .map(|i| Frame {
+                        name: frame.name.clone(),
+                        ref_id: frame.ref_id.clone(),
+                        fields: vec![frame.fields[t].clone(), frame.fields[i].clone()],
+                    })
+                    .collect()
+            })
+            .collect()),
+        "wide" => Ok(join_by_field(frames, &Json::Null)),
+        other => Err(format!("format {other} is not supported")),
+    }
 }
 
 /// JavaScript replacement patterns (`$1`, `$<name>`, `$$`) in the regex crate's syntax.
@@ -1792,12 +1900,47 @@ mod tests {
     }
 
     #[test]
+    fn grouping_to_matrix_pivots_rows_and_columns() {
+        let f = frame(
+            "A",
+            vec![
+                s("database", &["admin", "admin", "config"]),
+                s("rs_nm", &["rs0", "rs1", "rs0"]),
+                n("Value", &[1.0, 2.0, 3.0]),
+            ],
+        );
+        let out = grouping_to_matrix(
+            vec![f],
+            &json!({"columnField": "rs_nm", "rowField": "database", "valueField": "Value"}),
+        )
+        .unwrap();
+        assert_eq!(names(&out[0]), ["database\\rs_nm", "rs0", "rs1"]);
+        assert_eq!(out[0].fields[0].values, text(&["admin", "config"]));
+        assert_eq!(out[0].fields[2].values, nums(&[2.0, f64::NAN]));
+    }
+
+    #[test]
+    fn prepare_time_series_many_splits_wide_frames() {
+        let f = frame(
+            "A",
+            vec![t(&[1, 2]), n("a", &[1.0, 2.0]), n("b", &[3.0, 4.0])],
+        );
+        let many = prepare_time_series(vec![f.clone()], &json!({"format": "many"})).unwrap();
+        assert_eq!(many.len(), 2);
+        assert_eq!(names(&many[1]), ["Time", "b"]);
+        let wide = prepare_time_series(many, &json!({"format": "wide"})).unwrap();
+        assert_eq!(wide.len(), 1);
+        assert_eq!(wide[0].fields, f.fields);
+        assert!(prepare_time_series(vec![], &json!({"format": "long"})).is_err());
+    }
+
+    #[test]
     fn apply_runs_in_order_and_names_what_it_cannot_do() {
         let f = frame("A", vec![s("k", &["a"]), n("Value", &[1.0])]);
         let (out, notes) = apply(
             vec![f],
             &[
-                step("groupingToMatrix", json!({})),
+                step("extractFields", json!({})),
                 step("organize", json!({"renameByName": {"Value": "V"}})),
                 step("filterFieldsByName", json!({"include": {"names": ["V"]}})),
                 Transformation {
@@ -1810,7 +1953,7 @@ mod tests {
         assert_eq!(
             notes,
             [
-                "transformations[0] (groupingToMatrix): transformation groupingToMatrix is not supported; not applied"
+                "transformations[0] (extractFields): transformation extractFields is not supported; not applied"
             ]
         );
     }
