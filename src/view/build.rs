@@ -60,6 +60,55 @@ pub fn build(panel: &Panel, data: &PanelData, clock: Clock) -> PanelView {
         PanelState::Loading => return message(MessageKind::Loading, "loading…".into()),
         PanelState::NoData | PanelState::Ok => {}
     }
+    // Transformations run before every panel type in Grafana; stat, gauge and time series
+    // draw the result when it maps back to number series, else it is shown as a table.
+    let is_table = matches!(panel.panel_type.as_str(), "table" | "table-old");
+    let transformed;
+    let mut transform_notes = Vec::new();
+    let data = if !is_table && panel.transformations.iter().any(|t| !t.disabled) {
+        let (frames, notes) = super::table::transformed(panel, &data.series);
+        transform_notes = notes;
+        // A time series needs a time field in every frame (Grafana: "Data does not have a
+        // time field"); stat and gauges reduce number fields of any frame.
+        let plots_time = matches!(panel.panel_type.as_str(), "timeseries" | "graph");
+        let series = super::frames::to_series(&frames)
+            .filter(|_| !plots_time || frames.iter().all(|f| f.time_field().is_some()));
+        match series {
+            Some(series) => {
+                transformed = PanelData {
+                    series,
+                    ..data.clone()
+                };
+                &transformed
+            }
+            None => {
+                let table = frames
+                    .first()
+                    .map(|f| super::table::from_frame(panel, f, clock))
+                    .unwrap_or_default();
+                let mut notes = data.warnings.clone();
+                notes.extend(transform_notes);
+                notes.push(format!(
+                    "{} panel: after its transformations the data has {}, shown as a table",
+                    panel.panel_type,
+                    if plots_time {
+                        "no time and number fields to plot"
+                    } else {
+                        "fields without numbers"
+                    }
+                ));
+                return PanelView {
+                    title,
+                    body: PanelBody::Table(table),
+                    errors,
+                    stale: false,
+                    notes,
+                };
+            }
+        }
+    } else {
+        data
+    };
     let body = match panel.panel_type.as_str() {
         "stat" | "singlestat" => PanelBody::Stat(build_stat(panel, &data.series)),
         // Gauges reduce exactly as stat does; until they get their own widget the value,
@@ -76,8 +125,14 @@ pub fn build(panel: &Panel, data: &PanelData, clock: Clock) -> PanelView {
             }
         }
         "table" | "table-old" => {
-            let (table, notes) = super::table::build(panel, &data.series);
-            let mut view = PanelView { title, body: PanelBody::Table(table), errors, stale: false, notes: data.warnings.clone() };
+            let (table, notes) = super::table::build(panel, &data.series, clock);
+            let mut view = PanelView {
+                title,
+                body: PanelBody::Table(table),
+                errors,
+                stale: false,
+                notes: data.warnings.clone(),
+            };
             view.notes.extend(notes);
             return view;
         }
@@ -101,12 +156,14 @@ pub fn build(panel: &Panel, data: &PanelData, clock: Clock) -> PanelView {
             ),
         },
     };
+    let mut notes = data.warnings.clone();
+    notes.extend(transform_notes);
     PanelView {
         title,
         body,
         errors,
         stale: false,
-        notes: data.warnings.clone(),
+        notes,
     }
 }
 

@@ -4,9 +4,11 @@
 //! of JSON or Prometheus and the numbers can be checked without a terminal.
 
 pub mod build;
+pub mod frames;
 pub mod heatmap;
 pub mod table;
 pub mod text;
+pub mod transform;
 pub mod waterfall;
 
 /// A colour resolved for drawing (the theme has already been applied).

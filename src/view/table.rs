@@ -1,114 +1,79 @@
-//! Table panels from instant queries, the way the most common Grafana table is built: one frame
-//! per query (`Time`, a column per label, `Value #<refId>`), `merge` joining rows with the same
-//! labels, `organize` hiding, ordering and renaming columns, then per-column field config
-//! (defaults + `byName` overrides: unit, decimals, thresholds, coloured cells) and `sortBy`.
+//! Table panels as Grafana builds them: the panel's frames (`frames::from_series`), its
+//! transformations in order (`transform::apply`), then the first resulting frame drawn with
+//! per-column field config (defaults + overrides: unit, decimals, thresholds, mappings,
+//! coloured cells, hidden columns) and the table's own `sortBy` option.
 
-use std::collections::BTreeMap;
+use chrono::{DateTime, Local, TimeZone, Utc};
 
-use super::{Rgb, TableCell, TableView};
+use super::build::Clock;
+use super::frames::{self, FieldType, Frame, Value};
+use super::{Rgb, TableCell, TableView, transform};
 use crate::engine::frame::Series;
-use crate::grafana::model::{FieldDefaults, Panel};
+use crate::grafana::model::{FieldDefaults, Panel, ValueMapping};
 use crate::grafana::{colors, fields, thresholds, units};
 
-/// Transformations this builder applies; others are named in a note.
-const APPLIED: &[&str] = &["merge", "organize", "seriesToColumns", "joinByField"];
+/// The frames a panel shows after its transformations, with a note per step not applied.
+pub fn transformed(panel: &Panel, series: &[Series]) -> (Vec<Frame>, Vec<String>) {
+    transform::apply(frames::from_series(panel, series), &panel.transformations)
+}
 
-pub fn build(panel: &Panel, series: &[Series]) -> (TableView, Vec<String>) {
-    let ref_ids: Vec<&str> = panel
-        .targets
-        .iter()
-        .filter(|t| !t.hide)
-        .map(|t| t.ref_id.as_str())
-        .collect();
-    let value_name = |ref_id: &str| {
-        if ref_ids.len() > 1 {
-            format!("Value #{ref_id}")
-        } else {
-            "Value".to_string()
-        }
+pub fn build(panel: &Panel, series: &[Series], clock: Clock) -> (TableView, Vec<String>) {
+    let (frames, mut notes) = transformed(panel, series);
+    if frames.len() > 1 {
+        // Grafana's table shows one frame at a time with a frame picker.
+        notes.push(format!(
+            "{} frames after transformations: showing the first (Grafana offers a picker)",
+            frames.len()
+        ));
+    }
+    let Some(frame) = frames.into_iter().next() else {
+        return (TableView::default(), notes);
     };
-    // Merge: one row per distinct label set (without the metric name).
-    let mut label_keys: Vec<String> = series
-        .iter()
-        .flat_map(|s| s.labels.keys().cloned())
-        .filter(|k| k != "__name__")
-        .collect();
-    label_keys.sort();
-    label_keys.dedup();
-    let mut rows: Vec<(BTreeMap<String, String>, BTreeMap<String, f64>)> = Vec::new();
-    for s in series {
-        let labels: BTreeMap<String, String> = s
-            .labels
-            .iter()
-            .filter(|(k, _)| *k != "__name__")
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        let Some(&(_, value)) = s.points.last() else {
-            continue;
-        };
-        let column = value_name(&s.ref_id);
-        // A row matches when every label it shares with this series agrees.
-        let row = rows.iter_mut().find(|(l, values)| {
-            !values.contains_key(&column)
-                && labels.iter().all(|(k, v)| l.get(k).is_none_or(|x| x == v))
-                && l.iter().all(|(k, v)| labels.get(k).is_none_or(|x| x == v))
-        });
-        match row {
-            Some((l, values)) => {
-                l.extend(labels);
-                values.insert(column, value);
-            }
-            None => rows.push((labels, BTreeMap::from([(column, value)]))),
-        }
-    }
-    let mut columns: Vec<String> = label_keys.clone();
-    columns.extend(ref_ids.iter().map(|r| value_name(r)));
-    columns.dedup();
+    (from_frame(panel, &frame, clock), notes)
+}
 
-    // Organize: exclude, order, rename.
-    let mut notes = Vec::new();
-    let mut names: BTreeMap<String, String> = BTreeMap::new();
-    for t in panel.transformations.iter().filter(|t| !t.disabled) {
-        if !APPLIED.contains(&t.id.as_str()) {
-            notes.push(format!("transformation {} is not applied yet", t.id));
-            continue;
-        }
-        if t.id != "organize" {
-            continue;
-        }
-        let o = &t.options;
-        if let Some(excluded) = o.get("excludeByName").and_then(|v| v.as_object()) {
-            columns.retain(|c| !excluded.get(c).and_then(|v| v.as_bool()).unwrap_or(false));
-        }
-        if let Some(index) = o.get("indexByName").and_then(|v| v.as_object()) {
-            columns.sort_by_key(|c| index.get(c).and_then(|v| v.as_u64()).unwrap_or(u64::MAX));
-        }
-        if let Some(rename) = o.get("renameByName").and_then(|v| v.as_object()) {
-            for (from, to) in rename {
-                if let Some(to) = to.as_str().filter(|t| !t.is_empty()) {
-                    names.insert(from.clone(), to.to_string());
-                }
-            }
-        }
-    }
-    let headers: Vec<String> = columns
+/// One frame as a table view.
+pub fn from_frame(panel: &Panel, frame: &Frame, clock: Clock) -> TableView {
+    let names = frame.names();
+    let columns: Vec<(usize, String, FieldDefaults)> = frame
+        .fields
         .iter()
-        .map(|c| names.get(c).cloned().unwrap_or_else(|| c.clone()))
+        .zip(names)
+        .enumerate()
+        .map(|(i, (f, name))| {
+            let values = f.numbers();
+            let config = fields::field_config(
+                &panel.field_config,
+                fields::FieldIdentity {
+                    name: &name,
+                    ref_id: &frame.ref_id,
+                    values: &values,
+                },
+            );
+            // An override's displayName renames the column, as in Grafana.
+            let header = config
+                .display_name
+                .clone()
+                .filter(|d| {
+                    !d.is_empty() && Some(d) != panel.field_config.defaults.display_name.as_ref()
+                })
+                .unwrap_or(name);
+            (i, header, config)
+        })
+        .filter(|(_, _, c)| c.custom.hidden != Some(true))
         .collect();
-    let configs: Vec<FieldDefaults> = headers.iter().map(|h| field_config(panel, h)).collect();
-    let value_columns: Vec<bool> = columns.iter().map(|c| c.starts_with("Value")).collect();
-    let mut table_rows: Vec<Vec<TableCell>> = rows
+    let headers: Vec<String> = columns.iter().map(|(_, h, _)| h.clone()).collect();
+    let numeric: Vec<bool> = columns
         .iter()
-        .map(|(labels, values)| {
+        .map(|(i, _, _)| frame.fields[*i].field_type == FieldType::Number)
+        .collect();
+    let mut rows: Vec<Vec<TableCell>> = (0..frame.len())
+        .map(|r| {
             columns
                 .iter()
-                .zip(&configs)
-                .map(|(c, config)| match values.get(c) {
-                    Some(v) => number_cell(*v, config),
-                    None => TableCell {
-                        text: labels.get(c).cloned().unwrap_or_default(),
-                        ..TableCell::default()
-                    },
+                .map(|(i, _, config)| {
+                    let v = frame.fields[*i].values.get(r).unwrap_or(&Value::Null);
+                    cell(v, config, clock)
                 })
                 .collect()
         })
@@ -116,7 +81,7 @@ pub fn build(panel: &Panel, series: &[Series]) -> (TableView, Vec<String>) {
     if let Some((column, desc)) = panel.options.sort_by.first()
         && let Some(i) = headers.iter().position(|h| h == column)
     {
-        table_rows.sort_by(|a, b| {
+        rows.sort_by(|a, b| {
             let ord = match (a[i].number, b[i].number) {
                 (Some(x), Some(y)) => x.total_cmp(&y),
                 _ => a[i].text.cmp(&b[i].text),
@@ -124,26 +89,83 @@ pub fn build(panel: &Panel, series: &[Series]) -> (TableView, Vec<String>) {
             if *desc { ord.reverse() } else { ord }
         });
     }
-    (
-        TableView {
-            headers,
-            numeric: value_columns,
-            rows: table_rows,
-        },
-        notes,
-    )
+    TableView {
+        headers,
+        numeric,
+        rows,
+    }
 }
 
-/// Defaults, then every override that selects this column (later ones win).
-fn field_config(panel: &Panel, column: &str) -> FieldDefaults {
-    fields::field_config(
-        &panel.field_config,
-        fields::FieldIdentity {
-            name: column,
-            ref_id: "",
-            values: &[],
+fn cell(v: &Value, config: &FieldDefaults, clock: Clock) -> TableCell {
+    match v {
+        Value::Number(x) => number_cell(*x, config),
+        Value::Time(t) => TableCell {
+            text: time_text(*t, clock),
+            color: None,
+            number: Some(*t as f64),
         },
-    )
+        Value::Text(s) => text_cell(s, config),
+        Value::Null => TableCell {
+            text: config.no_value.clone().unwrap_or_default(),
+            ..TableCell::default()
+        },
+    }
+}
+
+/// A text cell with its value mapping (by value, regex — anchored as Grafana's
+/// `stringToJsRegex` — range, or the `empty` special), as Grafana maps text values; a mapped
+/// colour colours the cell as it does for numbers.
+fn text_cell(text: &str, config: &FieldDefaults) -> TableCell {
+    let mapped = config.mappings.iter().find_map(|m| match m {
+        ValueMapping::Value { values } => values
+            .iter()
+            .find(|(k, _)| k.trim() == text)
+            .map(|(_, r)| r.clone()),
+        ValueMapping::Regex { pattern, result } => {
+            let re = transform::grafana_regex(pattern)?;
+            re.is_match(text).then(|| {
+                let mut r = result.clone();
+                if let Some(t) = &r.text {
+                    r.text = Some(re.replace(text, t.as_str()).into_owned());
+                }
+                r
+            })
+        }
+        ValueMapping::Special { matches, result } => {
+            (matches == "empty" && text.is_empty()).then(|| result.clone())
+        }
+        ValueMapping::Range { from, to, result } => {
+            let v: f64 = text.trim().parse().ok()?;
+            let inside = from.is_none_or(|f| v >= f) && to.is_none_or(|t| v <= t);
+            ((from.is_some() || to.is_some()) && inside).then(|| result.clone())
+        }
+    });
+    let color = mapped.as_ref().and_then(|m| m.color.as_deref()).map(|c| {
+        let c = colors::resolve_rgb(c, colors::Theme::Dark);
+        Rgb(c.0, c.1, c.2)
+    });
+    TableCell {
+        text: mapped
+            .and_then(|m| m.text)
+            .unwrap_or_else(|| text.to_string()),
+        color,
+        number: None,
+    }
+}
+
+/// Grafana's default table time format, `YYYY-MM-DD HH:mm:ss`.
+fn time_text(ms: i64, clock: Clock) -> String {
+    let Some(utc) = DateTime::<Utc>::from_timestamp_millis(ms) else {
+        return ms.to_string();
+    };
+    let pattern = "%Y-%m-%d %H:%M:%S";
+    match clock {
+        Clock::Utc => utc.format(pattern).to_string(),
+        Clock::Local => Local
+            .from_utc_datetime(&utc.naive_utc())
+            .format(pattern)
+            .to_string(),
+    }
 }
 
 fn number_cell(value: f64, config: &FieldDefaults) -> TableCell {
@@ -185,7 +207,8 @@ fn number_cell(value: f64, config: &FieldDefaults) -> TableCell {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grafana::model::{Target, Transformation};
+    use crate::grafana::model::{Target, TargetFormat, Transformation};
+    use std::collections::BTreeMap;
 
     fn s(ref_id: &str, instance: &str, extra: Option<(&str, &str)>, value: f64) -> Series {
         let mut labels: BTreeMap<String, String> =
@@ -201,6 +224,9 @@ mod tests {
         }
     }
 
+    // Updated from the first slice: the queries are `format: table` (only those become one
+    // table frame per refId in Grafana) and organize hides `Time`, which Grafana's table
+    // shows unless excluded.
     #[test]
     fn merge_and_organize_make_one_row_per_instance() {
         let panel = Panel {
@@ -210,6 +236,7 @@ mod tests {
                 .map(|r| Target {
                     ref_id: r.to_string(),
                     expr: "x".into(),
+                    format: TargetFormat::Table,
                     ..Target::default()
                 })
                 .collect(),
@@ -223,7 +250,7 @@ mod tests {
                     id: "organize".into(),
                     disabled: false,
                     options: serde_json::json!({
-                        "excludeByName": {"Value #A": true},
+                        "excludeByName": {"Value #A": true, "Time": true},
                         "indexByName": {"instance": 0, "version": 1, "Value #B": 2},
                         "renameByName": {"instance": "Instance", "Value #B": "Requests/s"}
                     }),
@@ -237,7 +264,7 @@ mod tests {
             s("B", "gw-1", None, 12.5),
             s("B", "gw-2", None, 3.0),
         ];
-        let (table, notes) = build(&panel, &series);
+        let (table, notes) = build(&panel, &series, Clock::Utc);
         assert!(notes.is_empty());
         assert_eq!(table.headers, vec!["Instance", "version", "Requests/s"]);
         let cells: Vec<Vec<&str>> = table
@@ -252,19 +279,58 @@ mod tests {
     }
 
     #[test]
+    fn text_cells_take_value_mappings() {
+        let config = FieldDefaults {
+            mappings: vec![
+                ValueMapping::Value {
+                    values: vec![(
+                        "Critical".into(),
+                        crate::grafana::model::MappingResult {
+                            color: Some("red".into()),
+                            ..Default::default()
+                        },
+                    )],
+                },
+                ValueMapping::Special {
+                    matches: "empty".into(),
+                    result: crate::grafana::model::MappingResult {
+                        text: Some("none".into()),
+                        ..Default::default()
+                    },
+                },
+            ],
+            ..FieldDefaults::default()
+        };
+        let critical = text_cell("Critical", &config);
+        assert_eq!(critical.text, "Critical");
+        assert!(critical.color.is_some());
+        assert_eq!(text_cell("", &config).text, "none");
+        assert_eq!(
+            text_cell("Low", &config),
+            TableCell {
+                text: "Low".into(),
+                ..TableCell::default()
+            }
+        );
+    }
+
+    #[test]
     fn unknown_transformations_are_named() {
         let panel = Panel {
             transformations: vec![Transformation {
-                id: "groupingToMatrix".into(),
+                id: "extractFields".into(),
                 disabled: false,
                 options: serde_json::json!({}),
             }],
             ..Panel::default()
         };
-        let (_, notes) = build(&panel, &[]);
+        let (_, notes) = build(&panel, &[], Clock::Utc);
         assert_eq!(
             notes,
-            vec!["transformation groupingToMatrix is not applied yet"]
+            vec![
+                "transformations[0] (extractFields): transformation extractFields is not \
+                 supported; not applied"
+            ]
         );
     }
 }
