@@ -315,8 +315,8 @@ mod provisioned_url_tests {
 
     #[test]
     fn dashboards_of_this_repository_hand_off_to_its_provisioned_grafana() {
-        let dashboard = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("layouts/service/inference-gateway.json");
+        let dashboard =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("layouts/service/inference-gateway.json");
         assert_eq!(
             provisioned_grafana_url(&dashboard).as_deref(),
             Some("http://localhost:3000")
