@@ -95,6 +95,12 @@ pub fn build(panel: &Panel, data: &PanelData, clock: Clock) -> PanelView {
                 text: "heatmap without `le` buckets: only Prometheus histograms (format: heatmap) are drawn".into(),
             },
         },
+        "state-timeline" | "status-history" | "piechart" if data.state() == PanelState::NoData => {
+            PanelBody::Message {
+                kind: MessageKind::NoData,
+                text: no_value_text(&panel.field_config.defaults),
+            }
+        }
         "state-timeline" | "status-history" => {
             let per_point = panel.panel_type == "status-history";
             PanelBody::States(super::states::build(panel, data, per_point, clock))

@@ -52,6 +52,13 @@ fn draw_horizontal(view: &GaugeView, area: Rect, buf: &mut Buffer, theme: &Theme
     let show_names = view.items.len() > 1 && per_item >= 2;
     let scale_line = view.min_max.is_some() && per_item >= 2 + u16::from(show_names);
     let (full, empty) = glyphs(view, theme);
+    let widest_label = view
+        .items
+        .iter()
+        .map(|item| label_of(item).chars().count() as u16)
+        .max()
+        .unwrap_or(0)
+        .min(area.width / 2);
     for (i, item) in view.items.iter().enumerate() {
         let top = area.y + i as u16 * per_item;
         if top >= area.y + area.height {
@@ -64,11 +71,9 @@ fn draw_horizontal(view: &GaugeView, area: Rect, buf: &mut Buffer, theme: &Theme
             buf.set_string(area.x, y, name, Style::default().fg(theme.dim));
             y += 1;
         }
-        let label = match &item.state {
-            Some(state) => format!(" {} {state}", item.text),
-            None => format!(" {}", item.text),
-        };
-        let label_width = label.chars().count() as u16;
+        let label = label_of(item);
+        // Every bar as wide as the narrowest, so bars of one panel share a scale.
+        let label_width = widest_label.max(label.chars().count() as u16);
         let bar_width = area.width.saturating_sub(label_width).max(1);
         let filled = ((f64::from(bar_width) * item.fraction).round() as u16).min(bar_width);
         for c in 0..bar_width {
@@ -80,9 +85,11 @@ fn draw_horizontal(view: &GaugeView, area: Rect, buf: &mut Buffer, theme: &Theme
             };
             buf[(area.x + c, y)].set_symbol(symbol).set_fg(colour);
         }
-        if label_width < area.width {
+        let own_width = label.chars().count() as u16;
+        if own_width < area.width {
             let colour = theme.data(item.color);
-            buf.set_string(area.x + bar_width, y, label, Style::default().fg(colour));
+            let x = area.x + area.width - own_width;
+            buf.set_string(x, y, label, Style::default().fg(colour));
         }
         if scale_line && let Some((min, max)) = &view.min_max {
             draw_scale(
@@ -102,22 +109,46 @@ fn draw_horizontal(view: &GaugeView, area: Rect, buf: &mut Buffer, theme: &Theme
     }
 }
 
+fn label_of(item: &GaugeItem) -> String {
+    match &item.state {
+        Some(state) => format!(" {} {state}", item.text),
+        None => format!(" {}", item.text),
+    }
+}
+
 /// Under a gauge's bar: min at the left, max at the right, a marker where each step starts.
 fn draw_scale(view: &GaugeView, min: &str, max: &str, line: Rect, buf: &mut Buffer, theme: &Theme) {
     let dim = Style::default().fg(theme.dim);
-    if view.threshold_markers {
-        for (from, colour) in view.scale.iter().filter(|(f, _)| *f > 0.0 && *f < 1.0) {
-            let x = line.x + (from * f64::from(line.width)).round() as u16;
-            if x < line.x + line.width {
-                let marker = if theme.ascii { "^" } else { "▲" };
-                buf.set_string(x, line.y, marker, Style::default().fg(theme.data(*colour)));
-            }
-        }
-    }
+    let markers: Vec<(u16, Rgb)> = if view.threshold_markers {
+        view.scale
+            .iter()
+            .filter(|(f, _)| *f > 0.0 && *f < 1.0)
+            .map(|(from, colour)| {
+                (
+                    line.x + (from * f64::from(line.width)).round() as u16,
+                    *colour,
+                )
+            })
+            .filter(|(x, _)| *x < line.x + line.width)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // Min and max only where no marker sits, so neither hides the other.
+    let clear = |from: u16, len: u16| markers.iter().all(|(x, _)| *x < from || *x >= from + len);
     let (min_len, max_len) = (min.chars().count() as u16, max.chars().count() as u16);
     if line.width > min_len + max_len + 1 {
-        buf.set_string(line.x, line.y, min, dim);
-        buf.set_string(line.x + line.width - max_len, line.y, max, dim);
+        if clear(line.x, min_len + 1) {
+            buf.set_string(line.x, line.y, min, dim);
+        }
+        let max_x = line.x + line.width - max_len;
+        if clear(max_x - 1, max_len + 1) {
+            buf.set_string(max_x, line.y, max, dim);
+        }
+    }
+    let marker = if theme.ascii { "^" } else { "▲" };
+    for (x, colour) in markers {
+        buf.set_string(x, line.y, marker, Style::default().fg(theme.data(colour)));
     }
 }
 

@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use crate::tui::theme::Theme;
-use crate::view::PieView;
+use crate::view::{PieSlice, PieView};
 
 const EIGHTHS: [&str; 8] = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
 
@@ -16,18 +16,30 @@ pub fn draw(view: &PieView, area: Rect, buf: &mut Buffer, theme: &Theme) {
         return;
     }
     let lines = usize::from(area.height);
-    let (shown, hidden) = if view.slices.len() > lines {
+    // One line shows the largest slice; more say how many are left out on the last line.
+    let (shown, hidden) = if view.slices.len() > lines && lines > 1 {
         (lines - 1, view.slices.len() - lines + 1)
     } else {
-        (view.slices.len(), 0)
+        (view.slices.len().min(lines), 0)
     };
-    let label = |s: &crate::view::PieSlice| match (view.show_value, view.show_percent) {
-        (true, true) => format!("{} {}", s.text, s.percent_text),
-        (true, false) => s.text.clone(),
-        (false, true) => s.percent_text.clone(),
-        // Without labels the bar alone shows the share, as the arc alone does in Grafana.
-        (false, false) => String::new(),
+    // Labels that leave no room for a bar are cut: the value first, then the percent.
+    let widest = |value: bool, percent: bool| {
+        view.slices
+            .iter()
+            .map(|s| label_text(s, value, percent).chars().count())
+            .max()
+            .unwrap_or(0)
     };
+    let room = usize::from(area.width) * 2 / 3;
+    let (show_value, show_percent) = [
+        (view.show_value, view.show_percent),
+        (false, view.show_percent),
+        (false, false),
+    ]
+    .into_iter()
+    .find(|(v, p)| widest(*v, *p) < room)
+    .unwrap_or((false, false));
+    let label = |s: &PieSlice| label_text(s, show_value, show_percent);
     let name_width = view
         .slices
         .iter()
@@ -82,5 +94,15 @@ pub fn draw(view: &PieView, area: Rect, buf: &mut Buffer, theme: &Theme) {
             format!("+{hidden} more slices ({:.0}%)", rest * 100.0),
             Style::default().fg(theme.dim),
         );
+    }
+}
+
+fn label_text(s: &PieSlice, value: bool, percent: bool) -> String {
+    match (value, percent) {
+        (true, true) => format!("{} {}", s.text, s.percent_text),
+        (true, false) => s.text.clone(),
+        (false, true) => s.percent_text.clone(),
+        // Without labels the bar alone shows the share, as the arc alone does in Grafana.
+        (false, false) => String::new(),
     }
 }
