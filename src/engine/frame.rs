@@ -41,6 +41,8 @@ pub struct PanelData {
     /// Range the data covers, for x axes.
     pub start_ms: i64,
     pub end_ms: i64,
+    /// Dashboard annotation events in the range (time-series panels only).
+    pub annotations: Vec<super::annotations::AnnotationEvent>,
 }
 
 /// The state reported for a panel (`render --format json`).

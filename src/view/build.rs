@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::{
     DrawStyle, GaugeItem, GaugeMode, GaugeView, Legend, LegendEntry, MessageKind, PanelBody,
-    PanelView, PlotSeries, Rgb, StatColorMode, StatValue, StatView, TimeSeriesView,
+    PanelView, PlotSeries, Rgb, StatColorMode, StatValue, StatView, TimeMarker, TimeSeriesView,
 };
 use crate::engine::frame::{PanelData, PanelState, Series};
 use crate::grafana::model::{FieldDefaults, Panel};
@@ -735,6 +735,18 @@ fn build_timeseries(panel: &Panel, data: &PanelData, clock: Clock) -> TimeSeries
         unit: axis_field.unit.clone(),
         decimals: axis_field.decimals,
         markers: Vec::new(),
+        annotations: data
+            .annotations
+            .iter()
+            .map(|event| TimeMarker {
+                at_ms: event.at_ms as f64,
+                label: [&event.title, &event.text, &event.source]
+                    .into_iter()
+                    .find(|l| !l.is_empty())
+                    .cloned()
+                    .unwrap_or_default(),
+            })
+            .collect(),
         log_base,
     }
 }

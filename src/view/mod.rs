@@ -27,6 +27,9 @@ pub struct PanelView {
     pub notes: Vec<String>,
 }
 
+// One body per panel, built once per refresh and kept in place: boxing the time-series view
+// would save a few hundred bytes per panel at the cost of churn in every match.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum PanelBody {
     Stat(StatView),
@@ -109,6 +112,9 @@ pub struct TimeSeriesView {
     pub decimals: Option<u32>,
     /// Instants marked with a vertical line (when the alert being triaged fired).
     pub markers: Vec<TimeMarker>,
+    /// Dashboard annotation events, drawn as markers too (kept apart from `markers`, which the
+    /// UI replaces when the triaged alert changes).
+    pub annotations: Vec<TimeMarker>,
     /// Points are log(value) in this base (a log y axis); the cursor reads them back.
     pub log_base: Option<f64>,
 }

@@ -117,7 +117,7 @@ pub fn draw(
         ..chart_area
     };
     draw_threshold_bands(view, plot, buf, theme);
-    for marker in &view.markers {
+    for marker in view.annotations.iter().chain(&view.markers) {
         draw_marker(view, plot, marker, buf, theme);
     }
     if let Some(cursor) = cursor {
