@@ -372,3 +372,32 @@ fn placeholders_name_the_panel_and_the_reason() {
     d.unsupported = triage::view::build::unsupported_reason(&p);
     insta::assert_snapshot!("logs_placeholder", draw(&p, &d, 60, 5));
 }
+
+#[test]
+fn heatmap_cursor_shows_bucket_counts_at_that_time() {
+    let mut heatmap = panel("heatmap", "Latency");
+    heatmap.options = PanelOptions {
+        heatmap_y_unit: Some("s".into()),
+        ..PanelOptions::default()
+    };
+    let buckets = vec![
+        series("", &[("le", "0.1")], &[1.0, 2.0, 2.0, 5.0]),
+        series("", &[("le", "0.5")], &[4.0, 4.0, 9.0, 9.0]),
+        series("", &[("le", "+Inf")], &[5.0, 6.0, 9.0, 12.0]),
+    ];
+    let view = build(&heatmap, &data(buckets), Clock::Utc);
+    let area = Rect::new(0, 0, 50, 10);
+    let mut buf = Buffer::empty(area);
+    // At the right end: the last sample, 5 below 0.1 s, 4 more below 0.5 s, 3 above.
+    draw_panel(&view, area, &mut buf, true, &Theme::mono(), Some(1.0));
+    let text = to_text(&buf);
+    assert!(text.contains("≤ +Inf     3"), "{text}");
+    assert!(text.contains("≤ 500 ms   4"), "{text}");
+    assert!(text.contains("≤ 100 ms   5"), "{text}");
+    // At the left end: the first sample.
+    let mut buf = Buffer::empty(area);
+    draw_panel(&view, area, &mut buf, true, &Theme::mono(), Some(0.0));
+    let text = to_text(&buf);
+    assert!(text.contains("≤ 500 ms   3"), "{text}");
+    assert!(text.contains("≤ 100 ms   1"), "{text}");
+}

@@ -148,7 +148,7 @@ fn draw_body(
     match &view.body {
         PanelBody::Stat(stat) => stat::draw(stat, body_area, buf, theme),
         PanelBody::TimeSeries(ts) => timeseries::draw(ts, body_area, buf, theme, cursor),
-        PanelBody::Heatmap(h) => heatmap::draw(h, body_area, buf, theme),
+        PanelBody::Heatmap(h) => heatmap::draw(h, body_area, buf, theme, cursor),
         PanelBody::Table(t) => table::draw(t, body_area, buf, theme),
         PanelBody::Gauge(g) => gauge::draw(g, body_area, buf, theme),
         PanelBody::States(s) => states::draw(s, body_area, buf, theme),
