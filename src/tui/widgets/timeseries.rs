@@ -408,9 +408,18 @@ fn draw_marker(
             cell.set_symbol("┊").set_style(style);
         }
     }
+    // The label reads rightwards from the line, or ends at it when the line is near the right
+    // edge (a marker at "now" is common: a deploy, an alert that just fired).
     let room = usize::from(plot.x + plot.width - column);
-    let label: String = format!("▼{}", marker.label).chars().take(room).collect();
-    buf.set_string(column, plot.y, label, style);
+    let label = format!("▼{}", marker.label);
+    let len = label.chars().count();
+    if len > room && usize::from(column - plot.x) + 1 >= len {
+        let label = format!("{}▼", marker.label);
+        buf.set_string(column + 1 - len as u16, plot.y, label, style);
+    } else {
+        let label: String = label.chars().take(room).collect();
+        buf.set_string(column, plot.y, label, style);
+    }
 }
 
 /// A vertical line at the cursor and a box with every series' value at that instant.
