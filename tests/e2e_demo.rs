@@ -620,8 +620,20 @@ fn annotations_become_markers_on_time_series(prometheus: &str) {
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/live/annotations.json"
     );
-    let (json, stderr) = render_file(path, prometheus, "json");
-    let panels: serde_json::Value = serde_json::from_str(&json).unwrap();
+    // The query's range ends on a whole minute (aligned to its step, as Grafana aligns it):
+    // a freshly started Prometheus may have no sample before that yet, so allow a minute.
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let (panels, stderr) = loop {
+        let (json, stderr) = render_file(path, prometheus, "json");
+        let panels: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let has_events = panels[0]["annotations"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty());
+        if has_events || Instant::now() > deadline {
+            break (panels, stderr);
+        }
+        std::thread::sleep(Duration::from_secs(2));
+    };
     let series = &panels[0];
     assert_eq!(series["state"], "ok", "{series}\n{stderr}");
     let queries = series["queries"].as_array().unwrap();
