@@ -674,7 +674,7 @@ fn annotations_become_markers_on_time_series(prometheus: &str) {
     );
     let (text, _) = render_file(path, prometheus, "text");
     assert!(
-        text.contains("▼prometheus up"),
+        text.contains("▼prometheus up") || text.contains("prometheus up▼"),
         "the marker is drawn:\n{text}"
     );
 }

@@ -401,3 +401,25 @@ fn heatmap_cursor_shows_bucket_counts_at_that_time() {
     assert!(text.contains("≤ 500 ms   3"), "{text}");
     assert!(text.contains("≤ 100 ms   1"), "{text}");
 }
+
+#[test]
+fn legend_table_mode_lists_one_series_per_line() {
+    let p = panel_json(
+        r#"{"type": "timeseries", "title": "Requests", "gridPos": {"x":0,"y":0,"w":12,"h":8},
+            "targets": [{"refId": "A", "expr": "x"}],
+            "options": {"legend": {"showLegend": true, "displayMode": "table", "placement": "bottom"}}}"#,
+    );
+    let d = data(vec![
+        series("200", &[], &[1.0, 2.0]),
+        series("500", &[], &[2.0, 1.0]),
+    ]);
+    let text = draw(&p, &d, 50, 12);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("━ 200") && !l.contains("500")),
+        "{text}"
+    );
+    assert!(lines.iter().any(|l| l.contains("━ 500")), "{text}");
+}

@@ -700,6 +700,9 @@ fn build_timeseries(panel: &Panel, data: &PanelData, clock: Clock) -> TimeSeries
             .as_ref()
             .map(|l| l.placement == "right")
             .unwrap_or(false),
+        table: legend_options
+            .as_ref()
+            .is_some_and(|l| l.display_mode == "table"),
         calcs: calcs.iter().map(|c| reduce::display_name(c)).collect(),
         entries: entries
             .into_iter()

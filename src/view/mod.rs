@@ -295,6 +295,8 @@ pub enum DrawStyle {
 pub struct Legend {
     pub visible: bool,
     pub placement_right: bool,
+    /// `displayMode: table`: one series per line (with its calcs), not a flowing list.
+    pub table: bool,
     /// Column headers of calc values (`Mean`, `Max`, `Last *`); empty for a plain list.
     pub calcs: Vec<String>,
     pub entries: Vec<LegendEntry>,

@@ -178,10 +178,10 @@ fn split_for_legend(legend: &Legend, area: Rect) -> (Rect, Option<Rect>) {
         };
         return (chart, Some(side));
     }
-    let wanted = if legend.calcs.is_empty() {
+    let wanted = if legend.calcs.is_empty() && !legend.table {
         flow_lines(legend, area.width as usize).len() as u16
     } else {
-        legend.entries.len() as u16 + 1
+        legend.entries.len() as u16 + u16::from(!legend.calcs.is_empty())
     };
     let rows = wanted.min(area.height / 3).max(u16::from(area.height >= 4));
     if rows == 0 {
@@ -218,7 +218,7 @@ fn flow_lines(legend: &Legend, width: usize) -> Vec<Vec<usize>> {
 }
 
 fn draw_legend(legend: &Legend, area: Rect, buf: &mut Buffer, theme: &Theme) {
-    if legend.calcs.is_empty() && !legend.placement_right {
+    if legend.calcs.is_empty() && !legend.placement_right && !legend.table {
         draw_flow_legend(legend, area, buf, theme);
     } else {
         draw_table_legend(legend, area, buf, theme);
