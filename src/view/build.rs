@@ -175,21 +175,23 @@ pub fn unsupported_reason(panel: &Panel) -> Option<String> {
 /// which still run their Prometheus queries so their data can be shown as a note).
 fn placeholder_reason(kind: &str) -> Option<&'static str> {
     Some(match kind {
-        "logs" => "log lines come from Loki or another log store; triage queries Prometheus only",
+        "logs" => {
+            "log lines come from a log datasource (loki, elasticsearch); triage queries Prometheus only"
+        }
         "alertlist" => "lists Grafana's own alert rules and their states, which live in Grafana",
         "annolist" => "lists annotations stored in Grafana",
         "news" => "an RSS feed shown by Grafana, nothing to triage",
         "dashlist" => "a list of Grafana's dashboards (see `triage list`)",
         "welcome" | "gettingstarted" => "Grafana's welcome panel",
         "nodeGraph" => {
-            "a graph of nodes and edges, usually from a tracing backend; not drawn in a terminal"
+            "a graph of nodes and edges, usually from a tracing datasource; not drawn in a terminal"
         }
         "traces" => {
-            "trace spans come from a tracing backend (Tempo, Jaeger); not drawn in a terminal"
+            "trace spans come from a tracing datasource (tempo, jaeger); not drawn in a terminal"
         }
         "canvas" => "a free-form drawing of elements placed in pixels; no faithful terminal form",
         "geomap" => "a map: positions need map tiles, which a terminal cannot show",
-        "flamegraph" => "profiles come from a profiling backend; not drawn in a terminal",
+        "flamegraph" => "profiles come from a profiling datasource; not drawn in a terminal",
         _ => return None,
     })
 }
