@@ -64,8 +64,10 @@ pub fn draw(view: &StatesView, area: Rect, buf: &mut Buffer, theme: &Theme) {
             };
             for y in top..top + per_row {
                 let cell = &mut buf[(plot_x + c as u16, y)];
+                // A full block in the state's colour (not a coloured blank), so the state also
+                // survives a text capture that drops colours.
                 if theme.colour {
-                    cell.set_symbol(" ").set_bg(theme.data(span.color));
+                    cell.set_symbol("█").set_fg(theme.data(span.color));
                 } else {
                     cell.set_symbol(glyph(span.state, theme)).set_fg(theme.text);
                 }
