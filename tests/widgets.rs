@@ -233,6 +233,18 @@ fn state_timeline_and_status_history() {
             "targets": [{{"refId": "A", "expr": "up"}}], {UP_DOWN}}}"#
     ));
     insta::assert_snapshot!("state_timeline", draw(&p, &data(rows.clone()), 50, 8));
+    // In colour each state is a block in its mapping's colour: gw-1 is down (red) at 06:05.
+    let view = build(&p, &data(rows.clone()), Clock::Utc);
+    let area = Rect::new(0, 0, 50, 8);
+    let mut buf = Buffer::empty(area);
+    draw_panel(&view, area, &mut buf, false, &Theme::grafana_dark(), None);
+    let (up, down) = (buf[(8, 1)].fg, buf[(15, 1)].fg);
+    assert_eq!(buf[(8, 1)].symbol(), "█");
+    assert_ne!(up, down, "UP and DOWN differ in colour");
+    assert!(
+        matches!(down, ratatui::style::Color::Rgb(r, g, _) if r > g),
+        "{down:?}"
+    );
     insta::assert_snapshot!("state_timeline_tiny", draw(&p, &data(rows.clone()), 10, 3));
     let p = panel_json(&format!(
         r#"{{"type": "status-history", "title": "Up", "gridPos": {{"x":0,"y":0,"w":12,"h":8}},
