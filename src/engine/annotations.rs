@@ -1,5 +1,5 @@
 //! Dashboard annotations from Prometheus, as Grafana's Prometheus annotation support makes
-//! them: one range query per enabled annotation with an `expr` (step 60 s, Grafana's default),
+//! them: one range query per enabled annotation with an `expr` (its `step`, 60 s by default),
 //! and every run of samples with value ≥ 1 becomes one event — samples no more than a step
 //! apart join one region from its first to its last sample. The title and text render
 //! `titleFormat`/`textFormat` with the series' labels (`{{label}}`); `tagKeys` (comma
@@ -58,8 +58,9 @@ pub fn plan(
         scope,
         Format::Prometheus,
     );
-    let start_ms = range.from_ms().div_euclid(STEP_MS) * STEP_MS;
-    let end_ms = range.to_ms().div_euclid(STEP_MS) * STEP_MS;
+    let step_ms = step_of(annotation, scope);
+    let start_ms = range.from_ms().div_euclid(step_ms) * step_ms;
+    let end_ms = range.to_ms().div_euclid(step_ms) * step_ms;
     PlannedQuery {
         ref_id: format!("{REF_PREFIX}{index}"),
         expr,
@@ -68,10 +69,22 @@ pub fn plan(
         instant: false,
         start_ms,
         end_ms: end_ms.max(start_ms),
-        step_ms: STEP_MS,
+        step_ms,
         offset_ms: 0,
         datasource: None,
     }
+}
+
+/// The annotation's `step` (variables allowed), else 60 s; a step under a second or one that
+/// does not parse falls back to the default rather than flood Prometheus.
+fn step_of(annotation: &Annotation, scope: &Scope) -> i64 {
+    annotation
+        .step
+        .as_deref()
+        .map(|s| interpolate(s, scope, Format::Glob))
+        .and_then(|s| crate::grafana::interval::interval_to_ms(&s))
+        .filter(|ms| *ms >= 1000.0)
+        .map_or(STEP_MS, |ms| ms as i64)
 }
 
 /// Which annotation a query's ref id belongs to, if it is an annotation query.
@@ -215,5 +228,17 @@ mod tests {
         assert_eq!(q.start_ms % STEP_MS, 0);
         assert!(!q.instant);
         assert_eq!(index_of("A"), None);
+        let every_5m = Annotation {
+            step: Some("5m".into()),
+            ..deploys()
+        };
+        let q = plan(3, &every_5m, &Scope::new(), &range);
+        assert_eq!(q.step_ms, 300_000);
+        assert_eq!(q.start_ms % 300_000, 0);
+        let nonsense = Annotation {
+            step: Some("soon".into()),
+            ..deploys()
+        };
+        assert_eq!(plan(3, &nonsense, &Scope::new(), &range).step_ms, STEP_MS);
     }
 }

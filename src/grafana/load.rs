@@ -1625,6 +1625,7 @@ fn convert_annotation(a: &Map<String, Value>) -> Annotation {
         tag_keys: get_nonempty(a, "tagKeys"),
         icon_color: get_nonempty(a, "iconColor"),
         builtin: get_bool(a, "builtIn"),
+        step: get_nonempty(a, "step"),
     }
 }
 

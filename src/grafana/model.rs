@@ -449,6 +449,8 @@ pub struct Annotation {
     pub tag_keys: Option<String>,
     pub icon_color: Option<String>,
     pub builtin: bool,
+    /// Prometheus annotations: the query step as written (`60s`); Grafana's default is 60 s.
+    pub step: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
