@@ -637,19 +637,14 @@ fn annotations_become_markers_on_time_series(prometheus: &str) {
     let series = &panels[0];
     assert_eq!(series["state"], "ok", "{series}\n{stderr}");
     let queries = series["queries"].as_array().unwrap();
-    let annotation_queries: Vec<&serde_json::Value> = queries
-        .iter()
-        .filter(|q| {
-            q["refId"]
-                .as_str()
-                .is_some_and(|r| r.starts_with("annotation"))
-        })
-        .collect();
+    assert_eq!(queries.len(), 1, "the panel's own target only: {queries:?}");
+    let annotation_queries = series["annotationQueries"].as_array().unwrap();
     assert_eq!(
         annotation_queries.len(),
         1,
-        "one query, the enabled one: {queries:?}"
+        "one query, the enabled one: {annotation_queries:?}"
     );
+    assert_eq!(annotation_queries[0]["refId"], "annotation 1");
     assert_eq!(annotation_queries[0]["stepMs"], 60_000);
     assert_eq!(annotation_queries[0]["instant"], false);
     let events = series["annotations"].as_array().unwrap();

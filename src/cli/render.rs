@@ -153,6 +153,10 @@ fn panels_json(app: &App, data: &[Option<PanelData>]) -> serde_json::Value {
                     "refId": q.ref_id, "expr": q.expr, "instant": q.instant,
                     "start": q.start_ms, "end": q.end_ms, "stepMs": q.step_ms,
                 })).collect::<Vec<_>>(),
+                "annotationQueries": panel_data.annotation_queries.iter().map(|q| json!({
+                    "refId": q.ref_id, "expr": q.expr, "instant": q.instant,
+                    "start": q.start_ms, "end": q.end_ms, "stepMs": q.step_ms, "error": q.error,
+                })).collect::<Vec<_>>(),
             })
         })
         .collect();

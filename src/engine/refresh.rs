@@ -302,7 +302,11 @@ fn assemble(
                     .push(format!("annotation {}: {error}", annotation.name)),
                 None => {}
             }
-            data.queries.push(info);
+            info.error = match answer.map(|a| &a.0) {
+                Some(Err(error)) => Some(error.to_string()),
+                _ => None,
+            };
+            data.annotation_queries.push(info);
             continue;
         }
         match answer.map(|a| &a.0) {
