@@ -131,6 +131,7 @@ fn demo_dashboard_shows_real_data_and_children_are_gone_after_exit() {
     hand_off_keys_copy_the_link_and_the_snapshot(&demo.prometheus);
     provisioned_datasources_work_with_a_local_url(&demo.prometheus);
     every_corpus_dashboard_renders_without_a_panic(&demo.prometheus);
+    annotations_become_markers_on_time_series(&demo.prometheus);
 
     let (text, _) = render(&demo.prometheus, "text");
     assert!(text.contains("Inference Gateway"), "title drawn:\n{text}");
@@ -240,6 +241,17 @@ fn every_corpus_dashboard_renders_without_a_panic(prometheus: &str) {
             "{}",
             path.display()
         );
+        // Every panel either draws or says what it is and why it is not drawn.
+        for panel in panels.as_array().into_iter().flatten() {
+            let said = format!("{} {}", panel["message"], panel["error"]);
+            assert!(
+                !said.contains("not drawn yet"),
+                "{}: {:?} ({}) {said}",
+                path.display(),
+                panel["title"],
+                panel["type"]
+            );
+        }
         rendered += 1;
     }
     assert!(rendered >= 20, "corpus dashboards rendered: {rendered}");
@@ -538,4 +550,66 @@ fn adhoc_filters_reach_every_selector(prometheus: &str) {
     let expr = cpu["queries"][0]["expr"].as_str().unwrap_or_default();
     assert!(expr.contains("mode=\"idle\""), "filter added: {expr}");
     assert_eq!(cpu["series"], 1, "only the idle mode is left: {cpu}");
+}
+
+/// A dashboard annotation with a Prometheus `expr` is one range query (step 60 s), its active
+/// samples become one event with the title and tags from the series' labels, shown on the time
+/// series panel (JSON and the drawn marker) and not on the stat; a disabled one is not sent.
+fn annotations_become_markers_on_time_series(prometheus: &str) {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/live/annotations.json"
+    );
+    // The query's range ends on a whole minute (aligned to its step, as Grafana aligns it):
+    // a freshly started Prometheus may have no sample before that yet, so allow a minute.
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let (panels, stderr) = loop {
+        let (json, stderr) = render_file(path, prometheus, "json");
+        let panels: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let has_events = panels[0]["annotations"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty());
+        if has_events || Instant::now() > deadline {
+            break (panels, stderr);
+        }
+        std::thread::sleep(Duration::from_secs(2));
+    };
+    let series = &panels[0];
+    assert_eq!(series["state"], "ok", "{series}\n{stderr}");
+    let queries = series["queries"].as_array().unwrap();
+    assert_eq!(queries.len(), 1, "the panel's own target only: {queries:?}");
+    let annotation_queries = series["annotationQueries"].as_array().unwrap();
+    assert_eq!(
+        annotation_queries.len(),
+        1,
+        "one query, the enabled one: {annotation_queries:?}"
+    );
+    assert_eq!(annotation_queries[0]["refId"], "annotation 1");
+    assert_eq!(annotation_queries[0]["stepMs"], 60_000);
+    assert_eq!(annotation_queries[0]["instant"], false);
+    let events = series["annotations"].as_array().unwrap();
+    assert!(
+        !events.is_empty(),
+        "Prometheus is up, so it is an event: {series}"
+    );
+    assert_eq!(events[0]["title"], "prometheus up");
+    assert_eq!(events[0]["tags"][0], "prometheus");
+    assert!(
+        events[0]["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("on ")),
+        "{events:?}"
+    );
+    assert!(
+        panels[1]["annotations"]
+            .as_array()
+            .is_some_and(Vec::is_empty),
+        "stat panels carry no annotations: {}",
+        panels[1]
+    );
+    let (text, _) = render_file(path, prometheus, "text");
+    assert!(
+        text.contains("▼prometheus up") || text.contains("prometheus up▼"),
+        "the marker is drawn:\n{text}"
+    );
 }

@@ -177,3 +177,261 @@ fn gauge_table_heatmap_and_text() {
         Some("# On call\n- check **latency**\n- see [runbook](https://runbooks/x)".into());
     insta::assert_snapshot!("text", draw(&text, &PanelData::default(), 40, 6));
 }
+
+fn panel_json(json: &str) -> Panel {
+    let text = format!(r#"{{"title": "t", "panels": [{json}]}}"#);
+    let loaded =
+        triage::grafana::load::load_str(&text, "widgets.json").unwrap_or_else(|e| panic!("{e}"));
+    loaded.dashboard.panels[0].clone()
+}
+
+const UP_DOWN: &str = r#""fieldConfig": {"defaults": {"mappings": [
+    {"type": "value", "options": {"1": {"text": "UP", "color": "green"},
+                                  "0": {"text": "DOWN", "color": "red"}}}]}, "overrides": []}"#;
+
+#[test]
+fn state_timeline_and_status_history() {
+    let rows = vec![
+        series(
+            "gw-1",
+            &[],
+            &[
+                1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0,
+                1.0, 1.0, 1.0, 1.0,
+            ],
+        ),
+        series("gw-2", &[], &[1.0; 20]),
+        series(
+            "gw-3",
+            &[],
+            &[
+                0.0,
+                0.0,
+                f64::NAN,
+                f64::NAN,
+                1.0,
+                1.0,
+                1.0,
+                1.0,
+                1.0,
+                1.0,
+                1.0,
+                1.0,
+                1.0,
+                1.0,
+                0.0,
+                0.0,
+                0.0,
+                0.0,
+                0.0,
+                0.0,
+            ],
+        ),
+    ];
+    let p = panel_json(&format!(
+        r#"{{"type": "state-timeline", "title": "Up", "gridPos": {{"x":0,"y":0,"w":12,"h":8}},
+            "targets": [{{"refId": "A", "expr": "up"}}], {UP_DOWN}}}"#
+    ));
+    insta::assert_snapshot!("state_timeline", draw(&p, &data(rows.clone()), 50, 8));
+    // In colour each state is a block in its mapping's colour: gw-1 is down (red) at 06:05.
+    let view = build(&p, &data(rows.clone()), Clock::Utc);
+    let area = Rect::new(0, 0, 50, 8);
+    let mut buf = Buffer::empty(area);
+    draw_panel(&view, area, &mut buf, false, &Theme::grafana_dark(), None);
+    let (up, down) = (buf[(8, 1)].fg, buf[(15, 1)].fg);
+    assert_eq!(buf[(8, 1)].symbol(), "█");
+    assert_ne!(up, down, "UP and DOWN differ in colour");
+    assert!(
+        matches!(down, ratatui::style::Color::Rgb(r, g, _) if r > g),
+        "{down:?}"
+    );
+    insta::assert_snapshot!("state_timeline_tiny", draw(&p, &data(rows.clone()), 10, 3));
+    let p = panel_json(&format!(
+        r#"{{"type": "status-history", "title": "Up", "gridPos": {{"x":0,"y":0,"w":12,"h":8}},
+            "targets": [{{"refId": "A", "expr": "up"}}], {UP_DOWN}}}"#
+    ));
+    insta::assert_snapshot!("status_history", draw(&p, &data(rows), 50, 8));
+    insta::assert_snapshot!("status_history_no_data", draw(&p, &data(vec![]), 30, 5));
+}
+
+#[test]
+fn piechart_as_sorted_bars() {
+    let p = panel_json(
+        r#"{"type": "piechart", "title": "Traffic by code", "gridPos": {"x":0,"y":0,"w":12,"h":8},
+            "targets": [{"refId": "A", "expr": "x"}],
+            "fieldConfig": {"defaults": {"unit": "reqps"}, "overrides": []},
+            "options": {"reduceOptions": {"calcs": ["lastNotNull"]}, "displayLabels": ["percent"],
+                        "legend": {"showLegend": true, "displayMode": "table", "values": ["value"]}}}"#,
+    );
+    let d = data(vec![
+        series("200", &[], &[250.0, 300.0]),
+        series("500", &[], &[2.0, 5.0]),
+        series("404", &[], &[40.0, 45.0]),
+        series("gone", &[], &[f64::NAN]),
+    ]);
+    insta::assert_snapshot!("piechart", draw(&p, &d, 44, 6));
+    insta::assert_snapshot!("piechart_tiny", draw(&p, &d, 14, 3));
+}
+
+#[test]
+fn histogram_buckets_as_vertical_bars() {
+    let p = panel_json(
+        r#"{"type": "histogram", "title": "Latency", "gridPos": {"x":0,"y":0,"w":12,"h":8},
+            "targets": [{"refId": "A", "expr": "x"}],
+            "fieldConfig": {"defaults": {"unit": "ms"}, "overrides": []},
+            "options": {"bucketSize": 10}}"#,
+    );
+    let values: Vec<f64> = [
+        12.0, 15.0, 18.0, 22.0, 25.0, 27.0, 29.0, 31.0, 33.0, 48.0, 55.0,
+    ]
+    .to_vec();
+    let d = data(vec![
+        series("p", &[], &values),
+        series("q", &[], &[21.0, 24.0, 5.0]),
+    ]);
+    insta::assert_snapshot!("histogram", draw(&p, &d, 40, 10));
+    insta::assert_snapshot!(
+        "histogram_one_value",
+        draw(&p, &data(vec![series("p", &[], &[7.0])]), 30, 6)
+    );
+}
+
+#[test]
+fn bar_gauge_modes_and_orientations() {
+    let json = |mode: &str, orientation: &str, unfilled: bool| {
+        panel_json(&format!(
+            r#"{{"type": "bargauge", "title": "GPU", "gridPos": {{"x":0,"y":0,"w":12,"h":8}},
+                "targets": [{{"refId": "A", "expr": "x"}}],
+                "options": {{"displayMode": "{mode}", "orientation": "{orientation}", "showUnfilled": {unfilled}}},
+                "fieldConfig": {{"defaults": {{"unit": "percent", "thresholds": {{"mode": "absolute", "steps": [
+                  {{"value": null, "color": "green"}}, {{"value": 50, "color": "orange"}}, {{"value": 80, "color": "red"}}]}}}},
+                  "overrides": []}}}}"#
+        ))
+    };
+    let d = data(vec![
+        series("gpu0", &[], &[35.0]),
+        series("gpu1", &[], &[92.0]),
+    ]);
+    insta::assert_snapshot!(
+        "bargauge_lcd",
+        draw(&json("lcd", "horizontal", true), &d, 30, 6)
+    );
+    insta::assert_snapshot!(
+        "bargauge_basic_no_unfilled",
+        draw(&json("basic", "horizontal", false), &d, 30, 6)
+    );
+    insta::assert_snapshot!(
+        "bargauge_gradient_vertical",
+        draw(&json("gradient", "vertical", true), &d, 20, 10)
+    );
+    let mut gauge = json("basic", "auto", true);
+    gauge.panel_type = "gauge".into();
+    insta::assert_snapshot!("gauge_min_max_markers", draw(&gauge, &d, 30, 8));
+}
+
+#[test]
+fn time_series_threshold_styles() {
+    let json = |style: &str| {
+        panel_json(&format!(
+            r#"{{"type": "timeseries", "title": "CPU", "gridPos": {{"x":0,"y":0,"w":12,"h":8}},
+                "targets": [{{"refId": "A", "expr": "x"}}],
+                "fieldConfig": {{"defaults": {{"unit": "percent", "min": 0, "max": 100,
+                  "custom": {{"thresholdsStyle": {{"mode": "{style}"}}}},
+                  "thresholds": {{"mode": "absolute", "steps": [
+                  {{"value": null, "color": "green"}}, {{"value": 80, "color": "red"}}]}}}},
+                  "overrides": []}}}}"#
+        ))
+    };
+    let d = data(vec![series("cpu", &[], &[20.0, 40.0, 85.0, 60.0, 30.0])]);
+    insta::assert_snapshot!(
+        "timeseries_thresholds_dashed",
+        draw(&json("dashed"), &d, 40, 10)
+    );
+    insta::assert_snapshot!(
+        "timeseries_thresholds_area_mono",
+        draw(&json("area"), &d, 40, 10)
+    );
+    // With colour the band is a background behind the data: the cell at the top of the plot
+    // (above 80%) carries the red band's colour, the bottom one the green band's.
+    let view = build(&json("area"), &d, Clock::Utc);
+    let area = Rect::new(0, 0, 40, 10);
+    let mut buf = Buffer::empty(area);
+    draw_panel(&view, area, &mut buf, false, &Theme::grafana_dark(), None);
+    let top = buf[(20, 1)].bg;
+    let bottom = buf[(20, 6)].bg;
+    assert_ne!(top, bottom, "bands differ");
+    assert_ne!(top, ratatui::style::Color::Reset);
+}
+
+#[test]
+fn placeholders_name_the_panel_and_the_reason() {
+    for kind in [
+        "logs",
+        "alertlist",
+        "nodeGraph",
+        "geomap",
+        "grafana-clock-panel",
+    ] {
+        let p = panel(kind, "Panel");
+        let mut d = data(vec![]);
+        d.unsupported = triage::view::build::unsupported_reason(&p);
+        let text = draw(&p, &d, 60, 5);
+        assert!(text.contains(kind), "{text}");
+        assert!(!text.contains("not drawn yet"), "{text}");
+    }
+    let p = panel("logs", "App logs");
+    let mut d = data(vec![]);
+    d.unsupported = triage::view::build::unsupported_reason(&p);
+    insta::assert_snapshot!("logs_placeholder", draw(&p, &d, 60, 5));
+}
+
+#[test]
+fn heatmap_cursor_shows_bucket_counts_at_that_time() {
+    let mut heatmap = panel("heatmap", "Latency");
+    heatmap.options = PanelOptions {
+        heatmap_y_unit: Some("s".into()),
+        ..PanelOptions::default()
+    };
+    let buckets = vec![
+        series("", &[("le", "0.1")], &[1.0, 2.0, 2.0, 5.0]),
+        series("", &[("le", "0.5")], &[4.0, 4.0, 9.0, 9.0]),
+        series("", &[("le", "+Inf")], &[5.0, 6.0, 9.0, 12.0]),
+    ];
+    let view = build(&heatmap, &data(buckets), Clock::Utc);
+    let area = Rect::new(0, 0, 50, 10);
+    let mut buf = Buffer::empty(area);
+    // At the right end: the last sample, 5 below 0.1 s, 4 more below 0.5 s, 3 above.
+    draw_panel(&view, area, &mut buf, true, &Theme::mono(), Some(1.0));
+    let text = to_text(&buf);
+    assert!(text.contains("≤ +Inf     3"), "{text}");
+    assert!(text.contains("≤ 500 ms   4"), "{text}");
+    assert!(text.contains("≤ 100 ms   5"), "{text}");
+    // At the left end: the first sample.
+    let mut buf = Buffer::empty(area);
+    draw_panel(&view, area, &mut buf, true, &Theme::mono(), Some(0.0));
+    let text = to_text(&buf);
+    assert!(text.contains("≤ 500 ms   3"), "{text}");
+    assert!(text.contains("≤ 100 ms   1"), "{text}");
+}
+
+#[test]
+fn legend_table_mode_lists_one_series_per_line() {
+    let p = panel_json(
+        r#"{"type": "timeseries", "title": "Requests", "gridPos": {"x":0,"y":0,"w":12,"h":8},
+            "targets": [{"refId": "A", "expr": "x"}],
+            "options": {"legend": {"showLegend": true, "displayMode": "table", "placement": "bottom"}}}"#,
+    );
+    let d = data(vec![
+        series("200", &[], &[1.0, 2.0]),
+        series("500", &[], &[2.0, 1.0]),
+    ]);
+    let text = draw(&p, &d, 50, 12);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("━ 200") && !l.contains("500")),
+        "{text}"
+    );
+    assert!(lines.iter().any(|l| l.contains("━ 500")), "{text}");
+}

@@ -131,6 +131,11 @@ fn panels_json(app: &App, data: &[Option<PanelData>]) -> serde_json::Value {
                 }
                 _ => None,
             };
+            // What a panel says instead of data (no data, unsupported, why not drawn).
+            let message = match app.views.get(i).map(|v| &v.body) {
+                Some(PanelBody::Message { text, .. }) => Some(text.clone()),
+                _ => None,
+            };
             json!({
                 "title": panel.title,
                 "type": panel.panel_type,
@@ -139,9 +144,18 @@ fn panels_json(app: &App, data: &[Option<PanelData>]) -> serde_json::Value {
                 "series": panel_data.series.len(),
                 "points": panel_data.point_count(),
                 "values": values,
+                "message": message,
+                "annotations": panel_data.annotations.iter().map(|a| json!({
+                    "source": a.source, "time": a.at_ms, "end": a.end_ms, "title": a.title,
+                    "text": a.text, "tags": a.tags,
+                })).collect::<Vec<_>>(),
                 "queries": panel_data.queries.iter().map(|q| json!({
                     "refId": q.ref_id, "expr": q.expr, "instant": q.instant,
                     "start": q.start_ms, "end": q.end_ms, "stepMs": q.step_ms,
+                })).collect::<Vec<_>>(),
+                "annotationQueries": panel_data.annotation_queries.iter().map(|q| json!({
+                    "refId": q.ref_id, "expr": q.expr, "instant": q.instant,
+                    "start": q.start_ms, "end": q.end_ms, "stepMs": q.step_ms, "error": q.error,
                 })).collect::<Vec<_>>(),
             })
         })

@@ -41,6 +41,11 @@ pub struct PanelData {
     /// Range the data covers, for x axes.
     pub start_ms: i64,
     pub end_ms: i64,
+    /// Dashboard annotation events in the range (time-series panels only).
+    pub annotations: Vec<super::annotations::AnnotationEvent>,
+    /// The annotation queries behind them, kept apart from `queries` (the panel's own targets,
+    /// which checks and state follow).
+    pub annotation_queries: Vec<QueryInfo>,
 }
 
 /// The state reported for a panel (`render --format json`).

@@ -1,5 +1,6 @@
 //! Turns a dashboard, its variables, a time range and panel sizes into queries and frames.
 
+pub mod annotations;
 pub mod datasources;
 pub mod expand;
 pub mod frame;

@@ -166,7 +166,7 @@ pub fn plan_panel(panel: &Panel, scope: &Scope, ctx: &PlanContext) -> PanelPlan 
 }
 
 /// A datasource type we know is not Prometheus-compatible.
-fn foreign_datasource(ds: &DatasourceRef) -> Option<String> {
+pub(crate) fn foreign_datasource(ds: &DatasourceRef) -> Option<String> {
     if let DatasourceRef::Builtin { name } = ds {
         // Mixed panels name a datasource per target; Grafana's own ones hold no PromQL.
         return (!name.contains("Mixed")).then(|| name.trim_matches(['-', ' ']).to_lowercase());

@@ -15,7 +15,7 @@ use super::plan::{
 };
 use super::session::EngineEvent;
 use super::variables::{Overrides, ResolvedVariable, adhoc_filters, resolve_variables, scope_for};
-use crate::grafana::model::Dashboard;
+use crate::grafana::model::{Dashboard, DatasourceRef};
 use crate::grafana::naming::{SeriesNaming, display_names, legend_name};
 use crate::grafana::timerange::TimeRange;
 use crate::grafana::vars::add_label_matchers;
@@ -152,6 +152,29 @@ pub async fn run_refresh(
         let copies = comparison_queries(queries, offset_ms);
         queries.extend(copies);
     }
+    // Annotation queries ride along with every time-series panel (sent once, as shared
+    // queries are), to be drawn as markers on each of them.
+    let annotation_queries: Vec<PlannedQuery> = super::annotations::queried(&expanded.dashboard)
+        .map(|(index, annotation)| {
+            let mut query = super::annotations::plan(index, annotation, &base_scope, &input.range);
+            let reference = annotation
+                .datasource
+                .clone()
+                .unwrap_or(DatasourceRef::Default);
+            query.datasource = datasources.name_for(&reference, &lookup);
+            query
+        })
+        .collect();
+    if !annotation_queries.is_empty() {
+        for (plan, panel) in plans.iter_mut().zip(&expanded.dashboard.panels) {
+            if let PanelPlan::Queries(queries) = plan
+                && matches!(panel.panel_type.as_str(), "timeseries" | "graph")
+                && !queries.is_empty()
+            {
+                queries.extend(annotation_queries.iter().cloned());
+            }
+        }
+    }
     let resolved = Resolved {
         dashboard: expanded.dashboard,
         variables,
@@ -231,7 +254,13 @@ pub async fn fetch_and_report(
                 }
                 waiting_on.push(keys.len());
                 if keys.is_empty() {
-                    let data = assemble(&dashboard.panels[index], &[], &HashMap::new(), range);
+                    let data = assemble(
+                        &dashboard.panels[index],
+                        &dashboard.annotations,
+                        &[],
+                        &HashMap::new(),
+                        range,
+                    );
                     let _ = events.send(EngineEvent::Panel {
                         generation,
                         index,
@@ -270,7 +299,13 @@ pub async fn fetch_and_report(
             if waiting_on[index] == 0
                 && let Some(PanelPlan::Queries(queries)) = &plans[index]
             {
-                let data = assemble(&dashboard.panels[index], queries, &answers, range);
+                let data = assemble(
+                    &dashboard.panels[index],
+                    &dashboard.annotations,
+                    queries,
+                    &answers,
+                    range,
+                );
                 let _ = events.send(EngineEvent::Panel {
                     generation,
                     index,
@@ -284,6 +319,7 @@ pub async fn fetch_and_report(
 /// A panel's data from the answers to its queries, series named as Grafana names them.
 fn assemble(
     panel: &crate::grafana::model::Panel,
+    dashboard_annotations: &[crate::grafana::model::Annotation],
     queries: &[PlannedQuery],
     answers: &HashMap<QueryKey, Answered>,
     range: &TimeRange,
@@ -305,6 +341,28 @@ fn assemble(
         };
         let answer = answers.get(&query.key());
         info.duration_ms = answer.map(|a| a.1).unwrap_or_default();
+        if let Some(annotation) =
+            super::annotations::index_of(&query.ref_id).and_then(|i| dashboard_annotations.get(i))
+        {
+            // An annotation's events, not the panel's data: a failure is a note, not an error.
+            match answer.map(|a| &a.0) {
+                Some(Ok(answer)) => data.annotations.extend(super::annotations::events(
+                    annotation,
+                    &answer.series,
+                    query.step_ms,
+                )),
+                Some(Err(error)) => data
+                    .warnings
+                    .push(format!("annotation {}: {error}", annotation.name)),
+                None => {}
+            }
+            info.error = match answer.map(|a| &a.0) {
+                Some(Err(error)) => Some(error.to_string()),
+                _ => None,
+            };
+            data.annotation_queries.push(info);
+            continue;
+        }
         match answer.map(|a| &a.0) {
             Some(Ok(answer)) => {
                 info.bytes = answer.bytes;

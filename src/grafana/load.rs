@@ -1462,6 +1462,7 @@ fn convert_options(o: &Map<String, Value>) -> PanelOptions {
             display_mode,
             placement: get_string(l, "placement").unwrap_or_else(|| "bottom".into()),
             calcs: strings(l.get("calcs")),
+            values: strings(l.get("values")),
         }
     });
     let sort_by = get_arr(o, "sortBy")
@@ -1488,6 +1489,15 @@ fn convert_options(o: &Map<String, Value>) -> PanelOptions {
         heatmap_color_scheme,
         heatmap_calculate,
         heatmap_y_unit: get_obj(o, "yAxis").and_then(|y| get_string(y, "unit")),
+        show_unfilled: opt_bool(o, "showUnfilled"),
+        pie_type: get_string(o, "pieType"),
+        display_labels: strings(o.get("displayLabels")),
+        bucket_size: get_num(o, "bucketSize"),
+        bucket_offset: get_num(o, "bucketOffset"),
+        bucket_count: get_u32(o, "bucketCount"),
+        combine: opt_bool(o, "combine"),
+        show_value: get_string(o, "showValue"),
+        merge_values: opt_bool(o, "mergeValues"),
     }
 }
 
@@ -1615,6 +1625,7 @@ fn convert_annotation(a: &Map<String, Value>) -> Annotation {
         tag_keys: get_nonempty(a, "tagKeys"),
         icon_color: get_nonempty(a, "iconColor"),
         builtin: get_bool(a, "builtIn"),
+        step: get_nonempty(a, "step"),
     }
 }
 

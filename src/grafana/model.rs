@@ -369,6 +369,21 @@ pub struct PanelOptions {
     pub heatmap_calculate: Option<bool>,
     /// Heatmap: unit of the bucket bounds (`yAxis.unit`).
     pub heatmap_y_unit: Option<String>,
+    /// Bar gauge: draw the empty part of each bar (`showUnfilled`, default true).
+    pub show_unfilled: Option<bool>,
+    /// Pie chart: `pie` or `donut`, and what each slice is labelled with (`name`, `value`,
+    /// `percent`).
+    pub pie_type: Option<String>,
+    pub display_labels: Vec<String>,
+    /// Histogram: `bucketSize`, `bucketOffset`, `bucketCount`, `combine`.
+    pub bucket_size: Option<f64>,
+    pub bucket_offset: Option<f64>,
+    pub bucket_count: Option<u32>,
+    pub combine: Option<bool>,
+    /// State timeline / status history: `auto`, `always`, `never`; and whether equal
+    /// neighbouring values merge into one state (`mergeValues`, default true).
+    pub show_value: Option<String>,
+    pub merge_values: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -389,6 +404,8 @@ pub struct LegendOptions {
     /// `bottom`, `right`.
     pub placement: String,
     pub calcs: Vec<String>,
+    /// Pie chart legend: `value`, `percent`.
+    pub values: Vec<String>,
 }
 
 /// A transformation step; options stay JSON because each transformation has its own shape
@@ -432,6 +449,8 @@ pub struct Annotation {
     pub tag_keys: Option<String>,
     pub icon_color: Option<String>,
     pub builtin: bool,
+    /// Prometheus annotations: the query step as written (`60s`); Grafana's default is 60 s.
+    pub step: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

@@ -525,8 +525,8 @@ impl App {
             .unwrap_or(Action::None);
         let now = chrono::Utc::now();
         match action {
-            // In a fullscreen time series, left/right move the cursor along the time axis.
-            Action::Left | Action::Right if self.fullscreen && self.focused_is_time_series() => {
+            // In a fullscreen time series or heatmap, left/right move the cursor along time.
+            Action::Left | Action::Right if self.fullscreen && self.focused_has_time_cursor() => {
                 let step = if action == Action::Left {
                     -CURSOR_STEP
                 } else {
@@ -809,10 +809,10 @@ impl App {
         })
     }
 
-    fn focused_is_time_series(&self) -> bool {
+    fn focused_has_time_cursor(&self) -> bool {
         self.focus
             .and_then(|f| self.views.get(f))
-            .is_some_and(|v| matches!(v.body, PanelBody::TimeSeries(_)))
+            .is_some_and(|v| matches!(v.body, PanelBody::TimeSeries(_) | PanelBody::Heatmap(_)))
     }
 
     fn range_changed(&mut self, change: impl FnOnce(&mut RangeState)) -> Action {

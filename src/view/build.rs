@@ -5,8 +5,8 @@ use chrono::{DateTime, Local, TimeZone, Utc};
 use std::collections::BTreeMap;
 
 use super::{
-    DrawStyle, GaugeItem, GaugeView, Legend, LegendEntry, MessageKind, PanelBody, PanelView,
-    PlotSeries, Rgb, StatColorMode, StatValue, StatView, TimeSeriesView,
+    DrawStyle, GaugeItem, GaugeMode, GaugeView, Legend, LegendEntry, MessageKind, PanelBody,
+    PanelView, PlotSeries, Rgb, StatColorMode, StatValue, StatView, TimeMarker, TimeSeriesView,
 };
 use crate::engine::frame::{PanelData, PanelState, Series};
 use crate::grafana::model::{FieldDefaults, Panel};
@@ -109,6 +109,8 @@ pub fn build(panel: &Panel, data: &PanelData, clock: Clock) -> PanelView {
     } else {
         data
     };
+    let mut notes = data.warnings.clone();
+    notes.extend(transform_notes);
     let body = match panel.panel_type.as_str() {
         "stat" | "singlestat" => PanelBody::Stat(build_stat(panel, &data.series)),
         // Gauges reduce exactly as stat does; until they get their own widget the value,
@@ -121,7 +123,9 @@ pub fn build(panel: &Panel, data: &PanelData, clock: Clock) -> PanelView {
                     text: no_value_text(&panel.field_config.defaults),
                 }
             } else {
-                PanelBody::TimeSeries(build_timeseries(panel, data, clock))
+                let view = build_timeseries(panel, data, clock);
+                notes.extend(right_axis_note(panel, data, &view));
+                PanelBody::TimeSeries(view)
             }
         }
         "table" | "table-old" => {
@@ -147,17 +151,29 @@ pub fn build(panel: &Panel, data: &PanelData, clock: Clock) -> PanelView {
                 text: "heatmap without `le` buckets: only Prometheus histograms (format: heatmap) are drawn".into(),
             },
         },
+        "state-timeline" | "status-history" | "piechart" if data.state() == PanelState::NoData => {
+            PanelBody::Message {
+                kind: MessageKind::NoData,
+                text: no_value_text(&panel.field_config.defaults),
+            }
+        }
+        "state-timeline" | "status-history" => {
+            let per_point = panel.panel_type == "status-history";
+            PanelBody::States(super::states::build(panel, data, per_point, clock))
+        }
+        "piechart" => PanelBody::Pie(super::pie::build(panel, &data.series)),
+        "histogram" => match super::histogram::build(panel, &data.series) {
+            Some(view) => PanelBody::Histogram(view),
+            None => PanelBody::Message {
+                kind: MessageKind::NoData,
+                text: no_value_text(&panel.field_config.defaults),
+            },
+        },
         other => PanelBody::Message {
             kind: MessageKind::Unsupported,
-            text: format!(
-                "{other} panel: not drawn yet ({} series, {} points)",
-                data.series.len(),
-                data.point_count()
-            ),
+            text: placeholder_text(other, data.series.len(), data.point_count()),
         },
     };
-    let mut notes = data.warnings.clone();
-    notes.extend(transform_notes);
     PanelView {
         title,
         body,
@@ -165,6 +181,31 @@ pub fn build(panel: &Panel, data: &PanelData, clock: Clock) -> PanelView {
         stale: false,
         notes,
     }
+}
+
+/// Series Grafana puts on a second axis at the right (`custom.axisPlacement: right`) share the
+/// left axis here; said in a note so their scale is not misread (all of them on the right is
+/// just one axis, nothing to say).
+fn right_axis_note(panel: &Panel, data: &PanelData, view: &TimeSeriesView) -> Option<String> {
+    let right: Vec<String> = data
+        .series
+        .iter()
+        .filter(|s| {
+            let own = series_field(panel, s, &values_of(s));
+            own.custom.axis_placement.as_deref() == Some("right")
+        })
+        .map(|s| {
+            let own = series_field(panel, s, &values_of(s));
+            own.display_name.clone().unwrap_or_else(|| s.name.clone())
+        })
+        .collect();
+    if right.is_empty() || right.len() == view.series.len() {
+        return None;
+    }
+    Some(format!(
+        "{} on Grafana's right axis: drawn on the left scale here",
+        right.join(", ")
+    ))
 }
 
 /// The panel a type triage does not draw gets, before any data.
@@ -178,15 +219,52 @@ pub fn unsupported_reason(panel: &Panel) -> Option<String> {
         "stat" | "singlestat" | "timeseries" | "graph" | "gauge" | "bargauge" | "heatmap"
         | "table" | "table-old" => None,
         "text" => Some("text panel".into()),
-        "news" | "dashlist" | "alertlist" | "annolist" | "welcome" | "gettingstarted" => {
-            Some(format!("{} panel: no queries to show", panel.panel_type))
+        kind if placeholder_reason(kind).is_some() => {
+            placeholder_reason(kind).map(|why| format!("{kind} panel: {why}"))
         }
         _ => None,
     }
 }
 
+/// Why a panel type that is not drawn is not drawn, for the types that need no query at all or
+/// whose data has no terminal form here. `None` for types triage draws (or plugin panels,
+/// which still run their Prometheus queries so their data can be shown as a note).
+fn placeholder_reason(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "logs" => {
+            "log lines come from a log datasource (loki, elasticsearch); triage queries Prometheus only"
+        }
+        "alertlist" => "lists Grafana's own alert rules and their states, which live in Grafana",
+        "annolist" => "lists annotations stored in Grafana",
+        "news" => "an RSS feed shown by Grafana, nothing to triage",
+        "dashlist" => "a list of Grafana's dashboards (see `triage list`)",
+        "welcome" | "gettingstarted" => "Grafana's welcome panel",
+        "nodeGraph" => {
+            "a graph of nodes and edges, usually from a tracing datasource; not drawn in a terminal"
+        }
+        "traces" => {
+            "trace spans come from a tracing datasource (tempo, jaeger); not drawn in a terminal"
+        }
+        "canvas" => "a free-form drawing of elements placed in pixels; no faithful terminal form",
+        "geomap" => "a map: positions need map tiles, which a terminal cannot show",
+        "flamegraph" => "profiles come from a profiling datasource; not drawn in a terminal",
+        _ => return None,
+    })
+}
+
+/// The message of a panel type with no widget: a known type's reason, or a plugin panel.
+fn placeholder_text(kind: &str, series: usize, points: usize) -> String {
+    let data = format!("{series} series, {points} points returned");
+    match placeholder_reason(kind) {
+        Some(why) => format!("{kind} panel: {why} ({data})"),
+        None => format!(
+            "{kind}: a plugin panel drawn by Grafana's plugin code, which triage does not have ({data})"
+        ),
+    }
+}
+
 /// A series' own field config: the panel's defaults with the overrides that select it.
-fn series_field(panel: &Panel, s: &Series, values: &[Option<f64>]) -> FieldDefaults {
+pub(super) fn series_field(panel: &Panel, s: &Series, values: &[Option<f64>]) -> FieldDefaults {
     if !fields::has_overrides(&panel.field_config) {
         return panel.field_config.defaults.clone();
     }
@@ -200,14 +278,14 @@ fn series_field(panel: &Panel, s: &Series, values: &[Option<f64>]) -> FieldDefau
     )
 }
 
-fn no_value_text(field: &FieldDefaults) -> String {
+pub(super) fn no_value_text(field: &FieldDefaults) -> String {
     field
         .no_value
         .clone()
         .unwrap_or_else(|| "No data".to_string())
 }
 
-fn values_of(series: &Series) -> Vec<Option<f64>> {
+pub(super) fn values_of(series: &Series) -> Vec<Option<f64>> {
     series
         .points
         .iter()
@@ -215,12 +293,12 @@ fn values_of(series: &Series) -> Vec<Option<f64>> {
         .collect()
 }
 
-fn format(field: &FieldDefaults, value: f64) -> String {
+pub(super) fn format(field: &FieldDefaults, value: f64) -> String {
     units::format_value(value, field.unit.as_deref(), field.decimals).to_string()
 }
 
 /// Colour and state word of a value under the field's colour mode and thresholds.
-fn value_colour(
+pub(super) fn value_colour(
     field: &FieldDefaults,
     value: Option<f64>,
     index: usize,
@@ -301,18 +379,18 @@ fn threshold_state(colour: Rgb) -> Option<String> {
     }
 }
 
-fn named(name: &str) -> Rgb {
+pub(super) fn named(name: &str) -> Rgb {
     let c = colors::resolve_rgb(name, colors::Theme::Dark);
     Rgb(c.0, c.1, c.2)
 }
 
-fn palette(index: usize) -> Rgb {
+pub(super) fn palette(index: usize) -> Rgb {
     let c = colors::palette_color(index, colors::Theme::Dark);
     Rgb(c.0, c.1, c.2)
 }
 
 /// Smallest and largest finite value over all series (for percentage thresholds).
-fn data_range(series: &[Series]) -> (f64, f64) {
+pub(super) fn data_range(series: &[Series]) -> (f64, f64) {
     let values = series
         .iter()
         .flat_map(|s| s.points.iter().map(|p| p.1))
@@ -354,6 +432,7 @@ fn build_gauge(panel: &Panel, series: &[Series]) -> GaugeView {
                 .and_then(|s| reduce::reduce(&calc, &values_of(s)));
             let fraction = value
                 .map(|x| ((x - min) / (max - min)).clamp(0.0, 1.0))
+                .filter(|f| f.is_finite())
                 .unwrap_or(0.0);
             GaugeItem {
                 name: v.name,
@@ -364,10 +443,44 @@ fn build_gauge(panel: &Panel, series: &[Series]) -> GaugeView {
             }
         })
         .collect();
+    let is_gauge = panel.panel_type == "gauge";
     GaugeView {
         items,
         vertical: panel.options.orientation.as_deref() == Some("vertical"),
+        mode: match panel.options.display_mode.as_deref() {
+            Some("gradient") if !is_gauge => GaugeMode::Gradient,
+            Some("lcd") if !is_gauge => GaugeMode::Lcd,
+            _ => GaugeMode::Basic,
+        },
+        // Grafana's bar gauge shows the unfilled part unless told not to; a gauge always does.
+        show_unfilled: is_gauge || panel.options.show_unfilled.unwrap_or(true),
+        min_max: is_gauge.then(|| (format(field, min), format(field, max))),
+        scale: threshold_scale(field, min, max),
+        threshold_markers: is_gauge && panel.options.show_threshold_markers.unwrap_or(true),
     }
+}
+
+/// Where each threshold step starts along a bar from `min` to `max` (fraction, colour), the
+/// base step at 0; steps outside the range are clamped to its ends.
+fn threshold_scale(field: &FieldDefaults, min: f64, max: f64) -> Vec<(f64, Rgb)> {
+    let defaults = thresholds::default_thresholds();
+    let th = field.thresholds.as_ref().unwrap_or(&defaults);
+    let span = max - min;
+    let mut steps: Vec<(f64, Rgb)> = th
+        .steps
+        .iter()
+        .map(|step| {
+            let at = match (step.value, th.mode) {
+                (None, _) => 0.0,
+                (Some(v), crate::grafana::model::ThresholdsMode::Percentage) => v / 100.0,
+                (Some(v), _) if span > 0.0 => (v - min) / span,
+                (Some(_), _) => 0.0,
+            };
+            (at.clamp(0.0, 1.0), named(&step.color))
+        })
+        .collect();
+    steps.sort_by(|a, b| a.0.total_cmp(&b.0));
+    steps
 }
 
 fn build_stat(panel: &Panel, series: &[Series]) -> StatView {
@@ -645,6 +758,9 @@ fn build_timeseries(panel: &Panel, data: &PanelData, clock: Clock) -> TimeSeries
             .as_ref()
             .map(|l| l.placement == "right")
             .unwrap_or(false),
+        table: legend_options
+            .as_ref()
+            .is_some_and(|l| l.display_mode == "table"),
         calcs: calcs.iter().map(|c| reduce::display_name(c)).collect(),
         entries: entries
             .into_iter()
@@ -662,18 +778,10 @@ fn build_timeseries(panel: &Panel, data: &PanelData, clock: Clock) -> TimeSeries
             })
             .collect(),
     };
-    let show_thresholds = field
-        .custom
-        .thresholds_style
-        .as_deref()
-        .is_some_and(|s| s != "off");
-    let threshold_lines = match (&field.thresholds, show_thresholds) {
-        (Some(th), true) => th
-            .steps
-            .iter()
-            .filter_map(|s| s.value.map(|v| (v, named(&s.color))))
-            .collect(),
-        _ => Vec::new(),
+    let style = field.custom.thresholds_style.as_deref().unwrap_or("off");
+    let (threshold_lines, threshold_bands) = match &field.thresholds {
+        Some(th) if style != "off" => threshold_marks(th, style, (lo, hi), to_axis),
+        _ => (Vec::new(), Vec::new()),
     };
     TimeSeriesView {
         series: plotted,
@@ -683,16 +791,82 @@ fn build_timeseries(panel: &Panel, data: &PanelData, clock: Clock) -> TimeSeries
         x_labels,
         legend,
         threshold_lines,
+        threshold_dashed: style.starts_with("dashed"),
+        threshold_bands,
         unit: axis_field.unit.clone(),
         decimals: axis_field.decimals,
         markers: Vec::new(),
+        annotations: data
+            .annotations
+            .iter()
+            .map(|event| TimeMarker {
+                at_ms: event.at_ms as f64,
+                label: [&event.title, &event.text, &event.source]
+                    .into_iter()
+                    .find(|l| !l.is_empty())
+                    .cloned()
+                    .unwrap_or_default(),
+            })
+            .collect(),
         log_base,
         exemplars: Vec::new(),
     }
 }
 
+/// A band behind a time series: from, to (axis values) and its fill colour.
+type ThresholdBand = (f64, f64, Rgb);
+
+/// Threshold lines and bands of a time series under `custom.thresholdsStyle`: `line`/`dashed`
+/// draw a line at each step, `area` fills each step's band, `line+area`/`dashed+area` both.
+/// Percentage steps are placed between the axis' min and max, as Grafana places them.
+fn threshold_marks(
+    th: &crate::grafana::model::Thresholds,
+    style: &str,
+    (lo, hi): (f64, f64),
+    to_axis: impl Fn(f64) -> f64,
+) -> (Vec<(f64, Rgb)>, Vec<ThresholdBand>) {
+    let mut steps: Vec<(f64, Rgb)> = th
+        .steps
+        .iter()
+        .map(|s| {
+            let at = match (s.value, th.mode) {
+                (None, _) => f64::NEG_INFINITY,
+                (Some(v), crate::grafana::model::ThresholdsMode::Percentage) => {
+                    lo + (hi - lo) * v / 100.0
+                }
+                (Some(v), _) => to_axis(v),
+            };
+            (at, named(&s.color))
+        })
+        .filter(|(at, _)| !at.is_nan())
+        .collect();
+    steps.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let lines = match style {
+        "line" | "dashed" | "line+area" | "dashed+area" => steps
+            .iter()
+            .filter(|(at, _)| at.is_finite())
+            .copied()
+            .collect(),
+        _ => Vec::new(),
+    };
+    let bands = match style {
+        "area" | "line+area" | "dashed+area" => steps
+            .iter()
+            .enumerate()
+            .map(|(i, &(from, colour))| {
+                let to = steps.get(i + 1).map_or(f64::INFINITY, |s| s.0);
+                // Grafana fills threshold areas at 15% opacity.
+                (from.max(lo), to.min(hi), blend(colour, 0.15))
+            })
+            .filter(|(from, to, _)| to > from)
+            .collect(),
+        _ => Vec::new(),
+    };
+    (lines, bands)
+}
+
 /// A colour at `alpha` over Grafana's dark panel background (area fills).
-fn blend(c: Rgb, alpha: f64) -> Rgb {
+pub(super) fn blend(c: Rgb, alpha: f64) -> Rgb {
     let a = alpha.clamp(0.0, 1.0);
     let mix = |f: u8, b: u8| (f64::from(f) * a + f64::from(b) * (1.0 - a)).round() as u8;
     Rgb(mix(c.0, 24), mix(c.1, 27), mix(c.2, 31))
@@ -746,7 +920,7 @@ fn axis_label(field: &FieldDefaults, value: f64, step: f64) -> String {
     .to_string()
 }
 
-fn time_label(ms: f64, span_ms: f64, clock: Clock) -> String {
+pub(super) fn time_label(ms: f64, span_ms: f64, clock: Clock) -> String {
     let Some(utc) = DateTime::<Utc>::from_timestamp_millis(ms as i64) else {
         return String::new();
     };
@@ -1043,5 +1217,164 @@ mod field_config_tests {
         assert_eq!(ts.y_labels.first().map(String::as_str), Some("1 ms"));
         assert_eq!(ts.y_labels.last().map(String::as_str), Some("10 s"));
         assert!(ts.series[0].fill.is_some(), "fillOpacity 10 fills the area");
+    }
+}
+
+#[cfg(test)]
+mod panel_option_tests {
+    //! Bar gauge modes, threshold styles, right axes and placeholders, from panel JSON.
+    use super::*;
+    use crate::grafana::load::load_str;
+
+    fn panel(json: &str) -> Panel {
+        let text = format!(r#"{{"title": "t", "panels": [{json}]}}"#);
+        let loaded = load_str(&text, "test.json").unwrap_or_else(|e| panic!("{e}"));
+        loaded.dashboard.panels[0].clone()
+    }
+
+    fn data(values: &[f64]) -> PanelData {
+        PanelData {
+            series: vec![Series {
+                ref_id: "A".into(),
+                name: "a".into(),
+                points: values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (i as i64 * 60_000, *v))
+                    .collect(),
+                ..Series::default()
+            }],
+            start_ms: 0,
+            end_ms: 180_000,
+            ..PanelData::default()
+        }
+    }
+
+    const STEPS: &str = r#""thresholds": {"mode": "absolute", "steps": [
+        {"value": null, "color": "green"}, {"value": 50, "color": "orange"},
+        {"value": 80, "color": "red"}]}"#;
+
+    #[test]
+    fn bar_gauge_modes_and_unfilled_and_gauge_scale() {
+        let p = panel(&format!(
+            r#"{{"type": "bargauge", "gridPos": {{"x":0,"y":0,"w":6,"h":4}},
+               "targets": [{{"refId": "A", "expr": "x"}}],
+               "options": {{"displayMode": "lcd", "orientation": "vertical", "showUnfilled": false}},
+               "fieldConfig": {{"defaults": {{"min": 0, "max": 200, {STEPS}}}, "overrides": []}}}}"#
+        ));
+        let PanelBody::Gauge(g) = build(&p, &data(&[120.0]), Clock::Utc).body else {
+            panic!("gauge")
+        };
+        assert_eq!(g.mode, GaugeMode::Lcd);
+        assert!(g.vertical && !g.show_unfilled && g.min_max.is_none());
+        assert!((g.items[0].fraction - 0.6).abs() < 1e-9);
+        let starts: Vec<f64> = g.scale.iter().map(|s| s.0).collect();
+        assert_eq!(starts, [0.0, 0.25, 0.4]);
+        assert_eq!(g.scale[2].1, named("red"));
+
+        let p = panel(&format!(
+            r#"{{"type": "gauge", "gridPos": {{"x":0,"y":0,"w":6,"h":4}},
+               "targets": [{{"refId": "A", "expr": "x"}}], "options": {{"displayMode": "lcd"}},
+               "fieldConfig": {{"defaults": {{"unit": "percent", {STEPS}}}, "overrides": []}}}}"#
+        ));
+        let PanelBody::Gauge(g) = build(&p, &data(&[70.0]), Clock::Utc).body else {
+            panic!("gauge")
+        };
+        assert_eq!(
+            g.mode,
+            GaugeMode::Basic,
+            "display modes are bar gauge options"
+        );
+        assert_eq!(g.min_max, Some(("0%".into(), "100%".into())));
+        assert!(g.threshold_markers && g.show_unfilled);
+    }
+
+    fn ts_with_style(style: &str) -> TimeSeriesView {
+        let p = panel(&format!(
+            r#"{{"type": "timeseries", "gridPos": {{"x":0,"y":0,"w":12,"h":8}},
+               "targets": [{{"refId": "A", "expr": "x"}}],
+               "fieldConfig": {{"defaults": {{"min": 0, "max": 100, {STEPS},
+                 "custom": {{"thresholdsStyle": {{"mode": "{style}"}}}}}}, "overrides": []}}}}"#
+        ));
+        match build(&p, &data(&[10.0, 60.0, 90.0]), Clock::Utc).body {
+            PanelBody::TimeSeries(ts) => ts,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn threshold_styles_give_lines_dashes_and_bands() {
+        let line = ts_with_style("line");
+        assert_eq!(
+            line.threshold_lines,
+            [(50.0, named("orange")), (80.0, named("red"))]
+        );
+        assert!(!line.threshold_dashed && line.threshold_bands.is_empty());
+        assert!(ts_with_style("dashed").threshold_dashed);
+        let area = ts_with_style("area");
+        assert!(area.threshold_lines.is_empty());
+        let bands: Vec<(f64, f64)> = area.threshold_bands.iter().map(|b| (b.0, b.1)).collect();
+        assert_eq!(bands, [(0.0, 50.0), (50.0, 80.0), (80.0, 100.0)]);
+        assert_eq!(area.threshold_bands[2].2, blend(named("red"), 0.15));
+        let both = ts_with_style("line+area");
+        assert_eq!(both.threshold_lines.len(), 2);
+        assert_eq!(both.threshold_bands.len(), 3);
+        assert!(ts_with_style("off").threshold_lines.is_empty());
+    }
+
+    #[test]
+    fn series_on_the_right_axis_are_named_in_a_note() {
+        let p = panel(
+            r#"{"type": "timeseries", "gridPos": {"x":0,"y":0,"w":12,"h":8},
+               "targets": [{"refId": "A", "expr": "x"}],
+               "fieldConfig": {"defaults": {}, "overrides": [
+                 {"matcher": {"id": "byName", "options": "b"},
+                  "properties": [{"id": "custom.axisPlacement", "value": "right"}]}]}}"#,
+        );
+        let mut d = data(&[1.0, 2.0]);
+        let mut b = d.series[0].clone();
+        b.name = "b".into();
+        d.series.push(b);
+        let view = build(&p, &d, Clock::Utc);
+        assert_eq!(
+            view.notes,
+            ["b on Grafana's right axis: drawn on the left scale here"]
+        );
+    }
+
+    #[test]
+    fn panels_without_a_terminal_form_say_what_they_are_and_why() {
+        for kind in [
+            "logs",
+            "alertlist",
+            "news",
+            "dashlist",
+            "nodeGraph",
+            "traces",
+            "canvas",
+            "geomap",
+        ] {
+            let p = Panel {
+                panel_type: kind.into(),
+                ..Panel::default()
+            };
+            let reason = unsupported_reason(&p).unwrap_or_default();
+            assert!(reason.starts_with(&format!("{kind} panel: ")), "{reason}");
+            assert!(!reason.contains("not drawn yet"), "{reason}");
+        }
+        let p = Panel {
+            panel_type: "grafana-clock-panel".into(),
+            ..Panel::default()
+        };
+        assert_eq!(
+            unsupported_reason(&p),
+            None,
+            "plugin panels still run their queries"
+        );
+        let PanelBody::Message { text, .. } = build(&p, &data(&[1.0]), Clock::Utc).body else {
+            panic!("message")
+        };
+        assert!(text.contains("plugin panel"), "{text}");
+        assert!(text.contains("1 series, 1 points"), "{text}");
     }
 }

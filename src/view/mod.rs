@@ -6,6 +6,9 @@
 pub mod build;
 pub mod frames;
 pub mod heatmap;
+pub mod histogram;
+pub mod pie;
+pub mod states;
 pub mod table;
 pub mod text;
 pub mod transform;
@@ -27,6 +30,9 @@ pub struct PanelView {
     pub notes: Vec<String>,
 }
 
+// One body per panel, built once per refresh and kept in place: boxing the time-series view
+// would save a few hundred bytes per panel at the cost of churn in every match.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum PanelBody {
     Stat(StatView),
@@ -34,6 +40,12 @@ pub enum PanelBody {
     Heatmap(HeatmapView),
     Table(TableView),
     Gauge(GaugeView),
+    /// State timeline and status history: one row of coloured states per series.
+    States(StatesView),
+    /// Pie chart as sorted horizontal bars of each slice's share.
+    Pie(PieView),
+    /// Histogram: counts of values per bucket, as vertical bars.
+    Histogram(HistogramView),
     /// A text panel's content as plain lines.
     Text(Vec<String>),
     /// A panel that shows a message instead of data: loading, no data, error, unsupported.
@@ -93,11 +105,19 @@ pub struct TimeSeriesView {
     pub legend: Legend,
     /// Threshold lines to draw (value, colour).
     pub threshold_lines: Vec<(f64, Rgb)>,
+    /// Whether the lines are dashed (`custom.thresholdsStyle` `dashed`, `dashed+area`).
+    pub threshold_dashed: bool,
+    /// Bands behind the data from one threshold to the next (low, high, fill colour already
+    /// blended with the background) for the `area` styles.
+    pub threshold_bands: Vec<(f64, f64, Rgb)>,
     /// Unit and decimals of the values, for the cursor read-out.
     pub unit: Option<String>,
     pub decimals: Option<u32>,
     /// Instants marked with a vertical line (when the alert being triaged fired).
     pub markers: Vec<TimeMarker>,
+    /// Dashboard annotation events, drawn as markers too (kept apart from `markers`, which the
+    /// UI replaces when the triaged alert changes).
+    pub annotations: Vec<TimeMarker>,
     /// Points are log(value) in this base (a log y axis); the cursor reads them back.
     pub log_base: Option<f64>,
     /// Exemplars drawn as glyphs at (time, value); the selected one stands out.
@@ -124,6 +144,107 @@ pub struct TimeMarker {
 pub struct GaugeView {
     pub items: Vec<GaugeItem>,
     pub vertical: bool,
+    pub mode: GaugeMode,
+    /// Draw the empty rest of each bar (`showUnfilled`).
+    pub show_unfilled: bool,
+    /// A gauge (not a bar gauge): min and max under the bar, and threshold markers.
+    pub min_max: Option<(String, String)>,
+    /// Threshold steps as (fraction of the bar where the step starts, colour); the first
+    /// starts at 0. Gradient and LCD bars colour each cell by the step it lies in.
+    pub scale: Vec<(f64, Rgb)>,
+    /// Mark where each threshold step starts (gauge `showThresholdMarkers`).
+    pub threshold_markers: bool,
+}
+
+/// Bar gauge `displayMode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GaugeMode {
+    #[default]
+    Basic,
+    Gradient,
+    Lcd,
+}
+
+/// One row per series, time across, each state a coloured span.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StatesView {
+    pub rows: Vec<StateRow>,
+    pub x_range: (f64, f64),
+    pub x_labels: Vec<String>,
+    /// Every state seen, in order of first appearance (text and colour).
+    pub legend: Vec<StateLegend>,
+    pub show_values: ShowValues,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StateRow {
+    pub name: String,
+    pub spans: Vec<StateSpan>,
+}
+
+/// A state from `start_ms` to `end_ms`; `state` indexes `StatesView::legend`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StateSpan {
+    pub start_ms: f64,
+    pub end_ms: f64,
+    pub text: String,
+    pub color: Rgb,
+    pub state: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StateLegend {
+    pub text: String,
+    pub color: Rgb,
+}
+
+/// `showValue`: `auto` shows a span's text where it fits, `always` even cut short.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ShowValues {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// Pie chart slices, largest first, with what Grafana would label them with.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PieView {
+    pub slices: Vec<PieSlice>,
+    pub show_value: bool,
+    pub show_percent: bool,
+    /// `pieType: donut`: said in the panel, since the bars look the same either way.
+    pub donut: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PieSlice {
+    pub name: String,
+    /// The reduced value as Grafana displays it.
+    pub text: String,
+    /// Share of the total, 0..1.
+    pub share: f64,
+    pub percent_text: String,
+    pub color: Rgb,
+}
+
+/// Counts of values per bucket; `counts[series][bucket]`, stacked when several series.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HistogramView {
+    /// Lower bound of each bucket (all `bucket_size` wide).
+    pub bucket_starts: Vec<f64>,
+    pub bucket_size: f64,
+    pub series: Vec<HistogramSeries>,
+    /// Bucket bounds formatted in the field's unit: first lower, middle, last upper.
+    pub x_labels: Vec<String>,
+    pub max_count: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HistogramSeries {
+    pub name: String,
+    pub color: Rgb,
+    pub counts: Vec<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -187,6 +308,8 @@ pub enum DrawStyle {
 pub struct Legend {
     pub visible: bool,
     pub placement_right: bool,
+    /// `displayMode: table`: one series per line (with its calcs), not a flowing list.
+    pub table: bool,
     /// Column headers of calc values (`Mean`, `Max`, `Last *`); empty for a plain list.
     pub calcs: Vec<String>,
     pub entries: Vec<LegendEntry>,

@@ -7,11 +7,13 @@ use chrono::TimeZone;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
 use crate::tui::theme::Theme;
 use crate::view::HeatmapView;
 
-pub fn draw(view: &HeatmapView, area: Rect, buf: &mut Buffer, theme: &Theme) {
+pub fn draw(view: &HeatmapView, area: Rect, buf: &mut Buffer, theme: &Theme, cursor: Option<f64>) {
     let label_width = view
         .bucket_labels
         .iter()
@@ -125,5 +127,90 @@ pub fn draw(view: &HeatmapView, area: Rect, buf: &mut Buffer, theme: &Theme) {
                 .unwrap_or_default();
             buf.set_string(plot.x + position, y, label, Style::default().fg(theme.dim));
         }
+    }
+    if let Some(cursor) = cursor {
+        draw_cursor(view, plot, cursor, buf, theme);
+    }
+}
+
+/// Fullscreen tooltip: a line at the cursor's column and a box with the time and each
+/// bucket's count there (highest bucket first, as the rows are drawn).
+fn draw_cursor(view: &HeatmapView, plot: Rect, cursor: f64, buf: &mut Buffer, theme: &Theme) {
+    let times = view.times.len();
+    if plot.width < 2 || plot.height < 3 || times == 0 {
+        return;
+    }
+    let offset = ((f64::from(plot.width) - 1.0) * cursor.clamp(0.0, 1.0)).round() as u16;
+    let column = plot.x + offset;
+    // The same column-to-time mapping the cells use, so the box reads the column it marks.
+    let t = (usize::from(offset) * times / usize::from(plot.width)).min(times - 1);
+    for y in plot.y..plot.y + plot.height {
+        buf[(column, y)]
+            .set_symbol(if theme.ascii { "|" } else { "│" })
+            .set_fg(theme.title)
+            .set_bg(theme.background);
+    }
+    let time = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(view.times[t] as i64)
+        .map(|d| {
+            chrono::Local
+                .from_utc_datetime(&d.naive_utc())
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        })
+        .unwrap_or_default();
+    let mut lines = vec![Line::styled(time, Style::default().fg(theme.title))];
+    let room = usize::from(plot.height.saturating_sub(3));
+    let buckets: Vec<usize> = (0..view.counts.len()).rev().collect();
+    let shown = if buckets.len() > room {
+        room.saturating_sub(1)
+    } else {
+        buckets.len()
+    };
+    for &b in buckets.iter().take(shown) {
+        let count = view.counts[b].get(t).copied().unwrap_or(0.0);
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("≤ {:<8} ", view.bucket_labels[b]),
+                Style::default().fg(theme.text),
+            ),
+            Span::styled(count_text(count), Style::default().fg(theme.title)),
+        ]));
+    }
+    if shown < buckets.len() {
+        lines.push(Line::styled(
+            format!("+{} lower buckets", buckets.len() - shown),
+            Style::default().fg(theme.dim),
+        ));
+    }
+    let width = lines
+        .iter()
+        .map(|l| l.width() as u16)
+        .max()
+        .unwrap_or(10)
+        .saturating_add(2)
+        .min(plot.width);
+    let height = (lines.len() as u16 + 2).min(plot.height);
+    let x = if offset > plot.width / 2 {
+        column.saturating_sub(width + 1).max(plot.x)
+    } else {
+        (column + 2).min(plot.x + plot.width - width)
+    };
+    let rect = Rect {
+        x,
+        y: plot.y,
+        width,
+        height,
+    };
+    Clear.render(rect, buf);
+    Paragraph::new(lines)
+        .block(Block::bordered().border_style(Style::default().fg(theme.border_focused)))
+        .render(rect, buf);
+}
+
+fn count_text(count: f64) -> String {
+    if count.fract() == 0.0 {
+        format!("{count:.0}")
+    } else {
+        format!("{count:.2}")
     }
 }

@@ -3,8 +3,11 @@
 mod bigtext;
 mod gauge;
 mod heatmap;
+mod histogram;
 mod message;
+mod pie;
 mod stat;
+mod states;
 mod table;
 mod timeseries;
 
@@ -116,6 +119,9 @@ fn minimum_size(body: &PanelBody) -> (u16, u16) {
         PanelBody::Heatmap(_) => (14, 3),
         PanelBody::Table(_) => (12, 2),
         PanelBody::Gauge(_) => (8, 1),
+        PanelBody::States(_) => (12, 1),
+        PanelBody::Pie(_) => (10, 1),
+        PanelBody::Histogram(_) => (12, 4),
         PanelBody::Stat(_) | PanelBody::Text(_) | PanelBody::Message { .. } => (1, 1),
     }
 }
@@ -142,9 +148,12 @@ fn draw_body(
     match &view.body {
         PanelBody::Stat(stat) => stat::draw(stat, body_area, buf, theme),
         PanelBody::TimeSeries(ts) => timeseries::draw(ts, body_area, buf, theme, cursor),
-        PanelBody::Heatmap(h) => heatmap::draw(h, body_area, buf, theme),
+        PanelBody::Heatmap(h) => heatmap::draw(h, body_area, buf, theme, cursor),
         PanelBody::Table(t) => table::draw(t, body_area, buf, theme),
         PanelBody::Gauge(g) => gauge::draw(g, body_area, buf, theme),
+        PanelBody::States(s) => states::draw(s, body_area, buf, theme),
+        PanelBody::Pie(p) => pie::draw(p, body_area, buf, theme),
+        PanelBody::Histogram(h) => histogram::draw(h, body_area, buf, theme),
         PanelBody::Text(lines) => {
             let text: Vec<ratatui::text::Line> = lines
                 .iter()

@@ -24,10 +24,17 @@ pub fn draw(
         .iter()
         .map(|(y, _)| [(view.x_range.0, *y), (view.x_range.1, *y)])
         .collect();
+    // Dashed lines are drawn over the chart afterwards, cell by cell.
+    let solid_lines = if view.threshold_dashed {
+        0
+    } else {
+        threshold_lines.len()
+    };
     let mut datasets: Vec<Dataset> = view
         .threshold_lines
         .iter()
         .zip(&threshold_lines)
+        .take(solid_lines)
         .map(|((_, colour), line)| {
             Dataset::default()
                 .marker(Marker::Braille)
@@ -118,7 +125,8 @@ pub fn draw(
         height: chart_area.height.saturating_sub(bottom),
         ..chart_area
     };
-    for marker in &view.markers {
+    draw_threshold_bands(view, plot, buf, theme);
+    for marker in view.annotations.iter().chain(&view.markers) {
         draw_marker(view, plot, marker, buf, theme);
     }
     draw_exemplars(view, plot, buf, theme);
@@ -205,10 +213,10 @@ fn split_for_legend(legend: &Legend, area: Rect) -> (Rect, Option<Rect>) {
         };
         return (chart, Some(side));
     }
-    let wanted = if legend.calcs.is_empty() {
+    let wanted = if legend.calcs.is_empty() && !legend.table {
         flow_lines(legend, area.width as usize).len() as u16
     } else {
-        legend.entries.len() as u16 + 1
+        legend.entries.len() as u16 + u16::from(!legend.calcs.is_empty())
     };
     let rows = wanted.min(area.height / 3).max(u16::from(area.height >= 4));
     if rows == 0 {
@@ -245,7 +253,7 @@ fn flow_lines(legend: &Legend, width: usize) -> Vec<Vec<usize>> {
 }
 
 fn draw_legend(legend: &Legend, area: Rect, buf: &mut Buffer, theme: &Theme) {
-    if legend.calcs.is_empty() && !legend.placement_right {
+    if legend.calcs.is_empty() && !legend.placement_right && !legend.table {
         draw_flow_legend(legend, area, buf, theme);
     } else {
         draw_table_legend(legend, area, buf, theme);
@@ -363,6 +371,56 @@ fn y_label_width(view: &TimeSeriesView, area: Rect) -> u16 {
         .unwrap_or(0)
 }
 
+/// Threshold areas as background colour behind the data, and dashed threshold lines. Without
+/// colour a band cannot show, so its lower edge is drawn as a dashed line instead.
+fn draw_threshold_bands(view: &TimeSeriesView, plot: Rect, buf: &mut Buffer, theme: &Theme) {
+    let (lo, hi) = view.y_range;
+    if plot.width == 0 || plot.height == 0 || hi <= lo {
+        return;
+    }
+    let row_of = |v: f64| -> Option<u16> {
+        let r = ((hi - v) / (hi - lo) * f64::from(plot.height)).floor();
+        (r >= 0.0 && r < f64::from(plot.height)).then_some(r as u16)
+    };
+    if theme.colour {
+        for r in 0..plot.height {
+            let value = hi - (f64::from(r) + 0.5) / f64::from(plot.height) * (hi - lo);
+            let Some((_, _, colour)) = view
+                .threshold_bands
+                .iter()
+                .find(|(from, to, _)| *from <= value && value < *to)
+            else {
+                continue;
+            };
+            for c in 0..plot.width {
+                buf[(plot.x + c, plot.y + r)].set_bg(theme.data(*colour));
+            }
+        }
+    }
+    let mut dashed: Vec<(f64, crate::view::Rgb)> = Vec::new();
+    if view.threshold_dashed {
+        dashed.extend(view.threshold_lines.iter().copied());
+    }
+    if !theme.colour && view.threshold_lines.is_empty() {
+        dashed.extend(
+            view.threshold_bands
+                .iter()
+                .skip(1)
+                .map(|(from, _, c)| (*from, *c)),
+        );
+    }
+    let dash = if theme.ascii { "-" } else { "╌" };
+    for (value, colour) in dashed {
+        let Some(r) = row_of(value) else { continue };
+        for c in (0..plot.width).step_by(2) {
+            let cell = &mut buf[(plot.x + c, plot.y + r)];
+            if cell.symbol() == " " || cell.symbol() == "⠀" {
+                cell.set_symbol(dash).set_fg(theme.data(colour));
+            }
+        }
+    }
+}
+
 /// A dotted vertical line at a marked instant (over blank cells only, so the data stays
 /// readable) with its label at the top; nothing when the instant is off the chart.
 fn draw_marker(
@@ -385,9 +443,18 @@ fn draw_marker(
             cell.set_symbol("┊").set_style(style);
         }
     }
+    // The label reads rightwards from the line, or ends at it when the line is near the right
+    // edge (a marker at "now" is common: a deploy, an alert that just fired).
     let room = usize::from(plot.x + plot.width - column);
-    let label: String = format!("▼{}", marker.label).chars().take(room).collect();
-    buf.set_string(column, plot.y, label, style);
+    let label = format!("▼{}", marker.label);
+    let len = label.chars().count();
+    if len > room && usize::from(column - plot.x) + 1 >= len {
+        let label = format!("{}▼", marker.label);
+        buf.set_string(column + 1 - len as u16, plot.y, label, style);
+    } else {
+        let label: String = label.chars().take(room).collect();
+        buf.set_string(column, plot.y, label, style);
+    }
 }
 
 /// Exemplars as `◆` at their time and value (the selected one `◈`, reversed), over the lines.
