@@ -68,23 +68,10 @@ pub fn matches(matcher: &FieldMatcher, field: FieldIdentity) -> bool {
     }
 }
 
-/// `stringToJsRegex`: `/pattern/flags` or a bare pattern; JavaScript's `i` and `s` flags kept.
+/// `stringToJsRegex` (see `vars::string_to_js_regex`): `/pattern/flags` as written, a bare
+/// pattern matching only the whole text; `None` when it does not compile.
 pub fn js_regex(text: &str) -> Option<regex::Regex> {
-    let (pattern, flags) = match text
-        .strip_prefix('/')
-        .and_then(|rest| rest.rsplit_once('/'))
-    {
-        Some((p, f)) => (p.to_string(), f),
-        None => (text.to_string(), ""),
-    };
-    let mut prefix = String::new();
-    if flags.contains('i') {
-        prefix.push_str("(?i)");
-    }
-    if flags.contains('s') {
-        prefix.push_str("(?s)");
-    }
-    regex::Regex::new(&format!("{prefix}{pattern}")).ok()
+    super::vars::string_to_js_regex(text).ok().map(|r| r.regex)
 }
 
 /// Copy one property (`unit`, `custom.fillOpacity`, ...) of an override onto a field.
@@ -276,6 +263,14 @@ mod tests {
         assert!(map_value(Some(f64::NAN), &nan).is_some());
         assert!(map_value(None, &nan).is_some());
         assert!(map_value(Some(0.0), &nan).is_none());
+    }
+
+    #[test]
+    fn bare_patterns_match_whole_names_slashed_ones_anywhere() {
+        assert!(js_regex("p9.").unwrap().is_match("p99"));
+        assert!(!js_regex("p9").unwrap().is_match("p99"));
+        assert!(js_regex("/p9/").unwrap().is_match("p99"));
+        assert!(js_regex("/P99/i").unwrap().is_match("p99"));
     }
 
     #[test]

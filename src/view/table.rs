@@ -122,7 +122,7 @@ fn text_cell(text: &str, config: &FieldDefaults) -> TableCell {
             .find(|(k, _)| k.trim() == text)
             .map(|(_, r)| r.clone()),
         ValueMapping::Regex { pattern, result } => {
-            let re = transform::grafana_regex(pattern)?;
+            let re = crate::grafana::fields::js_regex(pattern)?;
             re.is_match(text).then(|| {
                 let mut r = result.clone();
                 if let Some(t) = &r.text {

@@ -47,16 +47,6 @@ pub fn apply(frames: Vec<Frame>, steps: &[Transformation]) -> (Vec<Frame>, Vec<S
     (frames, notes)
 }
 
-/// Grafana's `stringToJsRegex`: `/pattern/flags` as written, a bare pattern anchored as
-/// `^pattern$` (so a bare name matches only the whole name).
-pub fn grafana_regex(text: &str) -> Option<regex::Regex> {
-    if text.starts_with('/') {
-        js_regex(text)
-    } else {
-        js_regex(&format!("^{text}$"))
-    }
-}
-
 fn str_opt<'a>(o: &'a Json, key: &str) -> Option<&'a str> {
     o.get(key).and_then(Json::as_str).filter(|s| !s.is_empty())
 }
@@ -342,7 +332,7 @@ fn names_and_pattern(o: Option<&Json>) -> Result<Option<NameRule>, String> {
         })
         .unwrap_or_default();
     let pattern = match str_opt(o, "pattern") {
-        Some(p) => Some(grafana_regex(p).ok_or_else(|| format!("invalid pattern {p:?}"))?),
+        Some(p) => Some(js_regex(p).ok_or_else(|| format!("invalid pattern {p:?}"))?),
         None => None,
     };
     if names.is_empty() && pattern.is_none() {
@@ -820,7 +810,7 @@ pub fn rename_by_regex(frames: Vec<Frame>, o: &Json) -> Result<Vec<Frame>, Strin
     ) else {
         return Ok(frames);
     };
-    let re = grafana_regex(text).ok_or_else(|| format!("invalid regex {text:?}"))?;
+    let re = js_regex(text).ok_or_else(|| format!("invalid regex {text:?}"))?;
     let global = text.starts_with('/') && text.rsplit('/').next().is_some_and(|f| f.contains('g'));
     let replacement = js_replacement(pattern);
     Ok(frames
