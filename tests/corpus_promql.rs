@@ -4,11 +4,12 @@
 
 use std::path::Path;
 
+use triage::check::dashboards::scope_variants;
 use triage::engine::plan::{PanelPlan, PlanContext, plan_panel};
 use triage::grafana::load::load_path;
-use triage::grafana::model::{Dashboard, VariableKind};
+use triage::grafana::model::Dashboard;
 use triage::grafana::timerange::TimeRange;
-use triage::grafana::vars::{Scope, VarValue, parse_custom};
+use triage::grafana::vars::Scope;
 
 /// (file name fragment, expression fragment, why it is invalid in the dashboard itself).
 const BROKEN_IN_SOURCE: &[(&str, &str, &str)] = &[(
@@ -18,41 +19,14 @@ const BROKEN_IN_SOURCE: &[(&str, &str, &str)] = &[(
      rejects it too (\"ranges only allowed for vector selectors\", seen on the live stack)",
 )];
 
-/// A value for each variable as a user would have it before any query ran: the saved
-/// selection, else the first saved or custom option, else a placeholder label value.
+/// A value for each variable as a user would have it before any query ran (the saved
+/// selection, else the first option, else a placeholder): `triage check`'s first scope.
 fn scope_for(dashboard: &Dashboard) -> Scope {
-    let mut scope = Scope::new();
-    for v in &dashboard.variables {
-        let saved = v
-            .current
-            .value
-            .iter()
-            .find(|x| !x.is_empty() && x.as_str() != "$__all" && !x.starts_with("$__auto"))
-            .cloned();
-        let first_option = v
-            .options
-            .iter()
-            .map(|o| o.value.clone())
-            .find(|x| !x.is_empty() && x != "$__all");
-        let value = match v.kind {
-            VariableKind::Datasource => "prometheus".to_string(),
-            VariableKind::Interval => saved
-                .filter(|s| !s.starts_with('$'))
-                .unwrap_or_else(|| "1m".into()),
-            VariableKind::Constant => v.query.clone(),
-            VariableKind::Custom => saved
-                .or_else(|| parse_custom(&v.query).first().map(|o| o.value.clone()))
-                .unwrap_or_default(),
-            _ => saved
-                .or(first_option)
-                .unwrap_or_else(|| "placeholder".into()),
-        };
-        let mut var = VarValue::single(value);
-        var.multi = v.multi;
-        var.include_all = v.include_all;
-        scope.set_var(v.name.clone(), var);
-    }
-    scope
+    scope_variants(dashboard)
+        .into_iter()
+        .next()
+        .map(|(_, scope)| scope)
+        .unwrap_or_default()
 }
 
 #[test]

@@ -8,7 +8,6 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
 use crate::tui::theme::Theme;
 use crate::view::HeatmapView;
@@ -182,29 +181,7 @@ fn draw_cursor(view: &HeatmapView, plot: Rect, cursor: f64, buf: &mut Buffer, th
             Style::default().fg(theme.dim),
         ));
     }
-    let width = lines
-        .iter()
-        .map(|l| l.width() as u16)
-        .max()
-        .unwrap_or(10)
-        .saturating_add(2)
-        .min(plot.width);
-    let height = (lines.len() as u16 + 2).min(plot.height);
-    let x = if offset > plot.width / 2 {
-        column.saturating_sub(width + 1).max(plot.x)
-    } else {
-        (column + 2).min(plot.x + plot.width - width)
-    };
-    let rect = Rect {
-        x,
-        y: plot.y,
-        width,
-        height,
-    };
-    Clear.render(rect, buf);
-    Paragraph::new(lines)
-        .block(Block::bordered().border_style(Style::default().fg(theme.border_focused)))
-        .render(rect, buf);
+    super::draw_cursor_box(lines, plot, column, buf, theme);
 }
 
 fn count_text(count: f64) -> String {

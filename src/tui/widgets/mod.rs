@@ -166,3 +166,37 @@ fn draw_body(
         PanelBody::Message { kind, text } => message::draw(*kind, text, body_area, buf, theme),
     }
 }
+
+/// The read-out box of a cursor: its lines in a bordered box at the top of the plot, on the
+/// side of the cursor with more room.
+pub(crate) fn draw_cursor_box(
+    lines: Vec<Line<'_>>,
+    plot: Rect,
+    column: u16,
+    buf: &mut Buffer,
+    theme: &Theme,
+) {
+    let width = lines
+        .iter()
+        .map(|l| l.width() as u16)
+        .max()
+        .unwrap_or(10)
+        .saturating_add(2)
+        .min(plot.width);
+    let height = (lines.len() as u16 + 2).min(plot.height);
+    let x = if column.saturating_sub(plot.x) > plot.width / 2 {
+        column.saturating_sub(width + 1).max(plot.x)
+    } else {
+        (column + 2).min(plot.x + plot.width - width)
+    };
+    let rect = Rect {
+        x,
+        y: plot.y,
+        width,
+        height,
+    };
+    ratatui::widgets::Clear.render(rect, buf);
+    ratatui::widgets::Paragraph::new(lines)
+        .block(Block::bordered().border_style(Style::default().fg(theme.border_focused)))
+        .render(rect, buf);
+}

@@ -528,33 +528,7 @@ fn draw_cursor(view: &TimeSeriesView, plot: Rect, cursor: f64, buf: &mut Buffer,
             Span::styled(value, Style::default().fg(theme.title)),
         ]));
     }
-    let width = lines
-        .iter()
-        .map(|l| l.width() as u16)
-        .max()
-        .unwrap_or(10)
-        .saturating_add(2)
-        .min(plot.width);
-    let height = (lines.len() as u16 + 2).min(plot.height);
-    // The box sits on the side of the cursor with more room.
-    let x = if column - plot.x > plot.width / 2 {
-        column.saturating_sub(width + 1).max(plot.x)
-    } else {
-        (column + 2).min(plot.x + plot.width - width)
-    };
-    let rect = Rect {
-        x,
-        y: plot.y,
-        width,
-        height,
-    };
-    ratatui::widgets::Clear.render(rect, buf);
-    ratatui::widgets::Paragraph::new(lines)
-        .block(
-            ratatui::widgets::Block::bordered()
-                .border_style(Style::default().fg(theme.border_focused)),
-        )
-        .render(rect, buf);
+    super::draw_cursor_box(lines, plot, column, buf, theme);
 }
 
 /// The value of the point nearest to `t` (points are in time order).
