@@ -126,8 +126,13 @@ pub fn draw(
         ..chart_area
     };
     draw_threshold_bands(view, plot, buf, theme);
-    for marker in view.annotations.iter().chain(&view.markers) {
-        draw_marker(view, plot, marker, buf, theme);
+    // Labels never cover each other: a marker whose label would run into one already drawn
+    // keeps only its line and `▼` (the alert instant, drawn last, wins the room).
+    let mut labelled: Vec<(u16, u16)> = Vec::new();
+    let markers: Vec<&crate::view::TimeMarker> =
+        view.markers.iter().chain(&view.annotations).collect();
+    for marker in markers {
+        draw_marker(view, plot, marker, buf, theme, &mut labelled);
     }
     draw_exemplars(view, plot, buf, theme);
     if let Some(cursor) = cursor {
@@ -429,6 +434,7 @@ fn draw_marker(
     marker: &crate::view::TimeMarker,
     buf: &mut Buffer,
     theme: &Theme,
+    labelled: &mut Vec<(u16, u16)>,
 ) {
     let (x0, x1) = view.x_range;
     if plot.width < 2 || plot.height < 1 || x1 <= x0 || !(x0..=x1).contains(&marker.at_ms) {
@@ -448,13 +454,18 @@ fn draw_marker(
     let room = usize::from(plot.x + plot.width - column);
     let label = format!("▼{}", marker.label);
     let len = label.chars().count();
-    if len > room && usize::from(column - plot.x) + 1 >= len {
-        let label = format!("{}▼", marker.label);
-        buf.set_string(column + 1 - len as u16, plot.y, label, style);
+    let (start, text) = if len > room && usize::from(column - plot.x) + 1 >= len {
+        (column + 1 - len as u16, format!("{}▼", marker.label))
     } else {
-        let label: String = label.chars().take(room).collect();
-        buf.set_string(column, plot.y, label, style);
+        (column, label.chars().take(room).collect::<String>())
+    };
+    let end = start + text.chars().count() as u16;
+    if labelled.iter().any(|&(a, b)| start < b + 1 && a < end + 1) {
+        buf.set_string(column, plot.y, "▼", style);
+        return;
     }
+    buf.set_string(start, plot.y, text, style);
+    labelled.push((start, end));
 }
 
 /// Exemplars as `◆` at their time and value (the selected one `◈`, reversed), over the lines.
