@@ -30,7 +30,7 @@ pub fn draw(
     } else {
         threshold_lines.len()
     };
-    let mut datasets: Vec<Dataset> = view
+    let datasets: Vec<Dataset> = view
         .threshold_lines
         .iter()
         .zip(&threshold_lines)
@@ -43,40 +43,6 @@ pub fn draw(
                 .data(line)
         })
         .collect();
-    // Area fills first, so every line is drawn over them. Without colour a fill would be a
-    // solid block indistinguishable from the line, so it is left out. Bars go down from every
-    // braille column (not only at samples), so the area has no gaps between sparse points.
-    let fills = theme.colour && !theme.ascii;
-    let columns = usize::from(area.width.saturating_sub(y_label_width(view, area) + 1)) * 2;
-    let filled: Vec<(Rgb, Vec<(f64, f64)>)> = view
-        .series
-        .iter()
-        .filter_map(|s| {
-            Some((
-                s.fill.filter(|_| fills)?,
-                dense(&s.points, view.x_range, columns),
-            ))
-        })
-        .collect();
-    datasets.extend(filled.iter().map(|(fill, points)| {
-        Dataset::default()
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Bar)
-            .style(Style::default().fg(theme.data(*fill)))
-            .data(points)
-    }));
-    datasets.extend(view.series.iter().map(|s| {
-        let graph_type = match s.style {
-            DrawStyle::Line => GraphType::Line,
-            DrawStyle::Bars => GraphType::Bar,
-            DrawStyle::Points => GraphType::Scatter,
-        };
-        Dataset::default()
-            .marker(Marker::Braille)
-            .graph_type(graph_type)
-            .style(Style::default().fg(theme.data(s.color)))
-            .data(&s.points)
-    }));
     let axis_style = Style::default().fg(theme.dim);
     let x_labels: Vec<Line> = if chart_area.height >= 6 {
         let room = chart_area
@@ -107,24 +73,18 @@ pub fn draw(
         .x_axis(
             Axis::default()
                 .bounds([view.x_range.0, view.x_range.1])
-                .labels(x_labels)
+                .labels(x_labels.clone())
                 .style(axis_style),
         )
         .y_axis(
             Axis::default()
                 .bounds([view.y_range.0, view.y_range.1])
-                .labels(y_labels)
+                .labels(y_labels.clone())
                 .style(axis_style),
         );
+    let plot = graph_area(chart_area, &x_labels, &y_labels);
     chart.render(chart_area, buf);
-    let label_width = y_label_width(view, chart_area);
-    let bottom = if chart_area.height >= 6 { 2 } else { 0 };
-    let plot = Rect {
-        x: chart_area.x + label_width + 1,
-        width: chart_area.width.saturating_sub(label_width + 1),
-        height: chart_area.height.saturating_sub(bottom),
-        ..chart_area
-    };
+    draw_series(view, plot, buf, theme);
     draw_threshold_bands(view, plot, buf, theme);
     // Labels never cover each other: a marker whose label would run into one already drawn
     // keeps only its line and `▼` (the alert instant, drawn last, wins the room).
@@ -159,6 +119,102 @@ fn fitting_x_labels(labels: &[String], room: u16) -> Vec<String> {
         }
         _ => Vec::new(),
     }
+}
+
+/// Where ratatui's `Chart` puts its graph (its layout rules: x labels and axis below, y labels
+/// and axis to the left, at most a third of the width for labels), so series drawn here and
+/// cursors, markers and exemplars line up with its axes.
+fn graph_area(area: Rect, x_labels: &[Line], y_labels: &[Line]) -> Rect {
+    if area.width == 0 || area.height == 0 {
+        return area;
+    }
+    let mut x = area.left();
+    let mut y = area.bottom() - 1;
+    if !x_labels.is_empty() && y > area.top() {
+        y -= 1;
+    }
+    let mut left = y_labels.iter().map(Line::width).max().unwrap_or(0) as u16;
+    if let Some(first) = x_labels.first() {
+        left = left.max((first.width() as u16).saturating_sub(u16::from(!y_labels.is_empty())));
+    }
+    x += left.min(area.width / 3);
+    if !x_labels.is_empty() && y > area.top() {
+        y -= 1;
+    }
+    if !y_labels.is_empty() && x + 1 < area.right() {
+        x += 1;
+    }
+    Rect::new(
+        x,
+        area.top(),
+        area.right().saturating_sub(x),
+        y.saturating_sub(area.top()).saturating_add(1),
+    )
+}
+
+/// Every series in one braille canvas over the graph: area fills in one layer, then all lines,
+/// bars and points in another (one layer per series, as `Chart` draws them, costs a whole grid
+/// per series and made frames with many series slow). Where series cross, a cell shows the dots
+/// of all of them in the colour of the last.
+fn draw_series(view: &TimeSeriesView, plot: Rect, buf: &mut Buffer, theme: &Theme) {
+    use ratatui::widgets::canvas::{Canvas, Line as Segment, Points};
+    if plot.width == 0 || plot.height == 0 || view.series.is_empty() {
+        return;
+    }
+    // Without colour a fill would be a solid block indistinguishable from the line, so it is
+    // left out. Fills go down from every braille column (not only at samples), so the area
+    // has no gaps between sparse points.
+    let fills = theme.colour && !theme.ascii;
+    let columns = usize::from(plot.width) * 2;
+    let filled: Vec<(Rgb, Vec<(f64, f64)>)> = view
+        .series
+        .iter()
+        .filter_map(|s| {
+            Some((
+                s.fill.filter(|_| fills)?,
+                dense(&s.points, view.x_range, columns),
+            ))
+        })
+        .collect();
+    let (x0, x1) = view.x_range;
+    let (y0, y1) = view.y_range;
+    Canvas::default()
+        .marker(Marker::Braille)
+        .background_color(theme.background)
+        .x_bounds([x0, x1])
+        .y_bounds([y0, y1])
+        .paint(|ctx| {
+            for (fill, points) in &filled {
+                let color = theme.data(*fill);
+                for &(x, y) in points {
+                    ctx.draw(&Segment::new(x, 0.0_f64.clamp(y0, y1), x, y, color));
+                }
+            }
+            if !filled.is_empty() {
+                ctx.layer();
+            }
+            for s in &view.series {
+                let color = theme.data(s.color);
+                match s.style {
+                    DrawStyle::Line => {
+                        for pair in s.points.windows(2) {
+                            let ((ax, ay), (bx, by)) = (pair[0], pair[1]);
+                            ctx.draw(&Segment::new(ax, ay, bx, by, color));
+                        }
+                        if let [only] = s.points.as_slice() {
+                            ctx.draw(&Points::new(std::slice::from_ref(only), color));
+                        }
+                    }
+                    DrawStyle::Bars => {
+                        for &(x, y) in &s.points {
+                            ctx.draw(&Segment::new(x, 0.0_f64.clamp(y0, y1), x, y, color));
+                        }
+                    }
+                    DrawStyle::Points => ctx.draw(&Points::new(&s.points, color)),
+                }
+            }
+        })
+        .render(plot, buf);
 }
 
 /// Points every 1/`columns` of the x range along the line through `points` (linear between
