@@ -404,9 +404,9 @@ fn measure_frames(panels: usize, series: usize, runs: usize) -> FrameFigures {
 fn frame_time(runs: usize) {
     println!("## 2. Frame time (model → buffer → terminal bytes, 200×60) and bytes written\n");
     println!(
-        "| panels | series | frame (median) | first frame bytes | bytes after a refresh | bytes, nothing changed |"
+        "| panels | series | frame after new data | frame, data unchanged | first frame bytes | bytes after a refresh | bytes, nothing changed |"
     );
-    println!("| ---: | ---: | ---: | ---: | ---: | ---: |");
+    println!("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     let cases = [
         (10, 30),
         (30, 90),
