@@ -187,6 +187,20 @@ pub fn fill_datasource_types(dashboard: &mut Dashboard, known: &[DatasourceInfo]
 }
 
 /// `/api/health` first, so a wrong URL says so instead of failing later on a search.
+/// The client of a Grafana-only command (`list`, `pull`), checked to answer as a Grafana.
+pub async fn connect(args: &super::GrafanaArgs) -> Result<GrafanaClient, CliError> {
+    let config =
+        super::config::load_config().map_err(|e| CliError::failure(format!("config file {e}")))?;
+    let client = client_for(
+        args.grafana.as_deref(),
+        args.timeout,
+        args.insecure_skip_verify,
+        &config,
+    )?;
+    check_health(&client).await?;
+    Ok(client)
+}
+
 pub async fn check_health(client: &GrafanaClient) -> Result<(), CliError> {
     client.health().await.map(|_| ()).map_err(|e| {
         CliError::failure(format!(

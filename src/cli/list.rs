@@ -2,21 +2,13 @@
 
 use serde_json::json;
 
-use super::config::load_config;
-use super::grafana::{check_health, client_for, folder_uid};
+use super::grafana::{connect, folder_uid};
 use super::{CliError, ListArgs, ListFormat};
 use crate::grafana_api::types::KIND_DASHBOARD;
 use crate::grafana_api::{SearchHit, SearchQuery};
 
 pub async fn run(args: ListArgs) -> Result<i32, CliError> {
-    let config = load_config().map_err(|e| CliError::failure(format!("config file {e}")))?;
-    let client = client_for(
-        args.grafana.grafana.as_deref(),
-        args.grafana.timeout,
-        args.grafana.insecure_skip_verify,
-        &config,
-    )?;
-    check_health(&client).await?;
+    let client = connect(&args.grafana).await?;
     let query = SearchQuery {
         text: args.query.clone(),
         tags: args.tags.clone(),

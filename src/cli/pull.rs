@@ -4,8 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use super::config::load_config;
-use super::grafana::{check_health, client_for, folder_uid};
+use super::grafana::{connect, folder_uid};
 use super::{CliError, PullArgs};
 use crate::grafana_api::export::{FileStatus, compare, relative_path, stable_json, uid_of_file};
 use crate::grafana_api::{GrafanaClient, SearchQuery};
@@ -19,14 +18,7 @@ pub async fn run(args: PullArgs) -> Result<i32, CliError> {
             "say which dashboards: --uid UID (repeatable), --folder NAME or --all",
         ));
     }
-    let config = load_config().map_err(|e| CliError::failure(format!("config file {e}")))?;
-    let client = client_for(
-        args.grafana.grafana.as_deref(),
-        args.grafana.timeout,
-        args.grafana.insecure_skip_verify,
-        &config,
-    )?;
-    check_health(&client).await?;
+    let client = connect(&args.grafana).await?;
     let uids = selected_uids(&client, &args).await?;
     if uids.is_empty() {
         eprintln!("triage: no dashboards matched");

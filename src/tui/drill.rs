@@ -291,8 +291,16 @@ pub async fn execute(
 ) -> Option<Outcome> {
     use crate::prom::jaeger::JaegerClient;
     use crate::prom::loki::LokiClient;
-    let unset = |what: &str, flag: &str, env: &str, section: &str| {
-        format!("no {what} configured: --{flag} URL, {env} or [{section}] url in the config file")
+    let unset = |what: &str, flag: &str, env: &str| {
+        format!("no {what} configured: --{flag} URL, {env} or [{flag}] url in the config file")
+    };
+    let loki = || match &config.loki {
+        Some(url) => LokiClient::new(url),
+        None => Err(unset("Loki", "loki", "TRIAGE_LOKI_URL")),
+    };
+    let jaeger = || match &config.jaeger {
+        Some(url) => JaegerClient::new(url),
+        None => Err(unset("Jaeger", "jaeger", "TRIAGE_JAEGER_URL")),
     };
     Some(match request {
         Request::Logs {
@@ -300,16 +308,13 @@ pub async fn execute(
             start_ms,
             end_ms,
         } => {
-            let result = match &config.loki {
-                Some(url) => match LokiClient::new(url) {
-                    Ok(client) => {
-                        client
-                            .query_range(&logql, start_ms, end_ms, LOG_LIMIT)
-                            .await
-                    }
-                    Err(e) => Err(e),
-                },
-                None => Err(unset("Loki", "loki", "TRIAGE_LOKI_URL", "loki")),
+            let result = match loki() {
+                Ok(client) => {
+                    client
+                        .query_range(&logql, start_ms, end_ms, LOG_LIMIT)
+                        .await
+                }
+                Err(e) => Err(e),
             };
             Outcome::Logs(generation, result)
         }
@@ -318,22 +323,16 @@ pub async fn execute(
             start_ms,
             end_ms,
         } => {
-            let result = match &config.jaeger {
-                Some(url) => match JaegerClient::new(url) {
-                    Ok(client) => client.search(&service, start_ms, end_ms, 20).await,
-                    Err(e) => Err(e),
-                },
-                None => Err(unset("Jaeger", "jaeger", "TRIAGE_JAEGER_URL", "jaeger")),
+            let result = match jaeger() {
+                Ok(client) => client.search(&service, start_ms, end_ms, 20).await,
+                Err(e) => Err(e),
             };
             Outcome::Traces(generation, result)
         }
         Request::Trace { id } => {
-            let result = match &config.jaeger {
-                Some(url) => match JaegerClient::new(url) {
-                    Ok(client) => client.trace(&id).await,
-                    Err(e) => Err(e),
-                },
-                None => Err(unset("Jaeger", "jaeger", "TRIAGE_JAEGER_URL", "jaeger")),
+            let result = match jaeger() {
+                Ok(client) => client.trace(&id).await,
+                Err(e) => Err(e),
             };
             Outcome::Trace(generation, result)
         }
