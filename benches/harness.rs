@@ -33,6 +33,8 @@ struct Options {
     prometheus: Option<String>,
     triage: String,
     quick: bool,
+    /// Only the frame-time table (for profiling the draw path).
+    frames_only: bool,
 }
 
 fn options() -> Options {
@@ -41,12 +43,14 @@ fn options() -> Options {
         prometheus: std::env::var("TRIAGE_BENCH_PROMETHEUS").ok(),
         triage: "target/release/triage".into(),
         quick: false,
+        frames_only: false,
     };
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--prometheus" => o.prometheus = args.next(),
             "--triage" => o.triage = args.next().unwrap_or(o.triage),
             "--quick" => o.quick = true,
+            "--frames" => o.frames_only = true,
             _ => {} // cargo passes --bench
         }
     }
@@ -77,6 +81,10 @@ fn main() {
         "# triage benchmark harness ({} runs per figure, medians)\n",
         runs
     );
+    if o.frames_only {
+        frame_time(runs);
+        return;
+    }
     if let Some(prom) = &o.prometheus {
         dashboard_load(prom, &o.triage, runs);
     } else {

@@ -1,6 +1,7 @@
 //! Widgets that paint view models into a ratatui buffer. They know nothing of JSON or HTTP.
 
 mod bigtext;
+mod braille;
 mod gauge;
 mod heatmap;
 mod histogram;

@@ -8,8 +8,9 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Widget};
 
+use super::braille::BrailleCanvas;
 use crate::tui::theme::Theme;
-use crate::view::{DrawStyle, Legend, Rgb, TimeSeriesView};
+use crate::view::{DrawStyle, Legend, TimeSeriesView};
 
 pub fn draw(
     view: &TimeSeriesView,
@@ -153,11 +154,9 @@ fn graph_area(area: Rect, x_labels: &[Line], y_labels: &[Line]) -> Rect {
 }
 
 /// Every series in one braille canvas over the graph: area fills in one layer, then all lines,
-/// bars and points in another (one layer per series, as `Chart` draws them, costs a whole grid
-/// per series and made frames with many series slow). Where series cross, a cell shows the dots
-/// of all of them in the colour of the last.
+/// bars and points in another. Where series cross, a cell shows the dots of all of them in the
+/// colour of the last; where a line crosses a fill, the line's dots replace the fill's.
 fn draw_series(view: &TimeSeriesView, plot: Rect, buf: &mut Buffer, theme: &Theme) {
-    use ratatui::widgets::canvas::{Canvas, Line as Segment, Points};
     if plot.width == 0 || plot.height == 0 || view.series.is_empty() {
         return;
     }
@@ -166,55 +165,41 @@ fn draw_series(view: &TimeSeriesView, plot: Rect, buf: &mut Buffer, theme: &Them
     // has no gaps between sparse points.
     let fills = theme.colour && !theme.ascii;
     let columns = usize::from(plot.width) * 2;
-    let filled: Vec<(Rgb, Vec<(f64, f64)>)> = view
-        .series
-        .iter()
-        .filter_map(|s| {
-            Some((
-                s.fill.filter(|_| fills)?,
-                dense(&s.points, view.x_range, columns),
-            ))
-        })
-        .collect();
-    let (x0, x1) = view.x_range;
     let (y0, y1) = view.y_range;
-    Canvas::default()
-        .marker(Marker::Braille)
-        .background_color(theme.background)
-        .x_bounds([x0, x1])
-        .y_bounds([y0, y1])
-        .paint(|ctx| {
-            for (fill, points) in &filled {
-                let color = theme.data(*fill);
-                for &(x, y) in points {
-                    ctx.draw(&Segment::new(x, 0.0_f64.clamp(y0, y1), x, y, color));
+    let base = 0.0_f64.clamp(y0, y1);
+    let mut canvas = BrailleCanvas::new(plot.width, plot.height, view.x_range, view.y_range);
+    let mut any_fill = false;
+    for s in &view.series {
+        let Some(fill) = s.fill.filter(|_| fills) else {
+            continue;
+        };
+        let color = theme.data(fill);
+        for (x, y) in dense(&s.points, view.x_range, columns) {
+            canvas.line((x, base), (x, y), color);
+        }
+        any_fill = true;
+    }
+    if any_fill {
+        canvas.layer();
+    }
+    for s in &view.series {
+        let color = theme.data(s.color);
+        match s.style {
+            DrawStyle::Line => canvas.polyline(&s.points, color),
+            DrawStyle::Bars => {
+                for &(x, y) in &s.points {
+                    canvas.line((x, base), (x, y), color);
                 }
             }
-            if !filled.is_empty() {
-                ctx.layer();
-            }
-            for s in &view.series {
-                let color = theme.data(s.color);
-                match s.style {
-                    DrawStyle::Line => {
-                        for pair in s.points.windows(2) {
-                            let ((ax, ay), (bx, by)) = (pair[0], pair[1]);
-                            ctx.draw(&Segment::new(ax, ay, bx, by, color));
-                        }
-                        if let [only] = s.points.as_slice() {
-                            ctx.draw(&Points::new(std::slice::from_ref(only), color));
-                        }
-                    }
-                    DrawStyle::Bars => {
-                        for &(x, y) in &s.points {
-                            ctx.draw(&Segment::new(x, 0.0_f64.clamp(y0, y1), x, y, color));
-                        }
-                    }
-                    DrawStyle::Points => ctx.draw(&Points::new(&s.points, color)),
+            DrawStyle::Points => {
+                for &p in &s.points {
+                    canvas.point(p, color);
                 }
             }
-        })
-        .render(plot, buf);
+        }
+    }
+    buf.set_style(plot, Style::default().bg(theme.background));
+    canvas.render(plot, buf);
 }
 
 /// Points every 1/`columns` of the x range along the line through `points` (linear between

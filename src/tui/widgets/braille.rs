@@ -1,0 +1,378 @@
+//! A braille dot canvas for the time-series graph: 2×4 dots per cell, world coordinates mapped
+//! to dots exactly as ratatui's `Canvas` maps them (so series line up with `Chart`'s axes), but
+//! drawn with integer line stepping into one flat grid per layer. Drawing hundreds of series
+//! through ratatui's shape painter cost a float clip, two roundings and a bounds-checked paint
+//! per segment and dot; here a segment inside the bounds is mapped once per point.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Color;
+
+/// A dot's column and row on the canvas (row 0 at the top).
+type Dot = (i32, i32);
+
+/// Unicode braille dot bits by (row, column) inside a cell.
+const DOT_BITS: [[u8; 2]; 4] = [[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]];
+
+/// One layer of dots: a pattern and the colour of the last dot painted, per cell.
+struct Layer {
+    patterns: Vec<u8>,
+    colours: Vec<Color>,
+}
+
+impl Layer {
+    fn new(cells: usize) -> Self {
+        Layer {
+            patterns: vec![0; cells],
+            colours: vec![Color::Reset; cells],
+        }
+    }
+}
+
+/// World → dot mapping and the layers painted so far.
+pub struct BrailleCanvas {
+    width: usize,
+    height: usize,
+    x_bounds: (f64, f64),
+    y_bounds: (f64, f64),
+    /// Dots per world unit, along x and y (`resolution - 1` over the span, as ratatui).
+    x_scale: f64,
+    y_scale: f64,
+    layers: Vec<Layer>,
+}
+
+impl BrailleCanvas {
+    /// A canvas of `width`×`height` cells over the given world bounds. Empty or inverted
+    /// bounds give a canvas that draws nothing.
+    pub fn new(width: u16, height: u16, x_bounds: (f64, f64), y_bounds: (f64, f64)) -> Self {
+        let (width, height) = (usize::from(width), usize::from(height));
+        let span = |(a, b): (f64, f64), dots: usize| {
+            let s = b - a;
+            if s > 0.0 && s.is_finite() && dots > 1 {
+                (dots - 1) as f64 / s
+            } else {
+                0.0
+            }
+        };
+        BrailleCanvas {
+            width,
+            height,
+            x_bounds,
+            y_bounds,
+            x_scale: span(x_bounds, width * 2),
+            y_scale: span(y_bounds, height * 4),
+            layers: vec![Layer::new(width * height)],
+        }
+    }
+
+    /// Start a new layer: where a later layer has dots in a cell, its dots replace the earlier
+    /// ones there (a line over an area fill stays readable).
+    pub fn layer(&mut self) {
+        self.layers.push(Layer::new(self.width * self.height));
+    }
+
+    fn usable(&self) -> bool {
+        self.x_scale > 0.0 && self.y_scale > 0.0
+    }
+
+    fn inside(&self, x: f64, y: f64) -> bool {
+        x >= self.x_bounds.0 && x <= self.x_bounds.1 && y >= self.y_bounds.0 && y <= self.y_bounds.1
+    }
+
+    /// The dot of a world point known to be inside the bounds (row 0 at the top).
+    fn dot(&self, x: f64, y: f64) -> Dot {
+        // Non-negative, so adding a half and truncating rounds as `f64::round` does.
+        let dx = ((x - self.x_bounds.0) * self.x_scale + 0.5) as i32;
+        let dy = ((self.y_bounds.1 - y) * self.y_scale + 0.5) as i32;
+        (dx, dy)
+    }
+
+    fn paint(&mut self, x: i32, y: i32, colour: Color) {
+        let (x, y) = (x as usize, y as usize);
+        let (column, row) = (x / 2, y / 4);
+        if column >= self.width || row >= self.height {
+            return;
+        }
+        let index = row * self.width + column;
+        let Some(layer) = self.layers.last_mut() else {
+            return;
+        };
+        layer.patterns[index] |= DOT_BITS[y % 4][x % 2];
+        layer.colours[index] = colour;
+    }
+
+    /// Dots from `a` to `b` by Bresenham's rule, stepping along the longer axis from the
+    /// left (or top) end, so ties fall the same way as in ratatui's canvas.
+    fn dot_line(&mut self, a: Dot, b: Dot, colour: Color) {
+        let (dx, dy) = ((b.0 - a.0).abs(), (b.1 - a.1).abs());
+        if dx == 0 {
+            for y in a.1.min(b.1)..=a.1.max(b.1) {
+                self.paint(a.0, y, colour);
+            }
+        } else if dy == 0 {
+            for x in a.0.min(b.0)..=a.0.max(b.0) {
+                self.paint(x, a.1, colour);
+            }
+        } else if dy < dx {
+            let (from, to) = if a.0 > b.0 { (b, a) } else { (a, b) };
+            let step = if from.1 > to.1 { -1 } else { 1 };
+            let (mut y, mut d) = (from.1, 2 * dy - dx);
+            for x in from.0..=to.0 {
+                self.paint(x, y, colour);
+                if d > 0 {
+                    y += step;
+                    d -= 2 * dx;
+                }
+                d += 2 * dy;
+            }
+        } else {
+            let (from, to) = if a.1 > b.1 { (b, a) } else { (a, b) };
+            let step = if from.0 > to.0 { -1 } else { 1 };
+            let (mut x, mut d) = (from.0, 2 * dx - dy);
+            for y in from.1..=to.1 {
+                self.paint(x, y, colour);
+                if d > 0 {
+                    x += step;
+                    d -= 2 * dy;
+                }
+                d += 2 * dx;
+            }
+        }
+    }
+
+    /// A straight segment between two world points, clipped to the bounds.
+    pub fn line(&mut self, a: (f64, f64), b: (f64, f64), colour: Color) {
+        if !self.usable() {
+            return;
+        }
+        if self.inside(a.0, a.1) && self.inside(b.0, b.1) {
+            let (da, db) = (self.dot(a.0, a.1), self.dot(b.0, b.1));
+            self.dot_line(da, db, colour);
+        } else if let Some((a, b)) = self.clip(a, b) {
+            let (da, db) = (self.dot(a.0, a.1), self.dot(b.0, b.1));
+            self.dot_line(da, db, colour);
+        }
+    }
+
+    /// A polyline through `points` (each point is mapped once; segments leaving the bounds
+    /// are clipped). A single point is drawn as a dot.
+    pub fn polyline(&mut self, points: &[(f64, f64)], colour: Color) {
+        if !self.usable() {
+            return;
+        }
+        if let [only] = points {
+            self.point(*only, colour);
+            return;
+        }
+        // The previous world point and its dot, when it was inside the bounds.
+        let mut previous: Option<((f64, f64), Option<Dot>)> = None;
+        for &p in points {
+            let here = self.inside(p.0, p.1).then(|| self.dot(p.0, p.1));
+            if let Some((q, there)) = previous {
+                match (there, here) {
+                    (Some(a), Some(b)) => self.dot_line(a, b, colour),
+                    _ => self.line(q, p, colour),
+                }
+            }
+            previous = Some((p, here));
+        }
+    }
+
+    /// One dot, if inside the bounds.
+    pub fn point(&mut self, p: (f64, f64), colour: Color) {
+        if self.usable() && self.inside(p.0, p.1) {
+            let (x, y) = self.dot(p.0, p.1);
+            self.paint(x, y, colour);
+        }
+    }
+
+    /// The part of segment a→b inside the bounds (Liang–Barsky), if any.
+    fn clip(&self, a: (f64, f64), b: (f64, f64)) -> Option<((f64, f64), (f64, f64))> {
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let (mut t0, mut t1) = (0.0_f64, 1.0_f64);
+        let edges = [
+            (-dx, a.0 - self.x_bounds.0),
+            (dx, self.x_bounds.1 - a.0),
+            (-dy, a.1 - self.y_bounds.0),
+            (dy, self.y_bounds.1 - a.1),
+        ];
+        for (p, q) in edges {
+            if !p.is_finite() || !q.is_finite() {
+                return None;
+            }
+            if p == 0.0 {
+                if q < 0.0 {
+                    return None;
+                }
+            } else {
+                let t = q / p;
+                if p < 0.0 {
+                    t0 = t0.max(t);
+                } else {
+                    t1 = t1.min(t);
+                }
+                if t0 > t1 {
+                    return None;
+                }
+            }
+        }
+        let at = |t: f64| {
+            (
+                (a.0 + t * dx).clamp(self.x_bounds.0, self.x_bounds.1),
+                (a.1 + t * dy).clamp(self.y_bounds.0, self.y_bounds.1),
+            )
+        };
+        Some((at(t0), at(t1)))
+    }
+
+    /// Write the dots into `buf` at `area` (whose size the canvas was made with): every cell
+    /// with dots gets its braille character and the colour of its last dot; cells without
+    /// dots are left as they are.
+    pub fn render(&self, area: Rect, buf: &mut Buffer) {
+        let area = area.intersection(buf.area);
+        for row in 0..self.height.min(usize::from(area.height)) {
+            for column in 0..self.width.min(usize::from(area.width)) {
+                let index = row * self.width + column;
+                let Some(layer) = self.layers.iter().rev().find(|l| l.patterns[index] != 0) else {
+                    continue;
+                };
+                let symbol =
+                    char::from_u32(0x2800 + u32::from(layer.patterns[index])).unwrap_or('⣿');
+                let cell = &mut buf[(area.x + column as u16, area.y + row as u16)];
+                cell.set_char(symbol);
+                cell.set_fg(layer.colours[index]);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn drawn(canvas: &BrailleCanvas, w: u16, h: u16) -> Vec<String> {
+        let area = Rect::new(0, 0, w, h);
+        let mut buf = Buffer::empty(area);
+        canvas.render(area, &mut buf);
+        (0..h)
+            .map(|y| (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn corners_map_to_the_corner_dots() {
+        let mut c = BrailleCanvas::new(2, 1, (0.0, 1.0), (0.0, 1.0));
+        c.point((0.0, 1.0), Color::Red); // top left
+        c.point((1.0, 0.0), Color::Red); // bottom right
+        assert_eq!(drawn(&c, 2, 1), vec!["⠁⢀"]);
+    }
+
+    #[test]
+    fn a_horizontal_line_fills_one_dot_row_across() {
+        let mut c = BrailleCanvas::new(3, 1, (0.0, 10.0), (0.0, 10.0));
+        c.line((0.0, 10.0), (10.0, 10.0), Color::Red);
+        assert_eq!(drawn(&c, 3, 1), vec!["⠉⠉⠉"]);
+    }
+
+    #[test]
+    fn a_diagonal_has_one_dot_per_column_and_row() {
+        let mut c = BrailleCanvas::new(2, 1, (0.0, 3.0), (0.0, 3.0));
+        c.line((0.0, 3.0), (3.0, 0.0), Color::Red);
+        // dots (0,0) (1,1) (2,2) (3,3): ⠑ is dots 1 and 5, ⢄ is dots 3 and 8.
+        assert_eq!(drawn(&c, 2, 1), vec!["⠑⢄"]);
+    }
+
+    #[test]
+    fn segments_leaving_the_bounds_are_clipped_not_dropped() {
+        let mut c = BrailleCanvas::new(2, 1, (0.0, 3.0), (0.0, 3.0));
+        // From far left to far right at mid height: crosses the whole canvas.
+        c.polyline(&[(-100.0, 1.0), (100.0, 1.0)], Color::Red);
+        let row = &drawn(&c, 2, 1)[0];
+        assert_eq!(row.chars().count(), 2);
+        assert!(row.chars().all(|ch| ch != ' '), "{row:?}");
+        // Entirely outside: nothing.
+        let mut c = BrailleCanvas::new(2, 1, (0.0, 3.0), (0.0, 3.0));
+        c.line((-5.0, 10.0), (-1.0, 20.0), Color::Red);
+        assert_eq!(drawn(&c, 2, 1), vec!["  "]);
+    }
+
+    #[test]
+    fn a_later_layer_replaces_dots_where_it_draws() {
+        let mut c = BrailleCanvas::new(2, 1, (0.0, 3.0), (0.0, 3.0));
+        c.line((0.0, 0.0), (3.0, 0.0), Color::Blue); // bottom row, both cells
+        c.layer();
+        c.point((0.0, 3.0), Color::Red); // top-left dot only
+        let area = Rect::new(0, 0, 2, 1);
+        let mut buf = Buffer::empty(area);
+        c.render(area, &mut buf);
+        assert_eq!(buf[(0, 0)].symbol(), "⠁");
+        assert_eq!(buf[(0, 0)].fg, Color::Red);
+        assert_eq!(buf[(1, 0)].symbol(), "⣀");
+        assert_eq!(buf[(1, 0)].fg, Color::Blue);
+    }
+
+    #[test]
+    fn nan_infinite_and_empty_bounds_draw_nothing_and_do_not_panic() {
+        let mut c = BrailleCanvas::new(2, 1, (0.0, 0.0), (0.0, 1.0));
+        c.line((0.0, 0.0), (0.0, 1.0), Color::Red);
+        let mut d = BrailleCanvas::new(2, 1, (0.0, 1.0), (0.0, 1.0));
+        d.polyline(
+            &[(0.0, f64::NAN), (1.0, f64::INFINITY), (0.5, 0.5)],
+            Color::Red,
+        );
+        d.point((f64::NAN, 0.5), Color::Red);
+        assert_eq!(drawn(&c, 2, 1), vec!["  "]);
+        assert_eq!(drawn(&d, 2, 1), vec!["  "]);
+        // The valid segment after the gap is drawn.
+        d.polyline(&[(0.0, f64::NAN), (0.0, 0.0), (1.0, 0.0)], Color::Red);
+        assert_eq!(drawn(&d, 2, 1), vec!["⣀⣀"]);
+    }
+
+    #[test]
+    fn segments_inside_the_bounds_match_ratatuis_canvas_dot_for_dot() {
+        use ratatui::symbols::Marker;
+        use ratatui::widgets::Widget;
+        use ratatui::widgets::canvas::{Canvas, Line as Segment};
+        // Deterministic pseudo-random segments over an odd-sized canvas and uneven bounds.
+        let (w, h, xb, yb) = (37_u16, 11_u16, (-3.5, 120.25), (0.125, 9.75));
+        let mut seed = 0x2545_f491_u64;
+        let mut next = |lo: f64, hi: f64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            lo + (seed % 10_000) as f64 / 10_000.0 * (hi - lo)
+        };
+        let segments: Vec<((f64, f64), (f64, f64))> = (0..60)
+            .map(|_| {
+                (
+                    (next(xb.0, xb.1), next(yb.0, yb.1)),
+                    (next(xb.0, xb.1), next(yb.0, yb.1)),
+                )
+            })
+            .collect();
+        let mut ours = BrailleCanvas::new(w, h, xb, yb);
+        for &(a, b) in &segments {
+            ours.line(a, b, Color::Red);
+        }
+        let area = Rect::new(0, 0, w, h);
+        let mut theirs = Buffer::empty(area);
+        Canvas::default()
+            .marker(Marker::Braille)
+            .x_bounds([xb.0, xb.1])
+            .y_bounds([yb.0, yb.1])
+            .paint(|ctx| {
+                for &(a, b) in &segments {
+                    ctx.draw(&Segment::new(a.0, a.1, b.0, b.1, Color::Red));
+                }
+            })
+            .render(area, &mut theirs);
+        let theirs: Vec<String> = (0..h)
+            .map(|y| {
+                (0..w)
+                    .map(|x| theirs[(x, y)].symbol().to_string())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(drawn(&ours, w, h), theirs);
+    }
+}
