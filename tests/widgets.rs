@@ -324,6 +324,14 @@ fn bar_gauge_modes_and_orientations() {
         "bargauge_gradient_vertical",
         draw(&json("gradient", "vertical", true), &d, 20, 10)
     );
+    // `auto` (the bar gauge's default) follows the panel's shape, as Grafana's does: bars up
+    // in a panel wider than tall (in pixels: a cell is about twice as tall as wide), else across.
+    let wide = |o: &str| draw(&json("basic", o, true), &d, 40, 8);
+    let tall = |o: &str| draw(&json("basic", o, true), &d, 20, 12);
+    assert_eq!(wide("auto"), wide("vertical"));
+    assert_ne!(wide("auto"), wide("horizontal"));
+    assert_eq!(tall("auto"), tall("horizontal"));
+    assert_ne!(tall("auto"), tall("vertical"));
     let mut gauge = json("basic", "auto", true);
     gauge.panel_type = "gauge".into();
     insta::assert_snapshot!("gauge_min_max_markers", draw(&gauge, &d, 30, 8));

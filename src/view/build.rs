@@ -5,8 +5,9 @@ use chrono::{DateTime, Local, TimeZone, Utc};
 use std::collections::BTreeMap;
 
 use super::{
-    DrawStyle, GaugeItem, GaugeMode, GaugeView, Legend, LegendEntry, MessageKind, PanelBody,
-    PanelView, PlotSeries, Rgb, StatColorMode, StatValue, StatView, TimeMarker, TimeSeriesView,
+    BarOrientation, DrawStyle, GaugeItem, GaugeMode, GaugeView, Legend, LegendEntry, MessageKind,
+    PanelBody, PanelView, PlotSeries, Rgb, StatColorMode, StatValue, StatView, TimeMarker,
+    TimeSeriesView,
 };
 use crate::engine::frame::{PanelData, PanelState, Series};
 use crate::grafana::model::{FieldDefaults, Panel};
@@ -446,7 +447,14 @@ fn build_gauge(panel: &Panel, series: &[Series]) -> GaugeView {
     let is_gauge = panel.panel_type == "gauge";
     GaugeView {
         items,
-        vertical: panel.options.orientation.as_deref() == Some("vertical"),
+        // A bar gauge's bars follow `orientation`, `auto` (its default) by the panel's shape.
+        // A gauge's orientation only places its dials, which are drawn as bars across here.
+        orientation: match panel.options.orientation.as_deref() {
+            Some("vertical") => BarOrientation::Vertical,
+            Some("horizontal") => BarOrientation::Horizontal,
+            _ if is_gauge => BarOrientation::Horizontal,
+            _ => BarOrientation::Auto,
+        },
         mode: match panel.options.display_mode.as_deref() {
             Some("gradient") if !is_gauge => GaugeMode::Gradient,
             Some("lcd") if !is_gauge => GaugeMode::Lcd,
@@ -1266,7 +1274,8 @@ mod panel_option_tests {
             panic!("gauge")
         };
         assert_eq!(g.mode, GaugeMode::Lcd);
-        assert!(g.vertical && !g.show_unfilled && g.min_max.is_none());
+        assert!(g.orientation == BarOrientation::Vertical && !g.show_unfilled);
+        assert!(g.min_max.is_none());
         assert!((g.items[0].fraction - 0.6).abs() < 1e-9);
         let starts: Vec<f64> = g.scale.iter().map(|s| s.0).collect();
         assert_eq!(starts, [0.0, 0.25, 0.4]);

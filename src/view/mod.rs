@@ -143,7 +143,7 @@ pub struct TimeMarker {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GaugeView {
     pub items: Vec<GaugeItem>,
-    pub vertical: bool,
+    pub orientation: BarOrientation,
     pub mode: GaugeMode,
     /// Draw the empty rest of each bar (`showUnfilled`).
     pub show_unfilled: bool,
@@ -154,6 +154,30 @@ pub struct GaugeView {
     pub scale: Vec<(f64, Rgb)>,
     /// Mark where each threshold step starts (gauge `showThresholdMarkers`).
     pub threshold_markers: bool,
+}
+
+/// Which way bars run (`options.orientation`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BarOrientation {
+    /// Bars across, one under another.
+    #[default]
+    Horizontal,
+    /// Bars up, side by side.
+    Vertical,
+    /// As Grafana's bar gauge: up when the panel is wider than tall, else across.
+    Auto,
+}
+
+impl BarOrientation {
+    /// Grafana decides `auto` on the panel's size in pixels; a terminal cell is about twice
+    /// as tall as it is wide, so `width × 1` is compared with `height × 2`.
+    pub fn is_vertical(self, width: u16, height: u16) -> bool {
+        match self {
+            BarOrientation::Horizontal => false,
+            BarOrientation::Vertical => true,
+            BarOrientation::Auto => u32::from(width) > 2 * u32::from(height),
+        }
+    }
 }
 
 /// Bar gauge `displayMode`.

@@ -3,7 +3,7 @@
 //! (one colour, the value's), `gradient` (each cell in the colour of the threshold step it lies
 //! in, so the bar runs through the steps up to the value) and `lcd` (separate segments, lit in
 //! their step's colour); `showUnfilled` decides whether the empty rest shows. Bars run across,
-//! or up when `orientation: vertical`. A gauge adds its min and max under the bar and marks
+//! or up when `orientation: vertical` (or `auto`, a bar gauge's default, in a panel wider than tall). A gauge adds its min and max under the bar and marks
 //! where each threshold step starts.
 
 use ratatui::buffer::Buffer;
@@ -19,7 +19,7 @@ pub fn draw(view: &GaugeView, area: Rect, buf: &mut Buffer, theme: &Theme) {
     if view.items.is_empty() || area.width < 6 || area.height == 0 {
         return;
     }
-    if view.vertical && area.height >= 4 {
+    if view.orientation.is_vertical(area.width, area.height) && area.height >= 4 {
         draw_vertical(view, area, buf, theme);
     } else {
         draw_horizontal(view, area, buf, theme);
