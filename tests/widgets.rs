@@ -443,3 +443,53 @@ fn legend_table_mode_lists_one_series_per_line() {
     );
     assert!(lines.iter().any(|l| l.contains("━ 500")), "{text}");
 }
+
+#[test]
+fn annotations_as_markers_and_regions() {
+    use triage::engine::annotations::AnnotationEvent;
+    let p = panel("timeseries", "Requests");
+    let mut d = data(vec![series(
+        "rps",
+        &[],
+        &(0..21).map(|i| f64::from(i % 5)).collect::<Vec<_>>(),
+    )]);
+    d.annotations = vec![
+        AnnotationEvent {
+            source: "Deploys".into(),
+            at_ms: T0 + 2 * 60_000,
+            end_ms: T0 + 2 * 60_000,
+            title: "deploy v2".into(),
+            ..AnnotationEvent::default()
+        },
+        AnnotationEvent {
+            source: "Incidents".into(),
+            at_ms: T0 + 10 * 60_000,
+            end_ms: T0 + 15 * 60_000,
+            title: "outage".into(),
+            color: Some("red".into()),
+            ..AnnotationEvent::default()
+        },
+    ];
+    insta::assert_snapshot!("annotations_markers_and_regions", draw(&p, &d, 50, 12));
+    // In colour the region is a faint red band from its start to its end, and nowhere else.
+    let view = build(&p, &d, Clock::Utc);
+    let area = Rect::new(0, 0, 50, 12);
+    let mut buf = Buffer::empty(area);
+    draw_panel(&view, area, &mut buf, false, &Theme::grafana_dark(), None);
+    let edges: Vec<u16> = (0..50)
+        .filter(|&x| (1..8).any(|y| buf[(x, y)].symbol() == "┊"))
+        .collect();
+    assert_eq!(
+        edges.len(),
+        3,
+        "deploy line and both region edges: {edges:?}"
+    );
+    let (start, end) = (edges[1], edges[2]);
+    let band = buf[(start + 1, 6)].bg;
+    let ratatui::style::Color::Rgb(r, g, b) = band else {
+        panic!("the region has a colour: {band:?}");
+    };
+    assert!(r > g && r > b, "a red tint: {band:?}");
+    assert!((start..=end).all(|x| buf[(x, 6)].bg == band));
+    assert!(buf[(start - 1, 6)].bg != band && buf[(end + 1, 6)].bg != band);
+}

@@ -644,6 +644,7 @@ impl App {
                 self.marker = Some(crate::view::TimeMarker {
                     at_ms: at as f64,
                     label: format!("{name} fired"),
+                    ..Default::default()
                 });
                 for view in &mut self.views {
                     mark(view, self.marker.as_ref());

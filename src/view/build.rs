@@ -814,6 +814,9 @@ fn build_timeseries(panel: &Panel, data: &PanelData, clock: Clock) -> TimeSeries
                     .find(|l| !l.is_empty())
                     .cloned()
                     .unwrap_or_default(),
+                end_ms: (event.end_ms > event.at_ms).then_some(event.end_ms as f64),
+                // Grafana's colour for an annotation without `iconColor`.
+                color: Some(event.color.as_deref().map_or(Rgb(0, 211, 255), named)),
             })
             .collect(),
         log_base,

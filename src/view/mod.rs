@@ -132,11 +132,15 @@ pub struct ExemplarMark {
     pub selected: bool,
 }
 
-/// A vertical line across a time series at one instant, with a short label.
+/// A vertical line across a time series at one instant, with a short label; with `end_ms`
+/// a region (an annotation with a duration) from `at_ms` to `end_ms`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimeMarker {
     pub at_ms: f64,
     pub label: String,
+    pub end_ms: Option<f64>,
+    /// The annotation's `iconColor`; the theme's warning colour when `None`.
+    pub color: Option<Rgb>,
 }
 
 /// Gauge and bar gauge: a bar per value, filled to its place between min and max.

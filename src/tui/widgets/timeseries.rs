@@ -478,16 +478,36 @@ fn draw_marker(
     labelled: &mut Vec<(u16, u16)>,
 ) {
     let (x0, x1) = view.x_range;
-    if plot.width < 2 || plot.height < 1 || x1 <= x0 || !(x0..=x1).contains(&marker.at_ms) {
+    let end_ms = marker.end_ms.unwrap_or(marker.at_ms);
+    if plot.width < 2 || plot.height < 1 || x1 <= x0 || end_ms < x0 || marker.at_ms > x1 {
         return;
     }
-    let fraction = (marker.at_ms - x0) / (x1 - x0);
-    let column = plot.x + ((plot.width - 1) as f64 * fraction).round() as u16;
-    let style = Style::default().fg(theme.warning);
-    for y in plot.y..plot.y + plot.height {
-        let cell = &mut buf[(column, y)];
-        if cell.symbol() == " " || cell.symbol() == "⠀" {
-            cell.set_symbol("┊").set_style(style);
+    let column_of = |at: f64| {
+        let fraction = ((at - x0) / (x1 - x0)).clamp(0.0, 1.0);
+        plot.x + ((plot.width - 1) as f64 * fraction).round() as u16
+    };
+    let (column, last) = (column_of(marker.at_ms), column_of(end_ms));
+    let style = Style::default().fg(marker.color.map_or(theme.warning, |c| theme.data(c)));
+    // A region is a faint band of its colour behind the lines, edged where its ends show.
+    if marker.end_ms.is_some() && theme.colour {
+        let band = faint(theme, marker.color);
+        for x in column..=last {
+            for y in plot.y..plot.y + plot.height {
+                buf[(x, y)].set_bg(band);
+            }
+        }
+    }
+    let edges = [
+        (marker.at_ms >= x0).then_some(column),
+        (marker.end_ms.is_some() && end_ms <= x1).then_some(last),
+    ];
+    for x in edges.into_iter().flatten() {
+        for y in plot.y..plot.y + plot.height {
+            let cell = &mut buf[(x, y)];
+            if cell.symbol() == " " || cell.symbol() == "⠀" {
+                cell.set_symbol("┊")
+                    .set_fg(style.fg.unwrap_or(theme.warning));
+            }
         }
     }
     // The label reads rightwards from the line, or ends at it when the line is near the right
@@ -507,6 +527,19 @@ fn draw_marker(
     }
     buf.set_string(start, plot.y, text, style);
     labelled.push((start, end));
+}
+
+/// A region's band: its colour at 15 % over the plot's background (Grafana shades regions
+/// faintly so the lines stay readable).
+fn faint(theme: &Theme, colour: Option<crate::view::Rgb>) -> ratatui::style::Color {
+    let crate::view::Rgb(r, g, b) =
+        colour.map_or(crate::view::Rgb(250, 222, 42), |c| theme.data_rgb(c));
+    let (br, bg, bb) = match theme.background {
+        ratatui::style::Color::Rgb(r, g, b) => (r, g, b),
+        _ => (24, 27, 31),
+    };
+    let mix = |f: u8, b: u8| (f64::from(f) * 0.15 + f64::from(b) * 0.85).round() as u8;
+    ratatui::style::Color::Rgb(mix(r, br), mix(g, bg), mix(b, bb))
 }
 
 /// Exemplars as `◆` at their time and value (the selected one `◈`, reversed), over the lines.
