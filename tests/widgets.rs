@@ -493,3 +493,33 @@ fn annotations_as_markers_and_regions() {
     assert!((start..=end).all(|x| buf[(x, 6)].bg == band));
     assert!(buf[(start - 1, 6)].bg != band && buf[(end + 1, 6)].bg != band);
 }
+
+#[test]
+fn time_series_with_a_second_unit_on_the_right_axis() {
+    // As Grafana: a second unit gets its own scale on the right without being asked.
+    let p = panel_json(
+        r#"{"type": "timeseries", "title": "Latency and rate", "gridPos": {"x":0,"y":0,"w":12,"h":8},
+            "targets": [{"refId": "A", "expr": "x"}],
+            "fieldConfig": {"defaults": {"unit": "s"}, "overrides": [
+              {"matcher": {"id": "byName", "options": "rate"},
+               "properties": [{"id": "unit", "value": "reqps"}]}]}}"#,
+    );
+    let d = data(vec![
+        series("p99", &[], &[0.2, 0.25, 0.3, 0.28, 0.22, 0.2]),
+        series(
+            "rate",
+            &[],
+            &[1000.0, 1800.0, 2600.0, 3000.0, 2200.0, 1200.0],
+        ),
+    ]);
+    let text = draw(&p, &d, 60, 12);
+    insta::assert_snapshot!("timeseries_right_axis", text);
+    let lines: Vec<&str> = text.lines().collect();
+    // Seconds on the left, requests per second on the right, both on the plot's rows.
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("ms") && l.contains("req/s")),
+        "{text}"
+    );
+}

@@ -79,7 +79,9 @@ pub fn format_tick(
         .map(str::trim)
         .filter(|u| !u.is_empty())
         .unwrap_or("none");
-    let mut v = format_value(value, unit, Some(tick_decimals));
+    // Grafana's axes pass the step's decimals only when there are some (`decimals > 0 ?
+    // decimals : undefined`): a whole step leaves scaled units their own decimals (2.5K).
+    let mut v = format_value(value, unit, (tick_decimals > 0).then_some(tick_decimals));
     let trimmable = !unit_id.starts_with("currency")
         && !unit_id.starts_with("bool")
         && !unit_id.starts_with("dateTime")
@@ -1111,6 +1113,10 @@ mod tests {
     fn tick_labels() {
         assert_eq!(format_tick(0.25, Some("s"), 2, None).to_string(), "250 ms");
         assert_eq!(format_tick(60.0, Some("none"), 2, None).to_string(), "60");
+        assert_eq!(
+            format_tick(2500.0, Some("reqps"), 0, None).to_string(),
+            "2.5K req/s"
+        );
         assert_eq!(format_tick(1.5, Some("none"), 2, None).to_string(), "1.5");
         assert_eq!(
             format_tick(1.5, Some("none"), 2, Some(2)).to_string(),

@@ -4,10 +4,11 @@ use chrono::{DateTime, Local, TimeZone, Utc};
 
 use std::collections::BTreeMap;
 
+use super::axes::{self, Side};
 use super::{
     BarOrientation, DrawStyle, GaugeItem, GaugeMode, GaugeView, Legend, LegendEntry, MessageKind,
     PanelBody, PanelView, PlotSeries, Rgb, StatColorMode, StatValue, StatView, TimeMarker,
-    TimeSeriesView,
+    TimeSeriesView, YAxis,
 };
 use crate::engine::frame::{PanelData, PanelState, Series};
 use crate::grafana::model::{FieldDefaults, Panel};
@@ -124,8 +125,8 @@ pub fn build(panel: &Panel, data: &PanelData, clock: Clock) -> PanelView {
                     text: no_value_text(&panel.field_config.defaults),
                 }
             } else {
-                let view = build_timeseries(panel, data, clock);
-                notes.extend(right_axis_note(panel, data, &view));
+                let (view, axes_note) = build_timeseries(panel, data, clock);
+                notes.extend(axes_note);
                 PanelBody::TimeSeries(view)
             }
         }
@@ -182,31 +183,6 @@ pub fn build(panel: &Panel, data: &PanelData, clock: Clock) -> PanelView {
         stale: false,
         notes,
     }
-}
-
-/// Series Grafana puts on a second axis at the right (`custom.axisPlacement: right`) share the
-/// left axis here; said in a note so their scale is not misread (all of them on the right is
-/// just one axis, nothing to say).
-fn right_axis_note(panel: &Panel, data: &PanelData, view: &TimeSeriesView) -> Option<String> {
-    let right: Vec<String> = data
-        .series
-        .iter()
-        .filter(|s| {
-            let own = series_field(panel, s, &values_of(s));
-            own.custom.axis_placement.as_deref() == Some("right")
-        })
-        .map(|s| {
-            let own = series_field(panel, s, &values_of(s));
-            own.display_name.clone().unwrap_or_else(|| s.name.clone())
-        })
-        .collect();
-    if right.is_empty() || right.len() == view.series.len() {
-        return None;
-    }
-    Some(format!(
-        "{} on Grafana's right axis: drawn on the left scale here",
-        right.join(", ")
-    ))
 }
 
 /// The panel a type triage does not draw gets, before any data.
@@ -571,7 +547,11 @@ fn build_stat(panel: &Panel, series: &[Series]) -> StatView {
     }
 }
 
-fn build_timeseries(panel: &Panel, data: &PanelData, clock: Clock) -> TimeSeriesView {
+fn build_timeseries(
+    panel: &Panel,
+    data: &PanelData,
+    clock: Clock,
+) -> (TimeSeriesView, Option<String>) {
     let field = &panel.field_config.defaults;
     let log_base = field
         .custom
@@ -583,41 +563,60 @@ fn build_timeseries(panel: &Panel, data: &PanelData, clock: Clock) -> TimeSeries
         .stacking
         .as_deref()
         .filter(|m| matches!(*m, "normal" | "percent"));
-    let mut y_min = f64::INFINITY;
-    let mut y_max = f64::NEG_INFINITY;
+    let owns: Vec<FieldDefaults> = data
+        .series
+        .iter()
+        .map(|s| series_field(panel, s, &values_of(s)))
+        .collect();
+    let names: Vec<String> = data
+        .series
+        .iter()
+        .zip(&owns)
+        .map(|(s, own)| own.display_name.clone().unwrap_or_else(|| s.name.clone()))
+        .collect();
+    let (sides, axes_note) = axes::sides(
+        &names
+            .iter()
+            .zip(&owns)
+            .map(|(n, f)| (n.as_str(), f))
+            .collect::<Vec<_>>(),
+    );
+    let side_index = |i: usize| usize::from(sides[i] == Side::Right);
+    // Extremes of the plotted values per side (left, right).
+    let mut extremes = [(f64::INFINITY, f64::NEG_INFINITY); 2];
     let mut plotted = Vec::new();
     let mut entries = Vec::new();
     let mut legend_sources: Vec<(&Series, FieldDefaults)> = Vec::new();
-    // Running totals per timestamp for stacked series (Grafana stacks in series order).
-    let mut stack: BTreeMap<i64, f64> = BTreeMap::new();
-    let totals: BTreeMap<i64, f64> = match stacking {
-        Some("percent") => {
-            let mut t = BTreeMap::new();
-            for s in data.series.iter().filter(|s| s.compare.is_none()) {
-                for &(time, v) in s.points.iter().filter(|p| p.1.is_finite()) {
-                    *t.entry(time).or_insert(0.0) += v.abs();
-                }
+    // Running totals per timestamp for stacked series (Grafana stacks in series order, each
+    // scale apart).
+    let mut stack: [BTreeMap<i64, f64>; 2] = Default::default();
+    let mut totals: [BTreeMap<i64, f64>; 2] = Default::default();
+    if stacking == Some("percent") {
+        for (i, s) in data.series.iter().enumerate() {
+            if s.compare.is_some() {
+                continue;
             }
-            t
+            for &(time, v) in s.points.iter().filter(|p| p.1.is_finite()) {
+                *totals[side_index(i)].entry(time).or_insert(0.0) += v.abs();
+            }
         }
-        _ => BTreeMap::new(),
-    };
+    }
     for (index, s) in data.series.iter().enumerate() {
-        let raw = values_of(s);
-        let own = series_field(panel, s, &raw);
-        let name = own.display_name.clone().unwrap_or_else(|| s.name.clone());
+        let own = &owns[index];
+        let side = side_index(index);
+        let name = names[index].clone();
         let negate = own.custom.transform.as_deref() == Some("negative-Y");
         let mut points: Vec<(f64, f64)> = Vec::with_capacity(s.points.len());
         for &(t, v) in s.points.iter().filter(|(_, v)| v.is_finite()) {
             let mut v = if negate { -v } else { v };
             if stacking.is_some() && s.compare.is_none() {
                 if stacking == Some("percent") {
-                    v = totals
+                    v = totals[side]
                         .get(&t)
                         .filter(|total| **total > 0.0)
                         .map_or(0.0, |total| v / total);
                 }
-                let below = stack.entry(t).or_insert(0.0);
+                let below = stack[side].entry(t).or_insert(0.0);
                 *below += v;
                 v = *below;
             }
@@ -632,7 +631,7 @@ fn build_timeseries(panel: &Panel, data: &PanelData, clock: Clock) -> TimeSeries
         }
         let color = match own.color.as_ref().map(|c| c.mode.as_str()) {
             Some("fixed") | Some("thresholds") | Some("shades") => {
-                value_colour(&own, last_value(s), index, data_range(&data.series)).0
+                value_colour(own, last_value(s), index, data_range(&data.series)).0
             }
             _ => palette(index),
         };
@@ -658,9 +657,10 @@ fn build_timeseries(panel: &Panel, data: &PanelData, clock: Clock) -> TimeSeries
         if own.custom.hide_from_viz.unwrap_or(false) {
             continue;
         }
+        let (lo, hi) = &mut extremes[side];
         for &(_, v) in &points {
-            y_min = y_min.min(v);
-            y_max = y_max.max(v);
+            *lo = lo.min(v);
+            *hi = hi.max(v);
         }
         let style = match own.custom.draw_style.as_deref() {
             Some("bars") => DrawStyle::Bars,
@@ -673,70 +673,38 @@ fn build_timeseries(panel: &Panel, data: &PanelData, clock: Clock) -> TimeSeries
             .fill_opacity
             .filter(|o| *o > 0.0 && style == DrawStyle::Line)
             .map(|o| blend(color, o / 100.0));
+        let (unit, decimals) = if stacking == Some("percent") {
+            (Some("percentunit".to_string()), Some(0))
+        } else {
+            (own.unit.clone(), own.decimals)
+        };
         plotted.push(PlotSeries {
             name,
             color,
             points,
             style,
             fill,
+            right: side == 1,
+            unit,
+            decimals,
         });
     }
-    if !y_min.is_finite() {
-        (y_min, y_max) = (0.0, 1.0);
-    }
-    // Limits are in the data's units; on a log axis they move to its exponent space.
-    let to_axis = |v: f64| match log_base {
-        Some(base) if v > 0.0 => v.log(base),
-        Some(_) => f64::NAN,
-        None => v,
+    // Each axis takes its scale's limits and unit from the first series on it (Grafana's
+    // scales are keyed by exactly those), the panel's defaults when it has none.
+    let scale_field = |side: Side| {
+        sides
+            .iter()
+            .position(|s| *s == side)
+            .map_or(field, |i| &owns[i])
     };
-    if let Some(min) = field
-        .min
-        .or(field.custom.axis_soft_min.filter(|m| to_axis(*m) < y_min))
-        .map(to_axis)
-        .filter(|m| m.is_finite())
-    {
-        y_min = min;
-    }
-    if let Some(max) = field
-        .max
-        .or(field.custom.axis_soft_max.filter(|m| to_axis(*m) > y_max))
-        .map(to_axis)
-        .filter(|m| m.is_finite())
-    {
-        y_max = max;
-    }
-    // Percent stacking shows shares of the total whatever the field's unit.
-    let axis_field = if stacking == Some("percent") {
-        FieldDefaults {
-            unit: Some("percentunit".into()),
-            decimals: Some(0),
-            ..field.clone()
-        }
-    } else {
-        field.clone()
-    };
-    let (lo, hi, y_labels) = match log_base {
-        Some(base) => {
-            // One tick per power of the base, labelled in the data's units.
-            let lo = y_min.floor();
-            let hi = y_max.ceil().max(lo + 1.0);
-            let labels = (lo as i64..=hi as i64)
-                .map(|k| format(&axis_field, base.powi(k as i32)))
-                .collect();
-            (lo, hi, labels)
-        }
-        None => {
-            let (lo, hi, step) = nice_axis(y_min, y_max, 5);
-            let mut labels = Vec::new();
-            let mut tick = lo;
-            while tick <= hi + step * 0.5 {
-                labels.push(axis_label(&axis_field, tick, step));
-                tick += step;
-            }
-            (lo, hi, labels)
-        }
-    };
+    let percent = stacking == Some("percent");
+    let left = y_axis(scale_field(Side::Left), extremes[0], log_base, percent);
+    let right = sides
+        .contains(&Side::Right)
+        .then(|| y_axis(scale_field(Side::Right), extremes[1], log_base, percent));
+    let (lo, hi) = left.range;
+    let y_labels = left.labels;
+    let axis_field = scale_field(Side::Left);
     let (x0, x1) = if data.end_ms > data.start_ms {
         (data.start_ms as f64, data.end_ms as f64)
     } else {
@@ -788,14 +756,17 @@ fn build_timeseries(panel: &Panel, data: &PanelData, clock: Clock) -> TimeSeries
     };
     let style = field.custom.thresholds_style.as_deref().unwrap_or("off");
     let (threshold_lines, threshold_bands) = match &field.thresholds {
-        Some(th) if style != "off" => threshold_marks(th, style, (lo, hi), to_axis),
+        Some(th) if style != "off" => {
+            threshold_marks(th, style, (lo, hi), |v| to_axis(v, log_base))
+        }
         _ => (Vec::new(), Vec::new()),
     };
-    TimeSeriesView {
+    let view = TimeSeriesView {
         series: plotted,
         x_range: (x0, x1),
         y_range: (lo, hi),
         y_labels,
+        right_axis: right,
         x_labels,
         legend,
         threshold_lines,
@@ -821,6 +792,85 @@ fn build_timeseries(panel: &Panel, data: &PanelData, clock: Clock) -> TimeSeries
             .collect(),
         log_base,
         exemplars: Vec::new(),
+    };
+    (view, axes_note)
+}
+
+/// A value in the axis' coordinates: its logarithm on a log axis (NaN where there is none).
+fn to_axis(v: f64, log_base: Option<f64>) -> f64 {
+    match log_base {
+        Some(base) if v > 0.0 => v.log(base),
+        Some(_) => f64::NAN,
+        None => v,
+    }
+}
+
+/// The y axis of one scale over the plotted extremes: hard and soft limits from the scale's
+/// field config (in the data's units, moved to the axis' coordinates), nice ticks, and labels
+/// in its unit (shares of the total under percent stacking).
+fn y_axis(
+    field: &FieldDefaults,
+    (mut y_min, mut y_max): (f64, f64),
+    log_base: Option<f64>,
+    percent: bool,
+) -> YAxis {
+    if !y_min.is_finite() {
+        (y_min, y_max) = (0.0, 1.0);
+    }
+    let axis = |v: f64| to_axis(v, log_base);
+    if let Some(min) = field
+        .min
+        .or(field.custom.axis_soft_min.filter(|m| axis(*m) < y_min))
+        .map(axis)
+        .filter(|m| m.is_finite())
+    {
+        y_min = min;
+    }
+    if let Some(max) = field
+        .max
+        .or(field.custom.axis_soft_max.filter(|m| axis(*m) > y_max))
+        .map(axis)
+        .filter(|m| m.is_finite())
+    {
+        y_max = max;
+    }
+    let percent_field;
+    let label_field = if percent {
+        percent_field = FieldDefaults {
+            unit: Some("percentunit".into()),
+            decimals: Some(0),
+            ..field.clone()
+        };
+        &percent_field
+    } else {
+        field
+    };
+    match log_base {
+        Some(base) => {
+            // One tick per power of the base, labelled in the data's units.
+            let lo = y_min.floor();
+            let hi = y_max.ceil().max(lo + 1.0);
+            let labels = (lo as i64..=hi as i64)
+                .map(|k| format(label_field, base.powi(k as i32)))
+                .collect();
+            YAxis {
+                range: (lo, hi),
+                labels,
+            }
+        }
+        None => {
+            let (lo, hi, step) = nice_axis(y_min, y_max, 5);
+            let mut labels = Vec::new();
+            let mut tick = lo;
+            while tick <= hi + step * 0.5 {
+                labels.push(axis_label(label_field, tick, step));
+                tick += step;
+            }
+            YAxis {
+                range: (lo, hi),
+                labels,
+            }
+        }
     }
 }
 
@@ -1335,23 +1385,46 @@ mod panel_option_tests {
     }
 
     #[test]
-    fn series_on_the_right_axis_are_named_in_a_note() {
+    fn series_on_the_right_axis_get_a_scale_of_their_own() {
         let p = panel(
             r#"{"type": "timeseries", "gridPos": {"x":0,"y":0,"w":12,"h":8},
                "targets": [{"refId": "A", "expr": "x"}],
-               "fieldConfig": {"defaults": {}, "overrides": [
-                 {"matcher": {"id": "byName", "options": "b"},
-                  "properties": [{"id": "custom.axisPlacement", "value": "right"}]}]}}"#,
+               "fieldConfig": {"defaults": {"unit": "s"}, "overrides": [
+                 {"matcher": {"id": "byName", "options": "rate"},
+                  "properties": [{"id": "custom.axisPlacement", "value": "right"},
+                                 {"id": "unit", "value": "reqps"}]}]}}"#,
         );
-        let mut d = data(&[1.0, 2.0]);
-        let mut b = d.series[0].clone();
-        b.name = "b".into();
-        d.series.push(b);
+        let mut d = data(&[0.2, 0.4]);
+        let mut rate = d.series[0].clone();
+        rate.name = "rate".into();
+        rate.points = vec![(0, 1500.0), (60_000, 3000.0)];
+        d.series.push(rate);
         let view = build(&p, &d, Clock::Utc);
-        assert_eq!(
-            view.notes,
-            ["b on Grafana's right axis: drawn on the left scale here"]
+        assert!(view.notes.is_empty(), "{:?}", view.notes);
+        let PanelBody::TimeSeries(ts) = view.body else {
+            panic!("not a time series");
+        };
+        // The left scale fits the seconds, the right one the request rate, each in its unit.
+        assert!(ts.y_range.1 < 1.0, "{:?}", ts.y_range);
+        let right = ts.right_axis.expect("a right axis");
+        assert!(
+            right.range.1 >= 3000.0 && right.range.0 <= 1500.0,
+            "{right:?}"
         );
+        assert!(
+            right.labels.iter().all(|l| l.ends_with("req/s")),
+            "{right:?}"
+        );
+        assert!(
+            ts.y_labels.iter().all(|l| l.ends_with(" ms")),
+            "{:?}",
+            ts.y_labels
+        );
+        assert_eq!(
+            ts.series.iter().map(|s| s.right).collect::<Vec<_>>(),
+            [false, true]
+        );
+        assert_eq!(ts.series[1].unit.as_deref(), Some("reqps"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! Built from a panel's config and its data by pure functions (`build`), so widgets know nothing
 //! of JSON or Prometheus and the numbers can be checked without a terminal.
 
+pub mod axes;
 pub mod build;
 pub mod frames;
 pub mod heatmap;
@@ -100,6 +101,8 @@ pub struct TimeSeriesView {
     pub y_range: (f64, f64),
     /// Evenly spaced labels from the bottom to the top of the y range.
     pub y_labels: Vec<String>,
+    /// A second scale on the right, for the series with `right` set.
+    pub right_axis: Option<YAxis>,
     /// Evenly spaced labels from the left to the right of the x range.
     pub x_labels: Vec<String>,
     pub legend: Legend,
@@ -122,6 +125,13 @@ pub struct TimeSeriesView {
     pub log_base: Option<f64>,
     /// Exemplars drawn as glyphs at (time, value); the selected one stands out.
     pub exemplars: Vec<ExemplarMark>,
+}
+
+/// A y axis: its range (in the points' coordinates) and labels from bottom to top.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct YAxis {
+    pub range: (f64, f64),
+    pub labels: Vec<String>,
 }
 
 /// One exemplar on a time series: a traced request at its time and observed value.
@@ -321,6 +331,11 @@ pub struct PlotSeries {
     pub style: DrawStyle,
     /// Area under the line, in this colour (`fillOpacity` already blended in).
     pub fill: Option<Rgb>,
+    /// Drawn against the right axis (`TimeSeriesView::right_axis`).
+    pub right: bool,
+    /// The series' own unit and decimals, for the cursor read-out.
+    pub unit: Option<String>,
+    pub decimals: Option<u32>,
 }
 
 /// `custom.drawStyle`.

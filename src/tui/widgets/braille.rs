@@ -29,6 +29,17 @@ impl Layer {
     }
 }
 
+/// Dots per world unit over `bounds` with `dots` dots (`dots - 1` steps, as ratatui maps
+/// them); 0 for an empty, inverted or infinite span, which draws nothing.
+fn dots_per_unit((a, b): (f64, f64), dots: usize) -> f64 {
+    let span = b - a;
+    if span > 0.0 && span.is_finite() && dots > 1 {
+        (dots - 1) as f64 / span
+    } else {
+        0.0
+    }
+}
+
 /// World → dot mapping and the layers painted so far.
 pub struct BrailleCanvas {
     width: usize,
@@ -46,23 +57,21 @@ impl BrailleCanvas {
     /// bounds give a canvas that draws nothing.
     pub fn new(width: u16, height: u16, x_bounds: (f64, f64), y_bounds: (f64, f64)) -> Self {
         let (width, height) = (usize::from(width), usize::from(height));
-        let span = |(a, b): (f64, f64), dots: usize| {
-            let s = b - a;
-            if s > 0.0 && s.is_finite() && dots > 1 {
-                (dots - 1) as f64 / s
-            } else {
-                0.0
-            }
-        };
         BrailleCanvas {
             width,
             height,
             x_bounds,
             y_bounds,
-            x_scale: span(x_bounds, width * 2),
-            y_scale: span(y_bounds, height * 4),
+            x_scale: dots_per_unit(x_bounds, width * 2),
+            y_scale: dots_per_unit(y_bounds, height * 4),
             layers: vec![Layer::new(width * height)],
         }
+    }
+
+    /// Map world y from now on over `y_bounds` (a series on a second scale), same dots.
+    pub fn set_y_bounds(&mut self, y_bounds: (f64, f64)) {
+        self.y_bounds = y_bounds;
+        self.y_scale = dots_per_unit(y_bounds, self.height * 4);
     }
 
     /// Start a new layer: where a later layer has dots in a cell, its dots replace the earlier

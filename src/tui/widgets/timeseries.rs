@@ -20,6 +20,22 @@ pub fn draw(
     cursor: Option<f64>,
 ) {
     let (chart_area, legend_area) = split_for_legend(&view.legend, area);
+    // A second scale's labels take a column on the right (with the axis line before them).
+    let right_width = match &view.right_axis {
+        Some(axis) if chart_area.width >= 24 && chart_area.height >= 3 => {
+            axis.labels
+                .iter()
+                .map(|l| l.chars().count())
+                .max()
+                .unwrap_or(0) as u16
+                + 1
+        }
+        _ => 0,
+    };
+    let chart_area = Rect {
+        width: chart_area.width - right_width,
+        ..chart_area
+    };
     let threshold_lines: Vec<[(f64, f64); 2]> = view
         .threshold_lines
         .iter()
@@ -85,6 +101,9 @@ pub fn draw(
         );
     let plot = graph_area(chart_area, &x_labels, &y_labels);
     chart.render(chart_area, buf);
+    if right_width > 0 {
+        draw_right_axis(view, plot, !x_labels.is_empty(), buf, axis_style);
+    }
     draw_series(view, plot, buf, theme);
     draw_threshold_bands(view, plot, buf, theme);
     // Labels never cover each other: a marker whose label would run into one already drawn
@@ -153,6 +172,39 @@ fn graph_area(area: Rect, x_labels: &[Line], y_labels: &[Line]) -> Rect {
     )
 }
 
+/// The right axis: a line along the plot's right edge and the second scale's labels beside
+/// it, spaced as `Chart` spaces the left ones.
+fn draw_right_axis(
+    view: &TimeSeriesView,
+    plot: Rect,
+    x_axis: bool,
+    buf: &mut Buffer,
+    style: Style,
+) {
+    let Some(axis) = &view.right_axis else {
+        return;
+    };
+    let x = plot.right();
+    if plot.height == 0 || x >= buf.area.right() {
+        return;
+    }
+    for y in plot.y..plot.bottom() {
+        buf[(x, y)].set_symbol("│").set_style(style);
+    }
+    if x_axis && plot.bottom() < buf.area.bottom() {
+        buf[(x, plot.bottom())].set_symbol("┘").set_style(style);
+    }
+    let labels = thin_labels(&axis.labels, plot.height);
+    let n = labels.len() as u16;
+    if n < 2 {
+        return;
+    }
+    for (i, label) in labels.iter().enumerate() {
+        let dy = i as u16 * (plot.height - 1) / (n - 1);
+        buf.set_string(x + 1, plot.bottom() - 1 - dy, label, style);
+    }
+}
+
 /// Every series in one braille canvas over the graph: area fills in one layer, then all lines,
 /// bars and points in another. Where series cross, a cell shows the dots of all of them in the
 /// colour of the last; where a line crosses a fill, the line's dots replace the fill's.
@@ -165,14 +217,19 @@ fn draw_series(view: &TimeSeriesView, plot: Rect, buf: &mut Buffer, theme: &Them
     // has no gaps between sparse points.
     let fills = theme.colour && !theme.ascii;
     let columns = usize::from(plot.width) * 2;
-    let (y0, y1) = view.y_range;
-    let base = 0.0_f64.clamp(y0, y1);
+    let range_of = |s: &crate::view::PlotSeries| match &view.right_axis {
+        Some(axis) if s.right => axis.range,
+        _ => view.y_range,
+    };
+    let base_of = |(y0, y1): (f64, f64)| 0.0_f64.clamp(y0, y1);
     let mut canvas = BrailleCanvas::new(plot.width, plot.height, view.x_range, view.y_range);
     let mut any_fill = false;
     for s in &view.series {
         let Some(fill) = s.fill.filter(|_| fills) else {
             continue;
         };
+        canvas.set_y_bounds(range_of(s));
+        let base = base_of(range_of(s));
         let color = theme.data(fill);
         for (x, y) in dense(&s.points, view.x_range, columns) {
             canvas.line((x, base), (x, y), color);
@@ -183,6 +240,8 @@ fn draw_series(view: &TimeSeriesView, plot: Rect, buf: &mut Buffer, theme: &Them
         canvas.layer();
     }
     for s in &view.series {
+        canvas.set_y_bounds(range_of(s));
+        let base = base_of(range_of(s));
         let color = theme.data(s.color);
         match s.style {
             DrawStyle::Line => canvas.polyline(&s.points, color),
@@ -600,7 +659,7 @@ fn draw_cursor(view: &TimeSeriesView, plot: Rect, cursor: f64, buf: &mut Buffer,
         let value = nearest(&series.points, t)
             .map(|v| view.log_base.map_or(v, |base| base.powf(v)))
             .map(|v| {
-                crate::grafana::units::format_value(v, view.unit.as_deref(), view.decimals)
+                crate::grafana::units::format_value(v, series.unit.as_deref(), series.decimals)
                     .to_string()
             })
             .unwrap_or_else(|| "-".into());
