@@ -112,9 +112,56 @@ pub fn merge_alerts(prometheus: Vec<Alert>, alertmanager: Vec<Alert>) -> Vec<Ale
     merged
 }
 
+/// The alerts pane's list from both sources' answers (`alertmanager` is `None` when none is
+/// configured): either failing alone still gives the other's alerts, with the failure said
+/// beside them; both failing is the error.
+pub fn combine_sources(
+    prometheus: Result<Vec<Alert>, String>,
+    alertmanager: Option<Result<Vec<Alert>, String>>,
+) -> Result<(Vec<Alert>, Option<String>), String> {
+    match (prometheus, alertmanager) {
+        (Ok(p), None) => Ok((p, None)),
+        (Ok(p), Some(Ok(a))) => Ok((merge_alerts(p, a), None)),
+        (Err(e), None) => Err(e),
+        (Err(p), Some(Err(a))) => Err(format!("{p}; {a}")),
+        (Ok(p), Some(Err(a))) => Ok((p, Some(format!("{a}: showing Prometheus's alerts only")))),
+        (Err(p), Some(Ok(a))) => Ok((a, Some(format!("{p}: showing Alertmanager's alerts only")))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_source_failing_shows_the_other_and_says_so() {
+        let alert = |source: &str| Alert {
+            source: source.into(),
+            ..Alert::default()
+        };
+        let (alerts, note) = combine_sources(
+            Ok(vec![alert("prometheus")]),
+            Some(Err("Alertmanager: connection refused".into())),
+        )
+        .unwrap();
+        assert_eq!(alerts.len(), 1);
+        assert_eq!(
+            note.as_deref(),
+            Some("Alertmanager: connection refused: showing Prometheus's alerts only")
+        );
+        let (alerts, note) = combine_sources(
+            Err("cannot reach Prometheus".into()),
+            Some(Ok(vec![alert("alertmanager")])),
+        )
+        .unwrap();
+        assert_eq!(alerts[0].source, "alertmanager");
+        assert!(note.unwrap().contains("showing Alertmanager's alerts only"));
+        assert_eq!(
+            combine_sources(Err("p down".into()), Some(Err("am down".into()))),
+            Err("p down; am down".into())
+        );
+        assert_eq!(combine_sources(Ok(vec![]), None), Ok((vec![], None)));
+    }
 
     #[test]
     fn silenced_and_inhibited_are_named_and_duplicates_merge() {

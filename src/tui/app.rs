@@ -616,7 +616,7 @@ impl App {
 
     /// From an alert to the panel that shows it, the range starting 15 min before it fired.
     fn jump_to_alert(&mut self, index: usize) -> Action {
-        let super::overlay::AlertsState::Loaded(alerts) = &self.alerts else {
+        let super::overlay::AlertsState::Loaded(alerts, _) = &self.alerts else {
             return Action::None;
         };
         let Some(alert) = alerts.get(index).cloned() else {
@@ -1506,12 +1506,15 @@ mod alert_marker_tests {
         );
         let now = chrono::Utc::now().timestamp_millis();
         let fired = now - 10 * 60_000;
-        app.alerts = super::super::overlay::AlertsState::Loaded(vec![Alert {
-            labels: [("alertname".to_string(), "HighLatency".to_string())].into(),
-            state: "firing".into(),
-            active_at_ms: Some(fired),
-            ..Alert::default()
-        }]);
+        app.alerts = super::super::overlay::AlertsState::Loaded(
+            vec![Alert {
+                labels: [("alertname".to_string(), "HighLatency".to_string())].into(),
+                state: "firing".into(),
+                active_at_ms: Some(fired),
+                ..Alert::default()
+            }],
+            None,
+        );
         assert_eq!(app.jump_to_alert(0), Action::Refresh);
         // The range now starts 15 minutes before the alert fired.
         assert_eq!(app.view_state.range.from.trim_end_matches('s'), "now-1500");

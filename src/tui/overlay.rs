@@ -106,7 +106,8 @@ pub struct Context<'a> {
 pub enum AlertsState {
     #[default]
     Loading,
-    Loaded(Vec<crate::prom::Alert>),
+    /// The alerts, and what failed when only one of Prometheus and Alertmanager answered.
+    Loaded(Vec<crate::prom::Alert>, Option<String>),
     Failed(String),
 }
 
@@ -327,7 +328,7 @@ impl Overlay {
             }
             Overlay::Alerts { cursor } => {
                 let count = match ctx.alerts {
-                    AlertsState::Loaded(alerts) => alerts.len(),
+                    AlertsState::Loaded(alerts, _) => alerts.len(),
                     _ => 0,
                 };
                 match code {
@@ -531,10 +532,10 @@ impl Overlay {
                     AlertsState::Failed(e) => {
                         vec![Line::styled(e.clone(), Style::default().fg(theme.error))]
                     }
-                    AlertsState::Loaded(alerts) if alerts.is_empty() => {
+                    AlertsState::Loaded(alerts, _) if alerts.is_empty() => {
                         vec![Line::raw("no pending or firing alerts")]
                     }
-                    AlertsState::Loaded(alerts) => alerts
+                    AlertsState::Loaded(alerts, _) => alerts
                         .iter()
                         .enumerate()
                         .flat_map(|(i, a)| {
@@ -602,6 +603,12 @@ impl Overlay {
                         .collect(),
                 };
                 let mut lines = lines;
+                if let AlertsState::Loaded(_, Some(partial)) = ctx.alerts {
+                    lines.insert(
+                        0,
+                        Line::styled(format!("⚠ {partial}"), Style::default().fg(theme.warning)),
+                    );
+                }
                 lines.push(Line::styled(
                     "Enter: the matching panel, from shortly before the alert fired",
                     Style::default().fg(theme.dim),

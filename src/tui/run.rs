@@ -224,10 +224,10 @@ async fn event_loop(
                                 let alertmanager = ws.app.drill.config.alertmanager.clone();
                                 tokio::spawn(async move {
                                     let state = match fetch_alerts(&client, alertmanager.as_deref()).await {
-                                        Ok(mut alerts) => {
+                                        Ok((mut alerts, partial)) => {
                                             // Firing first, then the longest-standing.
                                             alerts.sort_by_key(|a| (a.state != "firing", a.active_at_ms));
-                                            AlertsState::Loaded(alerts)
+                                            AlertsState::Loaded(alerts, partial)
                                         }
                                         Err(e) => AlertsState::Failed(e.to_string()),
                                     };
@@ -363,8 +363,8 @@ async fn event_loop(
 async fn fetch_alerts(
     client: &crate::prom::PromClient,
     alertmanager: Option<&str>,
-) -> Result<Vec<crate::prom::Alert>, String> {
-    use crate::prom::alertmanager::{AlertmanagerClient, merge_alerts};
+) -> Result<(Vec<crate::prom::Alert>, Option<String>), String> {
+    use crate::prom::alertmanager::{AlertmanagerClient, combine_sources};
     let from_prometheus = client.alerts().await.map_err(|e| e.to_string());
     let from_alertmanager = match alertmanager {
         Some(url) => match AlertmanagerClient::new(url) {
@@ -373,13 +373,7 @@ async fn fetch_alerts(
         },
         None => None,
     };
-    match (from_prometheus, from_alertmanager) {
-        (Ok(p), None) => Ok(p),
-        (Ok(p), Some(Ok(a))) => Ok(merge_alerts(p, a)),
-        (Err(e), None) | (Err(_), Some(Err(e))) => Err(e),
-        (Ok(p), Some(Err(_))) => Ok(p),
-        (Err(_), Some(Ok(a))) => Ok(a),
-    }
+    combine_sources(from_prometheus, from_alertmanager)
 }
 
 /// Start one drill-down request: fetches go to a task (answers come back on `tx`), opening a
