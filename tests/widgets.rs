@@ -471,6 +471,17 @@ fn annotations_as_markers_and_regions() {
         },
     ];
     insta::assert_snapshot!("annotations_markers_and_regions", draw(&p, &d, 50, 12));
+    // A marker right after another keeps its line but never writes into the other's label.
+    let mut close = d.clone();
+    close.annotations.push(AnnotationEvent {
+        source: "Deploys".into(),
+        at_ms: T0 + 3 * 60_000,
+        end_ms: T0 + 3 * 60_000,
+        title: "deploy v3".into(),
+        ..AnnotationEvent::default()
+    });
+    let text = draw(&p, &close, 50, 12);
+    assert!(text.contains("▼deploy v2"), "{text}");
     // In colour the region is a faint red band from its start to its end, and nowhere else.
     let view = build(&p, &d, Clock::Utc);
     let area = Rect::new(0, 0, 50, 12);

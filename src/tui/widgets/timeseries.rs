@@ -581,7 +581,10 @@ fn draw_marker(
     };
     let end = start + text.chars().count() as u16;
     if labelled.iter().any(|&(a, b)| start < b + 1 && a < end + 1) {
-        buf.set_string(column, plot.y, "▼", style);
+        // Only the `▼`, and not over a label already drawn (its line below still shows).
+        if !labelled.iter().any(|&(a, b)| (a..b).contains(&column)) {
+            buf.set_string(column, plot.y, "▼", style);
+        }
         return;
     }
     buf.set_string(start, plot.y, text, style);
