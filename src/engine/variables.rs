@@ -14,9 +14,9 @@ use crate::grafana::varquery::{
     parse_variable_query, query_result_texts, series_texts,
 };
 use crate::grafana::vars::{
-    Format, Scope, SelectionRules, VarOption, VarValue, filter_and_sort_options, interpolate,
-    interval_variable_value, override_selection, resolution_order, select_after_refresh,
-    static_options, var_value,
+    Format, Scope, SelectionRules, VarOption, VarValue, datasource_options,
+    filter_and_sort_options, interpolate, interval_variable_value, override_selection,
+    resolution_order, select_after_refresh, static_options, var_value,
 };
 use crate::prom::PromClient;
 
@@ -247,12 +247,13 @@ async fn options_for(
         }
         VariableKind::Datasource => {
             // The session's datasources: the default one, then those configured (Grafana's by
-            // name, valued by uid as Grafana does).
-            return Ok(datasources
-                .options()
-                .into_iter()
-                .map(|(text, value)| VarOption::new(text, value))
-                .collect());
+            // name, valued by uid as Grafana does), filtered by name through the regex.
+            let regex = variable
+                .regex
+                .as_deref()
+                .map(|r| interpolate(r, scope, Format::Regex));
+            return datasource_options(datasources.options(), regex.as_deref())
+                .map_err(|e| format!("regex: {e}"));
         }
         VariableKind::Custom
         | VariableKind::Constant

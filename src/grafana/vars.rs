@@ -1164,6 +1164,23 @@ pub fn string_to_js_regex(s: &str) -> Result<JsRegex, String> {
         .map_err(|e| format!("invalid regex {s:?}: {e}"))
 }
 
+/// A datasource variable's options: the datasources (text = name, value = uid) whose name the
+/// variable's regex (already interpolated) matches, as Grafana filters them; in their order.
+pub fn datasource_options(
+    datasources: Vec<(String, String)>,
+    regex: Option<&str>,
+) -> Result<Vec<VarOption>, String> {
+    let re = match regex.filter(|r| !r.trim().is_empty()) {
+        Some(r) => Some(string_to_js_regex(r)?),
+        None => None,
+    };
+    Ok(datasources
+        .into_iter()
+        .filter(|(name, _)| re.as_ref().is_none_or(|re| re.regex.is_match(name)))
+        .map(|(text, value)| VarOption::new(text, value))
+        .collect())
+}
+
 /// Scenes `metricNamesToVariableValues`: filter options through the variable's regex (already
 /// interpolated with the `regex` format), dedupe by value, then sort.
 pub fn filter_and_sort_options(
@@ -1530,6 +1547,37 @@ pub fn override_selection(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn datasource_variable_regex_filters_datasource_names() {
+        let all = vec![
+            ("default".to_string(), "default".to_string()),
+            ("Prometheus EU".to_string(), "prom-eu".to_string()),
+            ("Prometheus US".to_string(), "prom-us".to_string()),
+            ("Thanos".to_string(), "thanos".to_string()),
+        ];
+        let texts = |r: Option<&str>| -> Vec<String> {
+            datasource_options(all.clone(), r)
+                .unwrap()
+                .into_iter()
+                .map(|o| o.text)
+                .collect()
+        };
+        assert_eq!(
+            texts(Some("/Prometheus/")),
+            ["Prometheus EU", "Prometheus US"]
+        );
+        assert_eq!(texts(Some("/^thanos$/i")), ["Thanos"]);
+        assert_eq!(texts(None).len(), 4);
+        assert_eq!(texts(Some("")).len(), 4);
+        let values: Vec<String> = datasource_options(all.clone(), Some("/EU/"))
+            .unwrap()
+            .into_iter()
+            .map(|o| o.value)
+            .collect();
+        assert_eq!(values, ["prom-eu"]);
+        assert!(datasource_options(all, Some("/(/")).is_err());
+    }
+
     use super::*;
 
     fn multi(values: &[&str]) -> VarValue {
