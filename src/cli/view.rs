@@ -187,7 +187,7 @@ fn entry(prepared: Arc<Prepared>) -> DashboardEntry {
         uid: prepared.dashboard.uid.clone(),
         make_app: Box::new(move || {
             let status = StatusInfo {
-                prometheus_url: for_app.client.display_url(),
+                prometheus_url: for_app.client.source_label(),
                 range: RangeState::new(&for_app.from, &for_app.to).label(),
                 refresh: for_app.refresh_text.clone(),
                 ..StatusInfo::default()

@@ -259,6 +259,21 @@ impl PromClient {
         }
     }
 
+    /// What the status line names as the data source: the URL, or for a datasource reached
+    /// through Grafana's proxy, Grafana's address and the datasource's uid (the proxy path is
+    /// long and says nothing more).
+    pub fn source_label(&self) -> String {
+        let url = self.display_url();
+        match url.split_once("/api/datasources/proxy/uid/") {
+            Some((grafana, uid)) if !uid.is_empty() => {
+                let uid = uid.trim_end_matches('/');
+                let uid = sanitize(&percent_encoding::percent_decode_str(uid).decode_utf8_lossy());
+                format!("{grafana} (Grafana) · datasource {uid}")
+            }
+            _ => url,
+        }
+    }
+
     /// `GET|POST /api/v1/query_range`.
     pub async fn query_range(
         &self,
@@ -680,5 +695,19 @@ mod tests {
             PromClient::new(PromConfig::new("http://bob:hunter2@localhost:9090/")).unwrap();
         assert_eq!(client.display_url(), "http://localhost:9090");
         assert!(!format!("{client:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn a_grafana_proxy_is_named_by_grafana_and_datasource() {
+        let proxied = PromClient::new(PromConfig::new(
+            "https://grafana.example/api/datasources/proxy/uid/prom%2Deu",
+        ))
+        .unwrap();
+        assert_eq!(
+            proxied.source_label(),
+            "https://grafana.example (Grafana) · datasource prom-eu"
+        );
+        let plain = PromClient::new(PromConfig::new("http://prom:9090")).unwrap();
+        assert_eq!(plain.source_label(), "http://prom:9090");
     }
 }
