@@ -534,3 +534,55 @@ fn time_series_with_a_second_unit_on_the_right_axis() {
         "{text}"
     );
 }
+
+#[test]
+fn every_widget_in_tiny_panels() {
+    // Each panel type with data, at 10×3 (the smallest useful panel) and smaller: nothing may
+    // panic or draw outside its area, and at 10×3 each shows its value or says it is too small.
+    let series_data = data(vec![
+        series("a", &[], &[1.0, 3.0, 2.0]),
+        series("b", &[], &[2.0, 1.0, 4.0]),
+    ]);
+    let buckets = data(vec![
+        series("", &[("le", "0.1")], &[1.0, 2.0]),
+        series("", &[("le", "+Inf")], &[3.0, 5.0]),
+    ]);
+    let mut table = panel("table", "T");
+    table.targets[0].format = TargetFormat::Table;
+    let mut text = panel("text", "T");
+    text.options.content = Some("# Title\nbody".into());
+    let cases: Vec<(Panel, &PanelData)> = vec![
+        (panel("timeseries", "T"), &series_data),
+        (panel("stat", "T"), &series_data),
+        (panel("gauge", "T"), &series_data),
+        (panel("bargauge", "T"), &series_data),
+        (table, &series_data),
+        (panel("heatmap", "T"), &buckets),
+        (text, &series_data),
+        (panel("state-timeline", "T"), &series_data),
+        (panel("status-history", "T"), &series_data),
+        (panel("piechart", "T"), &series_data),
+        (panel("histogram", "T"), &series_data),
+    ];
+    let mut shown = String::new();
+    for (p, d) in &cases {
+        for (w, h) in [(10, 3), (3, 10), (4, 2), (1, 1), (0, 0)] {
+            let text = draw(p, d, w, h);
+            assert!(
+                text.lines().count() <= usize::from(h)
+                    && text.lines().all(|l| l.chars().count() <= usize::from(w)),
+                "{} at {w}×{h} drew outside its area:\n{text}",
+                p.panel_type
+            );
+        }
+        let small = draw(p, d, 10, 3);
+        let inside = small.lines().nth(1).unwrap_or_default();
+        assert!(
+            inside.chars().any(|c| !" │".contains(c)),
+            "{} at 10×3 shows nothing:\n{small}",
+            p.panel_type
+        );
+        shown.push_str(&format!("{}\n{small}\n", p.panel_type));
+    }
+    insta::assert_snapshot!("tiny_panels", shown);
+}

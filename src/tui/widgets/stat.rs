@@ -109,6 +109,10 @@ fn draw_value(view: &StatView, value: &StatValue, area: Rect, buf: &mut Buffer, 
         }
         lines.push(Line::from(spans));
     }
+    // One row for name and value: the value is what the panel is for.
+    if view.show_values && lines.len() as u16 > area.height {
+        lines.remove(0);
+    }
     let spark_rows =
         if view.sparkline && area.height >= lines.len() as u16 + 2 && !value.sparkline.is_empty() {
             (area.height - lines.len() as u16).min(3) - 1
