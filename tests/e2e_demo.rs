@@ -132,6 +132,7 @@ fn demo_dashboard_shows_real_data_and_children_are_gone_after_exit() {
     provisioned_datasources_work_with_a_local_url(&demo.prometheus);
     every_corpus_dashboard_renders_without_a_panic(&demo.prometheus);
     annotations_become_markers_on_time_series(&demo.prometheus);
+    stat_values_match_prometheus_reduced_as_grafana_does(&demo.prometheus);
 
     let (text, _) = render(&demo.prometheus, "text");
     assert!(text.contains("Inference Gateway"), "title drawn:\n{text}");
@@ -612,4 +613,202 @@ fn annotations_become_markers_on_time_series(prometheus: &str) {
         text.contains("▼prometheus up") || text.contains("prometheus up▼"),
         "the marker is drawn:\n{text}"
     );
+}
+
+/// Every stat, gauge and bar gauge of the repository's dashboards shows what Prometheus answers
+/// for the query triage sent, reduced as Grafana reduces it (`lastNotNull`), in the panel's
+/// unit, and in the colour of the threshold step the value falls in. The expected numbers come
+/// from Prometheus directly (curl), not through triage.
+fn stat_values_match_prometheus_reduced_as_grafana_does(prometheus: &str) {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut checked = 0;
+    for file in [
+        "layouts/service/inference-gateway.json",
+        "layouts/service/model-registry.json",
+        "layouts/executive/slo-overview.json",
+        "layouts/platform/prometheus-health.json",
+        "layouts/platform/node-exporter.json",
+        "layouts/platform/alertmanager.json",
+    ] {
+        let path = format!("{root}/{file}");
+        // A scrape landing between triage's query and ours could move a last value; compare
+        // again on a mismatch before calling it one.
+        let mut outcome = Err(String::new());
+        for _ in 0..3 {
+            outcome = compare_single_values(&path, prometheus);
+            if outcome.is_ok() {
+                break;
+            }
+            std::thread::sleep(Duration::from_secs(2));
+        }
+        match outcome {
+            Ok(n) => checked += n,
+            Err(e) => panic!("{file}: {e}"),
+        }
+    }
+    eprintln!("stat, gauge and bar gauge values compared with Prometheus: {checked}");
+    assert!(checked >= 20, "values compared with Prometheus: {checked}");
+}
+
+/// The number of values compared in one dashboard, or the first difference.
+fn compare_single_values(path: &str, prometheus: &str) -> Result<usize, String> {
+    let source: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut by_title = std::collections::HashMap::new();
+    let mut stack: Vec<&serde_json::Value> = source["panels"].as_array().unwrap().iter().collect();
+    while let Some(p) = stack.pop() {
+        if let Some(children) = p["panels"].as_array() {
+            stack.extend(children);
+        }
+        by_title.insert(p["title"].as_str().unwrap_or_default().to_string(), p);
+    }
+    let (json, stderr) = render_file(path, prometheus, "json");
+    let rendered: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+    let mut compared = 0;
+    for panel in &rendered {
+        let kind = panel["type"].as_str().unwrap_or_default();
+        if !matches!(kind, "stat" | "gauge" | "bargauge") || panel["state"] != "ok" {
+            continue;
+        }
+        let title = panel["title"].as_str().unwrap_or_default();
+        let config = by_title[title];
+        let calcs = &config["options"]["reduceOptions"]["calcs"];
+        assert!(
+            calcs.is_null() || calcs == &serde_json::json!(["lastNotNull"]),
+            "{title}: this check knows lastNotNull only, not {calcs}"
+        );
+        let defaults = &config["fieldConfig"]["defaults"];
+        let unit = defaults["unit"].as_str().unwrap_or("short");
+        let queries = panel["queries"].as_array().unwrap();
+        assert_eq!(queries.len(), 1, "{title}: one query");
+        let expected = last_values(prometheus, &queries[0]);
+        let shown = panel["values"].as_array().unwrap();
+        let colours = panel["colors"].as_array().unwrap();
+        if shown.len() != expected.len() {
+            return Err(format!(
+                "{title}: {} values shown, Prometheus has {} series\n{stderr}",
+                shown.len(),
+                expected.len()
+            ));
+        }
+        for ((text, want), colour) in shown.iter().zip(&expected).zip(colours) {
+            let text = text.as_str().unwrap_or_default();
+            if !want.is_finite() {
+                continue;
+            }
+            let (got, tolerance) = parse_shown(text, unit)
+                .unwrap_or_else(|| panic!("{title}: cannot read {text:?} as {unit}"));
+            // Grafana's `bool` unit says True for any value but 0.
+            let truth = f64::from(u8::from(*want != 0.0));
+            let wanted = if unit == "bool" { truth } else { *want };
+            if (got - wanted).abs() > tolerance + wanted.abs() * 1e-9 {
+                return Err(format!(
+                    "{title}: shows {text:?} ({got}), Prometheus's last value is {want} ({unit})"
+                ));
+            }
+            let step = threshold_colour(&defaults["thresholds"]["steps"], *want);
+            assert_eq!(
+                colour.as_str().map(str::to_lowercase),
+                step.map(|c| c.to_lowercase()),
+                "{title}: {text} in the colour of its threshold step"
+            );
+            compared += 1;
+        }
+    }
+    Ok(compared)
+}
+
+/// Each series' last value of the range query triage sent, asked of Prometheus with curl.
+fn last_values(prometheus: &str, query: &serde_json::Value) -> Vec<f64> {
+    let secs = |key: &str| (query[key].as_i64().unwrap() as f64 / 1000.0).to_string();
+    let out = Command::new("curl")
+        .args(["-sfG", &format!("{prometheus}/api/v1/query_range")])
+        .args([
+            "--data-urlencode",
+            &format!("query={}", query["expr"].as_str().unwrap()),
+        ])
+        .args(["--data-urlencode", &format!("start={}", secs("start"))])
+        .args(["--data-urlencode", &format!("end={}", secs("end"))])
+        .args(["--data-urlencode", &format!("step={}", secs("stepMs"))])
+        .output()
+        .expect("curl is installed");
+    assert!(out.status.success(), "query_range of {query}");
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    answer["data"]["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|series| {
+            let values = series["values"].as_array().unwrap();
+            let last = values.last().unwrap()[1].as_str().unwrap();
+            last.parse::<f64>().unwrap_or(f64::NAN)
+        })
+        .collect()
+}
+
+/// The colour of the threshold step `value` falls in (absolute steps: the last whose start is
+/// at or below the value; the first step starts at -∞).
+fn threshold_colour(steps: &serde_json::Value, value: f64) -> Option<String> {
+    steps
+        .as_array()?
+        .iter()
+        .rfind(|s| s["value"].as_f64().is_none_or(|from| value >= from))
+        .and_then(|s| s["color"].as_str().map(str::to_string))
+}
+
+/// A shown value read back in the unit's base (seconds, ratio, bytes, ...), with half of its
+/// last shown digit as the tolerance.
+fn parse_shown(text: &str, unit: &str) -> Option<(f64, f64)> {
+    let text = text.trim();
+    if unit == "bool" {
+        return match text {
+            "True" => Some((1.0, 0.0)),
+            "False" => Some((0.0, 0.0)),
+            _ => None,
+        };
+    }
+    let end = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+        .unwrap_or(text.len());
+    let (number, rest) = text.split_at(end);
+    let value: f64 = number.parse().ok()?;
+    let decimals = number.split_once('.').map_or(0, |(_, d)| d.len()) as i32;
+    let rest = rest.trim();
+    let count_prefix = |p: &str| match p.trim() {
+        "" => Some(1.0),
+        "K" => Some(1e3),
+        "Mil" => Some(1e6),
+        "Bil" => Some(1e9),
+        "Tri" => Some(1e12),
+        _ => None,
+    };
+    let scale = match unit {
+        "percentunit" => (rest == "%").then_some(0.01)?,
+        "percent" => (rest == "%").then_some(1.0)?,
+        "s" => match rest {
+            "ns" => 1e-9,
+            "µs" => 1e-6,
+            "ms" => 1e-3,
+            "s" => 1.0,
+            "min" => 60.0,
+            "hour" => 3600.0,
+            "day" => 86_400.0,
+            "week" => 604_800.0,
+            "year" => 31_536_000.0,
+            _ => return None,
+        },
+        "bytes" => match rest {
+            "B" => 1.0,
+            "KiB" => 1024.0,
+            "MiB" => 1024.0 * 1024.0,
+            "GiB" => 1024.0 * 1024.0 * 1024.0,
+            "TiB" => 1024.0_f64.powi(4),
+            _ => return None,
+        },
+        "reqps" => count_prefix(rest.strip_suffix("req/s")?)?,
+        "cps" => count_prefix(rest.strip_suffix("c/s")?)?,
+        "short" | "none" => count_prefix(rest)?,
+        _ => return None,
+    };
+    Some((value * scale, 0.5 * 10f64.powi(-decimals) * scale))
 }

@@ -131,6 +131,16 @@ fn panels_json(app: &App, data: &[Option<PanelData>]) -> serde_json::Value {
                 }
                 _ => None,
             };
+            // The colour each value is drawn in (threshold, mapping or fixed), as `#rrggbb`.
+            let colors: Option<Vec<Option<String>>> = match app.views.get(i).map(|v| &v.body) {
+                Some(PanelBody::Stat(stat)) => {
+                    Some(stat.values.iter().map(|v| v.color.map(hex)).collect())
+                }
+                Some(PanelBody::Gauge(gauge)) => {
+                    Some(gauge.items.iter().map(|v| Some(hex(v.color))).collect())
+                }
+                _ => None,
+            };
             // What a panel says instead of data (no data, unsupported, why not drawn).
             let message = match app.views.get(i).map(|v| &v.body) {
                 Some(PanelBody::Message { text, .. }) => Some(text.clone()),
@@ -144,6 +154,7 @@ fn panels_json(app: &App, data: &[Option<PanelData>]) -> serde_json::Value {
                 "series": panel_data.series.len(),
                 "points": panel_data.point_count(),
                 "values": values,
+                "colors": colors,
                 "message": message,
                 "annotations": panel_data.annotations.iter().map(|a| json!({
                     "source": a.source, "time": a.at_ms, "end": a.end_ms, "title": a.title,
@@ -161,4 +172,8 @@ fn panels_json(app: &App, data: &[Option<PanelData>]) -> serde_json::Value {
         })
         .collect();
     serde_json::Value::Array(panels)
+}
+
+fn hex(c: crate::view::Rgb) -> String {
+    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
 }
