@@ -47,9 +47,12 @@ pub fn parse_library_element(value: Value) -> Result<LibraryPanel, String> {
             "library element {uid:?} is not a panel (kind {kind})"
         ));
     }
-    let Some(Value::Object(model)) = result.remove("model") else {
+    let Some(Value::Object(mut model)) = result.remove("model") else {
         return Err(format!("library element {uid:?} has no `model` object"));
     };
+    // Some Grafana versions save the reference inside the model too; the loader would take
+    // it for another reference (as exported `__elements` never have it).
+    model.remove("libraryPanel");
     Ok(LibraryPanel { uid, name, model })
 }
 
@@ -291,10 +294,12 @@ mod tests {
     fn library_elements_decode_as_grafana_documents_them() {
         let answer = json!({"result": {"id": 1, "orgId": 1, "folderId": 0, "uid": "lib-a",
             "name": "CPU", "kind": 1, "type": "stat", "description": "", "version": 1,
-            "model": {"type": "stat", "title": "CPU"}, "meta": {"connectedDashboards": 1}}});
+            "model": {"type": "stat", "title": "CPU", "libraryPanel": {"uid": "lib-a"}},
+            "meta": {"connectedDashboards": 1}}});
         let panel = parse_library_element(answer).unwrap();
         assert_eq!((panel.uid.as_str(), panel.name.as_str()), ("lib-a", "CPU"));
         assert_eq!(panel.model["type"], "stat");
+        assert!(panel.model.get("libraryPanel").is_none());
         let variable = json!({"result": {"uid": "v", "kind": 2, "model": {}}});
         assert!(
             parse_library_element(variable)
