@@ -237,21 +237,11 @@ impl GrafanaClient {
         parse_dashboard_doc(value).map_err(|m| decode(&path, m))
     }
 
-    /// `GET /api/library-elements/<uid>`: a library panel's model.
+    /// `GET /api/library-elements/<uid>`: a library panel's model. Errors carry Grafana's own
+    /// message (a 404's is "library element could not be found"); the caller names the panel.
     pub async fn library_panel(&self, uid: &str) -> Result<LibraryPanel, GrafanaError> {
         let path = format!("/api/library-elements/{}", encode_segment(uid));
-        let value = self.get(&path, &[]).await.map_err(|e| match e {
-            GrafanaError::Http {
-                status: 404,
-                message,
-                ..
-            } => GrafanaError::Http {
-                status: 404,
-                path: path.clone(),
-                message: format!("no library panel with uid {:?}: {message}", sanitize(uid)),
-            },
-            other => other,
-        })?;
+        let value = self.get(&path, &[]).await?;
         parse_library_element(value).map_err(|m| decode(&path, m))
     }
 
