@@ -1,7 +1,7 @@
 //! Working through a live Grafana, end to end. Grafana cannot be installed here, so a small
 //! stand-in (axum, on 127.0.0.1:0) replays the responses Grafana's HTTP API documents for
-//! `/api/health`, `/api/search`, `/api/folders`, `/api/dashboards/uid/<uid>` and
-//! `/api/datasources`, and forwards `/api/datasources/proxy/uid/<uid>/...` to the real
+//! `/api/health`, `/api/search`, `/api/folders`, `/api/dashboards/uid/<uid>`,
+//! `/api/library-elements/<uid>` and `/api/datasources`, and forwards `/api/datasources/proxy/uid/<uid>/...` to the real
 //! Prometheus of the demo stack (`triage demo --no-tui`), so queries through the proxy return
 //! real data. The real binary is run against both and their answers compared.
 
@@ -35,12 +35,16 @@ struct Seen {
     authorization: Vec<String>,
     /// Paths of the datasource-proxy requests, after `/api/datasources/proxy/uid/`.
     proxied: Vec<String>,
+    /// Uids asked of `/api/library-elements/<uid>`.
+    library: Vec<String>,
 }
 
 struct Grafana {
     prometheus: String,
     /// uid → (dashboard JSON, folder uid or "" for General).
     dashboards: Mutex<Vec<(Value, String)>>,
+    /// Library elements, as the `result` of `/api/library-elements/<uid>`.
+    library: Mutex<Vec<Value>>,
     seen: Mutex<Seen>,
     http: reqwest::Client,
 }
@@ -227,6 +231,24 @@ async fn grafana(State(state): State<Shared>, request: Request) -> Response {
                 ),
             }
         }
+        p if p.starts_with("/api/library-elements/") => {
+            let uid = &p["/api/library-elements/".len()..];
+            state.seen.lock().unwrap().library.push(uid.to_string());
+            let found = state
+                .library
+                .lock()
+                .unwrap()
+                .iter()
+                .find(|e| e["uid"] == uid)
+                .cloned();
+            match found {
+                Some(element) => json_response(StatusCode::OK, json!({ "result": element })),
+                None => json_response(
+                    StatusCode::NOT_FOUND,
+                    json!({"message": "library element could not be found"}),
+                ),
+            }
+        }
         _ => json_response(StatusCode::NOT_FOUND, json!({"message": "Not found"})),
     }
 }
@@ -304,6 +326,7 @@ fn start_grafana(prometheus: &str) -> StandIn {
     let state = Arc::new(Grafana {
         prometheus: prometheus.trim_end_matches('/').to_string(),
         dashboards: Mutex::new(vec![(dashboard, FOLDER_UID.into()), (other, String::new())]),
+        library: Mutex::new(Vec::new()),
         seen: Mutex::new(Seen::default()),
         http: reqwest::Client::new(),
     });
@@ -716,6 +739,8 @@ fn dashboards_open_query_and_export_through_grafana() {
 
     let _ = std::fs::remove_dir_all(&out_dir);
 
+    library_panels_come_from_grafana(&grafana, &direct_panels, &render_with, &config_home);
+
     the_switcher_lists_grafanas_dashboards_and_opens_one(gurl, &config_home);
     let _ = std::fs::remove_dir_all(&config_home);
 }
@@ -758,4 +783,176 @@ fn shown(tmux: &Tmux, text: &str) -> String {
     let screen = tmux.wait_for(text);
     assert!(!screen.contains(TOKEN), "token on screen:\n{screen}");
     screen
+}
+
+const LIBRARY_UID: &str = "gateway-library";
+
+/// A copy of the dashboard whose "p99 latency" is a library panel Grafana has and whose
+/// "Error rate" is one it does not: the first draws with data through the proxy, exactly as
+/// the panel itself; the second says which uid is missing and Grafana's 404.
+fn library_panels_come_from_grafana(
+    grafana: &StandIn,
+    direct_panels: &[Value],
+    render_with: &dyn Fn(&[&str]) -> Output,
+    config_home: &Path,
+) {
+    let gurl = grafana.url.as_str();
+    let mut dashboard: Value =
+        serde_json::from_str(&std::fs::read_to_string(DASHBOARD).unwrap()).unwrap();
+    dashboard["uid"] = json!(LIBRARY_UID);
+    dashboard["id"] = json!(19);
+    dashboard["version"] = json!(1);
+    dashboard["title"] = json!("Gateway with library panels");
+    dashboard["tags"] = json!(["library"]);
+    let list = dashboard["panels"].as_array_mut().unwrap();
+    let at = |title: &str| list.iter().position(|p| p["title"] == title).unwrap();
+    let (p99_at, error_at) = (at("p99 latency"), at("Error rate"));
+    // What Grafana keeps: the panel, saved elsewhere with its own place and title.
+    let mut model = list[p99_at].clone();
+    let p99_grid = model["gridPos"].clone();
+    model["gridPos"] = json!({"x": 0, "y": 90, "w": 24, "h": 12});
+    model["title"] = json!("p99 latency (library)");
+    model["id"] = json!(900);
+    let reference = |panel: &Value, uid: &str| {
+        json!({"id": panel["id"], "title": panel["title"], "gridPos": panel["gridPos"],
+               "libraryPanel": {"uid": uid, "name": panel["title"]}})
+    };
+    list[p99_at] = reference(&list[p99_at], "lib-p99");
+    list[error_at] = reference(&list[error_at], "lib-missing");
+    grafana.state.library.lock().unwrap().push(json!({
+        "id": 1, "orgId": 1, "folderId": 0, "folderUid": "", "uid": "lib-p99",
+        "name": "p99 latency", "kind": 1, "type": "stat", "description": "", "model": model,
+        "version": 1, "meta": {"folderName": "General", "folderUid": "",
+        "connectedDashboards": 1, "created": "2026-11-01T10:00:00Z",
+        "updated": "2026-11-01T10:00:00Z",
+        "createdBy": {"id": 1, "name": "admin", "avatarUrl": ""},
+        "updatedBy": {"id": 1, "name": "admin", "avatarUrl": ""}}
+    }));
+    grafana
+        .state
+        .dashboards
+        .lock()
+        .unwrap()
+        .push((dashboard, FOLDER_UID.into()));
+    let name = format!("grafana:{LIBRARY_UID}");
+
+    grafana.state.seen.lock().unwrap().library.clear();
+    let drawn = panels(&ok(
+        &render_with(&[&name, "--grafana", gurl]),
+        "render with library panels",
+    ));
+    let mut asked = grafana.state.seen.lock().unwrap().library.clone();
+    asked.sort();
+    assert_eq!(
+        asked,
+        ["lib-missing", "lib-p99"],
+        "one request per library panel"
+    );
+    assert_eq!(drawn.len(), direct_panels.len());
+    for (got, want) in drawn.iter().zip(direct_panels) {
+        if want["title"] == "Error rate" {
+            assert_eq!(got["title"], "Error rate");
+            assert_eq!(got["state"], "unsupported", "{got}");
+            let error = got["error"].as_str().unwrap_or_default();
+            assert!(
+                error.contains("`lib-missing`") && error.contains("404"),
+                "{error}"
+            );
+        } else {
+            assert_eq!(got, want, "{}", want["title"]);
+        }
+    }
+    let p99 = drawn.iter().find(|p| p["title"] == "p99 latency").unwrap();
+    assert_eq!(p99["type"], "stat");
+    assert_eq!(p99["state"], "ok", "{p99}");
+    assert!(
+        p99["values"].as_array().is_some_and(|v| !v.is_empty()),
+        "{p99}"
+    );
+
+    // inspect grafana:UID: the library panel's model in the dashboard's place.
+    let inspected = ok(
+        &triage(
+            &["inspect", &name, "--grafana", gurl, "--format", "json"],
+            Some(TOKEN),
+            config_home,
+        ),
+        "inspect grafana:UID",
+    );
+    let doc: Value = serde_json::from_str(&inspected).unwrap();
+    assert_eq!(doc["uid"], LIBRARY_UID);
+    let find = |title: &str| {
+        doc["panels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["title"] == title)
+            .cloned()
+            .unwrap_or_else(|| panic!("{title} in {inspected}"))
+    };
+    let p99 = find("p99 latency");
+    assert_eq!(p99["type"], "stat");
+    assert_eq!(p99["gridPos"], p99_grid);
+    assert!(
+        p99["targets"][0]["expr"]
+            .as_str()
+            .is_some_and(|e| e.contains("histogram_quantile")),
+        "{p99}"
+    );
+    assert_eq!(find("Error rate")["type"], "library-panel");
+    let path = format!("panels[{error_at}].libraryPanel");
+    assert!(
+        doc["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["path"] == path
+                && d["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("`lib-missing`") && m.contains("404"))),
+        "{inspected}"
+    );
+
+    // check grafana:UID: the dashboard checked like a file; one Grafana lacks is an error.
+    let checked = triage(
+        &[
+            "check",
+            &name,
+            "grafana:no-such-uid",
+            "--grafana",
+            gurl,
+            "--format",
+            "json",
+        ],
+        Some(TOKEN),
+        config_home,
+    );
+    let report: Value = serde_json::from_slice(&checked.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&checked.stderr)));
+    assert_eq!(report["summary"]["dashboards"], 1, "{report}");
+    let findings = report["findings"].as_array().unwrap();
+    assert!(
+        findings.iter().any(|f| f["file"] == name
+            && f["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("`lib-missing`"))),
+        "{report}"
+    );
+    assert!(
+        findings.iter().any(|f| f["file"] == "grafana:no-such-uid"
+            && f["level"] == "error"
+            && f["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("no dashboard with uid"))),
+        "{report}"
+    );
+    assert_eq!(checked.status.code(), Some(1), "{report}");
+
+    // Gone again, so the switcher below lists what it did before.
+    grafana
+        .state
+        .dashboards
+        .lock()
+        .unwrap()
+        .retain(|(d, _)| d["uid"] != LIBRARY_UID);
 }

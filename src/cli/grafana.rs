@@ -10,6 +10,7 @@ use super::session_setup::direct_prometheus_given;
 use super::{CliError, QueryArgs};
 use crate::grafana::load::{Loaded, load_path, load_str};
 use crate::grafana::model::{Dashboard, DatasourceRef};
+use crate::grafana_api::library::{fetch_library_panels, mark_unfetched};
 use crate::grafana_api::types::KIND_DASHBOARD;
 use crate::grafana_api::{DatasourceInfo, GrafanaClient, GrafanaConfig, GrafanaError, SearchQuery};
 use crate::prom::sanitize::sanitize;
@@ -234,16 +235,19 @@ fn load_file(path: &Path) -> Result<(Loaded, String), CliError> {
     Ok((loaded, path.display().to_string()))
 }
 
-/// `/api/dashboards/uid/<uid>`, its `.dashboard` loaded like a file.
+/// `/api/dashboards/uid/<uid>`, its `.dashboard` loaded like a file, with the models of its
+/// library panels fetched from Grafana and embedded first.
 pub async fn load_uid(client: &GrafanaClient, uid: &str) -> Result<(Loaded, String), CliError> {
-    let doc = client
+    let mut doc = client
         .dashboard(uid)
         .await
         .map_err(|e| CliError::failure(e.to_string()))?;
     let name = format!("{UID_PREFIX}{}", sanitize(uid));
+    let unfetched = fetch_library_panels(client, &mut doc.dashboard).await;
     let text = serde_json::to_string(&serde_json::Value::Object(doc.dashboard))
         .map_err(|e| CliError::failure(format!("{name}: {e}")))?;
-    let loaded = load_str(&text, &name).map_err(|e| CliError::failure(e.to_string()))?;
+    let mut loaded = load_str(&text, &name).map_err(|e| CliError::failure(e.to_string()))?;
+    mark_unfetched(&mut loaded, &unfetched);
     Ok((loaded, name))
 }
 

@@ -36,7 +36,7 @@ pub enum Command {
     View(ViewArgs),
     /// Wait for every panel, draw one frame, print it and exit.
     Render(RenderArgs),
-    /// Print the normalised dashboard model (no network).
+    /// Print the normalised dashboard model (no network, unless it comes from Grafana).
     Inspect(InspectArgs),
     /// List and search the dashboards of a Grafana (uid, title, folder, tags).
     List(ListArgs),
@@ -180,10 +180,13 @@ pub enum InspectFormat {
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
+    /// A dashboard file or `grafana:UID` (its library panels fetched from Grafana).
     #[arg(value_name = "DASHBOARD")]
     pub dashboard: PathBuf,
     #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
     pub format: InspectFormat,
+    #[command(flatten)]
+    pub grafana: GrafanaArgs,
 }
 
 /// Connection options of the commands that only talk to Grafana.
@@ -266,9 +269,17 @@ pub enum CheckFormat {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Dashboard files, rule files, provisioning files, or folders holding them.
+    /// Dashboard files, rule files, provisioning files, folders holding them, or `grafana:UID`.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Grafana to read `grafana:UID` dashboards from [env: TRIAGE_GRAFANA_URL; config file
+    /// `[grafana] url`]. Token: TRIAGE_GRAFANA_TOKEN, TRIAGE_GRAFANA_TOKEN_FILE or `[grafana]
+    /// token_file`.
+    #[arg(long, value_name = "URL")]
+    pub grafana: Option<String>,
+    /// Accept any TLS certificate from Prometheus and Grafana.
+    #[arg(long)]
+    pub insecure_skip_verify: bool,
     /// Also run every variable, query and alert rule against this Prometheus.
     #[arg(long, value_name = "URL")]
     pub prometheus: Option<String>,

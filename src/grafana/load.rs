@@ -945,6 +945,7 @@ fn convert_panel(
             .collect(),
         transparent: get_bool(obj, "transparent"),
         library_panel_uid: None,
+        library_panel_problem: None,
         source_path: path.to_owned(),
     }
 }

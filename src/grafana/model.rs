@@ -123,6 +123,9 @@ pub struct Panel {
     pub transparent: bool,
     /// Set when this is a library panel reference: the library element uid.
     pub library_panel_uid: Option<String>,
+    /// Why a library panel's model is missing when Grafana was asked for it (e.g. its 404).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub library_panel_problem: Option<String>,
     /// JSON path of the panel in the source file (`panels[3]`, `rows[1].panels[0]`), for messages.
     pub source_path: String,
 }
@@ -148,6 +151,7 @@ impl Default for Panel {
             links: Vec::new(),
             transparent: false,
             library_panel_uid: None,
+            library_panel_problem: None,
             source_path: String::new(),
         }
     }

@@ -1,5 +1,6 @@
 //! A small client for the Grafana HTTP API endpoints triage reads: `/api/health`,
-//! `/api/search`, `/api/folders`, `/api/dashboards/uid/<uid>` and `/api/datasources`.
+//! `/api/search`, `/api/folders`, `/api/dashboards/uid/<uid>`, `/api/library-elements/<uid>`
+//! and `/api/datasources`.
 //!
 //! Authentication is a service-account token sent as a bearer header (or basic auth written
 //! into the URL, or nothing for anonymous access). Neither ever appears in `Debug` or in an
@@ -9,6 +10,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use super::library::{LibraryPanel, parse_library_element};
 use super::types::{
     DashboardDoc, DatasourceInfo, Folder, SEARCH_PAGE_SIZE, SearchHit, SearchQuery,
     parse_dashboard_doc, parse_datasources, parse_folder, parse_folders, parse_search,
@@ -233,6 +235,14 @@ impl GrafanaClient {
             other => other,
         })?;
         parse_dashboard_doc(value).map_err(|m| decode(&path, m))
+    }
+
+    /// `GET /api/library-elements/<uid>`: a library panel's model. Errors carry Grafana's own
+    /// message (a 404's is "library element could not be found"); the caller names the panel.
+    pub async fn library_panel(&self, uid: &str) -> Result<LibraryPanel, GrafanaError> {
+        let path = format!("/api/library-elements/{}", encode_segment(uid));
+        let value = self.get(&path, &[]).await?;
+        parse_library_element(value).map_err(|m| decode(&path, m))
     }
 
     /// `GET /api/datasources`.

@@ -7,6 +7,7 @@
 
 pub mod client;
 pub mod export;
+pub mod library;
 pub mod types;
 
 pub use client::{GrafanaClient, GrafanaConfig, GrafanaError};

@@ -187,10 +187,14 @@ pub fn build(panel: &Panel, data: &PanelData, clock: Clock) -> PanelView {
 
 /// The panel a type triage does not draw gets, before any data.
 pub fn unsupported_reason(panel: &Panel) -> Option<String> {
-    if let Some(uid) = &panel.library_panel_uid {
-        return Some(format!(
-            "library panel {uid}: its model lives in Grafana, not in this file"
-        ));
+    // Only the placeholder: a library panel whose model was embedded draws like any other.
+    if panel.panel_type == "library-panel"
+        && let Some(uid) = &panel.library_panel_uid
+    {
+        return Some(match &panel.library_panel_problem {
+            Some(problem) => format!("library panel `{uid}`: {problem}"),
+            None => format!("library panel {uid}: its model lives in Grafana, not in this file"),
+        });
     }
     match panel.panel_type.as_str() {
         "stat" | "singlestat" | "timeseries" | "graph" | "gauge" | "bargauge" | "heatmap"
@@ -1425,6 +1429,28 @@ mod panel_option_tests {
             [false, true]
         );
         assert_eq!(ts.series[1].unit.as_deref(), Some("reqps"));
+    }
+
+    #[test]
+    fn only_library_panels_without_their_model_are_placeholders() {
+        let embedded = Panel {
+            panel_type: "stat".into(),
+            library_panel_uid: Some("lib-a".into()),
+            ..Panel::default()
+        };
+        assert_eq!(unsupported_reason(&embedded), None);
+        let mut missing = Panel {
+            panel_type: "library-panel".into(),
+            library_panel_uid: Some("lib-b".into()),
+            ..Panel::default()
+        };
+        let reason = unsupported_reason(&missing).unwrap_or_default();
+        assert!(reason.contains("not in this file"), "{reason}");
+        missing.library_panel_problem = Some("Grafana answered 404 (not found)".into());
+        assert_eq!(
+            unsupported_reason(&missing).as_deref(),
+            Some("library panel `lib-b`: Grafana answered 404 (not found)")
+        );
     }
 
     #[test]
