@@ -536,6 +536,50 @@ fn time_series_with_a_second_unit_on_the_right_axis() {
 }
 
 #[test]
+fn exemplars_sit_at_their_value_on_a_log_axis() {
+    let p = panel_json(
+        r#"{"type": "timeseries", "title": "Latency", "gridPos": {"x":0,"y":0,"w":12,"h":8},
+            "targets": [{"refId": "A", "expr": "x"}],
+            "fieldConfig": {"defaults": {"custom": {"scaleDistribution": {"type": "log", "log": 10}}}}}"#,
+    );
+    let d = data(vec![series(
+        "p99",
+        &[],
+        &[1.0, 10.0, 100.0, 1000.0, 10000.0],
+    )]);
+    let row_of_exemplar = |value: f64| {
+        let mut view = build(&p, &d, Clock::Utc);
+        let triage::view::PanelBody::TimeSeries(ts) = &mut view.body else {
+            panic!("a time series");
+        };
+        ts.exemplars = vec![triage::view::ExemplarMark {
+            at_ms: (T0 + 2 * 60_000) as f64,
+            value,
+            selected: false,
+        }];
+        let area = Rect::new(0, 0, 40, 14);
+        let mut buf = Buffer::empty(area);
+        draw_panel(&view, area, &mut buf, false, &Theme::mono(), None);
+        let text = to_text(&buf);
+        text.lines()
+            .position(|l| l.contains('◆'))
+            .unwrap_or_else(|| panic!("the exemplar is drawn:\n{text}"))
+    };
+    // Four decades on the axis: 100 is halfway up, 10 a quarter, 10000 the top; a linear
+    // placement would pin all three to the top row.
+    let (low, middle, top) = (
+        row_of_exemplar(10.0),
+        row_of_exemplar(100.0),
+        row_of_exemplar(10000.0),
+    );
+    assert!(top < middle && middle < low, "{top} {middle} {low}");
+    assert!(
+        middle - top >= 3 && low - middle >= 2,
+        "{top} {middle} {low}"
+    );
+}
+
+#[test]
 fn every_widget_in_tiny_panels() {
     // Each panel type with data, at 10×3 (the smallest useful panel) and smaller: nothing may
     // panic or draw outside its area, and at 10×3 each shows its value or says it is too small.

@@ -8,7 +8,7 @@ use super::axes::{self, Side};
 use super::{
     BarOrientation, DrawStyle, GaugeItem, GaugeMode, GaugeView, Legend, LegendEntry, MessageKind,
     PanelBody, PanelView, PlotSeries, Rgb, StatColorMode, StatValue, StatView, TimeMarker,
-    TimeSeriesView, YAxis,
+    TimeSeriesView, YAxis, to_axis,
 };
 use crate::engine::frame::{PanelData, PanelState, Series};
 use crate::grafana::model::{FieldDefaults, Panel};
@@ -798,15 +798,6 @@ fn build_timeseries(
         exemplars: Vec::new(),
     };
     (view, axes_note)
-}
-
-/// A value in the axis' coordinates: its logarithm on a log axis (NaN where there is none).
-fn to_axis(v: f64, log_base: Option<f64>) -> f64 {
-    match log_base {
-        Some(base) if v > 0.0 => v.log(base),
-        Some(_) => f64::NAN,
-        None => v,
-    }
 }
 
 /// The y axis of one scale over the plotted extremes: hard and soft limits from the scale's

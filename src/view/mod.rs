@@ -127,6 +127,16 @@ pub struct TimeSeriesView {
     pub exemplars: Vec<ExemplarMark>,
 }
 
+/// A value in the y axis' coordinates: its logarithm on a log axis (NaN where there is none),
+/// so anything placed by value (points, thresholds, exemplars) lands where the scale puts it.
+pub fn to_axis(v: f64, log_base: Option<f64>) -> f64 {
+    match log_base {
+        Some(base) if v > 0.0 => v.log(base),
+        Some(_) => f64::NAN,
+        None => v,
+    }
+}
+
 /// A y axis: its range (in the points' coordinates) and labels from bottom to top.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct YAxis {

@@ -10,7 +10,7 @@ use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Widget};
 
 use super::braille::BrailleCanvas;
 use crate::tui::theme::Theme;
-use crate::view::{DrawStyle, Legend, TimeSeriesView};
+use crate::view::{DrawStyle, Legend, TimeSeriesView, to_axis};
 
 pub fn draw(
     view: &TimeSeriesView,
@@ -611,11 +611,13 @@ fn draw_exemplars(view: &TimeSeriesView, plot: Rect, buf: &mut Buffer, theme: &T
         return;
     }
     for e in &view.exemplars {
-        if !(x0..=x1).contains(&e.at_ms) || !e.value.is_finite() {
+        // On a log axis the points are logarithms; the exemplar's value must be one too.
+        let y = to_axis(e.value, view.log_base);
+        if !(x0..=x1).contains(&e.at_ms) || !y.is_finite() {
             continue;
         }
         let fx = (e.at_ms - x0) / (x1 - x0);
-        let fy = ((e.value - y0) / (y1 - y0)).clamp(0.0, 1.0);
+        let fy = ((y - y0) / (y1 - y0)).clamp(0.0, 1.0);
         let column = plot.x + ((plot.width - 1) as f64 * fx).round() as u16;
         let row = plot.y + ((plot.height - 1) as f64 * (1.0 - fy)).round() as u16;
         let (glyph, style) = if e.selected {
