@@ -83,14 +83,43 @@ pub struct PlanContext<'a> {
     pub dashboard_uid: &'a str,
 }
 
-/// maxDataPoints: the panel's explicit value, else its drawable width in braille dots
-/// (two per cell), not pixels: a terminal cannot show more than that.
+/// Width of the dashboard grid in a 1920 px browser window, for panels sized as Grafana sizes
+/// them (24 columns, 8 px between panels, 8 px padding inside each).
+const GRAFANA_GRID_PIXELS: u32 = 1888;
+
+/// maxDataPoints: the panel's explicit value, else for a panel that draws along time its
+/// drawable width in braille dots (two per cell), not pixels: a terminal cannot show more.
+/// A panel that reduces its series to values (stat, gauge, table, ...) draws no time axis, and
+/// its value depends on the step (the last point sits at the step-aligned end, `$__interval`
+/// and `$__rate_interval` follow it), so it asks with the width Grafana gives it in a 1920 px
+/// window: the same step and the same numbers as there, where a narrow stat at terminal width
+/// would get an hour-long step over a day and show an hour-old value.
 pub fn max_data_points(panel: &Panel, terminal_width: u16) -> u64 {
     if let Some(explicit) = panel.max_data_points.filter(|m| *m > 0) {
         return explicit;
     }
-    let cells = panel.grid.w.clamp(1, 24) * u32::from(terminal_width) / 24;
+    let columns = panel.grid.w.clamp(1, 24);
+    if reduces_to_values(&panel.panel_type) {
+        let pixels = columns * GRAFANA_GRID_PIXELS / 24;
+        return u64::from(pixels.saturating_sub(8 + 2 * 8).max(20));
+    }
+    let cells = columns * u32::from(terminal_width) / 24;
     u64::from(cells.saturating_sub(CHROME_COLUMNS).max(10) * 2)
+}
+
+/// Panel types whose data is shown as values or rows, not along a time axis.
+fn reduces_to_values(panel_type: &str) -> bool {
+    matches!(
+        panel_type,
+        "stat"
+            | "singlestat"
+            | "gauge"
+            | "bargauge"
+            | "piechart"
+            | "table"
+            | "table-old"
+            | "histogram"
+    )
 }
 
 /// Plan every visible target of a panel. `scope` holds the dashboard variables (and a repeat
@@ -241,6 +270,36 @@ mod tests {
             ..panel(vec![])
         };
         assert_eq!(max_data_points(&explicit, 160), 500);
+    }
+
+    #[test]
+    fn single_value_panels_ask_with_grafanas_width_whatever_the_terminal() {
+        let stat = |w: u32| Panel {
+            panel_type: "stat".into(),
+            grid: GridPos {
+                w,
+                ..GridPos::default()
+            },
+            ..panel(vec![])
+        };
+        // 3 of 24 columns of a 1888 px grid = 236 px, less the gap and padding.
+        assert_eq!(max_data_points(&stat(3), 80), 212);
+        assert_eq!(max_data_points(&stat(3), 300), 212);
+        assert_eq!(max_data_points(&stat(24), 80), 1864);
+        // Over a day that is a 5 m step, as in Grafana, not the hour 20 terminal dots would
+        // give: the last value is at most 5 minutes old.
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-24T12:34:56Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        let range = TimeRange::resolve("now-24h", "now", now).unwrap();
+        let mut narrow = stat(3);
+        narrow.targets = vec![target("rate(x[$__rate_interval])")];
+        let PanelPlan::Queries(q) = plan_panel(&narrow, &Scope::new(), &ctx(&range)) else {
+            panic!("queries expected")
+        };
+        assert_eq!(q[0].step_ms, 300_000);
+        assert_eq!(q[0].expr, "rate(x[5m15s])");
+        assert!(now.timestamp_millis() - q[0].end_ms < 300_000);
     }
 
     #[test]
