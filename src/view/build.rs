@@ -534,6 +534,17 @@ fn build_stat(panel: &Panel, series: &[Series]) -> StatView {
         });
     }
     let text_mode = options.text_mode.as_deref().unwrap_or("auto");
+    let color_mode = match options.color_mode.as_deref() {
+        Some("background") | Some("background_solid") => StatColorMode::Background,
+        Some("none") => StatColorMode::None,
+        _ => StatColorMode::Value,
+    };
+    // Grafana shows no threshold colour under `colorMode: none`: no state words either.
+    if color_mode == StatColorMode::None {
+        for value in &mut values {
+            value.state = None;
+        }
+    }
     StatView {
         show_names: match text_mode {
             "value_and_name" | "name" => true,
@@ -541,11 +552,7 @@ fn build_stat(panel: &Panel, series: &[Series]) -> StatView {
             _ => values.len() > 1,
         },
         show_values: !matches!(text_mode, "name" | "none"),
-        color_mode: match options.color_mode.as_deref() {
-            Some("background") | Some("background_solid") => StatColorMode::Background,
-            Some("none") => StatColorMode::None,
-            _ => StatColorMode::Value,
-        },
+        color_mode,
         sparkline: !matches!(options.graph_mode.as_deref(), Some("none")),
         values,
     }
@@ -1197,6 +1204,24 @@ mod field_config_tests {
         assert_eq!(stat.values[0].text, "DOWN");
         assert_eq!(stat.values[0].color, Some(named("red")));
         assert_eq!(stat.values[0].state.as_deref(), Some("▲ crit"));
+    }
+
+    #[test]
+    fn a_stat_without_colour_says_no_state() {
+        let p = panel(
+            r#"{"type": "stat", "gridPos": {"x":0,"y":0,"w":6,"h":4},
+               "targets": [{"refId": "A", "expr": "up"}],
+               "options": {"colorMode": "none"},
+               "fieldConfig": {"defaults": {"thresholds": {"mode": "absolute", "steps": [
+                 {"color": "red", "value": null}]}}, "overrides": []}}"#,
+        );
+        let view = build(&p, &data(vec![series("a", &[2.0])]), Clock::Utc);
+        let PanelBody::Stat(stat) = view.body else {
+            panic!("stat")
+        };
+        assert_eq!(stat.color_mode, StatColorMode::None);
+        assert_eq!(stat.values[0].text, "2");
+        assert_eq!(stat.values[0].state, None);
     }
 
     #[test]
