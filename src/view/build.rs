@@ -820,20 +820,20 @@ fn y_axis(
         (y_min, y_max) = (0.0, 1.0);
     }
     let axis = |v: f64| to_axis(v, log_base);
-    if let Some(min) = field
-        .min
-        .or(field.custom.axis_soft_min.filter(|m| axis(*m) < y_min))
-        .map(axis)
-        .filter(|m| m.is_finite())
-    {
+    // Under percent stacking Grafana fixes the scale to 0–100 % (`range: [0, 1]`): min, max
+    // and soft limits, in the data's units, do not apply to shares.
+    let limits = |hard: Option<f64>, soft: Option<f64>, beyond: &dyn Fn(f64) -> bool| {
+        hard.or(soft.filter(|m| beyond(axis(*m))))
+            .map(axis)
+            .filter(|m| m.is_finite() && !percent)
+    };
+    if percent {
+        (y_min, y_max) = (0.0, 1.0);
+    }
+    if let Some(min) = limits(field.min, field.custom.axis_soft_min, &|m| m < y_min) {
         y_min = min;
     }
-    if let Some(max) = field
-        .max
-        .or(field.custom.axis_soft_max.filter(|m| axis(*m) > y_max))
-        .map(axis)
-        .filter(|m| m.is_finite())
-    {
+    if let Some(max) = limits(field.max, field.custom.axis_soft_max, &|m| m > y_max) {
         y_max = max;
     }
     let percent_field;
@@ -1276,6 +1276,13 @@ mod field_config_tests {
             "{:?}",
             ts.y_labels
         );
+        // A max in the data's units (a migrated graph's y axis max 100) does not stretch the
+        // shares: Grafana's percent scale is fixed at 0–100 %.
+        let with_max = json("percent").replace(r#""custom""#, r#""max": 100, "min": 0, "custom""#);
+        let ts = timeseries(build(&panel(&with_max), &d, Clock::Utc));
+        assert_eq!(ts.y_range, (0.0, 1.0));
+        assert_eq!(ts.y_labels.first().map(String::as_str), Some("0%"));
+        assert_eq!(ts.y_labels.last().map(String::as_str), Some("100%"));
     }
 
     #[test]
