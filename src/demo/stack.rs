@@ -210,6 +210,41 @@ async fn wait_ready(
     }
 }
 
+/// Attempts at starting a child on a freshly picked port before giving up.
+const PORT_ATTEMPTS: usize = 3;
+
+/// Starts a child on a port picked free just before and waits until `ready_path` answers.
+/// Another process can take the port in between (test binaries start stacks in parallel), so a
+/// child that dies with "address already in use" is started again on another port. `args_for`
+/// gives the arguments for a port (and writes any config file that names it).
+async fn spawn_listening(
+    children: &mut Vec<ChildProcess>,
+    name: &str,
+    program: &Path,
+    workdir: &Path,
+    ready_path: &str,
+    args_for: &dyn Fn(u16) -> Result<Vec<String>, DemoError>,
+) -> Result<u16, DemoError> {
+    let mut attempt = 1;
+    loop {
+        let port = free_port()?;
+        let mut child = ChildProcess::spawn(name, program, &args_for(port)?, workdir)?;
+        let url = format!("http://127.0.0.1:{port}{ready_path}");
+        match wait_ready(&mut child, &url, Duration::from_secs(60)).await {
+            Ok(()) => {
+                children.push(child);
+                return Ok(port);
+            }
+            Err(DemoError::NotReady { log, .. })
+                if attempt < PORT_ATTEMPTS && log.contains("address already in use") =>
+            {
+                attempt += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 impl Stack {
     /// Starts everything; `progress` hears one line per step.
     pub async fn start(opts: StackOptions, progress: &dyn Fn(&str)) -> Result<Stack, DemoError> {
@@ -252,17 +287,23 @@ impl Stack {
         stack.exporter = Some(exporter);
         progress(&format!("exporter: {}", stack.exporter_url));
 
-        // Helpers start first: they are up long before the backfill is done.
+        // Helpers start first: they are up in well under a second, before the backfill.
         let mut node_exporter_port = None;
         if let Some(bin) = node_exporter {
-            let port = free_port()?;
-            let args = vec![
-                format!("--web.listen-address=127.0.0.1:{port}"),
-                "--no-collector.systemd".to_string(),
-            ];
-            stack
-                .children
-                .push(ChildProcess::spawn("node_exporter", &bin, &args, &workdir)?);
+            let port = spawn_listening(
+                &mut stack.children,
+                "node_exporter",
+                &bin,
+                &workdir,
+                "/",
+                &|port| {
+                    Ok(vec![
+                        format!("--web.listen-address=127.0.0.1:{port}"),
+                        "--no-collector.systemd".to_string(),
+                    ])
+                },
+            )
+            .await?;
             node_exporter_port = Some(port);
             stack.node_exporter_url = Some(format!("http://127.0.0.1:{port}"));
         } else if opts.node_exporter {
@@ -270,22 +311,28 @@ impl Stack {
         }
         let mut alertmanager_port = None;
         if let Some(bin) = alertmanager {
-            let port = free_port()?;
             let dir = workdir.join("alertmanager");
             std::fs::create_dir_all(&dir)
                 .map_err(|e| DemoError::io(format!("creating {}", dir.display()), e))?;
             let config = workdir.join("alertmanager.yml");
             write_file(&config, &alertmanager_config(exporter_port))?;
-            let args = vec![
-                format!("--config.file={}", config.display()),
-                format!("--storage.path={}", dir.display()),
-                format!("--web.listen-address=127.0.0.1:{port}"),
-                // Empty: no cluster listener (it would bind on all interfaces).
-                "--cluster.listen-address=".to_string(),
-            ];
-            stack
-                .children
-                .push(ChildProcess::spawn("alertmanager", &bin, &args, &workdir)?);
+            let port = spawn_listening(
+                &mut stack.children,
+                "alertmanager",
+                &bin,
+                &workdir,
+                "/-/ready",
+                &|port| {
+                    Ok(vec![
+                        format!("--config.file={}", config.display()),
+                        format!("--storage.path={}", dir.display()),
+                        format!("--web.listen-address=127.0.0.1:{port}"),
+                        // Empty: no cluster listener (it would bind on all interfaces).
+                        "--cluster.listen-address=".to_string(),
+                    ])
+                },
+            )
+            .await?;
             alertmanager_port = Some(port);
             stack.alertmanager_url = Some(format!("http://127.0.0.1:{port}"));
         } else if opts.alertmanager {
@@ -400,57 +447,38 @@ impl Stack {
         for (name, text) in RULE_FILES {
             write_file(&workdir.join("rules").join(name), text)?;
         }
-        let prometheus_port = free_port()?;
         let config = workdir.join("prometheus.yml");
-        write_file(
-            &config,
-            &prometheus_config(
-                prometheus_port,
-                exporter_port,
-                node_exporter_port,
-                alertmanager_port,
-            ),
-        )?;
-        let args = vec![
-            format!("--config.file={}", config.display()),
-            format!("--storage.tsdb.path={}", workdir.join("data").display()),
-            format!("--web.listen-address=127.0.0.1:{prometheus_port}"),
-            // Longer than the history, or the backfilled blocks are deleted at start.
-            "--storage.tsdb.retention.time=90d".to_string(),
-            "--enable-feature=exemplar-storage".to_string(),
-            // Without it the first notification to Alertmanager waits about a minute.
-            "--rules.alert.resend-delay=2s".to_string(),
-            // Hidden flag (default 5 s): targets are handed to the scrapers sooner.
-            "--scrape.discovery-reload-interval=1s".to_string(),
-        ];
-        stack.children.push(ChildProcess::spawn(
+        let data = workdir.join("data");
+        let prometheus_port = spawn_listening(
+            &mut stack.children,
             "prometheus",
             &prometheus,
-            &args,
             &workdir,
-        )?);
+            "/-/ready",
+            &|port| {
+                write_file(
+                    &config,
+                    &prometheus_config(port, exporter_port, node_exporter_port, alertmanager_port),
+                )?;
+                Ok(vec![
+                    format!("--config.file={}", config.display()),
+                    format!("--storage.tsdb.path={}", data.display()),
+                    format!("--web.listen-address=127.0.0.1:{port}"),
+                    // Longer than the history, or the backfilled blocks are deleted at start.
+                    "--storage.tsdb.retention.time=90d".to_string(),
+                    "--enable-feature=exemplar-storage".to_string(),
+                    // Without it the first notification to Alertmanager waits about a minute.
+                    "--rules.alert.resend-delay=2s".to_string(),
+                    // Hidden flag (default 5 s): targets are handed to the scrapers sooner.
+                    "--scrape.discovery-reload-interval=1s".to_string(),
+                ])
+            },
+        )
+        .await?;
         stack.prometheus_url = format!("http://127.0.0.1:{prometheus_port}");
-        let ready_timeout = Duration::from_secs(60);
-        let prometheus_ready = format!("{}/-/ready", stack.prometheus_url);
-        let node_url = stack.node_exporter_url.as_ref().map(|u| format!("{u}/"));
-        let am_url = stack
-            .alertmanager_url
-            .as_ref()
-            .map(|u| format!("{u}/-/ready"));
-        for child in &mut stack.children {
-            let url = match child.name.as_str() {
-                "prometheus" => Some(prometheus_ready.clone()),
-                "node_exporter" => node_url.clone(),
-                "alertmanager" => am_url.clone(),
-                _ => None,
-            };
-            if let Some(url) = url {
-                wait_ready(child, &url, ready_timeout).await?;
-            }
-        }
         stack
             .timings
-            .push(("prometheus and helpers ready".into(), step.elapsed()));
+            .push(("prometheus ready".into(), step.elapsed()));
         progress(&format!("prometheus: {}", stack.prometheus_url));
         // Loki and Jaeger cannot be installed here: a stand-in answers their APIs from the same
         // world, with traces from the exemplars Prometheus stores.
@@ -564,6 +592,47 @@ pub async fn run_headless(opts: StackOptions) -> Result<(), DemoError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Starts `script` (a shell line) through `spawn_listening` and counts the attempts.
+    async fn attempts_of(script: &str) -> (Result<u16, DemoError>, usize) {
+        let dir = std::env::temp_dir().join(format!(
+            "triage-spawn-test-{}-{}",
+            std::process::id(),
+            script.len()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let counter = dir.join("attempts");
+        let line = format!("echo x >> '{}'; {script}", counter.display());
+        let mut children = Vec::new();
+        let result = spawn_listening(
+            &mut children,
+            "fake",
+            Path::new("/bin/sh"),
+            &dir,
+            "/",
+            &|_| Ok(vec!["-c".to_string(), line.clone()]),
+        )
+        .await;
+        let attempts = std::fs::read_to_string(&counter)
+            .unwrap_or_default()
+            .lines()
+            .count();
+        let _ = std::fs::remove_dir_all(&dir);
+        (result, attempts)
+    }
+
+    #[tokio::test]
+    async fn a_port_taken_in_between_is_tried_again_and_other_failures_are_not() {
+        let (result, attempts) =
+            attempts_of("echo 'listen tcp 127.0.0.1:1: bind: address already in use'; exit 1")
+                .await;
+        assert_eq!(attempts, PORT_ATTEMPTS, "one start per fresh port");
+        let error = result.unwrap_err().to_string();
+        assert!(error.contains("address already in use"), "{error}");
+        let (result, attempts) = attempts_of("echo 'bad flag'; exit 2").await;
+        assert_eq!(attempts, 1, "only a taken port is worth another try");
+        assert!(result.unwrap_err().to_string().contains("bad flag"));
+    }
 
     #[test]
     fn config_scrapes_everything_and_honours_labels() {
