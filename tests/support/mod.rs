@@ -46,10 +46,22 @@ pub fn start_demo() -> Demo {
         .args(["demo", "--no-tui"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("start triage demo --no-tui");
     let stdout = child.stdout.take().expect("demo stdout");
+    // Kept to say why, should the demo stop before printing its URLs.
+    let stderr_lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    if let Some(stderr) = child.stderr.take() {
+        let lines = stderr_lines.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Ok(mut l) = lines.lock() {
+                    l.push(line);
+                }
+            }
+        });
+    }
     let (tx, rx) = mpsc::channel();
     // Keeps draining stdout so the demo never blocks on a full pipe.
     std::thread::spawn(move || {
@@ -69,10 +81,15 @@ pub fn start_demo() -> Demo {
             urls.insert(name.to_string(), url.to_string());
         }
     }
-    let prometheus = urls
-        .get("prometheus")
-        .cloned()
-        .expect("the demo printed its Prometheus URL");
+    let Some(prometheus) = urls.get("prometheus").cloned() else {
+        let status = child.try_wait().ok().flatten();
+        std::thread::sleep(Duration::from_millis(200));
+        let stderr = stderr_lines
+            .lock()
+            .map(|l| l.join("\n"))
+            .unwrap_or_default();
+        panic!("the demo printed no Prometheus URL (exit: {status:?}); its stderr:\n{stderr}");
+    };
     Demo {
         child,
         prometheus,
