@@ -175,5 +175,5 @@ fn panels_json(app: &App, data: &[Option<PanelData>]) -> serde_json::Value {
 }
 
 fn hex(c: crate::view::Rgb) -> String {
-    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+    crate::grafana::colors::Rgb(c.0, c.1, c.2).hex()
 }

@@ -950,6 +950,22 @@ fn convert_panel(
     }
 }
 
+/// The panel type of a library panel whose model is not at hand (a placeholder).
+pub const LIBRARY_PLACEHOLDER: &str = "library-panel";
+
+/// The model `__elements` holds for library panel `uid`, if it is one: a model that is itself
+/// a reference is none.
+pub fn embedded_library_model<'a>(
+    elements: Option<&'a Value>,
+    uid: &str,
+) -> Option<&'a Map<String, Value>> {
+    elements
+        .and_then(|e| e.get(uid))
+        .and_then(|e| e.get("model"))
+        .and_then(Value::as_object)
+        .filter(|m| m.get("libraryPanel").is_none())
+}
+
 /// A library panel reference: its model lives in Grafana's library, or in `__elements` for an
 /// exported dashboard.
 fn library_panel(
@@ -962,12 +978,7 @@ fn library_panel(
 ) -> Panel {
     let uid = get_string(lib, "uid").unwrap_or_default();
     let name = get_string(lib, "name").unwrap_or_default();
-    let embedded = elements
-        .and_then(|e| e.get(&uid))
-        .and_then(|e| e.get("model"))
-        .and_then(Value::as_object)
-        .filter(|m| m.get("libraryPanel").is_none());
-    if let Some(model) = embedded {
+    if let Some(model) = embedded_library_model(elements, &uid) {
         let mut model = model.clone();
         migrate::migrate_panel(&mut model, diags);
         let mut panel = convert_panel(&model, path, None, diags);
@@ -989,7 +1000,7 @@ fn library_panel(
     });
     Panel {
         id: get_i64(obj, "id"),
-        panel_type: "library-panel".into(),
+        panel_type: LIBRARY_PLACEHOLDER.into(),
         title: get_nonempty(obj, "title").unwrap_or(name),
         grid,
         library_panel_uid: Some(uid),

@@ -7,11 +7,8 @@
 use serde_json::{Map, Value};
 
 use super::client::{GrafanaClient, GrafanaError};
-use crate::grafana::load::Loaded;
+use crate::grafana::load::{LIBRARY_PLACEHOLDER, Loaded, embedded_library_model};
 use crate::prom::sanitize::sanitize;
-
-/// The loader's panel type for a library panel whose model it does not have.
-const LIBRARY_PLACEHOLDER: &str = "library-panel";
 
 /// Grafana's library element kind for panels (2 is variables).
 pub const KIND_PANEL: i64 = 1;
@@ -59,6 +56,9 @@ pub fn parse_library_element(value: Value) -> Result<LibraryPanel, String> {
 /// The uids of the library panels the dashboard references (top level, in collapsed rows, in
 /// legacy `rows`) whose model is not already in `__elements`, each once, in order.
 pub fn library_uids_to_fetch(dashboard: &Map<String, Value>) -> Vec<String> {
+    fn list(v: Option<&Value>) -> &[Value] {
+        v.and_then(Value::as_array).map_or(&[], Vec::as_slice)
+    }
     let elements = dashboard.get("__elements");
     let mut uids: Vec<String> = Vec::new();
     let mut visit = |panel: &Value| {
@@ -70,42 +70,18 @@ pub fn library_uids_to_fetch(dashboard: &Map<String, Value>) -> Vec<String> {
         else {
             return;
         };
-        if !has_model(elements, uid) && !uids.iter().any(|u| u == uid) {
+        if embedded_library_model(elements, uid).is_none() && !uids.iter().any(|u| u == uid) {
             uids.push(uid.to_string());
         }
     };
-    let panels_of = |v: &Value| v.get("panels").and_then(Value::as_array).cloned();
-    for panel in dashboard
-        .get("panels")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for panel in list(dashboard.get("panels")) {
         visit(panel);
-        for child in panels_of(panel).into_iter().flatten() {
-            visit(&child);
-        }
+        list(panel.get("panels")).iter().for_each(&mut visit);
     }
-    for row in dashboard
-        .get("rows")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        for panel in panels_of(row).into_iter().flatten() {
-            visit(&panel);
-        }
+    for row in list(dashboard.get("rows")) {
+        list(row.get("panels")).iter().for_each(&mut visit);
     }
     uids
-}
-
-/// Whether `__elements` already holds a usable model for `uid` (the loader's own test).
-fn has_model(elements: Option<&Value>, uid: &str) -> bool {
-    elements
-        .and_then(|e| e.get(uid))
-        .and_then(|e| e.get("model"))
-        .and_then(Value::as_object)
-        .is_some_and(|m| m.get("libraryPanel").is_none())
 }
 
 /// Put fetched models into `__elements`, keyed by uid, in the form Grafana exports.

@@ -188,7 +188,7 @@ pub fn build(panel: &Panel, data: &PanelData, clock: Clock) -> PanelView {
 /// The panel a type triage does not draw gets, before any data.
 pub fn unsupported_reason(panel: &Panel) -> Option<String> {
     // Only the placeholder: a library panel whose model was embedded draws like any other.
-    if panel.panel_type == "library-panel"
+    if panel.panel_type == crate::grafana::load::LIBRARY_PLACEHOLDER
         && let Some(uid) = &panel.library_panel_uid
     {
         return Some(match &panel.library_panel_problem {
@@ -820,21 +820,27 @@ fn y_axis(
         (y_min, y_max) = (0.0, 1.0);
     }
     let axis = |v: f64| to_axis(v, log_base);
-    // Under percent stacking Grafana fixes the scale to 0–100 % (`range: [0, 1]`): min, max
-    // and soft limits, in the data's units, do not apply to shares.
-    let limits = |hard: Option<f64>, soft: Option<f64>, beyond: &dyn Fn(f64) -> bool| {
-        hard.or(soft.filter(|m| beyond(axis(*m))))
-            .map(axis)
-            .filter(|m| m.is_finite() && !percent)
-    };
     if percent {
+        // Grafana fixes the percent-stacking scale to 0–100 % (`range: [0, 1]`): min, max and
+        // soft limits, in the data's units, do not apply to shares.
         (y_min, y_max) = (0.0, 1.0);
-    }
-    if let Some(min) = limits(field.min, field.custom.axis_soft_min, &|m| m < y_min) {
-        y_min = min;
-    }
-    if let Some(max) = limits(field.max, field.custom.axis_soft_max, &|m| m > y_max) {
-        y_max = max;
+    } else {
+        if let Some(min) = field
+            .min
+            .or(field.custom.axis_soft_min.filter(|m| axis(*m) < y_min))
+            .map(axis)
+            .filter(|m| m.is_finite())
+        {
+            y_min = min;
+        }
+        if let Some(max) = field
+            .max
+            .or(field.custom.axis_soft_max.filter(|m| axis(*m) > y_max))
+            .map(axis)
+            .filter(|m| m.is_finite())
+        {
+            y_max = max;
+        }
     }
     let percent_field;
     let label_field = if percent {
