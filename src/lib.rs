@@ -1,8 +1,8 @@
 //! triage: Grafana dashboards in the terminal, for on-call triage.
 //!
-//! Layering (see docs/architecture.md): `grafana` (pure dashboard semantics) → `engine`
-//! (planning, fetching, frames) → `tui` (drawing). Only `prom` and `grafana_api` speak HTTP; only `tui` and `cli`
-//! touch the terminal.
+//! Layering (see docs/architecture.md and `tests/layering.rs`): `grafana` (pure dashboard
+//! semantics) → `engine` (planning, every request, frames) → `view` (view models) → `tui`
+//! (drawing). Only `net` speaks HTTP; only `tui` and the renderer touch the terminal.
 #![deny(unsafe_code)]
 
 pub mod check;
@@ -10,9 +10,8 @@ pub mod cli;
 pub mod demo;
 pub mod engine;
 pub mod grafana;
-pub mod grafana_api;
 pub mod links;
-pub mod prom;
+pub mod net;
 pub mod provision;
 pub mod tui;
 pub mod view;

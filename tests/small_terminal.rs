@@ -12,7 +12,7 @@ use triage::engine::session::EngineEvent;
 use triage::grafana::load::load_path;
 use triage::grafana::model::Dashboard;
 use triage::tui::app::{App, StatusInfo, ViewState};
-use triage::tui::export::to_text;
+use triage::tui::frame_text::to_text;
 use triage::tui::theme::Theme;
 
 const T0: i64 = 1_795_500_000_000;

@@ -5,8 +5,8 @@
 use triage::demo::Scenario;
 use triage::demo::standin::StandIn;
 use triage::demo::world::World;
-use triage::prom::jaeger::JaegerClient;
-use triage::prom::loki::LokiClient;
+use triage::net::jaeger::JaegerClient;
+use triage::net::loki::LokiClient;
 
 #[tokio::test]
 async fn loki_lines_come_newest_first_for_the_selected_streams() {

@@ -13,7 +13,7 @@ use triage::grafana::load::load_path;
 use triage::tui::app::{App, StatusInfo, ViewState};
 use triage::tui::colour_depth::{ColourDepth, map_buffer};
 use triage::tui::colour_vision::{Deficiency, difference, lab};
-use triage::tui::export::{to_ansi, to_text};
+use triage::tui::frame_text::{to_ansi, to_text};
 use triage::tui::theme::{Theme, built_in_names};
 use triage::view::Rgb;
 

@@ -328,7 +328,7 @@ fn exemplars_from_victoriametrics_are_none_not_an_error() {
     }
     let vm = start();
     let client =
-        triage::prom::PromClient::new(triage::prom::PromConfig::new(&vm.url)).expect("client");
+        triage::net::PromClient::new(triage::net::PromConfig::new(&vm.url)).expect("client");
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

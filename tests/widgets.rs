@@ -10,7 +10,7 @@ use triage::engine::frame::{PanelData, Series};
 use triage::grafana::model::{
     FieldDefaults, GridPos, Panel, PanelOptions, Target, TargetFormat, ThresholdStep, Thresholds,
 };
-use triage::tui::export::to_text;
+use triage::tui::frame_text::to_text;
 use triage::tui::theme::Theme;
 use triage::tui::widgets::draw_panel;
 use triage::view::build::{Clock, build};

@@ -20,7 +20,7 @@ use crate::engine::session::{EngineEvent, Session};
 use crate::engine::variables::ResolvedVariable;
 use crate::grafana::model::{Dashboard, VariableKind};
 use crate::grafana::timerange::TimeRange;
-use crate::prom::PromClient;
+use crate::net::PromClient;
 
 /// Queries slower than this are reported.
 pub const SLOW_QUERY_MS: u64 = 5_000;

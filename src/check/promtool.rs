@@ -88,7 +88,7 @@ fn run(tool: &str, args: &[&str], path: &std::path::Path) -> Option<String> {
             let text: Vec<String> = text
                 .trim()
                 .lines()
-                .map(crate::prom::sanitize::sanitize)
+                .map(crate::net::sanitize::sanitize)
                 .collect();
             let text: String = text.join("\n").chars().take(MAX_OUTPUT).collect();
             Some(format!("{tool} {} failed:\n{text}", args.join(" ")))

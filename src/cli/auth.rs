@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::config::ConfigFile;
-use crate::prom::PromConfig;
+use crate::net::PromConfig;
 
 pub const TOKEN_ENV: &str = "TRIAGE_PROMETHEUS_TOKEN";
 pub const TOKEN_FILE_ENV: &str = "TRIAGE_PROMETHEUS_TOKEN_FILE";

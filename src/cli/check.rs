@@ -10,7 +10,7 @@ use super::{CheckArgs, CheckFormat, CliError, GrafanaArgs};
 use crate::check::gather::DashboardFile;
 use crate::check::report::Report;
 use crate::check::{Finding, Inputs, gather, offline, online, promtool};
-use crate::prom::PromClient;
+use crate::net::PromClient;
 
 pub async fn run(args: CheckArgs) -> Result<i32, CliError> {
     let (uids, files): (Vec<_>, Vec<_>) = grafana::sources(&args.paths, &[], &[])
@@ -89,7 +89,7 @@ async fn add_grafana_dashboards(
                 format!(
                     "{}{}",
                     grafana::UID_PREFIX,
-                    crate::prom::sanitize::sanitize(uid)
+                    crate::net::sanitize::sanitize(uid)
                 ),
                 e.message,
             )),

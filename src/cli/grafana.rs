@@ -10,10 +10,12 @@ use super::session_setup::direct_prometheus_given;
 use super::{CliError, QueryArgs};
 use crate::grafana::load::{Loaded, load_path, load_str};
 use crate::grafana::model::{Dashboard, DatasourceRef};
-use crate::grafana_api::library::{fetch_library_panels, mark_unfetched};
-use crate::grafana_api::types::KIND_DASHBOARD;
-use crate::grafana_api::{DatasourceInfo, GrafanaClient, GrafanaConfig, GrafanaError, SearchQuery};
-use crate::prom::sanitize::sanitize;
+use crate::net::grafana::library::{fetch_library_panels, mark_unfetched};
+use crate::net::grafana::types::KIND_DASHBOARD;
+use crate::net::grafana::{
+    DatasourceInfo, GrafanaClient, GrafanaConfig, GrafanaError, SearchQuery,
+};
+use crate::net::sanitize::sanitize;
 
 /// Prefix naming a dashboard in Grafana by uid on the command line: `grafana:UID`.
 pub const UID_PREFIX: &str = "grafana:";
@@ -312,7 +314,7 @@ pub async fn folder_uid(client: &GrafanaClient, name: &str) -> Result<Option<Str
     // Nested folders are not in /api/folders' top level; search finds them.
     let query = SearchQuery {
         text: Some(name.to_string()),
-        kind: Some(crate::grafana_api::types::KIND_FOLDER),
+        kind: Some(crate::net::grafana::types::KIND_FOLDER),
         ..SearchQuery::default()
     };
     let nested = client.search(&query).await.map_err(failure)?;

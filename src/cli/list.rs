@@ -4,8 +4,8 @@ use serde_json::json;
 
 use super::grafana::{connect, folder_uid};
 use super::{CliError, ListArgs, ListFormat};
-use crate::grafana_api::types::KIND_DASHBOARD;
-use crate::grafana_api::{SearchHit, SearchQuery};
+use crate::net::grafana::types::KIND_DASHBOARD;
+use crate::net::grafana::{SearchHit, SearchQuery};
 
 pub async fn run(args: ListArgs) -> Result<i32, CliError> {
     let client = connect(&args.grafana).await?;

@@ -1,13 +1,13 @@
 //! `triage pull`: export dashboards from Grafana into git-friendly files (see
-//! `grafana_api::export` for the stable form), or with `--check` report which differ.
+//! `grafana::stable_form` for the stable form), or with `--check` report which differ.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::grafana::{connect, folder_uid};
 use super::{CliError, PullArgs};
-use crate::grafana_api::export::{FileStatus, compare, relative_path, stable_json, uid_of_file};
-use crate::grafana_api::{GrafanaClient, SearchQuery};
+use crate::grafana::stable_form::{FileStatus, compare, relative_path, stable_json, uid_of_file};
+use crate::net::grafana::{GrafanaClient, SearchQuery};
 
 /// Files larger than this in the output folder are not dashboards worth reading.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;

@@ -10,7 +10,7 @@ use super::{CliError, RenderArgs, RenderFormat};
 use crate::engine::frame::PanelData;
 use crate::engine::session::{EngineEvent, Session};
 use crate::tui::app::{App, StatusInfo};
-use crate::tui::export::{to_ansi, to_html, to_svg, to_text};
+use crate::tui::frame_text::{to_ansi, to_html, to_svg, to_text};
 use crate::tui::timenav::RangeState;
 use crate::view::PanelBody;
 

@@ -16,7 +16,7 @@ use crate::engine::variables::{Overrides, parse_overrides};
 use crate::grafana::load::{Loaded, load_path};
 use crate::grafana::model::{Dashboard, Severity};
 use crate::grafana::timerange::{TimeRange, parse_refresh};
-use crate::prom::PromClient;
+use crate::net::PromClient;
 use crate::tui::app::ViewState;
 use crate::tui::colour_depth::ColourDepth;
 use crate::tui::theme::Theme;

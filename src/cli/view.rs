@@ -9,7 +9,7 @@ use super::{CliError, QueryArgs, ViewArgs};
 use crate::engine::session::Session;
 use crate::grafana::model::Severity;
 use crate::grafana::model::{Dashboard, GridPos, Panel, Target};
-use crate::grafana_api::SearchQuery;
+use crate::net::grafana::SearchQuery;
 use crate::tui::app::{App, StatusInfo};
 use crate::tui::run::{Controller, DashboardEntry, Exit, ListedEntry, LoadEntry, run as run_tui};
 use crate::tui::timenav::RangeState;

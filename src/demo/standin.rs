@@ -23,7 +23,7 @@ use tokio::sync::oneshot;
 use super::fleet::{ENDPOINTS, INSTANCES, JOB, SERVICE};
 use super::noise::{hash, unit};
 use super::world::{TICK_SECONDS, World};
-use crate::prom::{Exemplar, PromClient, PromConfig};
+use crate::net::{Exemplar, PromClient, PromConfig};
 
 struct Shared {
     world: World,
@@ -463,7 +463,7 @@ mod tests {
             at_ms: 1_000_000,
         };
         let traces =
-            crate::prom::jaeger::decode_traces(json!({"data": [trace_json(&e).unwrap()]})).unwrap();
+            crate::net::jaeger::decode_traces(json!({"data": [trace_json(&e).unwrap()]})).unwrap();
         let t = &traces[0];
         assert_eq!(t.root().unwrap().operation, "POST /v1/embed");
         assert_eq!(t.duration_us(), 2_000_000);

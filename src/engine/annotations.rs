@@ -13,7 +13,7 @@ use crate::grafana::model::{Annotation, Dashboard, TargetFormat};
 use crate::grafana::naming::render_legend;
 use crate::grafana::timerange::TimeRange;
 use crate::grafana::vars::{Format, Scope, interpolate};
-use crate::prom::RawSeries;
+use crate::net::RawSeries;
 
 /// Grafana's default step for Prometheus annotation queries.
 pub const STEP_MS: i64 = 60_000;

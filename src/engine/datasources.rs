@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::grafana::model::DatasourceRef;
-use crate::prom::PromClient;
+use crate::net::PromClient;
 
 /// Name of the default datasource in `datasource` variable options.
 pub const DEFAULT_NAME: &str = "default";
@@ -97,7 +97,7 @@ impl Datasources {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::prom::PromConfig;
+    use crate::net::PromConfig;
 
     fn client(url: &str) -> PromClient {
         PromClient::new(PromConfig::new(url)).unwrap()

@@ -19,7 +19,7 @@ use crate::grafana::model::{Dashboard, DatasourceRef};
 use crate::grafana::naming::{SeriesNaming, display_names, legend_name};
 use crate::grafana::timerange::TimeRange;
 use crate::grafana::vars::add_label_matchers;
-use crate::prom::{PromError, QueryAnswer};
+use crate::net::{PromError, QueryAnswer};
 use crate::view::build::unsupported_reason;
 
 /// Queries in flight at once: enough to hide latency, few enough to be gentle on a

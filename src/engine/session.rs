@@ -9,7 +9,7 @@ use tokio::task::JoinHandle;
 use super::datasources::Datasources;
 use super::frame::PanelData;
 use super::refresh::{PanelQueries, RefreshInput, run_refresh};
-use crate::prom::PromClient;
+use crate::net::PromClient;
 
 /// Sent by the background task; `generation` says which request it answers.
 #[derive(Debug, Clone)]
@@ -119,7 +119,7 @@ mod tests {
     use super::*;
     use crate::grafana::load::load_str;
     use crate::grafana::timerange::TimeRange;
-    use crate::prom::PromConfig;
+    use crate::net::PromConfig;
 
     /// Two panels, only the first using `$env`; Prometheus is unreachable, so every query that
     /// is sent comes back as a panel event with an error (fast, no server needed).

@@ -18,7 +18,7 @@ use crate::grafana::vars::{
     filter_and_sort_options, interpolate, interval_variable_value, override_selection,
     resolution_order, select_after_refresh, static_options, var_value,
 };
-use crate::prom::PromClient;
+use crate::net::PromClient;
 
 /// `--var name=value` settings: each name with its values in the order given.
 pub type Overrides = BTreeMap<String, Vec<String>>;
@@ -293,8 +293,8 @@ pub fn scope_for(
 }
 
 /// An instant answer in the shape `query_result` option texts are made from.
-fn instant_result(answer: &crate::prom::QueryAnswer) -> InstantResult {
-    let value_of = |s: &crate::prom::RawSeries| {
+fn instant_result(answer: &crate::net::QueryAnswer) -> InstantResult {
+    let value_of = |s: &crate::net::RawSeries| {
         s.points
             .last()
             .map(|p| js_number_to_string(p.1))

@@ -11,6 +11,7 @@ pub mod model;
 pub mod naming;
 pub mod reduce;
 pub mod repeat;
+pub mod stable_form;
 pub mod thresholds;
 pub mod timerange;
 pub mod units;

@@ -679,7 +679,7 @@ fn compose(config: &ProvisionConfig) -> Result<Node, String> {
         url_host_port(url).ok_or_else(|| {
             format!(
                 "datasources.{what}.url {:?} has no host",
-                crate::prom::sanitize::redact_url(url)
+                crate::net::sanitize::redact_url(url)
             )
         })
     };

@@ -203,7 +203,7 @@ impl App {
         let area = Rect::new(0, 0, width.max(20), height.max(6));
         let mut buf = Buffer::empty(area);
         self.draw_into(area, &mut buf);
-        self.with_snapshot_header(None, &super::export::to_text(&buf))
+        self.with_snapshot_header(None, &super::frame_text::to_text(&buf))
     }
 
     /// Only the focused panel, drawn across the whole width (as fullscreen shows it), with the
@@ -220,7 +220,7 @@ impl App {
             super::ascii::map_buffer(&mut buf);
         }
         let title = marked.title.clone();
-        self.with_snapshot_header(Some(&title), &super::export::to_text(&buf))
+        self.with_snapshot_header(Some(&title), &super::frame_text::to_text(&buf))
     }
 
     fn with_snapshot_header(&self, panel: Option<&str>, body: &str) -> String {
@@ -1138,7 +1138,7 @@ fn mark(view: &mut PanelView, marker: Option<&crate::view::TimeMarker>) {
 mod tests {
     use super::*;
     use crate::grafana::model::{GridPos, Panel};
-    use crate::tui::export::to_text;
+    use crate::tui::frame_text::to_text;
     use ratatui::crossterm::event::KeyEvent;
 
     fn app() -> App {
@@ -1477,8 +1477,8 @@ mod alert_marker_tests {
     use crate::engine::frame::Series;
     use crate::engine::session::EngineEvent;
     use crate::grafana::model::{GridPos, Panel};
-    use crate::prom::client::Alert;
-    use crate::tui::export::to_text;
+    use crate::net::Alert;
+    use crate::tui::frame_text::to_text;
 
     #[test]
     fn an_alert_marks_when_it_fired_on_every_time_series() {
@@ -1557,7 +1557,7 @@ mod panel_cache_tests {
     use crate::engine::frame::Series;
     use crate::engine::session::EngineEvent;
     use crate::grafana::model::{GridPos, Panel};
-    use crate::tui::export::to_text;
+    use crate::tui::frame_text::to_text;
 
     fn value(app: &mut App, v: f64) {
         app.apply(EngineEvent::Panel {

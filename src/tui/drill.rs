@@ -19,9 +19,9 @@ use crate::links::drilldown::{
     jaeger_search_url, jaeger_trace_url, logql_selector, resolve_link_url, service_of,
     stream_matchers,
 };
-use crate::prom::jaeger::Trace;
-use crate::prom::loki::LogLine;
-use crate::prom::{Exemplar, PromClient};
+use crate::net::jaeger::Trace;
+use crate::net::loki::LogLine;
+use crate::net::{Exemplar, PromClient};
 use crate::view::waterfall::{format_duration_us, layout as waterfall_layout};
 use crate::view::{ExemplarMark, PanelBody, PanelView};
 
@@ -289,8 +289,8 @@ pub async fn execute(
     prometheus: PromClient,
     config: DrillConfig,
 ) -> Option<Outcome> {
-    use crate::prom::jaeger::JaegerClient;
-    use crate::prom::loki::LokiClient;
+    use crate::net::jaeger::JaegerClient;
+    use crate::net::loki::LokiClient;
     let unset = |what: &str, flag: &str, env: &str| {
         format!("no {what} configured: --{flag} URL, {env} or [{flag}] url in the config file")
     };

@@ -5,7 +5,7 @@ pub mod ascii;
 pub mod colour_depth;
 pub mod colour_vision;
 pub mod drill;
-pub mod export;
+pub mod frame_text;
 pub mod keymap;
 pub mod layout;
 pub mod overlay;

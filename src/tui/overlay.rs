@@ -107,7 +107,7 @@ pub enum AlertsState {
     #[default]
     Loading,
     /// The alerts, and what failed when only one of Prometheus and Alertmanager answered.
-    Loaded(Vec<crate::prom::Alert>, Option<String>),
+    Loaded(Vec<crate::net::Alert>, Option<String>),
     Failed(String),
 }
 
@@ -689,10 +689,7 @@ fn age(ms: i64) -> String {
 /// Panels that show what an alert is about: scored by how many of the alert's label values
 /// (service, instance, endpoint, ...) their queries select, and by words of the alert name in
 /// their titles. Best first; empty when nothing matches.
-pub fn panels_for_alert(
-    alert: &crate::prom::Alert,
-    panels: &[(String, Vec<String>)],
-) -> Vec<usize> {
+pub fn panels_for_alert(alert: &crate::net::Alert, panels: &[(String, Vec<String>)]) -> Vec<usize> {
     let values: Vec<&String> = alert
         .labels
         .iter()
@@ -907,7 +904,7 @@ mod tests {
 
     #[test]
     fn an_alert_leads_to_the_panels_that_select_its_labels() {
-        let alert = crate::prom::Alert {
+        let alert = crate::net::Alert {
             labels: [
                 (
                     "alertname".to_string(),
@@ -917,7 +914,7 @@ mod tests {
                 ("environment".to_string(), "production".to_string()),
             ]
             .into(),
-            ..crate::prom::Alert::default()
+            ..crate::net::Alert::default()
         };
         let panels = vec![
             ("Queue depth".to_string(), vec!["inference_queue_depth{service=\"inference-gateway\"}".to_string()]),

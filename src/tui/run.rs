@@ -361,10 +361,10 @@ async fn event_loop(
 /// Prometheus's pending and firing alerts, with Alertmanager's (API v2) merged in when one is
 /// configured. Either source failing alone still shows the other, with the failure named.
 async fn fetch_alerts(
-    client: &crate::prom::PromClient,
+    client: &crate::net::PromClient,
     alertmanager: Option<&str>,
-) -> Result<(Vec<crate::prom::Alert>, Option<String>), String> {
-    use crate::prom::alertmanager::{AlertmanagerClient, combine_sources};
+) -> Result<(Vec<crate::net::Alert>, Option<String>), String> {
+    use crate::net::alertmanager::{AlertmanagerClient, combine_sources};
     let from_prometheus = client.alerts().await.map_err(|e| e.to_string());
     let from_alertmanager = match alertmanager {
         Some(url) => match AlertmanagerClient::new(url) {

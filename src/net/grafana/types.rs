@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::prom::sanitize::sanitize;
+use crate::net::sanitize::sanitize;
 
 /// Grafana's search kinds (`type` in `/api/search`).
 pub const KIND_DASHBOARD: &str = "dash-db";

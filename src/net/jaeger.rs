@@ -132,6 +132,13 @@ impl JaegerClient {
         })
     }
 
+    /// A client with credentials, tenant and extra headers, CA file.
+    pub fn with(connection: super::http::Connection) -> Result<Self, String> {
+        Ok(JaegerClient {
+            edge: EdgeClient::with(connection, "Jaeger")?,
+        })
+    }
+
     pub fn display_url(&self) -> String {
         self.edge.display_url()
     }

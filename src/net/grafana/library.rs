@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::client::{GrafanaClient, GrafanaError};
 use crate::grafana::load::{LIBRARY_PLACEHOLDER, Loaded, embedded_library_model};
-use crate::prom::sanitize::sanitize;
+use crate::net::sanitize::sanitize;
 
 /// Grafana's library element kind for panels (2 is variables).
 pub const KIND_PANEL: i64 = 1;

@@ -46,6 +46,13 @@ impl LokiClient {
         })
     }
 
+    /// A client with credentials, tenant and extra headers, CA file.
+    pub fn with(connection: super::http::Connection) -> Result<Self, String> {
+        Ok(LokiClient {
+            edge: EdgeClient::with(connection, "Loki")?,
+        })
+    }
+
     pub fn display_url(&self) -> String {
         self.edge.display_url()
     }

@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::sanitize::{redact_url, sanitize};
+use super::http::{MAX_RESPONSE_BYTES, ReadError, describe, first_line, read_capped};
+use super::sanitize::sanitize;
 
 /// One series as Prometheus returned it: labels (including `__name__`) and `(ms, value)` points.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -28,10 +29,6 @@ pub struct QueryAnswer {
     /// Size of the response body, for load figures.
     pub bytes: usize,
 }
-
-/// Largest answer read (decompressed): a query returning more than this cannot be drawn in a
-/// terminal anyway, and reading it could exhaust a jump host's memory.
-pub const MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 
 /// A pending or firing alert as Prometheus reports it.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -121,51 +118,12 @@ impl std::fmt::Display for PromError {
 
 impl std::error::Error for PromError {}
 
-/// Connection settings; credentials never appear in `Debug` or messages.
-#[derive(Clone)]
-pub struct PromConfig {
-    pub url: String,
-    pub timeout: Duration,
-    pub bearer_token: Option<String>,
-    pub basic_auth: Option<(String, String)>,
-    /// Extra headers, e.g. `X-Scope-OrgID` for Mimir/Cortex tenants.
-    pub headers: Vec<(String, String)>,
-    /// PEM of CA certificates to trust besides the system's.
-    pub ca_pem: Option<Vec<u8>>,
-    /// PEM with a client certificate and its private key (mutual TLS).
-    pub client_identity_pem: Option<Vec<u8>>,
-    /// Accept any server certificate. Only with an explicit flag; the status line says so.
-    pub insecure_skip_verify: bool,
-}
-
-impl std::fmt::Debug for PromConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PromConfig")
-            .field("url", &redact_url(&self.url))
-            .field("timeout", &self.timeout)
-            .finish_non_exhaustive()
-    }
-}
-
-impl PromConfig {
-    pub fn new(url: &str) -> Self {
-        PromConfig {
-            url: url.to_string(),
-            timeout: Duration::from_secs(30),
-            bearer_token: None,
-            basic_auth: None,
-            headers: Vec::new(),
-            ca_pem: None,
-            client_identity_pem: None,
-            insecure_skip_verify: false,
-        }
-    }
-}
+/// How to reach a Prometheus API (credentials never appear in `Debug` or messages).
+pub type PromConfig = super::http::Connection;
 
 #[derive(Clone)]
 pub struct PromClient {
     http: reqwest::Client,
-    base: String,
     config: PromConfig,
 }
 
@@ -206,57 +164,16 @@ struct MatrixItem {
 }
 
 impl PromClient {
-    pub fn new(mut config: PromConfig) -> Result<Self, PromError> {
-        install_crypto_provider();
-        // Credentials written into the URL become basic auth and leave the URL, so the URL
-        // can be shown anywhere.
-        if let Ok(mut parsed) = reqwest::Url::parse(&config.url) {
-            if !parsed.username().is_empty() {
-                let user = parsed.username().to_string();
-                let pass = parsed.password().unwrap_or_default().to_string();
-                config.basic_auth.get_or_insert((user, pass));
-                let _ = parsed.set_username("");
-                let _ = parsed.set_password(None);
-                config.url = parsed.to_string();
-            }
-        } else {
-            return Err(PromError::Network(format!(
-                "invalid Prometheus URL {:?}",
-                redact_url(&config.url)
-            )));
-        }
-        let mut builder = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .connect_timeout(Duration::from_secs(5).min(config.timeout))
-            .user_agent(concat!("triage/", env!("CARGO_PKG_VERSION")))
-            .danger_accept_invalid_certs(config.insecure_skip_verify);
-        if let Some(pem) = &config.ca_pem {
-            for cert in reqwest::Certificate::from_pem_bundle(pem)
-                .map_err(|e| PromError::Network(format!("CA certificates: {e}")))?
-            {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
-        if let Some(pem) = &config.client_identity_pem {
-            let identity = reqwest::Identity::from_pem(pem)
-                .map_err(|e| PromError::Network(format!("client certificate: {e}")))?;
-            builder = builder.identity(identity);
-        }
-        let http = builder
-            .build()
-            .map_err(|e| PromError::Network(e.to_string()))?;
-        let base = config.url.trim_end_matches('/').to_string();
-        Ok(PromClient { http, base, config })
+    pub fn new(config: PromConfig) -> Result<Self, PromError> {
+        let config = config.validated("Prometheus").map_err(PromError::Network)?;
+        let http = config.build_client().map_err(PromError::Network)?;
+        Ok(PromClient { http, config })
     }
 
     /// The URL without credentials, for status lines and messages; says when TLS
     /// verification is off.
     pub fn display_url(&self) -> String {
-        if self.config.insecure_skip_verify {
-            format!("{} ⚠ TLS unverified", redact_url(&self.base))
-        } else {
-            redact_url(&self.base)
-        }
+        self.config.display_url()
     }
 
     /// What the status line names as the data source: the URL, or for a datasource reached
@@ -419,7 +336,7 @@ impl PromClient {
 
     /// `/-/ready`: true when Prometheus answers 200.
     pub async fn ready(&self) -> bool {
-        let url = format!("{}/-/ready", self.base);
+        let url = format!("{}/-/ready", self.config.url);
         matches!(self.authorise(self.http.get(url)).send().await, Ok(r) if r.status().is_success())
     }
 
@@ -428,7 +345,7 @@ impl PromClient {
         path: &str,
         form: &[(&str, String)],
     ) -> Result<(serde_json::Value, Vec<String>, usize), PromError> {
-        let url = format!("{}{}", self.base, path);
+        let url = format!("{}{}", self.config.url, path);
         let request = self.authorise(self.http.post(url)).form(form);
         self.send(request).await
     }
@@ -438,42 +355,27 @@ impl PromClient {
         path: &str,
         query: &[(&str, String)],
     ) -> Result<(serde_json::Value, Vec<String>, usize), PromError> {
-        let url = format!("{}{}", self.base, path);
+        let url = format!("{}{}", self.config.url, path);
         let request = self.authorise(self.http.get(url)).query(query);
         self.send(request).await
     }
 
-    fn authorise(&self, mut request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        if let Some(token) = &self.config.bearer_token {
-            request = request.bearer_auth(token);
-        } else if let Some((user, pass)) = &self.config.basic_auth {
-            request = request.basic_auth(user, Some(pass));
-        }
-        for (name, value) in &self.config.headers {
-            request = request.header(name, value);
-        }
-        request
+    fn authorise(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        self.config.authorise(request)
     }
 
     async fn send(
         &self,
         request: reqwest::RequestBuilder,
     ) -> Result<(serde_json::Value, Vec<String>, usize), PromError> {
-        let mut response = request.send().await.map_err(|e| self.classify(e))?;
-        let status = response.status().as_u16();
-        // Read in chunks so an enormous answer is refused before it fills memory.
-        let mut body: Vec<u8> = Vec::new();
-        loop {
-            let chunk = response.chunk().await.map_err(|e| match self.classify(e) {
+        let response = request.send().await.map_err(|e| self.classify(e))?;
+        let (status, content_type, body) = read_capped(response).await.map_err(|e| match e {
+            ReadError::TooLarge => PromError::TooLarge(MAX_RESPONSE_BYTES),
+            ReadError::Broken(e) => match self.classify(e) {
                 PromError::Network(m) => PromError::Truncated(m),
                 other => other,
-            })?;
-            let Some(chunk) = chunk else { break };
-            if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
-                return Err(PromError::TooLarge(MAX_RESPONSE_BYTES));
-            }
-            body.extend_from_slice(&chunk);
-        }
+            },
+        })?;
         let bytes = body.len();
         let envelope: Envelope = match serde_json::from_slice(&body) {
             Ok(envelope) => envelope,
@@ -488,6 +390,18 @@ impl PromClient {
                         sanitize(&text)
                     },
                 });
+            }
+            // A page or an exporter's metrics (a wrong port) rather than the API.
+            Err(_) if !content_type.contains("json") => {
+                return Err(PromError::Decode(format!(
+                    "{} answered with {}; is this the Prometheus URL?",
+                    self.display_url(),
+                    sanitize(if content_type.is_empty() {
+                        "no content type"
+                    } else {
+                        &content_type
+                    })
+                )));
             }
             Err(e) => return Err(PromError::Decode(sanitize(&e.to_string()))),
         };
@@ -506,15 +420,12 @@ impl PromClient {
         if error.is_timeout() {
             return PromError::Timeout(self.config.timeout);
         }
-        // reqwest includes the URL in its messages; drop it so no credential can leak.
-        let error = error.without_url();
-        let mut message = error.to_string();
-        let mut source = std::error::Error::source(&error);
-        while let Some(inner) = source {
-            message = format!("{message}: {inner}");
-            source = inner.source();
-        }
-        PromError::Network(sanitize(&format!("{} ({message})", self.display_url())))
+        // `describe` drops the URL from reqwest's message so no credential can leak.
+        PromError::Network(sanitize(&format!(
+            "{} ({})",
+            self.display_url(),
+            describe(error)
+        )))
     }
 }
 
@@ -622,11 +533,6 @@ fn fmt_seconds(s: f64) -> String {
     }
 }
 
-fn first_line(text: &str) -> String {
-    let line = text.lines().next().unwrap_or("").trim();
-    line.chars().take(300).collect()
-}
-
 fn percent_encode_path(segment: &str) -> String {
     segment
         .bytes()
@@ -635,11 +541,6 @@ fn percent_encode_path(segment: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
-}
-
-/// rustls needs a process-wide crypto provider; ring keeps the build free of cmake.
-fn install_crypto_provider() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 #[cfg(test)]

@@ -15,11 +15,11 @@ use super::types::{
     DashboardDoc, DatasourceInfo, Folder, SEARCH_PAGE_SIZE, SearchHit, SearchQuery,
     parse_dashboard_doc, parse_datasources, parse_folder, parse_folders, parse_search,
 };
-use crate::prom::PromConfig;
-use crate::prom::sanitize::{redact_url, sanitize};
+use crate::net::PromConfig;
+use crate::net::http::{Connection, ReadError, describe, read_capped};
+use crate::net::sanitize::{redact_url, sanitize};
 
-/// Largest answer read: dashboards are well under this, and a jump host's memory is not.
-pub const MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+pub use crate::net::http::MAX_RESPONSE_BYTES;
 
 /// Most search pages read (with 1000 hits a page, far beyond any real instance).
 const MAX_SEARCH_PAGES: usize = 100;
@@ -110,10 +110,7 @@ impl std::error::Error for GrafanaError {}
 #[derive(Clone)]
 pub struct GrafanaClient {
     http: reqwest::Client,
-    base: String,
-    token: Option<String>,
-    basic_auth: Option<(String, String)>,
-    config: GrafanaConfig,
+    connection: Connection,
 }
 
 impl std::fmt::Debug for GrafanaClient {
@@ -124,77 +121,37 @@ impl std::fmt::Debug for GrafanaClient {
 
 impl GrafanaClient {
     pub fn new(config: GrafanaConfig) -> Result<Self, GrafanaError> {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let mut parsed = reqwest::Url::parse(config.url.trim()).map_err(|_| {
-            GrafanaError::Network(format!(
-                "invalid Grafana URL {:?}",
-                sanitize(&redact_url(&config.url))
-            ))
-        })?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(GrafanaError::Network(format!(
-                "Grafana URL {:?} is not http(s)",
-                sanitize(&redact_url(&config.url))
-            )));
-        }
-        // Credentials in the URL become basic auth and leave the URL, so it can be shown.
-        let mut basic_auth = None;
-        if !parsed.username().is_empty() {
-            basic_auth = Some((
-                parsed.username().to_string(),
-                parsed.password().unwrap_or_default().to_string(),
-            ));
-            let _ = parsed.set_username("");
-            let _ = parsed.set_password(None);
-        }
-        let mut builder = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .connect_timeout(Duration::from_secs(5).min(config.timeout))
-            .user_agent(concat!("triage/", env!("CARGO_PKG_VERSION")))
-            .danger_accept_invalid_certs(config.insecure_skip_verify);
-        if let Some(pem) = &config.ca_pem {
-            for cert in reqwest::Certificate::from_pem_bundle(pem)
-                .map_err(|e| GrafanaError::Network(format!("CA certificates: {e}")))?
-            {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
-        let http = builder
-            .build()
-            .map_err(|e| GrafanaError::Network(sanitize(&e.to_string())))?;
-        let base = parsed.as_str().trim_end_matches('/').to_string();
-        Ok(GrafanaClient {
-            http,
-            base,
-            token: config.token.clone().filter(|t| !t.is_empty()),
-            basic_auth,
-            config,
-        })
+        let mut connection = Connection::new(&config.url);
+        connection.timeout = config.timeout;
+        connection.bearer_token = config.token;
+        connection.insecure_skip_verify = config.insecure_skip_verify;
+        connection.ca_pem = config.ca_pem;
+        let connection = connection
+            .validated("Grafana")
+            .map_err(GrafanaError::Network)?;
+        let http = connection.build_client().map_err(GrafanaError::Network)?;
+        Ok(GrafanaClient { http, connection })
     }
 
     /// Grafana's address without credentials.
     pub fn display_url(&self) -> String {
-        redact_url(&self.base)
+        self.connection.display_url()
     }
 
     /// Grafana's address for links (no credentials).
     pub fn base_url(&self) -> &str {
-        &self.base
+        &self.connection.url
     }
 
     /// Settings for a Prometheus client that queries a datasource through Grafana's proxy
     /// (`/api/datasources/proxy/uid/<uid>`), with this client's credentials.
     pub fn proxy_config(&self, datasource_uid: &str) -> PromConfig {
-        let mut config = PromConfig::new(&format!(
+        let mut config = self.connection.clone();
+        config.url = format!(
             "{}/api/datasources/proxy/uid/{}",
-            self.base,
+            self.connection.url,
             encode_segment(datasource_uid)
-        ));
-        config.timeout = self.config.timeout;
-        config.bearer_token = self.token.clone();
-        config.basic_auth = self.basic_auth.clone();
-        config.insecure_skip_verify = self.config.insecure_skip_verify;
-        config.ca_pem = self.config.ca_pem.clone();
+        );
         config
     }
 
@@ -266,25 +223,22 @@ impl GrafanaClient {
     }
 
     async fn get(&self, path: &str, query: &[(&str, String)]) -> Result<Value, GrafanaError> {
-        let mut request = self
+        let url = format!("{}{}", self.connection.url, path);
+        let request = self
             .http
-            .get(format!("{}{}", self.base, path))
+            .get(url)
             .query(query)
             .header("Accept", "application/json");
-        if let Some(token) = &self.token {
-            request = request.bearer_auth(token);
-        } else if let Some((user, pass)) = &self.basic_auth {
-            request = request.basic_auth(user, Some(pass));
-        }
-        let mut response = request.send().await.map_err(|e| self.classify(e))?;
-        let status = response.status().as_u16();
-        let mut body: Vec<u8> = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| self.classify(e))? {
-            if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
-                return Err(GrafanaError::TooLarge);
-            }
-            body.extend_from_slice(&chunk);
-        }
+        let response = self
+            .connection
+            .authorise(request)
+            .send()
+            .await
+            .map_err(|e| self.classify(e))?;
+        let (status, _, body) = read_capped(response).await.map_err(|e| match e {
+            ReadError::TooLarge => GrafanaError::TooLarge,
+            ReadError::Broken(e) => self.classify(e),
+        })?;
         if !(200..300).contains(&status) {
             return Err(GrafanaError::Http {
                 status,
@@ -300,18 +254,10 @@ impl GrafanaClient {
             return GrafanaError::Network(format!(
                 "{} did not answer within {}s",
                 self.display_url(),
-                self.config.timeout.as_secs()
+                self.connection.timeout.as_secs()
             ));
         }
-        // reqwest's messages carry the URL; drop it so no credential can leak.
-        let error = error.without_url();
-        let mut message = error.to_string();
-        let mut source = std::error::Error::source(&error);
-        while let Some(inner) = source {
-            message = format!("{message}: {inner}");
-            source = inner.source();
-        }
-        GrafanaError::Network(sanitize(&format!("{} ({message})", self.display_url())))
+        GrafanaError::Network(format!("{} ({})", self.display_url(), describe(error)))
     }
 }
 

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::client::Alert;
 use super::edge::EdgeClient;
+use super::prometheus::Alert;
 use super::sanitize::sanitize;
 
 #[derive(Clone, Debug)]
@@ -40,6 +40,13 @@ impl AlertmanagerClient {
     pub fn new(url: &str) -> Result<Self, String> {
         Ok(AlertmanagerClient {
             edge: EdgeClient::new(url, "Alertmanager")?,
+        })
+    }
+
+    /// A client with credentials, tenant and extra headers, CA file.
+    pub fn with(connection: super::http::Connection) -> Result<Self, String> {
+        Ok(AlertmanagerClient {
+            edge: EdgeClient::with(connection, "Alertmanager")?,
         })
     }
 

@@ -6,7 +6,6 @@
 //! appears in a message.
 
 pub mod client;
-pub mod export;
 pub mod library;
 pub mod types;
 

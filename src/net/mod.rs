@@ -1,0 +1,14 @@
+//! The network edge, the only module that speaks HTTP: one client builder and size-capped
+//! reads (`http`), text sanitising of everything that arrives (`sanitize`), and a client per
+//! backend: Prometheus, Grafana, Loki, Jaeger, Alertmanager.
+
+pub mod alertmanager;
+mod edge;
+pub mod grafana;
+pub mod http;
+pub mod jaeger;
+pub mod loki;
+pub mod prometheus;
+pub mod sanitize;
+
+pub use prometheus::{Alert, Exemplar, PromClient, PromConfig, PromError, QueryAnswer, RawSeries};
