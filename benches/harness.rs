@@ -14,7 +14,7 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use serde_json::Value;
-use triage::engine::frame::{PanelData, Series};
+use triage::data::panel_data::{PanelData, Series};
 use triage::engine::plan::{PanelPlan, PlanContext, plan_panel};
 use triage::engine::session::EngineEvent;
 use triage::grafana::interval::{IntervalInput, plan_query_interval};

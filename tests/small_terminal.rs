@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
-use triage::engine::frame::{PanelData, Series};
+use triage::data::panel_data::{PanelData, Series};
 use triage::engine::session::EngineEvent;
 use triage::grafana::load::load_path;
 use triage::grafana::model::Dashboard;

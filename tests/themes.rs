@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use triage::engine::frame::{PanelData, Series};
+use triage::data::panel_data::{PanelData, Series};
 use triage::engine::session::EngineEvent;
 use triage::grafana::colors;
 use triage::grafana::load::load_path;

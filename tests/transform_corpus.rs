@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use triage::engine::frame::{PanelData, Series};
+use triage::data::panel_data::{PanelData, Series};
 use triage::grafana::load::load_path;
 use triage::grafana::model::Panel;
 use triage::view::build::{Clock, build};

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use triage::engine::frame::{PanelData, Series};
+use triage::data::panel_data::{PanelData, Series};
 use triage::grafana::model::{
     FieldDefaults, GridPos, Panel, PanelOptions, Target, TargetFormat, ThresholdStep, Thresholds,
 };

@@ -7,7 +7,7 @@ use serde_json::json;
 use super::grafana;
 use super::session_setup::prepare_with;
 use super::{CliError, RenderArgs, RenderFormat};
-use crate::engine::frame::PanelData;
+use crate::data::panel_data::PanelData;
 use crate::engine::session::{EngineEvent, Session};
 use crate::tui::app::{App, StatusInfo};
 use crate::tui::frame_text::{to_ansi, to_html, to_svg, to_text};

@@ -9,6 +9,7 @@
 //! panels share), marked by a ref id prefix, and come back as events instead of series.
 
 use super::plan::{PlannedQuery, foreign_datasource};
+pub use crate::data::AnnotationEvent;
 use crate::grafana::model::{Annotation, Dashboard, TargetFormat};
 use crate::grafana::naming::render_legend;
 use crate::grafana::timerange::TimeRange;
@@ -20,20 +21,6 @@ pub const STEP_MS: i64 = 60_000;
 
 /// Ref ids of annotation queries start with this (no target's ref id can: it has a space).
 pub const REF_PREFIX: &str = "annotation ";
-
-/// One annotation event: an instant, or a region when `end_ms > at_ms`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AnnotationEvent {
-    /// The annotation's name in the dashboard (`Deploys`).
-    pub source: String,
-    pub at_ms: i64,
-    pub end_ms: i64,
-    pub title: String,
-    pub text: String,
-    pub tags: Vec<String>,
-    /// `iconColor` as written (a Grafana colour name or `#rrggbb`).
-    pub color: Option<String>,
-}
 
 /// The annotations that are sent: enabled, with a PromQL `expr`, on a Prometheus datasource.
 pub fn queried(dashboard: &Dashboard) -> impl Iterator<Item = (usize, &Annotation)> {

@@ -3,7 +3,6 @@
 pub mod annotations;
 pub mod datasources;
 pub mod expand;
-pub mod frame;
 pub mod plan;
 pub mod refresh;
 pub mod session;

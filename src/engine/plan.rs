@@ -3,6 +3,7 @@
 
 use crate::grafana::interval::{IntervalInput, plan_query_interval};
 use crate::grafana::model::{DatasourceRef, Panel, TargetFormat};
+use crate::grafana::panel_kind::PanelKind;
 use crate::grafana::timerange::TimeRange;
 use crate::grafana::vars::{Format, Scope, interpolate};
 
@@ -99,27 +100,12 @@ pub fn max_data_points(panel: &Panel, terminal_width: u16) -> u64 {
         return explicit;
     }
     let columns = panel.grid.w.clamp(1, 24);
-    if reduces_to_values(&panel.panel_type) {
+    if PanelKind::of(&panel.panel_type).is_single_value() {
         let pixels = columns * GRAFANA_GRID_PIXELS / 24;
         return u64::from(pixels.saturating_sub(8 + 2 * 8).max(20));
     }
     let cells = columns * u32::from(terminal_width) / 24;
     u64::from(cells.saturating_sub(CHROME_COLUMNS).max(10) * 2)
-}
-
-/// Panel types whose data is shown as values or rows, not along a time axis.
-fn reduces_to_values(panel_type: &str) -> bool {
-    matches!(
-        panel_type,
-        "stat"
-            | "singlestat"
-            | "gauge"
-            | "bargauge"
-            | "piechart"
-            | "table"
-            | "table-old"
-            | "histogram"
-    )
 }
 
 /// Plan every visible target of a panel. `scope` holds the dashboard variables (and a repeat

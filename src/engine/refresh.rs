@@ -9,18 +9,18 @@ use tokio::sync::mpsc;
 
 use super::datasources::Datasources;
 use super::expand::{expand_dashboard, scope_with};
-use super::frame::{PanelData, QueryInfo, Series};
 use super::plan::{
     PanelPlan, PlanContext, PlannedQuery, comparison_queries, offset_label, plan_panel,
 };
 use super::session::EngineEvent;
 use super::variables::{Overrides, ResolvedVariable, adhoc_filters, resolve_variables, scope_for};
+use crate::data::panel_data::{PanelData, QueryInfo, Series};
 use crate::grafana::model::{Dashboard, DatasourceRef};
 use crate::grafana::naming::{SeriesNaming, display_names, legend_name};
+use crate::grafana::panel_kind::{PanelKind, unsupported_reason};
 use crate::grafana::timerange::TimeRange;
 use crate::grafana::vars::add_label_matchers;
 use crate::net::{PromError, QueryAnswer};
-use crate::view::build::unsupported_reason;
 
 /// Queries in flight at once: enough to hide latency, few enough to be gentle on a
 /// Prometheus that is part of the incident.
@@ -168,7 +168,7 @@ pub async fn run_refresh(
     if !annotation_queries.is_empty() {
         for (plan, panel) in plans.iter_mut().zip(&expanded.dashboard.panels) {
             if let PanelPlan::Queries(queries) = plan
-                && matches!(panel.panel_type.as_str(), "timeseries" | "graph")
+                && PanelKind::of(&panel.panel_type) == PanelKind::TimeSeries
                 && !queries.is_empty()
             {
                 queries.extend(annotation_queries.iter().cloned());

@@ -7,8 +7,8 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::datasources::Datasources;
-use super::frame::PanelData;
 use super::refresh::{PanelQueries, RefreshInput, run_refresh};
+use crate::data::panel_data::PanelData;
 use crate::net::PromClient;
 
 /// Sent by the background task; `generation` says which request it answers.

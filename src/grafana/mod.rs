@@ -9,6 +9,7 @@ pub mod load;
 pub mod migrate;
 pub mod model;
 pub mod naming;
+pub mod panel_kind;
 pub mod reduce;
 pub mod repeat;
 pub mod stable_form;

@@ -5,14 +5,7 @@ use serde::Deserialize;
 
 use super::edge::EdgeClient;
 use super::sanitize::sanitize;
-
-/// One log line with the labels of its stream.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LogLine {
-    pub at_ns: i64,
-    pub line: String,
-    pub labels: std::collections::BTreeMap<String, String>,
-}
+pub use crate::data::LogLine;
 
 #[derive(Clone, Debug)]
 pub struct LokiClient {

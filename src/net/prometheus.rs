@@ -11,60 +11,7 @@ use serde::Deserialize;
 
 use super::http::{MAX_RESPONSE_BYTES, ReadError, describe, first_line, read_capped};
 use super::sanitize::sanitize;
-
-/// One series as Prometheus returned it: labels (including `__name__`) and `(ms, value)` points.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RawSeries {
-    pub labels: BTreeMap<String, String>,
-    pub points: Vec<(i64, f64)>,
-}
-
-/// The data of a query answer plus the warnings Prometheus attached to it.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct QueryAnswer {
-    /// `matrix`, `vector`, `scalar` or `string`.
-    pub result_type: String,
-    pub series: Vec<RawSeries>,
-    pub warnings: Vec<String>,
-    /// Size of the response body, for load figures.
-    pub bytes: usize,
-}
-
-/// A pending or firing alert as Prometheus reports it.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Alert {
-    pub labels: BTreeMap<String, String>,
-    /// `summary`, `description`, `runbook_url`, ...
-    pub annotations: BTreeMap<String, String>,
-    /// `firing` or `pending`.
-    pub state: String,
-    pub active_at_ms: Option<i64>,
-    pub value: String,
-    /// Who reported it: `prometheus`, `alertmanager` or both.
-    pub source: String,
-    /// Alertmanager's silence or inhibition, when it holds one.
-    pub suppressed: Option<String>,
-}
-
-/// One exemplar Prometheus stored: the series it belongs to, its labels (`trace_id`), value
-/// and time.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Exemplar {
-    pub series_labels: BTreeMap<String, String>,
-    pub labels: BTreeMap<String, String>,
-    pub value: f64,
-    pub at_ms: i64,
-}
-
-impl Exemplar {
-    /// The trace it points at (`trace_id`, or `traceID` as some SDKs write it).
-    pub fn trace_id(&self) -> Option<&str> {
-        ["trace_id", "traceID", "traceId"]
-            .iter()
-            .find_map(|k| self.labels.get(*k))
-            .map(String::as_str)
-    }
-}
+pub use crate::data::{Alert, Exemplar, QueryAnswer, RawSeries};
 
 /// Why a request failed, phrased for the panel that shows it.
 #[derive(Debug, Clone, PartialEq)]

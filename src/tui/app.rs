@@ -17,7 +17,7 @@ use super::overlay::{Context, Effect, Overlay};
 use super::theme::Theme;
 use super::timenav::RangeState;
 use super::widgets::draw_panel;
-use crate::engine::frame::PanelData;
+use crate::data::panel_data::PanelData;
 use crate::engine::variables::{Overrides, ResolvedVariable};
 use crate::grafana::model::Dashboard;
 use crate::grafana::model::VariableSelection;
@@ -1028,12 +1028,12 @@ impl App {
                 let Some(panel) = self.dashboard.panels.get(index) else {
                     return;
                 };
-                let failed = data.state() == crate::engine::frame::PanelState::Error;
+                let failed = data.state() == crate::data::panel_data::PanelState::Error;
                 let last_good = self
                     .data
                     .get(index)
                     .and_then(Option::as_ref)
-                    .filter(|d| d.state() == crate::engine::frame::PanelState::Ok);
+                    .filter(|d| d.state() == crate::data::panel_data::PanelState::Ok);
                 match (
                     failed,
                     last_good,
@@ -1474,7 +1474,7 @@ mod refresh_tests {
 #[cfg(test)]
 mod alert_marker_tests {
     use super::*;
-    use crate::engine::frame::Series;
+    use crate::data::panel_data::Series;
     use crate::engine::session::EngineEvent;
     use crate::grafana::model::{GridPos, Panel};
     use crate::net::Alert;
@@ -1554,7 +1554,7 @@ mod alert_marker_tests {
 #[cfg(test)]
 mod panel_cache_tests {
     use super::*;
-    use crate::engine::frame::Series;
+    use crate::data::panel_data::Series;
     use crate::engine::session::EngineEvent;
     use crate::grafana::model::{GridPos, Panel};
     use crate::tui::frame_text::to_text;

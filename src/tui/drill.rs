@@ -1347,7 +1347,7 @@ mod tests {
 #[cfg(test)]
 mod app_tests {
     use super::*;
-    use crate::engine::frame::{PanelData, QueryInfo, Series};
+    use crate::data::panel_data::{PanelData, QueryInfo, Series};
     use crate::grafana::model::{Dashboard, GridPos, Link, Panel};
     use crate::tui::app::{StatusInfo, ViewState};
     use ratatui::crossterm::event::KeyEvent;

@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wra
 use super::keymap::KEYMAP;
 use super::theme::Theme;
 use super::timenav::QUICK_RANGES;
-use crate::engine::frame::PanelData;
+use crate::data::panel_data::PanelData;
 use crate::engine::variables::ResolvedVariable;
 use crate::grafana::model::Panel;
 use crate::grafana::vars::{ALL_TEXT, ALL_VALUE};

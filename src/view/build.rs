@@ -10,7 +10,7 @@ use super::{
     PanelBody, PanelView, PlotSeries, Rgb, StatColorMode, StatValue, StatView, TimeMarker,
     TimeSeriesView, YAxis, to_axis,
 };
-use crate::engine::frame::{PanelData, PanelState, Series};
+use crate::data::panel_data::{PanelData, PanelState, Series};
 use crate::grafana::model::{FieldDefaults, Panel};
 use crate::grafana::{colors, fields, reduce, thresholds, units};
 

@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::engine::frame::Series;
+use crate::data::panel_data::Series;
 use crate::grafana::fields::js_number;
 use crate::grafana::model::{Panel, TargetFormat};
 

@@ -3,7 +3,7 @@
 //! row counts only its own bucket (values under 1e-9 become 0), rows labelled with the bound.
 
 use super::{HeatmapView, Rgb};
-use crate::engine::frame::Series;
+use crate::data::panel_data::Series;
 use crate::grafana::units;
 
 /// One `le` bucket: its bound, the bound as written, and its cumulative counts over time.

@@ -7,7 +7,7 @@
 
 use super::build::{format, palette, series_field, values_of};
 use super::{HistogramSeries, HistogramView};
-use crate::engine::frame::Series;
+use crate::data::panel_data::Series;
 use crate::grafana::model::Panel;
 
 /// Grafana's default number of buckets when it picks the size.

@@ -6,7 +6,7 @@
 
 use super::build::{format, named, palette, series_field, value_colour, values_of};
 use super::{PieSlice, PieView};
-use crate::engine::frame::Series;
+use crate::data::panel_data::Series;
 use crate::grafana::model::Panel;
 use crate::grafana::{fields, reduce};
 

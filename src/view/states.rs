@@ -10,7 +10,7 @@ use super::build::{
     Clock, data_range, format, no_value_text, series_field, time_label, value_colour, values_of,
 };
 use super::{Rgb, ShowValues, StateLegend, StateRow, StateSpan, StatesView};
-use crate::engine::frame::{PanelData, Series};
+use crate::data::panel_data::{PanelData, Series};
 use crate::grafana::fields;
 use crate::grafana::model::Panel;
 

@@ -8,7 +8,7 @@ use chrono::{DateTime, Local, TimeZone, Utc};
 use super::build::Clock;
 use super::frames::{self, FieldType, Frame, Value};
 use super::{Rgb, TableCell, TableView, transform};
-use crate::engine::frame::Series;
+use crate::data::panel_data::Series;
 use crate::grafana::model::{FieldDefaults, Panel, ValueMapping};
 use crate::grafana::{colors, fields, thresholds, units};
 

@@ -28,6 +28,20 @@ pub struct QueryInfo {
     pub error: Option<String>,
 }
 
+/// One annotation event: an instant, or a region when `end_ms > at_ms`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AnnotationEvent {
+    /// The annotation's name in the dashboard (`Deploys`).
+    pub source: String,
+    pub at_ms: i64,
+    pub end_ms: i64,
+    pub title: String,
+    pub text: String,
+    pub tags: Vec<String>,
+    /// `iconColor` as written (a Grafana colour name or `#rrggbb`).
+    pub color: Option<String>,
+}
+
 /// Everything a panel needs to be drawn after a refresh.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PanelData {
@@ -42,7 +56,7 @@ pub struct PanelData {
     pub start_ms: i64,
     pub end_ms: i64,
     /// Dashboard annotation events in the range (time-series panels only).
-    pub annotations: Vec<super::annotations::AnnotationEvent>,
+    pub annotations: Vec<AnnotationEvent>,
     /// The annotation queries behind them, kept apart from `queries` (the panel's own targets,
     /// which checks and state follow).
     pub annotation_queries: Vec<QueryInfo>,
