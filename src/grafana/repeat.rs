@@ -8,7 +8,7 @@
 //! repeat move down by the space it added, and finally every visible item floats up as far as it
 //! can without overlapping (react-grid-layout's vertical compaction, which Grafana's grid uses).
 
-use super::model::{Dashboard, GridPos, Panel, RepeatDirection};
+use super::model::{Dashboard, GridPos, Panel, RepeatDirection, Row};
 
 const GRID_COLUMNS: f64 = 24.0;
 const DEFAULT_MAX_PER_ROW: u32 = 4;
@@ -81,6 +81,35 @@ pub fn expand_layout(
     dashboard: &Dashboard,
     values: &dyn Fn(&str) -> Vec<(String, String)>,
 ) -> ExpandedLayout {
+    let mut out = ExpandedLayout::default();
+    let mut shifts: Vec<Shift> = Vec::new();
+    for block in layout_blocks(dashboard) {
+        let shift = match block {
+            Block::Panel(i) => {
+                let source = &dashboard.panels[i];
+                let offset = offset_at(&shifts, source.grid.y);
+                let added =
+                    push_panel_copies(&mut out, dashboard, i, offset, &[], None, true, values);
+                Shift {
+                    from_y: source.grid.y.saturating_add(source.grid.h),
+                    amount: added,
+                }
+            }
+            Block::Row(r) => {
+                let offset = offset_at(&shifts, dashboard.rows[r].grid.y);
+                expand_row(&mut out, dashboard, r, offset, values)
+            }
+        };
+        if shift.amount > 0 {
+            shifts.push(shift);
+        }
+    }
+    compact(&mut out);
+    out
+}
+
+/// Rows and the panels outside any row, in layout order: by y, a row before a panel, then by x.
+fn layout_blocks(dashboard: &Dashboard) -> Vec<Block> {
     let mut in_row = vec![false; dashboard.panels.len()];
     for row in &dashboard.rows {
         for &i in &row.panels {
@@ -99,134 +128,145 @@ pub fn expand_layout(
         }
     }
     blocks.sort_by_key(|(y, kind, x, _)| (*y, *kind, *x));
+    blocks.into_iter().map(|(_, _, _, block)| block).collect()
+}
 
-    let mut out = ExpandedLayout::default();
-    let mut shifts: Vec<Shift> = Vec::new();
-    let offset_at = |shifts: &[Shift], y: u32| -> u32 {
-        shifts
-            .iter()
-            .filter(|s| y >= s.from_y)
-            .map(|s| s.amount)
-            .fold(0u32, u32::saturating_add)
-    };
+/// How far the repeats above have pushed down an item originally at `y`.
+fn offset_at(shifts: &[Shift], y: u32) -> u32 {
+    shifts
+        .iter()
+        .filter(|s| y >= s.from_y)
+        .map(|s| s.amount)
+        .fold(0u32, u32::saturating_add)
+}
 
-    for (_, _, _, block) in blocks {
-        match block {
-            Block::Panel(i) => {
-                let source = &dashboard.panels[i];
-                let offset = offset_at(&shifts, source.grid.y);
-                let added =
-                    push_panel_copies(&mut out, dashboard, i, offset, &[], None, true, values);
-                if added > 0 {
-                    shifts.push(Shift {
-                        from_y: source.grid.y.saturating_add(source.grid.h),
-                        amount: added,
-                    });
-                }
-            }
-            Block::Row(r) => {
-                let row = &dashboard.rows[r];
-                let offset = offset_at(&shifts, row.grid.y);
-                let options = match &row.repeat {
-                    Some(var) => values(var)
-                        .into_iter()
-                        .map(|(text, value)| {
-                            vec![ScopedVar {
-                                name: var.clone(),
-                                text,
-                                value,
-                            }]
-                        })
-                        .collect(),
-                    None => Vec::new(),
-                };
-                let copies: Vec<Vec<ScopedVar>> = if options.is_empty() {
-                    vec![Vec::new()]
-                } else {
-                    options
-                };
-                // Height of the row block: header plus panels, measured from the header.
-                let bottom = row
-                    .panels
-                    .iter()
-                    .filter_map(|&i| dashboard.panels.get(i))
-                    .map(|p| p.grid.y.saturating_add(p.grid.h))
-                    .max()
-                    .unwrap_or(row.grid.y.saturating_add(1));
-                let row_height = bottom.saturating_sub(row.grid.y).max(1);
-                let step = if row.collapsed { 1 } else { row_height };
-                let mut added_in_row = 0;
-                for (k, scoped) in copies.iter().enumerate() {
-                    let k32 = k as u32;
-                    let row_y = row
-                        .grid
-                        .y
-                        .saturating_add(offset)
-                        .saturating_add(k32.saturating_mul(step));
-                    out.rows.push(ExpandedRow {
-                        row_index: r,
-                        repeat_index: k,
-                        grid: GridPos {
-                            y: row_y,
-                            ..row.grid
-                        },
-                        scoped_vars: scoped.clone(),
-                    });
-                    let row_copy = out.rows.len() - 1;
-                    let mut inner_shifts: Vec<Shift> = Vec::new();
-                    for &i in &row.panels {
-                        let Some(source) = dashboard.panels.get(i) else {
-                            continue;
-                        };
-                        // Collapsed rows keep their panels' saved positions (used when expanded).
-                        let base = if row.collapsed {
-                            offset
-                        } else {
-                            offset.saturating_add(k32.saturating_mul(row_height))
-                        };
-                        let inner = offset_at(&inner_shifts, source.grid.y);
-                        let added = push_panel_copies(
-                            &mut out,
-                            dashboard,
-                            i,
-                            base.saturating_add(inner),
-                            scoped,
-                            Some(row_copy),
-                            !row.collapsed,
-                            values,
-                        );
-                        if added > 0 {
-                            inner_shifts.push(Shift {
-                                from_y: source.grid.y.saturating_add(source.grid.h),
-                                amount: added,
-                            });
-                        }
-                    }
-                    if !row.collapsed {
-                        added_in_row = added_in_row.max(
-                            inner_shifts
-                                .iter()
-                                .map(|s| s.amount)
-                                .fold(0, u32::saturating_add),
-                        );
-                    }
-                }
-                let extra_copies =
-                    u32::try_from(copies.len().saturating_sub(1)).unwrap_or(u32::MAX);
-                let added = extra_copies
-                    .saturating_mul(step)
-                    .saturating_add(added_in_row);
-                if added > 0 {
-                    shifts.push(Shift {
-                        from_y: row.grid.y.saturating_add(step),
-                        amount: added,
-                    });
-                }
-            }
+/// Expand one row: each copy's header and panels. Returns the space the row's repeat and its
+/// panels' repeats add below the row.
+fn expand_row(
+    out: &mut ExpandedLayout,
+    dashboard: &Dashboard,
+    r: usize,
+    offset: u32,
+    values: &dyn Fn(&str) -> Vec<(String, String)>,
+) -> Shift {
+    let row = &dashboard.rows[r];
+    let copies = row_copy_scopes(row, values);
+    let row_height = row_block_height(dashboard, row);
+    let step = if row.collapsed { 1 } else { row_height };
+    let mut added_in_row = 0;
+    for (k, scoped) in copies.iter().enumerate() {
+        let k32 = k as u32;
+        let row_y = row
+            .grid
+            .y
+            .saturating_add(offset)
+            .saturating_add(k32.saturating_mul(step));
+        out.rows.push(ExpandedRow {
+            row_index: r,
+            repeat_index: k,
+            grid: GridPos {
+                y: row_y,
+                ..row.grid
+            },
+            scoped_vars: scoped.clone(),
+        });
+        let row_copy = out.rows.len() - 1;
+        // Collapsed rows keep their panels' saved positions (used when expanded).
+        let base = if row.collapsed {
+            offset
+        } else {
+            offset.saturating_add(k32.saturating_mul(row_height))
+        };
+        let added = push_row_panels(out, dashboard, row, base, scoped, row_copy, values);
+        if !row.collapsed {
+            added_in_row = added_in_row.max(added);
         }
     }
-    compact(&mut out);
-    out
+    let extra_copies = u32::try_from(copies.len().saturating_sub(1)).unwrap_or(u32::MAX);
+    Shift {
+        from_y: row.grid.y.saturating_add(step),
+        amount: extra_copies
+            .saturating_mul(step)
+            .saturating_add(added_in_row),
+    }
+}
+
+/// The variable scopes of a row's copies: one per value of its repeat variable, or a single
+/// unscoped copy when it does not repeat (or the variable has no values).
+fn row_copy_scopes(
+    row: &Row,
+    values: &dyn Fn(&str) -> Vec<(String, String)>,
+) -> Vec<Vec<ScopedVar>> {
+    let options: Vec<Vec<ScopedVar>> = match &row.repeat {
+        Some(var) => values(var)
+            .into_iter()
+            .map(|(text, value)| {
+                vec![ScopedVar {
+                    name: var.clone(),
+                    text,
+                    value,
+                }]
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    if options.is_empty() {
+        vec![Vec::new()]
+    } else {
+        options
+    }
+}
+
+/// Height of a row block: header plus panels, measured from the header.
+fn row_block_height(dashboard: &Dashboard, row: &Row) -> u32 {
+    let bottom = row
+        .panels
+        .iter()
+        .filter_map(|&i| dashboard.panels.get(i))
+        .map(|p| p.grid.y.saturating_add(p.grid.h))
+        .max()
+        .unwrap_or(row.grid.y.saturating_add(1));
+    bottom.saturating_sub(row.grid.y).max(1)
+}
+
+/// The panels of one row copy, `base` below their saved positions; each panel's repeat pushes
+/// the row's later panels down. Returns the height the repeats added within the row.
+fn push_row_panels(
+    out: &mut ExpandedLayout,
+    dashboard: &Dashboard,
+    row: &Row,
+    base: u32,
+    scoped: &[ScopedVar],
+    row_copy: usize,
+    values: &dyn Fn(&str) -> Vec<(String, String)>,
+) -> u32 {
+    let mut inner_shifts: Vec<Shift> = Vec::new();
+    for &i in &row.panels {
+        let Some(source) = dashboard.panels.get(i) else {
+            continue;
+        };
+        let inner = offset_at(&inner_shifts, source.grid.y);
+        let added = push_panel_copies(
+            out,
+            dashboard,
+            i,
+            base.saturating_add(inner),
+            scoped,
+            Some(row_copy),
+            !row.collapsed,
+            values,
+        );
+        if added > 0 {
+            inner_shifts.push(Shift {
+                from_y: source.grid.y.saturating_add(source.grid.h),
+                amount: added,
+            });
+        }
+    }
+    inner_shifts
+        .iter()
+        .map(|s| s.amount)
+        .fold(0, u32::saturating_add)
 }
 
 /// Push the copies of one panel (one per value of its repeat variable); returns the height the
