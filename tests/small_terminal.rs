@@ -108,7 +108,7 @@ fn app_with_data() -> App {
         },
         ViewState::new("now-1h", "now"),
     );
-    app.clock = triage::view::build::Clock::Utc;
+    app.session.clock = triage::view::build::Clock::Utc;
     for (index, data) in data.into_iter().enumerate() {
         app.apply(EngineEvent::Panel {
             generation: 0,
@@ -148,17 +148,21 @@ fn panels_too_small_to_draw_say_so_and_open_fullscreen_on_enter() {
     );
     // Focus a chart that is too small, then Enter: it fills the screen and draws.
     let index = app
+        .page
         .dashboard
         .panels
         .iter()
         .position(|p| p.panel_type == "timeseries")
         .expect("a time series");
-    app.focus = Some(index);
+    app.page.focus = Some(index);
     app.handle_key(KeyEvent::from(KeyCode::Enter));
-    assert!(app.fullscreen);
+    assert!(app.page.fullscreen);
     let full = screen(&mut app, 30, 24);
     assert!(!full.contains("too small"), "{full}");
-    assert!(full.contains(&app.dashboard.panels[index].title), "{full}");
+    assert!(
+        full.contains(&app.page.dashboard.panels[index].title),
+        "{full}"
+    );
 }
 
 #[test]

@@ -95,7 +95,7 @@ fn frame(theme: Theme, depth: ColourDepth) -> Buffer {
         StatusInfo::default(),
         ViewState::new("now-1h", "now"),
     );
-    app.clock = triage::view::build::Clock::Utc;
+    app.session.clock = triage::view::build::Clock::Utc;
     for index in 0..panels {
         app.apply(EngineEvent::Panel {
             generation: 0,

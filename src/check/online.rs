@@ -125,7 +125,7 @@ async fn check_dashboard(
     let mut panels = dashboard.panels.clone();
     let mut data: Vec<Option<PanelData>> = vec![None; panels.len()];
     while let Some(event) = events.recv().await {
-        if event.generation() != generation {
+        if event.generation() != Some(generation) {
             continue;
         }
         match event {
@@ -152,6 +152,7 @@ async fn check_dashboard(
                 }
             }
             EngineEvent::Done { .. } => break,
+            EngineEvent::Drill { .. } | EngineEvent::Alerts(_) => {}
         }
     }
     for (panel, data) in panels.iter().zip(data) {

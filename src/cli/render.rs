@@ -44,10 +44,10 @@ pub async fn run(args: RenderArgs) -> Result<i32, CliError> {
         prepared.initial_view_state(),
     );
     let (mut session, mut events) = Session::with_datasources(prepared.datasources.clone());
-    let generation = session.refresh(prepared.request(&app.view_state, width));
-    let mut data: Vec<Option<PanelData>> = vec![None; app.dashboard.panels.len()];
+    let generation = session.refresh(prepared.request(&app.page.view_state, width));
+    let mut data: Vec<Option<PanelData>> = vec![None; app.page.dashboard.panels.len()];
     while let Some(event) = events.recv().await {
-        if event.generation() != generation {
+        if event.generation() != Some(generation) {
             continue;
         }
         match &event {
@@ -67,6 +67,8 @@ pub async fn run(args: RenderArgs) -> Result<i32, CliError> {
                 app.apply(event);
                 break;
             }
+            // Only the TUI asks for drill-downs and alerts.
+            EngineEvent::Drill { .. } | EngineEvent::Alerts(_) => continue,
         }
         app.apply(event);
     }
@@ -93,7 +95,7 @@ pub async fn run(args: RenderArgs) -> Result<i32, CliError> {
 
 /// Panel errors go to stderr, each naming its panel.
 fn report_errors(app: &App, data: &[Option<PanelData>]) {
-    for (panel, data) in app.dashboard.panels.iter().zip(data) {
+    for (panel, data) in app.page.dashboard.panels.iter().zip(data) {
         let Some(data) = data else { continue };
         for error in &data.errors {
             eprintln!(
@@ -106,6 +108,7 @@ fn report_errors(app: &App, data: &[Option<PanelData>]) {
 
 fn panels_json(app: &App, data: &[Option<PanelData>]) -> serde_json::Value {
     let panels: Vec<serde_json::Value> = app
+        .page
         .dashboard
         .panels
         .iter()
@@ -122,7 +125,7 @@ fn panels_json(app: &App, data: &[Option<PanelData>]) -> serde_json::Value {
             } else {
                 Some(panel_data.errors.join("; "))
             };
-            let values: Option<Vec<String>> = match app.views.get(i).map(|v| &v.body) {
+            let values: Option<Vec<String>> = match app.page.views.get(i).map(|v| &v.body) {
                 Some(PanelBody::Stat(stat)) => {
                     Some(stat.values.iter().map(|v| v.text.clone()).collect())
                 }
@@ -132,7 +135,7 @@ fn panels_json(app: &App, data: &[Option<PanelData>]) -> serde_json::Value {
                 _ => None,
             };
             // The colour each value is drawn in (threshold, mapping or fixed), as `#rrggbb`.
-            let colors: Option<Vec<Option<String>>> = match app.views.get(i).map(|v| &v.body) {
+            let colors: Option<Vec<Option<String>>> = match app.page.views.get(i).map(|v| &v.body) {
                 Some(PanelBody::Stat(stat)) => {
                     Some(stat.values.iter().map(|v| v.color.map(hex)).collect())
                 }
@@ -142,7 +145,7 @@ fn panels_json(app: &App, data: &[Option<PanelData>]) -> serde_json::Value {
                 _ => None,
             };
             // What a panel says instead of data (no data, unsupported, why not drawn).
-            let message = match app.views.get(i).map(|v| &v.body) {
+            let message = match app.page.views.get(i).map(|v| &v.body) {
                 Some(PanelBody::Message { text, .. }) => Some(text.clone()),
                 _ => None,
             };

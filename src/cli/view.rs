@@ -6,11 +6,14 @@ use std::sync::Arc;
 use super::grafana::{self, DashboardSource, GrafanaContext};
 use super::session_setup::{Prepared, prepare_with};
 use super::{CliError, QueryArgs, ViewArgs};
+use crate::engine::drill::Backends;
 use crate::engine::session::Session;
 use crate::grafana::model::Severity;
 use crate::grafana::model::{Dashboard, GridPos, Panel, Target};
 use crate::net::grafana::SearchQuery;
-use crate::tui::app::{App, StatusInfo};
+use crate::net::http::Connection;
+use crate::tui::app::{Page, SessionSettings, StatusInfo};
+use crate::tui::drill::DrillConfig;
 use crate::tui::run::{Controller, DashboardEntry, Exit, ListedEntry, LoadEntry, run as run_tui};
 use crate::tui::timenav::RangeState;
 
@@ -164,10 +167,16 @@ pub async fn run_prepared_with(
         return Err(CliError::failure("no dashboard to show"));
     };
     let (session, events) = Session::with_datasources(first.datasources.clone());
+    let session = session.with_backends(backends(&first.drill));
+    let mut settings = SessionSettings::new(first.theme);
+    settings.grafana_url = first.grafana_url.clone();
+    settings.drill = first.drill.clone();
+    settings.colour_depth = first.colour_depth;
     let template = Arc::new(first.clone());
     let controller = Controller {
         session,
         events,
+        settings,
         entries: prepared.into_iter().map(|p| entry(Arc::new(p))).collect(),
         listed,
         make_explore: Box::new(move |expr| {
@@ -185,26 +194,38 @@ fn entry(prepared: Arc<Prepared>) -> DashboardEntry {
     DashboardEntry {
         title: prepared.dashboard.title.clone(),
         uid: prepared.dashboard.uid.clone(),
-        make_app: Box::new(move || {
+        make_page: Box::new(move || {
             let status = StatusInfo {
                 prometheus_url: for_app.client.source_label(),
                 range: RangeState::new(&for_app.from, &for_app.to).label(),
                 refresh: for_app.refresh_text.clone(),
                 ..StatusInfo::default()
             };
-            let mut app = App::new(
+            Page::new(
                 for_app.dashboard.as_ref().clone(),
-                for_app.theme,
                 status,
                 for_app.initial_view_state(),
-            );
-            app.colour_depth = for_app.colour_depth;
-            app.grafana_url = for_app.grafana_url.clone();
-            app.drill = crate::tui::drill::Drill::new(for_app.drill.clone());
-            app
+            )
         }),
         make_request: Box::new(move |state, width| for_request.request(state, width)),
         refresh_every: prepared.refresh,
+    }
+}
+
+/// Where the engine fetches drill-downs and alerts from (the session's settings keep the same
+/// addresses for links).
+fn backends(drill: &DrillConfig) -> Backends {
+    let connection = |url: &Option<String>| {
+        url.as_deref().map(|url| {
+            let mut connection = Connection::new(url);
+            connection.timeout = std::time::Duration::from_secs(15);
+            connection
+        })
+    };
+    Backends {
+        loki: connection(&drill.loki),
+        jaeger: connection(&drill.jaeger),
+        alertmanager: connection(&drill.alertmanager),
     }
 }
 

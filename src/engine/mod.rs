@@ -1,7 +1,11 @@
-//! Turns a dashboard, its variables, a time range and panel sizes into queries and frames.
+//! Turns a dashboard, its variables, a time range and panel sizes into queries and frames, and
+//! runs every request the UI needs (panels, drill-downs, alerts) as background tasks that
+//! report events.
 
+pub mod alerts;
 pub mod annotations;
 pub mod datasources;
+pub mod drill;
 pub mod expand;
 pub mod plan;
 pub mod refresh;

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use super::alerts::AlertsAnswer;
 use super::datasources::Datasources;
+use super::drill::{Backends, DrillAnswer, DrillRequest};
 use super::refresh::{PanelQueries, RefreshInput, run_refresh};
 use crate::data::panel_data::PanelData;
 use crate::net::PromClient;
@@ -27,14 +29,23 @@ pub enum EngineEvent {
     Done {
         generation: u64,
     },
+    /// A drill-down answer for the UI's request `ticket` (the UI drops all but its newest).
+    Drill {
+        ticket: u64,
+        answer: DrillAnswer,
+    },
+    /// The alerts pane's data.
+    Alerts(AlertsAnswer),
 }
 
 impl EngineEvent {
-    pub fn generation(&self) -> u64 {
+    /// The refresh this event belongs to; `None` for answers to the UI's own requests.
+    pub fn generation(&self) -> Option<u64> {
         match self {
             EngineEvent::Resolved { generation, .. }
             | EngineEvent::Panel { generation, .. }
-            | EngineEvent::Done { generation } => *generation,
+            | EngineEvent::Done { generation } => Some(*generation),
+            EngineEvent::Drill { .. } | EngineEvent::Alerts(_) => None,
         }
     }
 }
@@ -43,6 +54,8 @@ impl EngineEvent {
 /// never drawn (and late ones are dropped by generation anyway).
 pub struct Session {
     datasources: Arc<Datasources>,
+    /// Loki, Jaeger and Alertmanager: session settings that outlive every dashboard shown.
+    backends: Arc<Backends>,
     events: mpsc::UnboundedSender<EngineEvent>,
     in_flight: Option<JoinHandle<()>>,
     generation: u64,
@@ -63,6 +76,7 @@ impl Session {
         (
             Session {
                 datasources: Arc::new(datasources),
+                backends: Arc::default(),
                 events: tx,
                 in_flight: None,
                 generation: 0,
@@ -70,6 +84,39 @@ impl Session {
             },
             rx,
         )
+    }
+
+    /// Where drill-downs and alerts go (set once, when the session starts).
+    pub fn with_backends(mut self, backends: Backends) -> Self {
+        self.backends = Arc::new(backends);
+        self
+    }
+
+    pub fn backends(&self) -> &Backends {
+        &self.backends
+    }
+
+    /// Fetch for a drill-down pane in the background; the answer comes back as
+    /// `EngineEvent::Drill` with the same ticket.
+    pub fn drill(&self, ticket: u64, request: DrillRequest) {
+        let prometheus = self.client().clone();
+        let backends = self.backends.clone();
+        let events = self.events.clone();
+        tokio::spawn(async move {
+            let answer = super::drill::execute(request, &prometheus, &backends).await;
+            let _ = events.send(EngineEvent::Drill { ticket, answer });
+        });
+    }
+
+    /// Fetch the alerts pane's data in the background (`EngineEvent::Alerts`).
+    pub fn alerts(&self) {
+        let prometheus = self.client().clone();
+        let backends = self.backends.clone();
+        let events = self.events.clone();
+        tokio::spawn(async move {
+            let answer = super::alerts::fetch(&prometheus, backends.alertmanager.as_ref()).await;
+            let _ = events.send(EngineEvent::Alerts(answer));
+        });
     }
 
     /// The default datasource's client.
@@ -152,7 +199,7 @@ mod tests {
         let mut panels = Vec::new();
         while let Some(event) = events.recv().await {
             match event {
-                EngineEvent::Panel { index, .. } if event.generation() == generation => {
+                EngineEvent::Panel { index, .. } if event.generation() == Some(generation) => {
                     panels.push(index)
                 }
                 EngineEvent::Done { generation: g } if g == generation => break,

@@ -13,20 +13,18 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget};
 
 use super::app::App;
+use super::command::Command;
 use super::theme::Theme;
+use crate::data::{Exemplar, LogLine, Trace};
+use crate::engine::drill::{DrillAnswer, DrillRequest};
 use crate::links::drilldown::{
     JaegerQuery, LinkContext, Matcher, grafana_explore_jaeger_url, grafana_explore_url,
     jaeger_search_url, jaeger_trace_url, logql_selector, resolve_link_url, service_of,
     stream_matchers,
 };
-use crate::net::jaeger::Trace;
-use crate::net::loki::LogLine;
-use crate::net::{Exemplar, PromClient};
 use crate::view::waterfall::{format_duration_us, layout as waterfall_layout};
 use crate::view::{ExemplarMark, PanelBody, PanelView};
 
-/// How many log lines one look fetches.
-const LOG_LIMIT: usize = 500;
 /// Exemplars drawn per chart at most (the slowest of each stretch of time).
 const MAX_MARKS: usize = 120;
 
@@ -122,28 +120,10 @@ pub enum Pane {
     Waterfall(WaterfallPane),
 }
 
-/// Work for the loop, off the UI task.
+/// What a pane asks of the loop: a fetch (run by the engine), or a URL to open or copy.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
-    Logs {
-        logql: String,
-        start_ms: i64,
-        end_ms: i64,
-    },
-    Traces {
-        service: String,
-        start_ms: i64,
-        end_ms: i64,
-    },
-    Trace {
-        id: String,
-    },
-    Exemplars {
-        panel: usize,
-        exprs: Vec<String>,
-        start_ms: i64,
-        end_ms: i64,
-    },
+    Fetch(DrillRequest),
     /// Open in a local browser, or copy (OSC 52) when there is none.
     Open {
         url: String,
@@ -153,17 +133,8 @@ pub enum Request {
     },
 }
 
-#[derive(Debug)]
-pub enum Outcome {
-    Logs(u64, Result<Vec<LogLine>, String>),
-    Traces(u64, Result<Vec<Trace>, String>),
-    Trace(u64, Result<Trace, String>),
-    Exemplars(usize, Result<Vec<Exemplar>, String>),
-}
-
 #[derive(Debug, Clone, Default)]
 pub struct Drill {
-    pub config: DrillConfig,
     pub pane: Option<Pane>,
     /// Requests the loop has not taken yet, oldest first.
     pub requests: Vec<(u64, Request)>,
@@ -177,13 +148,6 @@ pub struct Drill {
 }
 
 impl Drill {
-    pub fn new(config: DrillConfig) -> Self {
-        Drill {
-            config,
-            ..Drill::default()
-        }
-    }
-
     fn ask(&mut self, request: Request) {
         self.generation += 1;
         self.requests.push((self.generation, request));
@@ -245,10 +209,10 @@ impl Drill {
     }
 
     /// The newest answer for the pane that asked; older ones are dropped.
-    pub fn apply(&mut self, generation: u64, outcome: Outcome) -> bool {
+    pub fn apply(&mut self, generation: u64, outcome: DrillAnswer) -> bool {
         let current = generation == self.generation;
         match (outcome, &mut self.pane) {
-            (Outcome::Exemplars(panel, result), _) => {
+            (DrillAnswer::Exemplars(panel, result), _) => {
                 if self.exemplar_panel == Some(panel) {
                     self.exemplar_error = result.as_ref().err().cloned();
                     self.exemplars = result.unwrap_or_default();
@@ -258,15 +222,15 @@ impl Drill {
                 false
             }
             (_, _) if !current => false,
-            (Outcome::Logs(_, result), Some(Pane::Logs(pane))) => {
+            (DrillAnswer::Logs(result), Some(Pane::Logs(pane))) => {
                 pane.lines = loaded(result);
                 true
             }
-            (Outcome::Traces(_, result), Some(Pane::Traces(pane))) => {
+            (DrillAnswer::Traces(result), Some(Pane::Traces(pane))) => {
                 pane.traces = loaded(result);
                 true
             }
-            (Outcome::Trace(_, result), Some(Pane::Waterfall(pane))) => {
+            (DrillAnswer::Trace(result), Some(Pane::Waterfall(pane))) => {
                 pane.trace = loaded(result);
                 true
             }
@@ -280,89 +244,6 @@ fn loaded<T>(result: Result<T, String>) -> Load<T> {
         Ok(v) => Load::Loaded(v),
         Err(e) => Load::Failed(e),
     }
-}
-
-/// Run one request (in a task of the loop). `Open`/`Copy` are the loop's own business.
-pub async fn execute(
-    generation: u64,
-    request: Request,
-    prometheus: PromClient,
-    config: DrillConfig,
-) -> Option<Outcome> {
-    use crate::net::jaeger::JaegerClient;
-    use crate::net::loki::LokiClient;
-    let unset = |what: &str, flag: &str, env: &str| {
-        format!("no {what} configured: --{flag} URL, {env} or [{flag}] url in the config file")
-    };
-    let loki = || match &config.loki {
-        Some(url) => LokiClient::new(url),
-        None => Err(unset("Loki", "loki", "TRIAGE_LOKI_URL")),
-    };
-    let jaeger = || match &config.jaeger {
-        Some(url) => JaegerClient::new(url),
-        None => Err(unset("Jaeger", "jaeger", "TRIAGE_JAEGER_URL")),
-    };
-    Some(match request {
-        Request::Logs {
-            logql,
-            start_ms,
-            end_ms,
-        } => {
-            let result = match loki() {
-                Ok(client) => {
-                    client
-                        .query_range(&logql, start_ms, end_ms, LOG_LIMIT)
-                        .await
-                }
-                Err(e) => Err(e),
-            };
-            Outcome::Logs(generation, result)
-        }
-        Request::Traces {
-            service,
-            start_ms,
-            end_ms,
-        } => {
-            let result = match jaeger() {
-                Ok(client) => client.search(&service, start_ms, end_ms, 20).await,
-                Err(e) => Err(e),
-            };
-            Outcome::Traces(generation, result)
-        }
-        Request::Trace { id } => {
-            let result = match jaeger() {
-                Ok(client) => client.trace(&id).await,
-                Err(e) => Err(e),
-            };
-            Outcome::Trace(generation, result)
-        }
-        Request::Exemplars {
-            panel,
-            exprs,
-            start_ms,
-            end_ms,
-        } => {
-            let mut all = Vec::new();
-            let mut error = None;
-            for expr in exprs {
-                match prometheus
-                    .exemplars(&expr, start_ms as f64 / 1000.0, end_ms as f64 / 1000.0)
-                    .await
-                {
-                    Ok(found) => all.extend(found),
-                    Err(e) => error = Some(e.to_string()),
-                }
-            }
-            all.sort_by_key(|e| e.at_ms);
-            all.dedup_by(|a, b| a.at_ms == b.at_ms && a.labels == b.labels);
-            let result = match error {
-                Some(e) if all.is_empty() => Err(e),
-                _ => Ok(all),
-            };
-            Outcome::Exemplars(panel, result)
-        }
-        Request::Open { .. } | Request::Copy { .. } => return None,
-    })
 }
 
 /// Would exemplars mean anything on this panel? Histogram latency panels (or a target asking
@@ -384,9 +265,9 @@ impl App {
     /// What the focused panel ran: its interpolated queries and range, and the labels every
     /// one of its series shares (the "focused series" when there is one).
     fn focused_context(&self) -> Option<Focused> {
-        let f = self.focus?;
-        let panel = self.dashboard.panels.get(f)?;
-        let data = self.data.get(f).and_then(Option::as_ref);
+        let f = self.page.focus?;
+        let panel = self.page.dashboard.panels.get(f)?;
+        let data = self.page.data.get(f).and_then(Option::as_ref);
         let now = chrono::Utc::now().timestamp_millis();
         let (exprs, start, end) = match data {
             Some(d) if !d.queries.is_empty() => (
@@ -421,8 +302,8 @@ impl App {
 
     fn range_text(&self) -> (String, String) {
         (
-            self.view_state.range.from.clone(),
-            self.view_state.range.to.clone(),
+            self.page.view_state.range.from.clone(),
+            self.page.view_state.range.to.clone(),
         )
     }
 
@@ -436,7 +317,7 @@ impl App {
             ..
         }) = self.focused_context()
         else {
-            self.status.message = Some("no panel focused".into());
+            self.page.status.message = Some("no panel focused".into());
             return;
         };
         let logql = logql_selector(&stream_matchers(&labels, &exprs));
@@ -446,8 +327,8 @@ impl App {
     fn show_logs(&mut self, logql: String, start_ms: i64, end_ms: i64) {
         let (from, to) = self.range_text();
         let explore_url = grafana_explore_url(
-            &self.grafana_url,
-            &self.drill.config.loki_datasource,
+            &self.session.grafana_url,
+            &self.session.drill.loki_datasource,
             &logql,
             &from,
             &to,
@@ -460,11 +341,11 @@ impl App {
             typing: false,
             scroll: 0,
         }));
-        self.drill.ask(Request::Logs {
+        self.drill.ask(Request::Fetch(DrillRequest::Logs {
             logql,
             start_ms,
             end_ms,
-        });
+        }));
     }
 
     /// `T`: traces of the focused panel's service in its window.
@@ -477,12 +358,12 @@ impl App {
             ..
         }) = self.focused_context()
         else {
-            self.status.message = Some("no panel focused".into());
+            self.page.status.message = Some("no panel focused".into());
             return;
         };
         let matchers = stream_matchers(&labels, &exprs);
         let Some(service) = service_of(&matchers) else {
-            self.status.message =
+            self.page.status.message =
                 Some("this panel's queries name no service (service, app or job label)".into());
             return;
         };
@@ -494,11 +375,11 @@ impl App {
             cursor: 0,
             matchers,
         }));
-        self.drill.ask(Request::Traces {
+        self.drill.ask(Request::Fetch(DrillRequest::Traces {
             service,
             start_ms: start,
             end_ms: end,
-        });
+        }));
     }
 
     /// `L`: the dashboard's, the panel's and its data links, resolved, plus the drill-down URLs.
@@ -511,19 +392,25 @@ impl App {
             labels,
         }) = self.focused_context()
         else {
-            self.status.message = Some("no panel focused".into());
+            self.page.status.message = Some("no panel focused".into());
             return;
         };
         let (from, to) = self.range_text();
-        let series = self.data.get(f).and_then(Option::as_ref).and_then(|d| {
-            if d.series.len() == 1 {
-                d.series.first()
-            } else {
-                None
-            }
-        });
+        let series = self
+            .page
+            .data
+            .get(f)
+            .and_then(Option::as_ref)
+            .and_then(|d| {
+                if d.series.len() == 1 {
+                    d.series.first()
+                } else {
+                    None
+                }
+            });
         let ctx = LinkContext {
             variables: self
+                .page
                 .view_state
                 .selections
                 .iter()
@@ -533,14 +420,14 @@ impl App {
             to: to.clone(),
             from_ms: start,
             to_ms: end,
-            dashboard_title: self.dashboard.title.clone(),
-            dashboard_uid: self.dashboard.uid.clone(),
+            dashboard_title: self.page.dashboard.title.clone(),
+            dashboard_uid: self.page.dashboard.uid.clone(),
             series_name: series.map(|s| s.name.clone()),
             series_labels: labels.clone(),
             // The point under the fullscreen cursor, else the last one.
             value: series.and_then(|s| {
                 let mut finite = s.points.iter().filter(|p| p.1.is_finite());
-                match self.cursor {
+                match self.page.cursor {
                     Some(c) => {
                         let at = start as f64 + (end - start) as f64 * c;
                         finite.min_by(|a, b| {
@@ -553,7 +440,7 @@ impl App {
             }),
         };
         let mut items = Vec::new();
-        let panel = &self.dashboard.panels[f];
+        let panel = &self.page.dashboard.panels[f];
         for link in &panel.field_config.defaults.links {
             items.push(LinkItem {
                 kind: "data link",
@@ -568,7 +455,7 @@ impl App {
                 url: resolve_link_url(&link.url, &ctx),
             });
         }
-        for link in &self.dashboard.links {
+        for link in &self.page.dashboard.links {
             let Some(url) = &link.url else { continue };
             let mut url = resolve_link_url(url, &ctx);
             // Grafana appends these for the link's keepTime / includeVars switches.
@@ -596,8 +483,8 @@ impl App {
             kind: "logs",
             title: format!("Grafana Explore: {logql}"),
             url: grafana_explore_url(
-                &self.grafana_url,
-                &self.drill.config.loki_datasource,
+                &self.session.grafana_url,
+                &self.session.drill.loki_datasource,
                 &logql,
                 &from,
                 &to,
@@ -621,7 +508,7 @@ impl App {
     /// Entering fullscreen on a latency panel: fetch its exemplars. Leaving it: drop them, the
     /// small panel has no room for them.
     pub fn request_exemplars(&mut self) {
-        if !self.fullscreen {
+        if !self.page.fullscreen {
             if let Some(panel) = self.drill.exemplar_panel.take() {
                 self.drill.exemplars.clear();
                 self.drill.selected_exemplar = None;
@@ -639,7 +526,7 @@ impl App {
         else {
             return;
         };
-        if !wants_exemplars(&self.dashboard.panels[f], &exprs) {
+        if !wants_exemplars(&self.page.dashboard.panels[f], &exprs) {
             return;
         }
         if self.drill.exemplar_panel != Some(f) {
@@ -647,31 +534,31 @@ impl App {
             self.drill.selected_exemplar = None;
         }
         self.drill.exemplar_panel = Some(f);
-        self.drill.ask(Request::Exemplars {
+        self.drill.ask(Request::Fetch(DrillRequest::Exemplars {
             panel: f,
             exprs,
             start_ms: start,
             end_ms: end,
-        });
+        }));
     }
 
     /// Redraw the exemplar glyphs of a panel's view.
     pub fn mark_exemplars(&mut self, panel: usize) {
-        if let Some(view) = self.views.get_mut(panel) {
+        if let Some(view) = self.page.views.get_mut(panel) {
             self.drill.mark(panel, view);
         }
     }
 
     /// `x`: from the exemplar at the cursor (or the slowest one) to its trace.
     pub fn exemplar_trace(&mut self) {
-        let panel = self.focus;
-        if !self.fullscreen || panel.is_none() || self.drill.exemplar_panel != panel {
-            self.status.message =
+        let panel = self.page.focus;
+        if !self.page.fullscreen || panel.is_none() || self.drill.exemplar_panel != panel {
+            self.page.status.message =
                 Some("exemplars: open a latency panel fullscreen (Enter) first".into());
             return;
         }
         if self.drill.exemplars.is_empty() {
-            self.status.message = Some(match &self.drill.exemplar_error {
+            self.page.status.message = Some(match &self.drill.exemplar_error {
                 Some(e) => format!("exemplars: {e}"),
                 // Prometheus keeps them only with --enable-feature=exemplar-storage.
                 None => {
@@ -682,8 +569,8 @@ impl App {
         }
         let exemplars = &self.drill.exemplars;
         let chosen = match (
-            self.cursor,
-            panel.and_then(|p| self.views.get(p)).map(|v| &v.body),
+            self.page.cursor,
+            panel.and_then(|p| self.page.views.get(p)).map(|v| &v.body),
         ) {
             (Some(cursor), Some(PanelBody::TimeSeries(ts))) => {
                 let (x0, x1) = ts.x_range;
@@ -713,14 +600,14 @@ impl App {
         }
         let e = self.drill.exemplars[index].clone();
         let Some(id) = e.trace_id().map(str::to_string) else {
-            self.status.message = Some("this exemplar has no trace_id label".into());
+            self.page.status.message = Some("this exemplar has no trace_id label".into());
             return;
         };
         let matchers = stream_matchers(&e.series_labels, &[]);
         self.show_trace(id.clone(), matchers, None);
         // Where the slow request went: endpoint, instance and how long it took.
         let label = |k: &str| e.series_labels.get(k).cloned().unwrap_or_default();
-        self.status.message = Some(format!(
+        self.page.status.message = Some(format!(
             "exemplar {} {} on {}: {} → trace {id}",
             label("endpoint"),
             chrono::DateTime::<chrono::Utc>::from_timestamp_millis(e.at_ms)
@@ -736,7 +623,7 @@ impl App {
 
     fn show_trace(&mut self, id: String, matchers: Vec<Matcher>, back: Option<Box<TracesPane>>) {
         let url = Some(self.trace_page_url(&id));
-        self.status.message = Some(format!("trace {id}"));
+        self.page.status.message = Some(format!("trace {id}"));
         self.drill.pane = Some(Pane::Waterfall(WaterfallPane {
             trace_id: id.clone(),
             url,
@@ -745,14 +632,15 @@ impl App {
             matchers,
             back,
         }));
-        self.drill.ask(Request::Trace { id });
+        self.drill.ask(Request::Fetch(DrillRequest::Trace { id }));
     }
 
     /// Keys while a drill-down pane is open.
-    pub fn drill_key(&mut self, code: KeyCode) {
+    pub fn drill_key(&mut self, code: KeyCode) -> Command {
         let Some(pane) = self.drill.pane.take() else {
-            return;
+            return Command::None;
         };
+        let mut command = Command::None;
         let page = usize::from(self.body_rows().saturating_sub(8).max(1));
         let mut keep = Some(pane);
         match keep.as_mut() {
@@ -765,14 +653,12 @@ impl App {
                 KeyCode::Enter => {
                     let open_here = items.get(*cursor).and_then(|item| {
                         let uid = crate::links::dashboard_uid_in(&item.url)?;
-                        self.dashboard_uids
-                            .iter()
-                            .position(|u| u.as_deref() == Some(uid))
+                        self.session.dashboard_with_uid(uid)
                     });
                     match (open_here, items.get(*cursor)) {
                         // One of this session's dashboards: go there, as Grafana would.
                         (Some(index), _) => {
-                            self.switch_to = Some(index);
+                            command = Command::SwitchDashboard(index);
                             keep = None;
                         }
                         (None, Some(item)) => self.drill.ask(Request::Open {
@@ -821,7 +707,7 @@ impl App {
                         let matchers =
                             stream_matchers(&BTreeMap::new(), std::slice::from_ref(&pane.logql));
                         self.show_trace(id, matchers, None);
-                        return;
+                        return command;
                     }
                 }
                 _ => {}
@@ -889,7 +775,7 @@ impl App {
                         }
                     };
                     self.show_logs(logql, start, end);
-                    return;
+                    return command;
                 }
                 _ => {}
             },
@@ -898,17 +784,18 @@ impl App {
         if self.drill.pane.is_none() {
             self.drill.pane = keep;
         }
+        command
     }
 
     /// Jaeger UI's search for a service, else Grafana Explore on the Jaeger datasource.
     fn trace_search_url(&self, service: &str, start_ms: i64, end_ms: i64) -> String {
-        match &self.drill.config.jaeger {
+        match &self.session.drill.jaeger {
             Some(jaeger) => jaeger_search_url(jaeger, service, start_ms, end_ms),
             None => {
                 let (from, to) = self.range_text();
                 grafana_explore_jaeger_url(
-                    &self.grafana_url,
-                    &self.drill.config.jaeger_datasource,
+                    &self.session.grafana_url,
+                    &self.session.drill.jaeger_datasource,
                     JaegerQuery::Service(service),
                     &from,
                     &to,
@@ -919,13 +806,13 @@ impl App {
 
     /// Jaeger UI's page of a trace, else Grafana Explore on it.
     fn trace_page_url(&self, id: &str) -> String {
-        match &self.drill.config.jaeger {
+        match &self.session.drill.jaeger {
             Some(jaeger) => jaeger_trace_url(jaeger, id),
             None => {
                 let (from, to) = self.range_text();
                 grafana_explore_jaeger_url(
-                    &self.grafana_url,
-                    &self.drill.config.jaeger_datasource,
+                    &self.session.grafana_url,
+                    &self.session.drill.jaeger_datasource,
                     JaegerQuery::Trace(id),
                     &from,
                     &to,
@@ -935,7 +822,7 @@ impl App {
     }
 
     fn body_rows(&self) -> u16 {
-        self.last_body_height()
+        self.page.last_body_height()
     }
 }
 
@@ -1326,18 +1213,18 @@ mod tests {
             })),
             ..Drill::default()
         };
-        drill.ask(Request::Logs {
+        drill.ask(Request::Fetch(DrillRequest::Logs {
             logql: "x".into(),
             start_ms: 0,
             end_ms: 1,
-        });
-        drill.ask(Request::Logs {
+        }));
+        drill.ask(Request::Fetch(DrillRequest::Logs {
             logql: "y".into(),
             start_ms: 0,
             end_ms: 1,
-        });
-        assert!(!drill.apply(1, Outcome::Logs(1, Ok(Vec::new()))));
-        assert!(drill.apply(2, Outcome::Logs(2, Err("down".into()))));
+        }));
+        assert!(!drill.apply(1, DrillAnswer::Logs(Ok(Vec::new()))));
+        assert!(drill.apply(2, DrillAnswer::Logs(Err("down".into()))));
         assert!(
             matches!(&drill.pane, Some(Pane::Logs(p)) if p.lines == Load::Failed("down".into()))
         );
@@ -1383,16 +1270,16 @@ mod app_tests {
             StatusInfo::default(),
             ViewState::new("now-1h", "now"),
         );
-        app.drill = Drill::new(DrillConfig {
+        app.session.drill = DrillConfig {
             loki: Some("http://loki:3100".into()),
             jaeger: Some("http://jaeger:16686".into()),
             alertmanager: None,
             loki_datasource: "loki".into(),
             jaeger_datasource: "jaeger".into(),
-        });
-        app.grafana_url = "https://grafana.example".into();
-        app.focus = Some(0);
-        app.data[0] = Some(PanelData {
+        };
+        app.session.grafana_url = "https://grafana.example".into();
+        app.page.focus = Some(0);
+        app.page.data[0] = Some(PanelData {
             series: vec![Series {
                 name: "p99".into(),
                 labels: [
@@ -1421,8 +1308,11 @@ mod app_tests {
     #[test]
     fn a_dashboard_link_to_a_dashboard_of_the_session_switches_to_it() {
         let mut app = app();
-        app.dashboards = vec!["GW".into(), "Host".into()];
-        app.dashboard_uids = vec![Some("gw".into()), Some("host".into())];
+        let dashboard = |title: &str, uid: &str| crate::tui::session::DashboardRef {
+            title: title.into(),
+            uid: Some(uid.into()),
+        };
+        app.session.dashboards = vec![dashboard("GW", "gw"), dashboard("Host", "host")];
         press(&mut app, 'L');
         let first = match &app.drill.pane {
             Some(Pane::Links { items, .. }) => items[0].url.clone(),
@@ -1430,16 +1320,17 @@ mod app_tests {
         };
         assert!(first.starts_with("https://g/d/host?"), "{first}");
         let action = app.handle_key(KeyEvent::from(KeyCode::Enter));
-        assert_eq!(action, crate::tui::keymap::Action::SwitchDashboard);
-        assert_eq!(app.switch_to, Some(1));
+        assert_eq!(action, Command::SwitchDashboard(1));
         assert!(app.drill.pane.is_none());
         // A link to a dashboard not in the session is opened (or copied), not switched to.
-        app.switch_to = None;
-        app.dashboard_uids = vec![Some("gw".into())];
+        app.session.dashboards = vec![dashboard("GW", "gw")];
         press(&mut app, 'L');
         let action = app.handle_key(KeyEvent::from(KeyCode::Enter));
-        assert_eq!(action, crate::tui::keymap::Action::None);
-        assert_eq!(app.switch_to, None);
+        assert_eq!(action, Command::None);
+        assert!(matches!(
+            app.drill.take_requests().last(),
+            Some((_, Request::Open { .. }))
+        ));
     }
 
     #[test]
@@ -1449,12 +1340,12 @@ mod app_tests {
         let requests = app.drill.take_requests();
         assert_eq!(
             requests.last().map(|(_, r)| r.clone()),
-            Some(Request::Logs {
+            Some(Request::Fetch(DrillRequest::Logs {
                 // The series' own label first, then the query's matchers; `le` is left out.
                 logql: r#"{instance="gw-1:8080", service="gw", environment="production"}"#.into(),
                 start_ms: 1_000,
                 end_ms: 2_000,
-            })
+            }))
         );
         let Some(Pane::Logs(pane)) = &app.drill.pane else {
             panic!("the log pane is open");
@@ -1503,7 +1394,7 @@ mod app_tests {
     #[test]
     fn x_picks_the_slowest_exemplar_and_asks_for_its_trace() {
         let mut app = app();
-        app.fullscreen = true;
+        app.page.fullscreen = true;
         app.drill.exemplar_panel = Some(0);
         let exemplar = |id: &str, value: f64, at_ms: i64| Exemplar {
             series_labels: [("instance".to_string(), "gw-1:8080".to_string())].into(),
@@ -1514,11 +1405,11 @@ mod app_tests {
         app.drill.exemplars = vec![exemplar("aa", 0.1, 1_200), exemplar("bb", 0.9, 1_500)];
         press(&mut app, 'x');
         assert_eq!(app.drill.selected_exemplar, Some(1));
-        let said = app.status.message.clone().unwrap_or_default();
+        let said = app.page.status.message.clone().unwrap_or_default();
         assert!(said.contains("on gw-1:8080: 900.0 ms → trace bb"), "{said}");
         assert!(matches!(
             app.drill.take_requests().last(),
-            Some((_, Request::Trace { id })) if id == "bb"
+            Some((_, Request::Fetch(DrillRequest::Trace { id }))) if id == "bb"
         ));
         let Some(Pane::Waterfall(pane)) = &app.drill.pane else {
             panic!("the waterfall is open");

@@ -42,10 +42,6 @@ pub enum Action {
     CycleRefresh,
     Dashboards,
     ExplorePrompt,
-    /// Produced by the dashboards overlay: the app's `switch_to` says where.
-    SwitchDashboard,
-    /// Produced by the explore prompt: the app's `explore_request` holds the expression.
-    Explore,
     Help,
     Quit,
     None,

@@ -7,21 +7,25 @@ use std::time::Duration;
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
 use tokio::sync::mpsc;
 
-use super::app::{App, ViewState};
-use super::keymap::Action;
+use super::app::App;
+use super::command::Command;
+use super::drill::Request;
 use super::overlay::AlertsState;
+use super::page::{Page, ViewState};
+use super::session::{DashboardRef, SessionSettings};
+use crate::engine::drill::DrillAnswer;
 use crate::engine::refresh::RefreshInput;
 use crate::engine::session::{EngineEvent, Session};
 
 /// Builds the refresh request for the user's choices at a terminal width.
 pub type MakeRequest = Box<dyn Fn(&ViewState, u16) -> RefreshInput + Send>;
 
-/// One dashboard the session can show: how to make its app and its refresh requests.
+/// One dashboard the session can show: how to make its page and its refresh requests.
 pub struct DashboardEntry {
     pub title: String,
     /// Its Grafana uid, so a dashboard link (`/d/<uid>`) to it switches to it in the session.
     pub uid: Option<String>,
-    pub make_app: Box<dyn Fn() -> App + Send>,
+    pub make_page: Box<dyn Fn() -> Page + Send>,
     pub make_request: MakeRequest,
     pub refresh_every: Option<Duration>,
 }
@@ -39,8 +43,11 @@ pub struct ListedEntry {
 
 /// What the loop needs besides the app.
 pub struct Controller {
+    /// The engine: every request (panels, drill-downs, alerts) runs there.
     pub session: Session,
     pub events: mpsc::UnboundedReceiver<EngineEvent>,
+    /// Settings of the whole session (the dashboard list is filled in from the entries).
+    pub settings: SessionSettings,
     pub entries: Vec<DashboardEntry>,
     /// Listed after `entries` in the switcher; loaded on selection.
     pub listed: Vec<ListedEntry>,
@@ -76,61 +83,91 @@ pub async fn run(mut controller: Controller) -> std::io::Result<Exit> {
     result
 }
 
-/// The dashboards of a session and the state kept for each while another is shown.
+/// The app on screen, the pages of the other dashboards kept for when the user comes back, and
+/// what the loop tracks between events.
 struct Workspace {
     current: usize,
     app: App,
-    saved: Vec<Option<App>>,
-    explore_history: Vec<String>,
+    saved: Vec<Option<Page>>,
+    width: u16,
+    ticker: Option<tokio::time::Interval>,
+    /// Failed panels are retried by themselves, sooner than the dashboard refresh, backing off.
+    retry: Option<tokio::time::Instant>,
+    backoff: Duration,
+    /// The listed dashboard being fetched, if any.
+    loading: Option<String>,
+    copied_links: Vec<String>,
 }
 
 impl Workspace {
-    fn new(controller: &Controller) -> Self {
-        let mut app = (controller.entries[0].make_app)();
-        app.dashboards = titles(controller);
-        app.dashboard_uids = uids(controller);
+    fn new(controller: &mut Controller, width: u16) -> Self {
+        let mut settings = controller.settings.clone();
+        settings.dashboards = dashboard_refs(controller);
+        let page = (controller.entries[0].make_page)();
         Workspace {
             current: 0,
-            app,
+            app: App::with_session(settings, page),
             saved: (0..controller.entries.len()).map(|_| None).collect(),
-            explore_history: Vec::new(),
+            width,
+            ticker: ticker_for(controller.entries[0].refresh_every),
+            retry: None,
+            backoff: FIRST_RETRY,
+            loading: None,
+            copied_links: Vec::new(),
         }
     }
 
-    /// Show another dashboard, keeping the current one's state for when the user comes back.
-    fn switch(&mut self, controller: &Controller, to: usize) {
+    /// Show another dashboard, keeping the current page for when the user comes back. The
+    /// session (URLs, theme, the dashboard list) stays as it is.
+    fn switch(&mut self, controller: &mut Controller, to: usize) {
         if to == self.current || to >= controller.entries.len() {
             return;
         }
         self.saved.resize_with(controller.entries.len(), || None);
         let next = self.saved[to]
             .take()
-            .unwrap_or_else(|| (controller.entries[to].make_app)());
-        let previous = std::mem::replace(&mut self.app, next);
+            .unwrap_or_else(|| (controller.entries[to].make_page)());
+        let previous = self.app.replace_page(next);
         self.saved[self.current] = Some(previous);
         self.current = to;
-        self.app.dashboards = titles(controller);
-        self.app.dashboard_uids = uids(controller);
-        self.app.explore_history = self.explore_history.clone();
+        self.app.session.dashboards = dashboard_refs(controller);
+        self.ticker = ticker_for(controller.entries[to].refresh_every);
+        self.refresh(controller, false);
+    }
+
+    /// Ask the engine for the page's data (only what changed, after a variable change).
+    fn refresh(&self, controller: &mut Controller, keep_unchanged: bool) {
+        let entry = &controller.entries[self.current];
+        let mut request = (entry.make_request)(&self.app.page.view_state, self.width);
+        request.keep_unchanged = keep_unchanged;
+        controller.session.refresh(request);
+    }
+
+    /// Add an entry (Explore, or a listed dashboard just loaded) and show it.
+    fn open_new(&mut self, controller: &mut Controller, entry: DashboardEntry) {
+        controller.entries.push(entry);
+        let to = controller.entries.len() - 1;
+        self.switch(controller, to);
+    }
+
+    fn copied(&mut self, text: String) {
+        self.copied_links.retain(|l| l != &text);
+        self.copied_links.push(text);
     }
 }
 
-fn titles(controller: &Controller) -> Vec<String> {
+fn dashboard_refs(controller: &Controller) -> Vec<DashboardRef> {
     controller
         .entries
         .iter()
-        .map(|e| e.title.clone())
-        .chain(controller.listed.iter().map(|l| l.title.clone()))
-        .collect()
-}
-
-/// The uids of the session's dashboards, in the order of `titles`.
-fn uids(controller: &Controller) -> Vec<Option<String>> {
-    controller
-        .entries
-        .iter()
-        .map(|e| e.uid.clone())
-        .chain(controller.listed.iter().map(|l| l.uid.clone()))
+        .map(|e| DashboardRef {
+            title: e.title.clone(),
+            uid: e.uid.clone(),
+        })
+        .chain(controller.listed.iter().map(|l| DashboardRef {
+            title: l.title.clone(),
+            uid: l.uid.clone(),
+        }))
         .collect()
 }
 
@@ -142,208 +179,55 @@ fn ticker_for(every: Option<Duration>) -> Option<tokio::time::Interval> {
     })
 }
 
+/// Whether the loop goes on after an event.
+enum Flow {
+    Continue,
+    Quit,
+}
+
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     controller: &mut Controller,
 ) -> std::io::Result<Exit> {
-    let mut copied_links: Vec<String> = Vec::new();
     let (input_tx, mut input_rx) = mpsc::unbounded_channel();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let input_thread = spawn_input_reader(input_tx, stop.clone());
     let mut terminate = termination_signal();
-    let mut ws = Workspace::new(controller);
-    let (alerts_tx, mut alerts_rx) = mpsc::unbounded_channel();
     let (loaded_tx, mut loaded_rx) = mpsc::unbounded_channel();
-    let mut loading: Option<String> = None;
-    let (drill_tx, mut drill_rx) = mpsc::unbounded_channel::<(u64, super::drill::Outcome)>();
-
-    let mut width = terminal.size()?.width;
-    let refresh = |controller: &mut Controller, ws: &Workspace, width: u16| {
-        let request = (controller.entries[ws.current].make_request)(&ws.app.view_state, width);
-        controller.session.refresh(request);
-    };
-    refresh(controller, &ws, width);
-    let mut ticker = ticker_for(controller.entries[0].refresh_every);
+    let mut ws = Workspace::new(controller, terminal.size()?.width);
+    ws.refresh(controller, false);
     let mut dirty = true;
-    // Failed panels are retried by themselves, sooner than the dashboard refresh, backing off.
-    let mut retry: Option<tokio::time::Instant> = None;
-    let mut backoff = FIRST_RETRY;
     loop {
-        for (generation, request) in ws.app.drill.take_requests() {
-            run_drill_request(
-                &mut ws.app,
-                controller,
-                generation,
-                request,
-                &drill_tx,
-                &mut copied_links,
-            );
-            dirty = true;
-        }
+        dirty |= start_drill_requests(&mut ws, controller);
         if dirty {
-            let frame = terminal.draw(|frame| ws.app.draw(frame))?;
-            // Every URL on screen becomes clickable (OSC 8) where the terminal supports it.
-            let whole = ws.app.drill.urls();
-            let links: Vec<(u16, u16, String, String)> = super::drill::find_urls(frame.buffer)
-                .into_iter()
-                .map(|(row, column, shown)| {
-                    let full = whole.iter().find(|w| w.starts_with(&shown)).cloned();
-                    let target = full.unwrap_or_else(|| shown.clone());
-                    (row, column, shown, target)
-                })
-                .collect();
-            write_hyperlinks(&links);
+            draw(terminal, &mut ws.app)?;
             dirty = false;
         }
         tokio::select! {
             input = input_rx.recv() => {
                 // No more input: the terminal is gone.
                 let Some(input) = input else { break };
-                match input {
-                    Event::Key(key) if key.kind != KeyEventKind::Release => {
-                        let action = ws.app.handle_key(key);
-                        match action {
-                            Action::Quit => break,
-                            Action::Refresh => refresh(controller, &ws, width),
-                            Action::RefreshChanged => {
-                                let mut request = (controller.entries[ws.current].make_request)(&ws.app.view_state, width);
-                                request.keep_unchanged = true;
-                                controller.session.refresh(request);
-                            }
-                            Action::CycleRefresh => ticker = ticker_for(ws.app.refresh_every),
-                            Action::CopyLink => {
-                                // The terminal puts it on the clipboard; the status line shows it.
-                                let link = ws.app.grafana_link();
-                                copy_to_clipboard(&link);
-                                copied_links.retain(|l| l != &link);
-                                copied_links.push(link);
-                            }
-                            Action::Alerts => {
-                                let client = controller.session.client().clone();
-                                let tx = alerts_tx.clone();
-                                let alertmanager = ws.app.drill.config.alertmanager.clone();
-                                tokio::spawn(async move {
-                                    let state = match fetch_alerts(&client, alertmanager.as_deref()).await {
-                                        Ok((mut alerts, partial)) => {
-                                            // Firing first, then the longest-standing.
-                                            alerts.sort_by_key(|a| (a.state != "firing", a.active_at_ms));
-                                            AlertsState::Loaded(alerts, partial)
-                                        }
-                                        Err(e) => AlertsState::Failed(e.to_string()),
-                                    };
-                                    let _ = tx.send(state);
-                                });
-                            }
-                            Action::Snapshot | Action::SnapshotPanel => {
-                                let size = terminal.size()?;
-                                let text = if action == Action::Snapshot {
-                                    ws.app.snapshot_text(size.width, size.height)
-                                } else {
-                                    ws.app.panel_snapshot_text(size.width, size.height)
-                                };
-                                // To the clipboard too (OSC 52), ready to paste into the ticket.
-                                copy_to_clipboard(&text);
-                                ws.app.status.message = Some(match write_snapshot(&text) {
-                                    Ok(path) => format!("snapshot copied and written to {}", path.display()),
-                                    Err(e) => format!("snapshot copied; file not written: {e}"),
-                                });
-                            }
-                            Action::SwitchDashboard => {
-                                let to = ws.app.switch_to.take();
-                                let listed = to
-                                    .and_then(|to| to.checked_sub(controller.entries.len()))
-                                    .and_then(|i| controller.listed.get(i));
-                                if let Some(listed) = listed {
-                                    // Fetched in the background; the loop keeps answering keys.
-                                    if loading.as_ref() != Some(&listed.title) {
-                                        ws.app.status.message = Some(format!("opening {}…", listed.title));
-                                        loading = Some(listed.title.clone());
-                                        let (title, load, tx) = (listed.title.clone(), (listed.load)(), loaded_tx.clone());
-                                        tokio::spawn(async move {
-                                            let _ = tx.send((title, load.await));
-                                        });
-                                    }
-                                } else if let Some(to) = to {
-                                    ws.switch(controller, to);
-                                    ticker = ticker_for(controller.entries[ws.current].refresh_every);
-                                    refresh(controller, &ws, width);
-                                }
-                            }
-                            Action::Explore => {
-                                if let Some(expr) = ws.app.explore_request.take() {
-                                    ws.explore_history.retain(|e| e != &expr);
-                                    ws.explore_history.push(expr.clone());
-                                    let entry = (controller.make_explore)(&expr);
-                                    controller.entries.push(entry);
-                                    let to = controller.entries.len() - 1;
-                                    ws.switch(controller, to);
-                                    ws.app.fullscreen = true;
-                                    ticker = ticker_for(controller.entries[ws.current].refresh_every);
-                                    refresh(controller, &ws, width);
-                                }
-                            }
-                            _ => {}
-                        }
-                        dirty = true;
-                    }
-                    Event::Mouse(mouse) => dirty |= ws.app.handle_mouse(mouse),
-                    Event::Resize(new_width, _) => {
-                        // Panel widths set how many points are asked for: re-plan on a new width.
-                        if new_width != width {
-                            width = new_width;
-                            refresh(controller, &ws, width);
-                        }
-                        dirty = true;
-                    }
-                    _ => {}
+                match on_input(input, &mut ws, controller, terminal, &loaded_tx)? {
+                    Flow::Quit => break,
+                    Flow::Continue => dirty = true,
                 }
             }
-            Some(event) = controller.events.recv() => {
-                if event.generation() == controller.session.generation() {
-                    let done = matches!(event, EngineEvent::Done { .. });
-                    ws.app.apply(event);
-                    if done {
-                        let every = controller.entries[ws.current].refresh_every;
-                        retry = retry_after_failures(&mut ws.app, &mut backoff, every);
-                    }
-                    dirty = true;
-                }
-            }
+            Some(event) = controller.events.recv() => dirty |= on_engine_event(event, &mut ws, controller),
             Some((title, loaded)) = loaded_rx.recv() => {
-                loading = None;
+                ws.loading = None;
                 match loaded {
                     Ok(entry) => {
                         controller.listed.retain(|l| l.title != title);
-                        controller.entries.push(entry);
-                        let to = controller.entries.len() - 1;
-                        ws.switch(controller, to);
-                        ticker = ticker_for(controller.entries[ws.current].refresh_every);
-                        refresh(controller, &ws, width);
+                        ws.open_new(controller, entry);
                     }
-                    Err(e) => ws.app.status.message = Some(format!("cannot open {title}: {e}")),
+                    Err(e) => ws.app.page.status.message = Some(format!("cannot open {title}: {e}")),
                 }
                 dirty = true;
             }
-            Some(alerts) = alerts_rx.recv() => {
-                ws.app.alerts = alerts;
-                dirty = true;
-            }
-            Some((generation, outcome)) = drill_rx.recv() => {
-                let exemplars_of = match &outcome {
-                    super::drill::Outcome::Exemplars(panel, _) => Some(*panel),
-                    _ => None,
-                };
-                if ws.app.drill.apply(generation, outcome) {
-                    if let Some(panel) = exemplars_of {
-                        ws.app.mark_exemplars(panel);
-                    }
-                    dirty = true;
-                }
-            }
-            _ = tick(&mut ticker) => refresh(controller, &ws, width),
-            _ = sleep_until(retry) => {
-                retry = None;
-                refresh(controller, &ws, width);
+            _ = tick(&mut ws.ticker) => ws.refresh(controller, false),
+            _ = sleep_until(ws.retry) => {
+                ws.retry = None;
+                ws.refresh(controller, false);
             }
             _ = terminate.recv() => break,
         }
@@ -354,74 +238,186 @@ async fn event_loop(
     drop(input_thread);
     Ok(Exit {
         link: ws.app.grafana_link(),
-        copied_links,
+        copied_links: ws.copied_links,
     })
 }
 
-/// Prometheus's pending and firing alerts, with Alertmanager's (API v2) merged in when one is
-/// configured. Either source failing alone still shows the other, with the failure named.
-async fn fetch_alerts(
-    client: &crate::net::PromClient,
-    alertmanager: Option<&str>,
-) -> Result<(Vec<crate::net::Alert>, Option<String>), String> {
-    use crate::net::alertmanager::{AlertmanagerClient, combine_sources};
-    let from_prometheus = client.alerts().await.map_err(|e| e.to_string());
-    let from_alertmanager = match alertmanager {
-        Some(url) => match AlertmanagerClient::new(url) {
-            Ok(am) => Some(am.alerts().await),
-            Err(e) => Some(Err(e)),
-        },
-        None => None,
-    };
-    combine_sources(from_prometheus, from_alertmanager)
+/// Draw a frame, then make every URL on screen clickable (OSC 8) where the terminal can.
+fn draw(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> std::io::Result<()> {
+    let frame = terminal.draw(|frame| app.draw(frame))?;
+    let whole = app.drill.urls();
+    let links: Vec<(u16, u16, String, String)> = super::drill::find_urls(frame.buffer)
+        .into_iter()
+        .map(|(row, column, shown)| {
+            let full = whole.iter().find(|w| w.starts_with(&shown)).cloned();
+            let target = full.unwrap_or_else(|| shown.clone());
+            (row, column, shown, target)
+        })
+        .collect();
+    write_hyperlinks(&links);
+    Ok(())
 }
 
-/// Start one drill-down request: fetches go to a task (answers come back on `tx`), opening a
-/// browser to a blocking thread, copies straight to the terminal.
-fn run_drill_request(
-    app: &mut App,
-    controller: &Controller,
-    generation: u64,
-    request: super::drill::Request,
-    tx: &mpsc::UnboundedSender<(u64, super::drill::Outcome)>,
-    copied: &mut Vec<String>,
-) {
-    use super::drill::Request;
-    match request {
-        Request::Copy { text } => {
+fn on_input(
+    input: Event,
+    ws: &mut Workspace,
+    controller: &mut Controller,
+    terminal: &ratatui::DefaultTerminal,
+    loaded_tx: &mpsc::UnboundedSender<(String, Result<DashboardEntry, String>)>,
+) -> std::io::Result<Flow> {
+    match input {
+        Event::Key(key) if key.kind != KeyEventKind::Release => {
+            let command = ws.app.handle_key(key);
+            return run_command(command, ws, controller, terminal, loaded_tx);
+        }
+        Event::Mouse(mouse) => {
+            ws.app.handle_mouse(mouse);
+        }
+        // Panel widths set how many points are asked for: re-plan on a new width.
+        Event::Resize(new_width, _) if new_width != ws.width => {
+            ws.width = new_width;
+            ws.refresh(controller, false);
+        }
+        _ => {}
+    }
+    Ok(Flow::Continue)
+}
+
+/// Carry out what the app asked for.
+fn run_command(
+    command: Command,
+    ws: &mut Workspace,
+    controller: &mut Controller,
+    terminal: &ratatui::DefaultTerminal,
+    loaded_tx: &mpsc::UnboundedSender<(String, Result<DashboardEntry, String>)>,
+) -> std::io::Result<Flow> {
+    match command {
+        Command::None => {}
+        Command::Quit => return Ok(Flow::Quit),
+        Command::Refresh => ws.refresh(controller, false),
+        Command::RefreshChanged => ws.refresh(controller, true),
+        Command::SetAutoRefresh(every) => ws.ticker = ticker_for(every),
+        Command::CopyLink(link) => {
+            // The terminal puts it on the clipboard; the status line shows it.
+            copy_to_clipboard(&link);
+            ws.copied(link);
+        }
+        Command::FetchAlerts => controller.session.alerts(),
+        Command::Snapshot { panel_only } => {
+            let size = terminal.size()?;
+            let text = if panel_only {
+                ws.app.panel_snapshot_text(size.width, size.height)
+            } else {
+                ws.app.snapshot_text(size.width, size.height)
+            };
+            // To the clipboard too (OSC 52), ready to paste into the ticket.
             copy_to_clipboard(&text);
-            app.status.message = Some(format!("copied: {text}"));
-            copied.retain(|l| l != &text);
-            copied.push(text);
-        }
-        Request::Open { url } => {
-            match crate::links::open::browser_command(&|k| std::env::var(k).ok()) {
-                Some(browser) => {
-                    app.status.message = Some(format!("opening in {browser}: {url}"));
-                    tokio::task::spawn_blocking(move || {
-                        let _ = crate::links::open::open_in_browser(&browser, &url);
-                    });
-                }
-                None => {
-                    // No local browser (an SSH session): the clipboard of the user's terminal.
-                    copy_to_clipboard(&url);
-                    app.status.message = Some(format!("no browser here; copied: {url}"));
-                    copied.retain(|l| l != &url);
-                    copied.push(url);
-                }
-            }
-        }
-        request => {
-            let client = controller.session.client().clone();
-            let config = app.drill.config.clone();
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                if let Some(outcome) =
-                    super::drill::execute(generation, request, client, config).await
-                {
-                    let _ = tx.send((generation, outcome));
-                }
+            ws.app.page.status.message = Some(match write_snapshot(&text) {
+                Ok(path) => format!("snapshot copied and written to {}", path.display()),
+                Err(e) => format!("snapshot copied; file not written: {e}"),
             });
+        }
+        Command::SwitchDashboard(to) => match to.checked_sub(controller.entries.len()) {
+            Some(listed) => load_listed(ws, controller, listed, loaded_tx),
+            None => ws.switch(controller, to),
+        },
+        Command::Explore(expr) => {
+            let entry = (controller.make_explore)(&expr);
+            ws.open_new(controller, entry);
+            ws.app.page.fullscreen = true;
+        }
+    }
+    Ok(Flow::Continue)
+}
+
+/// A dashboard the switcher lists is fetched in the background; the loop keeps answering keys.
+fn load_listed(
+    ws: &mut Workspace,
+    controller: &Controller,
+    index: usize,
+    loaded_tx: &mpsc::UnboundedSender<(String, Result<DashboardEntry, String>)>,
+) {
+    let Some(listed) = controller.listed.get(index) else {
+        return;
+    };
+    if ws.loading.as_ref() == Some(&listed.title) {
+        return;
+    }
+    ws.app.page.status.message = Some(format!("opening {}…", listed.title));
+    ws.loading = Some(listed.title.clone());
+    let (title, load, tx) = (listed.title.clone(), (listed.load)(), loaded_tx.clone());
+    tokio::spawn(async move {
+        let _ = tx.send((title, load.await));
+    });
+}
+
+/// An engine event: refresh events of the current generation go to the page, drill-down and
+/// alert answers to their panes. Returns whether the screen changed.
+fn on_engine_event(event: EngineEvent, ws: &mut Workspace, controller: &Controller) -> bool {
+    match event {
+        EngineEvent::Drill { ticket, answer } => {
+            let exemplars_of = match &answer {
+                DrillAnswer::Exemplars(panel, _) => Some(*panel),
+                _ => None,
+            };
+            let changed = ws.app.drill.apply(ticket, answer);
+            if changed && let Some(panel) = exemplars_of {
+                ws.app.mark_exemplars(panel);
+            }
+            changed
+        }
+        EngineEvent::Alerts(answer) => {
+            ws.app.alerts = match answer {
+                Ok((alerts, partial)) => AlertsState::Loaded(alerts, partial),
+                Err(e) => AlertsState::Failed(e),
+            };
+            true
+        }
+        event if event.generation() == Some(controller.session.generation()) => {
+            let done = matches!(event, EngineEvent::Done { .. });
+            ws.app.apply(event);
+            if done {
+                let every = controller.entries[ws.current].refresh_every;
+                ws.retry = retry_after_failures(&mut ws.app, &mut ws.backoff, every);
+            }
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Hand the drill pane's new requests on: fetches to the engine, opening a browser to a
+/// blocking thread, copies straight to the terminal. Returns whether any was taken.
+fn start_drill_requests(ws: &mut Workspace, controller: &Controller) -> bool {
+    let requests = ws.app.drill.take_requests();
+    let any = !requests.is_empty();
+    for (ticket, request) in requests {
+        match request {
+            Request::Fetch(fetch) => controller.session.drill(ticket, fetch),
+            Request::Copy { text } => {
+                copy_to_clipboard(&text);
+                ws.app.page.status.message = Some(format!("copied: {text}"));
+                ws.copied(text);
+            }
+            Request::Open { url } => open_url(ws, url),
+        }
+    }
+    any
+}
+
+fn open_url(ws: &mut Workspace, url: String) {
+    match crate::links::open::browser_command(&|k| std::env::var(k).ok()) {
+        Some(browser) => {
+            ws.app.page.status.message = Some(format!("opening in {browser}: {url}"));
+            tokio::task::spawn_blocking(move || {
+                let _ = crate::links::open::open_in_browser(&browser, &url);
+            });
+        }
+        None => {
+            // No local browser (an SSH session): the clipboard of the user's terminal.
+            copy_to_clipboard(&url);
+            ws.app.page.status.message = Some(format!("no browser here; copied: {url}"));
+            ws.copied(url);
         }
     }
 }
@@ -483,15 +479,11 @@ fn retry_after_failures(
     every: Option<Duration>,
 ) -> Option<tokio::time::Instant> {
     let failed = app.failed_panels();
+    let message = &mut app.page.status.message;
     if failed == 0 {
         *backoff = FIRST_RETRY;
-        if app
-            .status
-            .message
-            .as_deref()
-            .is_some_and(|m| m.contains("retrying"))
-        {
-            app.status.message = None;
+        if message.as_deref().is_some_and(|m| m.contains("retrying")) {
+            *message = None;
         }
         return None;
     }
@@ -500,7 +492,7 @@ fn retry_after_failures(
     if every.is_some_and(|e| e <= wait) {
         return None;
     }
-    app.status.message = Some(format!(
+    *message = Some(format!(
         "{failed} panels failed · retrying in {}s",
         wait.as_secs()
     ));
