@@ -154,17 +154,7 @@ pub(super) fn apply_format(name: &str, v: &VarValue, format: &str, scope: &Scope
     let first = v.value.first().map_or("", |s| s.as_str());
     match id {
         "raw" => js_string(v),
-        "regex" => {
-            if !array {
-                return escape_regex(first);
-            }
-            let escaped: Vec<String> = v.value.iter().map(|s| escape_regex(s)).collect();
-            if escaped.len() == 1 {
-                escaped.into_iter().next().unwrap_or_default()
-            } else {
-                format!("({})", escaped.join("|"))
-            }
-        }
+        "regex" => regex_format(v),
         "pipe" => {
             if array {
                 v.value.join("|")
@@ -173,49 +163,14 @@ pub(super) fn apply_format(name: &str, v: &VarValue, format: &str, scope: &Scope
             }
         }
         "csv" => js_string(v),
-        "distributed" => {
-            if !array {
-                return first.to_string();
-            }
-            v.value
-                .iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    if i == 0 {
-                        s.clone()
-                    } else {
-                        format!("{name}={s}")
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(",")
-        }
+        "distributed" => distributed_format(name, v),
         "html" => html_escape(&if array {
             v.value.join(", ")
         } else {
             first.to_string()
         }),
-        "json" => {
-            if !array {
-                return first.to_string();
-            }
-            let items: Vec<String> = v.value.iter().map(|s| json_string_literal(s)).collect();
-            format!("[{}]", items.join(","))
-        }
-        "lucene" => {
-            if !array {
-                return lucene_escape(first);
-            }
-            if v.value.is_empty() {
-                return "__empty__".to_string();
-            }
-            let quoted: Vec<String> = v
-                .value
-                .iter()
-                .map(|s| format!("\"{}\"", lucene_escape(s)))
-                .collect();
-            format!("({})", quoted.join(" OR "))
-        }
+        "json" => json_format(v),
+        "lucene" => lucene_format(v),
         "percentencode" => {
             if array {
                 encode_uri_component_strict(&format!("{{{}}}", v.value.join(",")))
@@ -242,30 +197,8 @@ pub(super) fn apply_format(name: &str, v: &VarValue, format: &str, scope: &Scope
         }
         "date" => format_date_arg(first, &args, scope.utc_offset_s),
         "text" => v.display_text(),
-        "queryparam" => {
-            if v.is_all {
-                return format!("var-{name}={}", encode_query_value(ALL_VALUE));
-            }
-            v.value
-                .iter()
-                .map(|s| format!("var-{name}={}", encode_query_value(s)))
-                .collect::<Vec<_>>()
-                .join("&")
-        }
-        "customqueryparam" => {
-            let param = encode_uri_component_strict(
-                args.first()
-                    .copied()
-                    .filter(|a| !a.is_empty())
-                    .unwrap_or(name),
-            );
-            let prefix = encode_uri_component_strict(args.get(1).copied().unwrap_or(""));
-            v.value
-                .iter()
-                .map(|s| format!("{param}={prefix}{}", encode_uri_component_strict(s)))
-                .collect::<Vec<_>>()
-                .join("&")
-        }
+        "queryparam" => query_param_format(name, v),
+        "customqueryparam" => custom_query_param_format(name, v, &args),
         // glob, and any unknown format
         _ => {
             if array && v.value.len() > 1 {
@@ -275,6 +208,96 @@ pub(super) fn apply_format(name: &str, v: &VarValue, format: &str, scope: &Scope
             }
         }
     }
+}
+
+/// The first selected value, or "" when nothing is selected.
+fn first_value(v: &VarValue) -> &str {
+    v.value.first().map_or("", |s| s.as_str())
+}
+
+/// `regex`: each value regex-escaped, several joined as `(a|b)`.
+fn regex_format(v: &VarValue) -> String {
+    if !v.is_array() {
+        return escape_regex(first_value(v));
+    }
+    let escaped: Vec<String> = v.value.iter().map(|s| escape_regex(s)).collect();
+    if escaped.len() == 1 {
+        escaped.into_iter().next().unwrap_or_default()
+    } else {
+        format!("({})", escaped.join("|"))
+    }
+}
+
+/// `distributed`: `a,name=b,name=c` (the first value bare).
+fn distributed_format(name: &str, v: &VarValue) -> String {
+    if !v.is_array() {
+        return first_value(v).to_string();
+    }
+    v.value
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            if i == 0 {
+                s.clone()
+            } else {
+                format!("{name}={s}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// `json`: an array of JSON strings; a single value stays bare.
+fn json_format(v: &VarValue) -> String {
+    if !v.is_array() {
+        return first_value(v).to_string();
+    }
+    let items: Vec<String> = v.value.iter().map(|s| json_string_literal(s)).collect();
+    format!("[{}]", items.join(","))
+}
+
+/// `lucene`: escaped value, several as `("a" OR "b")`, none as `__empty__`.
+fn lucene_format(v: &VarValue) -> String {
+    if !v.is_array() {
+        return lucene_escape(first_value(v));
+    }
+    if v.value.is_empty() {
+        return "__empty__".to_string();
+    }
+    let quoted: Vec<String> = v
+        .value
+        .iter()
+        .map(|s| format!("\"{}\"", lucene_escape(s)))
+        .collect();
+    format!("({})", quoted.join(" OR "))
+}
+
+/// `queryparam`: `var-name=value` per value, All as `$__all`.
+fn query_param_format(name: &str, v: &VarValue) -> String {
+    if v.is_all {
+        return format!("var-{name}={}", encode_query_value(ALL_VALUE));
+    }
+    v.value
+        .iter()
+        .map(|s| format!("var-{name}={}", encode_query_value(s)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// `customqueryparam:<param>:<prefix>`: `param=prefix+value` per value, all URI-encoded.
+fn custom_query_param_format(name: &str, v: &VarValue, args: &[&str]) -> String {
+    let param = encode_uri_component_strict(
+        args.first()
+            .copied()
+            .filter(|a| !a.is_empty())
+            .unwrap_or(name),
+    );
+    let prefix = encode_uri_component_strict(args.get(1).copied().unwrap_or(""));
+    v.value
+        .iter()
+        .map(|s| format!("{param}={prefix}{}", encode_uri_component_strict(s)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// URL state values as Grafana's `toUrlParams` writes them: `encodeURIComponent` (which keeps

@@ -13,17 +13,7 @@ pub fn add_label_matchers(expr: &str, filters: &[(String, String, String)]) -> S
     if filters.is_empty() {
         return expr.to_string();
     }
-    let matchers: Vec<(String, String, String)> = filters
-        .iter()
-        .map(|(k, op, v)| {
-            let v = if op == "=~" || op == "!~" {
-                prometheus_regular_escape(v)
-            } else {
-                v.clone()
-            };
-            (k.clone(), op.clone(), v)
-        })
-        .collect();
+    let matchers = escape_regex_values(filters);
     let chars: Vec<char> = expr.chars().collect();
     let mut out = String::with_capacity(expr.len() + 32);
     let mut i = 0;
@@ -70,72 +60,7 @@ pub fn add_label_matchers(expr: &str, filters: &[(String, String, String)]) -> S
                 i = end;
             }
             c if c.is_ascii_alphabetic() || c == '_' || c == ':' => {
-                let start = i;
-                while i < chars.len()
-                    && (chars[i].is_ascii_alphanumeric() || matches!(chars[i], '_' | ':'))
-                {
-                    i += 1;
-                }
-                let word: String = chars[start..i].iter().collect();
-                let mut j = i;
-                while j < chars.len() && chars[j].is_whitespace() {
-                    j += 1;
-                }
-                let next = chars.get(j).copied();
-                let lower = word.to_ascii_lowercase();
-                let is_keyword = matches!(
-                    lower.as_str(),
-                    "by" | "without"
-                        | "on"
-                        | "ignoring"
-                        | "group_left"
-                        | "group_right"
-                        | "bool"
-                        | "and"
-                        | "or"
-                        | "unless"
-                        | "offset"
-                        | "atan2"
-                        | "inf"
-                        | "nan"
-                ) || (matches!(lower.as_str(), "start" | "end")
-                    && next == Some('('));
-                // `sum by (x) (...)`: an aggregation followed by its grouping clause.
-                let rest_word: String = chars[j..]
-                    .iter()
-                    .take_while(|c| c.is_ascii_alphabetic())
-                    .collect();
-                let is_aggregation_head =
-                    matches!(rest_word.to_ascii_lowercase().as_str(), "by" | "without");
-                let is_keyword = is_keyword || is_aggregation_head;
-                let after_at = out.trim_end().ends_with('@');
-                let is_number_suffix = start > 0
-                    && (chars[start - 1].is_ascii_digit() || chars[start - 1] == '.')
-                    && !word.contains(':');
-                if matches!(
-                    lower.as_str(),
-                    "by" | "without" | "on" | "ignoring" | "group_left" | "group_right"
-                ) {
-                    label_list_next = true;
-                    out.push_str(&word);
-                    continue;
-                }
-                // `group_left sum(...)`: a grouping keyword without a label list.
-                label_list_next = false;
-                if is_keyword || after_at || is_number_suffix || next == Some('(') {
-                    out.push_str(&word);
-                } else if next == Some('{') {
-                    out.push_str(&word);
-                    out.extend(&chars[i..j]);
-                    let (end, rebuilt) = rewrite_braces(&chars, j, &matchers);
-                    out.push_str(&rebuilt);
-                    i = end;
-                } else {
-                    out.push_str(&word);
-                    out.push('{');
-                    out.push_str(&render_matchers(&matchers));
-                    out.push('}');
-                }
+                i = rewrite_word(&chars, i, &matchers, &mut out, &mut label_list_next);
             }
             c if c.is_ascii_digit() => {
                 // Numbers and durations (`5m`, `1.5e3`, `0x1f`): copy the whole token.
@@ -155,6 +80,104 @@ pub fn add_label_matchers(expr: &str, filters: &[(String, String, String)]) -> S
         }
     }
     out
+}
+
+/// The filters with `=~` / `!~` values escaped as Grafana does (`prometheusRegularEscape`).
+fn escape_regex_values(filters: &[(String, String, String)]) -> Vec<(String, String, String)> {
+    filters
+        .iter()
+        .map(|(k, op, v)| {
+            let v = if op == "=~" || op == "!~" {
+                prometheus_regular_escape(v)
+            } else {
+                v.clone()
+            };
+            (k.clone(), op.clone(), v)
+        })
+        .collect()
+}
+
+/// Copy the identifier at `start`, adding the matchers when it names a metric (not a keyword,
+/// a function, a number's suffix or an `@` argument). Sets `label_list_next` after a grouping
+/// keyword. Returns the index after what was consumed.
+fn rewrite_word(
+    chars: &[char],
+    start: usize,
+    matchers: &[(String, String, String)],
+    out: &mut String,
+    label_list_next: &mut bool,
+) -> usize {
+    let mut i = start;
+    while i < chars.len() && (chars[i].is_ascii_alphanumeric() || matches!(chars[i], '_' | ':')) {
+        i += 1;
+    }
+    let word: String = chars[start..i].iter().collect();
+    let mut j = i;
+    while j < chars.len() && chars[j].is_whitespace() {
+        j += 1;
+    }
+    let next = chars.get(j).copied();
+    let lower = word.to_ascii_lowercase();
+    let is_keyword = is_keyword(&lower, next) || is_aggregation_head(chars, j);
+    let after_at = out.trim_end().ends_with('@');
+    let is_number_suffix = start > 0
+        && (chars[start - 1].is_ascii_digit() || chars[start - 1] == '.')
+        && !word.contains(':');
+    if matches!(
+        lower.as_str(),
+        "by" | "without" | "on" | "ignoring" | "group_left" | "group_right"
+    ) {
+        *label_list_next = true;
+        out.push_str(&word);
+        return i;
+    }
+    // `group_left sum(...)`: a grouping keyword without a label list.
+    *label_list_next = false;
+    if is_keyword || after_at || is_number_suffix || next == Some('(') {
+        out.push_str(&word);
+    } else if next == Some('{') {
+        out.push_str(&word);
+        out.extend(&chars[i..j]);
+        let (end, rebuilt) = rewrite_braces(chars, j, matchers);
+        out.push_str(&rebuilt);
+        i = end;
+    } else {
+        out.push_str(&word);
+        out.push('{');
+        out.push_str(&render_matchers(matchers));
+        out.push('}');
+    }
+    i
+}
+
+/// PromQL keywords and operators that look like metric names (`lower` is lowercased; `next` is
+/// the first character after the word and its whitespace).
+fn is_keyword(lower: &str, next: Option<char>) -> bool {
+    matches!(
+        lower,
+        "by" | "without"
+            | "on"
+            | "ignoring"
+            | "group_left"
+            | "group_right"
+            | "bool"
+            | "and"
+            | "or"
+            | "unless"
+            | "offset"
+            | "atan2"
+            | "inf"
+            | "nan"
+    ) || (matches!(lower, "start" | "end") && next == Some('('))
+}
+
+/// `sum by (x) (...)`: an aggregation followed by its grouping clause (the word at `at`).
+fn is_aggregation_head(chars: &[char], at: usize) -> bool {
+    let rest_word: String = chars[at..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
+    matches!(rest_word.to_ascii_lowercase().as_str(), "by" | "without")
 }
 
 fn skip_string(chars: &[char], start: usize) -> usize {
