@@ -14,7 +14,7 @@ use super::report_unknown_keys;
 use super::targets::{convert_target, datasource_ref};
 use crate::grafana::migrate::{self, ORIGINAL_TYPE_KEY};
 use crate::grafana::model::{
-    Diagnostic, GridPos, Panel, Repeat, RepeatDirection, Severity, Transformation,
+    Diagnostic, GridPos, Panel, Repeat, RepeatDirection, Severity, Target, Transformation,
 };
 
 /// Panel types Grafana ships (after angular migration); other types are plugins triage cannot
@@ -229,48 +229,9 @@ pub(super) fn convert_panel(
         return library_panel(obj, lib, grid, path, elements, diags);
     }
     let panel_type = get_string(obj, "type").unwrap_or_default();
-    if panel_type.is_empty() {
-        diags.push(Diagnostic {
-            severity: Severity::Warning,
-            path: format!("{path}.type"),
-            message: "panel has no type; shown as a placeholder".into(),
-        });
-    } else if !CORE_PANEL_TYPES.contains(&panel_type.as_str()) {
-        diags.push(Diagnostic {
-            severity: Severity::Info,
-            path: format!("{path}.type"),
-            message: format!(
-                "panel type `{panel_type}` is a plugin triage cannot draw; shown as a placeholder"
-            ),
-        });
-    }
+    report_undrawable_type(&panel_type, path, diags);
     report_unknown_keys(obj, &KNOWN_PANEL_SET, path, "panel", diags);
-
-    let mut targets = Vec::new();
-    let mut used_ref_ids: Vec<String> = get_arr(obj, "targets")
-        .iter()
-        .filter_map(|t| t.get("refId")?.as_str().map(str::to_owned))
-        .collect();
-    for (i, t) in get_arr(obj, "targets").iter().enumerate() {
-        let Some(t) = t.as_object() else { continue };
-        targets.push(convert_target(
-            t,
-            &format!("{path}.targets[{i}]"),
-            &mut used_ref_ids,
-            diags,
-        ));
-    }
-
-    let repeat = get_nonempty(obj, "repeat").map(|variable| Repeat {
-        variable,
-        direction: if get_str(obj, "repeatDirection") == Some("v") {
-            RepeatDirection::Vertical
-        } else {
-            RepeatDirection::Horizontal
-        },
-        max_per_row: get_u32(obj, "maxPerRow").filter(|n| *n > 0),
-    });
-
+    let targets = convert_targets(obj, path, diags);
     Panel {
         id: get_i64(obj, "id"),
         panel_type,
@@ -287,22 +248,12 @@ pub(super) fn convert_panel(
         options: get_obj(obj, "options")
             .map(convert_options)
             .unwrap_or_default(),
-        transformations: get_arr(obj, "transformations")
-            .iter()
-            .filter_map(Value::as_object)
-            .filter_map(|t| {
-                Some(Transformation {
-                    id: get_string(t, "id")?,
-                    disabled: get_bool(t, "disabled"),
-                    options: t.get("options").cloned().unwrap_or(Value::Null),
-                })
-            })
-            .collect(),
+        transformations: convert_transformations(obj),
         max_data_points: get_num(obj, "maxDataPoints")
             .filter(|n| *n >= 1.0)
             .map(|n| n as u64),
         interval: get_nonempty(obj, "interval"),
-        repeat,
+        repeat: convert_repeat(obj),
         links: get_arr(obj, "links")
             .iter()
             .filter_map(Value::as_object)
@@ -313,6 +264,76 @@ pub(super) fn convert_panel(
         library_panel_problem: None,
         source_path: path.to_owned(),
     }
+}
+
+/// A panel without a type, or of a plugin type, is drawn as a placeholder: say so.
+fn report_undrawable_type(panel_type: &str, path: &str, diags: &mut Vec<Diagnostic>) {
+    if panel_type.is_empty() {
+        diags.push(Diagnostic {
+            severity: Severity::Warning,
+            path: format!("{path}.type"),
+            message: "panel has no type; shown as a placeholder".into(),
+        });
+    } else if !CORE_PANEL_TYPES.contains(&panel_type) {
+        diags.push(Diagnostic {
+            severity: Severity::Info,
+            path: format!("{path}.type"),
+            message: format!(
+                "panel type `{panel_type}` is a plugin triage cannot draw; shown as a placeholder"
+            ),
+        });
+    }
+}
+
+/// The panel's queries; unnamed ones get the first free ref id.
+fn convert_targets(
+    obj: &Map<String, Value>,
+    path: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Target> {
+    let mut targets = Vec::new();
+    let mut used_ref_ids: Vec<String> = get_arr(obj, "targets")
+        .iter()
+        .filter_map(|t| t.get("refId")?.as_str().map(str::to_owned))
+        .collect();
+    for (i, t) in get_arr(obj, "targets").iter().enumerate() {
+        let Some(t) = t.as_object() else { continue };
+        targets.push(convert_target(
+            t,
+            &format!("{path}.targets[{i}]"),
+            &mut used_ref_ids,
+            diags,
+        ));
+    }
+    targets
+}
+
+/// `repeat` by a variable: horizontal unless `repeatDirection` is `v`, `maxPerRow` if positive.
+fn convert_repeat(obj: &Map<String, Value>) -> Option<Repeat> {
+    get_nonempty(obj, "repeat").map(|variable| Repeat {
+        variable,
+        direction: if get_str(obj, "repeatDirection") == Some("v") {
+            RepeatDirection::Vertical
+        } else {
+            RepeatDirection::Horizontal
+        },
+        max_per_row: get_u32(obj, "maxPerRow").filter(|n| *n > 0),
+    })
+}
+
+/// Transformations with an id, in order (disabled ones are kept, marked).
+fn convert_transformations(obj: &Map<String, Value>) -> Vec<Transformation> {
+    get_arr(obj, "transformations")
+        .iter()
+        .filter_map(Value::as_object)
+        .filter_map(|t| {
+            Some(Transformation {
+                id: get_string(t, "id")?,
+                disabled: get_bool(t, "disabled"),
+                options: t.get("options").cloned().unwrap_or(Value::Null),
+            })
+        })
+        .collect()
 }
 
 /// The panel type of a library panel whose model is not at hand (a placeholder).

@@ -1,6 +1,6 @@
 //! Template variables (`templating.list`) as the loader reads them.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::kind_of;
 use super::readers::*;
@@ -32,7 +32,50 @@ pub(super) fn convert_variable(
         return None;
     }
     let type_name = get_str(obj, "type").unwrap_or("query");
-    let kind = match type_name {
+    let kind = variable_kind(type_name, path, diags);
+    let query = match obj.get("query") {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Object(q)) => get_string(q, "query").unwrap_or_default(),
+        _ => get_string(obj, "definition").unwrap_or_default(),
+    };
+    let current = get_obj(obj, "current")
+        .map(|c| VariableSelection {
+            text: strings(c.get("text")),
+            value: strings(c.get("value")),
+        })
+        .unwrap_or_default();
+    let refresh = match obj.get("refresh") {
+        Some(Value::Bool(true)) => 1,
+        _ => small_number(obj, "refresh"),
+    };
+    Some(Variable {
+        name,
+        label: get_nonempty(obj, "label"),
+        kind,
+        query,
+        datasource: obj
+            .get("datasource")
+            .filter(|v| !v.is_null())
+            .map(|v| datasource_ref(Some(v))),
+        regex: get_nonempty(obj, "regex"),
+        sort: small_number(obj, "sort"),
+        multi: get_bool(obj, "multi"),
+        include_all: get_bool(obj, "includeAll"),
+        all_value: get_nonempty(obj, "allValue"),
+        hide: small_number(obj, "hide"),
+        refresh,
+        current,
+        options: saved_options(obj),
+        auto: get_bool(obj, "auto"),
+        auto_count: get_u32(obj, "auto_count"),
+        auto_min: get_nonempty(obj, "auto_min"),
+        adhoc_filters: adhoc_filters(obj),
+    })
+}
+
+/// The variable's kind from its `type`; unknown types keep their saved value.
+fn variable_kind(type_name: &str, path: &str, diags: &mut Vec<Diagnostic>) -> VariableKind {
+    match type_name {
         "query" => VariableKind::Query,
         "custom" => VariableKind::Custom,
         "constant" => VariableKind::Constant,
@@ -50,19 +93,20 @@ pub(super) fn convert_variable(
             });
             VariableKind::Other
         }
-    };
-    let query = match obj.get("query") {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Object(q)) => get_string(q, "query").unwrap_or_default(),
-        _ => get_string(obj, "definition").unwrap_or_default(),
-    };
-    let current = get_obj(obj, "current")
-        .map(|c| VariableSelection {
-            text: strings(c.get("text")),
-            value: strings(c.get("value")),
-        })
-        .unwrap_or_default();
-    let options = get_arr(obj, "options")
+    }
+}
+
+/// A small enum-like number (`sort`, `hide`, `refresh`): negatives and absence are 0, clamped
+/// to 255.
+fn small_number(obj: &Map<String, Value>, key: &str) -> u8 {
+    get_num(obj, key)
+        .filter(|n| *n >= 0.0)
+        .map_or(0, |n| n.min(255.0) as u8)
+}
+
+/// The options saved with the dashboard.
+fn saved_options(obj: &Map<String, Value>) -> Vec<VariableOption> {
+    get_arr(obj, "options")
         .iter()
         .filter_map(Value::as_object)
         .map(|o| VariableOption {
@@ -70,51 +114,23 @@ pub(super) fn convert_variable(
             value: o.get("value").and_then(scalar_string).unwrap_or_default(),
             selected: get_bool(o, "selected"),
         })
-        .collect();
-    let small = |key: &str| {
-        get_num(obj, key)
-            .filter(|n| *n >= 0.0)
-            .map_or(0, |n| n.min(255.0) as u8)
-    };
-    let refresh = match obj.get("refresh") {
-        Some(Value::Bool(true)) => 1,
-        _ => small("refresh"),
-    };
-    Some(Variable {
-        name,
-        label: get_nonempty(obj, "label"),
-        kind,
-        query,
-        datasource: obj
-            .get("datasource")
-            .filter(|v| !v.is_null())
-            .map(|v| datasource_ref(Some(v))),
-        regex: get_nonempty(obj, "regex"),
-        sort: small("sort"),
-        multi: get_bool(obj, "multi"),
-        include_all: get_bool(obj, "includeAll"),
-        all_value: get_nonempty(obj, "allValue"),
-        hide: small("hide"),
-        refresh,
-        current,
-        options,
-        auto: get_bool(obj, "auto"),
-        auto_count: get_u32(obj, "auto_count"),
-        auto_min: get_nonempty(obj, "auto_min"),
-        adhoc_filters: obj
-            .get("filters")
-            .and_then(Value::as_array)
-            .map(|filters| {
-                filters
-                    .iter()
-                    .filter_map(|f| {
-                        let f = f.as_object()?;
-                        let key = get_nonempty(f, "key")?;
-                        let operator = get_nonempty(f, "operator").unwrap_or_else(|| "=".into());
-                        Some((key, operator, get_string(f, "value").unwrap_or_default()))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
-    })
+        .collect()
+}
+
+/// An ad-hoc variable's `filters` as `(key, operator, value)`; the operator defaults to `=`.
+fn adhoc_filters(obj: &Map<String, Value>) -> Vec<(String, String, String)> {
+    obj.get("filters")
+        .and_then(Value::as_array)
+        .map(|filters| {
+            filters
+                .iter()
+                .filter_map(|f| {
+                    let f = f.as_object()?;
+                    let key = get_nonempty(f, "key")?;
+                    let operator = get_nonempty(f, "operator").unwrap_or_else(|| "=".into());
+                    Some((key, operator, get_string(f, "value").unwrap_or_default()))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
