@@ -39,7 +39,7 @@ pub fn build(panel: &Panel, data: &PanelData, clock: Clock) -> PanelView {
     }
     let (transformed, transform_notes) = match transform(panel, data, clock) {
         Ok(result) => result,
-        Err(table) => return table,
+        Err(table) => return *table,
     };
     let data = transformed.as_ref().unwrap_or(data);
     let mut notes = data.warnings.clone();
@@ -84,12 +84,13 @@ fn text_panel(panel: &Panel) -> PanelView {
 
 /// Transformations run before every panel type in Grafana; stat, gauge and time series draw
 /// the result when it maps back to number series (`Ok` with that data and the steps' notes;
-/// no data when there was nothing to transform), else it is shown as a table (`Err`).
+/// no data when there was nothing to transform), else it is shown as a table (`Err`, boxed:
+/// a whole panel view).
 fn transform(
     panel: &Panel,
     data: &PanelData,
     clock: Clock,
-) -> Result<(Option<PanelData>, Vec<String>), PanelView> {
+) -> Result<(Option<PanelData>, Vec<String>), Box<PanelView>> {
     let is_table = matches!(panel.panel_type.as_str(), "table" | "table-old");
     if is_table || !panel.transformations.iter().any(|t| !t.disabled) {
         return Ok((None, Vec::new()));
@@ -122,13 +123,13 @@ fn transform(
             "fields without numbers"
         }
     ));
-    Err(PanelView {
+    Err(Box::new(PanelView {
         title: panel.title.clone(),
         body: PanelBody::Table(table),
         errors: data.errors.clone(),
         stale: false,
         notes,
-    })
+    }))
 }
 
 /// The body for the panel's type; notes of its builder are added to `notes`.
