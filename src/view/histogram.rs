@@ -5,7 +5,7 @@
 //! starting at `floor((v - offset) / size) * size + offset`. Each series keeps its own counts
 //! (drawn stacked) unless `combine` adds them into one.
 
-use super::build::{format, palette, series_field, values_of};
+use super::display::{format, palette, series_field, values_of};
 use super::{HistogramSeries, HistogramView};
 use crate::data::panel_data::Series;
 use crate::grafana::model::Panel;

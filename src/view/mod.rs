@@ -5,6 +5,7 @@
 
 pub mod axes;
 pub mod build;
+pub mod display;
 pub mod frames;
 pub mod heatmap;
 pub mod histogram;

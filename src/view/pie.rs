@@ -4,7 +4,7 @@
 //! point a slice; `limit`), coloured by the classic palette unless the field says otherwise.
 //! Which numbers each bar carries follows `displayLabels` and `legend.values`.
 
-use super::build::{format, named, palette, series_field, value_colour, values_of};
+use super::display::{format, named, palette, series_field, value_colour, values_of};
 use super::{PieSlice, PieView};
 use crate::data::panel_data::Series;
 use crate::grafana::model::Panel;

@@ -6,7 +6,7 @@
 //! state unless `mergeValues: false`); a status history gives every point a cell of its own,
 //! one step wide. A missing value (NaN) ends a state: the row shows a gap there.
 
-use super::build::{
+use super::display::{
     Clock, data_range, format, no_value_text, series_field, time_label, value_colour, values_of,
 };
 use super::{Rgb, ShowValues, StateLegend, StateRow, StateSpan, StatesView};
@@ -120,7 +120,7 @@ fn state_of(
         .and_then(|m| m.text.clone())
         .unwrap_or_else(|| format(field, value));
     let color = match mapped.as_ref().and_then(|m| m.color.as_deref()) {
-        Some(c) => super::build::named(c),
+        Some(c) => super::display::named(c),
         None => value_colour(field, Some(value), index, range).0,
     };
     (text, color)
@@ -200,7 +200,7 @@ mod tests {
         let texts: Vec<&str> = spans.iter().map(|s| s.text.as_str()).collect();
         assert_eq!(texts, ["UP", "DOWN", "UP"]);
         assert_eq!((spans[0].start_ms, spans[0].end_ms), (0.0, 120_000.0));
-        assert_eq!(spans[1].color, super::super::build::named("red"));
+        assert_eq!(spans[1].color, super::super::display::named("red"));
         let legend: Vec<&str> = view.legend.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(legend, ["UP", "DOWN"]);
     }
@@ -231,7 +231,7 @@ mod tests {
         let spans = &view.rows[0].spans;
         assert_eq!(spans.len(), 2, "the missing value is a gap");
         assert_eq!(spans[0].text, "50%");
-        assert_eq!(spans[1].color, super::super::build::named("red"));
+        assert_eq!(spans[1].color, super::super::display::named("red"));
         assert_eq!(spans[0].end_ms, 60_000.0, "held until the next point");
     }
 }

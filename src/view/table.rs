@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Local, TimeZone, Utc};
 
-use super::build::Clock;
+use super::display::Clock;
 use super::frames::{self, FieldType, Frame, Value};
 use super::{Rgb, TableCell, TableView, transform};
 use crate::data::panel_data::Series;

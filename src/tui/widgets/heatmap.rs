@@ -35,10 +35,26 @@ pub fn draw(view: &HeatmapView, area: Rect, buf: &mut Buffer, theme: &Theme, cur
         height: area.height - axis,
         ..area
     };
+    draw_cells(view, plot, buf, theme);
+    draw_bucket_labels(view, area.x, plot, label_width, buf, theme);
+    if axis == 1 {
+        draw_time_axis(view, area.y + area.height - 1, plot, buf, theme);
+    }
+    if let Some(cursor) = cursor {
+        draw_cursor(view, plot, cursor, buf, theme);
+    }
+}
+
+/// Which bucket a half-line slot of the plot shows (slot 0 at the bottom).
+fn bucket_of(view: &HeatmapView, plot: Rect, slot: usize) -> usize {
     let buckets = view.counts.len();
     let slots = usize::from(plot.height) * 2;
-    // Which bucket a half-line slot shows (slot 0 at the bottom).
-    let bucket_of = |slot: usize| (slot * buckets / slots).min(buckets - 1);
+    (slot * buckets / slots).min(buckets - 1)
+}
+
+/// Every cell of the plot: two buckets per line as `▀` in their colours, or the busier one's
+/// density glyph without colour or in ASCII.
+fn draw_cells(view: &HeatmapView, plot: Rect, buf: &mut Buffer, theme: &Theme) {
     // Square-root scale, as Grafana's exponential 0.5: small counts stay visible.
     let level = |count: f64| -> Option<f64> {
         (count > 0.0 && view.max > 0.0).then(|| (count / view.max).sqrt().min(1.0))
@@ -55,11 +71,11 @@ pub fn draw(view: &HeatmapView, area: Rect, buf: &mut Buffer, theme: &Theme, cur
         let t = usize::from(col) * times / usize::from(plot.width);
         for line in 0..plot.height {
             let lower_slot = usize::from(plot.height - 1 - line) * 2;
-            let lower = view.counts[bucket_of(lower_slot)]
+            let lower = view.counts[bucket_of(view, plot, lower_slot)]
                 .get(t)
                 .copied()
                 .unwrap_or(0.0);
-            let upper = view.counts[bucket_of(lower_slot + 1)]
+            let upper = view.counts[bucket_of(view, plot, lower_slot + 1)]
                 .get(t)
                 .copied()
                 .unwrap_or(0.0);
@@ -83,13 +99,23 @@ pub fn draw(view: &HeatmapView, area: Rect, buf: &mut Buffer, theme: &Theme, cur
             }
         }
     }
-    // Bucket bounds on the left: the top, the bottom and some between.
+}
+
+/// Bucket bounds left of the plot, from column `x`: the top, the bottom and some between.
+fn draw_bucket_labels(
+    view: &HeatmapView,
+    x: u16,
+    plot: Rect,
+    label_width: u16,
+    buf: &mut Buffer,
+    theme: &Theme,
+) {
     let step = (plot.height / 4).max(1);
     let mut line = 0;
     let mut last_bucket = None;
     while line < plot.height {
         let slot = usize::from(plot.height - 1 - line) * 2 + 1;
-        let bucket = bucket_of(slot);
+        let bucket = bucket_of(view, plot, slot);
         // One label per bucket, even when a bucket spans several lines.
         if last_bucket == Some(bucket) {
             line += step;
@@ -101,34 +127,32 @@ pub fn draw(view: &HeatmapView, area: Rect, buf: &mut Buffer, theme: &Theme, cur
             .take(usize::from(label_width - 1))
             .collect();
         buf.set_string(
-            area.x,
+            x,
             plot.y + line,
             format!("{label:>w$}", w = usize::from(label_width - 1)),
             Style::default().fg(theme.dim),
         );
         line += step;
     }
-    if axis == 1 {
-        let y = area.y + area.height - 1;
-        let (x0, x1) = view.x_range;
-        for (i, position) in [0u16, plot.width / 2, plot.width.saturating_sub(5)]
-            .into_iter()
-            .enumerate()
-        {
-            let ms = x0 + (x1 - x0) * i as f64 / 2.0;
-            let label = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms as i64)
-                .map(|t| {
-                    chrono::Local
-                        .from_utc_datetime(&t.naive_utc())
-                        .format("%H:%M")
-                        .to_string()
-                })
-                .unwrap_or_default();
-            buf.set_string(plot.x + position, y, label, Style::default().fg(theme.dim));
-        }
-    }
-    if let Some(cursor) = cursor {
-        draw_cursor(view, plot, cursor, buf, theme);
+}
+
+/// Three local times along line `y` under the plot: start, middle and end.
+fn draw_time_axis(view: &HeatmapView, y: u16, plot: Rect, buf: &mut Buffer, theme: &Theme) {
+    let (x0, x1) = view.x_range;
+    for (i, position) in [0u16, plot.width / 2, plot.width.saturating_sub(5)]
+        .into_iter()
+        .enumerate()
+    {
+        let ms = x0 + (x1 - x0) * i as f64 / 2.0;
+        let label = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms as i64)
+            .map(|t| {
+                chrono::Local
+                    .from_utc_datetime(&t.naive_utc())
+                    .format("%H:%M")
+                    .to_string()
+            })
+            .unwrap_or_default();
+        buf.set_string(plot.x + position, y, label, Style::default().fg(theme.dim));
     }
 }
 

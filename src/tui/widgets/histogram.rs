@@ -41,11 +41,38 @@ pub fn draw(view: &HistogramView, area: Rect, buf: &mut Buffer, theme: &Theme) {
         format!("{:>w$}", "0", w = usize::from(label_width)),
         dim,
     );
-    let columns = usize::from(plot.width);
-    // Columns per bucket, or buckets per column when buckets outnumber columns.
-    let per_bucket = (columns / buckets).max(1);
-    let groups = if buckets > columns { columns } else { buckets };
-    let group_counts = |g: usize| -> Vec<f64> {
+    let groups = Groups::new(buckets, usize::from(plot.width));
+    draw_bars(view, plot, &groups, buf, theme);
+    draw_bounds(view, plot, &groups, buf, dim);
+    if legend > 0 {
+        draw_legend(view, area, buf, theme);
+    }
+}
+
+/// How buckets share the plot's columns: columns per bucket, or buckets per column when
+/// buckets outnumber columns.
+struct Groups {
+    buckets: usize,
+    columns: usize,
+    /// Columns each group is drawn across.
+    per_bucket: usize,
+    /// Groups of buckets, one bar each.
+    count: usize,
+}
+
+impl Groups {
+    fn new(buckets: usize, columns: usize) -> Self {
+        Groups {
+            buckets,
+            columns,
+            per_bucket: (columns / buckets).max(1),
+            count: if buckets > columns { columns } else { buckets },
+        }
+    }
+
+    /// Each series' count over the buckets of group `g`.
+    fn counts(&self, view: &HistogramView, g: usize) -> Vec<f64> {
+        let (buckets, columns) = (self.buckets, self.columns);
         let (from, to) = if buckets > columns {
             (
                 g * buckets / columns,
@@ -58,15 +85,20 @@ pub fn draw(view: &HistogramView, area: Rect, buf: &mut Buffer, theme: &Theme) {
             .iter()
             .map(|s| s.counts[from..to.min(buckets)].iter().sum())
             .collect()
-    };
-    let max = (0..groups)
-        .map(|g| group_counts(g).iter().sum::<f64>())
+    }
+}
+
+/// A bar per group, its series stacked bottom up, in eighths of a line.
+fn draw_bars(view: &HistogramView, plot: Rect, groups: &Groups, buf: &mut Buffer, theme: &Theme) {
+    let max = (0..groups.count)
+        .map(|g| groups.counts(view, g).iter().sum::<f64>())
         .fold(0.0, f64::max)
         .max(1.0);
     let height8 = f64::from(plot.height) * 8.0;
+    let per_bucket = groups.per_bucket;
     let gap = usize::from(per_bucket >= 3);
-    for g in 0..groups {
-        let counts = group_counts(g);
+    for g in 0..groups.count {
+        let counts = groups.counts(view, g);
         let total: f64 = counts.iter().sum();
         if total <= 0.0 {
             continue;
@@ -111,9 +143,12 @@ pub fn draw(view: &HistogramView, area: Rect, buf: &mut Buffer, theme: &Theme) {
             }
         }
     }
-    // Bucket bounds: the first lower, the middle and the last upper bound.
+}
+
+/// Bucket bounds under the bars: the first lower, the middle and the last upper bound.
+fn draw_bounds(view: &HistogramView, plot: Rect, groups: &Groups, buf: &mut Buffer, dim: Style) {
     let y = plot.y + plot.height;
-    let drawn = (groups * per_bucket).min(columns) as u16;
+    let drawn = (groups.count * groups.per_bucket).min(groups.columns) as u16;
     if let [first, mid, last] = &view.x_labels[..] {
         buf.set_string(plot.x, y, first, dim);
         let last_len = last.chars().count() as u16;
@@ -126,23 +161,25 @@ pub fn draw(view: &HistogramView, area: Rect, buf: &mut Buffer, theme: &Theme) {
             buf.set_string(plot.x + (drawn - mid_len) / 2, y, mid, dim);
         }
     }
-    if legend > 0 {
-        let y = area.y + area.height - 1;
-        let mut x = area.x;
-        for (i, s) in view.series.iter().enumerate() {
-            let width = s.name.chars().count() as u16 + 4;
-            if x + width > area.x + area.width {
-                break;
-            }
-            let swatch = if theme.colour {
-                "█"
-            } else {
-                FILLS[i % FILLS.len()]
-            };
-            buf.set_string(x, y, swatch, Style::default().fg(theme.data(s.color)));
-            buf.set_string(x + 2, y, &s.name, Style::default().fg(theme.text));
-            x += width;
+}
+
+/// Series names with their swatches on the area's last line, as many as fit.
+fn draw_legend(view: &HistogramView, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    let y = area.y + area.height - 1;
+    let mut x = area.x;
+    for (i, s) in view.series.iter().enumerate() {
+        let width = s.name.chars().count() as u16 + 4;
+        if x + width > area.x + area.width {
+            break;
         }
+        let swatch = if theme.colour {
+            "█"
+        } else {
+            FILLS[i % FILLS.len()]
+        };
+        buf.set_string(x, y, swatch, Style::default().fg(theme.data(s.color)));
+        buf.set_string(x + 2, y, &s.name, Style::default().fg(theme.text));
+        x += width;
     }
 }
 

@@ -20,18 +20,7 @@ pub fn draw(
     cursor: Option<f64>,
 ) {
     let (chart_area, legend_area) = split_for_legend(&view.legend, area);
-    // A second scale's labels take a column on the right (with the axis line before them).
-    let right_width = match &view.right_axis {
-        Some(axis) if chart_area.width >= 24 && chart_area.height >= 3 => {
-            axis.labels
-                .iter()
-                .map(|l| l.chars().count())
-                .max()
-                .unwrap_or(0) as u16
-                + 1
-        }
-        _ => 0,
-    };
+    let right_width = right_axis_width(view, chart_area);
     let chart_area = Rect {
         width: chart_area.width - right_width,
         ..chart_area
@@ -61,6 +50,60 @@ pub fn draw(
         })
         .collect();
     let axis_style = Style::default().fg(theme.dim);
+    let (x_labels, y_labels) = axis_labels(view, chart_area, axis_style);
+    let chart = Chart::new(datasets)
+        .legend_position(None)
+        .x_axis(
+            Axis::default()
+                .bounds([view.x_range.0, view.x_range.1])
+                .labels(x_labels.clone())
+                .style(axis_style),
+        )
+        .y_axis(
+            Axis::default()
+                .bounds([view.y_range.0, view.y_range.1])
+                .labels(y_labels.clone())
+                .style(axis_style),
+        );
+    let plot = graph_area(chart_area, &x_labels, &y_labels);
+    chart.render(chart_area, buf);
+    if right_width > 0 {
+        draw_right_axis(view, plot, !x_labels.is_empty(), buf, axis_style);
+    }
+    draw_series(view, plot, buf, theme);
+    draw_threshold_bands(view, plot, buf, theme);
+    draw_markers(view, plot, buf, theme);
+    draw_exemplars(view, plot, buf, theme);
+    if let Some(cursor) = cursor {
+        draw_cursor(view, plot, cursor, buf, theme);
+    }
+    if let Some(legend_area) = legend_area {
+        draw_legend(&view.legend, legend_area, buf, theme);
+    }
+}
+
+/// A second scale's labels take a column on the right (with the axis line before them); 0
+/// without one or when the chart is too small.
+fn right_axis_width(view: &TimeSeriesView, chart_area: Rect) -> u16 {
+    match &view.right_axis {
+        Some(axis) if chart_area.width >= 24 && chart_area.height >= 3 => {
+            axis.labels
+                .iter()
+                .map(|l| l.chars().count())
+                .max()
+                .unwrap_or(0) as u16
+                + 1
+        }
+        _ => 0,
+    }
+}
+
+/// The x (time) and y labels the chart has room for: none when it is too low.
+fn axis_labels(
+    view: &TimeSeriesView,
+    chart_area: Rect,
+    axis_style: Style,
+) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
     let x_labels: Vec<Line> = if chart_area.height >= 6 {
         let room = chart_area
             .width
@@ -85,41 +128,18 @@ pub fn draw(
     } else {
         Vec::new()
     };
-    let chart = Chart::new(datasets)
-        .legend_position(None)
-        .x_axis(
-            Axis::default()
-                .bounds([view.x_range.0, view.x_range.1])
-                .labels(x_labels.clone())
-                .style(axis_style),
-        )
-        .y_axis(
-            Axis::default()
-                .bounds([view.y_range.0, view.y_range.1])
-                .labels(y_labels.clone())
-                .style(axis_style),
-        );
-    let plot = graph_area(chart_area, &x_labels, &y_labels);
-    chart.render(chart_area, buf);
-    if right_width > 0 {
-        draw_right_axis(view, plot, !x_labels.is_empty(), buf, axis_style);
-    }
-    draw_series(view, plot, buf, theme);
-    draw_threshold_bands(view, plot, buf, theme);
-    // Labels never cover each other: a marker whose label would run into one already drawn
-    // keeps only its line and `▼` (the alert instant, drawn last, wins the room).
+    (x_labels, y_labels)
+}
+
+/// Alert instants and annotations. Labels never cover each other: a marker whose label would
+/// run into one already drawn keeps only its line and `▼` (the alert instant, drawn last, wins
+/// the room).
+fn draw_markers(view: &TimeSeriesView, plot: Rect, buf: &mut Buffer, theme: &Theme) {
     let mut labelled: Vec<(u16, u16)> = Vec::new();
     let markers: Vec<&crate::view::TimeMarker> =
         view.markers.iter().chain(&view.annotations).collect();
     for marker in markers {
         draw_marker(view, plot, marker, buf, theme, &mut labelled);
-    }
-    draw_exemplars(view, plot, buf, theme);
-    if let Some(cursor) = cursor {
-        draw_cursor(view, plot, cursor, buf, theme);
-    }
-    if let Some(legend_area) = legend_area {
-        draw_legend(&view.legend, legend_area, buf, theme);
     }
 }
 

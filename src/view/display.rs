@@ -1,0 +1,202 @@
+//! How a field's values are shown, as Grafana's display processor does: text in the field's
+//! unit, colour under its colour mode and thresholds (with words for threshold states), times on
+//! the chosen clock. Every panel builder (stat, time series, states, pie, histogram, table)
+//! shares these, so they live apart from any one of them.
+
+use chrono::{DateTime, Local, TimeZone, Utc};
+
+use super::Rgb;
+use crate::data::panel_data::Series;
+use crate::grafana::model::{FieldDefaults, Panel};
+use crate::grafana::{colors, fields, thresholds, units};
+
+/// Grafana's fallback colour when nothing else applies (its text grey).
+pub(super) const FALLBACK: Rgb = Rgb(204, 204, 220);
+
+/// How times on axes are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    Utc,
+    Local,
+}
+
+/// A series' own field config: the panel's defaults with the overrides that select it.
+pub(super) fn series_field(panel: &Panel, s: &Series, values: &[Option<f64>]) -> FieldDefaults {
+    if !fields::has_overrides(&panel.field_config) {
+        return panel.field_config.defaults.clone();
+    }
+    fields::field_config(
+        &panel.field_config,
+        fields::FieldIdentity {
+            name: &s.name,
+            ref_id: &s.ref_id,
+            values,
+        },
+    )
+}
+
+pub(super) fn no_value_text(field: &FieldDefaults) -> String {
+    field
+        .no_value
+        .clone()
+        .unwrap_or_else(|| "No data".to_string())
+}
+
+pub(super) fn values_of(series: &Series) -> Vec<Option<f64>> {
+    series
+        .points
+        .iter()
+        .map(|&(_, v)| if v.is_nan() { None } else { Some(v) })
+        .collect()
+}
+
+pub(super) fn format(field: &FieldDefaults, value: f64) -> String {
+    units::format_value(value, field.unit.as_deref(), field.decimals).to_string()
+}
+
+/// Colour and state word of a value under the field's colour mode and thresholds.
+pub(super) fn value_colour(
+    field: &FieldDefaults,
+    value: Option<f64>,
+    index: usize,
+    data_range: (f64, f64),
+) -> (Rgb, Option<String>) {
+    let mode = field
+        .color
+        .as_ref()
+        .map(|c| c.mode.as_str())
+        .unwrap_or("thresholds");
+    match mode {
+        "fixed" | "shades" => {
+            let name = field
+                .color
+                .as_ref()
+                .and_then(|c| c.fixed_color.clone())
+                .unwrap_or_default();
+            (named(&name), None)
+        }
+        m if m.starts_with("palette-classic") => (palette(index), None),
+        _ => threshold_colour(field, value, data_range),
+    }
+}
+
+fn threshold_colour(
+    field: &FieldDefaults,
+    value: Option<f64>,
+    data_range: (f64, f64),
+) -> (Rgb, Option<String>) {
+    let Some(v) = value else {
+        return (FALLBACK, None);
+    };
+    // Without thresholds in the file Grafana applies its defaults: green, red from 80.
+    let defaults;
+    let th = match field.thresholds.as_ref() {
+        Some(th) => th,
+        None => {
+            defaults = thresholds::default_thresholds();
+            &defaults
+        }
+    };
+    let min = field.min.unwrap_or(data_range.0);
+    let max = field.max.unwrap_or(data_range.1);
+    match thresholds::active_step(v, th, min, max) {
+        Some(active) => {
+            let colour = named(&active.color);
+            (colour, threshold_state(colour))
+        }
+        None => (FALLBACK, None),
+    }
+}
+
+/// Words for a threshold state, so state never rests on colour alone. Dashboards say what is
+/// bad by colour (red is bad whether the value is high or low: availability turns red when it
+/// drops), so the words follow the step's hue: red → crit, orange/yellow → warn, else none.
+pub(super) fn threshold_state(colour: Rgb) -> Option<String> {
+    let (r, g, b) = (
+        f64::from(colour.0),
+        f64::from(colour.1),
+        f64::from(colour.2),
+    );
+    let max = r.max(g).max(b);
+    let min = r.min(g).min(b);
+    if max - min < 40.0 {
+        return None; // grey: no state
+    }
+    let hue = if max == r {
+        60.0 * (((g - b) / (max - min)).rem_euclid(6.0))
+    } else if max == g {
+        60.0 * ((b - r) / (max - min) + 2.0)
+    } else {
+        60.0 * ((r - g) / (max - min) + 4.0)
+    };
+    match hue {
+        h if !(15.0..330.0).contains(&h) => Some("▲ crit".into()),
+        h if h < 65.0 => Some("▲ warn".into()),
+        _ => None,
+    }
+}
+
+pub(super) fn named(name: &str) -> Rgb {
+    let c = colors::resolve_rgb(name, colors::Theme::Dark);
+    Rgb(c.0, c.1, c.2)
+}
+
+pub(super) fn palette(index: usize) -> Rgb {
+    let c = colors::palette_color(index, colors::Theme::Dark);
+    Rgb(c.0, c.1, c.2)
+}
+
+/// Smallest and largest finite value over all series (for percentage thresholds).
+pub(super) fn data_range(series: &[Series]) -> (f64, f64) {
+    let values = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1))
+        .filter(|v| v.is_finite());
+    let min = values.clone().fold(f64::INFINITY, f64::min);
+    let max = values.fold(f64::NEG_INFINITY, f64::max);
+    if min.is_finite() {
+        (min, max)
+    } else {
+        (0.0, 100.0)
+    }
+}
+
+pub(super) fn time_label(ms: f64, span_ms: f64, clock: Clock) -> String {
+    let Some(utc) = DateTime::<Utc>::from_timestamp_millis(ms as i64) else {
+        return String::new();
+    };
+    let pattern = if span_ms > 3.0 * 86_400_000.0 {
+        "%m-%d"
+    } else if span_ms > 86_400_000.0 {
+        "%m-%d %H:%M"
+    } else {
+        "%H:%M"
+    };
+    match clock {
+        Clock::Utc => utc.format(pattern).to_string(),
+        Clock::Local => Local
+            .from_utc_datetime(&utc.naive_utc())
+            .format(pattern)
+            .to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn threshold_states_have_words() {
+        assert_eq!(threshold_state(named("green")), None);
+        assert_eq!(threshold_state(named("blue")), None);
+        assert_eq!(threshold_state(named("orange")).as_deref(), Some("▲ warn"));
+        assert_eq!(threshold_state(named("yellow")).as_deref(), Some("▲ warn"));
+        assert_eq!(threshold_state(named("red")).as_deref(), Some("▲ crit"));
+        assert_eq!(
+            threshold_state(named("semi-dark-red")).as_deref(),
+            Some("▲ crit")
+        );
+        assert_eq!(threshold_state(named("#E02F44")).as_deref(), Some("▲ crit"));
+        assert_eq!(threshold_state(Rgb(128, 128, 128)), None);
+    }
+}
