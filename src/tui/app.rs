@@ -931,10 +931,10 @@ mod refresh_tests {
 #[cfg(test)]
 mod alert_marker_tests {
     use super::*;
+    use crate::data::Alert;
     use crate::data::panel_data::Series;
     use crate::engine::session::EngineEvent;
     use crate::grafana::model::{GridPos, Panel};
-    use crate::net::Alert;
     use crate::tui::frame_text::to_text;
 
     #[test]

@@ -2,7 +2,7 @@
 //! each with its depth and where its bar sits on the trace's time axis, and the slowest path
 //! (from the root, always into the child that took longest) marked. Pure.
 
-use crate::net::jaeger::Trace;
+use crate::data::Trace;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct WaterfallRow {
@@ -80,7 +80,7 @@ pub fn format_duration_us(us: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::net::jaeger::Span;
+    use crate::data::Span;
 
     fn span(id: &str, parent: Option<&str>, start: i64, duration: i64) -> Span {
         Span {

@@ -71,7 +71,7 @@ pub(super) fn draw(
 /// One alert: state, name, severity, age and source; its summary; its other labels; and its
 /// runbook when it has one.
 fn alert_lines<'a>(
-    a: &crate::net::Alert,
+    a: &crate::data::Alert,
     selected: bool,
     now: i64,
     theme: &Theme,
@@ -146,7 +146,10 @@ fn age(ms: i64) -> String {
 /// Panels that show what an alert is about: scored by how many of the alert's label values
 /// (service, instance, endpoint, ...) their queries select, and by words of the alert name in
 /// their titles. Best first; empty when nothing matches.
-pub fn panels_for_alert(alert: &crate::net::Alert, panels: &[(String, Vec<String>)]) -> Vec<usize> {
+pub fn panels_for_alert(
+    alert: &crate::data::Alert,
+    panels: &[(String, Vec<String>)],
+) -> Vec<usize> {
     let values: Vec<&String> = alert
         .labels
         .iter()
@@ -194,7 +197,7 @@ mod tests {
 
     #[test]
     fn an_alert_leads_to_the_panels_that_select_its_labels() {
-        let alert = crate::net::Alert {
+        let alert = crate::data::Alert {
             labels: [
                 (
                     "alertname".to_string(),
@@ -204,7 +207,7 @@ mod tests {
                 ("environment".to_string(), "production".to_string()),
             ]
             .into(),
-            ..crate::net::Alert::default()
+            ..crate::data::Alert::default()
         };
         let panels = vec![
             ("Queue depth".to_string(), vec!["inference_queue_depth{service=\"inference-gateway\"}".to_string()]),

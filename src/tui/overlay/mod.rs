@@ -117,7 +117,7 @@ pub enum AlertsState {
     #[default]
     Loading,
     /// The alerts, and what failed when only one of Prometheus and Alertmanager answered.
-    Loaded(Vec<crate::net::Alert>, Option<String>),
+    Loaded(Vec<crate::data::Alert>, Option<String>),
     Failed(String),
 }
 
