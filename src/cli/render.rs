@@ -178,5 +178,5 @@ fn panels_json(app: &App, data: &[Option<PanelData>]) -> serde_json::Value {
 }
 
 fn hex(c: crate::view::Rgb) -> String {
-    crate::grafana::colors::Rgb(c.0, c.1, c.2).hex()
+    c.hex()
 }

@@ -9,6 +9,13 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Rgb(pub u8, pub u8, pub u8);
 
+/// Grafana's dark theme text colour: what a value with no colour of its own is drawn in.
+impl Default for Rgb {
+    fn default() -> Self {
+        Rgb(204, 204, 220)
+    }
+}
+
 impl Rgb {
     /// `#rrggbb` (lower case).
     pub fn hex(self) -> String {

@@ -214,7 +214,7 @@ impl Theme {
         };
         let hues = match &file.data.hues {
             Some(map) => Some(theme_hues(map)?),
-            None if base == colors::Theme::Light => Some(to_view(shade_table(base))),
+            None if base == colors::Theme::Light => Some(shade_table(base)),
             None => None,
         };
         let scale = match file.data.scale.as_deref() {
@@ -293,13 +293,9 @@ impl Theme {
     }
 }
 
-fn to_view(table: [[colors::Rgb; 5]; 6]) -> [[Rgb; 5]; 6] {
-    table.map(|row| row.map(|c| Rgb(c.0, c.1, c.2)))
-}
-
 /// Five shades from a theme's primary colour per hue, lighter to darker like Grafana's.
 fn theme_hues(map: &std::collections::BTreeMap<String, String>) -> Result<[[Rgb; 5]; 6], String> {
-    let mut out = to_view(shade_table(colors::Theme::Dark));
+    let mut out = shade_table(colors::Theme::Dark);
     for (name, value) in map {
         let hue = HUE_NAMES
             .iter()
@@ -398,8 +394,7 @@ mod tests {
     use super::*;
 
     fn named(name: &str) -> Rgb {
-        let c = colors::resolve_rgb(name, colors::Theme::Dark);
-        Rgb(c.0, c.1, c.2)
+        colors::resolve_rgb(name, colors::Theme::Dark)
     }
 
     #[test]

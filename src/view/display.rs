@@ -137,13 +137,11 @@ pub(super) fn threshold_state(colour: Rgb) -> Option<String> {
 }
 
 pub(super) fn named(name: &str) -> Rgb {
-    let c = colors::resolve_rgb(name, colors::Theme::Dark);
-    Rgb(c.0, c.1, c.2)
+    colors::resolve_rgb(name, colors::Theme::Dark)
 }
 
 pub(super) fn palette(index: usize) -> Rgb {
-    let c = colors::palette_color(index, colors::Theme::Dark);
-    Rgb(c.0, c.1, c.2)
+    colors::palette_color(index, colors::Theme::Dark)
 }
 
 /// Smallest and largest finite value over all series (for percentage thresholds).

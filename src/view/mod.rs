@@ -16,9 +16,8 @@ pub mod text;
 pub mod transform;
 pub mod waterfall;
 
-/// A colour resolved for drawing (the theme has already been applied).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rgb(pub u8, pub u8, pub u8);
+/// A colour resolved for drawing (the theme has already been applied): Grafana's own type.
+pub use crate::grafana::colors::Rgb;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct PanelView {
@@ -374,10 +373,4 @@ pub struct LegendEntry {
     pub name: String,
     pub color: Rgb,
     pub values: Vec<String>,
-}
-
-impl Default for Rgb {
-    fn default() -> Self {
-        Rgb(204, 204, 220)
-    }
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Local, TimeZone, Utc};
 
 use super::display::Clock;
 use super::frames::{self, FieldType, Frame, Value};
-use super::{Rgb, TableCell, TableView, transform};
+use super::{TableCell, TableView, transform};
 use crate::data::panel_data::Series;
 use crate::grafana::model::{FieldDefaults, Panel, ValueMapping};
 use crate::grafana::{colors, fields, thresholds, units};
@@ -140,10 +140,10 @@ fn text_cell(text: &str, config: &FieldDefaults) -> TableCell {
             ((from.is_some() || to.is_some()) && inside).then(|| result.clone())
         }
     });
-    let color = mapped.as_ref().and_then(|m| m.color.as_deref()).map(|c| {
-        let c = colors::resolve_rgb(c, colors::Theme::Dark);
-        Rgb(c.0, c.1, c.2)
-    });
+    let color = mapped
+        .as_ref()
+        .and_then(|m| m.color.as_deref())
+        .map(|c| colors::resolve_rgb(c, colors::Theme::Dark));
     TableCell {
         text: mapped
             .and_then(|m| m.text)
@@ -178,10 +178,9 @@ fn number_cell(value: f64, config: &FieldDefaults) -> TableCell {
             units::format_value(value, config.unit.as_deref(), config.decimals).to_string()
         });
     if let Some(colour) = mapped.as_ref().and_then(|m| m.color.as_deref()) {
-        let c = colors::resolve_rgb(colour, colors::Theme::Dark);
         return TableCell {
             text,
-            color: Some(Rgb(c.0, c.1, c.2)),
+            color: Some(colors::resolve_rgb(colour, colors::Theme::Dark)),
             number: Some(value),
         };
     }
@@ -191,10 +190,8 @@ fn number_cell(value: f64, config: &FieldDefaults) -> TableCell {
         .as_deref()
         .is_some_and(|m| m.starts_with("color"));
     let color = match (&config.thresholds, coloured) {
-        (Some(th), true) => thresholds::active_step(value, th, 0.0, 100.0).map(|s| {
-            let c = colors::resolve_rgb(&s.color, colors::Theme::Dark);
-            Rgb(c.0, c.1, c.2)
-        }),
+        (Some(th), true) => thresholds::active_step(value, th, 0.0, 100.0)
+            .map(|s| colors::resolve_rgb(&s.color, colors::Theme::Dark)),
         _ => None,
     };
     TableCell {
