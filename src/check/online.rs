@@ -18,7 +18,7 @@ use crate::engine::datasources::Datasources;
 use crate::engine::refresh::RefreshInput;
 use crate::engine::session::{EngineEvent, Session};
 use crate::engine::variables::ResolvedVariable;
-use crate::grafana::model::{Dashboard, VariableKind};
+use crate::grafana::model::{Dashboard, Panel, VariableKind};
 use crate::grafana::timerange::TimeRange;
 use crate::net::PromClient;
 
@@ -112,6 +112,23 @@ async fn check_dashboard(
             return;
         }
     };
+    let (panels, data) =
+        refresh_panels(file, dashboard, datasources, range, environments, report).await;
+    for (panel, data) in panels.iter().zip(data) {
+        report_panel(file, panel, data.unwrap_or_default(), report);
+    }
+}
+
+/// Refreshes the dashboard through the engine as `render` does; returns the panels after
+/// variables and repeats, each with its data, and reports what variable resolution found.
+async fn refresh_panels(
+    file: &str,
+    dashboard: &Dashboard,
+    datasources: &Datasources,
+    range: TimeRange,
+    environments: &[String],
+    report: &mut OnlineReport,
+) -> (Vec<Panel>, Vec<Option<PanelData>>) {
     let (mut session, mut events) = Session::with_datasources(datasources.clone());
     let generation = session.refresh(RefreshInput {
         dashboard: Arc::new(dashboard.clone()),
@@ -155,97 +172,112 @@ async fn check_dashboard(
             EngineEvent::Drill { .. } | EngineEvent::Alerts(_) => {}
         }
     }
-    for (panel, data) in panels.iter().zip(data) {
-        let data = data.unwrap_or_default();
-        let state = data.state();
-        let queries: Vec<QueryResult> = data
-            .queries
-            .iter()
-            .map(|q| QueryResult {
-                ref_id: q.ref_id.clone(),
-                expr: q.expr.clone(),
-                duration_ms: q.duration_ms,
-                error: q.error.clone(),
-            })
-            .collect();
-        let finding = |level: Level, code: &'static str, message: String| {
-            Finding::new(level, code, file, message).panel(&panel.title)
-        };
-        match state {
-            PanelState::Unsupported => report.findings.push(finding(
-                Level::Info,
-                "not-queried",
-                format!(
-                    "not queried: {}",
-                    data.unsupported.clone().unwrap_or_default()
-                ),
-            )),
-            PanelState::NoData => {
-                for q in &queries {
-                    report.findings.push(
-                        finding(
-                            Level::Warning,
-                            "no-data",
-                            format!("target {} returned no data", q.ref_id),
-                        )
-                        .expr(&q.expr),
-                    );
-                }
-                if queries.is_empty() {
-                    report.findings.push(finding(
+    (panels, data)
+}
+
+/// Adds one refreshed panel to the report: its result and what is wrong with it.
+fn report_panel(file: &str, panel: &Panel, data: PanelData, report: &mut OnlineReport) {
+    let state = data.state();
+    let queries: Vec<QueryResult> = data
+        .queries
+        .iter()
+        .map(|q| QueryResult {
+            ref_id: q.ref_id.clone(),
+            expr: q.expr.clone(),
+            duration_ms: q.duration_ms,
+            error: q.error.clone(),
+        })
+        .collect();
+    report
+        .findings
+        .extend(panel_findings(file, panel, &data, state, &queries));
+    report.panels.push(PanelResult {
+        file: file.to_string(),
+        panel: panel.title.clone(),
+        panel_type: panel.panel_type.clone(),
+        state: state.as_str().to_string(),
+        series: data.series.len(),
+        points: data.point_count(),
+        note: data.unsupported.clone(),
+        queries,
+    });
+}
+
+/// A panel not queried, without data, with failed or slow queries, or in error.
+fn panel_findings(
+    file: &str,
+    panel: &Panel,
+    data: &PanelData,
+    state: PanelState,
+    queries: &[QueryResult],
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let finding = |level: Level, code: &'static str, message: String| {
+        Finding::new(level, code, file, message).panel(&panel.title)
+    };
+    match state {
+        PanelState::Unsupported => findings.push(finding(
+            Level::Info,
+            "not-queried",
+            format!(
+                "not queried: {}",
+                data.unsupported.clone().unwrap_or_default()
+            ),
+        )),
+        PanelState::NoData => {
+            for q in queries {
+                findings.push(
+                    finding(
                         Level::Warning,
                         "no-data",
-                        "the panel sent no query".into(),
-                    ));
-                }
-            }
-            _ => {}
-        }
-        for q in &queries {
-            if let Some(error) = &q.error {
-                report.findings.push(
-                    finding(
-                        Level::Error,
-                        "query",
-                        format!("target {} failed: {error}", q.ref_id),
+                        format!("target {} returned no data", q.ref_id),
                     )
                     .expr(&q.expr),
                 );
             }
-            if q.duration_ms > SLOW_QUERY_MS {
-                report.findings.push(
-                    finding(
-                        Level::Warning,
-                        "slow",
-                        format!(
-                            "target {} took {:.1} s (over {} s)",
-                            q.ref_id,
-                            q.duration_ms as f64 / 1000.0,
-                            SLOW_QUERY_MS / 1000
-                        ),
-                    )
-                    .expr(&q.expr),
-                );
+            if queries.is_empty() {
+                findings.push(finding(
+                    Level::Warning,
+                    "no-data",
+                    "the panel sent no query".into(),
+                ));
             }
         }
-        if queries.iter().all(|q| q.error.is_none()) && state == PanelState::Error {
-            for message in &data.errors {
-                report
-                    .findings
-                    .push(finding(Level::Error, "query", message.clone()));
-            }
-        }
-        report.panels.push(PanelResult {
-            file: file.to_string(),
-            panel: panel.title.clone(),
-            panel_type: panel.panel_type.clone(),
-            state: state.as_str().to_string(),
-            series: data.series.len(),
-            points: data.point_count(),
-            note: data.unsupported.clone(),
-            queries,
-        });
+        _ => {}
     }
+    for q in queries {
+        if let Some(error) = &q.error {
+            findings.push(
+                finding(
+                    Level::Error,
+                    "query",
+                    format!("target {} failed: {error}", q.ref_id),
+                )
+                .expr(&q.expr),
+            );
+        }
+        if q.duration_ms > SLOW_QUERY_MS {
+            findings.push(
+                finding(
+                    Level::Warning,
+                    "slow",
+                    format!(
+                        "target {} took {:.1} s (over {} s)",
+                        q.ref_id,
+                        q.duration_ms as f64 / 1000.0,
+                        SLOW_QUERY_MS / 1000
+                    ),
+                )
+                .expr(&q.expr),
+            );
+        }
+    }
+    if queries.iter().all(|q| q.error.is_none()) && state == PanelState::Error {
+        for message in &data.errors {
+            findings.push(finding(Level::Error, "query", message.clone()));
+        }
+    }
+    findings
 }
 
 /// Query variables with no value at all: every panel using them shows nothing.
@@ -370,9 +402,12 @@ pub fn grafana_rule_promql(rule: &Value, prometheus_uids: &[String]) -> Result<S
     }
 }
 
+/// An alert to evaluate: source (`prometheus` or `grafana`), file, name, severity, PromQL.
+type Candidate = (&'static str, String, String, Option<String>, String);
+
 async fn evaluate_alerts(inputs: &Inputs, client: &PromClient, report: &mut OnlineReport) {
     let now_s = chrono::Utc::now().timestamp_millis() as f64 / 1000.0;
-    let mut candidates: Vec<(&'static str, String, String, Option<String>, String)> = Vec::new();
+    let mut candidates: Vec<Candidate> = Vec::new();
     for alert in prometheus_alerts(inputs) {
         candidates.push((
             "prometheus",
@@ -382,62 +417,8 @@ async fn evaluate_alerts(inputs: &Inputs, client: &PromClient, report: &mut Onli
             alert.expr,
         ));
     }
-    let mut prometheus_uids: Vec<String> = Vec::new();
-    for file in inputs.yaml_of(YamlKind::GrafanaDatasources) {
-        for ds in file
-            .value
-            .get("datasources")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if ds.get("type").and_then(Value::as_str) == Some("prometheus")
-                && let Some(uid) = ds.get("uid").and_then(Value::as_str)
-            {
-                prometheus_uids.push(uid.to_string());
-            }
-        }
-    }
-    for (_, config) in &inputs.configs {
-        prometheus_uids.push(config.datasources.prometheus.uid.clone());
-    }
-    for file in inputs.yaml_of(YamlKind::GrafanaAlertRules) {
-        for group in file
-            .value
-            .get("groups")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            for rule in group
-                .get("rules")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                let title = rule
-                    .get("title")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string();
-                let severity = rule
-                    .get("labels")
-                    .and_then(|l| l.get("severity"))
-                    .and_then(Value::as_str)
-                    .map(str::to_string);
-                match grafana_rule_promql(rule, &prometheus_uids) {
-                    Ok(expr) => {
-                        candidates.push(("grafana", file.name.clone(), title, severity, expr))
-                    }
-                    Err(reason) => report.findings.push(Finding::info(
-                        "alert-eval",
-                        &file.name,
-                        format!("rule {title:?}: {reason}"),
-                    )),
-                }
-            }
-        }
-    }
+    let prometheus_uids = prometheus_uids(inputs);
+    candidates.extend(grafana_candidates(inputs, &prometheus_uids, report));
     for (source, file, name, severity, expr) in candidates {
         match client.query_instant(&expr, now_s).await {
             Err(e) => report.findings.push(
@@ -473,6 +454,78 @@ async fn evaluate_alerts(inputs: &Inputs, client: &PromClient, report: &mut Onli
             Ok(_) => {}
         }
     }
+}
+
+/// Uids of the Prometheus datasources: the provisioned ones and those the configs name.
+fn prometheus_uids(inputs: &Inputs) -> Vec<String> {
+    let mut prometheus_uids: Vec<String> = Vec::new();
+    for file in inputs.yaml_of(YamlKind::GrafanaDatasources) {
+        for ds in file
+            .value
+            .get("datasources")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if ds.get("type").and_then(Value::as_str) == Some("prometheus")
+                && let Some(uid) = ds.get("uid").and_then(Value::as_str)
+            {
+                prometheus_uids.push(uid.to_string());
+            }
+        }
+    }
+    for (_, config) in &inputs.configs {
+        prometheus_uids.push(config.datasources.prometheus.uid.clone());
+    }
+    prometheus_uids
+}
+
+/// The provisioned Grafana rules whose condition is PromQL can express; the others are
+/// reported as not evaluated.
+fn grafana_candidates(
+    inputs: &Inputs,
+    prometheus_uids: &[String],
+    report: &mut OnlineReport,
+) -> Vec<Candidate> {
+    let mut candidates = Vec::new();
+    for file in inputs.yaml_of(YamlKind::GrafanaAlertRules) {
+        for group in file
+            .value
+            .get("groups")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            for rule in group
+                .get("rules")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let title = rule
+                    .get("title")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string();
+                let severity = rule
+                    .get("labels")
+                    .and_then(|l| l.get("severity"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                match grafana_rule_promql(rule, prometheus_uids) {
+                    Ok(expr) => {
+                        candidates.push(("grafana", file.name.clone(), title, severity, expr))
+                    }
+                    Err(reason) => report.findings.push(Finding::info(
+                        "alert-eval",
+                        &file.name,
+                        format!("rule {title:?}: {reason}"),
+                    )),
+                }
+            }
+        }
+    }
+    candidates
 }
 
 #[cfg(test)]

@@ -157,29 +157,7 @@ fn datasources(inputs: &Inputs, known: &Known) -> Vec<Finding> {
         for (i, ds) in array(&file.value, "datasources").enumerate() {
             let at = format!("datasources[{i}]");
             let name = text(ds, "name").unwrap_or("");
-            if name.is_empty() || text(ds, "type").is_none() {
-                findings.push(Finding::error(
-                    "datasource",
-                    &file.name,
-                    format!("{at}: a datasource needs a name and a type"),
-                ));
-            }
-            match text(ds, "uid") {
-                None | Some("") => findings.push(Finding::error(
-                    "datasource",
-                    &file.name,
-                    format!("{at} ({name}): no uid; dashboards and alert rules need a fixed one"),
-                )),
-                Some(uid) => {
-                    if let Some(other) = seen.insert(uid.to_string(), file.name.clone()) {
-                        findings.push(Finding::error(
-                            "datasource",
-                            &file.name,
-                            format!("{at}: uid {uid:?} is also used in {other}"),
-                        ));
-                    }
-                }
-            }
+            findings.extend(datasource_identity(file, &at, ds, &mut seen));
             if let Some(url) = text(ds, "url")
                 && url_has_credentials(url)
             {
@@ -192,29 +170,7 @@ fn datasources(inputs: &Inputs, known: &Known) -> Vec<Finding> {
             if ds.get("isDefault").and_then(Value::as_bool) == Some(true) {
                 defaults.push(format!("{} ({name})", file.name));
             }
-            // Links between datasources: exemplars → traces, logs → traces, traces → logs.
-            let json = ds.get("jsonData").cloned().unwrap_or(Value::Null);
-            let mut linked: Vec<(String, String)> = Vec::new();
-            for (j, d) in array(&json, "exemplarTraceIdDestinations").enumerate() {
-                if let Some(uid) = text(d, "datasourceUid") {
-                    linked.push((
-                        format!("jsonData.exemplarTraceIdDestinations[{j}]"),
-                        uid.into(),
-                    ));
-                }
-            }
-            for (j, d) in array(&json, "derivedFields").enumerate() {
-                if let Some(uid) = text(d, "datasourceUid") {
-                    linked.push((format!("jsonData.derivedFields[{j}]"), uid.into()));
-                }
-            }
-            if let Some(uid) = json
-                .get("tracesToLogsV2")
-                .and_then(|t| text(t, "datasourceUid"))
-            {
-                linked.push(("jsonData.tracesToLogsV2".into(), uid.into()));
-            }
-            for (path, uid) in linked {
+            for (path, uid) in linked_datasources(ds) {
                 if !known.datasource_uids.contains(&uid) {
                     findings.push(Finding::error(
                         "datasource",
@@ -225,31 +181,7 @@ fn datasources(inputs: &Inputs, known: &Known) -> Vec<Finding> {
                     ));
                 }
             }
-            for (key, value) in ds
-                .get("secureJsonData")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-            {
-                if let Some(v) = value.as_str()
-                    && !is_env_placeholder(v)
-                {
-                    findings.push(Finding::error(
-                        "secret",
-                        &file.name,
-                        format!("{at}.secureJsonData.{key}: a literal secret; write it as $__env{{NAME}}"),
-                    ));
-                }
-            }
-            if let Some(v) = text(ds, "basicAuthPassword").or_else(|| text(ds, "password"))
-                && !is_env_placeholder(v)
-            {
-                findings.push(Finding::error(
-                    "secret",
-                    &file.name,
-                    format!("{at}: a literal password; write it as $__env{{NAME}}"),
-                ));
-            }
+            findings.extend(literal_datasource_secrets(file, &at, ds));
         }
     }
     if inputs
@@ -271,6 +203,99 @@ fn datasources(inputs: &Inputs, known: &Known) -> Vec<Finding> {
                 defaults.len(),
                 defaults.join(", ")
             ),
+        ));
+    }
+    findings
+}
+
+/// A datasource's name, type and uid: present, and the uid used once (`seen`: uid → file).
+fn datasource_identity(
+    file: &YamlFile,
+    at: &str,
+    ds: &Value,
+    seen: &mut BTreeMap<String, String>,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let name = text(ds, "name").unwrap_or("");
+    if name.is_empty() || text(ds, "type").is_none() {
+        findings.push(Finding::error(
+            "datasource",
+            &file.name,
+            format!("{at}: a datasource needs a name and a type"),
+        ));
+    }
+    match text(ds, "uid") {
+        None | Some("") => findings.push(Finding::error(
+            "datasource",
+            &file.name,
+            format!("{at} ({name}): no uid; dashboards and alert rules need a fixed one"),
+        )),
+        Some(uid) => {
+            if let Some(other) = seen.insert(uid.to_string(), file.name.clone()) {
+                findings.push(Finding::error(
+                    "datasource",
+                    &file.name,
+                    format!("{at}: uid {uid:?} is also used in {other}"),
+                ));
+            }
+        }
+    }
+    findings
+}
+
+/// Links between datasources: exemplars → traces, logs → traces, traces → logs, as
+/// (path under the datasource, linked uid).
+fn linked_datasources(ds: &Value) -> Vec<(String, String)> {
+    let json = ds.get("jsonData").cloned().unwrap_or(Value::Null);
+    let mut linked: Vec<(String, String)> = Vec::new();
+    for (j, d) in array(&json, "exemplarTraceIdDestinations").enumerate() {
+        if let Some(uid) = text(d, "datasourceUid") {
+            linked.push((
+                format!("jsonData.exemplarTraceIdDestinations[{j}]"),
+                uid.into(),
+            ));
+        }
+    }
+    for (j, d) in array(&json, "derivedFields").enumerate() {
+        if let Some(uid) = text(d, "datasourceUid") {
+            linked.push((format!("jsonData.derivedFields[{j}]"), uid.into()));
+        }
+    }
+    if let Some(uid) = json
+        .get("tracesToLogsV2")
+        .and_then(|t| text(t, "datasourceUid"))
+    {
+        linked.push(("jsonData.tracesToLogsV2".into(), uid.into()));
+    }
+    linked
+}
+
+/// Secrets written out instead of as `$__env{...}`: in `secureJsonData` or as a password.
+fn literal_datasource_secrets(file: &YamlFile, at: &str, ds: &Value) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (key, value) in ds
+        .get("secureJsonData")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(v) = value.as_str()
+            && !is_env_placeholder(v)
+        {
+            findings.push(Finding::error(
+                "secret",
+                &file.name,
+                format!("{at}.secureJsonData.{key}: a literal secret; write it as $__env{{NAME}}"),
+            ));
+        }
+    }
+    if let Some(v) = text(ds, "basicAuthPassword").or_else(|| text(ds, "password"))
+        && !is_env_placeholder(v)
+    {
+        findings.push(Finding::error(
+            "secret",
+            &file.name,
+            format!("{at}: a literal password; write it as $__env{{NAME}}"),
         ));
     }
     findings
@@ -310,104 +335,126 @@ fn alert_rules(
         for (r, rule) in array(group, "rules").enumerate() {
             let title = text(rule, "title").unwrap_or("").to_string();
             let at = format!("groups[{g}].rules[{r}] ({title})");
-            let err = |message: String| {
-                Finding::error("alert-rule", &file.name, format!("{at}: {message}"))
-            };
-            match text(rule, "uid") {
-                None | Some("") => findings.push(err("no uid".into())),
-                Some(uid) => {
-                    if uid.len() > 40 {
-                        findings.push(err(format!(
-                            "uid {uid:?} is longer than Grafana's 40 characters"
-                        )));
-                    }
-                    if let Some(other) = rule_uids.insert(uid.to_string(), file.name.clone()) {
-                        findings.push(err(format!("uid {uid:?} is also used in {other}")));
-                    }
-                }
-            }
-            let refs: Vec<&str> = array(rule, "data")
-                .filter_map(|d| text(d, "refId"))
-                .collect();
-            match text(rule, "condition") {
-                Some(c) if refs.contains(&c) => {}
-                c => findings.push(err(format!(
-                    "condition {c:?} is not the refId of one of its queries ({})",
-                    refs.join(", ")
-                ))),
-            }
-            for (q, data) in array(rule, "data").enumerate() {
-                let uid = text(data, "datasourceUid").unwrap_or("");
-                if EXPRESSION_UIDS.contains(&uid) {
-                    continue;
-                }
-                // Checked alone, a rule file has nothing to resolve its uids against.
-                if !known.datasource_uids.is_empty() && !known.datasource_uids.contains(uid) {
-                    findings.push(err(format!(
-                        "data[{q}] uses datasource uid {uid:?}, which is not provisioned"
-                    )));
-                    continue;
-                }
-                let is_prometheus = known
-                    .datasource_types
-                    .get(uid)
-                    .is_none_or(|t| t == "prometheus");
-                if let Some(expr) = data.get("model").and_then(|m| text(m, "expr"))
-                    && is_prometheus
-                    && let Err(e) = promql_parser::parser::parse(expr)
-                {
-                    findings.push(
-                        Finding::error(
-                            "promql",
-                            &file.name,
-                            format!("{at}: data[{q}] does not parse as PromQL: {}", e.trim()),
-                        )
-                        .expr(expr),
-                    );
-                }
-            }
-            if let Some(dashboard) = text(rule, "dashboardUid")
-                && !known.dashboard_uids.is_empty()
-                && !known.dashboard_uids.contains(dashboard)
-            {
+            findings.extend(rule_findings(file, &at, rule, known, rule_uids));
+        }
+    }
+    findings
+}
+
+/// One rule, named `at` in messages: uid, condition, queries, dashboard, `for`, templates,
+/// severity.
+fn rule_findings(
+    file: &YamlFile,
+    at: &str,
+    rule: &Value,
+    known: &Known,
+    rule_uids: &mut BTreeMap<String, String>,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let err =
+        |message: String| Finding::error("alert-rule", &file.name, format!("{at}: {message}"));
+    match text(rule, "uid") {
+        None | Some("") => findings.push(err("no uid".into())),
+        Some(uid) => {
+            if uid.len() > 40 {
                 findings.push(err(format!(
-                    "dashboardUid {dashboard:?}: no dashboard checked has that uid"
+                    "uid {uid:?} is longer than Grafana's 40 characters"
                 )));
             }
-            if let Some(duration) = text(rule, "for")
-                && promql_parser::util::parse_duration(duration).is_err()
-            {
-                findings.push(err(format!("for {duration:?} is not a duration")));
+            if let Some(other) = rule_uids.insert(uid.to_string(), file.name.clone()) {
+                findings.push(err(format!("uid {uid:?} is also used in {other}")));
             }
-            for section in ["annotations", "labels"] {
-                for (key, value) in rule
-                    .get(section)
-                    .and_then(Value::as_object)
-                    .into_iter()
-                    .flatten()
-                {
-                    if let Some(v) = value.as_str()
-                        && has_unescaped_dollar(v)
-                    {
-                        findings.push(Finding::warning(
-                            "alert-rule",
-                            &file.name,
-                            format!("{at}: {section}.{key} has a `$` that Grafana's provisioning expands as an environment variable; use {{{{ .Labels.x }}}} / {{{{ .Value }}}} or `$$`"),
-                        ));
-                    }
-                }
-            }
-            if rule
-                .get("labels")
-                .and_then(|l| text(l, "severity"))
-                .is_none()
+        }
+    }
+    let refs: Vec<&str> = array(rule, "data")
+        .filter_map(|d| text(d, "refId"))
+        .collect();
+    match text(rule, "condition") {
+        Some(c) if refs.contains(&c) => {}
+        c => findings.push(err(format!(
+            "condition {c:?} is not the refId of one of its queries ({})",
+            refs.join(", ")
+        ))),
+    }
+    findings.extend(rule_query_findings(file, at, rule, known));
+    if let Some(dashboard) = text(rule, "dashboardUid")
+        && !known.dashboard_uids.is_empty()
+        && !known.dashboard_uids.contains(dashboard)
+    {
+        findings.push(err(format!(
+            "dashboardUid {dashboard:?}: no dashboard checked has that uid"
+        )));
+    }
+    if let Some(duration) = text(rule, "for")
+        && promql_parser::util::parse_duration(duration).is_err()
+    {
+        findings.push(err(format!("for {duration:?} is not a duration")));
+    }
+    for section in ["annotations", "labels"] {
+        for (key, value) in rule
+            .get(section)
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(v) = value.as_str()
+                && has_unescaped_dollar(v)
             {
                 findings.push(Finding::warning(
                     "alert-rule",
                     &file.name,
-                    format!("{at}: no severity label: the notification policies route by it"),
+                    format!("{at}: {section}.{key} has a `$` that Grafana's provisioning expands as an environment variable; use {{{{ .Labels.x }}}} / {{{{ .Value }}}} or `$$`"),
                 ));
             }
+        }
+    }
+    if rule
+        .get("labels")
+        .and_then(|l| text(l, "severity"))
+        .is_none()
+    {
+        findings.push(Finding::warning(
+            "alert-rule",
+            &file.name,
+            format!("{at}: no severity label: the notification policies route by it"),
+        ));
+    }
+    findings
+}
+
+/// A rule's queries: datasource uids provisioned, Prometheus expressions parse.
+fn rule_query_findings(file: &YamlFile, at: &str, rule: &Value, known: &Known) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (q, data) in array(rule, "data").enumerate() {
+        let uid = text(data, "datasourceUid").unwrap_or("");
+        if EXPRESSION_UIDS.contains(&uid) {
+            continue;
+        }
+        // Checked alone, a rule file has nothing to resolve its uids against.
+        if !known.datasource_uids.is_empty() && !known.datasource_uids.contains(uid) {
+            findings.push(Finding::error(
+                "alert-rule",
+                &file.name,
+                format!("{at}: data[{q}] uses datasource uid {uid:?}, which is not provisioned"),
+            ));
+            continue;
+        }
+        let is_prometheus = known
+            .datasource_types
+            .get(uid)
+            .is_none_or(|t| t == "prometheus");
+        if let Some(expr) = data.get("model").and_then(|m| text(m, "expr"))
+            && is_prometheus
+            && let Err(e) = promql_parser::parser::parse(expr)
+        {
+            findings.push(
+                Finding::error(
+                    "promql",
+                    &file.name,
+                    format!("{at}: data[{q}] does not parse as PromQL: {}", e.trim()),
+                )
+                .expr(expr),
+            );
         }
     }
     findings

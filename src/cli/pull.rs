@@ -12,6 +12,9 @@ use crate::net::grafana::{GrafanaClient, SearchQuery};
 /// Files larger than this in the output folder are not dashboards worth reading.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
+/// Dashboard files already in the output folder: uid → (path, text), as `index_files` finds them.
+type ExistingFiles = BTreeMap<String, Vec<(PathBuf, String)>>;
+
 pub async fn run(args: PullArgs) -> Result<i32, CliError> {
     if args.uids.is_empty() && args.folder.is_none() && !args.all {
         return Err(CliError::usage(
@@ -28,70 +31,23 @@ pub async fn run(args: PullArgs) -> Result<i32, CliError> {
     let mut report = Report::default();
     let mut pulled = BTreeSet::new();
     for uid in &uids {
-        let doc = match client.dashboard(uid).await {
-            Ok(doc) => doc,
-            Err(e) => {
-                eprintln!("triage: {uid}: {e}");
-                report.failed += 1;
-                continue;
-            }
-        };
-        let uid = Some(doc.uid())
-            .filter(|u| !u.is_empty())
-            .unwrap_or(uid.clone());
-        pulled.insert(uid.clone());
-        let folder = match &doc.folder_uid {
-            Some(f) => folders.path(&client, f, doc.folder_title.as_deref()).await,
-            None => Vec::new(),
-        };
-        let text = stable_json(&doc.dashboard);
-        let target = args.out.join(relative_path(&folder, &uid));
-        let current = existing.get(&uid).and_then(|files| {
-            files
-                .iter()
-                .find(|(p, _)| *p == target)
-                .or(files.first())
-                .map(|(p, t)| (p.as_path(), t.as_str()))
-        });
-        let status = compare(&text, &target, current);
-        if !status.differs() {
-            report.unchanged += 1;
-            continue;
-        }
-        report.differing += 1;
-        if args.check {
-            println!(
-                "{}: {} ({:?})",
-                target.display(),
-                status.describe(),
-                doc.title()
-            );
-            continue;
-        }
-        if let Err(e) = write_file(&target, &text) {
-            eprintln!("triage: {}: {e}", target.display());
-            report.failed += 1;
-            continue;
-        }
-        if let FileStatus::Moved { from } = &status
-            && let Err(e) = std::fs::remove_file(from)
-        {
-            eprintln!("triage: {} (moved): {e}", from.display());
-        }
-        println!("wrote {} ({})", target.display(), status.describe());
+        pull_one(
+            &client,
+            &args,
+            uid,
+            &existing,
+            &mut folders,
+            &mut report,
+            &mut pulled,
+        )
+        .await;
     }
     // With --all every Grafana dashboard was seen: files with other uids are not in Grafana.
-    let mut orphans = 0;
-    if args.all && report.failed == 0 {
-        for (uid, files) in &existing {
-            if !pulled.contains(uid) {
-                for (path, _) in files {
-                    println!("{}: not in Grafana (uid {uid:?})", path.display());
-                    orphans += 1;
-                }
-            }
-        }
-    }
+    let orphans = if args.all && report.failed == 0 {
+        report_orphans(&existing, &pulled)
+    } else {
+        0
+    };
     let verb = if args.check { "differ" } else { "written" };
     eprintln!(
         "triage: {} dashboards: {} {verb}, {} unchanged{}{}",
@@ -115,6 +71,84 @@ pub async fn run(args: PullArgs) -> Result<i32, CliError> {
     } else {
         0
     })
+}
+
+/// Fetches one dashboard and, when its file differs, writes it (or with `--check` names it).
+/// The uid it has in Grafana goes into `pulled`.
+async fn pull_one(
+    client: &GrafanaClient,
+    args: &PullArgs,
+    uid: &String,
+    existing: &ExistingFiles,
+    folders: &mut FolderPaths,
+    report: &mut Report,
+    pulled: &mut BTreeSet<String>,
+) {
+    let doc = match client.dashboard(uid).await {
+        Ok(doc) => doc,
+        Err(e) => {
+            eprintln!("triage: {uid}: {e}");
+            report.failed += 1;
+            return;
+        }
+    };
+    let uid = Some(doc.uid())
+        .filter(|u| !u.is_empty())
+        .unwrap_or(uid.clone());
+    pulled.insert(uid.clone());
+    let folder = match &doc.folder_uid {
+        Some(f) => folders.path(client, f, doc.folder_title.as_deref()).await,
+        None => Vec::new(),
+    };
+    let text = stable_json(&doc.dashboard);
+    let target = args.out.join(relative_path(&folder, &uid));
+    let current = existing.get(&uid).and_then(|files| {
+        files
+            .iter()
+            .find(|(p, _)| *p == target)
+            .or(files.first())
+            .map(|(p, t)| (p.as_path(), t.as_str()))
+    });
+    let status = compare(&text, &target, current);
+    if !status.differs() {
+        report.unchanged += 1;
+        return;
+    }
+    report.differing += 1;
+    if args.check {
+        println!(
+            "{}: {} ({:?})",
+            target.display(),
+            status.describe(),
+            doc.title()
+        );
+        return;
+    }
+    if let Err(e) = write_file(&target, &text) {
+        eprintln!("triage: {}: {e}", target.display());
+        report.failed += 1;
+        return;
+    }
+    if let FileStatus::Moved { from } = &status
+        && let Err(e) = std::fs::remove_file(from)
+    {
+        eprintln!("triage: {} (moved): {e}", from.display());
+    }
+    println!("wrote {} ({})", target.display(), status.describe());
+}
+
+/// Prints the files whose uid was not pulled; returns how many.
+fn report_orphans(existing: &ExistingFiles, pulled: &BTreeSet<String>) -> usize {
+    let mut orphans = 0;
+    for (uid, files) in existing {
+        if !pulled.contains(uid) {
+            for (path, _) in files {
+                println!("{}: not in Grafana (uid {uid:?})", path.display());
+                orphans += 1;
+            }
+        }
+    }
+    orphans
 }
 
 #[derive(Default)]
@@ -168,7 +202,7 @@ impl FolderPaths {
 }
 
 /// Dashboard files under the output folder by uid (hidden folders such as `.git` skipped).
-fn index_files(dir: &Path) -> BTreeMap<String, Vec<(PathBuf, String)>> {
+fn index_files(dir: &Path) -> ExistingFiles {
     let mut files = Vec::new();
     collect_json(dir, &mut files);
     files.sort();

@@ -18,7 +18,7 @@ use super::openmetrics::{Encoder, Format};
 use super::world::FAMILIES;
 use super::world::{
     DEPLOYMENTS_FAMILY, ENDPOINTS, HEALTHZ, INSTANCES, JOB, LATENCY_BUCKETS, MetricKind, SERVICE,
-    SloTick, TICK_SECONDS, World, WorldState, add_slo_increments,
+    SeriesDef, SloTick, TICK_SECONDS, World, WorldState, add_slo_increments,
 };
 
 /// Raw history length (6 h dashboards plus the longest rate window they use).
@@ -137,53 +137,19 @@ pub fn generate_history_with_raw(world: &World, end_tick: i64, raw_seconds: i64)
     let fine_tick = end_tick - RAW_FINE_SECONDS / TICK_SECONDS;
     // SLO inputs start an hour before the raw window so its 1 h windows are full.
     let slo_start_tick = start_tick - 3600 / TICK_SECONDS;
-    let mut slo_ticks: Vec<Vec<SloTick>> = Vec::new();
-    for tick in slo_start_tick..start_tick {
-        let mut row = vec![SloTick::default(); sets.len()];
-        for i in 0..INSTANCES.len() {
-            add_slo_increments(&mut row[slo_set_of(i, &sets)], &world.increments(i, tick));
-        }
-        slo_ticks.push(row);
-    }
+    let mut slo_ticks: Vec<Vec<SloTick>> = (slo_start_tick..start_tick)
+        .map(|tick| {
+            let increments: Vec<Vec<f64>> = (0..INSTANCES.len())
+                .map(|i| world.increments(i, tick))
+                .collect();
+            slo_row(&sets, &increments)
+        })
+        .collect();
 
     let mut state = world.state_at(start_tick);
-    // (family, instance, series, restart tick) → buffer; the restart tick stands for the version.
-    let mut index: HashMap<(usize, usize, usize, i64), usize> = HashMap::new();
-    let mut raw: Vec<SeriesBuffer> = Vec::new();
-    // The deploy counters (time-derived, never reset) get 30 days before the raw window, for the
-    // 30-day delivery panels; deploys are hours apart, so a coarse step loses none.
-    let raw_start = start_tick * TICK_SECONDS;
-    let long_from = (raw_start - SLO_HISTORY_SECONDS - 3600)
-        .div_euclid(DEPLOY_HISTORY_STEP_SECONDS)
-        * DEPLOY_HISTORY_STEP_SECONDS;
-    for (i, counters) in state.instances.iter().enumerate() {
-        for (d, def) in world.catalogue(i).iter().enumerate() {
-            if def.family != DEPLOYMENTS_FAMILY {
-                continue;
-            }
-            let f = &FAMILIES[def.family];
-            let samples = (0..)
-                .map(|n| long_from + n * DEPLOY_HISTORY_STEP_SECONDS)
-                .take_while(|&t| t < raw_start)
-                .map(|t| (t, world.series_value(i, def, t as f64, &counters.values)))
-                .collect();
-            raw.push(SeriesBuffer {
-                family: f.name.to_string(),
-                kind: f.kind,
-                help: f.help,
-                name: format!("{}{}", f.name, def.suffix),
-                labels: world.series_labels(i, def, &counters.version).replacen(
-                    '{',
-                    &format!("{{job=\"{JOB}\","),
-                    1,
-                ),
-                samples,
-            });
-            index.insert((def.family, i, d, -1), raw.len() - 1);
-        }
-    }
+    let mut raw = RawSeries::default();
+    raw.add_deploy_history(world, &state, start_tick * TICK_SECONDS);
     for tick in start_tick..=end_tick {
-        let mut row = vec![SloTick::default(); sets.len()];
         let increments = if tick == start_tick {
             (0..INSTANCES.len())
                 .map(|i| world.increments(i, tick))
@@ -191,15 +157,72 @@ pub fn generate_history_with_raw(world: &World, end_tick: i64, raw_seconds: i64)
         } else {
             world.advance(&mut state)
         };
-        for (i, inc) in increments.iter().enumerate() {
-            add_slo_increments(&mut row[slo_set_of(i, &sets)], inc);
-        }
-        slo_ticks.push(row);
+        slo_ticks.push(slo_row(&sets, &increments));
         // Every tick recently, every other tick before (30 s still gives rate(x[1m]) two points).
         if tick < fine_tick && (tick - start_tick) % 2 != 0 {
             continue;
         }
-        let t = tick * TICK_SECONDS;
+        raw.add_tick(world, &state, tick * TICK_SECONDS);
+    }
+    let mut series = raw.series;
+    // Families in catalogue order, series in first-seen order within a family.
+    let family_rank = |name: &str| FAMILIES.iter().position(|f| f.name == name);
+    series.sort_by_key(|s| family_rank(&s.family));
+
+    let slo = slo_history(world, &sets, &slo_ticks, slo_start_tick, end_tick);
+    append_slo_series(&mut series, &sets, &slo);
+    History {
+        end: end_tick * TICK_SECONDS,
+        state,
+        series,
+    }
+}
+
+/// One tick's SLO inputs per label set, from every instance's increments.
+fn slo_row(sets: &[(&str, &str)], increments: &[Vec<f64>]) -> Vec<SloTick> {
+    let mut row = vec![SloTick::default(); sets.len()];
+    for (i, inc) in increments.iter().enumerate() {
+        add_slo_increments(&mut row[slo_set_of(i, sets)], inc);
+    }
+    row
+}
+
+/// The raw series being collected, one buffer per (family, instance, series, version).
+#[derive(Default)]
+struct RawSeries {
+    /// (family, instance, series, restart tick) → buffer; the restart tick stands for the
+    /// version (-1 for series without one).
+    index: HashMap<(usize, usize, usize, i64), usize>,
+    series: Vec<SeriesBuffer>,
+}
+
+impl RawSeries {
+    /// The deploy counters (time-derived, never reset) get 30 days before the raw window, for the
+    /// 30-day delivery panels; deploys are hours apart, so a coarse step loses none.
+    fn add_deploy_history(&mut self, world: &World, state: &WorldState, raw_start: i64) {
+        let long_from = (raw_start - SLO_HISTORY_SECONDS - 3600)
+            .div_euclid(DEPLOY_HISTORY_STEP_SECONDS)
+            * DEPLOY_HISTORY_STEP_SECONDS;
+        for (i, counters) in state.instances.iter().enumerate() {
+            for (d, def) in world.catalogue(i).iter().enumerate() {
+                if def.family != DEPLOYMENTS_FAMILY {
+                    continue;
+                }
+                let samples = (0..)
+                    .map(|n| long_from + n * DEPLOY_HISTORY_STEP_SECONDS)
+                    .take_while(|&t| t < raw_start)
+                    .map(|t| (t, world.series_value(i, def, t as f64, &counters.values)))
+                    .collect();
+                self.series
+                    .push(raw_buffer(world, i, def, &counters.version, samples));
+                self.index
+                    .insert((def.family, i, d, -1), self.series.len() - 1);
+            }
+        }
+    }
+
+    /// Samples every series of the fleet at `t`, a new buffer for each new version of a series.
+    fn add_tick(&mut self, world: &World, state: &WorldState, t: i64) {
         for (i, counters) in state.instances.iter().enumerate() {
             for (d, def) in world.catalogue(i).iter().enumerate() {
                 let value = world.series_value(i, def, t as f64, &counters.values);
@@ -209,41 +232,51 @@ pub fn generate_history_with_raw(world: &World, end_tick: i64, raw_seconds: i64)
                     -1
                 };
                 let key = (def.family, i, d, version);
-                let slot = *index.entry(key).or_insert_with(|| {
-                    let f = &FAMILIES[def.family];
-                    raw.push(SeriesBuffer {
-                        family: f.name.to_string(),
-                        kind: f.kind,
-                        help: f.help,
-                        name: format!("{}{}", f.name, def.suffix),
-                        // The label a scrape adds, so live samples extend these series.
-                        labels: world.series_labels(i, def, &counters.version).replacen(
-                            '{',
-                            &format!("{{job=\"{JOB}\","),
-                            1,
-                        ),
-                        samples: Vec::new(),
-                    });
-                    raw.len() - 1
+                let series = &mut self.series;
+                let slot = *self.index.entry(key).or_insert_with(|| {
+                    series.push(raw_buffer(world, i, def, &counters.version, Vec::new()));
+                    series.len() - 1
                 });
-                raw[slot].samples.push((t, value));
+                self.series[slot].samples.push((t, value));
             }
         }
     }
-    // Families in catalogue order, series in first-seen order within a family.
-    let family_rank = |name: &str| FAMILIES.iter().position(|f| f.name == name);
-    raw.sort_by_key(|s| family_rank(&s.family));
+}
 
-    let slo = slo_history(world, &sets, &slo_ticks, slo_start_tick, end_tick);
+/// A buffer for one raw series of `instance`.
+fn raw_buffer(
+    world: &World,
+    instance: usize,
+    def: &SeriesDef,
+    version: &str,
+    samples: Vec<(i64, f64)>,
+) -> SeriesBuffer {
+    let f = &FAMILIES[def.family];
+    SeriesBuffer {
+        family: f.name.to_string(),
+        kind: f.kind,
+        help: f.help,
+        name: format!("{}{}", f.name, def.suffix),
+        // The label a scrape adds, so live samples extend these series.
+        labels: world.series_labels(instance, def, version).replacen(
+            '{',
+            &format!("{{job=\"{JOB}\","),
+            1,
+        ),
+        samples,
+    }
+}
+
+/// Appends the `slo:*` series after the raw ones: by name in first-seen order, then label set.
+fn append_slo_series(series: &mut Vec<SeriesBuffer>, sets: &[(&str, &str)], slo: &[SloSeries]) {
     let mut names: Vec<String> = Vec::new();
-    for per_set in &slo {
+    for per_set in slo {
         for (name, _) in per_set {
             if !names.contains(name) {
                 names.push(name.clone());
             }
         }
     }
-    let mut series = raw;
     for name in &names {
         for (set, per_set) in slo.iter().enumerate() {
             let (environment, cluster) = sets[set];
@@ -262,11 +295,6 @@ pub fn generate_history_with_raw(world: &World, end_tick: i64, raw_seconds: i64)
                 }
             }
         }
-    }
-    History {
-        end: end_tick * TICK_SECONDS,
-        state,
-        series,
     }
 }
 
@@ -359,29 +387,58 @@ fn slo_history(
     end_tick: i64,
 ) -> Vec<SloSeries> {
     let end = end_tick * TICK_SECONDS;
-    let fine_start = (first_tick + 3600 / TICK_SECONDS) * TICK_SECONDS;
-    // Old grid: expected rates of the model, far enough back that 30-day windows are full.
-    let coarse_from = (end - 2 * SLO_HISTORY_SECONDS).div_euclid(SLO_COARSE_STEP_SECONDS)
-        * SLO_COARSE_STEP_SECONDS;
-    let mut grid: Vec<i64> = (0..)
-        .map(|n| coarse_from + n * SLO_COARSE_STEP_SECONDS)
-        .take_while(|&t| t < fine_start)
-        .collect();
-    let fine_first = grid.len();
-    let fine_offset = (end - fine_start).rem_euclid(SLO_FINE_STEP_SECONDS);
-    grid.extend(
-        (0..)
-            .map(|n| fine_start + fine_offset + n * SLO_FINE_STEP_SECONDS)
-            .take_while(|&t| t <= end),
-    );
+    let grid = SloGrid::new(first_tick, end);
+    (0..sets.len())
+        .map(|set| {
+            let sums = WindowSums::new(ticks, set, first_tick);
+            set_slo_series(world, sets, set, &sums, &grid, end)
+        })
+        .collect()
+}
 
-    let bounds = LATENCY_BUCKETS;
-    let mut out = Vec::with_capacity(sets.len());
-    for set in 0..sets.len() {
-        // Prefix sums over the per-tick inputs of this label set.
+/// The times SLO samples are written at: a 5-minute grid far back, then a 1-minute one over the
+/// window the per-tick inputs cover.
+struct SloGrid {
+    times: Vec<i64>,
+    /// Index of the first time on the fine grid.
+    fine_first: usize,
+}
+
+impl SloGrid {
+    fn new(first_tick: i64, end: i64) -> SloGrid {
+        let fine_start = (first_tick + 3600 / TICK_SECONDS) * TICK_SECONDS;
+        // Old grid: expected rates of the model, far enough back that 30-day windows are full.
+        let coarse_from = (end - 2 * SLO_HISTORY_SECONDS).div_euclid(SLO_COARSE_STEP_SECONDS)
+            * SLO_COARSE_STEP_SECONDS;
+        let mut times: Vec<i64> = (0..)
+            .map(|n| coarse_from + n * SLO_COARSE_STEP_SECONDS)
+            .take_while(|&t| t < fine_start)
+            .collect();
+        let fine_first = times.len();
+        let fine_offset = (end - fine_start).rem_euclid(SLO_FINE_STEP_SECONDS);
+        times.extend(
+            (0..)
+                .map(|n| fine_start + fine_offset + n * SLO_FINE_STEP_SECONDS)
+                .take_while(|&t| t <= end),
+        );
+        SloGrid { times, fine_first }
+    }
+}
+
+/// Prefix sums over the per-tick inputs of one label set.
+struct WindowSums {
+    first_tick: i64,
+    ticks: usize,
+    req: Vec<f64>,
+    err: Vec<f64>,
+    buckets: Vec<Vec<f64>>,
+}
+
+impl WindowSums {
+    fn new(ticks: &[Vec<SloTick>], set: usize, first_tick: i64) -> WindowSums {
         let mut req = vec![0.0; ticks.len() + 1];
         let mut err = vec![0.0; ticks.len() + 1];
-        let mut buckets = vec![vec![0.0; bounds.len() + 1]; ticks.len() + 1];
+        let mut buckets = vec![vec![0.0; LATENCY_BUCKETS.len() + 1]; ticks.len() + 1];
         for (k, row) in ticks.iter().enumerate() {
             req[k + 1] = req[k] + row[set].requests;
             err[k + 1] = err[k] + row[set].errors;
@@ -391,91 +448,124 @@ fn slo_history(
             }
             buckets[k + 1] = next;
         }
-        // Sum over the `window` seconds ending at `t` (a tick boundary inside the fine range).
-        let window = |t: i64, seconds: i64| {
-            let hi = ((t / TICK_SECONDS - first_tick + 1) as usize).min(ticks.len());
-            let lo = hi.saturating_sub((seconds / TICK_SECONDS) as usize);
-            let b: Vec<f64> = (0..=bounds.len())
-                .map(|j| buckets[hi][j] - buckets[lo][j])
-                .collect();
-            (req[hi] - req[lo], err[hi] - err[lo], b)
-        };
-        let ratio = |e: f64, r: f64| if r > 0.0 { e / r } else { 0.0 };
-
-        let mut ratio5m = Vec::with_capacity(grid.len());
-        let mut expected_rps = Vec::with_capacity(fine_first);
-        for (g, &t) in grid.iter().enumerate() {
-            if g < fine_first {
-                let (rps, ratio) = expected_traffic(world, set, sets, t);
-                expected_rps.push(rps);
-                ratio5m.push(ratio);
-            } else {
-                let (r, e, _) = window(t, 300);
-                ratio5m.push(ratio(e, r));
-            }
+        WindowSums {
+            first_tick,
+            ticks: ticks.len(),
+            req,
+            err,
+            buckets,
         }
-        let mut prefix = vec![0.0; grid.len() + 1];
-        for (g, r) in ratio5m.iter().enumerate() {
-            prefix[g + 1] = prefix[g] + r;
-        }
-        // Plain average of the 5 m ratio samples in (t - w, t], like avg_over_time.
-        let long = |g: usize, seconds: i64| {
-            let from = grid[g] - seconds;
-            let lo = grid.partition_point(|&x| x <= from);
-            let n = (g + 1 - lo) as f64;
-            (prefix[g + 1] - prefix[lo]) / n
-        };
-
-        let mut series: SloSeries = Vec::new();
-        let mut push = |name: &str, t: i64, v: f64| {
-            if let Some(entry) = series.iter_mut().find(|(n, _)| n == name) {
-                entry.1.push((t, v));
-            } else {
-                series.push((name.to_string(), vec![(t, v)]));
-            }
-        };
-        let budget = 1.0 - SLO_OBJECTIVE;
-        for (g, &t) in grid.iter().enumerate() {
-            if t <= end - SLO_HISTORY_SECONDS {
-                continue;
-            }
-            // Over 30 days only what long rule windows and 30-day panels read.
-            push("slo:sli_error:ratio_rate5m", t, ratio5m[g]);
-            let r30d = long(g, 30 * 86_400);
-            push(
-                "slo:error_budget_remaining:ratio30d",
-                t,
-                1.0 - r30d / budget,
-            );
-            push("slo:availability:ratio_rate30d", t, 1.0 - r30d);
-            if g < fine_first {
-                push("slo:requests:rate5m", t, expected_rps[g]);
-                continue;
-            }
-            push("slo:sli_error:ratio_rate30d", t, r30d);
-            let (r5, e5, b5) = window(t, 300);
-            push("slo:requests:rate5m", t, r5 / 300.0);
-            push("slo:errors:rate5m", t, e5 / 300.0);
-            push("slo:availability:ratio_rate5m", t, 1.0 - ratio(e5, r5));
-            let p99 = histogram_quantile(0.99, &bounds, &b5);
-            if p99.is_finite() {
-                push("slo:latency_p99:seconds_rate5m", t, p99);
-            }
-            for (label, seconds) in [("30m", 1800), ("1h", 3600)] {
-                let (r, e, _) = window(t, seconds);
-                push(&format!("slo:sli_error:ratio_rate{label}"), t, ratio(e, r));
-            }
-            for (label, seconds) in LONG_WINDOWS.iter().take(4) {
-                push(
-                    &format!("slo:sli_error:ratio_rate{label}"),
-                    t,
-                    long(g, *seconds),
-                );
-            }
-        }
-        out.push(series);
     }
-    out
+
+    /// Requests, errors and bucket counts over the `seconds` ending at `t` (a tick boundary
+    /// inside the fine range).
+    fn window(&self, t: i64, seconds: i64) -> (f64, f64, Vec<f64>) {
+        let hi = ((t / TICK_SECONDS - self.first_tick + 1) as usize).min(self.ticks);
+        let lo = hi.saturating_sub((seconds / TICK_SECONDS) as usize);
+        let b: Vec<f64> = (0..=LATENCY_BUCKETS.len())
+            .map(|j| self.buckets[hi][j] - self.buckets[lo][j])
+            .collect();
+        (self.req[hi] - self.req[lo], self.err[hi] - self.err[lo], b)
+    }
+}
+
+fn ratio(e: f64, r: f64) -> f64 {
+    if r > 0.0 { e / r } else { 0.0 }
+}
+
+/// Adds one sample to the series `name`, creating it on first use.
+fn push_slo_sample(series: &mut SloSeries, name: &str, t: i64, v: f64) {
+    if let Some(entry) = series.iter_mut().find(|(n, _)| n == name) {
+        entry.1.push((t, v));
+    } else {
+        series.push((name.to_string(), vec![(t, v)]));
+    }
+}
+
+/// The `slo:*` series of one label set.
+fn set_slo_series(
+    world: &World,
+    sets: &[(&str, &str)],
+    set: usize,
+    sums: &WindowSums,
+    grid: &SloGrid,
+    end: i64,
+) -> SloSeries {
+    let (times, fine_first) = (&grid.times, grid.fine_first);
+    let mut ratio5m = Vec::with_capacity(times.len());
+    let mut expected_rps = Vec::with_capacity(fine_first);
+    for (g, &t) in times.iter().enumerate() {
+        if g < fine_first {
+            let (rps, ratio) = expected_traffic(world, set, sets, t);
+            expected_rps.push(rps);
+            ratio5m.push(ratio);
+        } else {
+            let (r, e, _) = sums.window(t, 300);
+            ratio5m.push(ratio(e, r));
+        }
+    }
+    let mut prefix = vec![0.0; times.len() + 1];
+    for (g, r) in ratio5m.iter().enumerate() {
+        prefix[g + 1] = prefix[g] + r;
+    }
+    // Plain average of the 5 m ratio samples in (t - w, t], like avg_over_time.
+    let long = |g: usize, seconds: i64| {
+        let from = times[g] - seconds;
+        let lo = times.partition_point(|&x| x <= from);
+        let n = (g + 1 - lo) as f64;
+        (prefix[g + 1] - prefix[lo]) / n
+    };
+
+    let mut series: SloSeries = Vec::new();
+    let budget = 1.0 - SLO_OBJECTIVE;
+    for (g, &t) in times.iter().enumerate() {
+        if t <= end - SLO_HISTORY_SECONDS {
+            continue;
+        }
+        // Over 30 days only what long rule windows and 30-day panels read.
+        push_slo_sample(&mut series, "slo:sli_error:ratio_rate5m", t, ratio5m[g]);
+        let r30d = long(g, 30 * 86_400);
+        push_slo_sample(
+            &mut series,
+            "slo:error_budget_remaining:ratio30d",
+            t,
+            1.0 - r30d / budget,
+        );
+        push_slo_sample(&mut series, "slo:availability:ratio_rate30d", t, 1.0 - r30d);
+        if g < fine_first {
+            push_slo_sample(&mut series, "slo:requests:rate5m", t, expected_rps[g]);
+            continue;
+        }
+        push_slo_sample(&mut series, "slo:sli_error:ratio_rate30d", t, r30d);
+        push_fine_samples(&mut series, sums, t);
+        for (label, seconds) in LONG_WINDOWS.iter().take(4) {
+            let name = format!("slo:sli_error:ratio_rate{label}");
+            push_slo_sample(&mut series, &name, t, long(g, *seconds));
+        }
+    }
+    series
+}
+
+/// The series only the fine grid has, counted from the per-tick inputs.
+fn push_fine_samples(series: &mut SloSeries, sums: &WindowSums, t: i64) {
+    let (r5, e5, b5) = sums.window(t, 300);
+    push_slo_sample(series, "slo:requests:rate5m", t, r5 / 300.0);
+    push_slo_sample(series, "slo:errors:rate5m", t, e5 / 300.0);
+    push_slo_sample(
+        series,
+        "slo:availability:ratio_rate5m",
+        t,
+        1.0 - ratio(e5, r5),
+    );
+    let p99 = histogram_quantile(0.99, &LATENCY_BUCKETS, &b5);
+    if p99.is_finite() {
+        push_slo_sample(series, "slo:latency_p99:seconds_rate5m", t, p99);
+    }
+    for (label, seconds) in [("30m", 1800), ("1h", 3600)] {
+        let (r, e, _) = sums.window(t, seconds);
+        let name = format!("slo:sli_error:ratio_rate{label}");
+        push_slo_sample(series, &name, t, ratio(e, r));
+    }
 }
 
 /// The model's expected request rate (per second) and 5xx ratio over the 5 minutes before `t`,

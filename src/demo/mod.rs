@@ -1,7 +1,7 @@
 //! The demo world: a synthetic inference gateway (deterministic model, scenario engine, exporter),
 //! its backfilled history and a launcher for a real Prometheus stack around it.
 //!
-//! Pure parts (`noise`, `fleet`, `scenario`, `world`, `openmetrics`, `backfill`) do no I/O beyond
+//! Pure parts (`noise`, `fleet`, `tick`, `scenario`, `world`, `openmetrics`, `backfill`) do no I/O beyond
 //! writing to a given writer; `exporter`, `process`, `http` and `stack` run things.
 
 pub mod backfill;
@@ -15,6 +15,7 @@ pub mod process;
 pub mod scenario;
 pub mod stack;
 pub mod standin;
+pub mod tick;
 pub mod world;
 
 /// The demo's dashboard, embedded so `triage demo` works from any directory.

@@ -5,8 +5,9 @@
 //! which restarts it with a new `version` and resets its counters. The same schedule drives the
 //! backfilled history and the live exporter, so both tell the same story.
 
+use super::fleet::{ENDPOINTS, INSTANCES};
 use super::noise::{hash, unit};
-use super::world::{ENDPOINTS, INSTANCES};
+use super::tick::TICK_SECONDS;
 
 /// Length of a scheduling slot; at most one incident per slot.
 pub const SLOT_SECONDS: i64 = 600;
@@ -172,7 +173,7 @@ fn pick_instance(u: f64) -> usize {
 pub fn deploy_offset(instance: usize) -> i64 {
     let step = DEPLOY_PERIOD_SECONDS / INSTANCES.len() as i64;
     // Whole ticks, so restarts fall on sample boundaries.
-    (instance as i64 * step) / super::world::TICK_SECONDS * super::world::TICK_SECONDS
+    (instance as i64 * step) / TICK_SECONDS * TICK_SECONDS
 }
 
 /// Unix time of the last (re)start of `instance` at or before `t`.
@@ -242,7 +243,7 @@ mod tests {
             assert_eq!(last_restart(instance, r), r);
             assert_eq!(last_restart(instance, r - 1), r - DEPLOY_PERIOD_SECONDS);
             assert_ne!(version_at(instance, r), version_at(instance, r - 1));
-            assert_eq!(r % super::super::world::TICK_SECONDS, 0);
+            assert_eq!(r % TICK_SECONDS, 0);
         }
     }
 }

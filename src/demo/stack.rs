@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::backfill::{HistoryStats, generate_history};
+use super::backfill::{History, HistoryStats, generate_history};
 use super::error::DemoError;
 use super::exporter::{ALERT_WEBHOOK_PATH, Exporter, LiveWorld, unix_now};
 use super::http;
@@ -245,6 +245,101 @@ async fn spawn_listening(
     }
 }
 
+/// The ports Prometheus scrapes (and, for Alertmanager, notifies).
+#[derive(Debug, Clone, Copy)]
+struct ScrapePorts {
+    exporter: u16,
+    node_exporter: Option<u16>,
+    alertmanager: Option<u16>,
+}
+
+/// A generated history with its part files, as written by [`write_history_parts`].
+struct WrittenHistory {
+    history: History,
+    paths: Vec<PathBuf>,
+    /// Bytes written per part file.
+    results: Vec<std::io::Result<u64>>,
+    generate_time: Duration,
+    write_time: Duration,
+}
+
+/// Generates the history ending at `end_tick` and writes it as `jobs` OpenMetrics files in
+/// `dir`, one thread per file.
+fn write_history_parts(world: &World, end_tick: i64, dir: &Path, jobs: usize) -> WrittenHistory {
+    let started = Instant::now();
+    let history = generate_history(world, end_tick);
+    let generate_time = started.elapsed();
+    let written = Instant::now();
+    let paths: Vec<PathBuf> = (0..jobs)
+        .map(|p| dir.join(format!("history-{p}.om")))
+        .collect();
+    let results: Vec<std::io::Result<u64>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = paths
+            .iter()
+            .enumerate()
+            .map(|(p, path)| {
+                let history = &history;
+                scope.spawn(move || {
+                    let file = std::fs::File::create(path)?;
+                    let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+                    history.write_part(p, jobs, &mut out)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(std::io::Error::other("history writer panicked")))
+            })
+            .collect()
+    });
+    WrittenHistory {
+        history,
+        paths,
+        results,
+        generate_time,
+        write_time: written.elapsed(),
+    }
+}
+
+/// Runs one promtool per history file, in parallel, building blocks in `workdir/data`.
+async fn build_blocks(promtool: &Path, paths: &[PathBuf], workdir: &Path) -> Result<(), DemoError> {
+    let data = workdir.join("data");
+    let mut builders = Vec::new();
+    for (p, path) in paths.iter().enumerate() {
+        let args = vec![
+            "tsdb".to_string(),
+            "create-blocks-from".to_string(),
+            "openmetrics".to_string(),
+            // One block for the whole range: the default re-reads the input per 2 h block.
+            "--max-block-duration=744h".to_string(),
+            path.display().to_string(),
+            data.display().to_string(),
+        ];
+        let name = format!("promtool-{p}");
+        builders.push(ChildProcess::spawn(&name, promtool, &args, workdir)?);
+    }
+    for builder in &mut builders {
+        match builder.wait(Duration::from_secs(120)).await {
+            Some(status) if status.success() => {}
+            Some(status) => {
+                return Err(DemoError::Backfill {
+                    detail: format!("{} exited with {status}", builder.name),
+                    log: builder.log_tail(10),
+                });
+            }
+            None => {
+                return Err(DemoError::Backfill {
+                    detail: format!("{} took over 120 s", builder.name),
+                    log: builder.log_tail(10),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Stack {
     /// Starts everything; `progress` hears one line per step.
     pub async fn start(opts: StackOptions, progress: &dyn Fn(&str)) -> Result<Stack, DemoError> {
@@ -279,186 +374,200 @@ impl Stack {
 
         let world = World::new(opts.scenario);
         let live = Arc::new(LiveWorld::new(world.clone(), None));
-        let exporter = Exporter::start(live.clone())
-            .await
-            .map_err(|e| DemoError::io("starting the exporter", e))?;
-        let exporter_port = exporter.port;
-        stack.exporter_url = exporter.url.clone();
-        stack.exporter = Some(exporter);
-        progress(&format!("exporter: {}", stack.exporter_url));
+        let exporter_port = stack.start_exporter(live.clone(), progress).await?;
 
         // Helpers start first: they are up in well under a second, before the backfill.
-        let mut node_exporter_port = None;
-        if let Some(bin) = node_exporter {
-            let port = spawn_listening(
-                &mut stack.children,
-                "node_exporter",
-                &bin,
-                &workdir,
-                "/",
-                &|port| {
-                    Ok(vec![
-                        format!("--web.listen-address=127.0.0.1:{port}"),
-                        "--no-collector.systemd".to_string(),
-                    ])
-                },
-            )
-            .await?;
-            node_exporter_port = Some(port);
-            stack.node_exporter_url = Some(format!("http://127.0.0.1:{port}"));
-        } else if opts.node_exporter {
-            progress("prometheus-node-exporter not installed: skipping node_exporter");
-        }
-        let mut alertmanager_port = None;
-        if let Some(bin) = alertmanager {
-            let dir = workdir.join("alertmanager");
-            std::fs::create_dir_all(&dir)
-                .map_err(|e| DemoError::io(format!("creating {}", dir.display()), e))?;
-            let config = workdir.join("alertmanager.yml");
-            write_file(&config, &alertmanager_config(exporter_port))?;
-            let port = spawn_listening(
-                &mut stack.children,
-                "alertmanager",
-                &bin,
-                &workdir,
-                "/-/ready",
-                &|port| {
-                    Ok(vec![
-                        format!("--config.file={}", config.display()),
-                        format!("--storage.path={}", dir.display()),
-                        format!("--web.listen-address=127.0.0.1:{port}"),
-                        // Empty: no cluster listener (it would bind on all interfaces).
-                        "--cluster.listen-address=".to_string(),
-                    ])
-                },
-            )
-            .await?;
-            alertmanager_port = Some(port);
-            stack.alertmanager_url = Some(format!("http://127.0.0.1:{port}"));
-        } else if opts.alertmanager {
-            progress("prometheus-alertmanager not installed: skipping Alertmanager");
-        }
+        let node_exporter_port = match node_exporter {
+            Some(bin) => Some(stack.start_node_exporter(&bin).await?),
+            None if opts.node_exporter => {
+                progress("prometheus-node-exporter not installed: skipping node_exporter");
+                None
+            }
+            None => None,
+        };
+        let alertmanager_port = match alertmanager {
+            Some(bin) => Some(stack.start_alertmanager(&bin, exporter_port).await?),
+            None if opts.alertmanager => {
+                progress("prometheus-alertmanager not installed: skipping Alertmanager");
+                None
+            }
+            None => None,
+        };
         stack
             .timings
             .push(("exporter and helpers".into(), step.elapsed()));
 
         if opts.history {
-            // History ends at the last tick boundary; live scrapes continue after it.
-            let end_tick = (unix_now() / TICK_SECONDS as f64).floor() as i64;
-            let jobs = opts.backfill_jobs.clamp(1, 8);
-            let dir = workdir.clone();
-            progress("generating history (6 h raw, 30 d slo:*)");
-            let generated = tokio::task::spawn_blocking(move || {
-                let started = Instant::now();
-                let history = generate_history(&world, end_tick);
-                let generated = started.elapsed();
-                let written = Instant::now();
-                let paths: Vec<PathBuf> = (0..jobs)
-                    .map(|p| dir.join(format!("history-{p}.om")))
-                    .collect();
-                let results: Vec<std::io::Result<u64>> = std::thread::scope(|scope| {
-                    let handles: Vec<_> = paths
-                        .iter()
-                        .enumerate()
-                        .map(|(p, path)| {
-                            let history = &history;
-                            scope.spawn(move || {
-                                let file = std::fs::File::create(path)?;
-                                let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
-                                history.write_part(p, jobs, &mut out)
-                            })
-                        })
-                        .collect();
-                    handles
-                        .into_iter()
-                        .map(|h| {
-                            h.join().unwrap_or_else(|_| {
-                                Err(std::io::Error::other("history writer panicked"))
-                            })
-                        })
-                        .collect()
-                });
-                (history, paths, results, generated, written.elapsed())
-            })
-            .await
-            .map_err(|e| DemoError::io("generating history", std::io::Error::other(e)))?;
-            let (history, paths, results, generate_time, write_time) = generated;
-            let mut stats = history.stats();
-            for r in results {
-                stats.bytes += r.map_err(|e| DemoError::io("writing history", e))?;
-            }
-            live.set_state(history.state);
-            stack.history = Some(stats);
             stack
-                .timings
-                .push(("generate history".into(), generate_time));
-            stack
-                .timings
-                .push(("write history files".into(), write_time));
-            progress(&format!(
-                "history: {} series, {} samples, {} MB; building blocks with promtool",
-                stats.series,
-                stats.samples,
-                stats.bytes / 1_000_000
-            ));
-
-            step = Instant::now();
-            let data = workdir.join("data");
-            let mut builders = Vec::new();
-            for (p, path) in paths.iter().enumerate() {
-                let args = vec![
-                    "tsdb".to_string(),
-                    "create-blocks-from".to_string(),
-                    "openmetrics".to_string(),
-                    // One block for the whole range: the default re-reads the input per 2 h block.
-                    "--max-block-duration=744h".to_string(),
-                    path.display().to_string(),
-                    data.display().to_string(),
-                ];
-                let name = format!("promtool-{p}");
-                builders.push(ChildProcess::spawn(&name, &promtool, &args, &workdir)?);
-            }
-            for builder in &mut builders {
-                match builder.wait(Duration::from_secs(120)).await {
-                    Some(status) if status.success() => {}
-                    Some(status) => {
-                        return Err(DemoError::Backfill {
-                            detail: format!("{} exited with {status}", builder.name),
-                            log: builder.log_tail(10),
-                        });
-                    }
-                    None => {
-                        return Err(DemoError::Backfill {
-                            detail: format!("{} took over 120 s", builder.name),
-                            log: builder.log_tail(10),
-                        });
-                    }
-                }
-            }
-            for path in &paths {
-                let _ = std::fs::remove_file(path);
-            }
-            stack
-                .timings
-                .push(("promtool blocks".into(), step.elapsed()));
+                .backfill(world, &live, &promtool, opts.backfill_jobs, progress)
+                .await?;
         }
 
         step = Instant::now();
+        let ports = ScrapePorts {
+            exporter: exporter_port,
+            node_exporter: node_exporter_port,
+            alertmanager: alertmanager_port,
+        };
+        stack.start_prometheus(&prometheus, ports).await?;
+        stack
+            .timings
+            .push(("prometheus ready".into(), step.elapsed()));
+        progress(&format!("prometheus: {}", stack.prometheus_url));
+        stack.start_standin(opts.scenario).await?;
+
+        if opts.wait_for_first_scrape {
+            step = Instant::now();
+            progress("waiting for the first scrape of the exporter");
+            stack.wait_for_first_scrape(Duration::from_secs(60)).await?;
+            stack.timings.push(("first scrape".into(), step.elapsed()));
+        }
+        stack.timings.push(("total".into(), started.elapsed()));
+        Ok(stack)
+    }
+
+    /// Starts the in-process exporter of `live`; returns its port.
+    async fn start_exporter(
+        &mut self,
+        live: Arc<LiveWorld>,
+        progress: &dyn Fn(&str),
+    ) -> Result<u16, DemoError> {
+        let exporter = Exporter::start(live)
+            .await
+            .map_err(|e| DemoError::io("starting the exporter", e))?;
+        let exporter_port = exporter.port;
+        self.exporter_url = exporter.url.clone();
+        self.exporter = Some(exporter);
+        progress(&format!("exporter: {}", self.exporter_url));
+        Ok(exporter_port)
+    }
+
+    /// Starts node_exporter; returns its port.
+    async fn start_node_exporter(&mut self, bin: &Path) -> Result<u16, DemoError> {
+        let port = spawn_listening(
+            &mut self.children,
+            "node_exporter",
+            bin,
+            &self.workdir,
+            "/",
+            &|port| {
+                Ok(vec![
+                    format!("--web.listen-address=127.0.0.1:{port}"),
+                    "--no-collector.systemd".to_string(),
+                ])
+            },
+        )
+        .await?;
+        self.node_exporter_url = Some(format!("http://127.0.0.1:{port}"));
+        Ok(port)
+    }
+
+    /// Starts Alertmanager, delivering to the exporter's webhook; returns its port.
+    async fn start_alertmanager(
+        &mut self,
+        bin: &Path,
+        exporter_port: u16,
+    ) -> Result<u16, DemoError> {
+        let workdir = &self.workdir;
+        let dir = workdir.join("alertmanager");
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| DemoError::io(format!("creating {}", dir.display()), e))?;
+        let config = workdir.join("alertmanager.yml");
+        write_file(&config, &alertmanager_config(exporter_port))?;
+        let port = spawn_listening(
+            &mut self.children,
+            "alertmanager",
+            bin,
+            workdir,
+            "/-/ready",
+            &|port| {
+                Ok(vec![
+                    format!("--config.file={}", config.display()),
+                    format!("--storage.path={}", dir.display()),
+                    format!("--web.listen-address=127.0.0.1:{port}"),
+                    // Empty: no cluster listener (it would bind on all interfaces).
+                    "--cluster.listen-address=".to_string(),
+                ])
+            },
+        )
+        .await?;
+        self.alertmanager_url = Some(format!("http://127.0.0.1:{port}"));
+        Ok(port)
+    }
+
+    /// Generates the history, writes it in `jobs` parts and has promtool build blocks from them
+    /// in the data directory; the live world continues from the history's last tick.
+    async fn backfill(
+        &mut self,
+        world: World,
+        live: &LiveWorld,
+        promtool: &Path,
+        jobs: usize,
+        progress: &dyn Fn(&str),
+    ) -> Result<(), DemoError> {
+        // History ends at the last tick boundary; live scrapes continue after it.
+        let end_tick = (unix_now() / TICK_SECONDS as f64).floor() as i64;
+        let jobs = jobs.clamp(1, 8);
+        let dir = self.workdir.clone();
+        progress("generating history (6 h raw, 30 d slo:*)");
+        let generated =
+            tokio::task::spawn_blocking(move || write_history_parts(&world, end_tick, &dir, jobs))
+                .await
+                .map_err(|e| DemoError::io("generating history", std::io::Error::other(e)))?;
+        let mut stats = generated.history.stats();
+        for r in generated.results {
+            stats.bytes += r.map_err(|e| DemoError::io("writing history", e))?;
+        }
+        live.set_state(generated.history.state);
+        self.history = Some(stats);
+        self.timings
+            .push(("generate history".into(), generated.generate_time));
+        self.timings
+            .push(("write history files".into(), generated.write_time));
+        progress(&format!(
+            "history: {} series, {} samples, {} MB; building blocks with promtool",
+            stats.series,
+            stats.samples,
+            stats.bytes / 1_000_000
+        ));
+
+        let step = Instant::now();
+        build_blocks(promtool, &generated.paths, &self.workdir).await?;
+        for path in &generated.paths {
+            let _ = std::fs::remove_file(path);
+        }
+        self.timings
+            .push(("promtool blocks".into(), step.elapsed()));
+        Ok(())
+    }
+
+    /// Writes the rule files and the config and starts Prometheus scraping `ports`.
+    async fn start_prometheus(
+        &mut self,
+        prometheus: &Path,
+        ports: ScrapePorts,
+    ) -> Result<(), DemoError> {
+        let workdir = &self.workdir;
         for (name, text) in RULE_FILES {
             write_file(&workdir.join("rules").join(name), text)?;
         }
         let config = workdir.join("prometheus.yml");
         let data = workdir.join("data");
         let prometheus_port = spawn_listening(
-            &mut stack.children,
+            &mut self.children,
             "prometheus",
-            &prometheus,
-            &workdir,
+            prometheus,
+            workdir,
             "/-/ready",
             &|port| {
                 write_file(
                     &config,
-                    &prometheus_config(port, exporter_port, node_exporter_port, alertmanager_port),
+                    &prometheus_config(
+                        port,
+                        ports.exporter,
+                        ports.node_exporter,
+                        ports.alertmanager,
+                    ),
                 )?;
                 Ok(vec![
                     format!("--config.file={}", config.display()),
@@ -475,28 +584,20 @@ impl Stack {
             },
         )
         .await?;
-        stack.prometheus_url = format!("http://127.0.0.1:{prometheus_port}");
-        stack
-            .timings
-            .push(("prometheus ready".into(), step.elapsed()));
-        progress(&format!("prometheus: {}", stack.prometheus_url));
-        // Loki and Jaeger cannot be installed here: a stand-in answers their APIs from the same
-        // world, with traces from the exemplars Prometheus stores.
+        self.prometheus_url = format!("http://127.0.0.1:{prometheus_port}");
+        Ok(())
+    }
+
+    /// Loki and Jaeger cannot be installed here: a stand-in answers their APIs from the same
+    /// world, with traces from the exemplars Prometheus stores.
+    async fn start_standin(&mut self, scenario: Scenario) -> Result<(), DemoError> {
         let standin =
-            super::standin::StandIn::start(World::new(opts.scenario), Some(&stack.prometheus_url))
+            super::standin::StandIn::start(World::new(scenario), Some(&self.prometheus_url))
                 .await
                 .map_err(|e| DemoError::io("starting the Loki/Jaeger stand-in", e))?;
-        stack.standin_url = Some(standin.url.clone());
-        stack.standin = Some(standin);
-
-        if opts.wait_for_first_scrape {
-            step = Instant::now();
-            progress("waiting for the first scrape of the exporter");
-            stack.wait_for_first_scrape(Duration::from_secs(60)).await?;
-            stack.timings.push(("first scrape".into(), step.elapsed()));
-        }
-        stack.timings.push(("total".into(), started.elapsed()));
-        Ok(stack)
+        self.standin_url = Some(standin.url.clone());
+        self.standin = Some(standin);
+        Ok(())
     }
 
     async fn wait_for_first_scrape(&mut self, timeout: Duration) -> Result<(), DemoError> {

@@ -193,6 +193,9 @@ async fn exemplars(shared: &Shared, start_s: f64, end_s: f64) -> Vec<Exemplar> {
         .unwrap_or_default()
 }
 
+/// A log line of one instance: (instance, time in ns, text).
+type LogLine = (usize, i64, String);
+
 async fn loki_query_range(State(shared): State<Arc<Shared>>, RawQuery(raw): RawQuery) -> Response {
     let params = parse_query(raw);
     let bad = |m: &str| (StatusCode::BAD_REQUEST, m.to_string()).into_response();
@@ -220,12 +223,24 @@ async fn loki_query_range(State(shared): State<Arc<Shared>>, RawQuery(raw): RawQ
         .min(5000);
     let (start_s, end_s) = (start_ns / 1_000_000_000, end_ns / 1_000_000_000);
 
-    let mut lines: Vec<(usize, i64, String)> = Vec::new();
     let wanted: Vec<usize> = (0..INSTANCES.len())
         .filter(|&i| matches(&query.matchers, &stream_labels(i)))
         .collect();
     // Traced requests first: they carry the trace ids a person follows from an exemplar.
-    for e in exemplars(&shared, start_s as f64, end_s as f64).await {
+    let mut lines = traced_lines(&shared, &wanted, start_s, end_s).await;
+    push_model_lines(&shared.world, &wanted, start_s, end_s, limit, &mut lines);
+    lines.retain(|(_, at, line)| {
+        *at >= start_ns && *at <= end_ns && query.contains.iter().all(|c| line.contains(c.as_str()))
+    });
+    lines.sort_by_key(|(_, at, _)| std::cmp::Reverse(*at));
+    lines.truncate(limit);
+    streams_response(lines)
+}
+
+/// One line per exemplar Prometheus stored for the `wanted` instances in the window (s).
+async fn traced_lines(shared: &Shared, wanted: &[usize], start_s: i64, end_s: i64) -> Vec<LogLine> {
+    let mut lines = Vec::new();
+    for e in exemplars(shared, start_s as f64, end_s as f64).await {
         let Some(i) = wanted.iter().copied().find(|&i| {
             e.series_labels.get("instance").map(String::as_str) == Some(INSTANCES[i].name)
         }) else {
@@ -241,50 +256,67 @@ async fn loki_query_range(State(shared): State<Arc<Shared>>, RawQuery(raw): RawQ
             format!("level={level} msg=\"request traced\" endpoint={endpoint} status=200 duration_ms={ms:.0} trace_id={id}"),
         ));
     }
-    // One line per instance, endpoint and tick from the model, newest first, up to the limit.
+    lines
+}
+
+/// One line per instance, endpoint and tick from the model, newest first, until there are
+/// twice `limit` lines.
+fn push_model_lines(
+    world: &World,
+    wanted: &[usize],
+    start_s: i64,
+    end_s: i64,
+    limit: usize,
+    lines: &mut Vec<LogLine>,
+) {
     let mut tick = end_s / TICK_SECONDS;
     let first = start_s / TICK_SECONDS;
     while tick >= first && lines.len() < limit * 2 {
-        for &i in &wanted {
+        for &i in wanted {
             for (e, spec) in ENDPOINTS.iter().enumerate() {
                 if spec.path == "/healthz" {
                     continue;
                 }
-                let et = shared.world.endpoint_tick(i, e, tick);
                 let at_ns = tick * TICK_SECONDS * 1_000_000_000 + (e as i64 + 1) * 1_000_000;
-                let h = hash(&[tick as u64, i as u64, e as u64]);
-                let ms = et.median * 1000.0 * (0.8 + 0.4 * unit(h));
-                let error_ratio = if et.requests > 0.0 {
-                    (et.p500 + et.p503) / et.requests
-                } else {
-                    0.0
-                };
-                let line = if error_ratio > 0.05 {
-                    format!(
-                        "level=error msg=\"model backend failed\" endpoint={} status=500 duration_ms={ms:.0}",
-                        spec.path
-                    )
-                } else if et.median > 2.5 * spec.median_seconds {
-                    format!(
-                        "level=warn msg=\"slow request: model inference queueing\" endpoint={} status=200 duration_ms={ms:.0}",
-                        spec.path
-                    )
-                } else {
-                    format!(
-                        "level=info msg=\"request served\" endpoint={} status=200 duration_ms={ms:.0}",
-                        spec.path
-                    )
-                };
-                lines.push((i, at_ns, line));
+                lines.push((i, at_ns, model_line(world, i, e, tick)));
             }
         }
         tick -= 1;
     }
-    lines.retain(|(_, at, line)| {
-        *at >= start_ns && *at <= end_ns && query.contains.iter().all(|c| line.contains(c.as_str()))
-    });
-    lines.sort_by_key(|(_, at, _)| std::cmp::Reverse(*at));
-    lines.truncate(limit);
+}
+
+/// The log line of endpoint `e` of instance `i` at `tick`: an error during an error burst, a
+/// warning during a latency spike, else a served request.
+fn model_line(world: &World, i: usize, e: usize, tick: i64) -> String {
+    let spec = &ENDPOINTS[e];
+    let et = world.endpoint_tick(i, e, tick);
+    let h = hash(&[tick as u64, i as u64, e as u64]);
+    let ms = et.median * 1000.0 * (0.8 + 0.4 * unit(h));
+    let error_ratio = if et.requests > 0.0 {
+        (et.p500 + et.p503) / et.requests
+    } else {
+        0.0
+    };
+    if error_ratio > 0.05 {
+        format!(
+            "level=error msg=\"model backend failed\" endpoint={} status=500 duration_ms={ms:.0}",
+            spec.path
+        )
+    } else if et.median > 2.5 * spec.median_seconds {
+        format!(
+            "level=warn msg=\"slow request: model inference queueing\" endpoint={} status=200 duration_ms={ms:.0}",
+            spec.path
+        )
+    } else {
+        format!(
+            "level=info msg=\"request served\" endpoint={} status=200 duration_ms={ms:.0}",
+            spec.path
+        )
+    }
+}
+
+/// Loki's `streams` answer: the lines grouped by instance.
+fn streams_response(lines: Vec<LogLine>) -> Response {
     let mut streams: BTreeMap<usize, Vec<Value>> = BTreeMap::new();
     for (i, at, line) in lines {
         streams

@@ -1,0 +1,236 @@
+//! `docker-compose.yml` with the configs of its Prometheus and Alertmanager: a local stack that
+//! runs the generated provisioning.
+
+use super::super::config::ProvisionConfig;
+use super::super::yaml::Node;
+use super::GRAFANA_DASHBOARDS_DIR;
+
+/// `host:port` of a datasource URL, for the compose file's service names.
+pub fn url_host_port(url: &str) -> Option<(String, u16)> {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    let authority = rest.split('/').next()?;
+    let authority = authority.rsplit('@').next()?;
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) => (h.to_string(), p.parse().ok()?),
+        None if url.starts_with("https") => (authority.to_string(), 443),
+        None => (authority.to_string(), 80),
+    };
+    (!host.is_empty()).then_some((host, port))
+}
+
+pub(super) fn compose_prometheus(config: &ProvisionConfig) -> Node {
+    let target = |url: &str| {
+        url_host_port(url)
+            .map(|(h, p)| format!("{h}:{p}"))
+            .unwrap_or_default()
+    };
+    let prometheus = target(&config.datasources.prometheus.url);
+    let alertmanager = target(&config.datasources.alertmanager.url);
+    Node::map()
+        .with(
+            "global",
+            Node::map()
+                .with(
+                    "scrape_interval",
+                    Node::str(
+                        config
+                            .datasources
+                            .prometheus
+                            .scrape_interval
+                            .as_deref()
+                            .unwrap_or("15s"),
+                    ),
+                )
+                .with("evaluation_interval", Node::str("30s")),
+        )
+        .with("rule_files", Node::strs(&["/etc/prometheus/rules/*.yml"]))
+        .with(
+            "alerting",
+            Node::map().with(
+                "alertmanagers",
+                Node::List(vec![Node::map().with(
+                    "static_configs",
+                    Node::List(vec![
+                        Node::map().with("targets", Node::strs(&[alertmanager.as_str()])),
+                    ]),
+                )]),
+            ),
+        )
+        .with(
+            "scrape_configs",
+            Node::List(vec![
+                Node::map().with("job_name", Node::str("prometheus")).with(
+                    "static_configs",
+                    Node::List(vec![
+                        Node::map().with("targets", Node::strs(&[prometheus.as_str()])),
+                    ]),
+                ),
+            ]),
+        )
+}
+
+pub(super) fn compose_alertmanager() -> Node {
+    // Grafana notifies people; Alertmanager only collects Prometheus's own alerts here, so
+    // the Alertmanager datasource can show them.
+    Node::map()
+        .with(
+            "route",
+            Node::map()
+                .with("receiver", Node::str("collect-only"))
+                .with(
+                    "group_by",
+                    Node::strs(&["alertname", "environment", "cluster"]),
+                ),
+        )
+        .with(
+            "receivers",
+            Node::List(vec![Node::map().with("name", Node::str("collect-only"))]),
+        )
+}
+
+/// A port published on the loopback interface only.
+fn loopback_port(p: u16) -> Node {
+    Node::strs(&[format!("127.0.0.1:{p}:{p}")])
+}
+
+pub(super) fn compose(config: &ProvisionConfig) -> Result<Node, String> {
+    let ds = &config.datasources;
+    let service_of = |what: &str, url: &str| {
+        url_host_port(url).ok_or_else(|| {
+            format!(
+                "datasources.{what}.url {:?} has no host",
+                crate::net::sanitize::redact_url(url)
+            )
+        })
+    };
+    let (prometheus_host, prometheus_port) = service_of("prometheus", &ds.prometheus.url)?;
+    let (loki_host, loki_port) = service_of("loki", &ds.loki.url)?;
+    let (traces_host, traces_port) = service_of("traces", &ds.traces.url)?;
+    let (am_host, am_port) = service_of("alertmanager", &ds.alertmanager.url)?;
+    let depends_on = [
+        am_host.as_str(),
+        traces_host.as_str(),
+        loki_host.as_str(),
+        prometheus_host.as_str(),
+    ];
+    let mut services = vec![
+        (am_host.clone(), alertmanager_service(config, am_port)),
+        ("grafana".to_string(), grafana_service(config, &depends_on)),
+        (traces_host.clone(), jaeger_service(config, traces_port)),
+        (loki_host.clone(), loki_service(config, loki_port)),
+        (
+            prometheus_host.clone(),
+            prometheus_service(config, prometheus_port),
+        ),
+    ];
+    services.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut names: Vec<&String> = services.iter().map(|s| &s.0).collect();
+    names.dedup();
+    if names.len() != services.len() {
+        return Err("datasource URLs must name different hosts (compose service names)".into());
+    }
+    Ok(Node::map()
+        .with("name", Node::str("triage-ml-platform"))
+        .with("services", Node::Map(services)))
+}
+
+/// Grafana with the generated provisioning and `layouts/` mounted, started after `depends_on`.
+fn grafana_service(config: &ProvisionConfig, depends_on: &[&str]) -> Node {
+    let mut grafana_env = Node::map()
+        .with(
+            "GF_SECURITY_ADMIN_PASSWORD",
+            Node::str("${GRAFANA_ADMIN_PASSWORD:?set GRAFANA_ADMIN_PASSWORD}"),
+        )
+        .with("GF_USERS_ALLOW_SIGN_UP", Node::str("false"));
+    if let Some(url) = &config.grafana_url {
+        grafana_env = grafana_env.with("GF_SERVER_ROOT_URL", Node::str(url.clone()));
+    }
+    // Contact point secrets come from the environment of whoever runs compose.
+    let mut secrets: Vec<&str> = config
+        .contact_points
+        .values()
+        .map(|p| p.secret_env.as_str())
+        .collect();
+    secrets.sort();
+    secrets.dedup();
+    for name in secrets {
+        grafana_env = grafana_env.with(name, Node::str(format!("${{{name}:-}}")));
+    }
+    Node::map()
+        .with(
+            "image",
+            Node::str(format!("grafana/grafana:{}", config.grafana_version)),
+        )
+        .with("ports", loopback_port(3000))
+        .with("environment", grafana_env)
+        .with(
+            "volumes",
+            Node::strs(&[
+                "./grafana/datasources:/etc/grafana/provisioning/datasources:ro".to_string(),
+                "./grafana/dashboards:/etc/grafana/provisioning/dashboards:ro".to_string(),
+                "./grafana/alerting:/etc/grafana/provisioning/alerting:ro".to_string(),
+                format!("../layouts:{GRAFANA_DASHBOARDS_DIR}:ro"),
+            ]),
+        )
+        .with("depends_on", Node::strs(depends_on))
+}
+
+fn prometheus_service(config: &ProvisionConfig, port: u16) -> Node {
+    Node::map()
+        .with("image", Node::str(&config.prometheus_image))
+        .with(
+            "command",
+            Node::strs(&[
+                "--config.file=/etc/prometheus/prometheus.yml".to_string(),
+                "--storage.tsdb.retention.time=90d".to_string(),
+                "--enable-feature=exemplar-storage".to_string(),
+                format!("--web.listen-address=:{port}"),
+            ]),
+        )
+        .with("ports", loopback_port(port))
+        .with(
+            "volumes",
+            Node::strs(&[
+                "./compose/prometheus.yml:/etc/prometheus/prometheus.yml:ro",
+                "./prometheus/rules:/etc/prometheus/rules:ro",
+            ]),
+        )
+}
+
+fn alertmanager_service(config: &ProvisionConfig, port: u16) -> Node {
+    Node::map()
+        .with("image", Node::str(&config.alertmanager_image))
+        .with(
+            "command",
+            Node::strs(&[
+                "--config.file=/etc/alertmanager/alertmanager.yml".to_string(),
+                "--cluster.listen-address=".to_string(),
+                format!("--web.listen-address=:{port}"),
+            ]),
+        )
+        .with("ports", loopback_port(port))
+        .with(
+            "volumes",
+            Node::strs(&["./compose/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro"]),
+        )
+}
+
+fn loki_service(config: &ProvisionConfig, port: u16) -> Node {
+    Node::map()
+        .with("image", Node::str(&config.loki_image))
+        .with(
+            "command",
+            Node::strs(&["-config.file=/etc/loki/local-config.yaml"]),
+        )
+        .with("ports", loopback_port(port))
+}
+
+fn jaeger_service(config: &ProvisionConfig, port: u16) -> Node {
+    Node::map()
+        .with("image", Node::str(&config.jaeger_image))
+        .with(
+            "environment",
+            Node::map().with("COLLECTOR_OTLP_ENABLED", Node::str("true")),
+        )
+        .with("ports", loopback_port(port))
+}
