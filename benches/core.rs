@@ -59,7 +59,9 @@ fn main() {
         .iter()
         .map(|e| vars::interpolate(e, &s, vars::Format::Prometheus))
         .collect();
-    let filters = vec![("cluster".to_string(), "=".to_string(), "eu-1".to_string())];
+    let filters = vec![triage::grafana::model::LabelMatcher::new(
+        "cluster", "=", "eu-1",
+    )];
     time("add_label_matchers (4 exprs)", 20_000, || {
         for e in &interpolated {
             black_box(vars::add_label_matchers(black_box(e), &filters));

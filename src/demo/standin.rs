@@ -7,6 +7,7 @@
 //! the exemplars the real Prometheus stored, so a trace id seen on a latency panel resolves to
 //! a trace of that request's duration, and its log lines carry the same id.
 
+use crate::grafana::model::LabelMatcher;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -121,7 +122,7 @@ fn percent_decode(text: &str) -> String {
 
 /// A LogQL query as far as the stand-in understands it: stream matchers and `|=` filters.
 struct LogQuery {
-    matchers: Vec<(String, String, String)>,
+    matchers: Vec<LabelMatcher>,
     contains: Vec<String>,
 }
 
@@ -138,13 +139,7 @@ fn parse_logql(query: &str) -> Result<LogQuery, String> {
             .map_err(|e| e.to_string())?;
     let matchers = matcher
         .captures_iter(&query[open..=close])
-        .map(|c| {
-            (
-                c[1].to_string(),
-                c[2].to_string(),
-                c[3].replace("\\\"", "\""),
-            )
-        })
+        .map(|c| LabelMatcher::new(&c[1], &c[2], c[3].replace("\\\"", "\"")))
         .collect();
     let filter = regex::Regex::new(r#"\|=\s*"((?:[^"\\]|\\.)*)""#).map_err(|e| e.to_string())?;
     let contains = filter
@@ -154,17 +149,23 @@ fn parse_logql(query: &str) -> Result<LogQuery, String> {
     Ok(LogQuery { matchers, contains })
 }
 
-fn matches(matchers: &[(String, String, String)], labels: &BTreeMap<String, String>) -> bool {
-    matchers.iter().all(|(name, op, want)| {
-        let have = labels.get(name).map(String::as_str).unwrap_or("");
-        let re = || regex::Regex::new(&format!("^(?:{want})$")).ok();
-        match op.as_str() {
-            "=" => have == want,
-            "!=" => have != want,
-            "=~" => re().is_some_and(|r| r.is_match(have)),
-            _ => !re().is_some_and(|r| r.is_match(have)),
-        }
-    })
+fn matches(matchers: &[LabelMatcher], labels: &BTreeMap<String, String>) -> bool {
+    matchers.iter().all(
+        |LabelMatcher {
+             label: name,
+             op,
+             value: want,
+         }| {
+            let have = labels.get(name).map(String::as_str).unwrap_or("");
+            let re = || regex::Regex::new(&format!("^(?:{want})$")).ok();
+            match op.as_str() {
+                "=" => have == want,
+                "!=" => have != want,
+                "=~" => re().is_some_and(|r| r.is_match(have)),
+                _ => !re().is_some_and(|r| r.is_match(have)),
+            }
+        },
+    )
 }
 
 fn stream_labels(instance: usize) -> BTreeMap<String, String> {

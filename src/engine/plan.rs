@@ -54,7 +54,7 @@ pub fn comparison_queries(queries: &[PlannedQuery], offset_ms: i64) -> Vec<Plann
 
 impl PlannedQuery {
     /// Two panels asking this are asking the same thing: it is sent once.
-    pub fn key(&self) -> (String, bool, i64, i64, i64) {
+    pub fn key(&self) -> QueryKey {
         let step = if self.instant { 0 } else { self.step_ms };
         let start = if self.instant { 0 } else { self.start_ms };
         // The same expression against another datasource is another query.
@@ -62,8 +62,25 @@ impl PlannedQuery {
             Some(ds) => format!("{ds}\u{0}{}", self.expr),
             None => self.expr.clone(),
         };
-        (expr, self.instant, start, self.end_ms, step)
+        QueryKey {
+            expr,
+            instant: self.instant,
+            start_ms: start,
+            end_ms: self.end_ms,
+            step_ms: step,
+        }
     }
+}
+
+/// What makes two planned queries the same request: sent once, answered to every panel that
+/// asked. Instant queries ignore start and step; the datasource is part of the expression.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct QueryKey {
+    pub expr: String,
+    pub instant: bool,
+    pub start_ms: i64,
+    pub end_ms: i64,
+    pub step_ms: i64,
 }
 
 /// The panel's plan, or why it sends nothing.

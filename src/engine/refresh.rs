@@ -9,6 +9,7 @@ use tokio::sync::mpsc;
 
 use super::datasources::Datasources;
 use super::expand::{expand_dashboard, scope_with};
+use super::plan::QueryKey;
 use super::plan::{
     PanelPlan, PlanContext, PlannedQuery, comparison_queries, offset_label, plan_panel,
 };
@@ -84,7 +85,6 @@ pub struct Resolved {
     pub errors: Vec<String>,
 }
 
-type QueryKey = (String, bool, i64, i64, i64);
 /// An answer and how long it took (ms).
 type Answered = (Result<QueryAnswer, PromError>, u64);
 

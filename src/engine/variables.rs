@@ -2,6 +2,7 @@
 //! query variables always re-query (their saved options are ignored), the saved selection is
 //! kept when still valid, and `--var` overrides win.
 
+use crate::grafana::model::LabelMatcher;
 use std::collections::BTreeMap;
 
 use super::datasources::Datasources;
@@ -34,7 +35,7 @@ pub struct ResolvedVariable {
     pub options: Vec<VarOption>,
     pub value: VarValue,
     /// Ad-hoc variables: the `(key, operator, value)` filters added to every selector.
-    pub filters: Vec<(String, String, String)>,
+    pub filters: Vec<LabelMatcher>,
 }
 
 impl ResolvedVariable {
@@ -151,24 +152,18 @@ pub async fn resolve_variables(
 }
 
 /// An ad-hoc filter from the command line: `job=api`, `job!=api`, `pod=~api-.*`, `pod!~x`.
-pub fn parse_filter(text: &str) -> Option<(String, String, String)> {
+pub fn parse_filter(text: &str) -> Option<LabelMatcher> {
     let at = text.find(['=', '!'])?;
     let (key, rest) = text.split_at(at);
     let operator = ["=~", "!~", "!=", "="]
         .into_iter()
         .find(|op| rest.starts_with(op))?;
     let key = key.trim();
-    (!key.is_empty()).then(|| {
-        (
-            key.to_string(),
-            operator.to_string(),
-            rest[operator.len()..].to_string(),
-        )
-    })
+    (!key.is_empty()).then(|| LabelMatcher::new(key, operator, &rest[operator.len()..]))
 }
 
 /// All ad-hoc filters in force.
-pub fn adhoc_filters(variables: &[ResolvedVariable]) -> Vec<(String, String, String)> {
+pub fn adhoc_filters(variables: &[ResolvedVariable]) -> Vec<LabelMatcher> {
     variables
         .iter()
         .flat_map(|v| v.filters.iter().cloned())
@@ -334,19 +329,19 @@ mod tests {
     fn command_line_filters_parse_every_operator() {
         assert_eq!(
             parse_filter("job=api"),
-            Some(("job".into(), "=".into(), "api".into()))
+            Some(LabelMatcher::new("job", "=", "api"))
         );
         assert_eq!(
             parse_filter("job!=api"),
-            Some(("job".into(), "!=".into(), "api".into()))
+            Some(LabelMatcher::new("job", "!=", "api"))
         );
         assert_eq!(
             parse_filter("pod=~api-.*"),
-            Some(("pod".into(), "=~".into(), "api-.*".into()))
+            Some(LabelMatcher::new("pod", "=~", "api-.*"))
         );
         assert_eq!(
             parse_filter("pod!~x=y"),
-            Some(("pod".into(), "!~".into(), "x=y".into()))
+            Some(LabelMatcher::new("pod", "!~", "x=y"))
         );
         assert_eq!(parse_filter("novalue"), None);
         assert_eq!(parse_filter("=x"), None);

@@ -483,8 +483,8 @@ pub struct Variable {
     pub auto: bool,
     pub auto_count: Option<u32>,
     pub auto_min: Option<String>,
-    /// Ad-hoc variables: `(key, operator, value)` filters added to every selector.
-    pub adhoc_filters: Vec<(String, String, String)>,
+    /// Ad-hoc variables: filters added to every selector.
+    pub adhoc_filters: Vec<LabelMatcher>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -530,4 +530,23 @@ pub enum Severity {
     Info,
     Warning,
     Error,
+}
+
+/// One label matcher: a label, an operator (`=`, `!=`, `=~`, `!~`) and a value. Ad-hoc
+/// filters, `--var` filters and the stream selectors of drill-downs are lists of these.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct LabelMatcher {
+    pub label: String,
+    pub op: String,
+    pub value: String,
+}
+
+impl LabelMatcher {
+    pub fn new(label: impl Into<String>, op: impl Into<String>, value: impl Into<String>) -> Self {
+        LabelMatcher {
+            label: label.into(),
+            op: op.into(),
+            value: value.into(),
+        }
+    }
 }

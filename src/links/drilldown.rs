@@ -25,7 +25,8 @@ pub const STREAM_LABELS: &[&str] = &[
 ];
 
 /// One label matcher (`name`, `=`/`=~`, `value`).
-pub type Matcher = (String, String, String);
+pub use crate::grafana::model::LabelMatcher as Matcher;
+use crate::grafana::model::LabelMatcher;
 
 /// The stream matchers worth carrying into LogQL: a focused series' own labels first, then the
 /// `=` / `=~` matchers written in the panel's (interpolated) queries, for the labels a
@@ -35,7 +36,7 @@ pub fn stream_matchers(series_labels: &BTreeMap<String, String>, exprs: &[String
     let mut out: Vec<Matcher> = Vec::new();
     for name in STREAM_LABELS {
         if let Some(value) = series_labels.get(*name).filter(|v| !v.is_empty()) {
-            out.push((name.to_string(), "=".into(), value.clone()));
+            out.push(Matcher::new(*name, "=", value.clone()));
         }
     }
     // `name!=` and `name!~` never match: the `!` stands between the name and the `=`.
@@ -44,14 +45,16 @@ pub fn stream_matchers(series_labels: &BTreeMap<String, String>, exprs: &[String
     for expr in exprs {
         for c in matcher.captures_iter(expr) {
             let (name, op, value) = (&c[1], &c[2], &c[3]);
-            if !STREAM_LABELS.contains(&name) || out.iter().any(|(n, _, _)| n == name) {
+            if !STREAM_LABELS.contains(&name)
+                || out.iter().any(|LabelMatcher { label: n, .. }| n == name)
+            {
                 continue;
             }
             // All (`.*`), or a variable that resolved to nothing (`()`), selects nothing useful.
             if op == "=~" && matches!(value, ".*" | ".+" | "()" | "") || value.is_empty() {
                 continue;
             }
-            out.push((name.to_string(), op.to_string(), value.to_string()));
+            out.push(Matcher::new(name, op, value));
         }
     }
     out
@@ -65,7 +68,13 @@ pub fn logql_selector(matchers: &[Matcher]) -> String {
     }
     let parts: Vec<String> = matchers
         .iter()
-        .map(|(n, op, v)| format!("{n}{op}\"{v}\""))
+        .map(
+            |LabelMatcher {
+                 label: n,
+                 op,
+                 value: v,
+             }| format!("{n}{op}\"{v}\""),
+        )
         .collect();
     format!("{{{}}}", parts.join(", "))
 }
@@ -77,8 +86,8 @@ pub fn service_of(matchers: &[Matcher]) -> Option<String> {
         .find_map(|want| {
             matchers
                 .iter()
-                .find(|(n, op, _)| n == want && op == "=")
-                .map(|(_, _, v)| v.clone())
+                .find(|LabelMatcher { label: n, op, .. }| n == want && op == "=")
+                .map(|LabelMatcher { value: v, .. }| v.clone())
         })
 }
 

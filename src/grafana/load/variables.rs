@@ -1,5 +1,6 @@
 //! Template variables (`templating.list`) as the loader reads them.
 
+use crate::grafana::model::LabelMatcher;
 use serde_json::{Map, Value};
 
 use super::kind_of;
@@ -118,7 +119,7 @@ fn saved_options(obj: &Map<String, Value>) -> Vec<VariableOption> {
 }
 
 /// An ad-hoc variable's `filters` as `(key, operator, value)`; the operator defaults to `=`.
-fn adhoc_filters(obj: &Map<String, Value>) -> Vec<(String, String, String)> {
+fn adhoc_filters(obj: &Map<String, Value>) -> Vec<LabelMatcher> {
     obj.get("filters")
         .and_then(Value::as_array)
         .map(|filters| {
@@ -128,7 +129,11 @@ fn adhoc_filters(obj: &Map<String, Value>) -> Vec<(String, String, String)> {
                     let f = f.as_object()?;
                     let key = get_nonempty(f, "key")?;
                     let operator = get_nonempty(f, "operator").unwrap_or_else(|| "=".into());
-                    Some((key, operator, get_string(f, "value").unwrap_or_default()))
+                    Some(LabelMatcher::new(
+                        key,
+                        operator,
+                        get_string(f, "value").unwrap_or_default(),
+                    ))
                 })
                 .collect()
         })

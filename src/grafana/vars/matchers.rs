@@ -1,5 +1,6 @@
 //! Ad-hoc filters: label matchers injected into every vector selector of a PromQL expression.
 
+use crate::grafana::model::LabelMatcher;
 use std::collections::HashSet;
 
 use super::formats::prometheus_regular_escape;
@@ -9,7 +10,7 @@ use super::formats::prometheus_regular_escape;
 /// Each filter is `(key, operator, value)`. Strings, comments, label lists of `by (...)` /
 /// `without (...)` / `on (...)` / `ignoring (...)` / `group_left (...)`, function names and
 /// keywords are left alone. A matcher identical to one already present is not repeated.
-pub fn add_label_matchers(expr: &str, filters: &[(String, String, String)]) -> String {
+pub fn add_label_matchers(expr: &str, filters: &[LabelMatcher]) -> String {
     if filters.is_empty() {
         return expr.to_string();
     }
@@ -83,17 +84,23 @@ pub fn add_label_matchers(expr: &str, filters: &[(String, String, String)]) -> S
 }
 
 /// The filters with `=~` / `!~` values escaped as Grafana does (`prometheusRegularEscape`).
-fn escape_regex_values(filters: &[(String, String, String)]) -> Vec<(String, String, String)> {
+fn escape_regex_values(filters: &[LabelMatcher]) -> Vec<LabelMatcher> {
     filters
         .iter()
-        .map(|(k, op, v)| {
-            let v = if op == "=~" || op == "!~" {
-                prometheus_regular_escape(v)
-            } else {
-                v.clone()
-            };
-            (k.clone(), op.clone(), v)
-        })
+        .map(
+            |LabelMatcher {
+                 label: k,
+                 op,
+                 value: v,
+             }| {
+                let v = if op == "=~" || op == "!~" {
+                    prometheus_regular_escape(v)
+                } else {
+                    v.clone()
+                };
+                LabelMatcher::new(k.clone(), op.clone(), v)
+            },
+        )
         .collect()
 }
 
@@ -103,7 +110,7 @@ fn escape_regex_values(filters: &[(String, String, String)]) -> Vec<(String, Str
 fn rewrite_word(
     chars: &[char],
     start: usize,
-    matchers: &[(String, String, String)],
+    matchers: &[LabelMatcher],
     out: &mut String,
     label_list_next: &mut bool,
 ) -> usize {
@@ -196,19 +203,21 @@ fn skip_string(chars: &[char], start: usize) -> usize {
     chars.len()
 }
 
-fn render_matchers(m: &[(String, String, String)]) -> String {
+fn render_matchers(m: &[LabelMatcher]) -> String {
     m.iter()
-        .map(|(k, op, v)| format!("{k}{op}\"{v}\""))
+        .map(
+            |LabelMatcher {
+                 label: k,
+                 op,
+                 value: v,
+             }| format!("{k}{op}\"{v}\""),
+        )
         .collect::<Vec<_>>()
         .join(",")
 }
 
 /// Rewrite `{...}` starting at `open`, appending the new matchers; returns the end index.
-fn rewrite_braces(
-    chars: &[char],
-    open: usize,
-    matchers: &[(String, String, String)],
-) -> (usize, String) {
+fn rewrite_braces(chars: &[char], open: usize, matchers: &[LabelMatcher]) -> (usize, String) {
     let mut i = open + 1;
     while i < chars.len() && chars[i] != '}' {
         if matches!(chars[i], '"' | '\'' | '`') {
@@ -224,9 +233,15 @@ fn rewrite_braces(
         .iter()
         .map(|m| m.chars().filter(|c| !c.is_whitespace()).collect())
         .collect();
-    let new: Vec<(String, String, String)> = matchers
+    let new: Vec<LabelMatcher> = matchers
         .iter()
-        .filter(|(k, op, v)| !normalised_existing.contains(&format!("{k}{op}\"{v}\"")))
+        .filter(
+            |LabelMatcher {
+                 label: k,
+                 op,
+                 value: v,
+             }| !normalised_existing.contains(&format!("{k}{op}\"{v}\"")),
+        )
         .cloned()
         .collect();
     if new.is_empty() {
@@ -269,7 +284,7 @@ mod tests {
 
     #[test]
     fn ad_hoc_filters_reach_every_selector() {
-        let f = vec![("env".to_string(), "=".to_string(), "prod".to_string())];
+        let f = vec![LabelMatcher::new("env", "=", "prod")];
         assert_eq!(
             add_label_matchers(
                 "sum by (job) (rate(http_requests_total{code=~\"5..\"}[5m])) / sum(up)",
@@ -308,7 +323,7 @@ mod tests {
     // Malformed input is passed through without panicking.
     #[test]
     fn ad_hoc_malformed_input() {
-        let f = vec![("env".to_string(), "=".to_string(), "prod".to_string())];
+        let f = vec![LabelMatcher::new("env", "=", "prod")];
         for q in [
             "up{a=\"",
             "rate(x[5m",
@@ -333,13 +348,13 @@ mod tests {
 
     #[test]
     fn ad_hoc_regex_values_are_escaped() {
-        let f = vec![("path".to_string(), "=~".to_string(), "a'b".to_string())];
+        let f = vec![LabelMatcher::new("path", "=~", "a'b")];
         assert_eq!(add_label_matchers("up", &f), "up{path=~\"a\\\\'b\"}");
     }
 
     #[test]
     fn ad_hoc_result_parses() {
-        let f = vec![("env".to_string(), "!=".to_string(), "dev".to_string())];
+        let f = vec![LabelMatcher::new("env", "!=", "dev")];
         for q in [
             "histogram_quantile(0.99, sum by (le) (rate(x_bucket[5m])))",
             "max_over_time(up[1h:5m]) and on() vector(1)",
