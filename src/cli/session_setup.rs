@@ -110,6 +110,41 @@ pub fn prepare_with(
     // Check the range now, so a typo is a clear error rather than an empty dashboard.
     TimeRange::resolve(&from, &to, chrono::Utc::now())
         .map_err(|e| CliError::usage(format!("time range: {e}")))?;
+    let (refresh_text, refresh) = refresh_setting(args, &dashboard)?;
+    let (theme, colour_depth) = appearance(args, &config)?;
+    let grafana_url = match grafana {
+        Some(context) => context.client.base_url().to_string(),
+        None => std::env::var("TRIAGE_GRAFANA_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+            .or_else(|| config.grafana.url.clone())
+            .or_else(|| provisioned_grafana_url(Path::new(source)))
+            .unwrap_or_else(|| "http://localhost:3000".to_string()),
+    };
+    let drill = drill_config(args, &config);
+    Ok(Prepared {
+        drill,
+        grafana_url,
+        datasources,
+        colour_depth,
+        loaded,
+        dashboard,
+        client,
+        overrides,
+        from,
+        to,
+        refresh,
+        refresh_text,
+        theme,
+    })
+}
+
+/// The auto-refresh: the flag (`off` for none), else the dashboard's own; as text for the
+/// status line and as a duration.
+fn refresh_setting(
+    args: &QueryArgs,
+    dashboard: &Dashboard,
+) -> Result<(Option<String>, Option<std::time::Duration>), CliError> {
     let refresh_text = match args.refresh.as_deref() {
         Some("off") | Some("") => None,
         Some(text) => Some(text.to_string()),
@@ -127,6 +162,11 @@ pub fn prepare_with(
         ),
         None => None,
     };
+    Ok((refresh_text, refresh))
+}
+
+/// Theme and colour depth from flags, the config file, `NO_COLOR` and the terminal.
+fn appearance(args: &QueryArgs, config: &ConfigFile) -> Result<(Theme, ColourDepth), CliError> {
     let theme_name = args.theme.clone().or(config.theme.clone());
 
     let colour_depth = match args.color_depth.as_deref() {
@@ -151,17 +191,13 @@ pub fn prepare_with(
     let theme = theme
         .with_ascii(ascii)
         .with_colour(theme.colour && colour_depth != ColourDepth::None);
-    let grafana_url = match grafana {
-        Some(context) => context.client.base_url().to_string(),
-        None => std::env::var("TRIAGE_GRAFANA_URL")
-            .ok()
-            .filter(|u| !u.is_empty())
-            .or_else(|| config.grafana.url.clone())
-            .or_else(|| provisioned_grafana_url(Path::new(source)))
-            .unwrap_or_else(|| "http://localhost:3000".to_string()),
-    };
+    Ok((theme, colour_depth))
+}
+
+/// Where the drill-down backends are: flag, environment, then config file.
+fn drill_config(args: &QueryArgs, config: &ConfigFile) -> crate::tui::drill::DrillConfig {
     let env = |name: &str| std::env::var(name).ok();
-    let drill = crate::tui::drill::DrillConfig {
+    crate::tui::drill::DrillConfig {
         loki: super::config::backend_url(
             args.loki.as_deref(),
             env("TRIAGE_LOKI_URL"),
@@ -187,22 +223,7 @@ pub fn prepare_with(
             .grafana_datasource
             .clone()
             .unwrap_or_else(|| "jaeger".into()),
-    };
-    Ok(Prepared {
-        drill,
-        grafana_url,
-        datasources,
-        colour_depth,
-        loaded,
-        dashboard,
-        client,
-        overrides,
-        from,
-        to,
-        refresh,
-        refresh_text,
-        theme,
-    })
+    }
 }
 
 /// Whether a Prometheus URL was given (flag, env or config file) rather than defaulted.
