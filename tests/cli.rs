@@ -86,6 +86,65 @@ fn malformed_json_names_file_line_and_column() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// From cron, a pipe or `ssh host triage view` without `-t`: no terminal, a clear message and
+/// exit 2, no panic (ratatui's init fails there).
+#[test]
+fn view_without_a_terminal_says_so_and_exits_2() {
+    let out = Command::new(BIN)
+        .args(["view", DASHBOARD, "--prometheus", "http://127.0.0.1:9"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("needs a terminal"), "{stderr}");
+    assert!(stderr.contains("triage render"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// A URL that answers but is not a Prometheus API (node_exporter's port, a web page) is named as
+/// such, not "expected value at line 1 column 1".
+#[test]
+fn a_url_that_is_not_prometheus_is_named_as_such() {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let body = "# HELP node_load1 1m load average.\nnode_load1 0.5\n";
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    let out = Command::new(BIN)
+        .args([
+            "render",
+            DASHBOARD,
+            "--format",
+            "json",
+            "--prometheus",
+            &url,
+        ])
+        .output()
+        .unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        all.contains("answered with text/plain; version=0.0.4; is this the Prometheus URL?"),
+        "{all}"
+    );
+    assert!(!all.contains("expected value at line 1"), "{all}");
+}
+
 #[test]
 fn unknown_command_line_values_are_clear_errors() {
     let out = Command::new(BIN)

@@ -18,6 +18,7 @@ use crate::tui::run::{Controller, DashboardEntry, Exit, ListedEntry, LoadEntry, 
 use crate::tui::timenav::RangeState;
 
 pub async fn run(args: ViewArgs) -> Result<i32, CliError> {
+    need_terminal("view")?;
     let named = grafana::sources(
         &args.dashboards,
         &args.from_grafana.uids,
@@ -121,6 +122,19 @@ async fn grafana_listing(
         .collect()
 }
 
+/// The interactive view draws on a terminal and reads keys from it: from cron, a pipe or
+/// `ssh host triage view` without `-t` there is none, and saying so beats a panic.
+fn need_terminal(what: &str) -> Result<(), CliError> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        return Ok(());
+    }
+    Err(CliError::usage(format!(
+        "{what} needs a terminal, and standard input or output is not one (cron, a pipe, \
+         or ssh without -t); use `triage render` for a frame as text, ANSI or JSON"
+    )))
+}
+
 /// Files given, with folders replaced by the dashboards (`*.json`) under them, sorted.
 fn dashboard_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
     let mut files = Vec::new();
@@ -166,6 +180,7 @@ pub async fn run_prepared_with(
     let Some(first) = prepared.first() else {
         return Err(CliError::failure("no dashboard to show"));
     };
+    need_terminal("the dashboard view")?;
     let (session, events) = Session::with_datasources(first.datasources.clone());
     let session = session.with_backends(backends(&first.drill));
     let mut settings = SessionSettings::new(first.theme);
