@@ -64,10 +64,6 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn new(client: PromClient) -> (Self, mpsc::UnboundedReceiver<EngineEvent>) {
-        Self::with_datasources(Datasources::single(client))
-    }
-
     /// A session over several named datasources.
     pub fn with_datasources(
         datasources: Datasources,
@@ -214,7 +210,8 @@ mod tests {
     async fn a_variable_change_re_queries_only_the_panels_that_use_it() {
         let mut config = PromConfig::new("http://127.0.0.1:1");
         config.timeout = std::time::Duration::from_secs(2);
-        let (mut session, mut events) = Session::new(PromClient::new(config).unwrap());
+        let (mut session, mut events) =
+            Session::with_datasources(Datasources::single(PromClient::new(config).unwrap()));
         assert_eq!(
             panels_reported(&mut session, &mut events, input("a", false)).await,
             [0, 1]

@@ -68,12 +68,7 @@ pub struct QueryInterval {
     pub end_ms: i64,
 }
 
-impl QueryInterval {
-    /// Step as Prometheus' `step` parameter in seconds (fractional for sub-second steps).
-    pub fn step_seconds(&self) -> f64 {
-        self.step_ms as f64 / 1000.0
-    }
-}
+impl QueryInterval {}
 
 /// Compute step, built-in interval values and aligned range exactly as Grafana does for a
 /// Prometheus range query.

@@ -37,12 +37,6 @@ struct RawStatus {
 }
 
 impl AlertmanagerClient {
-    pub fn new(url: &str) -> Result<Self, String> {
-        Ok(AlertmanagerClient {
-            edge: EdgeClient::new(url, "Alertmanager")?,
-        })
-    }
-
     /// A client with credentials, tenant and extra headers, CA file.
     pub fn with(connection: super::http::Connection) -> Result<Self, String> {
         Ok(AlertmanagerClient {

@@ -330,7 +330,6 @@ impl App {
             Action::VariablePrevious => return self.step_variable(-1),
             Action::Quit => return Command::Quit,
             Action::Refresh => return Command::Refresh,
-            Action::RefreshChanged => return Command::RefreshChanged,
             Action::Snapshot => return Command::Snapshot { panel_only: false },
             Action::SnapshotPanel => return Command::Snapshot { panel_only: true },
             Action::None => {}

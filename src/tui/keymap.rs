@@ -14,8 +14,6 @@ pub enum Action {
     Back,
     ToggleRow,
     Refresh,
-    /// A variable changed: re-query only the panels whose queries changed with it.
-    RefreshChanged,
     TimePicker,
     ZoomOut,
     ZoomIn,

@@ -10,8 +10,6 @@
 
 use std::fmt;
 
-use chrono::DateTime;
-
 mod catalogue;
 mod number;
 mod scale;
@@ -156,11 +154,6 @@ fn format_with(unit: &str, v: f64, d: Option<u32>) -> FormattedValue {
     }
     // Unknown id: the id itself becomes the suffix.
     fixed_unit(v, d, unit)
-}
-
-/// Whether a timestamp in ms is representable (used by callers formatting time fields).
-pub fn is_valid_time_ms(ms: f64) -> bool {
-    ms.is_finite() && DateTime::from_timestamp_millis(ms as i64).is_some()
 }
 
 /// `format_value` as text, with automatic decimals (shared by the per-file tests).
