@@ -86,3 +86,55 @@ async fn jaeger_answers_in_its_envelope() {
         .unwrap_err();
     assert!(error.starts_with("Loki (http://127.0.0.1:1)"), "{error}");
 }
+
+/// A multi-tenant Loki (its default `auth_enabled: true`) answers 401 "no org id" without a
+/// tenant; the tenant configured for the session is sent as `X-Scope-OrgID` by the engine's
+/// drill-down fetch, and neither it nor the token shows in any message.
+#[tokio::test]
+async fn a_multi_tenant_loki_gets_the_sessions_tenant() {
+    use triage::engine::drill::{Backends, DrillAnswer, DrillRequest, execute};
+    use triage::net::http::Connection;
+    use triage::net::{PromClient, PromConfig};
+
+    let standin = StandIn::start_with_tenant(World::new(Scenario::default()), None, Some("team-a"))
+        .await
+        .unwrap();
+    let now = chrono::Utc::now().timestamp_millis();
+    let request = || DrillRequest::Logs {
+        logql: r#"{service="inference-gateway"}"#.into(),
+        start_ms: now - 600_000,
+        end_ms: now,
+    };
+    let prometheus = PromClient::new(PromConfig::new("http://127.0.0.1:9")).unwrap();
+    let backends = |tenant: Option<&str>| {
+        let mut loki = Connection::new(&standin.url);
+        loki.bearer_token = Some("loki-s3cret-token".into());
+        if let Some(tenant) = tenant {
+            loki.headers.push(("X-Scope-OrgID".into(), tenant.into()));
+        }
+        Backends {
+            loki: Some(loki),
+            ..Backends::default()
+        }
+    };
+
+    let DrillAnswer::Logs(without) = execute(request(), &prometheus, &backends(None)).await else {
+        panic!("a logs answer");
+    };
+    let error = without.unwrap_err();
+    assert!(error.contains("HTTP 401 no org id"), "{error}");
+    assert!(!error.contains("s3cret"), "{error}");
+
+    let DrillAnswer::Logs(with) = execute(request(), &prometheus, &backends(Some("team-a"))).await
+    else {
+        panic!("a logs answer");
+    };
+    let lines = with.unwrap();
+    assert!(!lines.is_empty(), "team-a's streams");
+
+    let DrillAnswer::Logs(other) = execute(request(), &prometheus, &backends(Some("team-b"))).await
+    else {
+        panic!("a logs answer");
+    };
+    assert!(other.unwrap().is_empty(), "another tenant sees nothing");
+}

@@ -4,8 +4,9 @@
 use std::path::Path;
 use std::time::Duration;
 
-use super::config::ConfigFile;
+use super::config::{BackendSection, ConfigFile};
 use crate::net::PromConfig;
+use crate::net::http::Connection;
 
 pub const TOKEN_ENV: &str = "TRIAGE_PROMETHEUS_TOKEN";
 pub const TOKEN_FILE_ENV: &str = "TRIAGE_PROMETHEUS_TOKEN_FILE";
@@ -34,7 +35,39 @@ pub fn grafana_token(
     }
 }
 
-/// Build the connection settings. `env` looks up environment variables (injected for tests).
+/// Which backend a connection is for: its config section and the prefix of its environment
+/// variables (`TRIAGE_<NAME>_TOKEN`, `_TOKEN_FILE`, `_USER`, `_PASSWORD`, `_PASSWORD_FILE`,
+/// `_TENANT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Prometheus,
+    Loki,
+    Jaeger,
+    Alertmanager,
+}
+
+impl Backend {
+    fn env_prefix(self) -> &'static str {
+        match self {
+            Backend::Prometheus => "TRIAGE_PROMETHEUS",
+            Backend::Loki => "TRIAGE_LOKI",
+            Backend::Jaeger => "TRIAGE_JAEGER",
+            Backend::Alertmanager => "TRIAGE_ALERTMANAGER",
+        }
+    }
+
+    fn section(self, file: &ConfigFile) -> &BackendSection {
+        match self {
+            Backend::Prometheus => &file.prometheus,
+            Backend::Loki => &file.loki,
+            Backend::Jaeger => &file.jaeger,
+            Backend::Alertmanager => &file.alertmanager,
+        }
+    }
+}
+
+/// The Prometheus connection settings. `env` looks up environment variables (injected for
+/// tests).
 pub fn prom_config(
     url: &str,
     timeout: Duration,
@@ -43,40 +76,54 @@ pub fn prom_config(
     insecure_skip_verify: bool,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<PromConfig, String> {
-    let section = &file.prometheus;
-    let mut config = PromConfig::new(url);
+    let mut config = connection(Backend::Prometheus, url, file, headers, env)?;
     config.timeout = timeout;
     config.insecure_skip_verify = insecure_skip_verify;
-    let token_file = env(TOKEN_FILE_ENV)
+    Ok(config)
+}
+
+/// One backend's connection: credentials from the environment or files, the tenant, extra
+/// headers from the config file then the command line, CA and client certificate.
+pub fn connection(
+    backend: Backend,
+    url: &str,
+    file: &ConfigFile,
+    headers: &[String],
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Connection, String> {
+    let section = backend.section(file);
+    let var = |suffix: &str| env(&format!("{}_{suffix}", backend.env_prefix()));
+    let mut config = Connection::new(url);
+    let token_file = var("TOKEN_FILE")
         .map(Into::into)
         .or_else(|| section.bearer_token_file.clone());
-    config.bearer_token = match (env(TOKEN_ENV).filter(|t| !t.is_empty()), token_file) {
+    config.bearer_token = match (var("TOKEN").filter(|t| !t.is_empty()), token_file) {
         (Some(token), _) => Some(token),
         (None, Some(path)) => Some(read_secret(&path)?),
         (None, None) => None,
     };
-    let user = env(USER_ENV).or_else(|| section.username.clone());
-    if let Some(user) = user {
-        let password_file = env(PASSWORD_FILE_ENV)
+    if let Some(user) = var("USER").or_else(|| section.username.clone()) {
+        let password_file = var("PASSWORD_FILE")
             .map(Into::into)
             .or_else(|| section.password_file.clone());
-        let password = match (env(PASSWORD_ENV), password_file) {
+        let password = match (var("PASSWORD"), password_file) {
             (Some(p), _) => p,
             (None, Some(path)) => read_secret(&path)?,
             (None, None) => String::new(),
         };
         config.basic_auth = Some((user, password));
     }
-    config.headers = section
+    if let Some(tenant) = var("TENANT").or_else(|| section.tenant.clone()) {
+        config.headers.push((TENANT_HEADER.into(), tenant));
+    }
+    config
         .headers
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+        .extend(section.headers.iter().map(|(k, v)| (k.clone(), v.clone())));
     for header in headers {
         let (name, value) = header
             .split_once('=')
             .or_else(|| header.split_once(':'))
-            .ok_or_else(|| format!("--header {header:?}: expected NAME=VALUE"))?;
+            .ok_or_else(|| format!("header {header:?}: expected NAME=VALUE"))?;
         config
             .headers
             .push((name.trim().to_string(), value.trim().to_string()));
@@ -96,6 +143,9 @@ pub fn prom_config(
     }
     Ok(config)
 }
+
+/// The header multi-tenant Loki, Tempo, Mimir and Cortex read the tenant from.
+pub const TENANT_HEADER: &str = "X-Scope-OrgID";
 
 /// A secret from a file, trailing newline removed. The error names the file, never the content.
 fn read_secret(path: &Path) -> Result<String, String> {
@@ -195,6 +245,40 @@ mod tests {
         let err = grafana_token(&file, &|_| None).unwrap_err();
         assert!(err.contains("/nonexistent/gtoken"), "{err}");
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn drill_down_backends_get_tenant_token_and_headers_like_prometheus() {
+        let mut file = ConfigFile::default();
+        file.loki.tenant = Some("team-a".into());
+        file.loki.headers.insert("X-Extra".into(), "1".into());
+        let env = env_of(&[("TRIAGE_LOKI_TOKEN", "loki-s3cret")]);
+        let loki = connection(
+            Backend::Loki,
+            "http://loki",
+            &file,
+            &["X-More=2".into()],
+            &env,
+        )
+        .unwrap();
+        assert_eq!(loki.bearer_token.as_deref(), Some("loki-s3cret"));
+        assert!(
+            loki.headers
+                .contains(&("X-Scope-OrgID".into(), "team-a".into()))
+        );
+        assert!(loki.headers.contains(&("X-Extra".into(), "1".into())));
+        assert!(loki.headers.contains(&("X-More".into(), "2".into())));
+        assert!(!format!("{loki:?}").contains("s3cret"));
+        // Another backend's variables and sections are its own.
+        let jaeger = connection(Backend::Jaeger, "http://j", &file, &[], &env).unwrap();
+        assert_eq!(jaeger.bearer_token, None);
+        assert!(jaeger.headers.is_empty());
+        let env = env_of(&[("TRIAGE_JAEGER_TENANT", "team-b")]);
+        let jaeger = connection(Backend::Jaeger, "http://j", &file, &[], &env).unwrap();
+        assert_eq!(
+            jaeger.headers,
+            vec![("X-Scope-OrgID".into(), "team-b".into())]
+        );
     }
 
     #[test]

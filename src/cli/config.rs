@@ -12,7 +12,7 @@ pub const PROMETHEUS_URL_ENV: &str = "TRIAGE_PROMETHEUS_URL";
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     #[serde(default)]
-    pub prometheus: PrometheusSection,
+    pub prometheus: BackendSection,
     /// Default theme: a built-in name, a path, or a file in `themes/` beside this file.
     pub theme: Option<String>,
     /// Draw with ASCII only (fonts without braille/box glyphs); default: detected.
@@ -26,29 +26,21 @@ pub struct ConfigFile {
     pub datasources_file: Option<PathBuf>,
     #[serde(default)]
     pub grafana: GrafanaSection,
-    /// Drill-down backends: `[loki] url`, `[jaeger] url`, `[alertmanager] url`.
+    /// Drill-down backends: `[loki]`, `[jaeger]`, `[alertmanager]`, with the same connection
+    /// settings as `[prometheus]` (a tenant for multi-tenant Loki, Tempo or Mimir).
     #[serde(default)]
-    pub loki: UrlSection,
+    pub loki: BackendSection,
     #[serde(default)]
-    pub jaeger: UrlSection,
+    pub jaeger: BackendSection,
     #[serde(default)]
-    pub alertmanager: UrlSection,
-}
-
-/// A section holding only a base URL; Loki's may name Grafana's Loki datasource uid too, for
-/// Explore URLs.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UrlSection {
-    pub url: Option<String>,
-    pub grafana_datasource: Option<String>,
+    pub alertmanager: BackendSection,
 }
 
 /// A backend URL by precedence: flag, environment variable, config file; none when unset.
 pub fn backend_url(
     flag: Option<&str>,
     env: Option<String>,
-    section: &UrlSection,
+    section: &BackendSection,
 ) -> Option<String> {
     flag.map(str::to_string)
         .or(env)
@@ -78,18 +70,24 @@ pub fn grafana_url(flag: Option<&str>, env: Option<String>, file: &ConfigFile) -
         .or_else(|| file.grafana.url.clone().filter(|v| !v.is_empty()))
 }
 
+/// How to reach one backend (Prometheus, Loki, Jaeger/Tempo, Alertmanager). Secrets are read
+/// from files (or the environment), never written here.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PrometheusSection {
+pub struct BackendSection {
     pub url: Option<String>,
-    /// Per-query timeout, e.g. `30s`.
+    /// Per-request timeout, e.g. `30s` (Prometheus only).
     pub timeout: Option<String>,
+    /// Grafana's uid of the matching datasource, for Explore URLs (Loki, Jaeger).
+    pub grafana_datasource: Option<String>,
+    /// The tenant of a multi-tenant backend, sent as `X-Scope-OrgID`.
+    pub tenant: Option<String>,
     /// File holding a bearer token (never the token itself in this file).
     pub bearer_token_file: Option<PathBuf>,
     /// Basic auth user, with the password in `password_file`.
     pub username: Option<String>,
     pub password_file: Option<PathBuf>,
-    /// Extra headers, e.g. `X-Scope-OrgID = "tenant-1"` for Mimir/Cortex.
+    /// Extra headers, e.g. `X-Scope-OrgID = "tenant-1"` for Mimir, Cortex or Loki.
     #[serde(default)]
     pub headers: std::collections::BTreeMap<String, String>,
     /// CA bundle (PEM) to trust, and a client certificate + key (PEM) for mutual TLS.
@@ -146,6 +144,18 @@ mod tests {
             prometheus_url(None, None, &ConfigFile::default()),
             DEFAULT_PROMETHEUS_URL
         );
+    }
+
+    #[test]
+    fn backends_take_the_same_connection_settings_as_prometheus() {
+        let file: ConfigFile = toml::from_str(
+            "[loki]\nurl = \"http://loki:3100\"\ntenant = \"team-a\"\n\
+             [loki.headers]\nX-Extra = \"1\"\n[alertmanager]\nbearer_token_file = \"/t\"",
+        )
+        .unwrap();
+        assert_eq!(file.loki.tenant.as_deref(), Some("team-a"));
+        assert_eq!(file.loki.headers["X-Extra"], "1");
+        assert!(file.alertmanager.bearer_token_file.is_some());
     }
 
     #[test]

@@ -43,6 +43,9 @@ pub async fn run(args: DemoArgs) -> Result<i32, CliError> {
         loki: stack.standin_url.clone(),
         jaeger: stack.standin_url.clone(),
         alertmanager: stack.alertmanager_url.clone(),
+        loki_headers: Vec::new(),
+        jaeger_headers: Vec::new(),
+        alertmanager_headers: Vec::new(),
     };
     // The stack is shut down whatever the UI returns; Drop covers panics.
     let result = match prepare_loaded(loaded, "inference-gateway.json", &query) {

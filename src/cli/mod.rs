@@ -111,6 +111,17 @@ pub struct QueryArgs {
     /// TRIAGE_ALERTMANAGER_URL; config [alertmanager] url].
     #[arg(long, value_name = "URL")]
     pub alertmanager: Option<String>,
+    /// Extra HTTP header for Loki, e.g. `X-Scope-OrgID=team-a` (repeatable); also `[loki]
+    /// tenant`, `[loki.headers]`, TRIAGE_LOKI_TENANT, credentials in TRIAGE_LOKI_TOKEN(_FILE) /
+    /// _USER / _PASSWORD(_FILE).
+    #[arg(long = "loki-header", value_name = "NAME=VALUE")]
+    pub loki_headers: Vec<String>,
+    /// Extra HTTP header for Jaeger or Tempo (repeatable); as for Loki with TRIAGE_JAEGER_*.
+    #[arg(long = "jaeger-header", value_name = "NAME=VALUE")]
+    pub jaeger_headers: Vec<String>,
+    /// Extra HTTP header for Alertmanager (repeatable); as for Loki with TRIAGE_ALERTMANAGER_*.
+    #[arg(long = "alertmanager-header", value_name = "NAME=VALUE")]
+    pub alertmanager_headers: Vec<String>,
     /// Work through this Grafana: open its dashboards by uid or title and query its
     /// datasources through its proxy (its default datasource is the default unless a
     /// Prometheus URL is given) [also TRIAGE_GRAFANA_URL or `[grafana] url` when a dashboard

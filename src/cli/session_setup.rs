@@ -24,8 +24,10 @@ use crate::tui::timenav::RangeState;
 
 #[derive(Clone)]
 pub struct Prepared {
-    /// Loki, Jaeger and Alertmanager, when known.
+    /// Loki, Jaeger and Alertmanager, when known: addresses for links...
     pub drill: crate::tui::drill::DrillConfig,
+    /// ...and how the engine reaches them (credentials, tenant, headers).
+    pub backends: crate::engine::drill::Backends,
     /// Grafana's base URL for hand-off links (`TRIAGE_GRAFANA_URL`, config, localhost:3000).
     pub grafana_url: String,
     /// The default client and any named datasources.
@@ -122,8 +124,10 @@ pub fn prepare_with(
             .unwrap_or_else(|| "http://localhost:3000".to_string()),
     };
     let drill = drill_config(args, &config);
+    let backends = backend_connections(args, &config, &drill)?;
     Ok(Prepared {
         drill,
+        backends,
         grafana_url,
         datasources,
         colour_depth,
@@ -192,6 +196,37 @@ fn appearance(args: &QueryArgs, config: &ConfigFile) -> Result<(Theme, ColourDep
         .with_ascii(ascii)
         .with_colour(theme.colour && colour_depth != ColourDepth::None);
     Ok((theme, colour_depth))
+}
+
+/// How the engine reaches the drill-down backends: the same settings as Prometheus's, per
+/// backend (`[loki] tenant`, `--loki-header`, `TRIAGE_LOKI_TOKEN`, ...), 15 s timeout.
+fn backend_connections(
+    args: &QueryArgs,
+    config: &ConfigFile,
+    drill: &crate::tui::drill::DrillConfig,
+) -> Result<crate::engine::drill::Backends, CliError> {
+    use super::auth::{Backend, connection};
+    let env = |name: &str| std::env::var(name).ok();
+    let one = |backend: Backend, url: &Option<String>, headers: &[String]| {
+        url.as_deref()
+            .map(|url| {
+                connection(backend, url, config, headers, &env).map(|mut c| {
+                    c.timeout = Duration::from_secs(15);
+                    c
+                })
+            })
+            .transpose()
+            .map_err(CliError::usage)
+    };
+    Ok(crate::engine::drill::Backends {
+        loki: one(Backend::Loki, &drill.loki, &args.loki_headers)?,
+        jaeger: one(Backend::Jaeger, &drill.jaeger, &args.jaeger_headers)?,
+        alertmanager: one(
+            Backend::Alertmanager,
+            &drill.alertmanager,
+            &args.alertmanager_headers,
+        )?,
+    })
 }
 
 /// Where the drill-down backends are: flag, environment, then config file.

@@ -6,14 +6,11 @@ use std::sync::Arc;
 use super::grafana::{self, DashboardSource, GrafanaContext};
 use super::session_setup::{Prepared, prepare_with};
 use super::{CliError, QueryArgs, ViewArgs};
-use crate::engine::drill::Backends;
 use crate::engine::session::Session;
 use crate::grafana::model::Severity;
 use crate::grafana::model::{Dashboard, GridPos, Panel, Target};
 use crate::net::grafana::SearchQuery;
-use crate::net::http::Connection;
 use crate::tui::app::{Page, SessionSettings, StatusInfo};
-use crate::tui::drill::DrillConfig;
 use crate::tui::run::{Controller, DashboardEntry, Exit, ListedEntry, LoadEntry, run as run_tui};
 use crate::tui::timenav::RangeState;
 
@@ -182,7 +179,7 @@ pub async fn run_prepared_with(
     };
     need_terminal("the dashboard view")?;
     let (session, events) = Session::with_datasources(first.datasources.clone());
-    let session = session.with_backends(backends(&first.drill));
+    let session = session.with_backends(first.backends.clone());
     let mut settings = SessionSettings::new(first.theme);
     settings.grafana_url = first.grafana_url.clone();
     settings.drill = first.drill.clone();
@@ -224,23 +221,6 @@ fn entry(prepared: Arc<Prepared>) -> DashboardEntry {
         }),
         make_request: Box::new(move |state, width| for_request.request(state, width)),
         refresh_every: prepared.refresh,
-    }
-}
-
-/// Where the engine fetches drill-downs and alerts from (the session's settings keep the same
-/// addresses for links).
-fn backends(drill: &DrillConfig) -> Backends {
-    let connection = |url: &Option<String>| {
-        url.as_deref().map(|url| {
-            let mut connection = Connection::new(url);
-            connection.timeout = std::time::Duration::from_secs(15);
-            connection
-        })
-    };
-    Backends {
-        loki: connection(&drill.loki),
-        jaeger: connection(&drill.jaeger),
-        alertmanager: connection(&drill.alertmanager),
     }
 }
 

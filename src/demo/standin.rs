@@ -29,6 +29,9 @@ use crate::net::{Exemplar, PromClient, PromConfig};
 struct Shared {
     world: World,
     prometheus: Option<PromClient>,
+    /// Set: Loki runs multi-tenant (`auth_enabled: true`, its default) and holds the streams
+    /// for this tenant only.
+    tenant: Option<String>,
 }
 
 pub struct StandIn {
@@ -39,11 +42,22 @@ pub struct StandIn {
 impl StandIn {
     /// Serve on a free port; `prometheus` (the demo's) is where exemplars come from.
     pub async fn start(world: World, prometheus: Option<&str>) -> std::io::Result<StandIn> {
+        Self::start_with_tenant(world, prometheus, None).await
+    }
+
+    /// Like `start`, with Loki requiring a tenant (`X-Scope-OrgID`) as a multi-tenant Loki does:
+    /// without one it answers 401 "no org id"; another tenant's streams are empty.
+    pub async fn start_with_tenant(
+        world: World,
+        prometheus: Option<&str>,
+        tenant: Option<&str>,
+    ) -> std::io::Result<StandIn> {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let port = listener.local_addr()?.port();
         let shared = Arc::new(Shared {
             world,
             prometheus: prometheus.and_then(|u| PromClient::new(PromConfig::new(u)).ok()),
+            tenant: tenant.map(str::to_string),
         });
         let app = Router::new()
             .route("/loki/api/v1/query_range", get(loki_query_range))
@@ -197,7 +211,25 @@ async fn exemplars(shared: &Shared, start_s: f64, end_s: f64) -> Vec<Exemplar> {
 /// A log line of one instance: (instance, time in ns, text).
 type LogLine = (usize, i64, String);
 
-async fn loki_query_range(State(shared): State<Arc<Shared>>, RawQuery(raw): RawQuery) -> Response {
+async fn loki_query_range(
+    State(shared): State<Arc<Shared>>,
+    headers: axum::http::HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    if let Some(tenant) = &shared.tenant {
+        let asked = headers.get("x-scope-orgid").and_then(|v| v.to_str().ok());
+        match asked {
+            // Loki's own answer without a tenant.
+            None => return (StatusCode::UNAUTHORIZED, "no org id\n").into_response(),
+            Some(asked) if asked != tenant => {
+                return json_response(
+                    StatusCode::OK,
+                    json!({"status": "success", "data": {"resultType": "streams", "result": []}}),
+                );
+            }
+            Some(_) => {}
+        }
+    }
     let params = parse_query(raw);
     let bad = |m: &str| (StatusCode::BAD_REQUEST, m.to_string()).into_response();
     let Some(query) = params.get("query") else {
