@@ -130,7 +130,8 @@ fn required(binary: &'static str, package: &'static str) -> Result<PathBuf, Demo
     find_on_path(binary).ok_or(DemoError::MissingBinary { binary, package })
 }
 
-/// prometheus.yml for the stack.
+/// prometheus.yml for the stack. External labels as an HA pair has them: Prometheus adds
+/// them to the alerts it sends Alertmanager (not to its own alert list).
 pub fn prometheus_config(
     prometheus_port: u16,
     exporter_port: u16,
@@ -140,6 +141,7 @@ pub fn prometheus_config(
     let mut yml = String::from(
         "# Written by triage demo.\n\
          global:\n  scrape_interval: 15s\n  evaluation_interval: 15s\n\
+         \x20 external_labels: {prometheus: demo, replica: demo-0}\n\
          rule_files:\n  - rules/*.yml\n",
     );
     if let Some(port) = alertmanager_port {

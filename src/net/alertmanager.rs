@@ -34,6 +34,9 @@ struct RawStatus {
     silenced_by: Vec<String>,
     #[serde(rename = "inhibitedBy", default)]
     inhibited_by: Vec<String>,
+    /// Alertmanager 0.28+: the time intervals that mute it now.
+    #[serde(rename = "mutedBy", default)]
+    muted_by: Vec<String>,
 }
 
 impl AlertmanagerClient {
@@ -72,6 +75,11 @@ pub fn decode_alerts(value: serde_json::Value) -> Result<Vec<Alert>, String> {
                 ))
             } else if !a.status.inhibited_by.is_empty() {
                 Some("inhibited".to_string())
+            } else if !a.status.muted_by.is_empty() {
+                Some(format!(
+                    "muted ({})",
+                    sanitize(&a.status.muted_by.join(", "))
+                ))
             } else if a.status.state == "suppressed" {
                 Some("suppressed".to_string())
             } else {
@@ -80,8 +88,13 @@ pub fn decode_alerts(value: serde_json::Value) -> Result<Vec<Alert>, String> {
             Alert {
                 labels: clean(a.labels),
                 annotations: clean(a.annotations),
-                // Alertmanager only holds alerts that fire; `active` is its word for it.
-                state: "firing".into(),
+                // Alertmanager only holds alerts that fire (`active`); `unprocessed` ones have
+                // just arrived and are not routed yet, so they are not shown as firing.
+                state: if a.status.state == "unprocessed" {
+                    "pending".into()
+                } else {
+                    "firing".into()
+                },
                 active_at_ms: a
                     .starts_at
                     .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
@@ -94,12 +107,29 @@ pub fn decode_alerts(value: serde_json::Value) -> Result<Vec<Alert>, String> {
         .collect())
 }
 
-/// Prometheus's and Alertmanager's alerts as one list: an alert both know (same labels) is
-/// shown once, with Prometheus's state and Alertmanager's silence/inhibition.
-pub fn merge_alerts(prometheus: Vec<Alert>, alertmanager: Vec<Alert>) -> Vec<Alert> {
+/// Prometheus's and Alertmanager's alerts as one list: an alert both know is shown once, with
+/// Prometheus's state and Alertmanager's silence/inhibition. Prometheus adds its external
+/// labels to what it sends Alertmanager but not to `/api/v1/alerts`, so those are ignored
+/// when matching (HA pairs, Thanos, Mimir).
+pub fn merge_alerts(
+    prometheus: Vec<Alert>,
+    alertmanager: Vec<Alert>,
+    external_labels: &BTreeMap<String, String>,
+) -> Vec<Alert> {
+    let without_external = |labels: &BTreeMap<String, String>| -> BTreeMap<String, String> {
+        labels
+            .iter()
+            .filter(|(k, v)| external_labels.get(*k) != Some(*v))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    };
     let mut merged = prometheus;
     for am in alertmanager {
-        match merged.iter_mut().find(|p| p.labels == am.labels) {
+        let own = without_external(&am.labels);
+        match merged
+            .iter_mut()
+            .find(|p| p.source == "prometheus" && without_external(&p.labels) == own)
+        {
             Some(p) => {
                 p.source = "prometheus+alertmanager".into();
                 p.suppressed = am.suppressed;
@@ -119,10 +149,11 @@ pub fn merge_alerts(prometheus: Vec<Alert>, alertmanager: Vec<Alert>) -> Vec<Ale
 pub fn combine_sources(
     prometheus: Result<Vec<Alert>, String>,
     alertmanager: Option<Result<Vec<Alert>, String>>,
+    external_labels: &BTreeMap<String, String>,
 ) -> Result<(Vec<Alert>, Option<String>), String> {
     match (prometheus, alertmanager) {
         (Ok(p), None) => Ok((p, None)),
-        (Ok(p), Some(Ok(a))) => Ok((merge_alerts(p, a), None)),
+        (Ok(p), Some(Ok(a))) => Ok((merge_alerts(p, a, external_labels), None)),
         (Err(e), None) => Err(e),
         (Err(p), Some(Err(a))) => Err(format!("{p}; {a}")),
         (Ok(p), Some(Err(a))) => Ok((p, Some(format!("{a}: showing Prometheus's alerts only")))),
@@ -143,6 +174,7 @@ mod tests {
         let (alerts, note) = combine_sources(
             Ok(vec![alert("prometheus")]),
             Some(Err("Alertmanager: connection refused".into())),
+            &BTreeMap::new(),
         )
         .unwrap();
         assert_eq!(alerts.len(), 1);
@@ -153,15 +185,23 @@ mod tests {
         let (alerts, note) = combine_sources(
             Err("cannot reach Prometheus".into()),
             Some(Ok(vec![alert("alertmanager")])),
+            &BTreeMap::new(),
         )
         .unwrap();
         assert_eq!(alerts[0].source, "alertmanager");
         assert!(note.unwrap().contains("showing Alertmanager's alerts only"));
         assert_eq!(
-            combine_sources(Err("p down".into()), Some(Err("am down".into()))),
+            combine_sources(
+                Err("p down".into()),
+                Some(Err("am down".into())),
+                &BTreeMap::new()
+            ),
             Err("p down; am down".into())
         );
-        assert_eq!(combine_sources(Ok(vec![]), None), Ok((vec![], None)));
+        assert_eq!(
+            combine_sources(Ok(vec![]), None, &BTreeMap::new()),
+            Ok((vec![], None))
+        );
     }
 
     #[test]
@@ -184,10 +224,44 @@ mod tests {
             source: "prometheus".into(),
             ..Alert::default()
         }];
-        let merged = merge_alerts(prom, am);
+        let merged = merge_alerts(prom, am, &BTreeMap::new());
         assert_eq!(merged.len(), 2);
         assert_eq!(merged[0].source, "prometheus+alertmanager");
         assert_eq!(merged[0].annotations["runbook_url"], "https://rb/x");
         assert_eq!(merged[0].suppressed.as_deref(), Some("silenced (s-1)"));
+    }
+
+    #[test]
+    fn external_labels_do_not_split_an_alert_in_two() {
+        let labels = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let prom = vec![Alert {
+            labels: labels(&[("alertname", "Watchdog"), ("severity", "none")]),
+            state: "firing".into(),
+            source: "prometheus".into(),
+            ..Alert::default()
+        }];
+        let am = decode_alerts(serde_json::json!([
+            {"labels": {"alertname": "Watchdog", "severity": "none", "replica": "a"},
+             "startsAt": "2026-11-24T10:00:00Z",
+             "status": {"state": "suppressed", "silencedBy": [], "inhibitedBy": [], "mutedBy": ["weekends"]}},
+            {"labels": {"alertname": "Fresh"}, "startsAt": "2026-11-24T10:00:00Z",
+             "status": {"state": "unprocessed", "silencedBy": [], "inhibitedBy": []}}
+        ]))
+        .unwrap();
+        assert_eq!(am[0].suppressed.as_deref(), Some("muted (weekends)"));
+        assert_eq!(am[1].state, "pending");
+        let external = labels(&[("replica", "a")]);
+        let merged = merge_alerts(prom.clone(), am.clone(), &external);
+        assert_eq!(merged.len(), 2, "{merged:?}");
+        assert_eq!(merged[0].source, "prometheus+alertmanager");
+        assert_eq!(merged[0].suppressed.as_deref(), Some("muted (weekends)"));
+        // Another replica's value is a different alert, as it is for Alertmanager.
+        let other = labels(&[("replica", "b")]);
+        assert_eq!(merge_alerts(prom, am, &other).len(), 3);
     }
 }

@@ -265,6 +265,17 @@ impl PromClient {
             .collect())
     }
 
+    /// `global.external_labels` of the running configuration (`/api/v1/status/config`): labels
+    /// Prometheus adds to the alerts it sends to Alertmanager, not shown in `/api/v1/alerts`.
+    pub async fn external_labels(&self) -> Result<BTreeMap<String, String>, PromError> {
+        let (data, _, _) = self.get("/api/v1/status/config", &[]).await?;
+        let yaml = data
+            .get("yaml")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("");
+        external_labels_of(yaml)
+    }
+
     /// `/api/v1/query_exemplars`: exemplars of the series an expression selects, in a window.
     pub async fn exemplars(
         &self,
@@ -467,6 +478,23 @@ fn sanitize_labels(labels: BTreeMap<String, String>) -> BTreeMap<String, String>
         .collect()
 }
 
+/// `global.external_labels` of a Prometheus configuration file.
+fn external_labels_of(yaml: &str) -> Result<BTreeMap<String, String>, PromError> {
+    #[derive(Deserialize, Default)]
+    struct Config {
+        #[serde(default)]
+        global: Global,
+    }
+    #[derive(Deserialize, Default)]
+    struct Global {
+        #[serde(default)]
+        external_labels: BTreeMap<String, String>,
+    }
+    let config: Config = yaml_serde::from_str(yaml)
+        .map_err(|e| PromError::Decode(format!("configuration: {}", sanitize(&e.to_string()))))?;
+    Ok(sanitize_labels(config.global.external_labels))
+}
+
 /// Prometheus sends sample values as strings (`"1.5"`, `"NaN"`, `"+Inf"`).
 fn to_point(t: f64, v: &str) -> (i64, f64) {
     ((t * 1000.0).round() as i64, v.parse().unwrap_or(f64::NAN))
@@ -506,6 +534,19 @@ mod tests {
         assert!(series[0].points[1].1.is_nan());
         assert_eq!(series[0].points[2].1, f64::INFINITY);
         assert!(!series[0].labels["job"].contains('\u{1b}'));
+    }
+
+    #[test]
+    fn external_labels_come_from_the_global_section() {
+        let yaml = "global:\n  scrape_interval: 15s\n  external_labels:\n    cluster: eu-1\n    replica: a\nscrape_configs: []\n";
+        let labels = external_labels_of(yaml).unwrap();
+        assert_eq!(labels.len(), 2);
+        assert_eq!(labels["replica"], "a");
+        assert!(
+            external_labels_of("global:\n  scrape_interval: 1m\n")
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]
