@@ -78,6 +78,8 @@ pub struct BackendSection {
     pub url: Option<String>,
     /// Per-request timeout, e.g. `30s` (Prometheus only).
     pub timeout: Option<String>,
+    /// The scrape interval to plan with, as Grafana's `timeInterval` (Prometheus only).
+    pub scrape_interval: Option<String>,
     /// Grafana's uid of the matching datasource, for Explore URLs (Loki, Jaeger).
     pub grafana_datasource: Option<String>,
     /// The tenant of a multi-tenant backend, sent as `X-Scope-OrgID`.

@@ -43,6 +43,7 @@ pub async fn run(args: DemoArgs) -> Result<i32, CliError> {
         loki: stack.standin_url.clone(),
         jaeger: stack.standin_url.clone(),
         alertmanager: stack.alertmanager_url.clone(),
+        scrape_interval: None,
         loki_headers: Vec::new(),
         jaeger_headers: Vec::new(),
         alertmanager_headers: Vec::new(),

@@ -101,6 +101,11 @@ pub struct QueryArgs {
     /// Accept any TLS certificate from Prometheus and Grafana (shown in the status line while on).
     #[arg(long)]
     pub insecure_skip_verify: bool,
+    /// The datasource's scrape interval as Grafana's `timeInterval` (minimum step and the
+    /// `$__rate_interval` rule), e.g. `1m` [config: [prometheus] scrape_interval; default:
+    /// asked of Prometheus (`global.scrape_interval`), else Grafana's 15s].
+    #[arg(long, value_name = "DURATION")]
+    pub scrape_interval: Option<String>,
     /// Loki base URL for the log pane (`g`) [env: TRIAGE_LOKI_URL; config [loki] url].
     #[arg(long, value_name = "URL")]
     pub loki: Option<String>,

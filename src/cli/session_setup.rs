@@ -28,6 +28,8 @@ pub struct Prepared {
     pub drill: crate::tui::drill::DrillConfig,
     /// ...and how the engine reaches them (credentials, tenant, headers).
     pub backends: crate::engine::drill::Backends,
+    /// Given with `--scrape-interval` or in the config file; else the engine asks Prometheus.
+    pub scrape_interval: Option<String>,
     /// Grafana's base URL for hand-off links (`TRIAGE_GRAFANA_URL`, config, localhost:3000).
     pub grafana_url: String,
     /// The default client and any named datasources.
@@ -124,10 +126,12 @@ pub fn prepare_with(
             .unwrap_or_else(|| "http://localhost:3000".to_string()),
     };
     let drill = drill_config(args, &config);
+    let scrape_interval = scrape_interval_setting(args, &config)?;
     let backends = backend_connections(args, &config, &drill)?;
     Ok(Prepared {
         drill,
         backends,
+        scrape_interval,
         grafana_url,
         datasources,
         colour_depth,
@@ -227,6 +231,27 @@ fn backend_connections(
             &args.alertmanager_headers,
         )?,
     })
+}
+
+/// The scrape interval to plan with: flag, then config file; checked as Grafana reads
+/// `timeInterval` (a duration such as `30s` or `1m`).
+fn scrape_interval_setting(
+    args: &QueryArgs,
+    config: &ConfigFile,
+) -> Result<Option<String>, CliError> {
+    let given = args
+        .scrape_interval
+        .clone()
+        .or_else(|| config.prometheus.scrape_interval.clone())
+        .filter(|s| !s.trim().is_empty());
+    if let Some(text) = &given
+        && parse_refresh(text).is_none_or(|d| d.is_zero())
+    {
+        return Err(CliError::usage(format!(
+            "scrape interval {text:?} is not a duration like 15s or 1m"
+        )));
+    }
+    Ok(given)
 }
 
 /// Where the drill-down backends are: flag, environment, then config file.
@@ -455,7 +480,7 @@ impl Prepared {
             overrides: state.overrides.clone(),
             range: range_now(&state.range),
             terminal_width,
-            scrape_interval: None,
+            scrape_interval: self.scrape_interval.clone(),
             compare: state.compare,
             keep_unchanged: false,
         }

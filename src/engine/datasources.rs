@@ -19,6 +19,8 @@ pub struct Datasources {
     pub aliases: BTreeMap<String, String>,
     /// What a `datasource` variable shows for a key (Grafana: the datasource's name).
     pub labels: BTreeMap<String, String>,
+    /// The default datasource's scrape interval, asked of Prometheus once per session.
+    detected_scrape_interval: std::sync::Arc<tokio::sync::OnceCell<Option<String>>>,
 }
 
 impl Datasources {
@@ -28,7 +30,20 @@ impl Datasources {
             named: BTreeMap::new(),
             aliases: BTreeMap::new(),
             labels: BTreeMap::new(),
+            detected_scrape_interval: Default::default(),
         }
+    }
+
+    /// The scrape interval Prometheus itself runs with (`global.scrape_interval` of its
+    /// configuration), asked once and kept: where Grafana relies on a datasource setting
+    /// (`timeInterval`, 15 s when unset), a stock Prometheus scraping every minute needs it for
+    /// `rate()` windows to hold two samples. `None` when the server does not say (not
+    /// Prometheus, or a proxy that hides the status API): Grafana's default then.
+    pub async fn detected_scrape_interval(&self) -> Option<String> {
+        self.detected_scrape_interval
+            .get_or_init(|| async { self.default.scrape_interval().await.ok() })
+            .await
+            .clone()
     }
 
     /// The key in `named` a name or uid means, if any.

@@ -104,10 +104,14 @@ pub async fn run_refresh(
     .await;
     let base_scope = scope_for(&variables, &input.dashboard, &input.range);
     let expanded = expand_dashboard(&input.dashboard, &variables, &base_scope);
+    let scrape_interval = match &input.scrape_interval {
+        Some(configured) => Some(configured.clone()),
+        None => datasources.detected_scrape_interval().await,
+    };
     let ctx = PlanContext {
         range: &input.range,
         terminal_width: input.terminal_width,
-        scrape_interval: input.scrape_interval.clone(),
+        scrape_interval,
         dashboard_title: &input.dashboard.title,
         dashboard_uid: input.dashboard.uid.as_deref().unwrap_or(""),
     };

@@ -268,12 +268,26 @@ impl PromClient {
     /// `global.external_labels` of the running configuration (`/api/v1/status/config`): labels
     /// Prometheus adds to the alerts it sends to Alertmanager, not shown in `/api/v1/alerts`.
     pub async fn external_labels(&self) -> Result<BTreeMap<String, String>, PromError> {
+        Ok(self.config_globals().await?.external_labels)
+    }
+
+    /// `global.scrape_interval` of the running configuration (`/api/v1/status/config`):
+    /// Prometheus's own default, 1m, when the file sets none.
+    pub async fn scrape_interval(&self) -> Result<String, PromError> {
+        Ok(self
+            .config_globals()
+            .await?
+            .scrape_interval
+            .unwrap_or_else(|| "1m".into()))
+    }
+
+    async fn config_globals(&self) -> Result<ConfigGlobals, PromError> {
         let (data, _, _) = self.get("/api/v1/status/config", &[]).await?;
         let yaml = data
             .get("yaml")
             .and_then(serde_json::Value::as_str)
             .unwrap_or("");
-        external_labels_of(yaml)
+        config_globals(yaml)
     }
 
     /// `/api/v1/query_exemplars`: exemplars of the series an expression selects, in a window.
@@ -478,21 +492,27 @@ fn sanitize_labels(labels: BTreeMap<String, String>) -> BTreeMap<String, String>
         .collect()
 }
 
-/// `global.external_labels` of a Prometheus configuration file.
-fn external_labels_of(yaml: &str) -> Result<BTreeMap<String, String>, PromError> {
+/// The `global` section of a Prometheus configuration file, as far as triage needs it.
+#[derive(Deserialize, Default)]
+struct ConfigGlobals {
+    #[serde(default)]
+    scrape_interval: Option<String>,
+    #[serde(default)]
+    external_labels: BTreeMap<String, String>,
+}
+
+fn config_globals(yaml: &str) -> Result<ConfigGlobals, PromError> {
     #[derive(Deserialize, Default)]
     struct Config {
         #[serde(default)]
-        global: Global,
-    }
-    #[derive(Deserialize, Default)]
-    struct Global {
-        #[serde(default)]
-        external_labels: BTreeMap<String, String>,
+        global: ConfigGlobals,
     }
     let config: Config = yaml_serde::from_str(yaml)
         .map_err(|e| PromError::Decode(format!("configuration: {}", sanitize(&e.to_string()))))?;
-    Ok(sanitize_labels(config.global.external_labels))
+    let mut globals = config.global;
+    globals.external_labels = sanitize_labels(globals.external_labels);
+    globals.scrape_interval = globals.scrape_interval.map(|s| sanitize(&s));
+    Ok(globals)
 }
 
 /// Prometheus sends sample values as strings (`"1.5"`, `"NaN"`, `"+Inf"`).
@@ -537,16 +557,15 @@ mod tests {
     }
 
     #[test]
-    fn external_labels_come_from_the_global_section() {
+    fn scrape_interval_and_external_labels_come_from_the_global_section() {
         let yaml = "global:\n  scrape_interval: 15s\n  external_labels:\n    cluster: eu-1\n    replica: a\nscrape_configs: []\n";
-        let labels = external_labels_of(yaml).unwrap();
-        assert_eq!(labels.len(), 2);
-        assert_eq!(labels["replica"], "a");
-        assert!(
-            external_labels_of("global:\n  scrape_interval: 1m\n")
-                .unwrap()
-                .is_empty()
-        );
+        let globals = config_globals(yaml).unwrap();
+        assert_eq!(globals.external_labels.len(), 2);
+        assert_eq!(globals.external_labels["replica"], "a");
+        assert_eq!(globals.scrape_interval.as_deref(), Some("15s"));
+        let stock = config_globals("global:\n  evaluation_interval: 1m\n").unwrap();
+        assert!(stock.external_labels.is_empty());
+        assert_eq!(stock.scrape_interval, None);
     }
 
     #[test]

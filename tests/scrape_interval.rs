@@ -1,0 +1,113 @@
+//! A Prometheus as shipped scrapes every minute. Grafana plans `$__rate_interval` with the
+//! datasource's `timeInterval` (15 s unless someone sets it), so `rate()` windows hold a single
+//! sample and most points vanish. triage asks Prometheus for its scrape interval when none is
+//! configured, and a configured one (flag or config file) wins.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_triage");
+const FIXTURE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/live/rate_window.json"
+);
+
+struct Prometheus {
+    child: Child,
+    url: String,
+    dir: std::path::PathBuf,
+}
+
+impl Drop for Prometheus {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A real Prometheus with a stock global section (`scrape_interval: 1m`).
+fn start_stock_prometheus() -> Prometheus {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = std::env::temp_dir().join(format!("triage-scrape-{}-{port}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("prometheus.yml");
+    std::fs::write(
+        &config,
+        format!(
+            "global:\n  scrape_interval: 1m\nscrape_configs:\n  - job_name: prometheus\n    static_configs:\n      - targets: ['127.0.0.1:{port}']\n"
+        ),
+    )
+    .unwrap();
+    let child = Command::new("prometheus")
+        .arg(format!("--config.file={}", config.display()))
+        .arg(format!(
+            "--storage.tsdb.path={}",
+            dir.join("data").display()
+        ))
+        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("prometheus is installed (scripts/install-deps)");
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let ready = Command::new("curl")
+            .args(["-sf", &format!("{url}/-/ready")])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if ready {
+            break;
+        }
+        assert!(Instant::now() < deadline, "Prometheus did not start");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    Prometheus { child, url, dir }
+}
+
+/// The expression the panel sent, from `render --format json`.
+fn sent_expr(url: &str, extra: &[&str]) -> String {
+    let out = Command::new(BIN)
+        .args(["render", FIXTURE, "--format", "json", "--prometheus", url])
+        .args(extra)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "render output: {e}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    json[0]["queries"][0]["expr"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a query: {json}"))
+        .to_string()
+}
+
+#[test]
+fn rate_windows_follow_the_scrape_interval_prometheus_runs_with() {
+    let prometheus = start_stock_prometheus();
+    // Detected 1m: Grafana's rule max(interval + scrape, 4 × scrape) gives a 4m window (in Go's duration form, as Grafana writes it).
+    assert_eq!(
+        sent_expr(&prometheus.url, &[]),
+        "sum(rate(prometheus_http_requests_total[4m0s]))"
+    );
+    // Configured wins: 30s gives 2m.
+    assert_eq!(
+        sent_expr(&prometheus.url, &["--scrape-interval", "30s"]),
+        "sum(rate(prometheus_http_requests_total[2m0s]))"
+    );
+    // A nonsense value is a usage error.
+    let out = Command::new(BIN)
+        .args(["render", FIXTURE, "--prometheus", &prometheus.url])
+        .args(["--scrape-interval", "often"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("scrape interval \"often\""));
+}
