@@ -420,3 +420,203 @@ fn warning(path: &str, message: String) -> Diagnostic {
         message,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obj(v: Value) -> Map<String, Value> {
+        v.as_object().cloned().unwrap()
+    }
+
+    fn convert(v: Value) -> (Map<String, Value>, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let (out, _) = to_v1(obj(v), &mut diags);
+        (out, diags)
+    }
+
+    fn item(name: &str) -> Value {
+        json!({"kind": "AutoGridLayoutItem", "spec": {"element": {"kind": "ElementReference", "name": name}}})
+    }
+
+    fn text_panel(id: i64) -> Value {
+        json!({"kind": "Panel", "spec": {"id": id, "title": format!("p{id}"), "links": [],
+            "vizConfig": {"kind": "VizConfig", "group": "text", "version": "1", "spec": {}}}})
+    }
+
+    fn grids(panels: &Value) -> Vec<(i64, u64, u64, u64, u64)> {
+        panels
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                let g = &p["gridPos"];
+                let n = |k: &str| g[k].as_u64().unwrap();
+                (
+                    p["id"].as_i64().unwrap_or(-1),
+                    n("x"),
+                    n("y"),
+                    n("w"),
+                    n("h"),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn v1_dashboards_pass_through_untouched() {
+        let v1 = json!({"title": "t", "panels": [], "layout": {"kind": "x"}});
+        let (out, diags) = convert(v1.clone());
+        assert_eq!(Value::Object(out), v1);
+        assert!(diags.is_empty());
+    }
+
+    #[test]
+    fn path_map_replaces_the_longest_prefix_at_a_boundary() {
+        let mut m = PathMap::default();
+        m.push("panels[2]".into(), "spec.elements.a".into());
+        m.push("panels[2].panels[0]".into(), "spec.elements.b".into());
+        assert_eq!(
+            m.remap("panels[2].type").as_deref(),
+            Some("spec.elements.a.type")
+        );
+        assert_eq!(
+            m.remap("panels[2].panels[0]").as_deref(),
+            Some("spec.elements.b")
+        );
+        assert_eq!(m.remap("panels[20].type"), None);
+        assert_eq!(m.remap("title"), None);
+    }
+
+    #[test]
+    fn auto_grid_flows_by_column_count_and_custom_row_height() {
+        let spec = json!({"title": "a", "elements": {"a": text_panel(1), "b": text_panel(2), "c": text_panel(3)},
+            "layout": {"kind": "AutoGridLayout", "spec": {"maxColumnCount": 2, "rowHeightMode": "custom",
+                "rowHeight": 100, "columnWidthMode": "standard", "items": [item("a"), item("b"), item("c")]}}});
+        let (out, diags) = convert(spec);
+        assert!(diags.is_empty(), "{diags:?}");
+        // 100 px is 3 grid units of 38 px, rounded up.
+        assert_eq!(
+            grids(&out["panels"]),
+            [(1, 0, 0, 12, 3), (2, 12, 0, 12, 3), (3, 0, 3, 12, 3)]
+        );
+    }
+
+    #[test]
+    fn tabs_become_rows_and_collapsed_rows_keep_nested_panels_flat() {
+        let grid = |name: &str, h: u32| {
+            json!({"kind": "GridLayout", "spec": {"items": [{"kind": "GridLayoutItem", "spec":
+                {"x": 0, "y": 0, "width": 24, "height": h, "element": {"kind": "ElementReference", "name": name}}}]}})
+        };
+        let spec = json!({"title": "t", "elements": {"a": text_panel(1), "b": text_panel(2), "c": text_panel(3)},
+            "layout": {"kind": "RowsLayout", "spec": {"rows": [
+                {"kind": "RowsLayoutRow", "spec": {"title": "Tabs", "layout": {"kind": "TabsLayout", "spec": {"tabs": [
+                    {"kind": "TabsLayoutTab", "spec": {"title": "T1", "layout": grid("a", 4)}},
+                    {"kind": "TabsLayoutTab", "spec": {"title": "T2", "repeat": {"mode": "variable", "value": "x"},
+                        "layout": grid("b", 2)}}]}}}},
+                {"kind": "RowsLayoutRow", "spec": {"title": "Closed", "collapse": true, "layout": grid("c", 5)}}]}}});
+        let (out, _) = convert(spec);
+        let panels = out["panels"].as_array().unwrap();
+        let kinds: Vec<(&str, &str)> = panels
+            .iter()
+            .map(|p| (p["type"].as_str().unwrap(), p["title"].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("row", "Tabs"),
+                ("row", "T1"),
+                ("text", "p1"),
+                ("row", "T2"),
+                ("text", "p2"),
+                ("row", "Closed")
+            ]
+        );
+        assert_eq!(panels[3]["repeat"], "x");
+        assert_eq!(panels[5]["gridPos"]["y"], 9);
+        assert_eq!(panels[5]["collapsed"], true);
+        assert_eq!(grids(&panels[5]["panels"]), [(3, 0, 10, 24, 5)]);
+    }
+
+    #[test]
+    fn v2alpha1_and_v2beta1_spellings() {
+        let panel = json!({"kind": "Panel", "spec": {"id": 1, "title": "p", "links": [],
+            "data": {"kind": "QueryGroup", "spec": {
+                "queries": [{"kind": "PanelQuery", "spec": {"refId": "A", "hidden": false,
+                    "datasource": {"type": "prometheus", "uid": "prom"},
+                    "query": {"kind": "prometheus", "spec": {"expr": "up"}}}}],
+                "transformations": [{"kind": "reduce", "spec": {"id": "reduce", "options": {}}}],
+                "queryOptions": {"timeTo": "now"}}},
+            "vizConfig": {"kind": "stat", "spec": {"pluginVersion": "11.0.0", "options": {}, "fieldConfig": {}}}}});
+        let (out, diags) = convert(
+            json!({"apiVersion": "dashboard.grafana.app/v2alpha1", "kind": "Dashboard",
+            "metadata": {"name": "u"}, "spec": {"title": "t", "elements": {"p": panel},
+            "layout": {"kind": "GridLayout", "spec": {"items": [{"kind": "GridLayoutItem", "spec":
+                {"x": 0, "y": 0, "width": 6, "height": 3, "element": {"kind": "ElementReference", "name": "p"}}}]}}}}),
+        );
+        let p = &out["panels"][0];
+        assert_eq!(p["type"], "stat");
+        assert_eq!(
+            p["datasource"],
+            json!({"type": "prometheus", "uid": "prom"})
+        );
+        assert_eq!(
+            p["targets"][0],
+            json!({"expr": "up", "refId": "A", "datasource": {"type": "prometheus", "uid": "prom"}})
+        );
+        assert_eq!(p["transformations"][0]["id"], "reduce");
+        assert_eq!(out["uid"], "u");
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.path.ends_with("queryOptions.timeTo")),
+            "{diags:?}"
+        );
+    }
+
+    #[test]
+    fn mixed_queries_make_a_mixed_panel() {
+        let q = |uid: &str| {
+            json!({"kind": "PanelQuery", "spec": {"refId": uid, "hidden": false, "query": {"kind": "DataQuery",
+                "group": "prometheus", "version": "v0", "datasource": {"name": uid}, "spec": {"expr": "up"}}}})
+        };
+        let mut diags = Vec::new();
+        let panel = json!({"kind": "Panel", "spec": {"id": 1, "title": "p", "links": [],
+            "data": {"kind": "QueryGroup", "spec": {"queries": [q("a"), q("b")], "transformations": [], "queryOptions": {}}}}});
+        let out = element::panel(&panel, "p", Default::default(), &mut diags).unwrap();
+        assert_eq!(
+            out["datasource"],
+            json!({"type": "datasource", "uid": "-- Mixed --"})
+        );
+        assert_eq!(
+            out["targets"][1]["datasource"],
+            json!({"type": "prometheus", "uid": "b"})
+        );
+    }
+
+    #[test]
+    fn variable_enums_and_kinds() {
+        let vars = json!([
+            {"kind": "QueryVariable", "spec": {"name": "q", "hide": "hideVariable", "refresh": "onDashboardLoad",
+                "sort": "naturalDesc", "query": {"kind": "DataQuery", "group": "prometheus", "version": "v0",
+                "spec": {"__legacyStringValue": "label_values(up, job)"}}}},
+            {"kind": "SwitchVariable", "spec": {"name": "s", "current": "on", "enabledValue": "on", "disabledValue": "off", "hide": "dontHide"}},
+            {"kind": "ConstantVariable", "spec": {"name": "c", "query": "x", "hide": "dontHide"}}
+        ]);
+        let mut diags = Vec::new();
+        let list = variables::convert_all(vars.as_array().unwrap(), "variables", &mut diags);
+        let q = &list[0].0;
+        assert_eq!(
+            (q["hide"].clone(), q["refresh"].clone(), q["sort"].clone()),
+            (json!(2), json!(1), json!(8))
+        );
+        assert_eq!(q["query"], "label_values(up, job)");
+        assert_eq!(q["datasource"], json!({"type": "prometheus"}));
+        assert_eq!(
+            list[1].0["options"][0],
+            json!({"text": "on", "value": "on", "selected": true})
+        );
+        assert_eq!(list[2].0["hide"], 2, "constants stay hidden");
+        assert_eq!(list[2].1, "variables[2]");
+    }
+}
