@@ -12,6 +12,7 @@ mod options;
 mod panel;
 mod readers;
 mod targets;
+mod v2;
 mod variables;
 
 use std::collections::HashSet;
@@ -115,13 +116,17 @@ pub fn load_str(text: &str, source: &str) -> Result<Loaded, LoadError> {
         ));
     };
     root = unwrap_api_form(root, &mut diagnostics);
+    // A v2 (or Kubernetes-style) dashboard is read as the v1 JSON it stands for.
+    let (mut root, v2_paths) = v2::to_v1(root, &mut diagnostics);
     let elements = root.remove("__elements");
     migrate::migrate_dashboard(&mut root, &mut diagnostics);
     let dashboard = convert_dashboard(&root, elements.as_ref(), &mut diagnostics);
-    Ok(Loaded {
+    let mut loaded = Loaded {
         dashboard,
         diagnostics,
-    })
+    };
+    v2_paths.apply(&mut loaded);
+    Ok(loaded)
 }
 
 fn whole_file_error(source: &str, message: String) -> LoadError {
