@@ -369,7 +369,7 @@ pub fn provisioned_datasources(path: &Path) -> Result<Vec<ProvisionedDatasource>
     Ok(file
         .datasources
         .into_iter()
-        .filter(|d| d.kind == "prometheus")
+        .filter(|d| crate::grafana::model::is_prometheus_type(&d.kind))
         .filter_map(|d| {
             Some(ProvisionedDatasource {
                 url: d.url?,

@@ -138,7 +138,8 @@ impl DashboardDoc {
     }
     /// The dashboard's title (an object's `spec.title`).
     pub fn title(&self) -> String {
-        self.part("spec").map_or_else(String::new, |s| text(s, "title"))
+        self.part("spec")
+            .map_or_else(String::new, |s| text(s, "title"))
     }
     /// The classic dashboard itself, or the named part of an object.
     fn part(&self, of_resource: &str) -> Option<&Map<String, Value>> {
