@@ -28,6 +28,8 @@ pub struct Prepared {
     pub drill: crate::tui::drill::DrillConfig,
     /// Grafana's base URL for hand-off links (`TRIAGE_GRAFANA_URL`, config, localhost:3000).
     pub grafana_url: String,
+    /// Grafana's organisation for hand-off links: the connected Grafana's, else 1.
+    pub org_id: i64,
     /// The default client and any named datasources.
     pub datasources: Datasources,
     pub colour_depth: ColourDepth,
@@ -125,6 +127,7 @@ pub fn prepare_with(
     Ok(Prepared {
         drill,
         grafana_url,
+        org_id: grafana.map_or(1, |context| context.org_id),
         datasources,
         colour_depth,
         loaded,
