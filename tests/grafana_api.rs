@@ -1,7 +1,9 @@
 //! Working through a live Grafana, end to end. Grafana cannot be installed here, so a small
 //! stand-in (axum, on 127.0.0.1:0) replays the responses Grafana's HTTP API documents for
-//! `/api/health`, `/api/search`, `/api/folders`, `/api/dashboards/uid/<uid>`,
-//! `/api/library-elements/<uid>` and `/api/datasources`, and forwards `/api/datasources/proxy/uid/<uid>/...` to the real
+//! `/api/health`, `/api/search`, `/api/folders`, `/api/dashboards/uid/<uid>` (HTTP 406 for a
+//! dashboard stored in the v2 schema, which `/apis/dashboard.grafana.app/...` serves),
+//! `/api/frontend/settings`, `/api/org`, `/api/library-elements/<uid>` and `/api/datasources`,
+//! and forwards `/api/datasources/proxy/uid/<uid>/...` to the real
 //! Prometheus of the demo stack (`triage demo --no-tui`), so queries through the proxy return
 //! real data. The real binary is run against both and their answers compared.
 
@@ -37,12 +39,18 @@ struct Seen {
     proxied: Vec<String>,
     /// Uids asked of `/api/library-elements/<uid>`.
     library: Vec<String>,
+    /// Every path asked, in order.
+    paths: Vec<String>,
+    /// The query string of every `/api/search` request.
+    searches: Vec<Vec<(String, String)>>,
 }
 
 struct Grafana {
     prometheus: String,
     /// uid → (dashboard JSON, folder uid or "" for General).
     dashboards: Mutex<Vec<(Value, String)>>,
+    /// Dashboards stored in the v2 schema: `dashboard.grafana.app/v2beta1` objects.
+    v2_dashboards: Mutex<Vec<Value>>,
     /// Library elements, as the `result` of `/api/library-elements/<uid>`.
     library: Mutex<Vec<Value>>,
     seen: Mutex<Seen>,
@@ -104,6 +112,7 @@ async fn grafana(State(state): State<Shared>, request: Request) -> Response {
     if let Some(auth) = &auth {
         state.seen.lock().unwrap().authorization.push(auth.clone());
     }
+    state.seen.lock().unwrap().paths.push(path.clone());
     if path == "/api/health" {
         return json_response(
             StatusCode::OK,
@@ -126,10 +135,14 @@ async fn grafana(State(state): State<Shared>, request: Request) -> Response {
     if let Some(rest) = path.strip_prefix("/api/datasources/proxy/uid/") {
         return proxy(&state, rest, query.as_deref(), request).await;
     }
+    if let Some(answer) = v2_api(&state, &path) {
+        return answer;
+    }
     let dashboards = state.dashboards.lock().unwrap().clone();
     match path.as_str() {
         "/api/search" => {
             let params = query_pairs(query.as_deref());
+            state.seen.lock().unwrap().searches.push(params.clone());
             let text = params
                 .iter()
                 .find(|(k, _)| k == "query")
@@ -253,6 +266,62 @@ async fn grafana(State(state): State<Shared>, request: Request) -> Response {
     }
 }
 
+/// What Grafana 12 answers about dashboards stored in the v2 schema: the classic API refuses
+/// them with 406 and the message of pkg/api/dashboard.go, the `dashboard.grafana.app` API
+/// serves them (v2beta1 only here; other versions answer the Kubernetes 404 Status), and the
+/// settings and organisation the fallback reads.
+fn v2_api(state: &Grafana, path: &str) -> Option<Response> {
+    let v2 = state.v2_dashboards.lock().unwrap().clone();
+    let named = |uid: &str| v2.iter().find(|d| d["metadata"]["name"] == uid).cloned();
+    if let Some(uid) = path.strip_prefix("/api/dashboards/uid/") {
+        named(uid)?;
+        return Some(json_response(
+            StatusCode::NOT_ACCEPTABLE,
+            json!({"message": format!("dashboard api version not supported, use \
+                /apis/dashboard.grafana.app/v2beta1/namespaces/default/dashboards/{uid} instead")}),
+        ));
+    }
+    if let Some(uid) =
+        path.strip_prefix("/apis/dashboard.grafana.app/v2beta1/namespaces/default/dashboards/")
+    {
+        return Some(match named(uid) {
+            Some(object) => json_response(StatusCode::OK, object),
+            None => not_found_status(&format!(
+                "dashboards.dashboard.grafana.app \"{uid}\" not found"
+            )),
+        });
+    }
+    if path.starts_with("/apis/") {
+        return Some(not_found_status(
+            "the server could not find the requested resource",
+        ));
+    }
+    match path {
+        // An excerpt: the settings are long; `namespace` is what the fallback reads.
+        "/api/frontend/settings" => Some(json_response(
+            StatusCode::OK,
+            json!({"appUrl": "http://localhost:3000/", "appSubUrl": "", "namespace": "default",
+                   "buildInfo": {"version": "12.1.0", "edition": "Open Source"},
+                   "featureToggles": {"kubernetesDashboards": true, "dashboardNewLayouts": true}}),
+        )),
+        "/api/org" => Some(json_response(
+            StatusCode::OK,
+            json!({"id": 1, "name": "Main Org.", "address": {"address1": "", "address2": "",
+                   "city": "", "zipCode": "", "state": "", "country": ""}}),
+        )),
+        _ => None,
+    }
+}
+
+/// The API server's `Status` object for a 404.
+fn not_found_status(message: &str) -> Response {
+    json_response(
+        StatusCode::NOT_FOUND,
+        json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+               "message": message, "reason": "NotFound", "code": 404}),
+    )
+}
+
 /// Grafana's datasource proxy: the request goes on to the datasource's URL, Grafana's own
 /// credentials stay behind.
 async fn proxy(state: &Grafana, rest: &str, query: Option<&str>, request: Request) -> Response {
@@ -326,6 +395,7 @@ fn start_grafana(prometheus: &str) -> StandIn {
     let state = Arc::new(Grafana {
         prometheus: prometheus.trim_end_matches('/').to_string(),
         dashboards: Mutex::new(vec![(dashboard, FOLDER_UID.into()), (other, String::new())]),
+        v2_dashboards: Mutex::new(Vec::new()),
         library: Mutex::new(Vec::new()),
         seen: Mutex::new(Seen::default()),
         http: reqwest::Client::new(),
@@ -478,6 +548,11 @@ fn dashboards_open_query_and_export_through_grafana() {
             "the token reached the stand-in on every request"
         );
         assert!(!seen.authorization.is_empty());
+        assert!(
+            seen.paths.iter().any(|p| p == "/api/org"),
+            "the organisation for links asked of Grafana: {:?}",
+            seen.paths
+        );
     }
 
     // By title, with --uid, and a local file through Grafana: the same again.
@@ -647,6 +722,17 @@ fn dashboards_open_query_and_export_through_grafana() {
         in_folder.contains("root-notes") && !in_folder.contains(UID),
         "{in_folder}"
     );
+    {
+        // Grafana keeps pages in a stable order only when asked for one.
+        let seen = grafana.state.seen.lock().unwrap();
+        assert!(!seen.searches.is_empty());
+        for params in &seen.searches {
+            assert!(
+                params.contains(&("sort".to_string(), "alpha-asc".to_string())),
+                "{params:?}"
+            );
+        }
+    }
 
     // pull → files in Grafana's folders, in the stable form.
     let out_dir = temp_dir("pull");
@@ -955,4 +1041,161 @@ fn library_panels_come_from_grafana(
         .lock()
         .unwrap()
         .retain(|(d, _)| d["uid"] != LIBRARY_UID);
+}
+
+const V2_UID: &str = "gw-v2";
+
+/// A dashboard stored in the v2 schema, as `/apis/dashboard.grafana.app/v2beta1/...` answers
+/// it (Grafana 12 with `kubernetesDashboards`): the server's bookkeeping in `metadata`, the
+/// dashboard in `spec`.
+fn v2_object(resource_version: &str, updated: &str, title: &str) -> Value {
+    json!({
+        "apiVersion": "dashboard.grafana.app/v2beta1",
+        "kind": "Dashboard",
+        "metadata": {
+            "name": V2_UID,
+            "namespace": "default",
+            "uid": "6d1f0a3e-9c2b-4e7a-8f51-2b3c4d5e6f70",
+            "resourceVersion": resource_version,
+            "generation": 2,
+            "creationTimestamp": "2026-11-01T10:00:00Z",
+            "labels": {"grafana.app/deprecatedInternalID": "31"},
+            "annotations": {
+                "grafana.app/createdBy": "user:u000000001",
+                "grafana.app/folder": FOLDER_UID,
+                "grafana.app/updatedBy": "user:u000000001",
+                "grafana.app/updatedTimestamp": updated
+            }
+        },
+        "spec": {
+            "title": title,
+            "description": "",
+            "tags": ["v2"],
+            "cursorSync": "Off",
+            "editable": true,
+            "liveNow": false,
+            "preload": false,
+            "links": [],
+            "annotations": [],
+            "variables": [],
+            "timeSettings": {"from": "now-1h", "to": "now", "autoRefresh": "", "timezone": "browser",
+                             "autoRefreshIntervals": ["30s", "1m"], "fiscalYearStartMonth": 0,
+                             "hideTimepicker": false},
+            "elements": {
+                "panel-1": {"kind": "Panel", "spec": {
+                    "id": 1, "title": "Requests", "description": "", "links": [],
+                    "data": {"kind": "QueryGroup", "spec": {"queries": [{"kind": "PanelQuery", "spec": {
+                        "refId": "A", "hidden": false,
+                        "query": {"kind": "prometheus", "spec": {"expr": "sum(rate(http_requests_total[5m]))"}}}}],
+                        "transformations": [], "queryOptions": {}}},
+                    "vizConfig": {"kind": "timeseries", "spec": {"pluginVersion": "12.1.0",
+                        "options": {}, "fieldConfig": {"defaults": {}, "overrides": []}}}}}
+            },
+            "layout": {"kind": "GridLayout", "spec": {"items": [{"kind": "GridLayoutItem", "spec": {
+                "x": 0, "y": 0, "width": 24, "height": 8,
+                "element": {"kind": "ElementReference", "name": "panel-1"}}}]}}
+        },
+        "status": {}
+    })
+}
+
+/// Grafana 12 refuses a v2-stored dashboard on `/api/dashboards/uid/<uid>` with 406: it is
+/// read through the `dashboard.grafana.app` API where the refusal points, and `pull` writes
+/// the object without the server's bookkeeping. Nothing here queries Prometheus.
+#[test]
+fn dashboards_stored_in_the_v2_schema_come_through_the_dashboard_api() {
+    let grafana = start_grafana("http://127.0.0.1:9");
+    let config_home = temp_dir("config-v2");
+    let gurl = grafana.url.as_str();
+    let name = format!("grafana:{V2_UID}");
+    let set = |object: Value| *grafana.state.v2_dashboards.lock().unwrap() = vec![object];
+    set(v2_object("1741", "2026-11-30T10:00:00Z", "Gateway v2"));
+
+    let inspected = ok(
+        &triage(
+            &["inspect", &name, "--grafana", gurl, "--format", "json"],
+            Some(TOKEN),
+            &config_home,
+        ),
+        "inspect a v2 dashboard",
+    );
+    let doc: Value = serde_json::from_str(&inspected).unwrap();
+    assert_eq!(doc["uid"], V2_UID, "{inspected}");
+    assert_eq!(doc["title"], "Gateway v2", "{inspected}");
+    let asked = |prefix: &str| -> Vec<String> {
+        let seen = grafana.state.seen.lock().unwrap();
+        seen.paths
+            .iter()
+            .filter(|p| p.starts_with(prefix))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(
+        asked("/api/dashboards/uid/"),
+        [format!("/api/dashboards/uid/{V2_UID}")]
+    );
+    assert_eq!(
+        asked("/apis/"),
+        [format!(
+            "/apis/dashboard.grafana.app/v2beta1/namespaces/default/dashboards/{V2_UID}"
+        )],
+        "where the refusal points, once"
+    );
+
+    // pull writes the object into its folder, the server's bookkeeping left out.
+    let out_dir = temp_dir("pull-v2");
+    let out = out_dir.to_str().unwrap();
+    let pull = |extra: &[&str]| -> Output {
+        let mut args: Vec<&str> = vec!["pull", "--grafana", gurl, "--out", out, "--uid", V2_UID];
+        args.extend_from_slice(extra);
+        triage(&args, Some(TOKEN), &config_home)
+    };
+    let first = ok(&pull(&[]), "pull of a v2 dashboard");
+    let path = out_dir.join(FOLDER_TITLE).join(format!("{V2_UID}.json"));
+    assert!(
+        first.contains(&format!("{FOLDER_TITLE}/{V2_UID}.json")),
+        "{first}"
+    );
+    let written = std::fs::read_to_string(&path).expect("pulled into the folder's directory");
+    let value: Value = serde_json::from_str(&written).unwrap();
+    let given = v2_object("1741", "2026-11-30T10:00:00Z", "Gateway v2");
+    assert_eq!(value["apiVersion"], given["apiVersion"]);
+    assert_eq!(value["kind"], "Dashboard");
+    assert_eq!(
+        value["spec"], given["spec"],
+        "the dashboard as Grafana gave it"
+    );
+    assert_eq!(
+        value["metadata"],
+        json!({"name": V2_UID, "namespace": "default",
+               "annotations": {"grafana.app/folder": FOLDER_UID}})
+    );
+    assert!(value.get("status").is_none(), "{written}");
+    assert_eq!(
+        written,
+        format!("{}\n", serde_json::to_string_pretty(&value).unwrap())
+    );
+
+    // Saved again in Grafana (new resourceVersion and time): nothing to pull.
+    set(v2_object("1802", "2026-12-01T08:00:00Z", "Gateway v2"));
+    let again = ok(&pull(&[]), "second pull of a v2 dashboard");
+    assert!(!again.contains("wrote"), "{again}");
+    ok(&pull(&["--check"]), "check after a save");
+    // An edit is reported.
+    set(v2_object(
+        "1803",
+        "2026-12-01T09:00:00Z",
+        "Gateway v2 (edited)",
+    ));
+    let check = pull(&["--check"]);
+    assert_eq!(check.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        report.contains(&format!("{V2_UID}.json: changed in Grafana"))
+            && report.contains("Gateway v2 (edited)"),
+        "{report}"
+    );
+
+    let _ = std::fs::remove_dir_all(&out_dir);
+    let _ = std::fs::remove_dir_all(&config_home);
 }

@@ -8,7 +8,9 @@ use super::gather::Inputs;
 use super::provisioning::Known;
 use super::{Finding, Level};
 use crate::engine::plan::{PanelPlan, PlanContext, plan_panel};
-use crate::grafana::model::{Dashboard, DatasourceRef, Panel, Severity, VariableKind};
+use crate::grafana::model::{
+    Dashboard, DatasourceRef, Panel, Severity, VariableKind, is_prometheus_type,
+};
 use crate::grafana::timerange::TimeRange;
 use crate::grafana::varquery::{VariableQuery, parse_variable_query};
 use crate::grafana::vars::{Format, Scope, VarValue, interpolate, parse_custom, static_options};
@@ -197,7 +199,7 @@ fn expressions(file: &str, dashboard: &Dashboard) -> Vec<Finding> {
         .filter(|a| {
             a.datasource
                 .as_ref()
-                .is_none_or(|d| d.plugin_type().is_none_or(|t| t == "prometheus"))
+                .is_none_or(|d| d.plugin_type().is_none_or(is_prometheus_type))
         })
         .map(|a| Panel {
             panel_type: "timeseries".into(),
@@ -270,7 +272,7 @@ fn variable_queries(file: &str, dashboard: &Dashboard) -> Vec<Finding> {
         let is_prometheus = v
             .datasource
             .as_ref()
-            .is_none_or(|d| d.plugin_type().is_none_or(|t| t == "prometheus"));
+            .is_none_or(|d| d.plugin_type().is_none_or(is_prometheus_type));
         if !is_prometheus || v.query.trim().is_empty() {
             continue;
         }

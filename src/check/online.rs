@@ -467,7 +467,10 @@ fn prometheus_uids(inputs: &Inputs) -> Vec<String> {
             .into_iter()
             .flatten()
         {
-            if ds.get("type").and_then(Value::as_str) == Some("prometheus")
+            if ds
+                .get("type")
+                .and_then(Value::as_str)
+                .is_some_and(crate::grafana::model::is_prometheus_type)
                 && let Some(uid) = ds.get("uid").and_then(Value::as_str)
             {
                 prometheus_uids.push(uid.to_string());

@@ -442,7 +442,7 @@ fn rule_query_findings(file: &YamlFile, at: &str, rule: &Value, known: &Known) -
         let is_prometheus = known
             .datasource_types
             .get(uid)
-            .is_none_or(|t| t == "prometheus");
+            .is_none_or(|t| crate::grafana::model::is_prometheus_type(t));
         if let Some(expr) = data.get("model").and_then(|m| text(m, "expr"))
             && is_prometheus
             && let Err(e) = promql_parser::parser::parse(expr)

@@ -58,6 +58,9 @@ pub struct GrafanaContext {
     pub datasources: Vec<DatasourceInfo>,
     /// Every datasource, to know the type of those a dashboard names without one.
     pub all_datasources: Vec<DatasourceInfo>,
+    /// The token's organisation (`/api/org`), for `orgId` in links; 1 when Grafana does not
+    /// say. Dashboards are read from this organisation, so it is theirs too.
+    pub org_id: i64,
 }
 
 impl GrafanaContext {
@@ -142,10 +145,12 @@ pub async fn connect_if_asked(
         .filter(|d| d.speaks_prometheus())
         .cloned()
         .collect();
+    let org_id = client.org_id().await.unwrap_or(1);
     Ok(Some(GrafanaContext {
         client,
         datasources,
         all_datasources: all,
+        org_id,
     }))
 }
 
@@ -238,7 +243,8 @@ fn load_file(path: &Path) -> Result<(Loaded, String), CliError> {
 }
 
 /// `/api/dashboards/uid/<uid>`, its `.dashboard` loaded like a file, with the models of its
-/// library panels fetched from Grafana and embedded first.
+/// library panels fetched from Grafana and embedded first. A dashboard stored in the v2
+/// schema is handed to the loader as the `dashboard.grafana.app` object Grafana gives.
 pub async fn load_uid(client: &GrafanaClient, uid: &str) -> Result<(Loaded, String), CliError> {
     let mut doc = client
         .dashboard(uid)
@@ -246,10 +252,22 @@ pub async fn load_uid(client: &GrafanaClient, uid: &str) -> Result<(Loaded, Stri
         .map_err(|e| CliError::failure(e.to_string()))?;
     let name = format!("{UID_PREFIX}{}", sanitize(uid));
     let unfetched = fetch_library_panels(client, &mut doc.dashboard).await;
+    let (is_resource, doc_uid, doc_title) = (doc.is_resource(), doc.uid(), doc.title());
     let text = serde_json::to_string(&serde_json::Value::Object(doc.dashboard))
         .map_err(|e| CliError::failure(format!("{name}: {e}")))?;
     let mut loaded = load_str(&text, &name).map_err(|e| CliError::failure(e.to_string()))?;
     mark_unfetched(&mut loaded, &unfetched);
+    if is_resource {
+        // The object's name and title, whatever the loader makes of its spec: links, the
+        // switcher and messages name the dashboard.
+        let dashboard = &mut loaded.dashboard;
+        if dashboard.uid.is_none() && !doc_uid.is_empty() {
+            dashboard.uid = Some(doc_uid);
+        }
+        if dashboard.title.is_empty() {
+            dashboard.title = doc_title;
+        }
+    }
     Ok((loaded, name))
 }
 

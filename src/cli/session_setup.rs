@@ -32,6 +32,8 @@ pub struct Prepared {
     pub scrape_interval: Option<String>,
     /// Grafana's base URL for hand-off links (`TRIAGE_GRAFANA_URL`, config, localhost:3000).
     pub grafana_url: String,
+    /// Grafana's organisation for hand-off links: the connected Grafana's, else 1.
+    pub org_id: i64,
     /// The default client and any named datasources.
     pub datasources: Datasources,
     pub colour_depth: ColourDepth,
@@ -133,6 +135,7 @@ pub fn prepare_with(
         backends,
         scrape_interval,
         grafana_url,
+        org_id: grafana.map_or(1, |context| context.org_id),
         datasources,
         colour_depth,
         loaded,
@@ -429,7 +432,7 @@ pub fn provisioned_datasources(path: &Path) -> Result<Vec<ProvisionedDatasource>
     Ok(file
         .datasources
         .into_iter()
-        .filter(|d| d.kind == "prometheus")
+        .filter(|d| crate::grafana::model::is_prometheus_type(&d.kind))
         .filter_map(|d| {
             Some(ProvisionedDatasource {
                 url: d.url?,

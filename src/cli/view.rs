@@ -182,6 +182,7 @@ pub async fn run_prepared_with(
     let session = session.with_backends(first.backends.clone());
     let mut settings = SessionSettings::new(first.theme);
     settings.grafana_url = first.grafana_url.clone();
+    settings.org_id = first.org_id;
     settings.drill = first.drill.clone();
     settings.colour_depth = first.colour_depth;
     let template = Arc::new(first.clone());

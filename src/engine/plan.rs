@@ -204,15 +204,12 @@ pub(crate) fn foreign_datasource(ds: &DatasourceRef) -> Option<String> {
         return (!name.contains("Mixed")).then(|| name.trim_matches(['-', ' ']).to_lowercase());
     }
     let kind = ds.plugin_type()?;
-    let prometheus_like = [
-        "prometheus",
-        "grafana-amazonprometheus-datasource",
-        "victoriametrics-datasource",
-        "mimir",
-        "cortex",
-        "thanos",
-    ];
-    if prometheus_like.contains(&kind) || kind.is_empty() {
+    // Besides Grafana's Prometheus types: plugins whose query language is a PromQL superset.
+    let prometheus_like = ["victoriametrics-datasource", "mimir", "cortex", "thanos"];
+    if crate::grafana::model::is_prometheus_type(kind)
+        || prometheus_like.contains(&kind)
+        || kind.is_empty()
+    {
         None
     } else {
         Some(kind.to_string())

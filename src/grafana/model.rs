@@ -88,6 +88,20 @@ pub enum DatasourceRef {
     Builtin { name: String },
 }
 
+/// Datasource plugin types that answer the Prometheus HTTP API (PromQL) through Grafana's
+/// proxy: Grafana's own, and the managed Prometheus of Amazon and of Azure Monitor (Mimir,
+/// Cortex and Thanos use the first).
+pub const PROMETHEUS_TYPES: &[&str] = &[
+    "prometheus",
+    "grafana-amazonprometheus-datasource",
+    "grafana-azureprometheus-datasource",
+];
+
+/// Whether a datasource plugin type speaks PromQL as Prometheus does.
+pub fn is_prometheus_type(plugin_type: &str) -> bool {
+    PROMETHEUS_TYPES.contains(&plugin_type)
+}
+
 impl DatasourceRef {
     /// Plugin type when known (`prometheus`, `loki`, ...).
     pub fn plugin_type(&self) -> Option<&str> {

@@ -3,6 +3,11 @@
 //! instances and bump on every save) are dropped, object keys are sorted (Grafana never cares
 //! about their order; arrays keep theirs), two-space indentation, one final newline.
 //! Files go into folders named after Grafana's folders, as `<uid>.json`.
+//!
+//! A dashboard Grafana 12+ stores in the v2 schema comes as the object of its
+//! `dashboard.grafana.app` API (`{"apiVersion", "kind", "metadata", "spec"}`) and is written as
+//! that object, without the metadata the API server rewrites on every save or that differs
+//! between instances (see [`VOLATILE_METADATA`]); `metadata.name` is the dashboard's uid.
 
 use std::path::{Path, PathBuf};
 
@@ -11,13 +16,77 @@ use serde_json::{Map, Value};
 /// Top-level keys that change without the dashboard changing.
 pub const VOLATILE_KEYS: &[&str] = &["id", "version"];
 
+/// `metadata` keys of a v2 dashboard object kept by the API server, not by whoever edits the
+/// dashboard: `uid` is the object's own id (not the dashboard's, which is `name`),
+/// `resourceVersion` and `generation` bump on every save.
+pub const VOLATILE_METADATA: &[&str] = &[
+    "resourceVersion",
+    "generation",
+    "creationTimestamp",
+    "managedFields",
+    "uid",
+];
+
+/// `metadata.annotations` Grafana rewrites on every save (who and when), and the one naming
+/// who created the dashboard on this instance.
+pub const VOLATILE_ANNOTATIONS: &[&str] = &[
+    "grafana.app/updatedTimestamp",
+    "grafana.app/updatedBy",
+    "grafana.app/createdBy",
+];
+
+/// `metadata.labels` that differ between instances: the numeric id of the classic API.
+pub const VOLATILE_LABELS: &[&str] = &["grafana.app/deprecatedInternalID"];
+
+/// The annotation holding a v2 dashboard's folder uid.
+pub const FOLDER_ANNOTATION: &str = "grafana.app/folder";
+
+/// A dashboard object of Grafana's `dashboard.grafana.app` API (v2 schema, or v1 served
+/// through it): `apiVersion` of that group and a `spec`.
+pub fn is_dashboard_resource(root: &Map<String, Value>) -> bool {
+    root.get("apiVersion")
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.starts_with("dashboard.grafana.app/"))
+        && root.get("spec").is_some_and(Value::is_object)
+}
+
 /// The stable value of a dashboard (volatile keys dropped, keys sorted at every level).
 pub fn stable_value(dashboard: &Map<String, Value>) -> Value {
     let mut root = dashboard.clone();
-    for key in VOLATILE_KEYS {
-        root.remove(*key);
+    if is_dashboard_resource(&root) {
+        drop_volatile_metadata(&mut root);
+    } else {
+        for key in VOLATILE_KEYS {
+            root.remove(*key);
+        }
     }
     sorted(Value::Object(root))
+}
+
+/// The server's bookkeeping out of a dashboard object: volatile metadata, annotations and
+/// labels (emptied maps go too), and `status` (the server's report on the stored object,
+/// such as a schema conversion, not part of the dashboard).
+fn drop_volatile_metadata(root: &mut Map<String, Value>) {
+    root.remove("status");
+    let Some(Value::Object(metadata)) = root.get_mut("metadata") else {
+        return;
+    };
+    for key in VOLATILE_METADATA {
+        metadata.remove(*key);
+    }
+    for (map, volatile) in [
+        ("annotations", VOLATILE_ANNOTATIONS),
+        ("labels", VOLATILE_LABELS),
+    ] {
+        if let Some(Value::Object(entries)) = metadata.get_mut(map) {
+            for key in volatile {
+                entries.remove(*key);
+            }
+            if entries.is_empty() {
+                metadata.remove(map);
+            }
+        }
+    }
 }
 
 /// The stable text of a dashboard, as written to git.
@@ -138,14 +207,18 @@ pub fn unwrapped(root: &Map<String, Value>) -> &Map<String, Value> {
     }
 }
 
-/// The uid a dashboard file holds (top level, or inside the API wrapper).
+/// The uid a dashboard file holds (top level, inside the API wrapper, or the `metadata.name`
+/// of a v2 dashboard object).
 pub fn uid_of_file(text: &str) -> Option<String> {
     let Ok(Value::Object(root)) = serde_json::from_str::<Value>(text) else {
         return None;
     };
-    unwrapped(&root)
-        .get("uid")
-        .and_then(Value::as_str)
+    let uid = if is_dashboard_resource(&root) {
+        root.get("metadata").and_then(|m| m.get("name"))
+    } else {
+        unwrapped(&root).get("uid")
+    };
+    uid.and_then(Value::as_str)
         .filter(|u| !u.is_empty())
         .map(str::to_string)
 }
@@ -226,5 +299,86 @@ mod tests {
             Some("w")
         );
         assert_eq!(uid_of_file("not json"), None);
+    }
+
+    /// A v2 dashboard as `/apis/dashboard.grafana.app/v2beta1/...` answers it.
+    fn v2_object(resource_version: &str, updated: &str) -> Map<String, Value> {
+        object(json!({
+            "apiVersion": "dashboard.grafana.app/v2beta1",
+            "kind": "Dashboard",
+            "metadata": {
+                "name": "gw-v2",
+                "namespace": "default",
+                "uid": "1f0c6a9e-8d1b-4c52-9a7e-3b2f1d0e4c6a",
+                "resourceVersion": resource_version,
+                "generation": 3,
+                "creationTimestamp": "2026-11-01T10:00:00Z",
+                "managedFields": [{"manager": "grafana", "operation": "Update"}],
+                "labels": {"grafana.app/deprecatedInternalID": "42"},
+                "annotations": {
+                    "grafana.app/folder": "f-service",
+                    "grafana.app/createdBy": "user:admin",
+                    "grafana.app/updatedBy": "user:admin",
+                    "grafana.app/updatedTimestamp": updated
+                }
+            },
+            "spec": {"title": "Gateway v2", "elements": {}, "layout": {"kind": "GridLayout"}},
+            "status": {}
+        }))
+    }
+
+    #[test]
+    fn v2_objects_keep_the_dashboard_and_drop_the_servers_bookkeeping() {
+        let text = stable_json(&v2_object("1741", "2026-11-30T10:00:00Z"));
+        let value: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            value,
+            json!({
+                "apiVersion": "dashboard.grafana.app/v2beta1",
+                "kind": "Dashboard",
+                "metadata": {
+                    "name": "gw-v2",
+                    "namespace": "default",
+                    "annotations": {"grafana.app/folder": "f-service"}
+                },
+                "spec": {"title": "Gateway v2", "elements": {}, "layout": {"kind": "GridLayout"}}
+            })
+        );
+        // Sorted keys, two spaces, one final newline, as for v1.
+        assert_eq!(
+            text,
+            format!("{}\n", serde_json::to_string_pretty(&value).unwrap())
+        );
+        // Saved again in Grafana (new resourceVersion, time): the same bytes.
+        assert_eq!(
+            stable_json(&v2_object("1802", "2026-12-01T08:00:00Z")),
+            text
+        );
+        // `id` and `version` inside the spec are the dashboard's own and stay.
+        let mut with_spec_id = v2_object("1", "t");
+        with_spec_id["spec"]["id"] = json!(5);
+        assert!(stable_json(&with_spec_id).contains("\"id\": 5"));
+    }
+
+    #[test]
+    fn v2_files_are_found_by_name_and_compared_in_the_stable_form() {
+        let new = stable_json(&v2_object("2", "later"));
+        assert_eq!(uid_of_file(&new).as_deref(), Some("gw-v2"));
+        let raw = serde_json::to_string(&Value::Object(v2_object("1", "earlier"))).unwrap();
+        let target = Path::new("out/service/gw-v2.json");
+        assert_eq!(
+            compare(&new, target, Some((target, &raw))),
+            FileStatus::FormatOnly
+        );
+        let mut edited = v2_object("3", "later");
+        edited["spec"]["title"] = json!("Gateway v2 (edited)");
+        assert_eq!(
+            compare(&stable_json(&edited), target, Some((target, &new))),
+            FileStatus::Changed
+        );
+        // A v1 dashboard with an `apiVersion` key of its own is not taken for an object.
+        assert!(!is_dashboard_resource(&object(
+            json!({"apiVersion": "v1", "uid": "u", "spec": {}})
+        )));
     }
 }

@@ -91,9 +91,11 @@ pub fn service_of(matchers: &[Matcher]) -> Option<String> {
         })
 }
 
-/// Grafana Explore for a Loki query over a range (`schemaVersion=1&panes=…`).
+/// Grafana Explore for a Loki query over a range (`schemaVersion=1&panes=…`), in organisation
+/// `org_id` (the datasource's).
 pub fn grafana_explore_url(
     grafana: &str,
+    org_id: i64,
     datasource_uid: &str,
     expr: &str,
     from: &str,
@@ -106,8 +108,13 @@ pub fn grafana_explore_url(
             "range": {"from": from, "to": to},
         }
     });
+    explore(grafana, org_id, &panes)
+}
+
+/// `/explore` with its panes, in organisation `org_id`.
+fn explore(grafana: &str, org_id: i64, panes: &serde_json::Value) -> String {
     format!(
-        "{}/explore?schemaVersion=1&panes={}&orgId=1",
+        "{}/explore?schemaVersion=1&panes={}&orgId={org_id}",
         grafana.trim_end_matches('/'),
         encode(&panes.to_string())
     )
@@ -117,6 +124,7 @@ pub fn grafana_explore_url(
 /// when triage knows Grafana but not Jaeger's own UI).
 pub fn grafana_explore_jaeger_url(
     grafana: &str,
+    org_id: i64,
     datasource_uid: &str,
     query: JaegerQuery,
     from: &str,
@@ -134,11 +142,7 @@ pub fn grafana_explore_jaeger_url(
     let panes = serde_json::json!({
         "triage": {"datasource": datasource_uid, "queries": [query], "range": {"from": from, "to": to}}
     });
-    format!(
-        "{}/explore?schemaVersion=1&panes={}&orgId=1",
-        grafana.trim_end_matches('/'),
-        encode(&panes.to_string())
-    )
+    explore(grafana, org_id, &panes)
 }
 
 /// What a Jaeger Explore URL asks for.
@@ -295,7 +299,7 @@ mod tests {
 
     #[test]
     fn explore_and_jaeger_urls() {
-        let url = grafana_explore_url("http://g/", "loki", r#"{job="a"}"#, "now-1h", "now");
+        let url = grafana_explore_url("http://g/", 1, "loki", r#"{job="a"}"#, "now-1h", "now");
         assert!(
             url.starts_with("http://g/explore?schemaVersion=1&panes=%7B%22triage%22"),
             "{url}"
@@ -305,6 +309,8 @@ mod tests {
             "the expr, JSON-quoted then encoded: {url}"
         );
         assert!(url.ends_with("&orgId=1"));
+        let url = grafana_explore_url("http://g/", 2, "loki", r#"{job="a"}"#, "now-1h", "now");
+        assert!(url.ends_with("&orgId=2"), "{url}");
         assert_eq!(
             jaeger_search_url("http://j:16686", "inference gw", 1000, 2000),
             "http://j:16686/search?end=2000000&limit=20&lookback=custom&service=inference%20gw&start=1000000"
@@ -312,6 +318,7 @@ mod tests {
         assert_eq!(jaeger_trace_url("http://j/", "ab12"), "http://j/trace/ab12");
         let url = grafana_explore_jaeger_url(
             "http://g",
+            1,
             "jaeger",
             JaegerQuery::Trace("ab12"),
             "now-1h",
@@ -320,6 +327,7 @@ mod tests {
         assert!(url.contains("%22query%22%3A%22ab12%22"), "{url}");
         let url = grafana_explore_jaeger_url(
             "http://g",
+            3,
             "j",
             JaegerQuery::Service("gw"),
             "now-1h",
@@ -327,7 +335,8 @@ mod tests {
         );
         assert!(
             url.contains("%22queryType%22%3A%22search%22")
-                && url.contains("%22service%22%3A%22gw%22"),
+                && url.contains("%22service%22%3A%22gw%22")
+                && url.ends_with("&orgId=3"),
             "{url}"
         );
     }

@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone)]
 pub struct ViewLink<'a> {
     pub base_url: &'a str,
+    /// Grafana's organisation of the dashboard (`orgId`; 1 when not known).
+    pub org_id: i64,
     pub uid: &'a str,
     pub from: &'a str,
     pub to: &'a str,
@@ -19,14 +21,15 @@ pub struct ViewLink<'a> {
     pub view_panel: Option<i64>,
 }
 
-/// `/d/<uid>?orgId=1&from=…&to=…&var-x=a&var-x=b&viewPanel=<id>` as Grafana writes it: relative
+/// `/d/<uid>?orgId=<org>&from=…&to=…&var-x=a&var-x=b&viewPanel=<id>` as Grafana writes it: relative
 /// times kept (`now-1h`), absolute ones as epoch milliseconds, multi values repeated, All as
 /// `All`, every part percent-encoded.
 pub fn grafana_url(view: &ViewLink) -> String {
     let mut url = format!(
-        "{}/d/{}?orgId=1",
+        "{}/d/{}?orgId={}",
         view.base_url.trim_end_matches('/'),
-        encode(view.uid)
+        encode(view.uid),
+        view.org_id
     );
     url.push_str(&format!(
         "&from={}&to={}",
@@ -161,6 +164,7 @@ mod tests {
         .into();
         let view = ViewLink {
             base_url: "https://grafana.example/",
+            org_id: 1,
             uid: "inference-gateway",
             from: "now-1h",
             to: "now",
@@ -178,6 +182,7 @@ mod tests {
         let vars = BTreeMap::new();
         let view = ViewLink {
             base_url: "http://g",
+            org_id: 1,
             uid: "u",
             from: "2026-11-24T10:00:00Z",
             to: "2026-11-24T11:00:00Z",
@@ -187,6 +192,24 @@ mod tests {
         assert_eq!(
             grafana_url(&view),
             "http://g/d/u?orgId=1&from=1795514400000&to=1795518000000"
+        );
+    }
+
+    #[test]
+    fn a_dashboard_of_another_organisation_says_so() {
+        let vars = BTreeMap::new();
+        let view = ViewLink {
+            base_url: "https://grafana.example",
+            org_id: 2,
+            uid: "gw",
+            from: "now-1h",
+            to: "now",
+            variables: &vars,
+            view_panel: None,
+        };
+        assert_eq!(
+            grafana_url(&view),
+            "https://grafana.example/d/gw?orgId=2&from=now-1h&to=now"
         );
     }
 

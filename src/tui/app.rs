@@ -401,6 +401,7 @@ impl App {
         };
         crate::links::grafana_url(&crate::links::ViewLink {
             base_url: &self.session.grafana_url,
+            org_id: self.session.org_id,
             uid: self.page.dashboard.uid.as_deref().unwrap_or_default(),
             from: &self.page.view_state.range.from,
             to: &self.page.view_state.range.to,

@@ -11,6 +11,8 @@ use crate::view::build::Clock;
 pub struct SessionSettings {
     /// Grafana's base URL for hand-off links.
     pub grafana_url: String,
+    /// Grafana's organisation of the session's dashboards (`orgId` in links; 1 by default).
+    pub org_id: i64,
     /// Loki, Jaeger and Alertmanager addresses and datasource uids, for links and Explore URLs
     /// (the engine holds its own copy to fetch from).
     pub drill: DrillConfig,
@@ -33,6 +35,7 @@ impl SessionSettings {
     pub fn new(theme: Theme) -> Self {
         SessionSettings {
             grafana_url: "http://localhost:3000".into(),
+            org_id: 1,
             drill: DrillConfig::default(),
             theme,
             colour_depth: ColourDepth::TrueColour,

@@ -1,6 +1,7 @@
 //! A small client for the Grafana HTTP API endpoints triage reads: `/api/health`,
-//! `/api/search`, `/api/folders`, `/api/dashboards/uid/<uid>`, `/api/library-elements/<uid>`
-//! and `/api/datasources`.
+//! `/api/search`, `/api/folders`, `/api/dashboards/uid/<uid>` (and, for dashboards stored in
+//! the v2 schema, `/apis/dashboard.grafana.app/...` in the namespace `/api/frontend/settings`
+//! names), `/api/library-elements/<uid>`, `/api/datasources` and `/api/org`.
 //!
 //! Authentication is a service-account token sent as a bearer header (or basic auth written
 //! into the URL, or nothing for anonymous access). Neither ever appears in `Debug` or in an
@@ -11,6 +12,9 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::library::{LibraryPanel, parse_library_element};
+use super::resource::{
+    collection_path, frontend_namespace, named_in_refusal, parse_resource, places,
+};
 use super::types::{
     DashboardDoc, DatasourceInfo, Folder, SEARCH_PAGE_SIZE, SearchHit, SearchQuery,
     parse_dashboard_doc, parse_datasources, parse_folder, parse_folders, parse_search,
@@ -180,18 +184,81 @@ impl GrafanaClient {
         Ok(hits)
     }
 
-    /// `GET /api/dashboards/uid/<uid>`, unwrapped.
+    /// `GET /api/dashboards/uid/<uid>`, unwrapped; a dashboard stored in the v2 schema (HTTP
+    /// 406) is fetched through the `dashboard.grafana.app` API instead.
     pub async fn dashboard(&self, uid: &str) -> Result<DashboardDoc, GrafanaError> {
         let path = format!("/api/dashboards/uid/{}", encode_segment(uid));
-        let value = self.get(&path, &[]).await.map_err(|e| match e {
-            GrafanaError::Http { status: 404, .. } => GrafanaError::Http {
+        match self.get(&path, &[]).await {
+            Ok(value) => parse_dashboard_doc(value).map_err(|m| decode(&path, m)),
+            Err(GrafanaError::Http { status: 404, .. }) => Err(GrafanaError::Http {
                 status: 404,
-                path: path.clone(),
+                path,
                 message: format!("no dashboard with uid {:?}", sanitize(uid)),
-            },
-            other => other,
-        })?;
-        parse_dashboard_doc(value).map_err(|m| decode(&path, m))
+            }),
+            Err(GrafanaError::Http {
+                status: 406,
+                message,
+                ..
+            }) => self.dashboard_resource(uid, &message).await,
+            Err(other) => Err(other),
+        }
+    }
+
+    /// The dashboard object of `/apis/dashboard.grafana.app/<version>/namespaces/<ns>/
+    /// dashboards/<uid>`: first where Grafana's refusal points, then each version it serves
+    /// v2 dashboards under, in the namespace of `/api/frontend/settings`. A 404 moves on to
+    /// the next place (that version is not served here); any other error ends the search.
+    async fn dashboard_resource(
+        &self,
+        uid: &str,
+        refusal: &str,
+    ) -> Result<DashboardDoc, GrafanaError> {
+        let named = named_in_refusal(refusal);
+        let namespace = match &named {
+            Some((_, namespace)) => namespace.clone(),
+            None => self.namespace().await,
+        };
+        let mut tried = Vec::new();
+        for (version, namespace) in places(named, &namespace) {
+            let path = format!(
+                "{}{}",
+                collection_path(&version, &namespace),
+                encode_segment(uid)
+            );
+            match self.get(&path, &[]).await {
+                Ok(value) => return parse_resource(value).map_err(|m| decode(&path, m)),
+                Err(GrafanaError::Http { status: 404, .. }) => tried.push(version),
+                Err(other) => return Err(other),
+            }
+        }
+        Err(GrafanaError::Http {
+            status: 404,
+            path: format!("/api/dashboards/uid/{}", encode_segment(uid)),
+            message: format!(
+                "dashboard {:?} is stored in the v2 schema, and Grafana's dashboard.grafana.app \
+                 API has it under none of {} in namespace {namespace:?}",
+                sanitize(uid),
+                tried.join(", ")
+            ),
+        })
+    }
+
+    /// The namespace of the token's organisation (`namespace` of `/api/frontend/settings`);
+    /// `default` when Grafana does not say (before 11) or the settings cannot be read.
+    pub async fn namespace(&self) -> String {
+        match self.get("/api/frontend/settings", &[]).await {
+            Ok(settings) => sanitize(&frontend_namespace(&settings)),
+            Err(_) => super::resource::DEFAULT_NAMESPACE.to_string(),
+        }
+    }
+
+    /// `GET /api/org`: the id of the token's current organisation.
+    pub async fn org_id(&self) -> Result<i64, GrafanaError> {
+        let value = self.get("/api/org", &[]).await?;
+        value
+            .get("id")
+            .and_then(Value::as_i64)
+            .ok_or_else(|| decode("/api/org", "the answer has no numeric `id`".into()))
     }
 
     /// `GET /api/library-elements/<uid>`: a library panel's model. Errors carry Grafana's own

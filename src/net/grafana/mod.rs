@@ -1,5 +1,6 @@
 //! Grafana's HTTP API, as the network edge for working through a live Grafana: search and
-//! folders, dashboards by uid, datasources (whose proxy the engine then queries like any
+//! folders, dashboards by uid (v2-schema ones through the `dashboard.grafana.app` API),
+//! datasources (whose proxy the engine then queries like any
 //! Prometheus), and the stable file form `triage pull` writes.
 //!
 //! Everything that reaches text shown to a person is sanitised here, and the token never
@@ -7,6 +8,7 @@
 
 pub mod client;
 pub mod library;
+pub mod resource;
 pub mod types;
 
 pub use client::{GrafanaClient, GrafanaConfig, GrafanaError};

@@ -3,6 +3,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::grafana::model::is_prometheus_type;
+use crate::grafana::stable_form::is_dashboard_resource;
 use crate::net::sanitize::sanitize;
 
 /// Grafana's search kinds (`type` in `/api/search`).
@@ -65,6 +67,8 @@ impl SearchQuery {
         if let Some(kind) = self.kind {
             params.push(("type", kind.to_string()));
         }
+        // Without a sort Grafana does not keep the order from one page to the next.
+        params.push(("sort", "alpha-asc".to_string()));
         params.push(("limit", SEARCH_PAGE_SIZE.to_string()));
         params.push(("page", page.to_string()));
         params
@@ -83,9 +87,9 @@ pub struct DatasourceInfo {
 
 impl DatasourceInfo {
     /// Answers the Prometheus HTTP API through Grafana's proxy (Mimir, Cortex and Thanos use
-    /// this plugin too).
+    /// this plugin too; Amazon's and Azure's managed Prometheus have their own).
     pub fn speaks_prometheus(&self) -> bool {
-        self.kind == "prometheus"
+        is_prometheus_type(&self.kind)
     }
 }
 
@@ -109,7 +113,9 @@ impl Folder {
     }
 }
 
-/// `/api/dashboards/uid/<uid>` unwrapped: the dashboard JSON and where it lives.
+/// `/api/dashboards/uid/<uid>` unwrapped: the dashboard JSON and where it lives. For a
+/// dashboard Grafana stores in the v2 schema, `dashboard` is the whole object of its
+/// `dashboard.grafana.app` API (`{"apiVersion", "kind", "metadata", "spec"}`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DashboardDoc {
     pub dashboard: Map<String, Value>,
@@ -118,11 +124,29 @@ pub struct DashboardDoc {
 }
 
 impl DashboardDoc {
-    pub fn uid(&self) -> String {
-        text(&self.dashboard, "uid")
+    /// The object of the `dashboard.grafana.app` API rather than a classic dashboard.
+    pub fn is_resource(&self) -> bool {
+        is_dashboard_resource(&self.dashboard)
     }
+    /// The dashboard's uid (an object's `metadata.name`).
+    pub fn uid(&self) -> String {
+        if !self.is_resource() {
+            return text(&self.dashboard, "uid");
+        }
+        self.part("metadata")
+            .map_or_else(String::new, |m| text(m, "name"))
+    }
+    /// The dashboard's title (an object's `spec.title`).
     pub fn title(&self) -> String {
-        text(&self.dashboard, "title")
+        self.part("spec")
+            .map_or_else(String::new, |s| text(s, "title"))
+    }
+    /// The classic dashboard itself, or the named part of an object.
+    fn part(&self, of_resource: &str) -> Option<&Map<String, Value>> {
+        if !self.is_resource() {
+            return Some(&self.dashboard);
+        }
+        self.dashboard.get(of_resource).and_then(Value::as_object)
     }
 }
 
@@ -307,6 +331,7 @@ mod tests {
                 ("tag", "slo".to_string()),
                 ("tag", "ml".to_string()),
                 ("type", "dash-db".to_string()),
+                ("sort", "alpha-asc".to_string()),
                 ("limit", "1000".to_string()),
                 ("page", "2".to_string()),
             ]
@@ -322,6 +347,12 @@ mod tests {
         .unwrap();
         assert!(ds[0].is_default && ds[0].speaks_prometheus());
         assert!(!ds[1].is_default && !ds[1].speaks_prometheus());
+        let managed = parse_datasources(&json!([
+            {"uid": "amp", "name": "AMP", "type": "grafana-amazonprometheus-datasource"},
+            {"uid": "azp", "name": "Azure", "type": "grafana-azureprometheus-datasource"}
+        ]))
+        .unwrap();
+        assert!(managed.iter().all(DatasourceInfo::speaks_prometheus));
 
         let folder = parse_folder(&json!({"uid": "c", "title": "Child",
             "parents": [{"uid": "a", "title": "Platform"}, {"uid": "b", "title": "ML"}]}))

@@ -47,6 +47,7 @@ impl App {
             title: format!("Grafana Explore: {logql}"),
             url: grafana_explore_url(
                 &self.session.grafana_url,
+                self.session.org_id,
                 &self.session.drill.loki_datasource,
                 &logql,
                 &from,

@@ -73,6 +73,7 @@ impl App {
         let (from, to) = self.range_text();
         let explore_url = grafana_explore_url(
             &self.session.grafana_url,
+            self.session.org_id,
             &self.session.drill.loki_datasource,
             &logql,
             &from,

@@ -71,6 +71,7 @@ impl App {
                 let (from, to) = self.range_text();
                 grafana_explore_jaeger_url(
                     &self.session.grafana_url,
+                    self.session.org_id,
                     &self.session.drill.jaeger_datasource,
                     JaegerQuery::Service(service),
                     &from,
@@ -88,6 +89,7 @@ impl App {
                 let (from, to) = self.range_text();
                 grafana_explore_jaeger_url(
                     &self.session.grafana_url,
+                    self.session.org_id,
                     &self.session.drill.jaeger_datasource,
                     JaegerQuery::Trace(id),
                     &from,
