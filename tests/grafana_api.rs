@@ -1122,6 +1122,14 @@ fn dashboards_stored_in_the_v2_schema_come_through_the_dashboard_api() {
     let doc: Value = serde_json::from_str(&inspected).unwrap();
     assert_eq!(doc["uid"], V2_UID, "{inspected}");
     assert_eq!(doc["title"], "Gateway v2", "{inspected}");
+    // The v2 body is read as a dashboard: its panel and query, not an empty page.
+    let panels = doc["panels"].as_array().expect("panels");
+    assert_eq!(panels.len(), 1, "{inspected}");
+    assert_eq!(panels[0]["title"], "Requests", "{inspected}");
+    assert!(
+        inspected.contains("sum(rate(http_requests_total[5m]))"),
+        "{inspected}"
+    );
     let asked = |prefix: &str| -> Vec<String> {
         let seen = grafana.state.seen.lock().unwrap();
         seen.paths
