@@ -156,29 +156,14 @@ pub async fn run_refresh(
         let copies = comparison_queries(queries, offset_ms);
         queries.extend(copies);
     }
-    // Annotation queries ride along with every time-series panel (sent once, as shared
-    // queries are), to be drawn as markers on each of them.
-    let annotation_queries: Vec<PlannedQuery> = super::annotations::queried(&expanded.dashboard)
-        .map(|(index, annotation)| {
-            let mut query = super::annotations::plan(index, annotation, &base_scope, &input.range);
-            let reference = annotation
-                .datasource
-                .clone()
-                .unwrap_or(DatasourceRef::Default);
-            query.datasource = datasources.name_for(&reference, &lookup);
-            query
-        })
-        .collect();
-    if !annotation_queries.is_empty() {
-        for (plan, panel) in plans.iter_mut().zip(&expanded.dashboard.panels) {
-            if let PanelPlan::Queries(queries) = plan
-                && PanelKind::of(&panel.panel_type) == PanelKind::TimeSeries
-                && !queries.is_empty()
-            {
-                queries.extend(annotation_queries.iter().cloned());
-            }
-        }
-    }
+    add_annotation_queries(
+        &mut plans,
+        &expanded.dashboard,
+        &base_scope,
+        &input.range,
+        datasources,
+        &lookup,
+    );
     let resolved = Resolved {
         dashboard: expanded.dashboard,
         variables,
@@ -209,6 +194,39 @@ pub async fn run_refresh(
     )
     .await;
     asked
+}
+
+/// Annotation queries ride along with every time-series panel (sent once, as shared queries
+/// are), to be drawn as markers on each of them.
+fn add_annotation_queries(
+    plans: &mut [PanelPlan],
+    dashboard: &Dashboard,
+    base_scope: &crate::grafana::vars::Scope,
+    range: &TimeRange,
+    datasources: &Datasources,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) {
+    let annotation_queries: Vec<PlannedQuery> = super::annotations::queried(dashboard)
+        .map(|(index, annotation)| {
+            let mut query = super::annotations::plan(index, annotation, base_scope, range);
+            let reference = annotation
+                .datasource
+                .clone()
+                .unwrap_or(DatasourceRef::Default);
+            query.datasource = datasources.name_for(&reference, lookup);
+            query
+        })
+        .collect();
+    if !annotation_queries.is_empty() {
+        for (plan, panel) in plans.iter_mut().zip(&dashboard.panels) {
+            if let PanelPlan::Queries(queries) = plan
+                && PanelKind::of(&panel.panel_type) == PanelKind::TimeSeries
+                && !queries.is_empty()
+            {
+                queries.extend(annotation_queries.iter().cloned());
+            }
+        }
+    }
 }
 
 /// Send each distinct query once, and each panel as soon as all its queries are answered.
