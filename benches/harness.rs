@@ -645,12 +645,14 @@ fn parse_and_plan(runs: usize) {
                 VarValue::single(v.current.value.first().cloned().unwrap_or_default()),
             );
         }
+        let datasource_types = dashboard.datasource_variable_types();
         let ctx = PlanContext {
             range: &range,
             terminal_width: 200,
             scrape_interval: None,
             dashboard_title: &dashboard.title,
             dashboard_uid: "",
+            datasource_types: &datasource_types,
         };
         let start = Instant::now();
         planned = 0;

@@ -38,6 +38,7 @@ fn main() {
         );
     }
     let now = chrono::Utc::now();
+    let no_types = std::collections::BTreeMap::new();
     for (from, label) in [("now-1h", "1 h"), ("now-6h", "6 h"), ("now-24h", "24 h")] {
         let range = TimeRange::resolve(from, "now", now).expect("range");
         let ctx = PlanContext {
@@ -46,6 +47,7 @@ fn main() {
             scrape_interval: None,
             dashboard_title: "",
             dashboard_uid: "",
+            datasource_types: &no_types,
         };
         println!(
             "range {label}, terminal 160 columns vs Grafana panels {GRAFANA_PANEL_PIXELS} px wide"

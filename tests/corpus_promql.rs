@@ -52,12 +52,14 @@ fn corpus_expressions_parse_after_interpolation() {
         let loaded = load_path(path).unwrap_or_else(|e| panic!("{e}"));
         let dashboard = &loaded.dashboard;
         let scope = scope_for(dashboard);
+        let datasource_types = dashboard.datasource_variable_types();
         let ctx = PlanContext {
             range: &range,
             terminal_width: 160,
             scrape_interval: None,
             dashboard_title: &dashboard.title,
             dashboard_uid: "",
+            datasource_types: &datasource_types,
         };
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         for panel in &dashboard.panels {

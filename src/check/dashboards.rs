@@ -184,12 +184,14 @@ fn expressions(file: &str, dashboard: &Dashboard) -> Vec<Finding> {
     else {
         return findings;
     };
+    let datasource_types = dashboard.datasource_variable_types();
     let ctx = PlanContext {
         range: &range,
         terminal_width: 160,
         scrape_interval: None,
         dashboard_title: &dashboard.title,
         dashboard_uid: dashboard.uid.as_deref().unwrap_or(""),
+        datasource_types: &datasource_types,
     };
     let variants = scope_variants(dashboard);
     let annotation_panels: Vec<Panel> = dashboard
@@ -197,9 +199,11 @@ fn expressions(file: &str, dashboard: &Dashboard) -> Vec<Finding> {
         .iter()
         .filter(|a| !a.builtin && a.expr.as_deref().is_some_and(|e| !e.trim().is_empty()))
         .filter(|a| {
-            a.datasource
-                .as_ref()
-                .is_none_or(|d| d.plugin_type().is_none_or(is_prometheus_type))
+            a.datasource.as_ref().is_none_or(|d| {
+                dashboard
+                    .datasource_type(d)
+                    .is_none_or(|t| is_prometheus_type(&t))
+            })
         })
         .map(|a| Panel {
             panel_type: "timeseries".into(),
@@ -269,10 +273,12 @@ fn variable_queries(file: &str, dashboard: &Dashboard) -> Vec<Finding> {
         .iter()
         .filter(|v| v.kind == VariableKind::Query)
     {
-        let is_prometheus = v
-            .datasource
-            .as_ref()
-            .is_none_or(|d| d.plugin_type().is_none_or(is_prometheus_type));
+        // A `${DS_LOKI}` variable query is LogQL's `label_values`, not Prometheus's.
+        let is_prometheus = v.datasource.as_ref().is_none_or(|d| {
+            dashboard
+                .datasource_type(d)
+                .is_none_or(|t| is_prometheus_type(&t))
+        });
         if !is_prometheus || v.query.trim().is_empty() {
             continue;
         }

@@ -24,12 +24,20 @@ pub const REF_PREFIX: &str = "annotation ";
 
 /// The annotations that are sent: enabled, with a PromQL `expr`, on a Prometheus datasource.
 pub fn queried(dashboard: &Dashboard) -> impl Iterator<Item = (usize, &Annotation)> {
-    dashboard.annotations.iter().enumerate().filter(|(_, a)| {
-        a.enabled
-            && !a.builtin
-            && a.expr.as_deref().is_some_and(|e| !e.trim().is_empty())
-            && a.datasource.as_ref().and_then(foreign_datasource).is_none()
-    })
+    let types = dashboard.datasource_variable_types();
+    dashboard
+        .annotations
+        .iter()
+        .enumerate()
+        .filter(move |(_, a)| {
+            a.enabled
+                && !a.builtin
+                && a.expr.as_deref().is_some_and(|e| !e.trim().is_empty())
+                && a.datasource
+                    .as_ref()
+                    .and_then(|d| foreign_datasource(d, &types))
+                    .is_none()
+        })
 }
 
 /// The range query of one annotation: its `expr` with the dashboard's variables, over the

@@ -1,6 +1,8 @@
 //! Which queries a panel sends: interpolated PromQL, instant or range, step and aligned range,
 //! as Grafana would send them. Pure: the variable scope and sizes come in as arguments.
 
+use std::collections::BTreeMap;
+
 use crate::grafana::interval::{IntervalInput, plan_query_interval};
 use crate::grafana::model::{DatasourceRef, Panel, TargetFormat};
 use crate::grafana::panel_kind::PanelKind;
@@ -99,6 +101,8 @@ pub struct PlanContext<'a> {
     pub scrape_interval: Option<String>,
     pub dashboard_title: &'a str,
     pub dashboard_uid: &'a str,
+    /// Plugin type of each datasource variable (`Dashboard::datasource_variable_types`).
+    pub datasource_types: &'a BTreeMap<String, String>,
 }
 
 /// Width of the dashboard grid in a 1920 px browser window, for panels sized as Grafana sizes
@@ -128,14 +132,18 @@ pub fn max_data_points(panel: &Panel, terminal_width: u16) -> u64 {
 /// Plan every visible target of a panel. `scope` holds the dashboard variables (and a repeat
 /// clone's own value); built-ins are added per target here.
 pub fn plan_panel(panel: &Panel, scope: &Scope, ctx: &PlanContext) -> PanelPlan {
-    if let Some(kind) = foreign_datasource(&panel.datasource) {
+    if let Some(kind) = foreign_datasource(&panel.datasource, ctx.datasource_types) {
         return PanelPlan::Unsupported(format!(
             "{kind} datasource: triage queries Prometheus only"
         ));
     }
     let mut queries = Vec::new();
     for target in panel.targets.iter().filter(|t| !t.hide) {
-        if let Some(kind) = target.datasource.as_ref().and_then(foreign_datasource) {
+        if let Some(kind) = target
+            .datasource
+            .as_ref()
+            .and_then(|d| foreign_datasource(d, ctx.datasource_types))
+        {
             if panel.targets.len() == 1 {
                 return PanelPlan::Unsupported(format!(
                     "{kind} datasource: triage queries Prometheus only"
@@ -197,13 +205,20 @@ pub fn plan_panel(panel: &Panel, scope: &Scope, ctx: &PlanContext) -> PanelPlan 
     PanelPlan::Queries(queries)
 }
 
-/// A datasource type we know is not Prometheus-compatible.
-pub(crate) fn foreign_datasource(ds: &DatasourceRef) -> Option<String> {
-    if let DatasourceRef::Builtin { name } = ds {
+/// A datasource type we know is not Prometheus-compatible. `variable_types` gives the plugin
+/// type of each datasource variable (`${DS_LOKI}` of type `loki` is Loki whatever is chosen).
+pub(crate) fn foreign_datasource(
+    ds: &DatasourceRef,
+    variable_types: &BTreeMap<String, String>,
+) -> Option<String> {
+    let kind = match ds {
         // Mixed panels name a datasource per target; Grafana's own ones hold no PromQL.
-        return (!name.contains("Mixed")).then(|| name.trim_matches(['-', ' ']).to_lowercase());
-    }
-    let kind = ds.plugin_type()?;
+        DatasourceRef::Builtin { name } => {
+            return (!name.contains("Mixed")).then(|| name.trim_matches(['-', ' ']).to_lowercase());
+        }
+        DatasourceRef::Variable { name } => variable_types.get(name).map(String::as_str)?,
+        _ => ds.plugin_type()?,
+    };
     // Besides Grafana's Prometheus types: plugins whose query language is a PromQL superset.
     let prometheus_like = ["victoriametrics-datasource", "mimir", "cortex", "thanos"];
     if crate::grafana::model::is_prometheus_type(kind)
@@ -251,6 +266,8 @@ mod tests {
         }
     }
 
+    static NO_TYPES: BTreeMap<String, String> = BTreeMap::new();
+
     fn ctx(range: &TimeRange) -> PlanContext<'_> {
         PlanContext {
             range,
@@ -258,7 +275,42 @@ mod tests {
             scrape_interval: None,
             dashboard_title: "d",
             dashboard_uid: "u",
+            datasource_types: &NO_TYPES,
         }
+    }
+
+    #[test]
+    fn a_panel_on_a_loki_datasource_variable_sends_no_promql() {
+        let range = range();
+        let panel = Panel {
+            panel_type: "timeseries".into(),
+            datasource: DatasourceRef::Variable {
+                name: "DS_LOKI".into(),
+            },
+            targets: vec![target("sum(rate({app=\"gw\"} |= \"error\" [5m]))")],
+            ..Panel::default()
+        };
+        let types: BTreeMap<String, String> = [("DS_LOKI".to_string(), "loki".to_string())].into();
+        let with_types = PlanContext {
+            datasource_types: &types,
+            ..ctx(&range)
+        };
+        let plan = plan_panel(&panel, &Scope::default(), &with_types);
+        assert_eq!(
+            plan,
+            PanelPlan::Unsupported("loki datasource: triage queries Prometheus only".into())
+        );
+        // A Prometheus datasource variable still plans PromQL.
+        let types: BTreeMap<String, String> =
+            [("DS_LOKI".to_string(), "prometheus".to_string())].into();
+        let prom = PlanContext {
+            datasource_types: &types,
+            ..ctx(&range)
+        };
+        assert!(matches!(
+            plan_panel(&panel, &Scope::default(), &prom),
+            PanelPlan::Queries(_)
+        ));
     }
 
     #[test]

@@ -108,12 +108,14 @@ pub async fn run_refresh(
         Some(configured) => Some(configured.clone()),
         None => datasources.detected_scrape_interval().await,
     };
+    let datasource_types = input.dashboard.datasource_variable_types();
     let ctx = PlanContext {
         range: &input.range,
         terminal_width: input.terminal_width,
         scrape_interval,
         dashboard_title: &input.dashboard.title,
         dashboard_uid: input.dashboard.uid.as_deref().unwrap_or(""),
+        datasource_types: &datasource_types,
     };
     let plans: Vec<PanelPlan> = expanded
         .dashboard

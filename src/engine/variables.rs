@@ -2,6 +2,7 @@
 //! query variables always re-query (their saved options are ignored), the saved selection is
 //! kept when still valid, and `--var` overrides win.
 
+use super::plan::foreign_datasource;
 use crate::grafana::model::LabelMatcher;
 use std::collections::BTreeMap;
 
@@ -83,17 +84,31 @@ pub async fn resolve_variables(
                 .find(|v| v.name == name)
                 .and_then(|v| v.value.value.first().cloned())
         };
+        let datasource_types = dashboard.datasource_variable_types();
         let client = match &variable.datasource {
             Some(reference) => {
                 datasources.pick(datasources.name_for(reference, &lookup).as_deref())
             }
             None => &datasources.default,
         };
-        let options = match options_for(client, datasources, variable, &scope, range).await {
-            Ok(options) => options,
-            Err(message) => {
-                errors.push(format!("variable ${}: {message}", variable.name));
-                Vec::new()
+        // A query variable on a Loki (or other non-Prometheus) datasource speaks that
+        // datasource's language: it keeps the options the file saved rather than sending
+        // LogQL to Prometheus.
+        let foreign = variable.kind == VariableKind::Query
+            && variable
+                .datasource
+                .as_ref()
+                .and_then(|d| foreign_datasource(d, &datasource_types))
+                .is_some();
+        let options = if foreign {
+            saved_options(variable)
+        } else {
+            match options_for(client, datasources, variable, &scope, range).await {
+                Ok(options) => options,
+                Err(message) => {
+                    errors.push(format!("variable ${}: {message}", variable.name));
+                    Vec::new()
+                }
             }
         };
         let selection = match overrides.get(&variable.name) {
@@ -180,6 +195,18 @@ fn resolve_auto_interval(variable: &Variable, value: VarValue, range: &TimeRange
         }
         _ => value,
     }
+}
+
+/// The options a file saved with a variable (what Grafana showed when it was saved).
+fn saved_options(variable: &Variable) -> Vec<VarOption> {
+    variable
+        .options
+        .iter()
+        .map(|o| VarOption {
+            text: o.text.clone(),
+            value: o.value.clone(),
+        })
+        .collect()
 }
 
 /// The options a variable offers now.
@@ -324,6 +351,34 @@ fn instant_result(answer: &crate::net::QueryAnswer) -> InstantResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A `label_values` variable on a Loki datasource variable is LogQL's: it is not sent to
+    /// Prometheus (which would fail or answer for another system) and keeps its saved options,
+    /// while the Prometheus variable beside it is asked (and here fails: nothing listens).
+    #[tokio::test]
+    async fn a_loki_query_variable_keeps_its_saved_options() {
+        let json = r#"{"title": "mixed", "panels": [], "templating": {"list": [
+            {"name": "DS_LOKI", "type": "datasource", "query": "loki"},
+            {"name": "app", "type": "query", "datasource": {"uid": "${DS_LOKI}"},
+             "query": "label_values({job=\"x\"}, app)",
+             "current": {"text": "gw", "value": "gw"},
+             "options": [{"text": "gw", "value": "gw", "selected": true},
+                         {"text": "db", "value": "db", "selected": false}]},
+            {"name": "instance", "type": "query", "query": "label_values(up, instance)"}]}}"#;
+        let dashboard = crate::grafana::load::load_str(json, "mixed.json")
+            .unwrap()
+            .dashboard;
+        let client = PromClient::new(crate::net::PromConfig::new("http://127.0.0.1:9")).unwrap();
+        let datasources = Datasources::single(client);
+        let range = TimeRange::resolve("now-1h", "now", chrono::Utc::now()).unwrap();
+        let (variables, errors) =
+            resolve_variables(&datasources, &dashboard, &Overrides::new(), &range).await;
+        let app = variables.iter().find(|v| v.name == "app").unwrap();
+        let values: Vec<&str> = app.options.iter().map(|o| o.value.as_str()).collect();
+        assert_eq!(values, ["gw", "db"]);
+        assert!(errors.iter().all(|e| !e.contains("$app")), "{errors:?}");
+        assert!(errors.iter().any(|e| e.contains("$instance")), "{errors:?}");
+    }
 
     #[test]
     fn command_line_filters_parse_every_operator() {

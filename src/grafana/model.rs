@@ -491,7 +491,8 @@ pub struct Variable {
     pub refresh: u8,
     /// The saved selection (text and value lists; `$__all` for All).
     pub current: VariableSelection,
-    /// Saved options (used for custom/interval/constant; ignored for query variables).
+    /// Saved options (used for custom/interval/constant, and for query variables on a
+    /// datasource that is not Prometheus; other query variables ask again).
     pub options: Vec<VariableOption>,
     /// Interval variables: `auto` enabled, its bucket count and minimum.
     pub auto: bool,
@@ -544,6 +545,32 @@ pub enum Severity {
     Info,
     Warning,
     Error,
+}
+
+impl Dashboard {
+    /// The plugin type each datasource variable selects (its `query`, e.g. `loki`), by name:
+    /// a panel on `${ds}` queries that kind of datasource whatever instance is chosen.
+    pub fn datasource_variable_types(&self) -> std::collections::BTreeMap<String, String> {
+        self.variables
+            .iter()
+            .filter(|v| v.kind == VariableKind::Datasource && !v.query.trim().is_empty())
+            .map(|v| (v.name.clone(), v.query.trim().to_string()))
+            .collect()
+    }
+
+    /// The plugin type a datasource reference means, when the dashboard says: its own `type`,
+    /// or the type its datasource variable selects.
+    pub fn datasource_type(&self, reference: &DatasourceRef) -> Option<String> {
+        match reference {
+            DatasourceRef::Variable { name } => self
+                .variables
+                .iter()
+                .find(|v| v.kind == VariableKind::Datasource && &v.name == name)
+                .map(|v| v.query.trim().to_string())
+                .filter(|t| !t.is_empty()),
+            other => other.plugin_type().map(str::to_string),
+        }
+    }
 }
 
 /// One label matcher: a label, an operator (`=`, `!=`, `=~`, `!~`) and a value. Ad-hoc
