@@ -10,6 +10,8 @@ use triage::grafana::model::Severity;
 
 const BIN: &str = env!("CARGO_BIN_EXE_triage");
 
+mod support;
+
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/dashboards/v2")
@@ -303,6 +305,44 @@ fn v1_and_v2_twins_render_the_same_panels() {
     let v1 = render("twin.v1.json");
     assert_eq!(v1.len(), 3);
     assert_eq!(v1, render("twin.v2.json"));
+}
+
+/// On the live demo stack (a real Prometheus), the v2 twin draws exactly what its v1 twin
+/// draws: the same queries, series, values and colours over the same fixed range.
+#[test]
+fn v1_and_v2_twins_render_the_same_data_on_a_live_prometheus() {
+    let demo = support::start_demo();
+    let to = chrono::Utc::now() - chrono::Duration::minutes(1);
+    let from = to - chrono::Duration::minutes(30);
+    let (from, to) = (
+        from.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        to.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    );
+    let render = |name: &str| {
+        let path = fixture(name);
+        let (doc, _) = triage(&[
+            "render",
+            "--format",
+            "json",
+            path.to_str().unwrap(),
+            "--prometheus",
+            &demo.prometheus,
+            "--from",
+            &from,
+            "--to",
+            &to,
+        ]);
+        doc
+    };
+    let v1 = render("twin.v1.json");
+    let panels = v1.as_array().unwrap();
+    assert_eq!(panels.len(), 3);
+    assert!(
+        panels.iter().all(|p| p["state"] == "ok"),
+        "every panel has data: {v1:#}"
+    );
+    assert_eq!(v1, render("twin.v2.json"));
+    drop(demo);
 }
 
 /// A v2 dashboard with a layout item naming a missing element, an unknown layout kind, an
