@@ -282,6 +282,16 @@ mod tests {
             jaeger.headers,
             vec![("X-Scope-OrgID".into(), "team-b".into())]
         );
+        let env = env_of(&[
+            ("TRIAGE_TEMPO_TENANT", "team-c"),
+            ("TRIAGE_TEMPO_TOKEN", "t"),
+        ]);
+        let tempo = connection(Backend::Tempo, "http://t", &file, &[], &env).unwrap();
+        assert_eq!(
+            tempo.headers,
+            vec![("X-Scope-OrgID".into(), "team-c".into())]
+        );
+        assert_eq!(tempo.bearer_token.as_deref(), Some("t"));
     }
 
     #[test]

@@ -161,6 +161,13 @@ mod tests {
         assert_eq!(file.loki.tenant.as_deref(), Some("team-a"));
         assert_eq!(file.loki.headers["X-Extra"], "1");
         assert!(file.alertmanager.bearer_token_file.is_some());
+        let file: ConfigFile = toml::from_str(
+            "[tempo]\nurl = \"http://tempo:3200\"\ngrafana_datasource = \"tempo-eu\"\ntenant = \"t\"",
+        )
+        .unwrap();
+        assert_eq!(file.tempo.url.as_deref(), Some("http://tempo:3200"));
+        assert_eq!(file.tempo.grafana_datasource.as_deref(), Some("tempo-eu"));
+        assert_eq!(file.tempo.tenant.as_deref(), Some("t"));
     }
 
     #[test]
