@@ -43,6 +43,7 @@ pub enum Backend {
     Prometheus,
     Loki,
     Jaeger,
+    Tempo,
     Alertmanager,
 }
 
@@ -52,6 +53,7 @@ impl Backend {
             Backend::Prometheus => "TRIAGE_PROMETHEUS",
             Backend::Loki => "TRIAGE_LOKI",
             Backend::Jaeger => "TRIAGE_JAEGER",
+            Backend::Tempo => "TRIAGE_TEMPO",
             Backend::Alertmanager => "TRIAGE_ALERTMANAGER",
         }
     }
@@ -61,6 +63,7 @@ impl Backend {
             Backend::Prometheus => &file.prometheus,
             Backend::Loki => &file.loki,
             Backend::Jaeger => &file.jaeger,
+            Backend::Tempo => &file.tempo,
             Backend::Alertmanager => &file.alertmanager,
         }
     }
@@ -279,6 +282,16 @@ mod tests {
             jaeger.headers,
             vec![("X-Scope-OrgID".into(), "team-b".into())]
         );
+        let env = env_of(&[
+            ("TRIAGE_TEMPO_TENANT", "team-c"),
+            ("TRIAGE_TEMPO_TOKEN", "t"),
+        ]);
+        let tempo = connection(Backend::Tempo, "http://t", &file, &[], &env).unwrap();
+        assert_eq!(
+            tempo.headers,
+            vec![("X-Scope-OrgID".into(), "team-c".into())]
+        );
+        assert_eq!(tempo.bearer_token.as_deref(), Some("t"));
     }
 
     #[test]

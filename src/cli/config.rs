@@ -26,12 +26,15 @@ pub struct ConfigFile {
     pub datasources_file: Option<PathBuf>,
     #[serde(default)]
     pub grafana: GrafanaSection,
-    /// Drill-down backends: `[loki]`, `[jaeger]`, `[alertmanager]`, with the same connection
+    /// Drill-down backends: `[loki]`, `[jaeger]`, `[tempo]`, `[alertmanager]`, with the same connection
     /// settings as `[prometheus]` (a tenant for multi-tenant Loki, Tempo or Mimir).
     #[serde(default)]
     pub loki: BackendSection,
     #[serde(default)]
     pub jaeger: BackendSection,
+    /// Tempo answers trace requests instead of Jaeger when its URL is set.
+    #[serde(default)]
+    pub tempo: BackendSection,
     #[serde(default)]
     pub alertmanager: BackendSection,
 }
@@ -80,7 +83,7 @@ pub struct BackendSection {
     pub timeout: Option<String>,
     /// The scrape interval to plan with, as Grafana's `timeInterval` (Prometheus only).
     pub scrape_interval: Option<String>,
-    /// Grafana's uid of the matching datasource, for Explore URLs (Loki, Jaeger).
+    /// Grafana's uid of the matching datasource, for Explore URLs (Loki, Jaeger, Tempo).
     pub grafana_datasource: Option<String>,
     /// The tenant of a multi-tenant backend, sent as `X-Scope-OrgID`.
     pub tenant: Option<String>,
@@ -158,6 +161,13 @@ mod tests {
         assert_eq!(file.loki.tenant.as_deref(), Some("team-a"));
         assert_eq!(file.loki.headers["X-Extra"], "1");
         assert!(file.alertmanager.bearer_token_file.is_some());
+        let file: ConfigFile = toml::from_str(
+            "[tempo]\nurl = \"http://tempo:3200\"\ngrafana_datasource = \"tempo-eu\"\ntenant = \"t\"",
+        )
+        .unwrap();
+        assert_eq!(file.tempo.url.as_deref(), Some("http://tempo:3200"));
+        assert_eq!(file.tempo.grafana_datasource.as_deref(), Some("tempo-eu"));
+        assert_eq!(file.tempo.tenant.as_deref(), Some("t"));
     }
 
     #[test]

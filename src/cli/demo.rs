@@ -42,10 +42,12 @@ pub async fn run(args: DemoArgs) -> Result<i32, CliError> {
         // The demo's Loki and Jaeger are one stand-in server (see demo::standin).
         loki: stack.standin_url.clone(),
         jaeger: stack.standin_url.clone(),
+        tempo: None,
         alertmanager: stack.alertmanager_url.clone(),
         scrape_interval: None,
         loki_headers: Vec::new(),
         jaeger_headers: Vec::new(),
+        tempo_headers: Vec::new(),
         alertmanager_headers: Vec::new(),
     };
     // The stack is shut down whatever the UI returns; Drop covers panics.

@@ -112,6 +112,10 @@ pub struct QueryArgs {
     /// Jaeger query base URL for traces (`T`, `x`) [env: TRIAGE_JAEGER_URL; config [jaeger] url].
     #[arg(long, value_name = "URL")]
     pub jaeger: Option<String>,
+    /// Tempo base URL for traces, used instead of Jaeger when given; trace links open Grafana
+    /// Explore on its Tempo datasource [env: TRIAGE_TEMPO_URL; config [tempo] url].
+    #[arg(long, value_name = "URL")]
+    pub tempo: Option<String>,
     /// Alertmanager base URL, merged into the alerts pane (`a`) [env:
     /// TRIAGE_ALERTMANAGER_URL; config [alertmanager] url].
     #[arg(long, value_name = "URL")]
@@ -124,6 +128,9 @@ pub struct QueryArgs {
     /// Extra HTTP header for Jaeger or Tempo (repeatable); as for Loki with TRIAGE_JAEGER_*.
     #[arg(long = "jaeger-header", value_name = "NAME=VALUE")]
     pub jaeger_headers: Vec<String>,
+    /// Extra HTTP header for Tempo (repeatable); as for Loki with TRIAGE_TEMPO_*.
+    #[arg(long = "tempo-header", value_name = "NAME=VALUE")]
+    pub tempo_headers: Vec<String>,
     /// Extra HTTP header for Alertmanager (repeatable); as for Loki with TRIAGE_ALERTMANAGER_*.
     #[arg(long = "alertmanager-header", value_name = "NAME=VALUE")]
     pub alertmanager_headers: Vec<String>,

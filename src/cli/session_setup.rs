@@ -228,6 +228,7 @@ fn backend_connections(
     Ok(crate::engine::drill::Backends {
         loki: one(Backend::Loki, &drill.loki, &args.loki_headers)?,
         jaeger: one(Backend::Jaeger, &drill.jaeger, &args.jaeger_headers)?,
+        tempo: one(Backend::Tempo, &drill.tempo, &args.tempo_headers)?,
         alertmanager: one(
             Backend::Alertmanager,
             &drill.alertmanager,
@@ -271,6 +272,11 @@ fn drill_config(args: &QueryArgs, config: &ConfigFile) -> crate::tui::drill::Dri
             env("TRIAGE_JAEGER_URL"),
             &config.jaeger,
         ),
+        tempo: super::config::backend_url(
+            args.tempo.as_deref(),
+            env("TRIAGE_TEMPO_URL"),
+            &config.tempo,
+        ),
         alertmanager: super::config::backend_url(
             args.alertmanager.as_deref(),
             env("TRIAGE_ALERTMANAGER_URL"),
@@ -286,6 +292,11 @@ fn drill_config(args: &QueryArgs, config: &ConfigFile) -> crate::tui::drill::Dri
             .grafana_datasource
             .clone()
             .unwrap_or_else(|| "jaeger".into()),
+        tempo_datasource: config
+            .tempo
+            .grafana_datasource
+            .clone()
+            .unwrap_or_else(|| "tempo".into()),
     }
 }
 

@@ -1,5 +1,5 @@
 //! Drill-down fetches run by the engine for the UI: a panel's logs (Loki), its service's traces
-//! and one trace (Jaeger), and exemplars of a latency panel (Prometheus). The UI sends a
+//! and one trace (Tempo when configured, else Jaeger), and exemplars of a latency panel (Prometheus). The UI sends a
 //! `DrillRequest` with its ticket and gets a `DrillAnswer` back as an engine event; it never
 //! reaches the network itself.
 
@@ -8,6 +8,7 @@ use crate::net::PromClient;
 use crate::net::http::Connection;
 use crate::net::jaeger::JaegerClient;
 use crate::net::loki::LokiClient;
+use crate::net::tempo::TempoClient;
 
 /// How many log lines one look fetches.
 pub const LOG_LIMIT: usize = 500;
@@ -19,6 +20,8 @@ const TRACE_SEARCH_LIMIT: usize = 20;
 pub struct Backends {
     pub loki: Option<Connection>,
     pub jaeger: Option<Connection>,
+    /// When set, Tempo answers the trace requests instead of Jaeger.
+    pub tempo: Option<Connection>,
     pub alertmanager: Option<Connection>,
 }
 
@@ -66,10 +69,47 @@ fn loki(backends: &Backends) -> Result<LokiClient, String> {
     }
 }
 
-fn jaeger(backends: &Backends) -> Result<JaegerClient, String> {
-    match &backends.jaeger {
-        Some(connection) => JaegerClient::with(connection.clone()),
-        None => Err(unset("Jaeger", "jaeger", "TRIAGE_JAEGER_URL")),
+/// Where traces come from: Tempo when configured, else Jaeger.
+enum TraceClient {
+    Tempo(TempoClient),
+    Jaeger(JaegerClient),
+}
+
+impl TraceClient {
+    async fn search(
+        &self,
+        service: &str,
+        start_ms: i64,
+        end_ms: i64,
+    ) -> Result<Vec<Trace>, String> {
+        match self {
+            TraceClient::Tempo(c) => {
+                c.search(service, start_ms, end_ms, TRACE_SEARCH_LIMIT)
+                    .await
+            }
+            TraceClient::Jaeger(c) => {
+                c.search(service, start_ms, end_ms, TRACE_SEARCH_LIMIT)
+                    .await
+            }
+        }
+    }
+
+    async fn trace(&self, id: &str) -> Result<Trace, String> {
+        match self {
+            TraceClient::Tempo(c) => c.trace(id).await,
+            TraceClient::Jaeger(c) => c.trace(id).await,
+        }
+    }
+}
+
+fn traces(backends: &Backends) -> Result<TraceClient, String> {
+    match (&backends.tempo, &backends.jaeger) {
+        (Some(tempo), _) => TempoClient::with(tempo.clone()).map(TraceClient::Tempo),
+        (None, Some(jaeger)) => JaegerClient::with(jaeger.clone()).map(TraceClient::Jaeger),
+        (None, None) => Err(format!(
+            "{}, or --tempo URL, TRIAGE_TEMPO_URL or [tempo] url",
+            unset("Jaeger", "jaeger", "TRIAGE_JAEGER_URL")
+        )),
     }
 }
 
@@ -96,15 +136,11 @@ pub async fn execute(
             service,
             start_ms,
             end_ms,
-        } => DrillAnswer::Traces(match jaeger(backends) {
-            Ok(client) => {
-                client
-                    .search(&service, start_ms, end_ms, TRACE_SEARCH_LIMIT)
-                    .await
-            }
+        } => DrillAnswer::Traces(match traces(backends) {
+            Ok(client) => client.search(&service, start_ms, end_ms).await,
             Err(e) => Err(e),
         }),
-        DrillRequest::Trace { id } => DrillAnswer::Trace(match jaeger(backends) {
+        DrillRequest::Trace { id } => DrillAnswer::Trace(match traces(backends) {
             Ok(client) => client.trace(&id).await,
             Err(e) => Err(e),
         }),
@@ -162,6 +198,10 @@ mod tests {
         };
         assert!(
             e.contains("--jaeger URL") && e.contains("TRIAGE_JAEGER_URL"),
+            "{e}"
+        );
+        assert!(
+            e.contains("--tempo URL") && e.contains("[tempo] url"),
             "{e}"
         );
     }

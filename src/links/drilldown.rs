@@ -145,7 +145,37 @@ pub fn grafana_explore_jaeger_url(
     explore(grafana, org_id, &panes)
 }
 
-/// What a Jaeger Explore URL asks for.
+/// Grafana Explore on a Tempo datasource (Tempo has no UI of its own): a TraceQL search for a
+/// service's traces (`{resource.service.name="…"}`), or one trace by id.
+pub fn grafana_explore_tempo_url(
+    grafana: &str,
+    datasource_uid: &str,
+    query: JaegerQuery,
+    from: &str,
+    to: &str,
+) -> String {
+    let traceql = match query {
+        JaegerQuery::Service(service) => format!(
+            "{{resource.service.name=\"{}\"}}",
+            service.replace('\\', "\\\\").replace('"', "\\\"")
+        ),
+        JaegerQuery::Trace(id) => id.to_string(),
+    };
+    let query = serde_json::json!({
+        "refId": "A", "datasource": {"type": "tempo", "uid": datasource_uid},
+        "queryType": "traceql", "query": traceql, "limit": 20
+    });
+    let panes = serde_json::json!({
+        "triage": {"datasource": datasource_uid, "queries": [query], "range": {"from": from, "to": to}}
+    });
+    format!(
+        "{}/explore?schemaVersion=1&panes={}&orgId=1",
+        grafana.trim_end_matches('/'),
+        encode(&panes.to_string())
+    )
+}
+
+/// What a Jaeger (or Tempo) Explore URL asks for.
 pub enum JaegerQuery<'a> {
     Service(&'a str),
     Trace(&'a str),
@@ -295,6 +325,36 @@ mod tests {
         );
         assert_eq!(logql_selector(&m), r#"{namespace=~"ml|web"}"#);
         assert_eq!(logql_selector(&[]), r#"{job=~".+"}"#);
+    }
+
+    #[test]
+    fn tempo_explore_urls() {
+        let url = grafana_explore_tempo_url(
+            "http://g/",
+            "tempo",
+            JaegerQuery::Service("g\"w"),
+            "now-1h",
+            "now",
+        );
+        assert!(
+            url.starts_with("http://g/explore?schemaVersion=1&panes="),
+            "{url}"
+        );
+        let panes = percent_encoding::percent_decode_str(
+            &url["http://g/explore?schemaVersion=1&panes=".len()..],
+        )
+        .decode_utf8()
+        .unwrap()
+        .trim_end_matches("&orgId=1")
+        .to_string();
+        let panes: serde_json::Value = serde_json::from_str(&panes).unwrap();
+        let query = &panes["triage"]["queries"][0];
+        assert_eq!(query["datasource"]["type"], "tempo");
+        assert_eq!(query["queryType"], "traceql");
+        assert_eq!(query["query"], r#"{resource.service.name="g\"w"}"#);
+        let url = grafana_explore_tempo_url("http://g", "t", JaegerQuery::Trace("ab12"), "a", "b");
+        assert!(url.contains("%22query%22%3A%22ab12%22"), "{url}");
+        assert!(url.contains("%22uid%22%3A%22t%22"), "{url}");
     }
 
     #[test]

@@ -1,5 +1,10 @@
-//! Jaeger's query HTTP API (`/api/traces?service=…`, `/api/traces/<id>`), decoded into traces
-//! with spans that name their parent and service. Text is sanitised here.
+//! Jaeger's query HTTP API, decoded into traces with spans that name their parent and service.
+//! Text is sanitised here.
+//!
+//! Search asks the API v3 first (`/api/v3/traces?query.service_name=…`, OTLP JSON; Jaeger 2
+//! removed the legacy `/api/traces?service=`) and falls back to the legacy search when this
+//! Jaeger has no API v3. One trace comes from `/api/traces/<id>`, which both keep, read as the
+//! legacy envelope or OTLP, whichever the body is (so a Tempo given as Jaeger works too).
 
 use std::collections::BTreeMap;
 
@@ -79,13 +84,23 @@ struct RawProcess {
 
 impl JaegerClient {
     pub fn new(url: &str) -> Result<Self, String> {
-        Ok(JaegerClient {
-            edge: EdgeClient::new(url, "Jaeger")?,
-        })
+        let mut connection = super::http::Connection::new(url);
+        connection.timeout = std::time::Duration::from_secs(15);
+        Self::with(connection)
     }
 
     /// A client with credentials, tenant and extra headers, CA file.
-    pub fn with(connection: super::http::Connection) -> Result<Self, String> {
+    pub fn with(mut connection: super::http::Connection) -> Result<Self, String> {
+        // Tempo answers protobuf unless JSON is asked for; Jaeger answers JSON either way.
+        if !connection
+            .headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("accept"))
+        {
+            connection
+                .headers
+                .push(("Accept".into(), "application/json".into()));
+        }
         Ok(JaegerClient {
             edge: EdgeClient::with(connection, "Jaeger")?,
         })
@@ -95,8 +110,68 @@ impl JaegerClient {
         self.edge.display_url()
     }
 
-    /// Traces of a service in a window (ms), slowest first.
+    /// Traces of a service in a window (ms), slowest first: by the API v3 when this Jaeger
+    /// has it, else by the legacy search.
     pub async fn search(
+        &self,
+        service: &str,
+        start_ms: i64,
+        end_ms: i64,
+        limit: usize,
+    ) -> Result<Vec<Trace>, String> {
+        let mut traces = match self.search_v3(service, start_ms, end_ms, limit).await {
+            Ok(traces) => traces,
+            // Jaeger 2 answers 404 "No traces found" for an empty search, as an unknown path
+            // does on a Jaeger without the API v3: its services endpoint tells them apart.
+            Err(e) if is_not_found(&e) => match self.has_v3().await? {
+                true => Vec::new(),
+                false => self.search_legacy(service, start_ms, end_ms, limit).await?,
+            },
+            // Not JSON: an older gateway streaming results, or a UI page for an unknown path.
+            Err(e) if is_not_json(&e) => {
+                self.search_legacy(service, start_ms, end_ms, limit).await?
+            }
+            Err(e) => return Err(e),
+        };
+        traces.sort_by_key(|t| std::cmp::Reverse(t.duration_us()));
+        traces.truncate(limit);
+        Ok(traces)
+    }
+
+    /// `GET /api/v3/traces` (times in RFC 3339), OTLP JSON.
+    async fn search_v3(
+        &self,
+        service: &str,
+        start_ms: i64,
+        end_ms: i64,
+        limit: usize,
+    ) -> Result<Vec<Trace>, String> {
+        let rfc3339 = |ms: i64| {
+            chrono::DateTime::from_timestamp_millis(ms)
+                .unwrap_or_default()
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        };
+        let query = [
+            ("query.service_name", service.to_string()),
+            ("query.start_time_min", rfc3339(start_ms)),
+            ("query.start_time_max", rfc3339(end_ms)),
+            ("query.num_traces", limit.to_string()),
+        ];
+        let value = self.edge.get_json("/api/v3/traces", &query).await?;
+        self.decode_any(&value)
+    }
+
+    /// Whether `/api/v3/services` answers as the API v3 does (`{"services": […]}`).
+    async fn has_v3(&self) -> Result<bool, String> {
+        match self.edge.get_json("/api/v3/services", &[]).await {
+            Ok(value) => Ok(value.get("services").is_some()),
+            Err(e) if is_not_found(&e) || is_not_json(&e) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The legacy `GET /api/traces?service=…` (times in µs).
+    async fn search_legacy(
         &self,
         service: &str,
         start_ms: i64,
@@ -109,9 +184,8 @@ impl JaegerClient {
             ("end", (end_ms * 1000).to_string()),
             ("limit", limit.to_string()),
         ];
-        let mut traces = decode_traces(self.edge.get_json("/api/traces", &query).await?)?;
-        traces.sort_by_key(|t| std::cmp::Reverse(t.duration_us()));
-        Ok(traces)
+        let value = self.edge.get_json("/api/traces", &query).await?;
+        self.decode_any(&value)
     }
 
     /// One trace by id.
@@ -120,16 +194,39 @@ impl JaegerClient {
         if id.is_empty() {
             return Err(format!("{:?} is not a trace id", sanitize(trace_id)));
         }
-        let traces = decode_traces(
-            self.edge
-                .get_json(&format!("/api/traces/{id}"), &[])
-                .await?,
-        )?;
-        traces
+        let value = self
+            .edge
+            .get_json(&format!("/api/traces/{id}"), &[])
+            .await?;
+        self.decode_any(&value)?
             .into_iter()
             .next()
             .ok_or_else(|| format!("Jaeger has no trace {id}"))
     }
+
+    /// The legacy envelope or OTLP JSON, whichever the body is.
+    fn decode_any(&self, value: &serde_json::Value) -> Result<Vec<Trace>, String> {
+        if value.get("data").is_some() || value.get("errors").is_some() {
+            decode_traces(value.clone())
+        } else if super::otlp::is_otlp(value) {
+            super::otlp::decode_traces(value, "Jaeger")
+        } else {
+            Err(format!(
+                "Jaeger ({}) answered in a format that is not Jaeger's or OTLP",
+                self.display_url()
+            ))
+        }
+    }
+}
+
+/// An edge error for a 404 answer (`Jaeger (url): HTTP 404 …`).
+fn is_not_found(error: &str) -> bool {
+    error.contains("): HTTP 404")
+}
+
+/// An edge error for a 2xx answer that is not JSON.
+fn is_not_json(error: &str) -> bool {
+    error.contains("): not the documented JSON")
 }
 
 /// Jaeger's `{"data": [trace…], "errors": …}` envelope.

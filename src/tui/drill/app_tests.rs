@@ -44,6 +44,7 @@ fn app() -> App {
         alertmanager: None,
         loki_datasource: "loki".into(),
         jaeger_datasource: "jaeger".into(),
+        ..DrillConfig::default()
     };
     app.session.grafana_url = "https://grafana.example".into();
     app.page.focus = Some(0);

@@ -38,10 +38,14 @@ pub use waterfall::WaterfallPane;
 pub struct DrillConfig {
     pub loki: Option<String>,
     pub jaeger: Option<String>,
+    /// Set: traces come from Tempo, and their links open Grafana Explore on its datasource
+    /// (Tempo has no UI of its own).
+    pub tempo: Option<String>,
     pub alertmanager: Option<String>,
-    /// Grafana's uids of the Loki and Jaeger datasources, for Explore URLs.
+    /// Grafana's uids of the Loki, Jaeger and Tempo datasources, for Explore URLs.
     pub loki_datasource: String,
     pub jaeger_datasource: String,
+    pub tempo_datasource: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -10,8 +10,8 @@ use super::{Focused, Load, Pane, Request, Step, Styles};
 use crate::data::Trace;
 use crate::engine::drill::DrillRequest;
 use crate::links::drilldown::{
-    JaegerQuery, Matcher, grafana_explore_jaeger_url, jaeger_search_url, jaeger_trace_url,
-    service_of, stream_matchers,
+    JaegerQuery, Matcher, grafana_explore_jaeger_url, grafana_explore_tempo_url, jaeger_search_url,
+    jaeger_trace_url, service_of, stream_matchers,
 };
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
@@ -63,8 +63,12 @@ impl App {
         }));
     }
 
-    /// Jaeger UI's search for a service, else Grafana Explore on the Jaeger datasource.
+    /// Grafana Explore on the Tempo datasource when traces come from Tempo, else Jaeger UI's
+    /// search for a service, else Grafana Explore on the Jaeger datasource.
     pub(super) fn trace_search_url(&self, service: &str, start_ms: i64, end_ms: i64) -> String {
+        if let Some(url) = self.tempo_explore_url(JaegerQuery::Service(service)) {
+            return url;
+        }
         match &self.session.drill.jaeger {
             Some(jaeger) => jaeger_search_url(jaeger, service, start_ms, end_ms),
             None => {
@@ -81,8 +85,12 @@ impl App {
         }
     }
 
-    /// Jaeger UI's page of a trace, else Grafana Explore on it.
+    /// Explore on Tempo's datasource when traces come from Tempo, else Jaeger UI's page of a
+    /// trace, else Grafana Explore on it.
     pub(super) fn trace_page_url(&self, id: &str) -> String {
+        if let Some(url) = self.tempo_explore_url(JaegerQuery::Trace(id)) {
+            return url;
+        }
         match &self.session.drill.jaeger {
             Some(jaeger) => jaeger_trace_url(jaeger, id),
             None => {
@@ -97,6 +105,21 @@ impl App {
                 )
             }
         }
+    }
+}
+
+impl App {
+    /// Grafana Explore on the Tempo datasource, when Tempo is configured.
+    fn tempo_explore_url(&self, query: JaegerQuery) -> Option<String> {
+        self.session.drill.tempo.as_ref()?;
+        let (from, to) = self.range_text();
+        Some(grafana_explore_tempo_url(
+            &self.session.grafana_url,
+            &self.session.drill.tempo_datasource,
+            query,
+            &from,
+            &to,
+        ))
     }
 }
 

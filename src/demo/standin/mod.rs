@@ -1,6 +1,7 @@
-//! A STAND-IN for Loki and Jaeger (neither can be installed here), for the tests and the demo.
-//! One axum server on 127.0.0.1 answers Loki's `/loki/api/v1/query_range` and Jaeger's
-//! `/api/traces`, `/api/traces/<id>` and `/api/services` in their documented JSON shapes.
+//! A STAND-IN for Loki and Jaeger or Tempo (none can be installed here), for the tests and the
+//! demo. One axum server on 127.0.0.1 answers Loki's `/loki/api/v1/query_range` and, by its
+//! `TraceApi`, Jaeger's legacy API and API v3 or Tempo's (see `traces`), in their documented
+//! JSON shapes.
 //!
 //! What it serves follows the demo world: log lines per instance and endpoint from the same
 //! model the exporter uses (slow or failing requests during incidents), and traces built from
@@ -12,7 +13,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
@@ -20,6 +21,8 @@ use axum::routing::get;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
+
+mod traces;
 
 use super::fleet::{ENDPOINTS, INSTANCES, JOB, SERVICE};
 use super::noise::{hash, unit};
@@ -32,6 +35,34 @@ struct Shared {
     /// Set: Loki runs multi-tenant (`auth_enabled: true`, its default) and holds the streams
     /// for this tenant only.
     tenant: Option<String>,
+    /// Served besides Prometheus's exemplars (tests without a Prometheus).
+    exemplars: Vec<Exemplar>,
+}
+
+/// Which trace API the stand-in answers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TraceApi {
+    /// Jaeger with both its APIs: the legacy `/api/traces`, `/api/services` and the API v3
+    /// (`/api/v3/traces`, `/api/v3/traces/<id>`, `/api/v3/services`).
+    #[default]
+    Jaeger,
+    /// Jaeger's main branch: the API v3, and of the legacy API only `/api/traces/<id>` (its
+    /// search and `/api/services` were removed).
+    Jaeger2,
+    /// A Jaeger before the API v3: the legacy API alone.
+    JaegerLegacy,
+    /// Tempo: `/api/search` and `/api/traces/<id>` in OTLP JSON.
+    Tempo,
+}
+
+/// How the stand-in runs.
+#[derive(Debug, Clone, Default)]
+pub struct StandInOptions {
+    /// Set: Loki runs multi-tenant and holds the streams of this tenant only.
+    pub tenant: Option<String>,
+    pub traces: TraceApi,
+    /// Traced requests to serve besides the exemplars of the Prometheus given (if any).
+    pub exemplars: Vec<Exemplar>,
 }
 
 pub struct StandIn {
@@ -52,20 +83,31 @@ impl StandIn {
         prometheus: Option<&str>,
         tenant: Option<&str>,
     ) -> std::io::Result<StandIn> {
+        let options = StandInOptions {
+            tenant: tenant.map(str::to_string),
+            ..StandInOptions::default()
+        };
+        Self::start_with(world, prometheus, options).await
+    }
+
+    /// Like `start`, with a tenant, the trace API to answer and exemplars to serve.
+    pub async fn start_with(
+        world: World,
+        prometheus: Option<&str>,
+        options: StandInOptions,
+    ) -> std::io::Result<StandIn> {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let port = listener.local_addr()?.port();
         let shared = Arc::new(Shared {
             world,
             prometheus: prometheus.and_then(|u| PromClient::new(PromConfig::new(u)).ok()),
-            tenant: tenant.map(str::to_string),
+            tenant: options.tenant,
+            exemplars: options.exemplars,
         });
         let app = Router::new()
             .route("/loki/api/v1/query_range", get(loki_query_range))
-            .route("/ready", get(|| async { "ready" }))
-            .route("/api/services", get(jaeger_services))
-            .route("/api/traces", get(jaeger_search))
-            .route("/api/traces/{id}", get(jaeger_trace))
-            .with_state(shared);
+            .route("/ready", get(|| async { "ready" }));
+        let app = traces::routes(app, options.traces).with_state(shared);
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(async move {
             let server = axum::serve(listener, app).with_graceful_shutdown(async move {
@@ -196,16 +238,27 @@ fn stream_labels(instance: usize) -> BTreeMap<String, String> {
     .collect()
 }
 
-/// Exemplars of the gateway's latency histogram in a window (s), from the real Prometheus.
+/// Exemplars of the gateway's latency histogram in a window (s), from the real Prometheus,
+/// and those given to the stand-in.
 async fn exemplars(shared: &Shared, start_s: f64, end_s: f64) -> Vec<Exemplar> {
+    let (start_ms, end_ms) = ((start_s * 1000.0) as i64, (end_s * 1000.0) as i64);
+    let mut found: Vec<Exemplar> = shared
+        .exemplars
+        .iter()
+        .filter(|e| (start_ms..=end_ms).contains(&e.at_ms))
+        .cloned()
+        .collect();
     let Some(prometheus) = &shared.prometheus else {
-        return Vec::new();
+        return found;
     };
     let expr = format!("http_request_duration_seconds_bucket{{service=\"{SERVICE}\"}}");
-    prometheus
-        .exemplars(&expr, start_s, end_s)
-        .await
-        .unwrap_or_default()
+    found.extend(
+        prometheus
+            .exemplars(&expr, start_s, end_s)
+            .await
+            .unwrap_or_default(),
+    );
+    found
 }
 
 /// A log line of one instance: (instance, time in ns, text).
@@ -368,140 +421,6 @@ fn streams_response(lines: Vec<LogLine>) -> Response {
     )
 }
 
-async fn jaeger_services() -> Response {
-    json_response(
-        StatusCode::OK,
-        json!({"data": [SERVICE, "model-server"], "total": 2, "limit": 0, "offset": 0, "errors": null}),
-    )
-}
-
-async fn jaeger_search(State(shared): State<Arc<Shared>>, RawQuery(raw): RawQuery) -> Response {
-    let params = parse_query(raw);
-    let service = params.get("service").cloned().unwrap_or_default();
-    if service.is_empty() {
-        return json_response(
-            StatusCode::BAD_REQUEST,
-            json!({"data": null, "total": 0, "limit": 0, "offset": 0, "errors": [{"code": 400, "msg": "parameter 'service' is required"}]}),
-        );
-    }
-    let now_us = (super::exporter::unix_now() * 1e6) as i64;
-    let end_us: i64 = params
-        .get("end")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(now_us);
-    let start_us: i64 = params
-        .get("start")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(end_us - 3_600_000_000);
-    let limit: usize = params
-        .get("limit")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20);
-    let mut found = if service == SERVICE {
-        exemplars(&shared, start_us as f64 / 1e6, end_us as f64 / 1e6).await
-    } else {
-        Vec::new()
-    };
-    // The most recent traces, as Jaeger lists them.
-    found.sort_by_key(|e| std::cmp::Reverse(e.at_ms));
-    found.dedup_by(|a, b| a.trace_id() == b.trace_id());
-    let traces: Vec<Value> = found.iter().take(limit).filter_map(trace_json).collect();
-    json_response(
-        StatusCode::OK,
-        json!({"data": traces, "total": traces.len(), "limit": 0, "offset": 0, "errors": null}),
-    )
-}
-
-async fn jaeger_trace(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
-    let now = super::exporter::unix_now();
-    let found = exemplars(&shared, now - 6.0 * 3600.0, now).await;
-    match found
-        .iter()
-        .find(|e| e.trace_id() == Some(id.as_str()))
-        .and_then(trace_json)
-    {
-        Some(trace) => json_response(
-            StatusCode::OK,
-            json!({"data": [trace], "total": 0, "limit": 0, "offset": 0, "errors": null}),
-        ),
-        None => json_response(
-            StatusCode::NOT_FOUND,
-            json!({"data": null, "total": 0, "limit": 0, "offset": 0, "errors": [{"code": 404, "msg": "trace not found"}]}),
-        ),
-    }
-}
-
-/// A trace in Jaeger's JSON for one traced request: the gateway's span, its auth, queue and
-/// response spans, and the model server's inference (where incident latency goes).
-fn trace_json(e: &Exemplar) -> Option<Value> {
-    let id = e.trace_id()?.to_string();
-    let endpoint = e
-        .series_labels
-        .get("endpoint")
-        .cloned()
-        .unwrap_or_else(|| "/v1/predict".into());
-    let instance = e.series_labels.get("instance").cloned().unwrap_or_default();
-    let total = ((e.value * 1e6) as i64).max(1000);
-    let start = e.at_ms * 1000 - total;
-    let h = hash(&[id
-        .bytes()
-        .fold(0u64, |a, b| a.wrapping_mul(31).wrapping_add(b as u64))]);
-    let span_id = |n: u64| format!("{:016x}", hash(&[h, n]));
-    let part = |f: f64| ((total as f64) * f) as i64;
-    let auth = part(0.02 + 0.02 * unit(hash(&[h, 1])));
-    let queue = part(0.05 + 0.1 * unit(hash(&[h, 2])));
-    let respond = part(0.03);
-    let infer = total - auth - queue - respond - part(0.02);
-    let span = |n: u64, parent: Option<u64>, op: &str, process: &str, at: i64, dur: i64| {
-        let references = match parent {
-            Some(p) => json!([{"refType": "CHILD_OF", "traceID": id, "spanID": span_id(p)}]),
-            None => json!([]),
-        };
-        json!({"traceID": id, "spanID": span_id(n), "operationName": op, "references": references,
-               "startTime": at, "duration": dur, "flags": 1, "processID": process, "warnings": null, "logs": [],
-               "tags": [{"key": "span.kind", "type": "string", "value": if parent.is_none() { "server" } else { "internal" }}]})
-    };
-    let t1 = start + part(0.01);
-    let t2 = t1 + auth;
-    let t3 = t2 + queue;
-    let t4 = t3 + infer;
-    let spans = vec![
-        span(
-            0,
-            None,
-            &format!(
-                "{} {endpoint}",
-                if endpoint == "/healthz" {
-                    "GET"
-                } else {
-                    "POST"
-                }
-            ),
-            "p1",
-            start,
-            total,
-        ),
-        span(1, Some(0), "authenticate", "p1", t1, auth),
-        span(2, Some(0), "queue wait", "p1", t2, queue),
-        span(3, Some(0), "model.infer", "p2", t3, infer),
-        span(
-            4,
-            Some(3),
-            "gpu.forward",
-            "p2",
-            t3 + part(0.01),
-            infer - part(0.03),
-        ),
-        span(5, Some(0), "serialize response", "p1", t4, respond),
-    ];
-    Some(
-        json!({"traceID": id, "spans": spans, "warnings": null, "processes": {
-            "p1": {"serviceName": SERVICE, "tags": [{"key": "hostname", "type": "string", "value": instance}]},
-            "p2": {"serviceName": "model-server", "tags": []}
-        }}),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -517,27 +436,5 @@ mod tests {
         assert!(!matches(&q.matchers, &stream_labels(2)), "use1 is not euw1");
         assert!(parse_logql("sum(rate(x[1m]))").is_err());
         assert_eq!(percent_decode("a%20b%3D%22c%22+d"), "a b=\"c\" d");
-    }
-
-    #[test]
-    fn a_trace_follows_its_exemplar() {
-        let e = Exemplar {
-            series_labels: [("endpoint".to_string(), "/v1/embed".to_string())].into(),
-            labels: [("trace_id".to_string(), "00ff".to_string())].into(),
-            value: 2.0,
-            at_ms: 1_000_000,
-        };
-        let traces =
-            crate::net::jaeger::decode_traces(json!({"data": [trace_json(&e).unwrap()]})).unwrap();
-        let t = &traces[0];
-        assert_eq!(t.root().unwrap().operation, "POST /v1/embed");
-        assert_eq!(t.duration_us(), 2_000_000);
-        let slowest = t
-            .spans
-            .iter()
-            .filter(|s| s.parent.is_some())
-            .max_by_key(|s| s.duration_us)
-            .unwrap();
-        assert_eq!(slowest.operation, "model.infer");
     }
 }
