@@ -163,7 +163,7 @@ pub(super) fn draw(pane: &TracesPane, rows: usize, theme: &Theme) -> Vec<Line<'s
         Span::styled(
             pane.search_url
                 .clone()
-                .unwrap_or_else(|| "(no Jaeger configured)".into()),
+                .unwrap_or_else(|| "(no Jaeger or Tempo configured)".into()),
             dim,
         ),
     ])];
@@ -188,7 +188,7 @@ pub(super) fn draw(pane: &TracesPane, rows: usize, theme: &Theme) -> Vec<Line<'s
         }
     }
     lines.push(Line::styled(
-        " Enter span waterfall · y copy the Jaeger URL · Esc close",
+        " Enter span waterfall · y copy the search URL · Esc close",
         dim,
     ));
     lines
