@@ -32,9 +32,8 @@ impl App {
             start,
             end,
             labels,
-        }) = self.focused_context()
+        }) = self.focused_or_say()
         else {
-            self.page.status.message = Some("no panel focused".into());
             return;
         };
         let (from, to) = self.range_text();

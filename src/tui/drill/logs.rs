@@ -60,9 +60,8 @@ impl App {
             end,
             labels,
             ..
-        }) = self.focused_context()
+        }) = self.focused_or_say()
         else {
-            self.page.status.message = Some("no panel focused".into());
             return;
         };
         let logql = logql_selector(&stream_matchers(&labels, &exprs));

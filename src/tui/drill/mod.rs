@@ -162,6 +162,15 @@ struct Focused {
 impl App {
     /// What the focused panel ran: its interpolated queries and range, and the labels every
     /// one of its series shares (the "focused series" when there is one).
+    /// The focused panel's context for a drill-down, or a status line saying there is none.
+    fn focused_or_say(&mut self) -> Option<Focused> {
+        let focused = self.focused_context();
+        if focused.is_none() {
+            self.page.status.message = Some("no panel focused".into());
+        }
+        focused
+    }
+
     fn focused_context(&self) -> Option<Focused> {
         let f = self.page.focus?;
         let panel = self.page.dashboard.panels.get(f)?;

@@ -37,9 +37,8 @@ impl App {
             end,
             labels,
             ..
-        }) = self.focused_context()
+        }) = self.focused_or_say()
         else {
-            self.page.status.message = Some("no panel focused".into());
             return;
         };
         let matchers = stream_matchers(&labels, &exprs);
