@@ -97,6 +97,20 @@ impl Connection {
         builder.build().map_err(|e| sanitize(&e.to_string()))
     }
 
+    /// Asks for JSON (`Accept: application/json`) unless the configured headers already say
+    /// what to accept: trace backends answer protobuf or HTML otherwise.
+    pub fn accepting_json(mut self) -> Self {
+        if !self
+            .headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("accept"))
+        {
+            self.headers
+                .push(("Accept".into(), "application/json".into()));
+        }
+        self
+    }
+
     /// Adds the credentials and extra headers to a request.
     pub fn authorise(&self, mut request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         if let Some(token) = &self.bearer_token {

@@ -90,17 +90,9 @@ impl JaegerClient {
     }
 
     /// A client with credentials, tenant and extra headers, CA file.
-    pub fn with(mut connection: super::http::Connection) -> Result<Self, String> {
+    pub fn with(connection: super::http::Connection) -> Result<Self, String> {
         // Tempo answers protobuf unless JSON is asked for; Jaeger answers JSON either way.
-        if !connection
-            .headers
-            .iter()
-            .any(|(k, _)| k.eq_ignore_ascii_case("accept"))
-        {
-            connection
-                .headers
-                .push(("Accept".into(), "application/json".into()));
-        }
+        let connection = connection.accepting_json();
         Ok(JaegerClient {
             edge: EdgeClient::with(connection, "Jaeger")?,
         })

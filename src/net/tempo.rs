@@ -43,13 +43,8 @@ impl TempoClient {
     }
 
     /// A client with credentials, tenant and extra headers, CA file; it asks for JSON.
-    pub fn with(mut connection: Connection) -> Result<Self, String> {
-        connection
-            .headers
-            .retain(|(k, _)| !k.eq_ignore_ascii_case("accept"));
-        connection
-            .headers
-            .push(("Accept".into(), "application/json".into()));
+    pub fn with(connection: Connection) -> Result<Self, String> {
+        let connection = connection.accepting_json();
         Ok(TempoClient {
             edge: EdgeClient::with(connection, "Tempo")?,
         })
