@@ -96,7 +96,10 @@ pub fn connection(
 ) -> Result<Connection, String> {
     let section = backend.section(file);
     let var = |suffix: &str| env(&format!("{}_{suffix}", backend.env_prefix()));
-    let mut config = Connection::new(url);
+    let mut config = match backend {
+        Backend::Prometheus => Connection::new(url),
+        _ => Connection::drill_down(url),
+    };
     let token_file = var("TOKEN_FILE")
         .map(Into::into)
         .or_else(|| section.bearer_token_file.clone());

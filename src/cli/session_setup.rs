@@ -206,7 +206,7 @@ fn appearance(args: &QueryArgs, config: &ConfigFile) -> Result<(Theme, ColourDep
 }
 
 /// How the engine reaches the drill-down backends: the same settings as Prometheus's, per
-/// backend (`[loki] tenant`, `--loki-header`, `TRIAGE_LOKI_TOKEN`, ...), 15 s timeout.
+/// backend (`[loki] tenant`, `--loki-header`, `TRIAGE_LOKI_TOKEN`, ...).
 fn backend_connections(
     args: &QueryArgs,
     config: &ConfigFile,
@@ -216,12 +216,7 @@ fn backend_connections(
     let env = |name: &str| std::env::var(name).ok();
     let one = |backend: Backend, url: &Option<String>, headers: &[String]| {
         url.as_deref()
-            .map(|url| {
-                connection(backend, url, config, headers, &env).map(|mut c| {
-                    c.timeout = Duration::from_secs(15);
-                    c
-                })
-            })
+            .map(|url| connection(backend, url, config, headers, &env))
             .transpose()
             .map_err(CliError::usage)
     };

@@ -176,6 +176,7 @@ pub fn grafana_explore_tempo_url(
 }
 
 /// What a Jaeger (or Tempo) Explore URL asks for.
+#[derive(Debug, Clone, Copy)]
 pub enum JaegerQuery<'a> {
     Service(&'a str),
     Trace(&'a str),

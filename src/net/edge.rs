@@ -2,8 +2,6 @@
 //! the connection's credentials and headers (a tenant's `X-Scope-OrgID`), a size limit, a
 //! timeout and errors that never show credentials.
 
-use std::time::Duration;
-
 use super::http::{Connection, ReadError, describe, first_line, read_capped};
 use super::sanitize::sanitize;
 
@@ -24,9 +22,7 @@ impl std::fmt::Debug for EdgeClient {
 impl EdgeClient {
     /// A client for a bare URL (credentials in it become basic auth), 15 s timeout.
     pub fn new(base: &str, what: &'static str) -> Result<Self, String> {
-        let mut connection = Connection::new(base);
-        connection.timeout = Duration::from_secs(15);
-        Self::with(connection, what)
+        Self::with(Connection::drill_down(base), what)
     }
 
     pub fn with(connection: Connection, what: &'static str) -> Result<Self, String> {
@@ -53,8 +49,22 @@ impl EdgeClient {
         path: &str,
         query: &[(&str, String)],
     ) -> Result<serde_json::Value, String> {
+        self.get(path, query).await.map_err(|f| f.message)
+    }
+
+    /// Like `get_json`, saying what kind of failure it was, for callers that probe which API a
+    /// server has (a 404, or an answer that is not JSON).
+    pub async fn get(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<serde_json::Value, Failure> {
         let url = format!("{}{}", self.connection.url, path);
-        let fail = |m: String| sanitize(&format!("{} ({}): {m}", self.what, self.display_url()));
+        let message = |m: String| sanitize(&format!("{} ({}): {m}", self.what, self.display_url()));
+        let fail = |m: String| Failure {
+            kind: FailureKind::Other,
+            message: message(m),
+        };
         let request = self.connection.authorise(self.http.get(url).query(query));
         let response = request.send().await.map_err(|e| fail(describe(e)))?;
         let (status, _, body) = read_capped(response).await.map_err(|e| match e {
@@ -73,8 +83,34 @@ impl EdgeClient {
                         .map(str::to_string)
                 });
             let text = said.unwrap_or_else(|| String::from_utf8_lossy(&body).into_owned());
-            return Err(fail(format!("HTTP {status} {}", first_line(&text))));
+            return Err(Failure {
+                kind: if status == 404 {
+                    FailureKind::NotFound
+                } else {
+                    FailureKind::Other
+                },
+                message: message(format!("HTTP {status} {}", first_line(&text))),
+            });
         }
-        serde_json::from_slice(&body).map_err(|e| fail(format!("not the documented JSON: {e}")))
+        serde_json::from_slice(&body).map_err(|e| Failure {
+            kind: FailureKind::NotJson,
+            message: message(format!("not the documented JSON: {e}")),
+        })
     }
+}
+
+/// Why a GET failed, with the message for the user.
+#[derive(Debug)]
+pub struct Failure {
+    pub kind: FailureKind,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// HTTP 404: the path (an API version) is not there, or nothing was found.
+    NotFound,
+    /// A 2xx answer that is not JSON (a UI page, a stream).
+    NotJson,
+    Other,
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::edge::EdgeClient;
+use super::edge::{EdgeClient, Failure, FailureKind};
 use super::sanitize::sanitize;
 pub use crate::data::{Span, Trace};
 
@@ -84,9 +84,7 @@ struct RawProcess {
 
 impl JaegerClient {
     pub fn new(url: &str) -> Result<Self, String> {
-        let mut connection = super::http::Connection::new(url);
-        connection.timeout = std::time::Duration::from_secs(15);
-        Self::with(connection)
+        Self::with(super::http::Connection::drill_down(url))
     }
 
     /// A client with credentials, tenant and extra headers, CA file.
@@ -115,15 +113,15 @@ impl JaegerClient {
             Ok(traces) => traces,
             // Jaeger 2 answers 404 "No traces found" for an empty search, as an unknown path
             // does on a Jaeger without the API v3: its services endpoint tells them apart.
-            Err(e) if is_not_found(&e) => match self.has_v3().await? {
+            Err(e) if e.kind == FailureKind::NotFound => match self.has_v3().await? {
                 true => Vec::new(),
                 false => self.search_legacy(service, start_ms, end_ms, limit).await?,
             },
             // Not JSON: an older gateway streaming results, or a UI page for an unknown path.
-            Err(e) if is_not_json(&e) => {
+            Err(e) if e.kind == FailureKind::NotJson => {
                 self.search_legacy(service, start_ms, end_ms, limit).await?
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.message),
         };
         traces.sort_by_key(|t| std::cmp::Reverse(t.duration_us()));
         traces.truncate(limit);
@@ -137,7 +135,7 @@ impl JaegerClient {
         start_ms: i64,
         end_ms: i64,
         limit: usize,
-    ) -> Result<Vec<Trace>, String> {
+    ) -> Result<Vec<Trace>, Failure> {
         let rfc3339 = |ms: i64| {
             chrono::DateTime::from_timestamp_millis(ms)
                 .unwrap_or_default()
@@ -149,16 +147,19 @@ impl JaegerClient {
             ("query.start_time_max", rfc3339(end_ms)),
             ("query.num_traces", limit.to_string()),
         ];
-        let value = self.edge.get_json("/api/v3/traces", &query).await?;
-        self.decode_any(&value)
+        let value = self.edge.get("/api/v3/traces", &query).await?;
+        self.decode_any(&value).map_err(|message| Failure {
+            kind: FailureKind::Other,
+            message,
+        })
     }
 
     /// Whether `/api/v3/services` answers as the API v3 does (`{"services": […]}`).
     async fn has_v3(&self) -> Result<bool, String> {
-        match self.edge.get_json("/api/v3/services", &[]).await {
+        match self.edge.get("/api/v3/services", &[]).await {
             Ok(value) => Ok(value.get("services").is_some()),
-            Err(e) if is_not_found(&e) || is_not_json(&e) => Ok(false),
-            Err(e) => Err(e),
+            Err(e) if e.kind != FailureKind::Other => Ok(false),
+            Err(e) => Err(e.message),
         }
     }
 
@@ -209,16 +210,6 @@ impl JaegerClient {
             ))
         }
     }
-}
-
-/// An edge error for a 404 answer (`Jaeger (url): HTTP 404 …`).
-fn is_not_found(error: &str) -> bool {
-    error.contains("): HTTP 404")
-}
-
-/// An edge error for a 2xx answer that is not JSON.
-fn is_not_json(error: &str) -> bool {
-    error.contains("): not the documented JSON")
 }
 
 /// Jaeger's `{"data": [trace…], "errors": …}` envelope.

@@ -37,9 +37,7 @@ struct Summary {
 
 impl TempoClient {
     pub fn new(url: &str) -> Result<Self, String> {
-        let mut connection = Connection::new(url);
-        connection.timeout = std::time::Duration::from_secs(15);
-        Self::with(connection)
+        Self::with(Connection::drill_down(url))
     }
 
     /// A client with credentials, tenant and extra headers, CA file; it asks for JSON.

@@ -65,40 +65,34 @@ impl App {
     /// Grafana Explore on the Tempo datasource when traces come from Tempo, else Jaeger UI's
     /// search for a service, else Grafana Explore on the Jaeger datasource.
     pub(super) fn trace_search_url(&self, service: &str, start_ms: i64, end_ms: i64) -> String {
-        if let Some(url) = self.tempo_explore_url(JaegerQuery::Service(service)) {
-            return url;
-        }
-        match &self.session.drill.jaeger {
-            Some(jaeger) => jaeger_search_url(jaeger, service, start_ms, end_ms),
-            None => {
-                let (from, to) = self.range_text();
-                grafana_explore_jaeger_url(
-                    &self.session.grafana_url,
-                    self.session.org_id,
-                    &self.session.drill.jaeger_datasource,
-                    JaegerQuery::Service(service),
-                    &from,
-                    &to,
-                )
-            }
-        }
+        self.trace_url(JaegerQuery::Service(service), |jaeger| {
+            jaeger_search_url(jaeger, service, start_ms, end_ms)
+        })
     }
 
     /// Explore on Tempo's datasource when traces come from Tempo, else Jaeger UI's page of a
     /// trace, else Grafana Explore on it.
     pub(super) fn trace_page_url(&self, id: &str) -> String {
-        if let Some(url) = self.tempo_explore_url(JaegerQuery::Trace(id)) {
+        self.trace_url(JaegerQuery::Trace(id), |jaeger| {
+            jaeger_trace_url(jaeger, id)
+        })
+    }
+
+    /// Tempo's Explore, else the Jaeger UI page (`jaeger_page` of its base URL), else Explore
+    /// on Grafana's Jaeger datasource.
+    fn trace_url(&self, query: JaegerQuery, jaeger_page: impl FnOnce(&str) -> String) -> String {
+        if let Some(url) = self.tempo_explore_url(query) {
             return url;
         }
         match &self.session.drill.jaeger {
-            Some(jaeger) => jaeger_trace_url(jaeger, id),
+            Some(jaeger) => jaeger_page(jaeger),
             None => {
                 let (from, to) = self.range_text();
                 grafana_explore_jaeger_url(
                     &self.session.grafana_url,
                     self.session.org_id,
                     &self.session.drill.jaeger_datasource,
-                    JaegerQuery::Trace(id),
+                    query,
                     &from,
                     &to,
                 )
