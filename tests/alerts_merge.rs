@@ -14,13 +14,15 @@ use triage::net::{PromClient, PromConfig};
 async fn an_alert_both_know_is_listed_once() {
     let demo = tokio::task::spawn_blocking(start_demo).await.unwrap();
     let prometheus = PromClient::new(PromConfig::new(&demo.prometheus)).unwrap();
-    let labels = prometheus.external_labels().await.unwrap();
+    let labels = prometheus.config_globals().await.unwrap().external_labels;
     assert_eq!(labels.get("replica").map(String::as_str), Some("demo-0"));
     let alertmanager = Connection::new(demo.url("alertmanager"));
     // Alertmanager gets the always-firing Watchdog after an evaluation and its group wait.
     let deadline = Instant::now() + Duration::from_secs(150);
     loop {
-        let (alerts, partial) = fetch(&prometheus, Some(&alertmanager)).await.unwrap();
+        let (alerts, partial) = fetch(&prometheus, Some(&alertmanager), &labels)
+            .await
+            .unwrap();
         assert_eq!(partial, None, "both sources answered");
         let watchdogs: Vec<_> = alerts
             .iter()

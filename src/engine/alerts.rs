@@ -2,6 +2,8 @@
 //! merged in when one is configured. Either source failing alone still shows the other, with the
 //! failure named.
 
+use std::collections::BTreeMap;
+
 use crate::data::Alert;
 use crate::net::PromClient;
 use crate::net::alertmanager::{AlertmanagerClient, combine_sources};
@@ -11,25 +13,23 @@ use crate::net::http::Connection;
 /// the two sources answered.
 pub type AlertsAnswer = Result<(Vec<Alert>, Option<String>), String>;
 
-pub async fn fetch(prometheus: &PromClient, alertmanager: Option<&Connection>) -> AlertsAnswer {
+/// `external_labels`: what Prometheus adds to the alerts it sends Alertmanager, ignored when
+/// matching the two sources' copies of an alert.
+pub async fn fetch(
+    prometheus: &PromClient,
+    alertmanager: Option<&Connection>,
+    external_labels: &BTreeMap<String, String>,
+) -> AlertsAnswer {
     let from_prometheus = prometheus.alerts().await.map_err(|e| e.to_string());
-    let (from_alertmanager, external_labels) = match alertmanager {
-        Some(connection) => {
-            let am = async {
-                match AlertmanagerClient::with(connection.clone()) {
-                    Ok(am) => am.alerts().await,
-                    Err(e) => Err(e),
-                }
-            };
-            // Only needed to match the two sources' copies of an alert; unknown is none.
-            let external = async { prometheus.external_labels().await.unwrap_or_default() };
-            let (am, external) = tokio::join!(am, external);
-            (Some(am), external)
-        }
-        None => (None, Default::default()),
+    let from_alertmanager = match alertmanager {
+        Some(connection) => Some(match AlertmanagerClient::with(connection.clone()) {
+            Ok(am) => am.alerts().await,
+            Err(e) => Err(e),
+        }),
+        None => None,
     };
     let (mut alerts, partial) =
-        combine_sources(from_prometheus, from_alertmanager, &external_labels)?;
+        combine_sources(from_prometheus, from_alertmanager, external_labels)?;
     alerts.sort_by_key(|a| (a.state != "firing", a.active_at_ms));
     Ok((alerts, partial))
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::grafana::model::DatasourceRef;
 use crate::net::PromClient;
+use crate::net::prometheus::ConfigGlobals;
 
 /// Name of the default datasource in `datasource` variable options.
 pub const DEFAULT_NAME: &str = "default";
@@ -19,8 +20,8 @@ pub struct Datasources {
     pub aliases: BTreeMap<String, String>,
     /// What a `datasource` variable shows for a key (Grafana: the datasource's name).
     pub labels: BTreeMap<String, String>,
-    /// The default datasource's scrape interval, asked of Prometheus once per session.
-    detected_scrape_interval: std::sync::Arc<tokio::sync::OnceCell<Option<String>>>,
+    /// The default datasource's configuration globals, asked of Prometheus once per session.
+    globals: std::sync::Arc<tokio::sync::OnceCell<Option<ConfigGlobals>>>,
 }
 
 impl Datasources {
@@ -30,7 +31,7 @@ impl Datasources {
             named: BTreeMap::new(),
             aliases: BTreeMap::new(),
             labels: BTreeMap::new(),
-            detected_scrape_interval: Default::default(),
+            globals: Default::default(),
         }
     }
 
@@ -40,8 +41,22 @@ impl Datasources {
     /// `rate()` windows to hold two samples. `None` when the server does not say (not
     /// Prometheus, or a proxy that hides the status API): Grafana's default then.
     pub async fn detected_scrape_interval(&self) -> Option<String> {
-        self.detected_scrape_interval
-            .get_or_init(|| async { self.default.scrape_interval().await.ok() })
+        let globals = self.globals().await?;
+        Some(globals.scrape_interval.unwrap_or_else(|| "1m".into()))
+    }
+
+    /// The labels the default Prometheus adds to alerts it sends Alertmanager; none when it
+    /// does not say.
+    pub async fn external_labels(&self) -> BTreeMap<String, String> {
+        self.globals()
+            .await
+            .map(|g| g.external_labels)
+            .unwrap_or_default()
+    }
+
+    async fn globals(&self) -> Option<ConfigGlobals> {
+        self.globals
+            .get_or_init(|| async { self.default.config_globals().await.ok() })
             .await
             .clone()
     }

@@ -106,11 +106,22 @@ impl Session {
 
     /// Fetch the alerts pane's data in the background (`EngineEvent::Alerts`).
     pub fn alerts(&self) {
-        let prometheus = self.client().clone();
+        let datasources = self.datasources.clone();
         let backends = self.backends.clone();
         let events = self.events.clone();
         tokio::spawn(async move {
-            let answer = super::alerts::fetch(&prometheus, backends.alertmanager.as_ref()).await;
+            // Only needed with an Alertmanager, to match its copies of Prometheus's alerts;
+            // asked once per session.
+            let external_labels = match backends.alertmanager {
+                Some(_) => datasources.external_labels().await,
+                None => Default::default(),
+            };
+            let answer = super::alerts::fetch(
+                &datasources.default,
+                backends.alertmanager.as_ref(),
+                &external_labels,
+            )
+            .await;
             let _ = events.send(EngineEvent::Alerts(answer));
         });
     }

@@ -265,23 +265,10 @@ impl PromClient {
             .collect())
     }
 
-    /// `global.external_labels` of the running configuration (`/api/v1/status/config`): labels
-    /// Prometheus adds to the alerts it sends to Alertmanager, not shown in `/api/v1/alerts`.
-    pub async fn external_labels(&self) -> Result<BTreeMap<String, String>, PromError> {
-        Ok(self.config_globals().await?.external_labels)
-    }
-
-    /// `global.scrape_interval` of the running configuration (`/api/v1/status/config`):
-    /// Prometheus's own default, 1m, when the file sets none.
-    pub async fn scrape_interval(&self) -> Result<String, PromError> {
-        Ok(self
-            .config_globals()
-            .await?
-            .scrape_interval
-            .unwrap_or_else(|| "1m".into()))
-    }
-
-    async fn config_globals(&self) -> Result<ConfigGlobals, PromError> {
+    /// The `global` section of the running configuration (`/api/v1/status/config`): the
+    /// scrape interval and the external labels Prometheus adds to the alerts it sends
+    /// Alertmanager (not shown in `/api/v1/alerts`).
+    pub async fn config_globals(&self) -> Result<ConfigGlobals, PromError> {
         let (data, _, _) = self.get("/api/v1/status/config", &[]).await?;
         let yaml = data
             .get("yaml")
@@ -493,12 +480,13 @@ fn sanitize_labels(labels: BTreeMap<String, String>) -> BTreeMap<String, String>
 }
 
 /// The `global` section of a Prometheus configuration file, as far as triage needs it.
-#[derive(Deserialize, Default)]
-struct ConfigGlobals {
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct ConfigGlobals {
+    /// `None` when the file sets none (Prometheus then scrapes every 1m).
     #[serde(default)]
-    scrape_interval: Option<String>,
+    pub scrape_interval: Option<String>,
     #[serde(default)]
-    external_labels: BTreeMap<String, String>,
+    pub external_labels: BTreeMap<String, String>,
 }
 
 fn config_globals(yaml: &str) -> Result<ConfigGlobals, PromError> {
