@@ -26,9 +26,18 @@ const V1_SCHEMA_VERSION: i64 = 41;
 /// The v2 versions whose schema this reader follows.
 const KNOWN_VERSIONS: &[&str] = &["v2", "v2beta1", "v2alpha1"];
 
-const ENVELOPE_KEYS: &[&str] = &["apiVersion", "kind", "metadata", "spec", "status"];
+/// `__elements` is where library panel models fetched from Grafana are put (as in v1 exports).
+const ENVELOPE_KEYS: &[&str] = &[
+    "__elements",
+    "apiVersion",
+    "kind",
+    "metadata",
+    "spec",
+    "status",
+];
 
 const SPEC_KEYS: &[&str] = &[
+    "__elements",
     "annotations",
     "cursorSync",
     "description",
@@ -169,6 +178,11 @@ fn from_envelope(
     let Some(Value::Object(mut spec)) = root.remove("spec") else {
         return (root, PathMap::default());
     };
+    // Library panel models fetched from Grafana sit beside `spec`; the v1 loader reads them
+    // from the dashboard's own `__elements`.
+    if let Some(elements) = root.remove("__elements") {
+        spec.insert("__elements".into(), elements);
+    }
     if is_v2_spec(&spec) || version.starts_with("v2") {
         if version.starts_with("v2") && !KNOWN_VERSIONS.contains(&version) {
             diags.push(info(
@@ -207,6 +221,7 @@ fn convert_spec(
         "editable",
         "liveNow",
         "preload",
+        "__elements",
     ] {
         if let Some(v) = spec.get(key) {
             out.insert(key.into(), v.clone());
