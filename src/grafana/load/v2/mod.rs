@@ -17,7 +17,7 @@ use std::collections::HashSet;
 use serde_json::{Map, Value, json};
 
 use super::readers::*;
-use super::{Loaded, report_unknown_keys};
+use super::{DashboardForm, Loaded, report_unknown_keys};
 use crate::grafana::model::{Diagnostic, Severity};
 
 /// Grafana writes v2 dashboards from version 12 on, whose v1 form is schema 41 or later.
@@ -149,6 +149,24 @@ pub(super) fn to_v1(
         return convert_spec(&root, "", None, diags);
     }
     (root, PathMap::default())
+}
+
+/// The form a dashboard file is written in, before it is read as v1.
+pub fn form_of(root: &Map<String, Value>) -> DashboardForm {
+    if is_envelope(root) {
+        let api = get_str(root, "apiVersion").unwrap_or("");
+        DashboardForm::Resource {
+            api_version: if api.is_empty() {
+                "dashboard.grafana.app".into()
+            } else {
+                api.into()
+            },
+        }
+    } else if is_v2_spec(root) {
+        DashboardForm::V2Spec
+    } else {
+        DashboardForm::Classic
+    }
 }
 
 /// `{"apiVersion": "dashboard.grafana.app/…", "kind": "Dashboard", "spec": {...}}`.
