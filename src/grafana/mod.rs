@@ -10,6 +10,7 @@ pub mod migrate;
 pub mod model;
 pub mod naming;
 pub mod panel_kind;
+pub mod provisioned;
 pub mod reduce;
 pub mod repeat;
 pub mod stable_form;
