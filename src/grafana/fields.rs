@@ -118,59 +118,142 @@ fn set_custom(out: &mut CustomFieldConfig, from: &CustomFieldConfig, key: &str) 
     }
 }
 
-/// The mapping result for a value, as Grafana's `getValueMappingResult`: the first mapping
+/// A value to map: what a field holds (Grafana's mappings look at the raw JavaScript value,
+/// so a number and its text are not the same to them).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MappingInput<'a> {
+    /// A number field's value; `None` is Grafana's null.
+    Number(Option<f64>),
+    /// A string field's value.
+    Text(&'a str),
+}
+
+/// The mapping result for a number, as Grafana's `getValueMappingResult`: the first mapping
 /// that matches wins. `None` (no value) is Grafana's null.
 pub fn map_value(value: Option<f64>, mappings: &[ValueMapping]) -> Option<MappingResult> {
+    map_input(MappingInput::Number(value), mappings)
+}
+
+/// The mapping result for a string value (table text cells).
+pub fn map_text(text: &str, mappings: &[ValueMapping]) -> Option<MappingResult> {
+    map_input(MappingInput::Text(text), mappings)
+}
+
+/// `getValueMappingResult` (grafana-data `utils/valueMappings.ts`), case by case:
+/// - value: `options[String(value)]`, the key as written (no trimming); null never matches;
+/// - range: `parseFloat(value)`, NaN skipped; a bound that is not a number (absent) is open,
+///   a JSON `null` bound is 0 (`isNaN(null)` is false) — the loader stores it as 0;
+/// - regex: strings only (`typeof value !== 'string'` skips numbers);
+/// - special: `null`, `nan` (`isNaN(value)`: NaN, or a string that is not a number),
+///   `null+nan`, `true`/`false` (the boolean or its string, never 1/0), `empty` (`''`).
+pub fn map_input(input: MappingInput, mappings: &[ValueMapping]) -> Option<MappingResult> {
+    let is_null = input == MappingInput::Number(None);
     for mapping in mappings {
-        match mapping {
+        let hit = match mapping {
             ValueMapping::Value { values } => {
-                let Some(v) = value else { continue };
-                let key = js_number(v);
-                if let Some((_, result)) = values.iter().find(|(k, _)| k.trim() == key) {
-                    return Some(result.clone());
-                }
+                let key = match input {
+                    MappingInput::Number(None) => continue,
+                    MappingInput::Number(Some(v)) => js_number(v),
+                    MappingInput::Text(t) => t.to_string(),
+                };
+                values
+                    .iter()
+                    .find(|(k, _)| *k == key)
+                    .map(|(_, r)| r.clone())
             }
             ValueMapping::Range { from, to, result } => {
-                let Some(v) = value.filter(|v| !v.is_nan()) else {
+                let v = match input {
+                    MappingInput::Number(v) => v,
+                    MappingInput::Text(t) => js_parse_float(t),
+                };
+                let Some(v) = v.filter(|v| !v.is_nan()) else {
                     continue;
                 };
-                let above = from.is_none_or(|f| v >= f);
-                let below = to.is_none_or(|t| v <= t);
-                if (from.is_some() || to.is_some()) && above && below {
-                    return Some(result.clone());
-                }
+                let inside = from.is_none_or(|f| v >= f) && to.is_none_or(|t| v <= t);
+                inside.then(|| result.clone())
             }
             ValueMapping::Regex { pattern, result } => {
-                let Some(v) = value else { continue };
-                let text = js_number(v);
+                let MappingInput::Text(text) = input else {
+                    continue;
+                };
                 let Some(re) = js_regex(pattern) else {
                     continue;
                 };
-                if re.is_match(&text) {
+                re.is_match(text).then(|| {
                     let mut result = result.clone();
                     // The text may use the groups it captured ($1).
                     if let Some(t) = &result.text {
-                        result.text = Some(re.replace(&text, t.as_str()).into_owned());
+                        result.text = Some(re.replace(text, t.as_str()).into_owned());
                     }
-                    return Some(result);
-                }
+                    result
+                })
             }
             ValueMapping::Special { matches, result } => {
+                let is_nan = match input {
+                    MappingInput::Number(v) => v.is_some_and(f64::is_nan),
+                    MappingInput::Text(t) => js_to_number(t).is_nan(),
+                };
                 let hit = match matches.as_str() {
-                    "null" => value.is_none(),
-                    "nan" => value.is_some_and(f64::is_nan),
-                    "null+nan" => value.is_none_or(f64::is_nan),
-                    "true" => value == Some(1.0),
-                    "false" => value == Some(0.0),
+                    "null" => is_null,
+                    "nan" => is_nan,
+                    "null+nan" => is_null || is_nan,
+                    "true" => input == MappingInput::Text("true"),
+                    "false" => input == MappingInput::Text("false"),
+                    "empty" => input == MappingInput::Text(""),
                     _ => false,
                 };
-                if hit {
-                    return Some(result.clone());
-                }
+                hit.then(|| result.clone())
             }
+        };
+        if hit.is_some() {
+            return hit;
         }
     }
     None
+}
+
+/// JavaScript's `Number(text)`: blank is 0, anything not a number NaN.
+fn js_to_number(text: &str) -> f64 {
+    let t = text.trim();
+    match t {
+        "" => 0.0,
+        "Infinity" | "+Infinity" => f64::INFINITY,
+        "-Infinity" => f64::NEG_INFINITY,
+        _ if t
+            .chars()
+            .any(|c| c.is_ascii_alphabetic() && !matches!(c, 'e' | 'E')) =>
+        {
+            f64::NAN
+        }
+        _ => t.parse().unwrap_or(f64::NAN),
+    }
+}
+
+/// JavaScript's `parseFloat(text)`: the longest number at the start, `None` (NaN) if none.
+fn js_parse_float(text: &str) -> Option<f64> {
+    let t = text.trim_start();
+    if let Some(rest) = t.strip_prefix('-').or(t.strip_prefix('+'))
+        && rest.starts_with("Infinity")
+    {
+        return Some(if t.starts_with('-') {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        });
+    }
+    if t.starts_with("Infinity") {
+        return Some(f64::INFINITY);
+    }
+    (1..=t.len())
+        .rev()
+        .filter(|&end| t.is_char_boundary(end))
+        .find_map(|end| {
+            let head = &t[..end];
+            let plain = head
+                .chars()
+                .all(|c| c.is_ascii_digit() || "+-.eE".contains(c));
+            plain.then(|| head.parse::<f64>().ok()).flatten()
+        })
 }
 
 /// A number as JavaScript's `String(v)` writes it (the key of a value mapping).
@@ -253,7 +336,7 @@ mod tests {
             result: result("$1 and zeros", None),
         }];
         assert_eq!(
-            map_value(Some(3000.0), &regex).unwrap().text.unwrap(),
+            map_text("3000", &regex).unwrap().text.unwrap(),
             "3 and zeros"
         );
         let nan = vec![ValueMapping::Special {
@@ -263,6 +346,66 @@ mod tests {
         assert!(map_value(Some(f64::NAN), &nan).is_some());
         assert!(map_value(None, &nan).is_some());
         assert!(map_value(Some(0.0), &nan).is_none());
+    }
+
+    // grafana-data utils/valueMappings.ts: regex mappings skip anything that is not a string.
+    #[test]
+    fn regex_mappings_match_strings_only() {
+        let regex = vec![ValueMapping::Regex {
+            pattern: "/.*/".into(),
+            result: result("any", None),
+        }];
+        assert!(map_value(Some(1.0), &regex).is_none());
+        assert!(map_value(None, &regex).is_none());
+        assert_eq!(map_text("x", &regex).unwrap().text.unwrap(), "any");
+    }
+
+    // `true`/`false` match the boolean or its string (`value === true || value === 'true'`),
+    // never 1/0; `nan` is `isNaN(value)`, so a non-numeric string is NaN too; `empty` is ''.
+    #[test]
+    fn special_mappings_follow_javascript_equality() {
+        let special = |m: &str| {
+            vec![ValueMapping::Special {
+                matches: m.into(),
+                result: result(m, None),
+            }]
+        };
+        assert!(map_value(Some(1.0), &special("true")).is_none());
+        assert!(map_value(Some(0.0), &special("false")).is_none());
+        assert!(map_text("true", &special("true")).is_some());
+        assert!(map_text("false", &special("false")).is_some());
+        assert!(map_text("1", &special("true")).is_none());
+        assert!(map_value(Some(f64::NAN), &special("nan")).is_some());
+        assert!(map_value(None, &special("nan")).is_none());
+        assert!(map_text("down", &special("nan")).is_some());
+        assert!(map_text("12", &special("nan")).is_none());
+        assert!(map_text("", &special("empty")).is_some());
+        assert!(map_value(None, &special("null")).is_some());
+        assert!(map_text("", &special("null")).is_none());
+    }
+
+    // Ranges: `parseFloat(value)`, NaN skipped; absent bounds are open (both absent matches any
+    // number); value keys are compared as written.
+    #[test]
+    fn ranges_and_value_keys() {
+        let open = vec![ValueMapping::Range {
+            from: None,
+            to: None,
+            result: result("all", None),
+        }];
+        assert!(map_value(Some(-1e300), &open).is_some());
+        assert!(map_value(Some(f64::NAN), &open).is_none());
+        assert!(map_value(None, &open).is_none());
+        assert!(map_text("12ms", &open).is_some());
+        assert!(map_text("ms", &open).is_none());
+        let keyed = vec![ValueMapping::Value {
+            values: vec![(" 1".into(), result("spaced", None))],
+        }];
+        assert!(map_value(Some(1.0), &keyed).is_none());
+        let nan_key = vec![ValueMapping::Value {
+            values: vec![("NaN".into(), result("not a number", None))],
+        }];
+        assert!(map_value(Some(f64::NAN), &nan_key).is_some());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Threshold steps: which step a value falls in (absolute or percentage mode), with its index
 //! so callers can show the state as text as well as colour.
 //!
-//! Sources: grafana-data `field/thresholds.ts` (`getActiveThreshold`, `sortThresholds`) and
+//! Sources: grafana-data `field/thresholds.ts` (`getActiveThreshold`: steps in JSON order) and
 //! `field/scale.ts` (`getScaleCalculator`, `getMinMaxAndDelta`, percentage mode).
 
 use super::colors::{self, Rgb, Theme};
@@ -12,7 +12,8 @@ use super::model::{ThresholdStep, Thresholds, ThresholdsMode};
 pub struct ActiveStep {
     /// Index into `Thresholds::steps` as given.
     pub index: usize,
-    /// Rank among the steps sorted ascending (0 = base step), useful as a severity level.
+    /// Position in the walk (0 = base step), useful as a severity level; the same as `index`
+    /// since Grafana walks the steps as listed.
     pub rank: usize,
     /// The step's lower bound (`None` = −∞, the base step).
     pub value: Option<f64>,
@@ -61,43 +62,35 @@ pub fn scale_range(
     )
 }
 
-/// Steps sorted ascending with their original indices; the first step's value counts as −∞.
-fn sorted_steps(steps: &[ThresholdStep]) -> Vec<(usize, f64, &ThresholdStep)> {
-    let mut v: Vec<(usize, f64, &ThresholdStep)> = steps
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (i, s.value.unwrap_or(f64::NEG_INFINITY), s))
-        .collect();
-    v.sort_by(|a, b| a.1.total_cmp(&b.1));
-    if let Some(first) = v.first_mut() {
-        first.1 = f64::NEG_INFINITY;
-    }
-    v
-}
-
-/// `getActiveThreshold`: the last step whose value is <= the compared value. In percentage
-/// mode the compared value is `percent * 100` between `min` and `max`. `None` when there are no
-/// steps (Grafana then uses its fallback gray).
+/// `getActiveThreshold`: steps are walked in the order the dashboard lists them (Grafana does
+/// not sort them; only a `null` first step becomes −∞, in `setFieldConfigDefaults` of
+/// `field/fieldOverrides.ts`), keeping the last one whose value is <= the compared value and
+/// stopping at the first that is not. A `null` value further down compares as JavaScript's
+/// `null`, i.e. 0. In percentage mode the compared value is `percent * 100` between `min` and
+/// `max`. `None` when there are no steps (Grafana then uses its fallback gray).
 pub fn active_step(value: f64, thresholds: &Thresholds, min: f64, max: f64) -> Option<ActiveStep> {
     let compared = match thresholds.mode {
         ThresholdsMode::Absolute => value,
         ThresholdsMode::Percentage => percent_of(value, min, max) * 100.0,
     };
-    let sorted = sorted_steps(&thresholds.steps);
-    let (first, rest) = sorted.split_first()?;
+    let first = thresholds.steps.first()?;
     let mut active = (0usize, first);
-    for (rank, step) in rest.iter().enumerate() {
-        if compared >= step.1 {
-            active = (rank + 1, step);
+    for (index, step) in thresholds.steps.iter().enumerate() {
+        let bound = match (index, step.value) {
+            (0, None) => f64::NEG_INFINITY,
+            (_, v) => v.unwrap_or(0.0),
+        };
+        if compared >= bound {
+            active = (index, step);
         } else {
             break;
         }
     }
-    let (rank, (index, bound, step)) = active;
+    let (index, step) = active;
     Some(ActiveStep {
-        index: *index,
-        rank,
-        value: bound.is_finite().then_some(*bound),
+        index,
+        rank: index,
+        value: if index == 0 { None } else { step.value },
         color: step.color.clone(),
     })
 }
@@ -177,15 +170,29 @@ mod tests {
         assert_eq!(base.map(|s| (s.index, s.value)), Some((0, None)));
     }
 
-    // Unsorted steps are sorted first; indices still refer to the input order.
+    // Grafana walks steps as listed (field/thresholds.ts getActiveThreshold) and stops at the
+    // first step above the value: out-of-order steps are not sorted.
     #[test]
-    fn unsorted_steps() {
+    fn steps_are_walked_in_json_order() {
         let t = th(
             ThresholdsMode::Absolute,
-            &[(Some(90.0), "red"), (None, "green"), (Some(70.0), "orange")],
+            &[(None, "green"), (Some(90.0), "red"), (Some(70.0), "orange")],
         );
-        let s = active_step(95.0, &t, 0.0, 100.0);
-        assert_eq!(s.map(|s| (s.index, s.color)), Some((0, "red".to_string())));
+        let color = |v| active_step(v, &t, 0.0, 100.0).map(|s| (s.index, s.color));
+        // 80 < 90: the walk stops before reaching the 70 step.
+        assert_eq!(color(80.0), Some((0, "green".to_string())));
+        // 95 passes 90 and 70: the last passed step (orange) wins.
+        assert_eq!(color(95.0), Some((2, "orange".to_string())));
+        // Only the first step is forced to -Infinity: a base step listed last is not the base.
+        let t = th(
+            ThresholdsMode::Absolute,
+            &[(Some(90.0), "red"), (Some(70.0), "orange"), (None, "green")],
+        );
+        let color = |v| active_step(v, &t, 0.0, 100.0).map(|s| s.color);
+        assert_eq!(color(10.0).as_deref(), Some("red"));
+        // 95 passes 90 and 70; the trailing null compares as 0, so it is passed too.
+        assert_eq!(color(95.0).as_deref(), Some("green"));
+        assert_eq!(color(-5.0).as_deref(), Some("red"));
     }
 
     // Percentage mode compares (v - min) / (max - min) * 100.

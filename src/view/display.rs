@@ -42,12 +42,65 @@ pub(super) fn no_value_text(field: &FieldDefaults) -> String {
         .unwrap_or_else(|| "No data".to_string())
 }
 
+/// A series' values as Grafana's number field holds them: Prometheus' `NaN` stays NaN (the
+/// reducers of `transformations/fieldReducer.ts` tell it from null: `last` keeps it, `count`
+/// counts it, `lastNotNull` skips it).
 pub(super) fn values_of(series: &Series) -> Vec<Option<f64>> {
-    series
-        .points
-        .iter()
-        .map(|&(_, v)| if v.is_nan() { None } else { Some(v) })
-        .collect()
+    series.points.iter().map(|&(_, v)| Some(v)).collect()
+}
+
+/// One value as Grafana's display processor shows it (grafana-data
+/// `field/displayProcessor.ts`): a value mapping's text and colour first; a number in the
+/// field's unit and coloured by its colour mode; null or NaN as `String(value)` (`""`,
+/// `"NaN"`), an empty text replaced by `noValue`, coloured as `-Infinity` is (the base
+/// threshold step, or the fixed colour).
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Shown {
+    pub text: String,
+    pub color: Rgb,
+    pub state: Option<String>,
+}
+
+pub(super) fn display_value(
+    field: &FieldDefaults,
+    value: Option<f64>,
+    index: usize,
+    data_range: (f64, f64),
+) -> Shown {
+    let mapped = fields::map_value(value, &field.mappings);
+    let number = value.filter(|v| !v.is_nan());
+    let text = match (mapped.as_ref().and_then(|m| m.text.clone()), number) {
+        (Some(text), _) => text,
+        (None, Some(v)) => format(field, v),
+        (None, None) => match value {
+            Some(_) => "NaN".to_string(),
+            None => field.no_value.clone().unwrap_or_default(),
+        },
+    };
+    let (color, state) = match mapped.as_ref().and_then(|m| m.color.as_deref()) {
+        Some(c) => {
+            let colour = named(c);
+            (colour, threshold_state(colour))
+        }
+        None => value_colour(
+            field,
+            Some(number.unwrap_or(f64::NEG_INFINITY)),
+            index,
+            data_range,
+        ),
+    };
+    Shown { text, color, state }
+}
+
+/// The value a panel shows when it has no numeric field at all (`createNoValuesFieldDisplay`
+/// in grafana-data `field/fieldDisplay.ts`): the panel defaults' display of null — a `null`
+/// mapping's text and colour, else `noValue`, else "No data", in the base colour.
+pub(super) fn no_data_value(field: &FieldDefaults) -> Shown {
+    let mut shown = display_value(field, None, 0, (0.0, 0.0));
+    if shown.text.is_empty() {
+        shown.text = "No data".to_string();
+    }
+    shown
 }
 
 pub(super) fn format(field: &FieldDefaults, value: f64) -> String {
@@ -144,19 +197,35 @@ pub(super) fn palette(index: usize) -> Rgb {
     colors::palette_color(index, colors::Theme::Dark)
 }
 
-/// Smallest and largest finite value over all series (for percentage thresholds).
+/// Smallest and largest value over all series (for percentage thresholds), 0..100 without
+/// any.
 pub(super) fn data_range(series: &[Series]) -> (f64, f64) {
+    match numeric_min_max(series) {
+        (Some(min), Some(max)) => (min, max),
+        _ => (0.0, 100.0),
+    }
+}
+
+/// `findNumericFieldMinMax` (grafana-data `field/fieldOverrides.ts`): the smallest and largest
+/// value of every number field of the panel's data, NaN skipped (±Infinity counts); `None`
+/// without any. Fields without their own min/max scale against it (gauges, bar gauges,
+/// percentage thresholds).
+pub(super) fn numeric_min_max(series: &[Series]) -> (Option<f64>, Option<f64>) {
     let values = series
         .iter()
+        .filter(|s| s.compare.is_none())
         .flat_map(|s| s.points.iter().map(|p| p.1))
-        .filter(|v| v.is_finite());
-    let min = values.clone().fold(f64::INFINITY, f64::min);
-    let max = values.fold(f64::NEG_INFINITY, f64::max);
-    if min.is_finite() {
-        (min, max)
-    } else {
-        (0.0, 100.0)
+        .filter(|v| !v.is_nan());
+    let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in values {
+        min = min.min(v);
+        max = max.max(v);
     }
+    // As Grafana's loop: a min still at +Infinity (no values, or only +Infinity) is null.
+    (
+        (min != f64::INFINITY).then_some(min),
+        (max != f64::NEG_INFINITY).then_some(max),
+    )
 }
 
 pub(super) fn time_label(ms: f64, span_ms: f64, clock: Clock) -> String {

@@ -1,6 +1,6 @@
 //! Pie chart, honestly for a terminal: the slices as horizontal bars of their share of the
 //! total, largest first. Values are reduced as Grafana's pie chart reduces them
-//! (`reduceOptions`: the first calc, `lastNotNull` by default; `values: true` makes every
+//! (`reduceOptions`: the first calc, `lastNotNull` by default, `last` for an empty list; `values: true` makes every
 //! point a slice; `limit`), coloured by the classic palette unless the field says otherwise.
 //! Which numbers each bar carries follows `displayLabels` and `legend.values`.
 
@@ -13,11 +13,7 @@ use crate::grafana::{fields, reduce};
 pub fn build(panel: &Panel, series: &[Series]) -> PieView {
     let options = &panel.options;
     let reduce_options = options.reduce.clone().unwrap_or_default();
-    let calc = reduce_options
-        .calcs
-        .first()
-        .cloned()
-        .unwrap_or_else(|| "lastNotNull".into());
+    let calc = super::build::panel_calc(panel);
     // (name, value, field) of every slice before shares are known.
     let mut raw_slices = Vec::new();
     for s in series.iter().filter(|s| s.compare.is_none()) {

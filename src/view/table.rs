@@ -9,7 +9,7 @@ use super::display::Clock;
 use super::frames::{self, FieldType, Frame, Value};
 use super::{TableCell, TableView, transform};
 use crate::data::panel_data::Series;
-use crate::grafana::model::{FieldDefaults, Panel, ValueMapping};
+use crate::grafana::model::{FieldDefaults, Panel};
 use crate::grafana::{colors, fields, thresholds, units};
 
 /// The frames a panel shows after its transformations, with a note per step not applied.
@@ -105,41 +105,29 @@ fn cell(v: &Value, config: &FieldDefaults, clock: Clock) -> TableCell {
             number: Some(*t as f64),
         },
         Value::Text(s) => text_cell(s, config),
-        Value::Null => TableCell {
-            text: config.no_value.clone().unwrap_or_default(),
-            ..TableCell::default()
+        // Grafana's display processor maps null too (a `null` special mapping).
+        Value::Null => match fields::map_value(None, &config.mappings) {
+            Some(m) => TableCell {
+                color: m
+                    .color
+                    .as_deref()
+                    .map(|c| colors::resolve_rgb(c, colors::Theme::Dark)),
+                text: m.text.unwrap_or_default(),
+                number: None,
+            },
+            None => TableCell {
+                text: config.no_value.clone().unwrap_or_default(),
+                ..TableCell::default()
+            },
         },
     }
 }
 
-/// A text cell with its value mapping (by value, regex — anchored as Grafana's
-/// `stringToJsRegex` — range, or the `empty` special), as Grafana maps text values; a mapped
-/// colour colours the cell as it does for numbers.
+/// A text cell with its value mapping, as Grafana maps string values (`fields::map_text`:
+/// value, range, regex — anchored as `stringToJsRegex` — and the specials); a mapped colour
+/// colours the cell as it does for numbers.
 fn text_cell(text: &str, config: &FieldDefaults) -> TableCell {
-    let mapped = config.mappings.iter().find_map(|m| match m {
-        ValueMapping::Value { values } => values
-            .iter()
-            .find(|(k, _)| k.trim() == text)
-            .map(|(_, r)| r.clone()),
-        ValueMapping::Regex { pattern, result } => {
-            let re = crate::grafana::fields::js_regex(pattern)?;
-            re.is_match(text).then(|| {
-                let mut r = result.clone();
-                if let Some(t) = &r.text {
-                    r.text = Some(re.replace(text, t.as_str()).into_owned());
-                }
-                r
-            })
-        }
-        ValueMapping::Special { matches, result } => {
-            (matches == "empty" && text.is_empty()).then(|| result.clone())
-        }
-        ValueMapping::Range { from, to, result } => {
-            let v: f64 = text.trim().parse().ok()?;
-            let inside = from.is_none_or(|f| v >= f) && to.is_none_or(|t| v <= t);
-            ((from.is_some() || to.is_some()) && inside).then(|| result.clone())
-        }
-    });
+    let mapped = fields::map_text(text, &config.mappings);
     let color = mapped
         .as_ref()
         .and_then(|m| m.color.as_deref())
@@ -204,7 +192,7 @@ fn number_cell(value: f64, config: &FieldDefaults) -> TableCell {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grafana::model::{Target, TargetFormat, Transformation};
+    use crate::grafana::model::{Target, TargetFormat, Transformation, ValueMapping};
     use std::collections::BTreeMap;
 
     fn s(ref_id: &str, instance: &str, extra: Option<(&str, &str)>, value: f64) -> Series {

@@ -235,8 +235,8 @@ fn convert_mappings(v: &Value) -> Vec<ValueMapping> {
                         .collect(),
                 }),
                 ("range", Some(o)) => out.push(ValueMapping::Range {
-                    from: get_num(o, "from"),
-                    to: get_num(o, "to"),
+                    from: range_bound(o, "from"),
+                    to: range_bound(o, "to"),
                     result: mapping_result(o.get("result")),
                 }),
                 ("regex", Some(o)) => out.push(ValueMapping::Regex {
@@ -270,9 +270,20 @@ fn convert_mappings(v: &Value) -> Vec<ValueMapping> {
                             });
                         }
                     }
+                    // upgradeOldAngularValueMapping: a "null" bound makes a null mapping.
+                    Some(2)
+                        if [m.get("from"), m.get("to")]
+                            .iter()
+                            .any(|b| b.and_then(Value::as_str) == Some("null")) =>
+                    {
+                        out.push(ValueMapping::Special {
+                            matches: "null".into(),
+                            result,
+                        })
+                    }
                     Some(2) => out.push(ValueMapping::Range {
-                        from: get_num(m, "from"),
-                        to: get_num(m, "to"),
+                        from: range_bound(m, "from"),
+                        to: range_bound(m, "to"),
                         result,
                     }),
                     _ => {}
@@ -284,10 +295,67 @@ fn convert_mappings(v: &Value) -> Vec<ValueMapping> {
     out
 }
 
+/// A range mapping's bound: Grafana tests it with `isNaN(bound)`, so an absent bound is open
+/// but a JSON `null` is the number 0 (grafana-data `utils/valueMappings.ts`).
+fn range_bound(obj: &Map<String, Value>, key: &str) -> Option<f64> {
+    match obj.get(key) {
+        Some(Value::Null) => Some(0.0),
+        _ => get_num(obj, key),
+    }
+}
+
 pub(super) fn convert_link(l: &Map<String, Value>) -> Link {
     Link {
         title: get_string(l, "title").unwrap_or_default(),
         url: get_string(l, "url").unwrap_or_default(),
         target_blank: get_bool(l, "targetBlank"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn range_of(json: &str) -> ValueMapping {
+        let v: Value = serde_json::from_str(json).unwrap();
+        convert_mappings(&v).remove(0)
+    }
+
+    // grafana-data utils/valueMappings.ts tests a bound with `isNaN`: JSON null is 0, an absent
+    // bound is open; upgradeOldAngularValueMapping turns a "null" legacy bound into a null
+    // mapping and reads the others with `+bound`.
+    #[test]
+    fn range_bounds_null_is_zero_absent_is_open() {
+        let m = range_of(
+            r#"[{"type":"range","options":{"from":null,"to":10,"result":{"text":"low"}}}]"#,
+        );
+        assert!(matches!(
+            m,
+            ValueMapping::Range {
+                from: Some(0.0),
+                to: Some(10.0),
+                ..
+            }
+        ));
+        let m = range_of(r#"[{"type":"range","options":{"to":10,"result":{"text":"low"}}}]"#);
+        assert!(matches!(
+            m,
+            ValueMapping::Range {
+                from: None,
+                to: Some(10.0),
+                ..
+            }
+        ));
+        let m = range_of(r#"[{"type":2,"from":"null","to":"null","text":"N/A"}]"#);
+        assert!(matches!(m, ValueMapping::Special { ref matches, .. } if matches == "null"));
+        let m = range_of(r#"[{"type":2,"from":null,"to":"5","text":"low"}]"#);
+        assert!(matches!(
+            m,
+            ValueMapping::Range {
+                from: Some(0.0),
+                to: Some(5.0),
+                ..
+            }
+        ));
     }
 }

@@ -8,7 +8,13 @@ use crate::grafana::model::{LegendOptions, PanelOptions, ReduceOptions};
 pub(super) fn convert_options(o: &Map<String, Value>) -> PanelOptions {
     let reduce = get_obj(o, "reduceOptions").map(|r| ReduceOptions {
         values: get_bool(r, "values"),
-        calcs: strings(r.get("calcs")),
+        // Absent calcs take the panels' default (`lastNotNull`, public/app/plugins/panel/stat/
+        // common.ts addStandardDataReduceOptions); an empty list stays empty (Grafana then
+        // reduces with `last`).
+        calcs: match r.get("calcs") {
+            None | Some(Value::Null) => vec!["lastNotNull".to_string()],
+            given => strings(given),
+        },
         fields: get_string(r, "fields").unwrap_or_default(),
         limit: get_u32(r, "limit"),
     });

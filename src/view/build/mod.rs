@@ -10,6 +10,7 @@ use crate::data::panel_data::{PanelData, PanelState};
 use crate::grafana::model::Panel;
 pub use crate::grafana::panel_kind::unsupported_reason;
 use crate::grafana::panel_kind::{PanelKind, placeholder_reason};
+pub(super) use stat::panel_calc;
 use stat::{build_gauge, build_stat};
 use timeseries::build_timeseries;
 
@@ -509,7 +510,7 @@ mod panel_option_tests {
                "targets": [{{"refId": "A", "expr": "x"}}], "options": {{"displayMode": "lcd"}},
                "fieldConfig": {{"defaults": {{"unit": "percent", {STEPS}}}, "overrides": []}}}}"#
         ));
-        let PanelBody::Gauge(g) = build(&p, &data(&[70.0]), Clock::Utc).body else {
+        let PanelBody::Gauge(g) = build(&p, &data(&[20.0, 70.0]), Clock::Utc).body else {
             panic!("gauge")
         };
         assert_eq!(
@@ -517,7 +518,9 @@ mod panel_option_tests {
             GaugeMode::Basic,
             "display modes are bar gauge options"
         );
-        assert_eq!(g.min_max, Some(("0%".into(), "100%".into())));
+        // Without min/max the scale is the data's (grafana-data field/fieldOverrides.ts
+        // calculateRange), percent or not.
+        assert_eq!(g.min_max, Some(("20%".into(), "70%".into())));
         assert!(g.threshold_markers && g.show_unfilled);
     }
 

@@ -2,8 +2,8 @@
 //! `reduceOptions`), formatted and coloured; gauges add a bar between min and max.
 
 use super::super::display::{
-    FALLBACK, data_range, format, named, no_value_text, series_field, threshold_state,
-    value_colour, values_of,
+    Shown, data_range, display_value, format, named, no_data_value, numeric_min_max, series_field,
+    values_of,
 };
 use super::super::{
     BarOrientation, GaugeItem, GaugeMode, GaugeView, Rgb, StatColorMode, StatValue, StatView,
@@ -11,47 +11,69 @@ use super::super::{
 use crate::data::panel_data::Series;
 use crate::grafana::model::{FieldDefaults, Panel};
 use crate::grafana::panel_kind::PanelKind;
-use crate::grafana::{fields, reduce, thresholds};
+use crate::grafana::{reduce, thresholds};
 
-/// Gauges reduce as stat does and show each value as a bar between min and max (Grafana's
-/// defaults: 0–100, or 0–1 for percentunit, unless the field sets them).
+/// The calc a reducing panel shows. Without `reduceOptions.calcs` in the file the panel's
+/// default applies (`lastNotNull`, public/app/plugins/panel/stat/common.ts
+/// `addStandardDataReduceOptions`; the loader fills it in); an explicitly empty list makes
+/// `getFieldDisplayValues` (grafana-data `field/fieldDisplay.ts`) fall back to `last`.
+pub(in crate::view) fn panel_calc(panel: &Panel) -> String {
+    match panel.options.reduce.as_ref() {
+        None => "lastNotNull".into(),
+        Some(r) => r.calcs.first().cloned().unwrap_or_else(|| "last".into()),
+    }
+}
+
+/// One reduced series: what it shows, its own field config and its reduced value.
+struct Reduced {
+    name: String,
+    shown: Shown,
+    field: FieldDefaults,
+    value: Option<f64>,
+    sparkline: Vec<f64>,
+}
+
+/// The scale a field's gauge runs over: its own min/max, else those of all numeric data of the
+/// panel (`calculateRange` / `findNumericFieldMinMax` in grafana-data
+/// `field/fieldOverrides.ts`; no unit gets a range of its own, not even percent).
+fn field_range(
+    field: &FieldDefaults,
+    data: (Option<f64>, Option<f64>),
+) -> (Option<f64>, Option<f64>) {
+    (field.min.or(data.0), field.max.or(data.1))
+}
+
+/// Gauges reduce as stat does and show each value as a bar between the field's min and max.
 pub(super) fn build_gauge(panel: &Panel, series: &[Series]) -> GaugeView {
-    let field = &panel.field_config.defaults;
+    let defaults = &panel.field_config.defaults;
     let stat = build_stat(panel, series);
-    let calc = panel
-        .options
-        .reduce
-        .as_ref()
-        .and_then(|r| r.calcs.first().cloned())
-        .unwrap_or_else(|| "lastNotNull".into());
-    let default_max = if field.unit.as_deref() == Some("percentunit") {
-        1.0
-    } else {
-        100.0
-    };
-    let (min, max) = (field.min.unwrap_or(0.0), field.max.unwrap_or(default_max));
-    let current: Vec<&Series> = series.iter().filter(|s| s.compare.is_none()).collect();
+    let data = numeric_min_max(series);
+    let reduced = reduce_series(panel, series);
     let items = stat
         .values
         .into_iter()
         .enumerate()
         .map(|(i, v)| {
-            let value = current
+            let fraction = reduced
                 .get(i)
-                .and_then(|s| reduce::reduce(&calc, &values_of(s)));
-            let fraction = value
-                .map(|x| ((x - min) / (max - min)).clamp(0.0, 1.0))
-                .filter(|f| f.is_finite())
+                .and_then(|r| {
+                    let (min, max) = field_range(&r.field, data);
+                    Some(gauge_fraction(r.value?, min?, max?))
+                })
                 .unwrap_or(0.0);
             GaugeItem {
                 name: v.name,
                 text: v.text,
                 fraction,
-                color: v.color.unwrap_or(FALLBACK),
+                color: v.color.unwrap_or(super::super::display::FALLBACK),
                 state: v.state,
             }
         })
         .collect();
+    // Min/max labels and the threshold scale follow the panel's defaults (with no data at
+    // all Grafana's no-value display uses min/max 0).
+    let (min, max) = field_range(defaults, data);
+    let (min, max) = (min.unwrap_or(0.0), max.unwrap_or(0.0));
     let is_gauge = PanelKind::of(&panel.panel_type) == PanelKind::Gauge;
     GaugeView {
         items,
@@ -70,10 +92,17 @@ pub(super) fn build_gauge(panel: &Panel, series: &[Series]) -> GaugeView {
         },
         // Grafana's bar gauge shows the unfilled part unless told not to; a gauge always does.
         show_unfilled: is_gauge || panel.options.show_unfilled.unwrap_or(true),
-        min_max: is_gauge.then(|| (format(field, min), format(field, max))),
-        scale: threshold_scale(field, min, max),
+        min_max: is_gauge.then(|| (format(defaults, min), format(defaults, max))),
+        scale: threshold_scale(defaults, min, max),
         threshold_markers: is_gauge && panel.options.show_threshold_markers.unwrap_or(true),
     }
+}
+
+/// `getValuePercent` of grafana-ui's BarGauge: (value - min) / (max - min), NaN as 0, kept
+/// within the bar.
+fn gauge_fraction(value: f64, min: f64, max: f64) -> f64 {
+    let f = ((value - min) / (max - min)).min(1.0);
+    if f.is_nan() { 0.0 } else { f.max(0.0) }
 }
 
 /// Where each threshold step starts along a bar from `min` to `max` (fraction, colour), the
@@ -99,36 +128,40 @@ fn threshold_scale(field: &FieldDefaults, min: f64, max: f64) -> Vec<(f64, Rgb)>
     steps
 }
 
+/// Every current series reduced and displayed as Grafana's `getFieldDisplayValues` does.
+fn reduce_series(panel: &Panel, series: &[Series]) -> Vec<Reduced> {
+    let calc = panel_calc(panel);
+    let range = data_range(series);
+    let mut out = Vec::new();
+    for (index, s) in series.iter().filter(|s| s.compare.is_none()).enumerate() {
+        let raw = values_of(s);
+        let field = series_field(panel, s, &raw);
+        let value = reduce::reduce(&calc, &raw);
+        out.push(Reduced {
+            name: field.display_name.clone().unwrap_or_else(|| s.name.clone()),
+            shown: display_value(&field, value, index, range),
+            field,
+            value,
+            sparkline: raw.iter().map(|v| v.unwrap_or(f64::NAN)).collect(),
+        });
+    }
+    out
+}
+
 pub(super) fn build_stat(panel: &Panel, series: &[Series]) -> StatView {
-    let field = &panel.field_config.defaults;
     let options = &panel.options;
     let reduce_options = options.reduce.clone().unwrap_or_default();
-    let calc = reduce_options
-        .calcs
-        .first()
-        .cloned()
-        .unwrap_or_else(|| "lastNotNull".into());
-    let range = data_range(series);
+    let calc = panel_calc(panel);
+    let compared: Vec<&Series> = series.iter().filter(|s| s.compare.is_some()).collect();
+    let current = series.iter().filter(|s| s.compare.is_none());
     let mut values = Vec::new();
-    let (current, compared): (Vec<&Series>, Vec<&Series>) =
-        series.iter().partition(|s| s.compare.is_none());
-    for (index, s) in current.into_iter().enumerate() {
-        let raw = values_of(s);
-        let own = series_field(panel, s, &raw);
-        let field = &own;
-        let reduced = reduce::reduce(&calc, &raw);
-        let mapped = fields::map_value(reduced, &field.mappings);
-        let mut text = match (&mapped, reduced) {
-            (Some(fields_mapped), _) if fields_mapped.text.is_some() => {
-                fields_mapped.text.clone().unwrap_or_default()
-            }
-            (_, Some(v)) => format(field, v),
-            (_, None) => no_value_text(field),
-        };
+    for (r, s) in reduce_series(panel, series).into_iter().zip(current) {
+        let mut text = r.shown.text;
         // Comparing with the past: the change against the same series then.
         if let Some(then) = compared.iter().find(|c| c.labels == s.labels)
-            && let (Some(now), Some(before)) = (reduced, reduce::reduce(&calc, &values_of(then)))
+            && let (Some(now), Some(before)) = (r.value, reduce::reduce(&calc, &values_of(then)))
             && before != 0.0
+            && now.is_finite()
         {
             let label = then.compare.as_deref().unwrap_or("before");
             text = format!(
@@ -136,28 +169,23 @@ pub(super) fn build_stat(panel: &Panel, series: &[Series]) -> StatView {
                 (now - before) / before.abs() * 100.0
             );
         }
-        let (color, state) = match mapped.as_ref().and_then(|m| m.color.as_deref()) {
-            // A mapping's colour beats the threshold colour.
-            Some(c) => {
-                let colour = named(c);
-                (colour, threshold_state(colour))
-            }
-            None => value_colour(field, reduced, index, range),
-        };
         values.push(StatValue {
-            name: field.display_name.clone().unwrap_or_else(|| s.name.clone()),
+            name: r.name,
             text,
-            color: Some(color),
-            state,
-            sparkline: raw.iter().map(|v| v.unwrap_or(f64::NAN)).collect(),
+            color: Some(r.shown.color),
+            state: r.shown.state,
+            sparkline: r.sparkline,
         });
     }
     if let Some(limit) = reduce_options.limit {
         values.truncate(limit as usize);
     }
     if values.is_empty() {
+        let shown = no_data_value(&panel.field_config.defaults);
         values.push(StatValue {
-            text: no_value_text(field),
+            text: shown.text,
+            color: Some(shown.color),
+            state: shown.state,
             ..StatValue::default()
         });
     }
@@ -193,6 +221,148 @@ mod tests {
     use crate::grafana::model::GridPos;
     use crate::view::PanelBody;
     use crate::view::build::{Clock, build};
+    use serde_json::json;
+
+    fn panel(kind: &str, defaults: serde_json::Value, options: serde_json::Value) -> Panel {
+        let json = serde_json::json!({
+            "title": "t",
+            "panels": [{
+                "type": kind, "title": "p", "gridPos": {"x": 0, "y": 0, "w": 6, "h": 6},
+                "fieldConfig": {"defaults": defaults, "overrides": []},
+                "options": options
+            }]
+        });
+        let loaded = crate::grafana::load::load_str(&json.to_string(), "test").unwrap();
+        loaded.dashboard.panels[0].clone()
+    }
+
+    fn series(name: &str, values: &[f64]) -> Series {
+        Series {
+            name: name.into(),
+            points: values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (i as i64, *v))
+                .collect(),
+            ..Series::default()
+        }
+    }
+
+    fn stat(panel: &Panel, series: &[Series]) -> Vec<(String, Option<Rgb>)> {
+        let data = PanelData {
+            series: series.to_vec(),
+            ..PanelData::default()
+        };
+        let PanelBody::Stat(stat) = build(panel, &data, Clock::Utc).body else {
+            panic!("stat expected")
+        };
+        stat.values.into_iter().map(|v| (v.text, v.color)).collect()
+    }
+
+    const GREEN: Rgb = Rgb(0x73, 0xBF, 0x69);
+    const BLUE: Rgb = Rgb(0x57, 0x94, 0xF2);
+
+    // grafana-data field/fieldDisplay.ts createNoValuesFieldDisplay: without any field the
+    // panel shows its defaults' display of null — "No data" in the base threshold colour or
+    // the fixed colour, or what a `null` mapping says (displayProcessor.ts, valueMappings.ts).
+    #[test]
+    fn no_data_takes_the_base_colour_or_the_null_mapping() {
+        let blue_base = json!({"thresholds": {"mode": "absolute", "steps": [
+            {"value": null, "color": "blue"}, {"value": 80, "color": "red"}]}});
+        let p = panel("stat", blue_base, json!({}));
+        assert_eq!(stat(&p, &[]), vec![("No data".to_string(), Some(BLUE))]);
+        let fixed = json!({"color": {"mode": "fixed", "fixedColor": "orange"}});
+        let p = panel("stat", fixed, json!({}));
+        assert_eq!(stat(&p, &[])[0].1, Some(Rgb(0xFF, 0x98, 0x30)));
+        let null_map = json!({"mappings": [{"type": "special", "options": {"match": "null",
+            "result": {"text": "N/A", "color": "purple"}}}]});
+        let p = panel("stat", null_map, json!({}));
+        assert_eq!(
+            stat(&p, &[]),
+            vec![("N/A".to_string(), Some(Rgb(0xB8, 0x77, 0xD9)))]
+        );
+    }
+
+    // fieldReducer.ts keeps NaN: `last` of a series ending in NaN is NaN, shown as "NaN" in the
+    // base colour (displayProcessor: String(value), colour of -Infinity); `count` counts it;
+    // all-NaN `lastNotNull` is null, shown as "" (or noValue); a `nan` mapping matches.
+    #[test]
+    fn nan_is_kept_through_reducing_and_display() {
+        let calcs = |c: &str| json!({"reduceOptions": {"calcs": [c]}});
+        let ends_nan = series("a", &[1.0, f64::NAN]);
+        let p = panel("stat", json!({}), calcs("last"));
+        assert_eq!(
+            stat(&p, &[ends_nan.clone()]),
+            vec![("NaN".into(), Some(GREEN))]
+        );
+        let p = panel("stat", json!({}), calcs("count"));
+        assert_eq!(stat(&p, &[ends_nan.clone()])[0].0, "2");
+        let all_nan = series("a", &[f64::NAN, f64::NAN]);
+        let p = panel("stat", json!({}), calcs("lastNotNull"));
+        assert_eq!(
+            stat(&p, &[all_nan.clone()]),
+            vec![(String::new(), Some(GREEN))]
+        );
+        let p = panel("stat", json!({"noValue": "nothing"}), calcs("lastNotNull"));
+        assert_eq!(stat(&p, &[all_nan])[0].0, "nothing");
+        let nan_map = json!({"mappings": [{"type": "special", "options": {"match": "nan",
+            "result": {"text": "broken", "color": "blue"}}}]});
+        let p = panel("stat", nan_map, calcs("last"));
+        assert_eq!(stat(&p, &[ends_nan]), vec![("broken".into(), Some(BLUE))]);
+    }
+
+    // Absent calcs: the stat panel's default lastNotNull; an explicit [] : `last`
+    // (getFieldDisplayValues in field/fieldDisplay.ts).
+    #[test]
+    fn empty_calcs_mean_last_absent_calcs_last_not_null() {
+        let ends_null = Series {
+            points: vec![(0, 5.0), (1, 7.0)],
+            ..Series::default()
+        };
+        let p = panel("stat", json!({}), json!({}));
+        assert_eq!(stat(&p, &[ends_null.clone()])[0].0, "7");
+        let s = series("a", &[5.0, f64::NAN]);
+        let p = panel("stat", json!({}), json!({"reduceOptions": {"calcs": []}}));
+        assert_eq!(stat(&p, &[s.clone()])[0].0, "NaN");
+        let p = panel(
+            "stat",
+            json!({}),
+            json!({"reduceOptions": {"values": false}}),
+        );
+        assert_eq!(stat(&p, &[s])[0].0, "5");
+    }
+
+    fn gauge(panel: &Panel, series: &[Series]) -> GaugeView {
+        let data = PanelData {
+            series: series.to_vec(),
+            ..PanelData::default()
+        };
+        let PanelBody::Gauge(gauge) = build(panel, &data, Clock::Utc).body else {
+            panic!("gauge expected")
+        };
+        gauge
+    }
+
+    // fieldOverrides.ts calculateRange: a field's min/max, else findNumericFieldMinMax over all
+    // number fields of the panel (NaN skipped); percent units get no range of their own.
+    #[test]
+    fn gauges_scale_over_the_data_unless_the_field_sets_min_max() {
+        let data = [series("a", &[10.0, 30.0]), series("b", &[f64::NAN, 50.0])];
+        for kind in ["gauge", "bargauge"] {
+            let p = panel(kind, json!({"unit": "percent"}), json!({}));
+            let g = gauge(&p, &data);
+            let fractions: Vec<f64> = g.items.iter().map(|i| i.fraction).collect();
+            assert_eq!(fractions, vec![0.5, 1.0], "{kind}");
+            let p = panel(kind, json!({"min": 0, "max": 100}), json!({}));
+            let fractions: Vec<f64> = gauge(&p, &data).items.iter().map(|i| i.fraction).collect();
+            assert_eq!(fractions, vec![0.3, 0.5], "{kind}");
+        }
+        // Only max set: min still comes from the data.
+        let p = panel("gauge", json!({"max": 110}), json!({}));
+        let g = gauge(&p, &data);
+        assert_eq!(g.items[0].fraction, 0.2);
+        assert_eq!(g.min_max, Some(("10".into(), "110".into())));
+    }
 
     #[test]
     fn gauges_fill_to_the_value_between_min_and_max() {
@@ -207,6 +377,8 @@ mod tests {
             ..Panel::default()
         };
         panel.field_config.defaults.unit = Some("percentunit".into());
+        panel.field_config.defaults.min = Some(0.0);
+        panel.field_config.defaults.max = Some(1.0);
         let data = PanelData {
             series: vec![Series {
                 name: "gpu0".into(),
@@ -219,9 +391,6 @@ mod tests {
             panic!("gauge expected")
         };
         assert_eq!(gauge.items[0].text, "25%");
-        assert!(
-            (gauge.items[0].fraction - 0.25).abs() < 1e-9,
-            "percentunit runs 0..1"
-        );
+        assert!((gauge.items[0].fraction - 0.25).abs() < 1e-9);
     }
 }
