@@ -6,6 +6,7 @@ pub mod fields;
 pub mod inspect;
 pub mod interval;
 pub mod load;
+pub mod logql;
 pub mod migrate;
 pub mod model;
 pub mod naming;
