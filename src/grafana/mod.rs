@@ -13,6 +13,7 @@ pub mod naming;
 pub mod panel_kind;
 pub mod provisioned;
 pub mod reduce;
+pub mod scrape;
 pub mod repeat;
 pub mod stable_form;
 pub mod thresholds;
