@@ -230,3 +230,127 @@ fn intervals_match_grafana() {
     }
     tally.finish("calculateInterval", 15_000);
 }
+
+/// `#rgb` → `#rrggbb`; `#rrggbbaa` stays (what tinycolor's hex means).
+fn full_hex(hex: &str) -> String {
+    let h = hex.trim_start_matches('#');
+    if h.len() == 3 {
+        format!("#{}", h.chars().flat_map(|c| [c, c]).collect::<String>())
+    } else {
+        format!("#{h}")
+    }
+}
+
+/// Colour names as Grafana's theme resolves them (`getColorByName`), both themes: every named
+/// shade, the classic palette, CSS names, hex and rgb() forms.
+#[test]
+fn colours_resolve_like_grafana() {
+    use triage::grafana::colors::{CLASSIC_PALETTE, HUE_NAMES, Theme, resolve};
+    let mut names: Vec<String> = Vec::new();
+    for shade in ["super-light-", "light-", "", "semi-dark-", "dark-"] {
+        for hue in HUE_NAMES {
+            names.push(format!("{shade}{hue}"));
+        }
+    }
+    names.extend(CLASSIC_PALETTE.iter().map(|c| c.to_string()));
+    for css in [
+        "white",
+        "black",
+        "gray",
+        "grey",
+        "rebeccapurple",
+        "darkslategray",
+        "gold",
+        "orchid",
+        "Teal",
+        "transparent",
+        "text",
+        "#abc",
+        "#A1B2C3",
+        "#11223380",
+        "rgb(10, 20, 30)",
+        "rgba(10,20,30,0.5)",
+    ] {
+        names.push(css.to_string());
+    }
+    let mut cases = Vec::new();
+    for theme in ["dark", "light"] {
+        for name in &names {
+            cases.push((theme, name.clone()));
+        }
+    }
+    let requests: Vec<Value> = cases
+        .iter()
+        .map(|(theme, name)| json!({"kind": "color", "name": name, "theme": theme}))
+        .collect();
+    let answers = ask(&requests);
+    let mut tally = Tally::default();
+    for ((theme, name), want) in cases.iter().zip(&answers) {
+        let t = if *theme == "light" {
+            Theme::Light
+        } else {
+            Theme::Dark
+        };
+        let ours = resolve(name, t).map(|c| {
+            let hex = c.rgb.hex();
+            if c.alpha < 1.0 {
+                format!("{hex}{:02x}", (c.alpha * 255.0).round() as u8)
+            } else {
+                hex
+            }
+        });
+        let want_hex = want["hex"].as_str().map(full_hex);
+        tally.record(ours == want_hex, None, || {
+            format!("  {theme} {name:?}: Grafana {want}, triage {ours:?}")
+        });
+    }
+    tally.finish("colour names", 200);
+}
+
+/// Negative `decimals` (the loader reads them as 0, as grafana-data's `toFixed` does with
+/// `Math.max(0, decimals)`): Grafana with -1/-2 against triage with 0, every unit.
+#[test]
+fn negative_decimals_count_as_zero() {
+    let units: Vec<String> = grafana_units()
+        .into_iter()
+        .filter(|u| !clock_dependent(u))
+        .collect();
+    let values = [0.0, 0.000123, 1.5, 186.123, 12_345.678, 3.3e9, -42.42];
+    let mut cases = Vec::new();
+    for unit in &units {
+        for value in values {
+            for d in [-1, -2] {
+                cases.push((unit.clone(), value, d));
+            }
+        }
+    }
+    let requests: Vec<Value> = cases
+        .iter()
+        .map(|(u, v, d)| json!({"kind": "format", "unit": u, "value": v, "decimals": d}))
+        .collect();
+    let answers = ask(&requests);
+    let mut tally = Tally::default();
+    for ((unit, value, d), want) in cases.iter().zip(&answers) {
+        let ours = format_value(*value, Some(unit), Some(0));
+        let agree = want["prefix"] == ours.prefix.as_str()
+            && want["text"] == ours.text.as_str()
+            && want["suffix"] == ours.suffix.as_str();
+        let known = match unit.as_str() {
+            // Zero goes straight to `toFixed(0, -1)`, which throws in Grafana.
+            _ if *value == 0.0 => Some("zero with negative decimals throws"),
+            // toClock compares decimals with 0, 1 and 2 only: all parts in Grafana.
+            "clockms" | "clocks" => Some("clocks with negative decimals"),
+            // Grafana throws (toExponential / Intl reject a negative digit count) and the
+            // panel shows an error; triage formats with 0 decimals.
+            "sci" | "locale" => Some("negative decimals throw"),
+            // toDuration's loop runs while decimals >= 0: no text at all in Grafana.
+            "dtdurationms" | "dtdurations" => Some("negative decimals give no duration text"),
+            "dateTimeAsLocal" => Some("local date format"),
+            _ => None,
+        };
+        tally.record(agree, known, || {
+            format!("  unit {unit:?} value {value} decimals {d}: Grafana {want}, triage {ours:?}")
+        });
+    }
+    tally.finish("negative decimals", 3_000);
+}
