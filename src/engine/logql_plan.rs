@@ -33,7 +33,7 @@ pub fn plan_loki_target(
     let interval = calculate_interval(
         from_ms,
         to_ms,
-        max_data_points(panel, ctx.terminal_width),
+        max_data_points(panel),
         min_interval.as_deref(),
     );
     let step_ms = interval
@@ -128,13 +128,11 @@ mod tests {
         };
         let panel = loki_panel(r#"sum by (level) (rate({app="gw"} | logfmt [$__auto]))"#);
         let q = plan_loki_target(&panel, &panel.targets[0], &Scope::new(), &ctx).unwrap();
-        // 3600 s over 140 points = 25.7 s, rounded to 30 s by the frontend table; the
-        // scrape interval (1m) is Prometheus's floor, not Loki's.
-        assert_eq!(q.step_ms, 30_000);
-        assert_eq!(
-            q.expr,
-            r#"sum by (level) (rate({app="gw"} | logfmt [30s]))"#
-        );
+        // A half-width panel is 940 px wide in Grafana: 3600 s over 940 points = 3.8 s,
+        // rounded to 5 s by the frontend table; the scrape interval (1m) is Prometheus's
+        // floor, not Loki's.
+        assert_eq!(q.step_ms, 5_000);
+        assert_eq!(q.expr, r#"sum by (level) (rate({app="gw"} | logfmt [5s]))"#);
         assert_eq!(q.start_ms, range.from_ms());
         assert_eq!(q.language, QueryLanguage::LogQL);
         let mut instant = panel.clone();

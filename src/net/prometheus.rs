@@ -501,8 +501,8 @@ fn decode_targets(data: serde_json::Value) -> Result<Vec<ScrapeTarget>, PromErro
         #[serde(rename = "scrapeInterval")]
         scrape_interval: Option<String>,
     }
-    let targets: Targets = serde_json::from_value(data)
-        .map_err(|e| PromError::Decode(format!("targets: {e}")))?;
+    let targets: Targets =
+        serde_json::from_value(data).map_err(|e| PromError::Decode(format!("targets: {e}")))?;
     Ok(targets
         .active
         .into_iter()
