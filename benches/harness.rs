@@ -653,6 +653,7 @@ fn parse_and_plan(runs: usize) {
             range: &range,
             terminal_width: 200,
             scrape_interval: None,
+            scrape_for: None,
             dashboard_title: &dashboard.title,
             dashboard_uid: "",
             datasource_types: &datasource_types,

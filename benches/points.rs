@@ -46,6 +46,7 @@ fn main() {
             range: &range,
             terminal_width: 160,
             scrape_interval: None,
+            scrape_for: None,
             dashboard_title: "",
             dashboard_uid: "",
             datasource_types: &no_types,

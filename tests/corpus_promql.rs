@@ -57,6 +57,7 @@ fn corpus_expressions_parse_after_interpolation() {
             range: &range,
             terminal_width: 160,
             scrape_interval: None,
+            scrape_for: None,
             dashboard_title: &dashboard.title,
             dashboard_uid: "",
             datasource_types: &datasource_types,

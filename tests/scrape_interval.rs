@@ -28,6 +28,15 @@ impl Drop for Prometheus {
 
 /// A real Prometheus with a stock global section (`scrape_interval: 1m`).
 fn start_stock_prometheus() -> Prometheus {
+    start_prometheus(|port| {
+        format!(
+            "global:\n  scrape_interval: 1m\nscrape_configs:\n  - job_name: prometheus\n    static_configs:\n      - targets: ['127.0.0.1:{port}']\n"
+        )
+    })
+}
+
+/// A real Prometheus with the configuration `config(port)`.
+fn start_prometheus(config_text: impl Fn(u16) -> String) -> Prometheus {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -36,13 +45,7 @@ fn start_stock_prometheus() -> Prometheus {
     let dir = std::env::temp_dir().join(format!("triage-scrape-{}-{port}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let config = dir.join("prometheus.yml");
-    std::fs::write(
-        &config,
-        format!(
-            "global:\n  scrape_interval: 1m\nscrape_configs:\n  - job_name: prometheus\n    static_configs:\n      - targets: ['127.0.0.1:{port}']\n"
-        ),
-    )
-    .unwrap();
+    std::fs::write(&config, config_text(port)).unwrap();
     let child = Command::new("prometheus")
         .arg(format!("--config.file={}", config.display()))
         .arg(format!(
@@ -156,4 +159,67 @@ fn a_provisioned_time_interval_is_planned_with() {
         "{stderr}"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Two jobs scraping the same target, every 15 s and every minute: each panel is planned with
+/// the interval of the job its selector names (Prometheus's targets API), said in the JSON.
+#[test]
+fn each_query_is_planned_with_the_interval_of_the_targets_it_reads() {
+    let prometheus = start_prometheus(|port| {
+        format!(
+            "global:\n  scrape_interval: 1m\nscrape_configs:\n  - job_name: fast\n    scrape_interval: 15s\n    static_configs:\n      - targets: ['127.0.0.1:{port}']\n  - job_name: slow\n    static_configs:\n      - targets: ['127.0.0.1:{port}']\n"
+        )
+    });
+    // Prometheus lists its targets once service discovery has run (about 5 s after start).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let listed = Command::new("curl")
+            .args([
+                "-sf",
+                &format!("{}/api/v1/targets?state=active", prometheus.url),
+            ])
+            .output()
+            .map(|o| {
+                String::from_utf8_lossy(&o.stdout)
+                    .matches("scrapeInterval")
+                    .count()
+            })
+            .unwrap_or(0);
+        if listed >= 2 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "Prometheus listed no targets");
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/live/rate_by_job.json"
+    );
+    let out = Command::new(BIN)
+        .args(["render", fixture, "--format", "json", "--prometheus"])
+        .arg(&prometheus.url)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let query = |panel: usize| json[panel]["queries"][0].clone();
+    // 15 s: Grafana's rule max(interval + scrape, 4 × scrape) = 1m; 1 m: 4m.
+    assert_eq!(
+        query(0)["expr"],
+        "sum(rate(prometheus_http_requests_total{job=\"fast\"}[1m0s]))",
+        "{json}"
+    );
+    assert_eq!(
+        query(0)["scrapeInterval"],
+        "15s (the targets the query reads)"
+    );
+    assert_eq!(
+        query(1)["expr"],
+        "sum(rate(prometheus_http_requests_total{job=\"slow\"}[4m0s]))",
+        "{json}"
+    );
+    assert_eq!(
+        query(1)["scrapeInterval"],
+        "1m (the targets the query reads)"
+    );
 }

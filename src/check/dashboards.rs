@@ -189,6 +189,7 @@ fn expressions(file: &str, dashboard: &Dashboard) -> Vec<Finding> {
         range: &range,
         terminal_width: 160,
         scrape_interval: None,
+        scrape_for: None,
         dashboard_title: &dashboard.title,
         dashboard_uid: dashboard.uid.as_deref().unwrap_or(""),
         datasource_types: &datasource_types,

@@ -168,6 +168,7 @@ fn panels_json(app: &App, data: &[Option<PanelData>]) -> serde_json::Value {
                 "queries": panel_data.queries.iter().map(|q| json!({
                     "refId": q.ref_id, "expr": q.expr, "instant": q.instant,
                     "start": q.start_ms, "end": q.end_ms, "stepMs": q.step_ms,
+                    "scrapeInterval": q.scrape_interval,
                 })).collect::<Vec<_>>(),
                 "annotationQueries": panel_data.annotation_queries.iter().map(|q| json!({
                     "refId": q.ref_id, "expr": q.expr, "instant": q.instant,

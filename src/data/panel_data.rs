@@ -22,6 +22,8 @@ pub struct QueryInfo {
     pub start_ms: i64,
     pub end_ms: i64,
     pub step_ms: i64,
+    /// The scrape interval it was planned with and why (`1m (the targets the query reads)`).
+    pub scrape_interval: Option<String>,
     pub bytes: usize,
     /// Time from sending the query to having its answer decoded.
     pub duration_ms: u64,

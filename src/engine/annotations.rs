@@ -68,6 +68,7 @@ pub fn plan(
         offset_ms: 0,
         datasource: None,
         language: super::plan::QueryLanguage::PromQL,
+        scrape: None,
     }
 }
 

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::data::ScrapeTarget;
 use crate::grafana::model::DatasourceRef;
 use crate::net::PromClient;
 use crate::net::prometheus::ConfigGlobals;
@@ -26,6 +27,8 @@ pub struct Datasources {
     pub default_time_interval: Option<String>,
     /// The default datasource's configuration globals, asked of Prometheus once per session.
     globals: std::sync::Arc<tokio::sync::OnceCell<Option<ConfigGlobals>>>,
+    /// The default datasource's scrape targets, asked once per session.
+    targets: std::sync::Arc<tokio::sync::OnceCell<Vec<ScrapeTarget>>>,
 }
 
 impl Datasources {
@@ -38,6 +41,7 @@ impl Datasources {
             time_intervals: BTreeMap::new(),
             default_time_interval: None,
             globals: Default::default(),
+            targets: Default::default(),
         }
     }
 
@@ -49,6 +53,15 @@ impl Datasources {
     pub async fn detected_scrape_interval(&self) -> Option<String> {
         let globals = self.globals().await?;
         Some(globals.scrape_interval.unwrap_or_else(|| "1m".into()))
+    }
+
+    /// The default Prometheus's active targets with their scrape intervals, asked once and
+    /// kept; none when it does not say (a proxy without the targets API, VictoriaMetrics).
+    pub async fn scrape_targets(&self) -> Vec<ScrapeTarget> {
+        self.targets
+            .get_or_init(|| async { self.default.scrape_targets().await.unwrap_or_default() })
+            .await
+            .clone()
     }
 
     /// The labels the default Prometheus adds to alerts it sends Alertmanager; none when it

@@ -77,6 +77,7 @@ pub fn plan_loki_target(
         offset_ms: 0,
         datasource: None,
         language: QueryLanguage::LogQL,
+        scrape: None,
     })
 }
 
@@ -122,6 +123,7 @@ mod tests {
             range: &range,
             terminal_width: 160,
             scrape_interval: Some("1m".into()),
+            scrape_for: None,
             dashboard_title: "d",
             dashboard_uid: "u",
             datasource_types: &types,
@@ -154,6 +156,7 @@ mod tests {
             range: &range,
             terminal_width: 160,
             scrape_interval: None,
+            scrape_for: None,
             dashboard_title: "d",
             dashboard_uid: "u",
             datasource_types: &types,

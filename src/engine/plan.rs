@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::grafana::interval::{IntervalInput, plan_query_interval};
 use crate::grafana::model::{DatasourceRef, Panel, TargetFormat};
+use crate::grafana::scrape::ChosenScrape;
 use crate::grafana::timerange::TimeRange;
 use crate::grafana::vars::{Format, Scope, interpolate};
 
@@ -25,6 +26,8 @@ pub struct PlannedQuery {
     pub datasource: Option<String>,
     /// Which kind of datasource answers it: Prometheus (PromQL) or Loki (LogQL).
     pub language: QueryLanguage,
+    /// The scrape interval it was planned with and why, when the session knew one.
+    pub scrape: Option<ChosenScrape>,
 }
 
 /// The query language of a target, from its datasource's type.
@@ -109,10 +112,24 @@ pub struct PlanContext<'a> {
     pub terminal_width: u16,
     /// Datasource scrape interval (`timeInterval`), `None` for Grafana's 15 s default.
     pub scrape_interval: Option<String>,
+    /// Per query, when the session knows more (configured, the datasource's `timeInterval`,
+    /// the targets the query reads): wins over `scrape_interval`.
+    pub scrape_for: Option<ScrapeChooser<'a>>,
     pub dashboard_title: &'a str,
     pub dashboard_uid: &'a str,
     /// Plugin type of each datasource variable (`Dashboard::datasource_variable_types`).
     pub datasource_types: &'a BTreeMap<String, String>,
+}
+
+/// Picks the scrape interval for a query: (its datasource reference, its expression with the
+/// dashboard's variables in) to the interval and why.
+#[derive(Clone, Copy)]
+pub struct ScrapeChooser<'a>(pub &'a (dyn Fn(&DatasourceRef, &str) -> Option<ChosenScrape> + Sync));
+
+impl std::fmt::Debug for ScrapeChooser<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ScrapeChooser")
+    }
 }
 
 /// Width of the dashboard grid in a 1920 px browser window (the window less the dashboard's
@@ -181,13 +198,27 @@ pub fn plan_panel(panel: &Panel, scope: &Scope, ctx: &PlanContext) -> PanelPlan 
             continue;
         }
         let interpolate_plain = |text: &str| interpolate(text, scope, Format::Glob);
+        let reference = target
+            .datasource
+            .as_ref()
+            .filter(|d| !matches!(d, DatasourceRef::Default))
+            .unwrap_or(&panel.datasource);
+        let scrape = ctx.scrape_for.and_then(|choose| {
+            (choose.0)(
+                reference,
+                &interpolate(&target.expr, scope, Format::Prometheus),
+            )
+        });
         let interval = plan_query_interval(&IntervalInput {
             from_ms: ctx.range.from_ms(),
             to_ms: ctx.range.to_ms(),
             max_data_points: max_data_points(panel),
             target_interval: target.interval.as_deref().map(interpolate_plain),
             panel_interval: panel.interval.as_deref().map(interpolate_plain),
-            scrape_interval: ctx.scrape_interval.clone(),
+            scrape_interval: scrape
+                .as_ref()
+                .map(|c| c.interval.clone())
+                .or_else(|| ctx.scrape_interval.clone()),
             interval_factor: target.interval_factor,
             utc_offset_s: 0,
             request_interval_ms: None,
@@ -211,6 +242,7 @@ pub fn plan_panel(panel: &Panel, scope: &Scope, ctx: &PlanContext) -> PanelPlan 
             offset_ms: 0,
             datasource: None,
             language: QueryLanguage::PromQL,
+            scrape,
         };
         if wants_range {
             queries.push(base.clone());
@@ -318,6 +350,7 @@ mod tests {
             range,
             terminal_width: 160,
             scrape_interval: None,
+            scrape_for: None,
             dashboard_title: "d",
             dashboard_uid: "u",
             datasource_types: &NO_TYPES,

@@ -11,8 +11,8 @@ use super::datasources::Datasources;
 use super::drill::Backends;
 use super::expand::{expand_dashboard, scope_with};
 use super::plan::{
-    PanelPlan, PlanContext, PlannedQuery, QueryKey, QueryLanguage, comparison_queries,
-    offset_label, plan_panel,
+    PanelPlan, PlanContext, PlannedQuery, QueryKey, QueryLanguage, ScrapeChooser,
+    comparison_queries, offset_label, plan_panel,
 };
 use super::session::EngineEvent;
 use super::variables::{Overrides, ResolvedVariable, adhoc_filters, resolve_variables, scope_for};
@@ -21,6 +21,7 @@ use crate::data::panel_data::{PanelData, QueryInfo, Series};
 use crate::grafana::model::{Dashboard, DatasourceRef};
 use crate::grafana::naming::{SeriesNaming, display_names, legend_name};
 use crate::grafana::panel_kind::{PanelKind, unsupported_reason};
+use crate::grafana::scrape::choose_scrape_interval;
 use crate::grafana::timerange::TimeRange;
 use crate::grafana::vars::add_label_matchers;
 use crate::net::QueryAnswer;
@@ -127,11 +128,37 @@ pub async fn run_refresh(
         Some(configured) => Some(configured.clone()),
         None => datasources.detected_scrape_interval().await,
     };
+    let lookup = |name: &str| resolved_value(&variables, name);
+    let (targets, global) = (
+        datasources.scrape_targets().await,
+        datasources.detected_scrape_interval().await,
+    );
+    let choose_scrape = |reference: &DatasourceRef, expr: &str| {
+        let key = datasources.name_for(reference, &lookup);
+        let time_interval = match &key {
+            Some(key) => datasources.time_intervals.get(key),
+            None => datasources.default_time_interval.as_ref(),
+        };
+        // What Prometheus says is about the default datasource; a named one without a
+        // `timeInterval` is planned as Grafana plans it.
+        let (targets, global) = match key {
+            None => (targets.as_slice(), global.as_deref()),
+            Some(_) => (&[][..], None),
+        };
+        choose_scrape_interval(
+            input.scrape_interval.as_deref(),
+            time_interval.map(String::as_str),
+            expr,
+            targets,
+            global,
+        )
+    };
     let datasource_types = input.dashboard.datasource_variable_types();
     let ctx = PlanContext {
         range: &input.range,
         terminal_width: input.terminal_width,
         scrape_interval,
+        scrape_for: Some(ScrapeChooser(&choose_scrape)),
         dashboard_title: &input.dashboard.title,
         dashboard_uid: input.dashboard.uid.as_deref().unwrap_or(""),
         datasource_types: &datasource_types,
@@ -168,7 +195,6 @@ pub async fn run_refresh(
     }
     // Which datasource each query asks: its target's reference (Mixed panels) or its
     // panel's, through the variables' values.
-    let lookup = |name: &str| resolved_value(&variables, name);
     for (plan, panel) in plans.iter_mut().zip(&expanded.dashboard.panels) {
         if let PanelPlan::Queries(queries) = plan {
             for query in queries.iter_mut() {
@@ -449,6 +475,7 @@ fn assemble(
             start_ms: query.start_ms,
             end_ms: query.end_ms,
             step_ms: query.step_ms,
+            scrape_interval: query.scrape.as_ref().map(|s| s.describe()),
             ..QueryInfo::default()
         };
         let answer = answers.get(&query.key());

@@ -10,6 +10,66 @@ use promql_parser::util::{ExprVisitor, walk_expr};
 use crate::data::ScrapeTarget;
 use crate::grafana::interval::interval_to_ms;
 
+/// Where a query's scrape interval came from, for panel inspect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScrapeSource {
+    /// `--scrape-interval` or the config file.
+    Configured,
+    /// The datasource's `jsonData.timeInterval` (provisioning or Grafana's API).
+    Datasource,
+    /// The targets the query's selectors can match (`/api/v1/targets`).
+    Targets,
+    /// Prometheus's `global.scrape_interval`.
+    Global,
+}
+
+/// The scrape interval a query is planned with, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChosenScrape {
+    pub interval: String,
+    pub source: ScrapeSource,
+}
+
+impl ChosenScrape {
+    /// `1m (from the targets the query reads)`, for panel inspect.
+    pub fn describe(&self) -> String {
+        let why = match self.source {
+            ScrapeSource::Configured => "given to triage",
+            ScrapeSource::Datasource => "the datasource's timeInterval",
+            ScrapeSource::Targets => "the targets the query reads",
+            ScrapeSource::Global => "Prometheus's global scrape_interval",
+        };
+        format!("{} ({why})", self.interval)
+    }
+}
+
+/// What Grafana would use (`timeInterval`: configured or the datasource's), else what
+/// Prometheus says about the targets this query reads, else its global interval.
+pub fn choose_scrape_interval(
+    configured: Option<&str>,
+    datasource: Option<&str>,
+    expr: &str,
+    targets: &[ScrapeTarget],
+    global: Option<&str>,
+) -> Option<ChosenScrape> {
+    let chosen = |interval: &str, source| {
+        Some(ChosenScrape {
+            interval: interval.to_string(),
+            source,
+        })
+    };
+    if let Some(c) = configured {
+        return chosen(c, ScrapeSource::Configured);
+    }
+    if let Some(d) = datasource {
+        return chosen(d, ScrapeSource::Datasource);
+    }
+    if let Some(t) = scrape_interval_for(expr, targets) {
+        return chosen(&t, ScrapeSource::Targets);
+    }
+    global.and_then(|g| chosen(g, ScrapeSource::Global))
+}
+
 /// The largest scrape interval among the targets `expr` can read from, if it names any.
 /// `expr` may still hold Grafana's interval built-ins (`$__rate_interval`): they do not change
 /// which series are selected and are read as a minute.
@@ -149,6 +209,27 @@ mod tests {
         assert_eq!(scrape_interval_for("rate(x[", &t), None);
         assert_eq!(scrape_interval_for("1 + 1", &t), None);
         assert_eq!(scrape_interval_for("up", &[]), None);
+    }
+
+    #[test]
+    fn configured_then_datasource_then_targets_then_global() {
+        let t = targets();
+        let gateway = r#"rate(http_requests_total{job="gateway"}[$__rate_interval])"#;
+        let choose = |c, d, g| choose_scrape_interval(c, d, gateway, &t, g);
+        assert_eq!(
+            choose(Some("30s"), Some("10s"), Some("1m")).unwrap().source,
+            ScrapeSource::Configured
+        );
+        assert_eq!(
+            choose(None, Some("10s"), Some("1m")).unwrap().interval,
+            "10s"
+        );
+        let from_targets = choose(None, None, Some("1m")).unwrap();
+        assert_eq!(from_targets.interval, "15s");
+        assert_eq!(from_targets.describe(), "15s (the targets the query reads)");
+        let unmatched = choose_scrape_interval(None, None, "up{job=\"x\"}", &t, Some("1m"));
+        assert_eq!(unmatched.unwrap().source, ScrapeSource::Global);
+        assert_eq!(choose_scrape_interval(None, None, "up", &[], None), None);
     }
 
     #[test]

@@ -117,6 +117,12 @@ fn inspect_lines<'a>(
             format!("  {} → {}", span(q.start_ms), span(q.end_ms)),
             Style::default().fg(theme.dim),
         ));
+        if let Some(scrape) = &q.scrape_interval {
+            lines.push(Line::styled(
+                format!("  scrape interval {scrape}"),
+                Style::default().fg(theme.dim),
+            ));
+        }
         if let Some(error) = &q.error {
             lines.push(Line::styled(
                 format!("  error: {error}"),
