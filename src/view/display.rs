@@ -8,7 +8,7 @@ use chrono::{DateTime, Local, TimeZone, Utc};
 use super::Rgb;
 use crate::data::panel_data::Series;
 use crate::grafana::model::{FieldDefaults, Panel};
-use crate::grafana::{colors, fields, thresholds, units};
+use crate::grafana::{colors, fields, naming, thresholds, units};
 
 /// Grafana's fallback colour when nothing else applies (its text grey).
 pub(super) const FALLBACK: Rgb = Rgb(204, 204, 220);
@@ -20,19 +20,39 @@ pub enum Clock {
     Local,
 }
 
-/// A series' own field config: the panel's defaults with the overrides that select it.
+/// A series' own field config: the panel's defaults with the overrides that select it, its
+/// `displayName` with the series macros filled in (`${__field.labels.pod}`, see
+/// `naming::expand_series_macros`).
 pub(super) fn series_field(panel: &Panel, s: &Series, values: &[Option<f64>]) -> FieldDefaults {
-    if !fields::has_overrides(&panel.field_config) {
-        return panel.field_config.defaults.clone();
+    let mut field = if fields::has_overrides(&panel.field_config) {
+        fields::field_config(
+            &panel.field_config,
+            fields::FieldIdentity {
+                name: &s.name,
+                ref_id: &s.ref_id,
+                values,
+            },
+        )
+    } else {
+        panel.field_config.defaults.clone()
+    };
+    // The defaults' displayName was expanded when the series were named (the series' name
+    // is it); an override's is expanded here, `${__series.name}` being that name.
+    let from_defaults = field.display_name == panel.field_config.defaults.display_name;
+    if let Some(name) = field.display_name.as_mut().filter(|n| n.contains("${__")) {
+        *name = if from_defaults {
+            s.name.clone()
+        } else {
+            let naming = naming::SeriesNaming {
+                display_name_from_ds: Some(s.name.clone()),
+                field_name: naming::VALUE_FIELD_NAME.into(),
+                labels: s.labels.clone(),
+                ..naming::SeriesNaming::default()
+            };
+            naming::expand_series_macros(name, &naming)
+        };
     }
-    fields::field_config(
-        &panel.field_config,
-        fields::FieldIdentity {
-            name: &s.name,
-            ref_id: &s.ref_id,
-            values,
-        },
-    )
+    field
 }
 
 pub(super) fn no_value_text(field: &FieldDefaults) -> String {

@@ -332,6 +332,32 @@ mod tests {
         assert_eq!(stat(&p, &[s])[0].0, "5");
     }
 
+    // An override's displayName takes the series macros (grafana-data field/templateProxies.ts).
+    #[test]
+    fn override_display_names_take_series_labels() {
+        let json = r#"{"title": "t", "panels": [{"type": "stat", "title": "p",
+            "gridPos": {"x": 0, "y": 0, "w": 6, "h": 6},
+            "options": {"textMode": "value_and_name"},
+            "fieldConfig": {"defaults": {}, "overrides": [{
+                "matcher": {"id": "byRegexp", "options": "/.*/"},
+                "properties": [{"id": "displayName", "value": "pod ${__field.labels.pod}"}]}]}}]}"#;
+        let p = crate::grafana::load::load_str(json, "t")
+            .unwrap()
+            .dashboard
+            .panels[0]
+            .clone();
+        let mut s = series("up", &[1.0]);
+        s.labels.insert("pod".into(), "api-7f".into());
+        let data = PanelData {
+            series: vec![s],
+            ..PanelData::default()
+        };
+        let PanelBody::Stat(stat) = build(&p, &data, Clock::Utc).body else {
+            panic!("stat expected")
+        };
+        assert_eq!(stat.values[0].name, "pod api-7f");
+    }
+
     fn gauge(panel: &Panel, series: &[Series]) -> GaugeView {
         let data = PanelData {
             series: series.to_vec(),
