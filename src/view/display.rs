@@ -20,6 +20,19 @@ pub enum Clock {
     Local,
 }
 
+impl Clock {
+    /// The clock a dashboard's `timezone` asks for: `utc` is UTC; `browser`, empty or absent
+    /// is the viewer's zone (Grafana's default, the browser's); a named zone (`Europe/Paris`)
+    /// is `None`, which this clock cannot show: callers keep their own then.
+    pub fn for_timezone(timezone: Option<&str>) -> Option<Clock> {
+        match timezone.map(str::trim).unwrap_or("") {
+            "" | "browser" => Some(Clock::Local),
+            tz if tz.eq_ignore_ascii_case("utc") => Some(Clock::Utc),
+            _ => None,
+        }
+    }
+}
+
 /// A series' own field config: the panel's defaults with the overrides that select it, its
 /// `displayName` with the series macros filled in (`${__field.labels.pod}`, see
 /// `naming::expand_series_macros`).
@@ -271,6 +284,16 @@ pub(super) fn time_label(ms: f64, span_ms: f64, clock: Clock) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Dashboard JSON `timezone`: "utc", "browser" (the default) or a zone name.
+    #[test]
+    fn clocks_follow_the_dashboard_timezone() {
+        assert_eq!(Clock::for_timezone(Some("utc")), Some(Clock::Utc));
+        assert_eq!(Clock::for_timezone(Some("browser")), Some(Clock::Local));
+        assert_eq!(Clock::for_timezone(None), Some(Clock::Local));
+        assert_eq!(Clock::for_timezone(Some("")), Some(Clock::Local));
+        assert_eq!(Clock::for_timezone(Some("Europe/Paris")), None);
+    }
 
     #[test]
     fn threshold_states_have_words() {
