@@ -26,7 +26,10 @@ use triage::tui::app::{App, StatusInfo, ViewState};
 use triage::tui::theme::Theme;
 
 const DASHBOARD: &str = "layouts/service/inference-gateway.json";
-const POINTS_PER_SERIES: i64 = 120;
+/// What Grafana asks for an 8-column panel (624 px) over 6 h at a 15 s scrape interval: a 30 s
+/// step, 721 points — and so what triage asks too (issue 19), far more than the panel's braille
+/// columns, drawn as each column's envelope.
+const POINTS_PER_SERIES: i64 = 721;
 const STEP_MS: i64 = 30_000;
 
 struct Options {

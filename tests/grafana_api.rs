@@ -1204,6 +1204,73 @@ fn dashboards_stored_in_the_v2_schema_come_through_the_dashboard_api() {
         "{report}"
     );
 
+    v2_library_panels_come_from_grafana(&grafana, &config_home);
     let _ = std::fs::remove_dir_all(&out_dir);
     let _ = std::fs::remove_dir_all(&config_home);
+}
+
+/// A v2 dashboard's `LibraryPanel` elements are fetched from `/api/library-elements/<uid>`
+/// like a v1 dashboard's references: the model takes the element's place; a uid Grafana does
+/// not have leaves a placeholder that says so.
+fn v2_library_panels_come_from_grafana(grafana: &StandIn, config_home: &Path) {
+    let mut object = v2_object("1900", "2026-12-02T08:00:00Z", "Gateway v2 with library");
+    let spec = &mut object["spec"];
+    spec["elements"]["lib-1"] = json!({"kind": "LibraryPanel", "spec": {
+        "id": 2, "title": "Uptime", "libraryPanel": {"uid": "lib-v2-uptime", "name": "Uptime"}}});
+    spec["elements"]["lib-2"] = json!({"kind": "LibraryPanel", "spec": {
+        "id": 3, "title": "Gone", "libraryPanel": {"uid": "lib-v2-gone", "name": "Gone"}}});
+    let items = spec["layout"]["spec"]["items"].as_array_mut().unwrap();
+    for (i, name) in ["lib-1", "lib-2"].into_iter().enumerate() {
+        items.push(json!({"kind": "GridLayoutItem", "spec": {
+            "x": 12 * i, "y": 8, "width": 12, "height": 6,
+            "element": {"kind": "ElementReference", "name": name}}}));
+    }
+    *grafana.state.v2_dashboards.lock().unwrap() = vec![object];
+    grafana.state.library.lock().unwrap().push(json!({
+        "id": 7, "orgId": 1, "folderUid": "", "uid": "lib-v2-uptime", "name": "Uptime",
+        "kind": 1, "type": "stat", "description": "",
+        "model": {"type": "stat", "title": "Uptime", "gridPos": {"x": 0, "y": 0, "w": 6, "h": 4},
+                  "targets": [{"refId": "A", "expr": "time() - process_start_time_seconds"}],
+                  "fieldConfig": {"defaults": {"unit": "s"}, "overrides": []}},
+        "version": 1, "meta": {}
+    }));
+    let name = format!("grafana:{V2_UID}");
+    let inspected = ok(
+        &triage(
+            &[
+                "inspect",
+                &name,
+                "--grafana",
+                &grafana.url,
+                "--format",
+                "json",
+            ],
+            Some(TOKEN),
+            config_home,
+        ),
+        "inspect a v2 dashboard with library panels",
+    );
+    let doc: Value = serde_json::from_str(&inspected).unwrap();
+    let find = |title: &str| {
+        doc["panels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["title"] == title)
+            .cloned()
+            .unwrap_or_else(|| panic!("{title} in {inspected}"))
+    };
+    let uptime = find("Uptime");
+    assert_eq!(uptime["type"], "stat", "{uptime}");
+    assert_eq!(
+        uptime["targets"][0]["expr"], "time() - process_start_time_seconds",
+        "{uptime}"
+    );
+    assert_eq!(uptime["gridPos"]["y"], 8, "the element's place: {uptime}");
+    let gone = find("Gone");
+    assert_eq!(gone["type"], "library-panel", "{gone}");
+    assert!(
+        inspected.contains("`lib-v2-gone`") && inspected.contains("404"),
+        "{inspected}"
+    );
 }

@@ -234,3 +234,40 @@ fn compose_mounts_existing_files_and_serves_every_datasource() {
         }
     }
 }
+
+/// A v2 export dropped into `layouts/` is read (its panels count for the generated alert
+/// rules' links as any other) and named as a file the generated Classic provider skips, by
+/// `provision` and by `check`; the Classic twin is not named.
+#[test]
+fn v2_layouts_are_accepted_and_named_as_skipped_by_the_classic_provider() {
+    let dir = std::env::temp_dir().join(format!("triage-provision-v2-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&repo().join("layouts"), &dir.join("layouts"));
+    copy_dir(&repo().join("provisioning"), &dir.join("provisioning"));
+    let fixtures = repo().join("tests/fixtures/dashboards/v2");
+    for name in ["twin.v1.json", "twin.v2.json"] {
+        std::fs::copy(fixtures.join(name), dir.join("layouts/service").join(name)).unwrap();
+    }
+    let (code, stdout, stderr) = provision(&dir, &[]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stderr.contains("layouts/service/twin.v2.json: written as a `dashboard.grafana.app/v2")
+            && stderr.contains("Git Sync"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("twin.v1.json"), "{stderr}");
+
+    let check = Command::new(BIN)
+        .args(["check", "layouts", "provisioning"])
+        .current_dir(&dir)
+        .output()
+        .expect("run triage check");
+    let report = String::from_utf8_lossy(&check.stdout);
+    let provider_lines: Vec<&str> = report
+        .lines()
+        .filter(|l| l.ends_with("[provider]"))
+        .collect();
+    assert_eq!(provider_lines.len(), 1, "{report}");
+    assert!(provider_lines[0].contains("twin.v2.json"), "{report}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

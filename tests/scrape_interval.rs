@@ -111,3 +111,49 @@ fn rate_windows_follow_the_scrape_interval_prometheus_runs_with() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("scrape interval \"often\""));
 }
+
+/// The team's datasource provisioning sets `timeInterval` on the Prometheus datasource: triage
+/// plans with it as Grafana does (ahead of what Prometheus says), the address coming from the
+/// environment as Grafana expands it in provisioning files.
+#[test]
+fn a_provisioned_time_interval_is_planned_with() {
+    let prometheus = start_stock_prometheus();
+    let dir = std::env::temp_dir().join(format!("triage-ds-file-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("datasources.yml");
+    std::fs::write(
+        &file,
+        "apiVersion: 1\ndatasources:\n  - name: Mimir\n    type: prometheus\n    uid: mimir\n    url: $TEST_PROM_URL\n    isDefault: true\n    jsonData:\n      timeInterval: 30s\n      httpHeaderName1: X-Scope-OrgID\n    secureJsonData:\n      httpHeaderValue1: ${TEST_TENANT}\n",
+    )
+    .unwrap();
+    let render = |tenant: Option<&str>| {
+        let mut command = Command::new(BIN);
+        command
+            .args(["render", FIXTURE, "--format", "json", "--datasources-file"])
+            .arg(&file)
+            .env_remove("TRIAGE_PROMETHEUS_URL")
+            .env("XDG_CONFIG_HOME", dir.join("no-config"))
+            .env("TEST_PROM_URL", &prometheus.url);
+        match tenant {
+            Some(t) => command.env("TEST_TENANT", t),
+            None => command.env_remove("TEST_TENANT"),
+        };
+        command.output().unwrap()
+    };
+    let out = render(Some("team-a"));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(
+        json[0]["queries"][0]["expr"], "sum(rate(prometheus_http_requests_total[2m0s]))",
+        "30s from the file, not Prometheus's 1m: {json}"
+    );
+    // The tenant variable unset: the datasource is left out, naming the variable only.
+    let out = render(None);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr
+            .contains("datasources[0] (Mimir): secureJsonData.httpHeaderValue1 needs $TEST_TENANT"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

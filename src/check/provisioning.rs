@@ -3,6 +3,7 @@
 //! existing contact points, secrets only as `$__env{...}`, and the compose file mounts files
 //! that exist.
 
+use crate::provision::classic_provider_note;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -137,6 +138,15 @@ fn layout_folders(inputs: &Inputs) -> Vec<Finding> {
                 continue;
             }
             let folder = parts[at + 1];
+            if let Ok(loaded) = &file.loaded
+                && !loaded.form.is_classic()
+            {
+                findings.push(Finding::warning(
+                    "provider",
+                    &file.name,
+                    classic_provider_note(&loaded.form),
+                ));
+            }
             if !config.folders.contains_key(folder) {
                 findings.push(Finding::error(
                     "folder",

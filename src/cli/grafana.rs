@@ -379,12 +379,14 @@ mod tests {
                 name: "Loki".into(),
                 kind: "loki".into(),
                 is_default: false,
+                time_interval: None,
             },
             DatasourceInfo {
                 uid: "prom-main".into(),
                 name: "Prometheus".into(),
                 kind: "prometheus".into(),
                 is_default: true,
+                time_interval: None,
             },
         ];
         let named = |uid: &str| DatasourceRef::Named {

@@ -9,6 +9,7 @@ pub mod grafana;
 pub mod inspect;
 pub mod list;
 pub mod provision;
+pub mod provisioned;
 pub mod pull;
 pub mod render;
 pub mod session_setup;

@@ -5,7 +5,11 @@ use super::{CliError, ProvisionArgs};
 use crate::provision::{compare, generate_from_paths, write};
 
 pub fn run(args: &ProvisionArgs) -> Result<i32, CliError> {
-    let files = generate_from_paths(&args.config, &args.layouts).map_err(CliError::failure)?;
+    let (files, notes) =
+        generate_from_paths(&args.config, &args.layouts).map_err(CliError::failure)?;
+    for note in &notes {
+        eprintln!("triage provision: warning: {note}");
+    }
     let out = &args.out;
     if args.check {
         let drift = compare(out, &files);

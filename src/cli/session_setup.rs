@@ -6,15 +6,17 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::auth::prom_config;
+use super::auth::{Backend, prom_config};
 use super::config::{ConfigFile, PROMETHEUS_URL_ENV, load_config, prometheus_url};
 use super::grafana::{GrafanaContext, fill_datasource_types};
+use super::provisioned::{apply_file_auth, backend_kinds, is_named, local_url, read_provisioned};
 use super::{CliError, QueryArgs};
 use crate::engine::datasources::Datasources;
 use crate::engine::refresh::RefreshInput;
 use crate::engine::variables::{Overrides, parse_overrides};
 use crate::grafana::load::{Loaded, load_path};
 use crate::grafana::model::{Dashboard, Severity};
+use crate::grafana::provisioned::{ProvisionedDatasource, ProvisionedFile};
 use crate::grafana::timerange::{TimeRange, parse_refresh};
 use crate::net::PromClient;
 use crate::tui::app::ViewState;
@@ -104,7 +106,18 @@ pub fn prepare_with(
         eprintln!("triage: {source}: {}: {}", d.path, d.message);
     }
     let config = load_config().map_err(|e| CliError::failure(format!("config file {e}")))?;
-    let datasources = build_datasources(args, &config, grafana)?;
+    let overrides_of_urls = local_overrides(args, &config)?;
+    let provisioned = args
+        .datasources_file
+        .as_ref()
+        .or(config.datasources_file.as_ref())
+        .map(|path| read_provisioned(path))
+        .transpose()?;
+    let file = ProvisionedSource {
+        file: provisioned.as_ref(),
+        overrides: &overrides_of_urls,
+    };
+    let datasources = build_datasources(args, &config, grafana, &file)?;
     let client = datasources.default.clone();
     let overrides = parse_overrides(&args.vars).map_err(CliError::usage)?;
     let dashboard = Arc::new(loaded.dashboard.clone());
@@ -127,9 +140,9 @@ pub fn prepare_with(
             .or_else(|| provisioned_grafana_url(Path::new(source)))
             .unwrap_or_else(|| "http://localhost:3000".to_string()),
     };
-    let drill = drill_config(args, &config);
+    let drill = drill_config(args, &config, &file);
     let scrape_interval = scrape_interval_setting(args, &config)?;
-    let backends = backend_connections(args, &config, &drill)?;
+    let backends = backend_connections(args, &config, &drill, &file)?;
     Ok(Prepared {
         drill,
         backends,
@@ -211,14 +224,21 @@ fn backend_connections(
     args: &QueryArgs,
     config: &ConfigFile,
     drill: &crate::tui::drill::DrillConfig,
+    file: &ProvisionedSource,
 ) -> Result<crate::engine::drill::Backends, CliError> {
-    use super::auth::{Backend, connection};
+    use super::auth::connection;
     let env = |name: &str| std::env::var(name).ok();
     let one = |backend: Backend, url: &Option<String>, headers: &[String]| {
-        url.as_deref()
-            .map(|url| connection(backend, url, config, headers, &env))
-            .transpose()
-            .map_err(CliError::usage)
+        let Some(url) = url.as_deref() else {
+            return Ok(None);
+        };
+        let mut settings =
+            connection(backend, url, config, headers, &env).map_err(CliError::usage)?;
+        // The provisioned datasource at this address brings its tenant and credentials.
+        if let Some(ds) = file.at_url(backend, url) {
+            apply_file_auth(&mut settings, ds);
+        }
+        Ok(Some(settings))
     };
     Ok(crate::engine::drill::Backends {
         loki: one(Backend::Loki, &drill.loki, &args.loki_headers)?,
@@ -254,45 +274,103 @@ fn scrape_interval_setting(
 }
 
 /// Where the drill-down backends are: flag, environment, then config file.
-fn drill_config(args: &QueryArgs, config: &ConfigFile) -> crate::tui::drill::DrillConfig {
+/// Where the drill-down backends are: flag, environment, config file, then the provisioned
+/// datasource of that type (its local override when one is given).
+fn drill_config(
+    args: &QueryArgs,
+    config: &ConfigFile,
+    file: &ProvisionedSource,
+) -> crate::tui::drill::DrillConfig {
     let env = |name: &str| std::env::var(name).ok();
+    let url = |backend: Backend, flag: Option<&str>, var: &str, section| {
+        super::config::backend_url(flag, env(var), section).or_else(|| file.url_of(backend))
+    };
+    // Explore links name the datasource by Grafana uid: configured, provisioned, else usual.
+    let uid = |backend: Backend, section: &super::config::BackendSection, usual: &str| {
+        section
+            .grafana_datasource
+            .clone()
+            .or_else(|| file.uid_of(backend))
+            .unwrap_or_else(|| usual.into())
+    };
     crate::tui::drill::DrillConfig {
-        loki: super::config::backend_url(
+        loki: url(
+            Backend::Loki,
             args.loki.as_deref(),
-            env("TRIAGE_LOKI_URL"),
+            "TRIAGE_LOKI_URL",
             &config.loki,
         ),
-        jaeger: super::config::backend_url(
+        jaeger: url(
+            Backend::Jaeger,
             args.jaeger.as_deref(),
-            env("TRIAGE_JAEGER_URL"),
+            "TRIAGE_JAEGER_URL",
             &config.jaeger,
         ),
-        tempo: super::config::backend_url(
+        tempo: url(
+            Backend::Tempo,
             args.tempo.as_deref(),
-            env("TRIAGE_TEMPO_URL"),
+            "TRIAGE_TEMPO_URL",
             &config.tempo,
         ),
-        alertmanager: super::config::backend_url(
+        alertmanager: url(
+            Backend::Alertmanager,
             args.alertmanager.as_deref(),
-            env("TRIAGE_ALERTMANAGER_URL"),
+            "TRIAGE_ALERTMANAGER_URL",
             &config.alertmanager,
         ),
-        loki_datasource: config
-            .loki
-            .grafana_datasource
-            .clone()
-            .unwrap_or_else(|| "loki".into()),
-        jaeger_datasource: config
-            .jaeger
-            .grafana_datasource
-            .clone()
-            .unwrap_or_else(|| "jaeger".into()),
-        tempo_datasource: config
-            .tempo
-            .grafana_datasource
-            .clone()
-            .unwrap_or_else(|| "tempo".into()),
+        loki_datasource: uid(Backend::Loki, &config.loki, "loki"),
+        jaeger_datasource: uid(Backend::Jaeger, &config.jaeger, "jaeger"),
+        tempo_datasource: uid(Backend::Tempo, &config.tempo, "tempo"),
     }
+}
+
+/// The provisioning file (if any) and the local address overrides that apply to it.
+struct ProvisionedSource<'a> {
+    file: Option<&'a ProvisionedFile>,
+    overrides: &'a [(String, String)],
+}
+
+impl ProvisionedSource<'_> {
+    fn first(&self, backend: Backend) -> Option<&ProvisionedDatasource> {
+        self.file?.first_of_kind(backend_kinds(backend))
+    }
+
+    fn url_of(&self, backend: Backend) -> Option<String> {
+        self.first(backend).map(|ds| local_url(ds, self.overrides))
+    }
+
+    fn uid_of(&self, backend: Backend) -> Option<String> {
+        self.first(backend).and_then(|ds| ds.uid.clone())
+    }
+
+    /// The provisioned datasource of this type reached at `url`.
+    fn at_url(&self, backend: Backend, url: &str) -> Option<&ProvisionedDatasource> {
+        let kinds = backend_kinds(backend);
+        self.file?
+            .datasources
+            .iter()
+            .filter(|ds| kinds.contains(&ds.kind.as_str()))
+            .find(|ds| local_url(ds, self.overrides) == url)
+    }
+}
+
+/// `[datasources]` entries, then `--datasource NAME=URL` (later ones win).
+fn local_overrides(
+    args: &QueryArgs,
+    config: &ConfigFile,
+) -> Result<Vec<(String, String)>, CliError> {
+    let mut named: Vec<(String, String)> = config
+        .datasources
+        .iter()
+        .map(|(n, u)| (n.clone(), u.clone()))
+        .collect();
+    for arg in &args.datasources {
+        let (name, url) = arg
+            .split_once('=')
+            .ok_or_else(|| CliError::usage(format!("--datasource {arg:?}: expected NAME=URL")))?;
+        named.push((name.trim().to_string(), url.trim().to_string()));
+    }
+    Ok(named)
 }
 
 /// Whether a Prometheus URL was given (flag, env or config file) rather than defaulted.
@@ -308,6 +386,7 @@ fn build_datasources(
     args: &QueryArgs,
     config: &ConfigFile,
     grafana: Option<&GrafanaContext>,
+    file: &ProvisionedSource,
 ) -> Result<Datasources, CliError> {
     let env_url = std::env::var(PROMETHEUS_URL_ENV)
         .ok()
@@ -315,8 +394,11 @@ fn build_datasources(
     let direct_given = direct_prometheus_given(args, config);
     let url = prometheus_url(args.prometheus.as_deref(), env_url, config);
     // Every direct datasource gets the same credentials, headers and TLS settings.
-    let connect = |url: &str, what: &str| -> Result<PromClient, CliError> {
-        let settings = prom_config(
+    let connect_as = |url: &str,
+                      what: &str,
+                      ds: Option<&ProvisionedDatasource>|
+     -> Result<PromClient, CliError> {
+        let mut settings = prom_config(
             url,
             Duration::from_secs(args.timeout.max(1)),
             config,
@@ -325,8 +407,12 @@ fn build_datasources(
             &|name| std::env::var(name).ok(),
         )
         .map_err(|e| CliError::failure(format!("{what}: {e}")))?;
+        if let Some(ds) = ds {
+            apply_file_auth(&mut settings, ds);
+        }
         PromClient::new(settings).map_err(|e| CliError::failure(format!("{what}: {e}")))
     };
+    let connect = |url: &str, what: &str| connect_as(url, what, None);
     let through_grafana = |uid: &str| -> Result<PromClient, CliError> {
         let Some(context) = grafana else {
             return Err(CliError::failure("no Grafana"));
@@ -343,7 +429,9 @@ fn build_datasources(
                     context.client.display_url()
                 ))
             })?;
-            Datasources::single(through_grafana(&default.uid)?)
+            let mut datasources = Datasources::single(through_grafana(&default.uid)?);
+            datasources.default_time_interval = default.time_interval.clone();
+            datasources
         }
         _ => Datasources::single(connect(&url, "Prometheus connection")?),
     };
@@ -353,49 +441,44 @@ fn build_datasources(
                 .named
                 .insert(ds.uid.clone(), through_grafana(&ds.uid)?);
             datasources.labels.insert(ds.uid.clone(), ds.name.clone());
+            if let Some(interval) = &ds.time_interval {
+                datasources
+                    .time_intervals
+                    .insert(ds.uid.clone(), interval.clone());
+            }
             if ds.name != ds.uid {
                 datasources.aliases.insert(ds.name.clone(), ds.uid.clone());
             }
         }
     }
-    let mut named: Vec<(String, String)> = config
-        .datasources
+    let mut named = file.overrides.to_vec();
+    let prometheus_kinds = backend_kinds(Backend::Prometheus);
+    let provisioned = file.file.map_or(&[][..], |f| f.datasources.as_slice());
+    for ds in provisioned
         .iter()
-        .map(|(n, u)| (n.clone(), u.clone()))
-        .collect();
-    for arg in &args.datasources {
-        let (name, url) = arg
-            .split_once('=')
-            .ok_or_else(|| CliError::usage(format!("--datasource {arg:?}: expected NAME=URL")))?;
-        named.push((name.trim().to_string(), url.trim().to_string()));
-    }
-    let file = args
-        .datasources_file
-        .as_ref()
-        .or(config.datasources_file.as_ref());
-    if let Some(path) = file {
-        for ds in provisioned_datasources(path)? {
-            let key = ds.uid.clone().unwrap_or_else(|| ds.name.clone());
-            // A local entry of the same name or uid overrides the URL: the in-cluster address
-            // in provisioning is rarely reachable from a jump host. The last one given wins.
-            let is_this = |n: &String| *n == ds.name || Some(n) == ds.uid.as_ref();
-            let url = named
-                .iter()
-                .rev()
-                .find(|(n, _)| is_this(n))
-                .map_or_else(|| ds.url.clone(), |(_, u)| u.clone());
-            named.retain(|(n, _)| !is_this(n));
-            let what = format!("datasource {} from {}", ds.name, path.display());
-            let client = connect(&url, &what)?;
-            if ds.is_default && !direct_given && grafana.is_none() {
-                datasources.default = client.clone();
-            }
-            datasources.labels.insert(key.clone(), ds.name.clone());
-            if ds.name != key {
-                datasources.aliases.insert(ds.name.clone(), key.clone());
-            }
-            datasources.named.insert(key, client);
+        .filter(|ds| prometheus_kinds.contains(&ds.kind.as_str()))
+    {
+        let key = ds.uid.clone().unwrap_or_else(|| ds.name.clone());
+        // A local entry of the same name or uid overrides the URL: the in-cluster address in
+        // provisioning is rarely reachable from a jump host. The last one given wins.
+        let url = local_url(ds, &named);
+        named.retain(|(n, _)| !is_named(ds, n));
+        let what = format!("datasource {}", ds.name);
+        let client = connect_as(&url, &what, Some(ds))?;
+        if let Some(interval) = &ds.time_interval {
+            datasources
+                .time_intervals
+                .insert(key.clone(), interval.clone());
         }
+        if ds.is_default && !direct_given && grafana.is_none() {
+            datasources.default = client.clone();
+            datasources.default_time_interval = ds.time_interval.clone();
+        }
+        datasources.labels.insert(key.clone(), ds.name.clone());
+        if ds.name != key {
+            datasources.aliases.insert(ds.name.clone(), key.clone());
+        }
+        datasources.named.insert(key, client);
     }
     for (name, url) in named {
         let named_client = connect(&url, &format!("datasource {name}"))?;
@@ -403,51 +486,6 @@ fn build_datasources(
         datasources.named.insert(name, named_client);
     }
     Ok(datasources)
-}
-
-/// A Prometheus datasource of a Grafana provisioning file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ProvisionedDatasource {
-    pub name: String,
-    pub uid: Option<String>,
-    pub url: String,
-    pub is_default: bool,
-}
-
-/// The Prometheus datasources of a Grafana datasource provisioning file (apiVersion 1).
-pub fn provisioned_datasources(path: &Path) -> Result<Vec<ProvisionedDatasource>, CliError> {
-    #[derive(serde::Deserialize)]
-    struct File {
-        #[serde(default)]
-        datasources: Vec<Entry>,
-    }
-    #[derive(serde::Deserialize)]
-    struct Entry {
-        name: String,
-        #[serde(rename = "type")]
-        kind: String,
-        uid: Option<String>,
-        url: Option<String>,
-        #[serde(rename = "isDefault", default)]
-        is_default: bool,
-    }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::failure(format!("datasources file {}: {e}", path.display())))?;
-    let file: File = yaml_serde::from_str(&text)
-        .map_err(|e| CliError::failure(format!("datasources file {}: {e}", path.display())))?;
-    Ok(file
-        .datasources
-        .into_iter()
-        .filter(|d| crate::grafana::model::is_prometheus_type(&d.kind))
-        .filter_map(|d| {
-            Some(ProvisionedDatasource {
-                url: d.url?,
-                name: d.name,
-                uid: d.uid,
-                is_default: d.is_default,
-            })
-        })
-        .collect())
 }
 
 impl Prepared {
@@ -521,33 +559,5 @@ mod provisioned_url_tests {
         let _ = std::fs::create_dir_all(outside.parent().unwrap());
         std::fs::write(&outside, "{}").unwrap();
         assert_eq!(provisioned_grafana_url(&outside), None);
-    }
-}
-
-#[cfg(test)]
-mod provisioned_datasource_tests {
-    use super::*;
-
-    #[test]
-    fn the_generated_provisioning_names_the_default_prometheus() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("provisioning/grafana/datasources/datasources.yml");
-        let found = provisioned_datasources(&path).unwrap_or_else(|e| panic!("{}", e.message));
-        assert_eq!(
-            found,
-            vec![ProvisionedDatasource {
-                name: "Prometheus".into(),
-                uid: Some("prometheus".into()),
-                url: "http://prometheus:9090".into(),
-                is_default: true,
-            }],
-            "only Prometheus-type datasources, Loki and Jaeger left out"
-        );
-        let missing = provisioned_datasources(Path::new("/nonexistent/ds.yml")).unwrap_err();
-        assert!(
-            missing.message.contains("/nonexistent/ds.yml"),
-            "{}",
-            missing.message
-        );
     }
 }

@@ -20,6 +20,10 @@ pub struct Datasources {
     pub aliases: BTreeMap<String, String>,
     /// What a `datasource` variable shows for a key (Grafana: the datasource's name).
     pub labels: BTreeMap<String, String>,
+    /// Scrape interval set on a datasource (`jsonData.timeInterval`), by key in `named`.
+    pub time_intervals: BTreeMap<String, String>,
+    /// The default datasource's `jsonData.timeInterval`, when it has one.
+    pub default_time_interval: Option<String>,
     /// The default datasource's configuration globals, asked of Prometheus once per session.
     globals: std::sync::Arc<tokio::sync::OnceCell<Option<ConfigGlobals>>>,
 }
@@ -31,6 +35,8 @@ impl Datasources {
             named: BTreeMap::new(),
             aliases: BTreeMap::new(),
             labels: BTreeMap::new(),
+            time_intervals: BTreeMap::new(),
+            default_time_interval: None,
             globals: Default::default(),
         }
     }

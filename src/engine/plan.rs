@@ -5,12 +5,8 @@ use std::collections::BTreeMap;
 
 use crate::grafana::interval::{IntervalInput, plan_query_interval};
 use crate::grafana::model::{DatasourceRef, Panel, TargetFormat};
-use crate::grafana::panel_kind::PanelKind;
 use crate::grafana::timerange::TimeRange;
 use crate::grafana::vars::{Format, Scope, interpolate};
-
-/// Columns a panel border and the y-axis labels take from the drawable width.
-const CHROME_COLUMNS: u32 = 2 + 8;
 
 /// One query to send for one target of one panel.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,6 +92,8 @@ pub enum PanelPlan {
 #[derive(Debug, Clone)]
 pub struct PlanContext<'a> {
     pub range: &'a TimeRange,
+    /// Terminal columns. The step no longer depends on it (every panel asks with Grafana's
+    /// width, see `max_data_points`); kept for callers that still report it.
     pub terminal_width: u16,
     /// Datasource scrape interval (`timeInterval`), `None` for Grafana's 15 s default.
     pub scrape_interval: Option<String>,
@@ -105,28 +103,39 @@ pub struct PlanContext<'a> {
     pub datasource_types: &'a BTreeMap<String, String>,
 }
 
-/// Width of the dashboard grid in a 1920 px browser window, for panels sized as Grafana sizes
-/// them (24 columns, 8 px between panels, 8 px padding inside each).
+/// Width of the dashboard grid in a 1920 px browser window (the window less the dashboard's
+/// 16 px padding on each side).
 const GRAFANA_GRID_PIXELS: u32 = 1888;
+/// Columns of Grafana's dashboard grid and the gap between two panels, in px
+/// (public/app/core/constants.ts `GRID_COLUMN_COUNT`, `GRID_CELL_VMARGIN`).
+const GRAFANA_GRID_COLUMNS: u32 = 24;
+const GRAFANA_GRID_GAP: u32 = 8;
 
-/// maxDataPoints: the panel's explicit value, else for a panel that draws along time its
-/// drawable width in braille dots (two per cell), not pixels: a terminal cannot show more.
-/// A panel that reduces its series to values (stat, gauge, table, ...) draws no time axis, and
-/// its value depends on the step (the last point sits at the step-aligned end, `$__interval`
-/// and `$__rate_interval` follow it), so it asks with the width Grafana gives it in a 1920 px
-/// window: the same step and the same numbers as there, where a narrow stat at terminal width
-/// would get an hour-long step over a day and show an hour-old value.
-pub fn max_data_points(panel: &Panel, terminal_width: u16) -> u64 {
+/// The width in px Grafana gives a panel `columns` of 24 wide in a 1920 px window: react-grid-
+/// layout's item width (column width × w plus the gaps it spans, rounded), with the margins
+/// Grafana's grid passes it (scenes SceneGridLayoutRenderer: `margin` 8 px, no container
+/// padding).
+pub fn grafana_panel_pixels(columns: u32) -> u32 {
+    let columns = columns.clamp(1, GRAFANA_GRID_COLUMNS);
+    let gaps = GRAFANA_GRID_GAP * (GRAFANA_GRID_COLUMNS - 1);
+    let column_px = f64::from(GRAFANA_GRID_PIXELS - gaps) / f64::from(GRAFANA_GRID_COLUMNS);
+    let width = column_px * f64::from(columns) + f64::from(GRAFANA_GRID_GAP * (columns - 1));
+    // A whole number of px between 1 and the grid width: the cast cannot truncate.
+    width.round() as u32
+}
+
+/// maxDataPoints: the panel's explicit value, else the width in px Grafana gives the panel in a
+/// 1920 px window, whatever the terminal. Grafana asks with the panel's measured container width
+/// (scenes VizPanelRenderer `setContainerWidth(Math.round(width))`, SceneQueryRunner
+/// `getMaxDataPoints`: `maxDataPoints ?? containerWidth`), so the PromQL sent, the step,
+/// `$__interval` and `$__rate_interval` are the same as there: a narrow terminal neither
+/// coarsens a rate window nor hides a spike (the time-series widget draws every point's
+/// envelope per column), and a stat's last value is as fresh as Grafana's.
+pub fn max_data_points(panel: &Panel) -> u64 {
     if let Some(explicit) = panel.max_data_points.filter(|m| *m > 0) {
         return explicit;
     }
-    let columns = panel.grid.w.clamp(1, 24);
-    if PanelKind::of(&panel.panel_type).is_single_value() {
-        let pixels = columns * GRAFANA_GRID_PIXELS / 24;
-        return u64::from(pixels.saturating_sub(8 + 2 * 8).max(20));
-    }
-    let cells = columns * u32::from(terminal_width) / 24;
-    u64::from(cells.saturating_sub(CHROME_COLUMNS).max(10) * 2)
+    u64::from(grafana_panel_pixels(panel.grid.w))
 }
 
 /// Plan every visible target of a panel. `scope` holds the dashboard variables (and a repeat
@@ -158,7 +167,7 @@ pub fn plan_panel(panel: &Panel, scope: &Scope, ctx: &PlanContext) -> PanelPlan 
         let interval = plan_query_interval(&IntervalInput {
             from_ms: ctx.range.from_ms(),
             to_ms: ctx.range.to_ms(),
-            max_data_points: max_data_points(panel, ctx.terminal_width),
+            max_data_points: max_data_points(panel),
             target_interval: target.interval.as_deref().map(interpolate_plain),
             panel_interval: panel.interval.as_deref().map(interpolate_plain),
             scrape_interval: ctx.scrape_interval.clone(),
@@ -315,30 +324,50 @@ mod tests {
     }
 
     #[test]
-    fn max_data_points_is_the_drawable_width_in_braille_dots() {
-        // 12 of 24 columns of 160 cells = 80 cells, minus border and axis = 70 cells = 140 dots.
-        assert_eq!(max_data_points(&panel(vec![]), 160), 140);
+    fn max_data_points_is_grafanas_panel_width_or_the_explicit_value() {
+        // 12 of 24 columns: 12 columns of 71 px and the 11 gaps of 8 px between them.
+        assert_eq!(max_data_points(&panel(vec![])), 940);
         let explicit = Panel {
             max_data_points: Some(500),
             ..panel(vec![])
         };
-        assert_eq!(max_data_points(&explicit, 160), 500);
+        assert_eq!(max_data_points(&explicit), 500);
+        let zero = Panel {
+            max_data_points: Some(0),
+            ..panel(vec![])
+        };
+        assert_eq!(max_data_points(&zero), 940);
     }
 
     #[test]
-    fn single_value_panels_ask_with_grafanas_width_whatever_the_terminal() {
-        let stat = |w: u32| Panel {
-            panel_type: "stat".into(),
+    fn every_panel_kind_asks_with_grafanas_width_whatever_the_terminal() {
+        let of = |kind: &str, w: u32| Panel {
+            panel_type: kind.into(),
             grid: GridPos {
                 w,
                 ..GridPos::default()
             },
             ..panel(vec![])
         };
-        // 3 of 24 columns of a 1888 px grid = 236 px, less the gap and padding.
-        assert_eq!(max_data_points(&stat(3), 80), 212);
-        assert_eq!(max_data_points(&stat(3), 300), 212);
-        assert_eq!(max_data_points(&stat(24), 80), 1864);
+        // 3 of 24 columns of a 1888 px grid: 3 × 71 px + 2 gaps of 8 px.
+        for kind in [
+            "stat",
+            "timeseries",
+            "heatmap",
+            "state-timeline",
+            "status-history",
+            "barchart",
+            "graph",
+        ] {
+            assert_eq!(max_data_points(&of(kind, 3)), 229, "{kind}");
+            assert_eq!(max_data_points(&of(kind, 24)), 1888, "{kind}");
+        }
+        assert_eq!(grafana_panel_pixels(1), 71);
+        assert_eq!(grafana_panel_pixels(8), 624);
+        // Out-of-grid widths are clamped to the grid.
+        assert_eq!(grafana_panel_pixels(0), 71);
+        assert_eq!(grafana_panel_pixels(40), 1888);
+        let stat = |w: u32| of("stat", w);
         // Over a day that is a 5 m step, as in Grafana, not the hour 20 terminal dots would
         // give: the last value is at most 5 minutes old.
         let now = chrono::DateTime::parse_from_rfc3339("2026-11-24T12:34:56Z")
@@ -370,12 +399,12 @@ mod tests {
         };
         assert_eq!(queries.len(), 1);
         let q = &queries[0];
-        // 3600 s / 140 points = 25.7 s → rounded to 30 s (backend table); rate interval
-        // max(30s + 15s, 4 × 15s) = 1m0s.
-        assert_eq!(q.step_ms, 30_000);
+        // 3600 s / 940 px = 3.8 s, under the 15 s scrape interval → 15 s (as Grafana asks a
+        // half-width panel); rate interval max(15s + 15s, 4 × 15s) = 1m0s.
+        assert_eq!(q.step_ms, 15_000);
         assert_eq!(q.expr, "rate(x{env=\"prod\"}[1m0s])");
         assert!(!q.instant);
-        assert_eq!(q.start_ms % 30_000, 0, "start aligned to the step");
+        assert_eq!(q.start_ms % 15_000, 0, "start aligned to the step");
     }
 
     #[test]

@@ -104,7 +104,12 @@ pub async fn run_refresh(
     .await;
     let base_scope = scope_for(&variables, &input.dashboard, &input.range);
     let expanded = expand_dashboard(&input.dashboard, &variables, &base_scope);
-    let scrape_interval = match &input.scrape_interval {
+    // Given to triage, else set on the datasource (`timeInterval`), else Prometheus's own.
+    let scrape_interval = match input
+        .scrape_interval
+        .as_ref()
+        .or(datasources.default_time_interval.as_ref())
+    {
         Some(configured) => Some(configured.clone()),
         None => datasources.detected_scrape_interval().await,
     };

@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub use config::ProvisionConfig;
-pub use generate::{GENERATED_MARK, LayoutFile, generate};
+pub use generate::{
+    GENERATED_MARK, LayoutFile, classic_provider_note, classic_provider_notes, generate,
+};
 
 use crate::grafana::load::load_path;
 
@@ -54,22 +56,28 @@ pub fn scan_layouts(layouts: &Path) -> Result<Vec<LayoutFile>, String> {
                     .iter()
                     .map(|p| (p.id, p.targets.iter().map(|t| t.expr.clone()).collect()))
                     .collect(),
+                form: loaded.form,
             });
         }
     }
     Ok(files)
 }
 
-/// Read the config and the layouts and generate the tree.
+/// Read the config and the layouts and generate the tree; also what to warn about the
+/// layouts (files the generated provider will not load).
 pub fn generate_from_paths(
     config_path: &Path,
     layouts: &Path,
-) -> Result<BTreeMap<String, String>, String> {
+) -> Result<(BTreeMap<String, String>, Vec<String>), String> {
     let text = std::fs::read_to_string(config_path)
         .map_err(|e| format!("{}: {e}", config_path.display()))?;
     let config = ProvisionConfig::parse(&text, &config_path.display().to_string())?;
     let files = scan_layouts(layouts)?;
-    generate(&config, &files)
+    let notes = classic_provider_notes(&files)
+        .into_iter()
+        .map(|note| format!("{}/{note}", layouts.display()))
+        .collect();
+    Ok((generate(&config, &files)?, notes))
 }
 
 /// How the committed tree differs from the generated one.

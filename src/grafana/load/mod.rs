@@ -33,6 +33,34 @@ pub use targets::datasource_ref;
 pub struct Loaded {
     pub dashboard: Dashboard,
     pub diagnostics: Vec<Diagnostic>,
+    /// How the file was written (Classic JSON or a `dashboard.grafana.app` resource).
+    pub form: DashboardForm,
+}
+
+/// How a dashboard file is written: Grafana's classic file provider reads only `Classic`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DashboardForm {
+    /// The Classic JSON model (also inside `{"dashboard": ...}`).
+    Classic,
+    /// A Kubernetes-style resource (`dashboard.grafana.app/v2beta1`, `.../v1beta1`, ...).
+    Resource { api_version: String },
+    /// A bare v2 spec (`elements` and `layout`, no envelope).
+    V2Spec,
+}
+
+impl DashboardForm {
+    pub fn is_classic(&self) -> bool {
+        *self == DashboardForm::Classic
+    }
+
+    /// How messages name it: `dashboard.grafana.app/v2beta1`, `a v2 spec`.
+    pub fn describe(&self) -> String {
+        match self {
+            DashboardForm::Classic => "the Classic JSON model".into(),
+            DashboardForm::Resource { api_version } => format!("a `{api_version}` resource"),
+            DashboardForm::V2Spec => "a bare v2 spec".into(),
+        }
+    }
 }
 
 /// Why a file could not be loaded at all.
@@ -116,6 +144,7 @@ pub fn load_str(text: &str, source: &str) -> Result<Loaded, LoadError> {
         ));
     };
     root = unwrap_api_form(root, &mut diagnostics);
+    let form = v2::form_of(&root);
     // A v2 (or Kubernetes-style) dashboard is read as the v1 JSON it stands for.
     let (mut root, v2_paths) = v2::to_v1(root, &mut diagnostics);
     let elements = root.remove("__elements");
@@ -124,6 +153,7 @@ pub fn load_str(text: &str, source: &str) -> Result<Loaded, LoadError> {
     let mut loaded = Loaded {
         dashboard,
         diagnostics,
+        form,
     };
     v2_paths.apply(&mut loaded);
     Ok(loaded)

@@ -60,6 +60,11 @@ pub fn library_uids_to_fetch(dashboard: &Map<String, Value>) -> Vec<String> {
         v.and_then(Value::as_array).map_or(&[], Vec::as_slice)
     }
     let elements = dashboard.get("__elements");
+    // A `dashboard.grafana.app` object holds the dashboard in `spec` (v1 or v2 schema).
+    let body = dashboard
+        .get("spec")
+        .and_then(Value::as_object)
+        .unwrap_or(dashboard);
     let mut uids: Vec<String> = Vec::new();
     let mut visit = |panel: &Value| {
         let Some(uid) = panel
@@ -74,11 +79,20 @@ pub fn library_uids_to_fetch(dashboard: &Map<String, Value>) -> Vec<String> {
             uids.push(uid.to_string());
         }
     };
-    for panel in list(dashboard.get("panels")) {
+    for panel in list(body.get("panels")) {
         visit(panel);
         list(panel.get("panels")).iter().for_each(&mut visit);
     }
-    for row in list(dashboard.get("rows")) {
+    // A v2 dashboard names them in its `LibraryPanel` elements, whose `spec` has the same
+    // `libraryPanel` reference.
+    if let Some(v2_elements) = body.get("elements").and_then(Value::as_object) {
+        v2_elements
+            .values()
+            .filter(|e| e.get("kind").and_then(Value::as_str) == Some("LibraryPanel"))
+            .filter_map(|e| e.get("spec"))
+            .for_each(&mut visit);
+    }
+    for row in list(body.get("rows")) {
         list(row.get("panels")).iter().for_each(&mut visit);
     }
     uids
@@ -180,6 +194,30 @@ mod tests {
 
     fn obj(v: Value) -> Map<String, Value> {
         v.as_object().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn uids_of_v2_library_elements_are_fetched_and_embedded_beside_the_spec() {
+        let mut object = obj(json!({
+            "apiVersion": "dashboard.grafana.app/v2beta1",
+            "kind": "Dashboard",
+            "spec": {"elements": {
+                "a": {"kind": "LibraryPanel", "spec": {"libraryPanel": {"uid": "lib-a"}}},
+                "b": {"kind": "Panel", "spec": {"libraryPanel": {"uid": "not-a-library-element"}}},
+                "c": {"kind": "LibraryPanel", "spec": {"libraryPanel": {"uid": "lib-a"}}}
+            }, "layout": {}}
+        }));
+        assert_eq!(library_uids_to_fetch(&object), ["lib-a"]);
+        let model = obj(json!({"type": "stat"}));
+        embed_library_panels(
+            &mut object,
+            vec![LibraryPanel {
+                uid: "lib-a".into(),
+                name: "A".into(),
+                model,
+            }],
+        );
+        assert!(library_uids_to_fetch(&object).is_empty());
     }
 
     #[test]

@@ -83,6 +83,9 @@ pub struct DatasourceInfo {
     /// Plugin id: `prometheus`, `loki`, ...
     pub kind: String,
     pub is_default: bool,
+    /// `jsonData.timeInterval`: the scrape interval Grafana plans this datasource's queries
+    /// with (Grafana answers `jsonData` on `/api/datasources` to readers).
+    pub time_interval: Option<String>,
 }
 
 impl DatasourceInfo {
@@ -218,6 +221,12 @@ pub fn parse_datasources(value: &Value) -> Result<Vec<DatasourceInfo>, String> {
             name: text(o, "name"),
             kind: text(o, "type"),
             is_default: o.get("isDefault").and_then(Value::as_bool).unwrap_or(false),
+            time_interval: o
+                .get("jsonData")
+                .and_then(|j| j.get("timeInterval"))
+                .and_then(Value::as_str)
+                .map(sanitize)
+                .filter(|t| !t.trim().is_empty()),
         })
         .filter(|ds| !ds.uid.is_empty())
         .collect())

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 
 use super::config::ProvisionConfig;
 use super::yaml::to_yaml;
+use crate::grafana::load::DashboardForm;
 use alert_rules::alert_rules;
 use compose::{compose, compose_alertmanager, compose_prometheus};
 use dashboards::dashboard_providers;
@@ -45,6 +46,30 @@ pub struct LayoutFile {
     pub title: String,
     /// `(panel id, every target expression)` in layout order.
     pub panels: Vec<(Option<i64>, Vec<String>)>,
+    /// Classic JSON, or a `dashboard.grafana.app` resource (v2 export).
+    pub form: DashboardForm,
+}
+
+/// What to tell about layouts Grafana's classic file provider will not load: it reads the
+/// Classic JSON model and takes `title` and `uid` from the top level
+/// (pkg/services/provisioning/dashboards/file_reader.go, types.go), which a resource keeps
+/// under `spec` and `metadata`, so the file is skipped ("Dashboard title cannot be empty").
+pub fn classic_provider_notes(files: &[LayoutFile]) -> Vec<String> {
+    files
+        .iter()
+        .filter(|f| !f.form.is_classic())
+        .map(|f| format!("{}: {}", f.path, classic_provider_note(&f.form)))
+        .collect()
+}
+
+/// The note for a layout file written as `form` (not Classic).
+pub fn classic_provider_note(form: &DashboardForm) -> String {
+    format!(
+        "written as {}; the generated file provider (Classic JSON only) skips it. \
+         Provision v2 dashboards with Grafana 12+ Git Sync / file provisioning or the \
+         dashboard.grafana.app API, or keep the Classic export in layouts/",
+        form.describe()
+    )
 }
 
 /// Every generated file, by path relative to `provisioning/`.
@@ -121,7 +146,24 @@ mod tests {
                     vec!["min(slo:error_budget_remaining:ratio30d)".into()],
                 ),
             ],
+            form: DashboardForm::Classic,
         }]
+    }
+
+    #[test]
+    fn resources_in_layouts_are_named_as_skipped_by_the_classic_provider() {
+        let mut files = layouts();
+        assert!(classic_provider_notes(&files).is_empty());
+        files[0].form = DashboardForm::Resource {
+            api_version: "dashboard.grafana.app/v2beta1".into(),
+        };
+        let notes = classic_provider_notes(&files);
+        assert_eq!(notes.len(), 1);
+        assert!(
+            notes[0].starts_with("service/inference-gateway.json: written as a `dashboard.grafana.app/v2beta1` resource"),
+            "{}",
+            notes[0]
+        );
     }
 
     pub(super) fn parsed(files: &BTreeMap<String, String>, path: &str) -> serde_json::Value {

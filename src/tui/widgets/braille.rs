@@ -164,7 +164,8 @@ impl BrailleCanvas {
     }
 
     /// A polyline through `points` (each point is mapped once; segments leaving the bounds
-    /// are clipped). A single point is drawn as a dot.
+    /// are clipped). A single point is drawn as a dot. More points than dot columns are drawn
+    /// as each column's envelope (see `envelope`): the same dots, far fewer segments.
     pub fn polyline(&mut self, points: &[(f64, f64)], colour: Color) {
         if !self.usable() {
             return;
@@ -173,6 +174,73 @@ impl BrailleCanvas {
             self.point(*only, colour);
             return;
         }
+        if points.len() > self.width * 2 {
+            let reduced = self.envelope(points);
+            self.polyline_through(&reduced, colour);
+        } else {
+            self.polyline_through(points, colour);
+        }
+    }
+
+    /// The dot column a world x falls in, when inside the x bounds.
+    fn dot_column(&self, x: f64) -> Option<i32> {
+        (x >= self.x_bounds.0 && x <= self.x_bounds.1)
+            .then_some(((x - self.x_bounds.0) * self.x_scale + 0.5) as i32)
+    }
+
+    /// The points of a polyline that draw the same dots as all of them: per dot column, the
+    /// first and last point that fall in it (so the line into and out of the column is the
+    /// same) and its lowest and highest (so every spike and dip reaches its row), in time
+    /// order. Inside one column the line between them is vertical, and a vertical run from
+    /// first through min and max to last covers every dot the full run covers. Gaps
+    /// (non-finite values) and points outside the x bounds are kept as they are.
+    pub fn envelope(&self, points: &[(f64, f64)]) -> Vec<(f64, f64)> {
+        let mut out = Vec::with_capacity(self.width * 2 * 4 + 8);
+        // Indices into `points` of the current column's first, lowest, highest and last point.
+        let mut column: Option<(i32, [usize; 4])> = None;
+        let flush = |column: &mut Option<(i32, [usize; 4])>, out: &mut Vec<(f64, f64)>| {
+            if let Some((_, [first, low, high, last])) = column.take() {
+                let (a, b) = if low <= high {
+                    (low, high)
+                } else {
+                    (high, low)
+                };
+                let mut previous = None;
+                for i in [first, a, b, last] {
+                    if previous != Some(i) {
+                        out.push(points[i]);
+                        previous = Some(i);
+                    }
+                }
+            }
+        };
+        for (i, &(x, y)) in points.iter().enumerate() {
+            let dot = self.dot_column(x).filter(|_| y.is_finite());
+            match (dot, &mut column) {
+                (Some(d), Some((current, [_, low, high, last]))) if *current == d => {
+                    if y < points[*low].1 {
+                        *low = i;
+                    }
+                    if y > points[*high].1 {
+                        *high = i;
+                    }
+                    *last = i;
+                }
+                (Some(d), _) => {
+                    flush(&mut column, &mut out);
+                    column = Some((d, [i; 4]));
+                }
+                (None, _) => {
+                    flush(&mut column, &mut out);
+                    out.push((x, y));
+                }
+            }
+        }
+        flush(&mut column, &mut out);
+        out
+    }
+
+    fn polyline_through(&mut self, points: &[(f64, f64)], colour: Color) {
         // The previous world point and its dot, when it was inside the bounds.
         let mut previous: Option<((f64, f64), Option<Dot>)> = None;
         for &p in points {
@@ -335,6 +403,56 @@ mod tests {
         // The valid segment after the gap is drawn.
         d.polyline(&[(0.0, f64::NAN), (0.0, 0.0), (1.0, 0.0)], Color::Red);
         assert_eq!(drawn(&d, 2, 1), vec!["⣀⣀"]);
+    }
+
+    /// Deterministic pseudo-random numbers in [0, 1).
+    fn noise(seed: &mut u64) -> f64 {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+        (*seed % 10_000) as f64 / 10_000.0
+    }
+
+    #[test]
+    fn the_envelope_draws_the_same_dots_as_every_point() {
+        let (w, h, xb, yb) = (23_u16, 7_u16, (0.0, 5_000.0), (0.0, 10.0));
+        let mut seed = 0x9e37_79b9_u64;
+        // 5,000 points over 46 dot columns: noise, spikes, a dip below the bounds, a gap, and
+        // points before and after the x range.
+        let mut points: Vec<(f64, f64)> = (0..5_000)
+            .map(|i| (f64::from(i), 3.0 + noise(&mut seed) * 2.0))
+            .collect();
+        points[1_234].1 = 9.9;
+        points[2_000].1 = -4.0;
+        points[3_000].1 = f64::NAN;
+        points[4_321].1 = 12.0;
+        points.insert(0, (-50.0, 5.0));
+        points.push((5_050.0, 1.0));
+        let mut all = BrailleCanvas::new(w, h, xb, yb);
+        all.polyline_through(&points, Color::Red);
+        let mut reduced = BrailleCanvas::new(w, h, xb, yb);
+        reduced.polyline(&points, Color::Red);
+        assert!(reduced.envelope(&points).len() <= usize::from(w) * 2 * 4 + 8);
+        assert_eq!(drawn(&reduced, w, h), drawn(&all, w, h));
+    }
+
+    #[test]
+    fn a_one_point_spike_among_thousands_reaches_its_row() {
+        let (w, h) = (20_u16, 5_u16);
+        let mut points: Vec<(f64, f64)> = (0..10_000).map(|i| (f64::from(i), 1.0)).collect();
+        points[6_543].1 = 100.0;
+        let mut c = BrailleCanvas::new(w, h, (0.0, 9_999.0), (0.0, 100.0));
+        c.polyline(&points, Color::Red);
+        let rows = drawn(&c, w, h);
+        // The top row holds only the spike; the bottom row the flat line.
+        assert!(rows[0].chars().any(|ch| ch != ' '), "{rows:?}");
+        assert_eq!(
+            rows[0].chars().filter(|&ch| ch != ' ').count(),
+            1,
+            "{rows:?}"
+        );
+        let column = rows[0].chars().position(|ch| ch != ' ').unwrap();
+        assert_eq!(column, 6_543 * 40 / 10_000 / 2);
     }
 
     #[test]

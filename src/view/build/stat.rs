@@ -292,15 +292,15 @@ mod tests {
         let ends_nan = series("a", &[1.0, f64::NAN]);
         let p = panel("stat", json!({}), calcs("last"));
         assert_eq!(
-            stat(&p, &[ends_nan.clone()]),
+            stat(&p, std::slice::from_ref(&ends_nan)),
             vec![("NaN".into(), Some(GREEN))]
         );
         let p = panel("stat", json!({}), calcs("count"));
-        assert_eq!(stat(&p, &[ends_nan.clone()])[0].0, "2");
+        assert_eq!(stat(&p, std::slice::from_ref(&ends_nan))[0].0, "2");
         let all_nan = series("a", &[f64::NAN, f64::NAN]);
         let p = panel("stat", json!({}), calcs("lastNotNull"));
         assert_eq!(
-            stat(&p, &[all_nan.clone()]),
+            stat(&p, std::slice::from_ref(&all_nan)),
             vec![(String::new(), Some(GREEN))]
         );
         let p = panel("stat", json!({"noValue": "nothing"}), calcs("lastNotNull"));
@@ -320,10 +320,10 @@ mod tests {
             ..Series::default()
         };
         let p = panel("stat", json!({}), json!({}));
-        assert_eq!(stat(&p, &[ends_null.clone()])[0].0, "7");
+        assert_eq!(stat(&p, std::slice::from_ref(&ends_null))[0].0, "7");
         let s = series("a", &[5.0, f64::NAN]);
         let p = panel("stat", json!({}), json!({"reduceOptions": {"calcs": []}}));
-        assert_eq!(stat(&p, &[s.clone()])[0].0, "NaN");
+        assert_eq!(stat(&p, std::slice::from_ref(&s))[0].0, "NaN");
         let p = panel(
             "stat",
             json!({}),

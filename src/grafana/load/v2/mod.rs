@@ -17,7 +17,7 @@ use std::collections::HashSet;
 use serde_json::{Map, Value, json};
 
 use super::readers::*;
-use super::{Loaded, report_unknown_keys};
+use super::{DashboardForm, Loaded, report_unknown_keys};
 use crate::grafana::model::{Diagnostic, Severity};
 
 /// Grafana writes v2 dashboards from version 12 on, whose v1 form is schema 41 or later.
@@ -26,9 +26,18 @@ const V1_SCHEMA_VERSION: i64 = 41;
 /// The v2 versions whose schema this reader follows.
 const KNOWN_VERSIONS: &[&str] = &["v2", "v2beta1", "v2alpha1"];
 
-const ENVELOPE_KEYS: &[&str] = &["apiVersion", "kind", "metadata", "spec", "status"];
+/// `__elements` is where library panel models fetched from Grafana are put (as in v1 exports).
+const ENVELOPE_KEYS: &[&str] = &[
+    "__elements",
+    "apiVersion",
+    "kind",
+    "metadata",
+    "spec",
+    "status",
+];
 
 const SPEC_KEYS: &[&str] = &[
+    "__elements",
     "annotations",
     "cursorSync",
     "description",
@@ -142,6 +151,24 @@ pub(super) fn to_v1(
     (root, PathMap::default())
 }
 
+/// The form a dashboard file is written in, before it is read as v1.
+pub fn form_of(root: &Map<String, Value>) -> DashboardForm {
+    if is_envelope(root) {
+        let api = get_str(root, "apiVersion").unwrap_or("");
+        DashboardForm::Resource {
+            api_version: if api.is_empty() {
+                "dashboard.grafana.app".into()
+            } else {
+                api.into()
+            },
+        }
+    } else if is_v2_spec(root) {
+        DashboardForm::V2Spec
+    } else {
+        DashboardForm::Classic
+    }
+}
+
 /// `{"apiVersion": "dashboard.grafana.app/…", "kind": "Dashboard", "spec": {...}}`.
 fn is_envelope(root: &Map<String, Value>) -> bool {
     let api = get_str(root, "apiVersion").unwrap_or("");
@@ -169,6 +196,11 @@ fn from_envelope(
     let Some(Value::Object(mut spec)) = root.remove("spec") else {
         return (root, PathMap::default());
     };
+    // Library panel models fetched from Grafana sit beside `spec`; the v1 loader reads them
+    // from the dashboard's own `__elements`.
+    if let Some(elements) = root.remove("__elements") {
+        spec.insert("__elements".into(), elements);
+    }
     if is_v2_spec(&spec) || version.starts_with("v2") {
         if version.starts_with("v2") && !KNOWN_VERSIONS.contains(&version) {
             diags.push(info(
@@ -207,6 +239,7 @@ fn convert_spec(
         "editable",
         "liveNow",
         "preload",
+        "__elements",
     ] {
         if let Some(v) = spec.get(key) {
             out.insert(key.into(), v.clone());

@@ -1,0 +1,259 @@
+#!/usr/bin/env node
+// Grafana's own display code as a test oracle for triage (see tests/oracle/README.md).
+//
+// Reads ONE JSON array of cases on stdin and prints ONE JSON array of answers on stdout, in the
+// same order. A case that Grafana's code throws on answers {"error": "..."}; the process itself
+// exits non-zero only when stdin is not a JSON array.
+//
+// Numbers JSON cannot carry are sent as strings: "NaN", "Infinity", "-Infinity" (in `value`,
+// in frame values and in answers' `numeric`).
+//
+// Case kinds:
+//   {"kind":"format", "unit":"bytes", "decimals":2|null, "value":1536}
+//       -> {"prefix":"", "text":"1.50", "suffix":" KiB"}      getValueFormat(unit)(value, decimals)
+//   {"kind":"interval", "from":0, "to":3600000, "resolution":1000, "lowLimit":"10s"|null}
+//       -> {"intervalMs":5000, "interval":"5s"}                rangeUtil.calculateInterval
+//   {"kind":"display", "panelType":"stat", "frames":[FRAME...], "fieldConfig":{...},
+//    "options":{...}}
+//       -> {"values":[{"title","prefix","text","suffix","color":"#rrggbb","numeric"}...]}
+//          getFieldDisplayValues after applyFieldOverrides, with the panel's defaults applied
+//   {"kind":"legend", "frames":[FRAME...], "fieldConfig":{...}, "calcs":["mean","max"]}
+//       -> {"series":[{"name":"up{job=\"a\"}", "color":"#rrggbb",
+//                      "calcs":{"mean":"1.50", "max":"2"}}...]}
+//          time series legend: reduceField + the field's display processor, per non-time field
+//
+//   {"kind":"units"}
+//       -> {"units":[{"category":"Data", "id":"bytes"}...]}   Grafana's unit catalogue
+//
+// FRAME: {"name"?, "refId"?, "fields":[{"name","type":"time"|"number"|"string"|"boolean",
+//          "values":[...], "labels"?:{...}, "config"?:{...}}]}
+//
+// Fixed environment: locale en-US, time zone UTC, dark theme, no template variables.
+
+'use strict';
+
+globalThis.navigator = { language: 'en-US', languages: ['en-US'] };
+process.env.TZ = 'UTC';
+
+const g = require('@grafana/data');
+
+const theme = g.createTheme({ colors: { mode: 'dark' } });
+
+// Grafana app's standard field options (public/app/core/components/OptionsUI/registry.tsx,
+// getAllStandardFieldConfigs): outside the app @grafana/data's registry is empty, so the same
+// ids, paths, processors, applicability and defaults are declared here.
+function standardFieldOptions() {
+  const always = () => true;
+  const numeric = (field) => field.type === g.FieldType.number;
+  const item = (id, process, shouldApply, extra = {}) => ({
+    id,
+    path: id,
+    name: id,
+    process,
+    shouldApply,
+    settings: {},
+    ...extra,
+  });
+  return [
+    item('unit', g.stringOverrideProcessor, always),
+    item('min', g.numberOverrideProcessor, numeric),
+    item('max', g.numberOverrideProcessor, numeric),
+    item('fieldMinMax', g.booleanOverrideProcessor, numeric),
+    item('decimals', g.numberOverrideProcessor, numeric, {
+      settings: { min: 0, max: 15, integer: true },
+    }),
+    item('displayName', g.displayNameOverrideProcessor, always),
+    item('color', g.identityOverrideProcessor, always, {
+      settings: { byValueSupport: true, preferThresholdsMode: true },
+    }),
+    item('noValue', g.stringOverrideProcessor, always),
+    item('links', g.dataLinksOverrideProcessor, always),
+    item('mappings', g.valueMappingsOverrideProcessor, (f) => f.type !== g.FieldType.time, {
+      defaultValue: [],
+    }),
+    item('thresholds', g.thresholdsOverrideProcessor, always, {
+      defaultValue: {
+        mode: g.ThresholdsMode.Absolute,
+        steps: [
+          { value: -Infinity, color: 'green' },
+          { value: 80, color: 'red' },
+        ],
+      },
+    }),
+  ];
+}
+
+const fieldConfigRegistry = new g.FieldConfigOptionsRegistry(standardFieldOptions);
+
+// Panel plugins whose colour option prefers thresholds (stat, gauge, bar gauge, table); the
+// others (time series, bar chart, ...) default to the classic palette.
+const THRESHOLD_COLOURED = new Set(['stat', 'singlestat', 'gauge', 'bargauge', 'table']);
+const REDUCING = new Set(['stat', 'singlestat', 'gauge', 'bargauge', 'piechart']);
+
+// What Grafana's panel loading (getPanelOptionsWithDefaults) fills in before drawing.
+function withPanelDefaults(panelType, fieldConfig, options) {
+  const fc = JSON.parse(JSON.stringify(fieldConfig || {}));
+  fc.defaults = fc.defaults || {};
+  fc.overrides = fc.overrides || [];
+  for (const opt of fieldConfigRegistry.list()) {
+    if (opt.defaultValue !== undefined && fc.defaults[opt.path] === undefined) {
+      fc.defaults[opt.path] = JSON.parse(JSON.stringify(opt.defaultValue));
+    }
+  }
+  // JSON has no -Infinity: a base step's null value is -Infinity, as Grafana reads it.
+  const steps = fc.defaults.thresholds && fc.defaults.thresholds.steps;
+  if (steps && steps.length && steps[0].value === null) {
+    steps[0].value = -Infinity;
+  }
+  if (!fc.defaults.color) {
+    fc.defaults.color = {
+      mode: THRESHOLD_COLOURED.has(panelType) ? 'thresholds' : 'palette-classic',
+    };
+  }
+  const opts = JSON.parse(JSON.stringify(options || {}));
+  if (REDUCING.has(panelType)) {
+    opts.reduceOptions = { values: false, calcs: ['lastNotNull'], fields: '', ...opts.reduceOptions };
+  }
+  return { fieldConfig: fc, options: opts };
+}
+
+function decodeNumber(v) {
+  if (v === 'NaN') return NaN;
+  if (v === 'Infinity') return Infinity;
+  if (v === '-Infinity') return -Infinity;
+  return v;
+}
+
+function encodeNumber(v) {
+  if (typeof v !== 'number' || Number.isFinite(v)) return v === undefined ? null : v;
+  return String(v);
+}
+
+function toFrames(frames) {
+  return (frames || []).map((frame) =>
+    g.createDataFrame({
+      ...frame,
+      fields: frame.fields.map((f) => ({
+        ...f,
+        config: f.config || {},
+        values: f.type === 'number' ? f.values.map(decodeNumber) : f.values,
+      })),
+    })
+  );
+}
+
+function hex(color) {
+  if (!color) return null;
+  return g.colorManipulator.asHexString(theme.visualization.getColorByName(color)).toLowerCase();
+}
+
+function processed(c) {
+  const { fieldConfig, options } = withPanelDefaults(c.panelType, c.fieldConfig, c.options);
+  const data = g.applyFieldOverrides({
+    data: toFrames(c.frames),
+    fieldConfig,
+    fieldConfigRegistry,
+    replaceVariables: (s) => s,
+    theme,
+    timeZone: 'utc',
+  });
+  return { data, fieldConfig, options };
+}
+
+function display(c) {
+  const { data, fieldConfig, options } = processed(c);
+  const values = g.getFieldDisplayValues({
+    data,
+    reduceOptions: options.reduceOptions || { values: false, calcs: ['lastNotNull'], fields: '' },
+    fieldConfig,
+    replaceVariables: (s) => s,
+    theme,
+    timeZone: 'utc',
+  });
+  return {
+    values: values.map((v) => ({
+      title: v.display.title === undefined ? null : v.display.title,
+      prefix: v.display.prefix || '',
+      text: v.display.text,
+      suffix: v.display.suffix || '',
+      color: hex(v.display.color),
+      numeric: encodeNumber(v.display.numeric),
+    })),
+  };
+}
+
+function legend(c) {
+  const { data } = processed({ ...c, panelType: c.panelType || 'timeseries' });
+  const series = [];
+  for (const frame of data) {
+    for (const field of frame.fields) {
+      if (field.type === g.FieldType.time) continue;
+      const reduced = g.reduceField({ field, reducers: c.calcs || [] });
+      const calcs = {};
+      for (const id of c.calcs || []) {
+        calcs[id] = g.formattedValueToString(field.display(reduced[id]));
+      }
+      const colour = field.display(null).color;
+      series.push({ name: g.getFieldDisplayName(field, frame, data), color: hex(colour), calcs });
+    }
+  }
+  return { series };
+}
+
+function format(c) {
+  const decimals = c.decimals === null || c.decimals === undefined ? undefined : c.decimals;
+  const v = g.getValueFormat(c.unit)(decodeNumber(c.value), decimals);
+  return { prefix: v.prefix || '', text: v.text, suffix: v.suffix || '' };
+}
+
+function interval(c) {
+  const range = { from: g.dateTime(c.from), to: g.dateTime(c.to), raw: { from: '', to: '' } };
+  const lowLimit = c.lowLimit === null || c.lowLimit === undefined ? undefined : c.lowLimit;
+  const r = g.rangeUtil.calculateInterval(range, c.resolution, lowLimit);
+  return { intervalMs: r.intervalMs, interval: r.interval };
+}
+
+function units() {
+  const list = [];
+  for (const category of g.getValueFormats()) {
+    for (const unit of category.submenu) {
+      list.push({ category: category.text, id: unit.value });
+    }
+  }
+  return { units: list };
+}
+
+const KINDS = { format, interval, display, legend, units };
+
+function answer(c) {
+  const run = KINDS[c && c.kind];
+  if (!run) return { error: `unknown case kind ${JSON.stringify(c && c.kind)}` };
+  try {
+    return run(c);
+  } catch (e) {
+    return { error: String((e && e.message) || e) };
+  }
+}
+
+function main() {
+  const chunks = [];
+  process.stdin.on('data', (d) => chunks.push(d));
+  process.stdin.on('end', () => {
+    let cases;
+    try {
+      cases = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch (e) {
+      process.stderr.write(`grafana-oracle: stdin is not JSON: ${e.message}\n`);
+      process.exit(2);
+    }
+    if (!Array.isArray(cases)) {
+      process.stderr.write('grafana-oracle: stdin must be a JSON array of cases\n');
+      process.exit(2);
+    }
+    // Grafana logs warnings (unknown matchers, ...) on console; keep stdout for the answers.
+    console.log = console.warn = console.info = console.debug = () => {};
+    process.stdout.write(JSON.stringify(cases.map(answer)));
+  });
+}
+
+main();

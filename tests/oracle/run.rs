@@ -1,0 +1,128 @@
+//! Runs Grafana's own display code (`tests/oracle/grafana-oracle.js` on `@grafana/data`) on a
+//! batch of cases and collects the comparison with triage. Shared by the `oracle*` test binaries
+//! (`#[path = "oracle/run.rs"] mod run;`). The case kinds are documented in
+//! tests/oracle/README.md.
+
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+const INSTALL_HINT: &str =
+    "run scripts/install-deps (it installs node and npm and runs `npm ci` in tests/oracle)";
+
+fn oracle_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle")
+}
+
+/// A number for the oracle: JSON has no NaN or infinities, so those travel as strings.
+pub fn js_number(v: f64) -> Value {
+    if v.is_finite() {
+        serde_json::json!(v)
+    } else if v.is_nan() {
+        Value::from("NaN")
+    } else if v > 0.0 {
+        Value::from("Infinity")
+    } else {
+        Value::from("-Infinity")
+    }
+}
+
+/// Ask Grafana's code about every case at once; one answer per case, in order. Fails the test
+/// (never skips) when node or the npm packages are missing.
+pub fn ask(cases: &[Value]) -> Vec<Value> {
+    let dir = oracle_dir();
+    assert!(
+        dir.join("node_modules/@grafana/data/package.json")
+            .is_file(),
+        "the Grafana oracle's npm packages are missing ({}/node_modules): {INSTALL_HINT}",
+        dir.display()
+    );
+    let mut child = match Command::new("node")
+        .arg(dir.join("grafana-oracle.js"))
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(e) => panic!("cannot start `node` for the Grafana oracle ({e}): {INSTALL_HINT}"),
+    };
+    let input = serde_json::to_vec(cases).expect("cases serialise");
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    // Write from another thread so a large answer cannot block on a full pipe.
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().expect("the oracle runs");
+    writer
+        .join()
+        .expect("writer thread")
+        .expect("cases written to the oracle");
+    assert!(
+        out.status.success(),
+        "the Grafana oracle failed ({}): {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let answers: Vec<Value> =
+        serde_json::from_slice(&out.stdout).expect("the oracle answers a JSON array");
+    assert_eq!(answers.len(), cases.len(), "one answer per case");
+    answers
+}
+
+/// Tally of one comparison run: cases that agree, differences kept on purpose (each with the
+/// reason listed in docs/grafana-fidelity.md) and mismatches.
+#[derive(Default)]
+pub struct Tally {
+    pub agreed: usize,
+    pub known: usize,
+    pub mismatches: Vec<String>,
+}
+
+impl Tally {
+    pub fn record(&mut self, agree: bool, known: Option<&str>, describe: impl FnOnce() -> String) {
+        match (agree, known) {
+            (true, _) => self.agreed += 1,
+            (false, Some(_)) => self.known += 1,
+            (false, None) => self.mismatches.push(describe()),
+        }
+    }
+
+    /// Fail with the first mismatches in full; also fail when too few cases were compared. With
+    /// `TRIAGE_ORACLE_MISMATCHES=<dir>` every mismatch is also written to `<dir>/<what>.txt`.
+    pub fn finish(&self, what: &str, at_least: usize) {
+        let total = self.agreed + self.known + self.mismatches.len();
+        eprintln!(
+            "{what}: {total} cases compared with Grafana, {} agree, {} known differences, {} mismatches",
+            self.agreed,
+            self.known,
+            self.mismatches.len()
+        );
+        if let Some(path) = std::env::var_os("TRIAGE_ORACLE_MISMATCHES") {
+            let mut path = PathBuf::from(path);
+            path.push(format!("{}.txt", what.replace(' ', "-")));
+            std::fs::write(&path, self.mismatches.join("\n")).expect("mismatch list written");
+        }
+        if !self.mismatches.is_empty() {
+            let shown: Vec<&str> = self
+                .mismatches
+                .iter()
+                .take(20)
+                .map(String::as_str)
+                .collect();
+            panic!(
+                "{what}: {} of {total} cases differ from Grafana; the first {}:\n{}",
+                self.mismatches.len(),
+                shown.len(),
+                shown.join("\n")
+            );
+        }
+        assert!(
+            total >= at_least,
+            "{what}: only {total} cases compared, expected at least {at_least}"
+        );
+    }
+}
