@@ -162,6 +162,18 @@ pub(super) fn value_colour(
             (named(&name), None)
         }
         m if m.starts_with("palette-classic") => (palette(index), None),
+        // Continuous schemes colour by the value's place between min and max (grafana-data
+        // `field/fieldColor.ts`: the scheme's interpolator at the scale's percent, 0 for
+        // -Infinity and NaN as `getScaleCalculator` in `field/scale.ts` computes it).
+        m if m.starts_with("continuous-") => {
+            let min = field.min.unwrap_or(data_range.0);
+            let max = field.max.unwrap_or(data_range.1);
+            let percent = value.map_or(0.0, |v| thresholds::percent_of(v, min, max));
+            match colors::continuous_color(m, percent, colors::Theme::Dark) {
+                Some(colour) => (colour, None),
+                None => threshold_colour(field, value, data_range),
+            }
+        }
         _ => threshold_colour(field, value, data_range),
     }
 }
@@ -284,6 +296,29 @@ pub(super) fn time_label(ms: f64, span_ms: f64, clock: Clock) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // continuous-GrYlRd: the scheme at the value's percent between min and max
+    // (fieldColor.ts); -Infinity (no value) at 0.
+    #[test]
+    fn continuous_modes_colour_by_percent() {
+        let field = FieldDefaults {
+            color: Some(crate::grafana::model::ColorSpec {
+                mode: "continuous-GrYlRd".into(),
+                ..Default::default()
+            }),
+            min: Some(0.0),
+            max: Some(1.0),
+            ..FieldDefaults::default()
+        };
+        let at = |v: f64| value_colour(&field, Some(v), 0, (0.0, 100.0)).0;
+        assert_eq!(at(1.0), named("red"));
+        assert_eq!(at(0.0), named("green"));
+        assert_eq!(at(f64::NEG_INFINITY), named("green"));
+        assert_eq!(
+            at(0.5),
+            colors::continuous_color("GrYlRd", 0.5, colors::Theme::Dark).unwrap()
+        );
+    }
 
     // Dashboard JSON `timezone`: "utc", "browser" (the default) or a zone name.
     #[test]
