@@ -297,3 +297,92 @@ fn stat_gauge_and_bar_gauge_values_match_grafana() {
     }
     tally.finish("stat gauge bargauge display", 200);
 }
+
+/// Panels written for the display rules of issue 18 (threshold order, value mappings, no data,
+/// empty calcs, NaN, data ranges), each over every dataset: all must agree with Grafana.
+fn rule_panels() -> Vec<Value> {
+    let steps_out_of_order = json!({"mode": "absolute", "steps": [
+        {"value": null, "color": "green"}, {"value": 90, "color": "red"},
+        {"value": 70, "color": "orange"}]});
+    let mappings = json!([
+        {"type": "special", "options": {"match": "true", "result": {"text": "TRUE", "color": "blue"}}},
+        {"type": "special", "options": {"match": "false", "result": {"text": "FALSE", "color": "purple"}}},
+        {"type": "regex", "options": {"pattern": ".*", "result": {"text": "regex", "color": "yellow"}}},
+        {"type": "special", "options": {"match": "nan", "result": {"text": "not a number", "color": "orange"}}},
+        {"type": "range", "options": {"from": null, "to": 10, "result": {"text": "0..10", "color": "dark-red"}}},
+        {"type": "special", "options": {"match": "null", "result": {"text": "N/A", "color": "purple"}}}
+    ]);
+    let mut panels = Vec::new();
+    for kind in REDUCING {
+        let fc = |defaults: Value| json!({"defaults": defaults, "overrides": []});
+        panels.extend([
+            json!({"type": kind, "title": "steps out of order",
+                   "fieldConfig": fc(json!({"thresholds": steps_out_of_order}))}),
+            json!({"type": kind, "title": "mappings", "fieldConfig": fc(json!({"mappings": mappings}))}),
+            json!({"type": kind, "title": "mappings, last",
+                   "fieldConfig": fc(json!({"mappings": mappings})),
+                   "options": {"reduceOptions": {"calcs": ["last"]}}}),
+            json!({"type": kind, "title": "fixed colour",
+                   "fieldConfig": fc(json!({"color": {"mode": "fixed", "fixedColor": "orange"}}))}),
+            json!({"type": kind, "title": "blue base, no value text",
+                   "fieldConfig": fc(json!({"noValue": "nothing", "thresholds": {"mode": "absolute",
+                       "steps": [{"value": null, "color": "blue"}, {"value": 3, "color": "red"}]}}))}),
+            json!({"type": kind, "title": "empty calcs",
+                   "fieldConfig": fc(json!({})), "options": {"reduceOptions": {"calcs": []}}}),
+            json!({"type": kind, "title": "count",
+                   "fieldConfig": fc(json!({})), "options": {"reduceOptions": {"calcs": ["count"]}}}),
+            json!({"type": kind, "title": "percentage thresholds over the data",
+                   "fieldConfig": fc(json!({"unit": "percent", "thresholds": {"mode": "percentage",
+                       "steps": [{"value": null, "color": "green"}, {"value": 50, "color": "red"}]}}))}),
+            json!({"type": kind, "title": "continuous",
+                   "fieldConfig": fc(json!({"color": {"mode": "continuous-BlYlRd"}}))}),
+        ]);
+    }
+    panels
+}
+
+#[test]
+fn display_rules_match_grafana() {
+    let mut cases = Vec::new();
+    let mut asks = Vec::new();
+    for panel in rule_panels() {
+        for (name, set) in datasets() {
+            let triage = triage_values(&panel, &set).expect("a reducing panel");
+            cases.push((
+                format!("{} ({}) / {name}", panel["title"], panel["type"]),
+                triage,
+            ));
+            asks.push(json!({
+                "kind": "display",
+                "panelType": panel["type"],
+                "frames": oracle_frames(&set),
+                "fieldConfig": panel["fieldConfig"],
+                "options": panel.get("options").cloned().unwrap_or(json!({})),
+            }));
+        }
+    }
+    let answers = run::ask(&asks);
+    let mut tally = run::Tally::default();
+    for ((what, triage), answer) in cases.iter().zip(&answers) {
+        let values = answer["values"].as_array().cloned().unwrap_or_default();
+        tally.record(values.len() == triage.len(), None, || {
+            format!("{what}: Grafana {answer}, triage {triage:?}")
+        });
+        for (i, (v, (text, colour))) in values.iter().zip(triage).enumerate() {
+            let grafana_text = format!(
+                "{}{}{}",
+                v["prefix"].as_str().unwrap_or(""),
+                v["text"].as_str().unwrap_or(""),
+                v["suffix"].as_str().unwrap_or("")
+            );
+            tally.record(grafana_text.trim() == text.trim(), None, || {
+                format!("{what} #{i}: text Grafana {grafana_text:?}, triage {text:?}")
+            });
+            let grafana_colour = v["color"].as_str().map(str::to_string);
+            tally.record(grafana_colour == *colour, None, || {
+                format!("{what} #{i}: colour Grafana {grafana_colour:?}, triage {colour:?}")
+            });
+        }
+    }
+    tally.finish("display rules", 500);
+}
