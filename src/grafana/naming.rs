@@ -327,11 +327,13 @@ mod tests {
         use crate::grafana::vars::VarValue;
         let mut scope = Scope::new();
         scope.set_var("cluster", VarValue::single("eu-1"));
-        let mut panel = Panel::default();
-        panel.targets = vec![Target {
-            legend_format: Some("{{instance}} ($cluster)".into()),
-            ..Target::default()
-        }];
+        let mut panel = Panel {
+            targets: vec![Target {
+                legend_format: Some("{{instance}} ($cluster)".into()),
+                ..Target::default()
+            }],
+            ..Panel::default()
+        };
         panel.field_config.defaults.display_name =
             Some("${__field.labels.pod} @ ${cluster}".into());
         interpolate_panel_names(&mut panel, &scope);
