@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::gather::Inputs;
 use super::provisioning::Known;
 use super::{Finding, Level};
-use crate::engine::plan::{PanelPlan, PlanContext, plan_panel};
+use crate::engine::plan::{PanelPlan, PlanContext, QueryLanguage, plan_panel};
 use crate::grafana::model::{
     Dashboard, DatasourceRef, Panel, Severity, VariableKind, is_prometheus_type,
 };
@@ -238,15 +238,14 @@ fn expressions(file: &str, dashboard: &Dashboard) -> Vec<Finding> {
                 if reported.contains(&query.ref_id) {
                     continue;
                 }
-                if let Err(error) = promql_parser::parser::parse(&query.expr) {
+                if let Some((rule, language, error)) = query_error(&query) {
                     reported.push(query.ref_id.clone());
-                    let error = error.to_string();
                     findings.push(
                         Finding::error(
-                            "promql",
+                            rule,
                             file,
                             format!(
-                                "target {} does not parse as PromQL with {label}: {}",
+                                "target {} does not parse as {language} with {label}: {}",
                                 query.ref_id,
                                 error.trim()
                             ),
@@ -259,6 +258,21 @@ fn expressions(file: &str, dashboard: &Dashboard) -> Vec<Finding> {
         }
     }
     findings
+}
+
+/// Why a planned query does not parse, in the language of its datasource: (rule, language,
+/// message). A Loki target is LogQL, never PromQL.
+fn query_error(
+    query: &crate::engine::plan::PlannedQuery,
+) -> Option<(&'static str, &'static str, String)> {
+    match query.language {
+        QueryLanguage::LogQL => crate::grafana::logql::parse(&query.expr)
+            .err()
+            .map(|e| ("logql", "LogQL", e.to_string())),
+        QueryLanguage::PromQL => promql_parser::parser::parse(&query.expr)
+            .err()
+            .map(|e| ("promql", "PromQL", e.to_string())),
+    }
 }
 
 /// Query variables' PromQL parts (the selector of `label_values`, the expression of

@@ -43,7 +43,9 @@ pub async fn run(args: RenderArgs) -> Result<i32, CliError> {
         status,
         prepared.initial_view_state(),
     );
-    let (mut session, mut events) = Session::with_datasources(prepared.datasources.clone());
+    let (session, mut events) = Session::with_datasources(prepared.datasources.clone());
+    // Loki answers the panels on a Loki datasource.
+    let mut session = session.with_backends(prepared.backends.clone());
     let generation = session.refresh(prepared.request(&app.page.view_state, width));
     let mut data: Vec<Option<PanelData>> = vec![None; app.page.dashboard.panels.len()];
     while let Some(event) = events.recv().await {

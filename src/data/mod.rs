@@ -7,10 +7,12 @@ pub mod alerts;
 pub mod logs;
 pub mod panel_data;
 pub mod series;
+pub mod targets;
 pub mod traces;
 
 pub use alerts::Alert;
 pub use logs::LogLine;
 pub use panel_data::{AnnotationEvent, PanelData, PanelState, QueryInfo, Series};
 pub use series::{Exemplar, QueryAnswer, RawSeries};
+pub use targets::ScrapeTarget;
 pub use traces::{Span, Trace};

@@ -60,6 +60,8 @@ pub struct PanelData {
     /// The annotation queries behind them, kept apart from `queries` (the panel's own targets,
     /// which checks and state follow).
     pub annotation_queries: Vec<QueryInfo>,
+    /// Log lines of the panel's log queries (Loki), newest first.
+    pub logs: Vec<crate::data::LogLine>,
 }
 
 /// The state reported for a panel (`render --format json`).
@@ -88,8 +90,10 @@ impl PanelData {
     pub fn state(&self) -> PanelState {
         if self.unsupported.is_some() {
             PanelState::Unsupported
-        } else if !self.errors.is_empty() && self.series.is_empty() {
+        } else if !self.errors.is_empty() && self.series.is_empty() && self.logs.is_empty() {
             PanelState::Error
+        } else if !self.logs.is_empty() {
+            PanelState::Ok
         } else if self.series.iter().all(|s| s.points.is_empty()) {
             if self.errors.is_empty() {
                 PanelState::NoData

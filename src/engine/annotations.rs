@@ -67,6 +67,7 @@ pub fn plan(
         step_ms,
         offset_ms: 0,
         datasource: None,
+        language: super::plan::QueryLanguage::PromQL,
     }
 }
 

@@ -23,6 +23,16 @@ pub struct PlannedQuery {
     pub offset_ms: i64,
     /// Named datasource to ask (`None`: the default one).
     pub datasource: Option<String>,
+    /// Which kind of datasource answers it: Prometheus (PromQL) or Loki (LogQL).
+    pub language: QueryLanguage,
+}
+
+/// The query language of a target, from its datasource's type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum QueryLanguage {
+    #[default]
+    PromQL,
+    LogQL,
 }
 
 /// How a comparison is named: "1d ago", "1w ago", else in hours.
@@ -62,6 +72,7 @@ impl PlannedQuery {
         };
         QueryKey {
             expr,
+            language: self.language,
             instant: self.instant,
             start_ms: start,
             end_ms: self.end_ms,
@@ -75,6 +86,7 @@ impl PlannedQuery {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct QueryKey {
     pub expr: String,
+    pub language: QueryLanguage,
     pub instant: bool,
     pub start_ms: i64,
     pub end_ms: i64,
@@ -141,23 +153,28 @@ pub fn max_data_points(panel: &Panel) -> u64 {
 /// Plan every visible target of a panel. `scope` holds the dashboard variables (and a repeat
 /// clone's own value); built-ins are added per target here.
 pub fn plan_panel(panel: &Panel, scope: &Scope, ctx: &PlanContext) -> PanelPlan {
-    if let Some(kind) = foreign_datasource(&panel.datasource, ctx.datasource_types) {
+    if let Some(kind) = foreign_datasource(&panel.datasource, ctx.datasource_types)
+        && kind != "loki"
+    {
         return PanelPlan::Unsupported(format!(
-            "{kind} datasource: triage queries Prometheus only"
+            "{kind} datasource: triage queries Prometheus and Loki only"
         ));
     }
     let mut queries = Vec::new();
     for target in panel.targets.iter().filter(|t| !t.hide) {
-        if let Some(kind) = target
-            .datasource
-            .as_ref()
-            .and_then(|d| foreign_datasource(d, ctx.datasource_types))
-        {
-            if panel.targets.len() == 1 {
+        let language = match target_language(&panel.datasource, target, ctx.datasource_types) {
+            Ok(language) => language,
+            Err(kind) if panel.targets.len() == 1 => {
                 return PanelPlan::Unsupported(format!(
-                    "{kind} datasource: triage queries Prometheus only"
+                    "{kind} datasource: triage queries Prometheus and Loki only"
                 ));
             }
+            Err(_) => continue,
+        };
+        if language == QueryLanguage::LogQL {
+            queries.extend(super::logql_plan::plan_loki_target(
+                panel, target, scope, ctx,
+            ));
             continue;
         }
         if target.expr.trim().is_empty() {
@@ -194,6 +211,7 @@ pub fn plan_panel(panel: &Panel, scope: &Scope, ctx: &PlanContext) -> PanelPlan 
             step_ms: interval.step_ms,
             offset_ms: 0,
             datasource: None,
+            language: QueryLanguage::PromQL,
         };
         if wants_range {
             queries.push(base.clone());
@@ -213,6 +231,24 @@ pub fn plan_panel(panel: &Panel, scope: &Scope, ctx: &PlanContext) -> PanelPlan 
         }
     }
     PanelPlan::Queries(queries)
+}
+
+/// The language a target speaks: its own datasource's (Mixed panels), else its panel's;
+/// `Err(type)` for a datasource that is neither Prometheus-like nor Loki.
+pub fn target_language(
+    panel_datasource: &DatasourceRef,
+    target: &crate::grafana::model::Target,
+    variable_types: &BTreeMap<String, String>,
+) -> Result<QueryLanguage, String> {
+    let reference = match &target.datasource {
+        Some(DatasourceRef::Default) | None => panel_datasource,
+        Some(own) => own,
+    };
+    match foreign_datasource(reference, variable_types) {
+        None => Ok(QueryLanguage::PromQL),
+        Some(kind) if kind == "loki" => Ok(QueryLanguage::LogQL),
+        Some(kind) => Err(kind),
+    }
 }
 
 /// A datasource type we know is not Prometheus-compatible. `variable_types` gives the plugin
@@ -290,7 +326,7 @@ mod tests {
     }
 
     #[test]
-    fn a_panel_on_a_loki_datasource_variable_sends_no_promql() {
+    fn a_panel_on_a_loki_datasource_variable_plans_logql() {
         let range = range();
         let panel = Panel {
             panel_type: "timeseries".into(),
@@ -305,11 +341,10 @@ mod tests {
             datasource_types: &types,
             ..ctx(&range)
         };
-        let plan = plan_panel(&panel, &Scope::default(), &with_types);
-        assert_eq!(
-            plan,
-            PanelPlan::Unsupported("loki datasource: triage queries Prometheus only".into())
-        );
+        let PanelPlan::Queries(queries) = plan_panel(&panel, &Scope::default(), &with_types) else {
+            panic!("queries expected")
+        };
+        assert_eq!(queries[0].language, QueryLanguage::LogQL);
         // A Prometheus datasource variable still plans PromQL.
         let types: BTreeMap<String, String> =
             [("DS_LOKI".to_string(), "prometheus".to_string())].into();
@@ -476,17 +511,54 @@ mod tests {
     }
 
     #[test]
-    fn loki_panels_are_unsupported_with_a_reason() {
+    fn mixed_panels_route_each_target_by_its_datasource() {
         let range = range();
-        let mut p = panel(vec![target("{job=\"x\"}")]);
-        p.datasource = DatasourceRef::Named {
+        let loki = DatasourceRef::Named {
             uid: Some("loki".into()),
             name: None,
             r#type: Some("loki".into()),
         };
+        let tempo = DatasourceRef::Named {
+            uid: Some("tempo".into()),
+            name: None,
+            r#type: Some("tempo".into()),
+        };
+        let mut p = panel(vec![
+            target("up"),
+            Target {
+                ref_id: "B".into(),
+                datasource: Some(loki),
+                ..target("sum(count_over_time({job=\"x\"}[$__auto]))")
+            },
+            Target {
+                ref_id: "C".into(),
+                datasource: Some(tempo.clone()),
+                ..target("{}")
+            },
+        ]);
+        p.datasource = DatasourceRef::Builtin {
+            name: "-- Mixed --".into(),
+        };
+        let PanelPlan::Queries(queries) = plan_panel(&p, &Scope::new(), &ctx(&range)) else {
+            panic!("queries expected")
+        };
+        let routed: Vec<(&str, QueryLanguage)> = queries
+            .iter()
+            .map(|q| (q.ref_id.as_str(), q.language))
+            .collect();
+        assert_eq!(
+            routed,
+            [("A", QueryLanguage::PromQL), ("B", QueryLanguage::LogQL)]
+        );
+        assert!(!queries[1].expr.contains("$__auto"), "{}", queries[1].expr);
+        // A panel on a datasource that is neither says so.
+        p.datasource = tempo;
+        p.targets.truncate(1);
         assert_eq!(
             plan_panel(&p, &Scope::new(), &ctx(&range)),
-            PanelPlan::Unsupported("loki datasource: triage queries Prometheus only".into())
+            PanelPlan::Unsupported(
+                "tempo datasource: triage queries Prometheus and Loki only".into()
+            )
         );
     }
 }

@@ -8,20 +8,23 @@ use futures::StreamExt;
 use tokio::sync::mpsc;
 
 use super::datasources::Datasources;
+use super::drill::Backends;
 use super::expand::{expand_dashboard, scope_with};
-use super::plan::QueryKey;
 use super::plan::{
-    PanelPlan, PlanContext, PlannedQuery, comparison_queries, offset_label, plan_panel,
+    PanelPlan, PlanContext, PlannedQuery, QueryKey, QueryLanguage, comparison_queries,
+    offset_label, plan_panel,
 };
 use super::session::EngineEvent;
 use super::variables::{Overrides, ResolvedVariable, adhoc_filters, resolve_variables, scope_for};
+use crate::data::LogLine;
 use crate::data::panel_data::{PanelData, QueryInfo, Series};
 use crate::grafana::model::{Dashboard, DatasourceRef};
 use crate::grafana::naming::{SeriesNaming, display_names, legend_name};
 use crate::grafana::panel_kind::{PanelKind, unsupported_reason};
 use crate::grafana::timerange::TimeRange;
 use crate::grafana::vars::add_label_matchers;
-use crate::net::{PromError, QueryAnswer};
+use crate::net::QueryAnswer;
+use crate::net::loki::{DEFAULT_MAX_LINES, LokiAnswer, LokiClient, LokiQuery};
 
 /// Queries in flight at once: enough to hide latency, few enough to be gentle on a
 /// Prometheus that is part of the incident.
@@ -85,11 +88,22 @@ pub struct Resolved {
     pub errors: Vec<String>,
 }
 
+/// What a query answered: series (Prometheus, or a LogQL metric query) or log lines.
+#[derive(Debug, Clone)]
+enum Answer {
+    Series(QueryAnswer),
+    Lines(Vec<LogLine>),
+}
+
 /// An answer and how long it took (ms).
-type Answered = (Result<QueryAnswer, PromError>, u64);
+type Answered = (Result<Answer, String>, u64);
+
+/// What a Loki panel says when triage was started without a Loki.
+pub const NO_LOKI: &str = "Loki panel: start triage with --loki URL";
 
 pub async fn run_refresh(
     datasources: &Datasources,
+    backends: &Backends,
     input: RefreshInput,
     previous: Option<&PanelQueries>,
     generation: u64,
@@ -135,25 +149,37 @@ pub async fn run_refresh(
             plan_panel(panel, &scope, &ctx)
         })
         .collect();
+    let loki = backends.loki.clone().map(LokiClient::with);
     let mut plans = plans;
-    // Ad-hoc filters go into every selector of every query, as Grafana adds them.
+    without_loki(&mut plans, loki.is_some());
+    // Ad-hoc filters go into every selector of every PromQL query, as Grafana adds them.
     let filters = adhoc_filters(&variables);
     if !filters.is_empty() {
         for plan in plans.iter_mut() {
             if let PanelPlan::Queries(queries) = plan {
-                for query in queries.iter_mut() {
+                for query in queries
+                    .iter_mut()
+                    .filter(|q| q.language == QueryLanguage::PromQL)
+                {
                     query.expr = add_label_matchers(&query.expr, &filters);
                 }
             }
         }
     }
-    // Which datasource each panel asks: its own reference, through the variables' values.
+    // Which datasource each query asks: its target's reference (Mixed panels) or its
+    // panel's, through the variables' values.
     let lookup = |name: &str| resolved_value(&variables, name);
     for (plan, panel) in plans.iter_mut().zip(&expanded.dashboard.panels) {
         if let PanelPlan::Queries(queries) = plan {
-            let name = datasources.name_for(&panel.datasource, &lookup);
             for query in queries.iter_mut() {
-                query.datasource = name.clone();
+                let reference = panel
+                    .targets
+                    .iter()
+                    .find(|t| t.ref_id == query.ref_id)
+                    .and_then(|t| t.datasource.as_ref())
+                    .filter(|d| !matches!(d, DatasourceRef::Default))
+                    .unwrap_or(&panel.datasource);
+                query.datasource = datasources.name_for(reference, &lookup);
             }
         }
     }
@@ -191,8 +217,17 @@ pub async fn run_refresh(
         .zip(&skip)
         .map(|(plan, &skip)| if skip { None } else { Some(plan) })
         .collect();
+    let loki = match loki {
+        Some(Ok(client)) => Ok(Some(client)),
+        Some(Err(why)) => Err(why),
+        None => Ok(None),
+    };
+    let backends = QueryBackends {
+        prometheus: datasources,
+        loki: loki.as_ref().map(Option::as_ref).map_err(String::as_str),
+    };
     fetch_and_report(
-        datasources,
+        &backends,
         &resolved.dashboard,
         plans,
         &input.range,
@@ -236,10 +271,72 @@ fn add_annotation_queries(
     }
 }
 
+/// Without a Loki, a panel whose queries are all LogQL says how to start triage with one, and
+/// a Mixed panel keeps its Prometheus queries.
+fn without_loki(plans: &mut [PanelPlan], have_loki: bool) {
+    if have_loki {
+        return;
+    }
+    for plan in plans.iter_mut() {
+        let PanelPlan::Queries(queries) = plan else {
+            continue;
+        };
+        let before = queries.len();
+        queries.retain(|q| q.language != QueryLanguage::LogQL);
+        if before > 0 && queries.is_empty() {
+            *plan = PanelPlan::Unsupported(NO_LOKI.into());
+        }
+    }
+}
+
+/// Who answers a refresh's queries: the Prometheus datasources, and Loki when configured
+/// (`Err`: configured, but its settings are wrong).
+pub struct QueryBackends<'a> {
+    pub prometheus: &'a Datasources,
+    pub loki: Result<Option<&'a LokiClient>, &'a str>,
+}
+
+impl QueryBackends<'_> {
+    /// Send one query to the backend its language needs.
+    async fn ask(&self, q: &PlannedQuery) -> Result<Answer, String> {
+        if q.language == QueryLanguage::LogQL {
+            let loki = self.loki.map_err(str::to_string)?.ok_or(NO_LOKI)?;
+            let query = LokiQuery {
+                logql: &q.expr,
+                start_ms: q.start_ms,
+                end_ms: q.end_ms,
+                step_ms: q.step_ms,
+                instant: q.instant,
+                limit: DEFAULT_MAX_LINES,
+            };
+            return match loki.query(&query).await? {
+                LokiAnswer::Series(answer) => Ok(Answer::Series(answer)),
+                LokiAnswer::Lines(lines) => Ok(Answer::Lines(lines)),
+            };
+        }
+        let client = self.prometheus.pick(q.datasource.as_deref());
+        let result = if q.instant {
+            client
+                .query_instant(&q.expr, q.end_ms as f64 / 1000.0)
+                .await
+        } else {
+            client
+                .query_range(
+                    &q.expr,
+                    q.start_ms as f64 / 1000.0,
+                    q.end_ms as f64 / 1000.0,
+                    q.step_ms as f64 / 1000.0,
+                )
+                .await
+        };
+        result.map(Answer::Series).map_err(|e| e.to_string())
+    }
+}
+
 /// Send each distinct query once, and each panel as soon as all its queries are answered.
 /// Panels planned as `None` keep what they show and get no event.
 pub async fn fetch_and_report(
-    datasources: &Datasources,
+    backends: &QueryBackends<'_>,
     dashboard: &Dashboard,
     plans: Vec<Option<PanelPlan>>,
     range: &TimeRange,
@@ -302,21 +399,7 @@ pub async fn fetch_and_report(
     let mut answers: HashMap<QueryKey, Answered> = HashMap::new();
     let mut stream = futures::stream::iter(unique.into_iter().map(|q| async move {
         let started = std::time::Instant::now();
-        let client = datasources.pick(q.datasource.as_deref());
-        let result = if q.instant {
-            client
-                .query_instant(&q.expr, q.end_ms as f64 / 1000.0)
-                .await
-        } else {
-            client
-                .query_range(
-                    &q.expr,
-                    q.start_ms as f64 / 1000.0,
-                    q.end_ms as f64 / 1000.0,
-                    q.step_ms as f64 / 1000.0,
-                )
-                .await
-        };
+        let result = backends.ask(&q).await;
         (q.key(), (result, started.elapsed().as_millis() as u64))
     }))
     .buffer_unordered(MAX_CONCURRENT_QUERIES);
@@ -375,11 +458,10 @@ fn assemble(
         {
             // An annotation's events, not the panel's data: a failure is a note, not an error.
             match answer.map(|a| &a.0) {
-                Some(Ok(answer)) => data.annotations.extend(super::annotations::events(
-                    annotation,
-                    &answer.series,
-                    query.step_ms,
-                )),
+                Some(Ok(Answer::Series(answer))) => data.annotations.extend(
+                    super::annotations::events(annotation, &answer.series, query.step_ms),
+                ),
+                Some(Ok(Answer::Lines(_))) => {}
                 Some(Err(error)) => data
                     .warnings
                     .push(format!("annotation {}: {error}", annotation.name)),
@@ -393,7 +475,8 @@ fn assemble(
             continue;
         }
         match answer.map(|a| &a.0) {
-            Some(Ok(answer)) => {
+            Some(Ok(Answer::Lines(lines))) => data.logs.extend(lines.iter().cloned()),
+            Some(Ok(Answer::Series(answer))) => {
                 info.bytes = answer.bytes;
                 for raw in &answer.series {
                     data.series.push(Series {
@@ -421,6 +504,8 @@ fn assemble(
         }
         data.queries.push(info);
     }
+    // Lines of several log queries interleave by time, newest first.
+    data.logs.sort_by_key(|l| std::cmp::Reverse(l.at_ns));
     cap(&mut data);
     name_series(panel, &mut data.series);
     data

@@ -144,12 +144,20 @@ impl Session {
         self.generation += 1;
         let generation = self.generation;
         let datasources = self.datasources.clone();
+        let backends = self.backends.clone();
         let events = self.events.clone();
         let last_asked = self.last_asked.clone();
         self.in_flight = Some(tokio::spawn(async move {
             let previous = last_asked.lock().ok().and_then(|l| l.clone());
-            let asked =
-                run_refresh(&datasources, input, previous.as_ref(), generation, &events).await;
+            let asked = run_refresh(
+                &datasources,
+                &backends,
+                input,
+                previous.as_ref(),
+                generation,
+                &events,
+            )
+            .await;
             // Only a refresh that finished becomes the reference (an aborted one never gets here).
             if let Ok(mut last) = last_asked.lock() {
                 *last = Some(asked);

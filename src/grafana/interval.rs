@@ -320,24 +320,24 @@ pub fn is_auto_value(value: &str) -> bool {
     value == "$__auto" || value == "auto" || value.starts_with("$__auto_interval_")
 }
 
-/// Frontend `rangeutil.intervalToMs` (`describeInterval`): a bare number is seconds; else the
-/// first `<number><unit>` anywhere in the text (units ms s m h d w M y), whose count is read
-/// with `parseInt` (so `1.5m` is one minute, as in Grafana). `None` when Grafana would throw.
+/// Frontend `rangeutil.intervalToMs` (`describeInterval`, grafana-data `datetime/rangeutil.ts`):
+/// text `Number()` reads as non-zero is seconds, counted with `parseInt` (`"1e3"` is one second);
+/// else `<number><unit>` at the very start (units ms s m h d w M y), whose count is read with
+/// `parseInt` (so `1.5m` is one minute, as in Grafana). `None` when Grafana would throw.
 pub fn interval_to_ms(s: &str) -> Option<f64> {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = RE.get_or_init(|| {
-        regex::Regex::new(r"(-?\d+(?:\.\d+)?)(ms|[Mwdhmsy])")
+        regex::Regex::new(r"^(-?\d+(?:\.\d+)?)(ms|[Mwdhmsy])")
             .unwrap_or_else(|e| unreachable!("constant regex: {e}"))
     });
-    let t = s.trim();
-    if let Ok(n) = t.parse::<f64>()
+    if let Ok(n) = s.trim().parse::<f64>()
         && n != 0.0
-        && n.is_finite()
+        && !n.is_nan()
     {
-        return Some(n.trunc() * MS_PER_S as f64);
+        return js_parse_int(s).map(|count| count * MS_PER_S as f64);
     }
-    let c = re.captures(t)?;
-    let count = c.get(1)?.as_str().split('.').next()?.parse::<i64>().ok()?;
+    let c = re.captures(s)?;
+    let count = js_parse_int(c.get(1)?.as_str())?;
     let unit_ms = match c.get(2)?.as_str() {
         "y" => MS_PER_YEAR,
         "M" => 30 * MS_PER_DAY,
@@ -348,7 +348,18 @@ pub fn interval_to_ms(s: &str) -> Option<f64> {
         "s" => MS_PER_S,
         _ => 1,
     };
-    Some(count as f64 * unit_ms as f64)
+    Some(count * unit_ms as f64)
+}
+
+/// JavaScript `parseInt(s, 10)`: leading white space, a sign, then decimal digits; `None` for NaN.
+fn js_parse_int(s: &str) -> Option<f64> {
+    let t = s.trim_start();
+    let (sign, rest) = match t.strip_prefix('-') {
+        Some(r) => (-1.0, r),
+        None => (1.0, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse::<f64>().ok().map(|n| sign * n)
 }
 
 /// Backend duration parsing (`gtime.ParseDuration` after `GetIntervalFrom`'s clean-up): strips
@@ -833,7 +844,8 @@ mod tests {
         // describeInterval: parseInt count, unit-less seconds, unanchored match.
         assert_eq!(interval_to_ms("1.5m"), Some(60_000.0));
         assert_eq!(interval_to_ms("30"), Some(30_000.0));
-        assert_eq!(interval_to_ms(">10s"), Some(10_000.0));
+        // Anchored at the start in grafana-data 13 (`^(-?\d+...)`): a ">" prefix throws there.
+        assert_eq!(interval_to_ms(">10s"), None);
         assert_eq!(interval_to_ms("250ms"), Some(250.0));
         assert_eq!(interval_to_ms("x"), None);
     }

@@ -14,6 +14,7 @@ pub mod panel_kind;
 pub mod provisioned;
 pub mod reduce;
 pub mod repeat;
+pub mod scrape;
 pub mod stable_form;
 pub mod thresholds;
 pub mod timerange;

@@ -1,11 +1,36 @@
-//! Loki's `/loki/api/v1/query_range` for the log pane: newest first, a line limit, every line
-//! sanitised before it is drawn.
+//! Loki's `/loki/api/v1/query_range` and `/loki/api/v1/query`: log lines for the log pane and
+//! logs panels (newest first, a line limit, every line sanitised before it is drawn), and the
+//! matrix or vector of a LogQL metric query as the same series Prometheus's answers become.
 
 use serde::Deserialize;
 
 use super::edge::EdgeClient;
 use super::sanitize::sanitize;
 pub use crate::data::LogLine;
+use crate::data::{QueryAnswer, RawSeries};
+
+/// Lines a logs panel asks for: Grafana's Loki datasource default `maxLines`
+/// (public/app/plugins/datasource/loki/datasource.ts, `DEFAULT_MAX_LINES`).
+pub const DEFAULT_MAX_LINES: usize = 1000;
+
+/// What a LogQL query answers: series for a metric query, lines for a log query.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LokiAnswer {
+    Series(QueryAnswer),
+    Lines(Vec<LogLine>),
+}
+
+/// One query as a panel sends it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LokiQuery<'a> {
+    pub logql: &'a str,
+    pub start_ms: i64,
+    pub end_ms: i64,
+    pub step_ms: i64,
+    /// `/loki/api/v1/query` at `end_ms` instead of a range.
+    pub instant: bool,
+    pub limit: usize,
+}
 
 #[derive(Clone, Debug)]
 pub struct LokiClient {
@@ -73,6 +98,94 @@ impl LokiClient {
     }
 }
 
+impl LokiClient {
+    /// A panel's query: `query_range` with its step (or `query` at the end for an instant
+    /// one), answered as series or lines by Loki's `resultType`.
+    pub async fn query(&self, q: &LokiQuery<'_>) -> Result<LokiAnswer, String> {
+        let mut params = vec![
+            ("query", q.logql.to_string()),
+            ("limit", q.limit.to_string()),
+            ("direction", "backward".to_string()),
+        ];
+        let path = if q.instant {
+            params.push(("time", (q.end_ms * 1_000_000).to_string()));
+            "/loki/api/v1/query"
+        } else {
+            params.push(("start", (q.start_ms * 1_000_000).to_string()));
+            params.push(("end", (q.end_ms * 1_000_000).to_string()));
+            // Loki reads a float as seconds.
+            params.push(("step", format!("{}", q.step_ms.max(1) as f64 / 1000.0)));
+            "/loki/api/v1/query_range"
+        };
+        let value = self.edge.get_json(path, &params).await?;
+        let bytes = value.to_string().len();
+        decode_answer(value, bytes)
+    }
+}
+
+/// Any `query`/`query_range` answer: `streams` as lines, `matrix`/`vector` as series.
+pub fn decode_answer(value: serde_json::Value, bytes: usize) -> Result<LokiAnswer, String> {
+    let result_type = value["data"]["resultType"].as_str().unwrap_or_default();
+    match result_type {
+        "streams" => decode_streams(value).map(LokiAnswer::Lines),
+        "matrix" | "vector" | "scalar" => Ok(LokiAnswer::Series(QueryAnswer {
+            result_type: result_type.to_string(),
+            series: decode_series(&value["data"]["result"], result_type)?,
+            warnings: value["warnings"]
+                .as_array()
+                .map(|w| w.iter().filter_map(|w| w.as_str()).map(sanitize).collect())
+                .unwrap_or_default(),
+            bytes,
+        })),
+        other => Err(format!(
+            "Loki: not a query answer (resultType {:?})",
+            sanitize(other)
+        )),
+    }
+}
+
+/// `[[seconds, "value"], …]` (matrix), `[seconds, "value"]` (vector, scalar) as points.
+fn decode_series(result: &serde_json::Value, result_type: &str) -> Result<Vec<RawSeries>, String> {
+    let point = |pair: &serde_json::Value| -> Result<(i64, f64), String> {
+        let at = pair[0].as_f64().ok_or("Loki: a sample without a time")?;
+        let value = match &pair[1] {
+            serde_json::Value::String(text) => text.parse::<f64>().ok(),
+            other => other.as_f64(),
+        }
+        .ok_or("Loki: a sample without a value")?;
+        Ok(((at * 1000.0).round() as i64, value))
+    };
+    if result_type == "scalar" {
+        return Ok(vec![RawSeries {
+            labels: Default::default(),
+            points: vec![point(result)?],
+        }]);
+    }
+    let items = result.as_array().ok_or("Loki: result is not a list")?;
+    items
+        .iter()
+        .map(|item| {
+            let labels = item["metric"]
+                .as_object()
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| (sanitize(k), sanitize(v.as_str().unwrap_or_default())))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let points = match result_type {
+                "matrix" => item["values"]
+                    .as_array()
+                    .map(|values| values.iter().map(point).collect::<Result<Vec<_>, _>>())
+                    .transpose()?
+                    .unwrap_or_default(),
+                _ => vec![point(&item["value"])?],
+            };
+            Ok(RawSeries { labels, points })
+        })
+        .collect()
+}
+
 /// The `streams` result as lines, newest first (streams are interleaved by time).
 pub fn decode_streams(value: serde_json::Value) -> Result<Vec<LogLine>, String> {
     let answer: Answer = serde_json::from_value(value).map_err(|e| {
@@ -121,6 +234,32 @@ mod tests {
         assert_eq!(order, ["third", "secon", "first"]);
         assert_eq!(lines[1].labels["job"], "b");
         assert!(!lines[2].line.contains('\u{1b}'));
+    }
+
+    #[test]
+    fn metric_answers_are_series_as_prometheus_gives_them() {
+        let matrix = serde_json::json!({"status": "success", "data": {"resultType": "matrix", "result": [
+            {"metric": {"level": "error"}, "values": [[1700000000, "0.5"], [1700000060.5, "2"]]}
+        ]}});
+        let LokiAnswer::Series(answer) = decode_answer(matrix, 10).unwrap() else {
+            panic!("series expected")
+        };
+        assert_eq!(answer.series[0].labels["level"], "error");
+        assert_eq!(
+            answer.series[0].points,
+            [(1_700_000_000_000, 0.5), (1_700_000_060_500, 2.0)]
+        );
+        let vector = serde_json::json!({"data": {"resultType": "vector", "result": [
+            {"metric": {}, "value": [1700000000, "7"]}
+        ]}});
+        let LokiAnswer::Series(answer) = decode_answer(vector, 10).unwrap() else {
+            panic!("series expected")
+        };
+        assert_eq!(answer.series[0].points, [(1_700_000_000_000, 7.0)]);
+        let broken = serde_json::json!({"data": {"resultType": "matrix", "result": [
+            {"metric": {}, "values": [["x", "1"]]}
+        ]}});
+        assert!(decode_answer(broken, 1).unwrap_err().contains("time"));
     }
 
     #[test]

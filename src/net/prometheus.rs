@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::http::{MAX_RESPONSE_BYTES, ReadError, describe, first_line, read_capped};
 use super::sanitize::sanitize;
-pub use crate::data::{Alert, Exemplar, QueryAnswer, RawSeries};
+pub use crate::data::{Alert, Exemplar, QueryAnswer, RawSeries, ScrapeTarget};
 
 /// Why a request failed, phrased for the panel that shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -277,6 +277,15 @@ impl PromClient {
         config_globals(yaml)
     }
 
+    /// `/api/v1/targets?state=active`: every active target's labels and scrape interval
+    /// (Prometheus 2.x gives `scrapeInterval` per target since 2.25).
+    pub async fn scrape_targets(&self) -> Result<Vec<ScrapeTarget>, PromError> {
+        let (data, _, _) = self
+            .get("/api/v1/targets", &[("state", "active".to_string())])
+            .await?;
+        decode_targets(data)
+    }
+
     /// `/api/v1/query_exemplars`: exemplars of the series an expression selects, in a window.
     pub async fn exemplars(
         &self,
@@ -477,6 +486,33 @@ fn sanitize_labels(labels: BTreeMap<String, String>) -> BTreeMap<String, String>
         .into_iter()
         .map(|(k, v)| (sanitize(&k), sanitize(&v)))
         .collect()
+}
+
+fn decode_targets(data: serde_json::Value) -> Result<Vec<ScrapeTarget>, PromError> {
+    #[derive(Deserialize)]
+    struct Targets {
+        #[serde(rename = "activeTargets", default)]
+        active: Vec<Target>,
+    }
+    #[derive(Deserialize)]
+    struct Target {
+        #[serde(default)]
+        labels: BTreeMap<String, String>,
+        #[serde(rename = "scrapeInterval")]
+        scrape_interval: Option<String>,
+    }
+    let targets: Targets =
+        serde_json::from_value(data).map_err(|e| PromError::Decode(format!("targets: {e}")))?;
+    Ok(targets
+        .active
+        .into_iter()
+        .filter_map(|t| {
+            Some(ScrapeTarget {
+                labels: sanitize_labels(t.labels),
+                scrape_interval: sanitize(&t.scrape_interval?),
+            })
+        })
+        .collect())
 }
 
 /// The `global` section of a Prometheus configuration file, as far as triage needs it.

@@ -22,6 +22,9 @@
 //                      "calcs":{"mean":"1.50", "max":"2"}}...]}
 //          time series legend: reduceField + the field's display processor, per non-time field
 //
+//   {"kind":"color", "name":"semi-dark-red", "theme":"dark"|"light"}
+//       -> {"hex":"#e02f44"}        theme.visualization.getColorByName, as #rrggbb (#rrggbbaa
+//                                   when not opaque)
 //   {"kind":"units"}
 //       -> {"units":[{"category":"Data", "id":"bytes"}...]}   Grafana's unit catalogue
 //
@@ -38,6 +41,7 @@ process.env.TZ = 'UTC';
 const g = require('@grafana/data');
 
 const theme = g.createTheme({ colors: { mode: 'dark' } });
+const lightTheme = g.createTheme({ colors: { mode: 'light' } });
 
 // Grafana app's standard field options (public/app/core/components/OptionsUI/registry.tsx,
 // getAllStandardFieldConfigs): outside the app @grafana/data's registry is empty, so the same
@@ -223,7 +227,12 @@ function units() {
   return { units: list };
 }
 
-const KINDS = { format, interval, display, legend, units };
+function color(c) {
+  const t = c.theme === 'light' ? lightTheme : theme;
+  return { hex: g.colorManipulator.asHexString(t.visualization.getColorByName(c.name)).toLowerCase() };
+}
+
+const KINDS = { format, interval, display, legend, units, color };
 
 function answer(c) {
   const run = KINDS[c && c.kind];

@@ -116,9 +116,8 @@ fn apply_property(d: &mut FieldDefaults, id: &str, v: &Value) {
     match id {
         "unit" => d.unit = v.as_str().filter(|s| !s.is_empty()).map(str::to_owned),
         "decimals" => {
-            d.decimals = num(Some(v))
-                .filter(|n| *n >= 0.0)
-                .map(|n| n.min(20.0) as u32)
+            // Negative decimals count as 0: grafana-data `toFixed` uses `Math.max(0, decimals)`.
+            d.decimals = num(Some(v)).map(|n| n.clamp(0.0, 20.0) as u32)
         }
         "min" => d.min = num(Some(v)),
         "max" => d.max = num(Some(v)),

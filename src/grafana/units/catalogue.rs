@@ -53,7 +53,7 @@ impl Input {
 
 type Category = fn(&str, Input) -> Option<FormattedValue>;
 
-const CATEGORIES: [Category; 24] = [
+const CATEGORIES: [Category; 25] = [
     misc,
     acceleration,
     angle,
@@ -71,6 +71,7 @@ const CATEGORIES: [Category; 24] = [
     mass,
     length,
     pressure,
+    radiation,
     rotation,
     temperature,
     time,
@@ -101,10 +102,13 @@ fn misc(unit: &str, x: Input) -> Option<FormattedValue> {
             ],
             0,
         )),
+        // `SIPrefix("")`: the bare SI letter after a space (`1.50 k`).
+        "sishort" => x.si("", 0),
         "percent" => Some(FormattedValue::with_suffix(to_fixed(v, d), "%")),
         "percentunit" => Some(FormattedValue::with_suffix(to_fixed(100.0 * v, d), "%")),
         "humidity" => x.simple("%H"),
         "dB" => x.simple("dB"),
+        "candela" => x.si("cd", 0),
         "hex0x" => {
             let h = to_hex(v, d);
             Some(FormattedValue::text(match h.strip_prefix('-') {
@@ -148,6 +152,8 @@ fn area(unit: &str, x: Input) -> Option<FormattedValue> {
         "areaM2" => x.simple("m²"),
         "areaF2" => x.simple("ft²"),
         "areaMI2" => x.simple("mi²"),
+        "acres" => x.simple("ac"),
+        "hectares" => x.simple("ha"),
         _ => None,
     }
 }
@@ -173,6 +179,10 @@ fn concentration(unit: &str, x: Input) -> Option<FormattedValue> {
         "ppm" => x.simple("ppm"),
         "conppb" => x.simple("ppb"),
         "conngm3" => x.simple("ng/m³"),
+        "conngNm3" => x.simple("ng/Nm³"),
+        "conμgNm3" | "conµgNm3" => x.simple("μg/Nm³"),
+        "conmgNm3" => x.simple("mg/Nm³"),
+        "congNm3" => x.simple("g/Nm³"),
         "conμgm3" | "conµgm3" => x.simple("μg/m³"),
         "conmgm3" => x.simple("mg/m³"),
         "congm3" => x.simple("g/m³"),
@@ -206,6 +216,12 @@ fn currency(unit: &str, x: Input) -> Option<FormattedValue> {
         "currencyPHP" => x.cur("PHP", false),
         "currencyVND" => x.cur("đ", true),
         "currencyTRY" => x.cur("₺", true),
+        "currencyMYR" => x.cur("RM", false),
+        "currencyXPF" => x.cur("XPF", false),
+        "currencyBGN" => x.cur("BGN", false),
+        "currencyPYG" => x.cur("₲", false),
+        "currencyUYU" => x.cur("UYU", false),
+        "currencyILS" => x.cur("₪", false),
         _ => None,
     }
 }
@@ -286,7 +302,7 @@ fn energy(unit: &str, x: Input) -> Option<FormattedValue> {
         "megwatt" => x.si("W", 2),
         "gwatt" => x.si("W", 3),
         "mwatt" => x.si("W", -1),
-        "Wm2" => x.simple("W/m²"),
+        "Wm2" => x.si("W/m²", 0),
         "voltamp" => x.si("VA", 0),
         "kvoltamp" => x.si("VA", 1),
         "voltampreact" => x.si("VAr", 0),
@@ -295,6 +311,7 @@ fn energy(unit: &str, x: Input) -> Option<FormattedValue> {
         "watthperkg" => x.si("Wh/kg", 0),
         "kwatth" => x.si("Wh", 1),
         "kwattm" => x.si("W-Min", 1),
+        "mwatth" => x.si("Wh", 2),
         "amph" => x.si("Ah", 0),
         "kamph" => x.si("Ah", 1),
         "mamph" => x.si("Ah", -1),
@@ -306,7 +323,8 @@ fn energy(unit: &str, x: Input) -> Option<FormattedValue> {
         "volt" => x.si("V", 0),
         "kvolt" => x.si("V", 1),
         "mvolt" => x.si("V", -1),
-        "dBm" => x.si("dBm", 0),
+        "dBm" => x.simple("dbm"),
+        "mohm" => x.si("Ω", -1),
         "ohm" => x.si("Ω", 0),
         "kohm" => x.si("Ω", 1),
         "Mohm" => x.si("Ω", 2),
@@ -379,6 +397,7 @@ fn mass(unit: &str, x: Input) -> Option<FormattedValue> {
 fn length(unit: &str, x: Input) -> Option<FormattedValue> {
     match unit {
         "lengthmm" => x.si("m", -1),
+        "lengthcm" => x.simple("cm"),
         "lengthin" => x.simple("in"),
         "lengthft" => x.simple("ft"),
         "lengthm" => x.si("m", 0),
@@ -404,11 +423,34 @@ fn pressure(unit: &str, x: Input) -> Option<FormattedValue> {
     }
 }
 
+/// Radiation.
+fn radiation(unit: &str, x: Input) -> Option<FormattedValue> {
+    match unit {
+        "radbq" => x.si("Bq", 0),
+        "radci" => x.si("Ci", 0),
+        "radgy" => x.si("Gy", 0),
+        "radrad" => x.si("rad", 0),
+        "radsv" => x.si("Sv", 0),
+        "radmsv" => x.si("Sv", -1),
+        "radusv" => x.si("Sv", -2),
+        "radrem" => x.si("rem", 0),
+        "radexpckg" => x.si("C/kg", 0),
+        "radr" => x.si("R", 0),
+        "radsvh" => x.si("Sv/h", 0),
+        "radmsvh" => x.si("Sv/h", -1),
+        "radusvh" => x.si("Sv/h", -2),
+        _ => None,
+    }
+}
+
 /// Rotation speed.
 fn rotation(unit: &str, x: Input) -> Option<FormattedValue> {
     match unit {
         "rotrpm" => x.simple("rpm"),
         "rothz" => x.si("Hz", 0),
+        "rotkhz" => x.si("Hz", 1),
+        "rotmhz" => x.si("Hz", 2),
+        "rotghz" => x.si("Hz", 3),
         "rotrads" => x.simple("rad/s"),
         "rotdegs" => x.simple("°/s"),
         _ => None,
@@ -565,7 +607,7 @@ mod tests {
     fn currencies() {
         assert_eq!(f(1234.0, "currencyUSD"), "$1.23K");
         assert_eq!(f(-5.0, "currencyEUR"), "-€5");
-        assert_eq!(f(100.0, "currencySEK"), "100 kr");
+        assert_eq!(f(100.0, "currencySEK"), "100kr");
         assert_eq!(f(2.5, "currency:CHF"), "CHF2.50");
     }
 
@@ -590,7 +632,7 @@ mod tests {
             ("ms", 4, 0.0024, "0.0024 ms"),
             ("ms", 0, 100.0, "100 ms"),
             ("ms", 2, 1250.0, "1.25 s"),
-            ("ms", 1, 10_000_086.123, "2.8 hour"),
+            ("ms", 1, 10_000_086.123, "2.8 hours"),
             ("ms", 0, 1200.0, "1 s"),
             ("kbytes", 3, 10_000_000.0, "9.537 GiB"),
             ("deckbytes", 3, 10_000_000.0, "10.000 GB"),

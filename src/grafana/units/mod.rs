@@ -144,7 +144,7 @@ fn format_with(unit: &str, v: f64, d: Option<u32>) -> FormattedValue {
                 };
             }
             "count" => return count_unit(v, d, sub),
-            "currency" => return currency(v, d, sub, false),
+            "currency" => return custom_currency(v, d, sub),
             "bool" => {
                 let (t, f) = sub.split_once('/').unwrap_or((sub, "-"));
                 return FormattedValue::text(if v != 0.0 && !v.is_nan() { t } else { f });
@@ -154,6 +154,31 @@ fn format_with(unit: &str, v: f64, d: Option<u32>) -> FormattedValue {
     }
     // Unknown id: the id itself becomes the suffix.
     fixed_unit(v, d, unit)
+}
+
+/// `currency:<symbol>` (K/M/B/T scaled, symbol first) or `currency:financial:<symbol>[:suffix]`
+/// (`fullCurrency`: grouped digits, `decimals` exactly or up to one, grafana-data
+/// `valueFormats/symbolFormatters.ts`).
+fn custom_currency(v: f64, d: Option<u32>, sub: &str) -> FormattedValue {
+    let parts: Vec<&str> = sub.split(':').collect();
+    if parts[0] != "financial" || parts.len() < 2 {
+        return currency(v, d, sub, false);
+    }
+    let symbol = parts[1];
+    if symbol.is_empty() {
+        return fixed_unit(v, d, "");
+    }
+    let (min, max) = d.map_or((0, 1), |d| (d as usize, d as usize));
+    let text = number::intl_format(v, min, max);
+    if parts.get(2) == Some(&"suffix") {
+        FormattedValue::with_suffix(text, symbol)
+    } else {
+        FormattedValue {
+            prefix: symbol.to_string(),
+            text,
+            suffix: String::new(),
+        }
+    }
 }
 
 /// `format_value` as text, with automatic decimals (shared by the per-file tests).

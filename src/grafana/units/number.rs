@@ -107,7 +107,12 @@ pub(super) fn to_exponential(v: f64, d: Option<u32>) -> String {
     }
 }
 
+/// `parseFloat(toFixed(value, decimals)).toString(16).toUpperCase()`: non-finite values print
+/// as `∞` in toFixed, which parses to NaN, so they all become `NAN`.
 pub(super) fn to_hex(value: f64, decimals: Option<u32>) -> String {
+    if !value.is_finite() {
+        return "NAN".to_string();
+    }
     let fixed: f64 = to_fixed(value, decimals).parse().unwrap_or(value);
     let neg = fixed < 0.0;
     let a = fixed.abs();
@@ -124,26 +129,27 @@ pub(super) fn to_hex(value: f64, decimals: Option<u32>) -> String {
         );
         int /= 16;
     }
-    let mut frac = a.fract();
-    if frac > 0.0 {
-        digits.push('.');
-        for _ in 0..13 {
-            frac *= 16.0;
-            let d = frac.trunc() as u32;
-            digits.push(char::from_digit(d, 16).unwrap_or('0').to_ascii_uppercase());
-            frac -= f64::from(d);
-            if frac == 0.0 {
-                break;
-            }
-        }
-    }
+    radix16_fraction(a, &mut digits);
     if neg { format!("-{digits}") } else { digits }
 }
 
+/// `value.toLocaleString(undefined, { maximumFractionDigits })` in en-US (at most 3 by
+/// default).
 pub(super) fn locale_format(value: f64, decimals: Option<u32>) -> String {
-    let max_frac = decimals.unwrap_or(3).min(20) as usize;
-    let s = format!("{:.*}", max_frac, value.abs());
-    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    intl_format(value, 0, decimals.unwrap_or(3).min(20) as usize)
+}
+
+/// en-US `Intl.NumberFormat` with `minimumFractionDigits`/`maximumFractionDigits`: the shortest
+/// decimal that reads back as `value` (what ICU starts from), rounded half away from zero
+/// (`halfExpand`), digits grouped by three; a negative value keeps its sign even when it rounds
+/// to zero (`-0`).
+pub(super) fn intl_format(value: f64, min_frac: usize, max_frac: usize) -> String {
+    if !value.is_finite() {
+        return non_finite_text(value);
+    }
+    let (int, frac) = round_decimal(value.abs(), max_frac);
+    let frac = frac.trim_end_matches('0');
+    let frac = format!("{frac:0<min_frac$}");
     let mut grouped = String::new();
     for (i, c) in int.chars().enumerate() {
         if i > 0 && (int.len() - i).is_multiple_of(3) {
@@ -151,16 +157,112 @@ pub(super) fn locale_format(value: f64, decimals: Option<u32>) -> String {
         }
         grouped.push(c);
     }
-    let frac = frac.trim_end_matches('0');
-    let sign = if value < 0.0 && (int != "0" || !frac.is_empty()) {
-        "-"
-    } else {
-        ""
-    };
+    let sign = if value.is_sign_negative() { "-" } else { "" };
     if frac.is_empty() {
         format!("{sign}{grouped}")
     } else {
         format!("{sign}{grouped}.{frac}")
+    }
+}
+
+/// The shortest decimal digits of `a` (≥ 0) rounded half up at `places` fraction digits, as
+/// (integer digits, fraction digits).
+fn round_decimal(a: f64, places: usize) -> (String, String) {
+    let sci = format!("{a:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i64 = exp.parse().unwrap_or(0);
+    let digits: Vec<u8> = mantissa
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .map(|b| b - b'0')
+        .collect();
+    // Place the digits on a fixed grid: `int_len` integer digits, then the fraction.
+    let int_len = exp + 1;
+    let mut int: Vec<u8> = Vec::new();
+    let mut frac: Vec<u8> = Vec::new();
+    if int_len > 0 {
+        for i in 0..int_len as usize {
+            int.push(digits.get(i).copied().unwrap_or(0));
+        }
+        frac.extend(digits.iter().skip(int_len as usize));
+    } else {
+        int.push(0);
+        frac.extend(std::iter::repeat_n(0, (-int_len) as usize));
+        frac.extend(&digits);
+    }
+    let round_up = frac.get(places).is_some_and(|d| *d >= 5);
+    frac.truncate(places);
+    frac.resize(places, 0);
+    if round_up {
+        let mut carry = true;
+        for d in frac.iter_mut().rev().chain(int.iter_mut().rev()) {
+            if !carry {
+                break;
+            }
+            *d += 1;
+            carry = *d == 10;
+            if carry {
+                *d = 0;
+            }
+        }
+        if carry {
+            int.insert(0, 1);
+        }
+    }
+    let text = |v: &[u8]| v.iter().map(|d| char::from(b'0' + d)).collect::<String>();
+    (text(&int), text(&frac))
+}
+
+/// JavaScript `Number.prototype.toString(16)` of the fraction of `a` (≥ 0): digits until the
+/// rest is below half the distance to the next double, the last one rounded (V8's
+/// `DoubleToRadixCString`).
+fn radix16_fraction(a: f64, out: &mut String) {
+    let mut fraction = a.fract();
+    let next = f64::from_bits(a.to_bits() + 1);
+    let mut delta = (0.5 * (next - a)).max(f64::from_bits(1));
+    if fraction < delta {
+        return;
+    }
+    let mut frac_digits: Vec<u32> = Vec::new();
+    let mut carry_into_int = false;
+    loop {
+        fraction *= 16.0;
+        delta *= 16.0;
+        let digit = fraction.trunc() as u32;
+        frac_digits.push(digit);
+        fraction -= f64::from(digit);
+        if (fraction > 0.5 || (fraction == 0.5 && digit & 1 == 1)) && fraction + delta > 1.0 {
+            // Round up, carrying through trailing F digits.
+            loop {
+                match frac_digits.pop() {
+                    None => {
+                        carry_into_int = true;
+                        break;
+                    }
+                    Some(d) if d + 1 < 16 => {
+                        frac_digits.push(d + 1);
+                        break;
+                    }
+                    Some(_) => {}
+                }
+            }
+            break;
+        }
+        if fraction < delta {
+            break;
+        }
+    }
+    if carry_into_int {
+        // Only reachable for fractions within a rounding step of 1; the integer digits are
+        // already written, so bump them as text.
+        let bumped = u128::from_str_radix(out, 16).unwrap_or(0) + 1;
+        *out = format!("{bumped:X}");
+    }
+    if !frac_digits.is_empty() {
+        out.push('.');
+        for d in frac_digits {
+            out.push(char::from_digit(d, 16).unwrap_or('0').to_ascii_uppercase());
+        }
     }
 }
 

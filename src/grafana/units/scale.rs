@@ -78,8 +78,12 @@ pub(super) fn currency(
 ) -> FormattedValue {
     let negative = value < 0.0;
     let mut v = scaled_units(value.abs(), decimals, 1000.0, &["", "K", "M", "B", "T"], 0);
+    // `${scaled.suffix}${symbol}`: no space (`1.50Kkr`), and no symbol at all when the scaler
+    // gave no suffix (infinite values).
     if as_suffix {
-        v.suffix = format!("{} {symbol}", v.suffix);
+        if value.is_finite() {
+            v.suffix = format!("{}{symbol}", v.suffix);
+        }
     } else {
         v.prefix = symbol.to_string();
     }

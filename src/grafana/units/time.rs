@@ -4,14 +4,30 @@
 use super::FormattedValue;
 use super::number::{js_number_to_string, to_fixed};
 
+/// `toFixedScaled`: the scaled value, its unit made plural when the scaled value's magnitude is
+/// above one (`appendPluralIf`, grafana-data `valueFormats/valueFormats.ts`: only min, hour, day,
+/// week and year take an "s").
 fn scaled(value: f64, decimals: Option<u32>, div: f64, suffix: &str) -> FormattedValue {
-    FormattedValue::with_suffix(to_fixed(value / div, decimals), suffix)
+    let scaled = value / div;
+    let plural =
+        scaled.abs() > 1.0 && matches!(suffix, " min" | " hour" | " day" | " week" | " year");
+    let suffix = if plural {
+        format!("{suffix}s")
+    } else {
+        suffix.to_string()
+    };
+    FormattedValue::with_suffix(to_fixed(scaled, decimals), suffix)
+}
+
+/// The unscaled first step of a time unit (`{ text: toFixed(size), suffix }`): never plural.
+fn unscaled(value: f64, decimals: Option<u32>, suffix: &str) -> FormattedValue {
+    FormattedValue::with_suffix(to_fixed(value, decimals), suffix)
 }
 
 pub(super) fn to_nanoseconds(v: f64, d: Option<u32>) -> FormattedValue {
     let a = v.abs();
     if a < 1000.0 {
-        scaled(v, d, 1.0, " ns")
+        unscaled(v, d, " ns")
     } else if a < 1e6 {
         scaled(v, d, 1e3, " µs")
     } else if a < 1e9 {
@@ -30,7 +46,7 @@ pub(super) fn to_nanoseconds(v: f64, d: Option<u32>) -> FormattedValue {
 pub(super) fn to_microseconds(v: f64, d: Option<u32>) -> FormattedValue {
     let a = v.abs();
     if a < 1000.0 {
-        scaled(v, d, 1.0, " µs")
+        unscaled(v, d, " µs")
     } else if a < 1e6 {
         scaled(v, d, 1e3, " ms")
     } else {
@@ -41,7 +57,7 @@ pub(super) fn to_microseconds(v: f64, d: Option<u32>) -> FormattedValue {
 pub(super) fn to_milliseconds(v: f64, d: Option<u32>) -> FormattedValue {
     let a = v.abs();
     if a < 1000.0 {
-        scaled(v, d, 1.0, " ms")
+        unscaled(v, d, " ms")
     } else if a < 60_000.0 {
         scaled(v, d, 1000.0, " s")
     } else if a < 3_600_000.0 {
@@ -67,7 +83,7 @@ pub(super) fn to_seconds(v: f64, d: Option<u32>) -> FormattedValue {
     } else if a < 1.0 {
         FormattedValue::with_suffix(to_fixed(v * 1e3, d), " ms")
     } else if a < 60.0 {
-        scaled(v, d, 1.0, " s")
+        unscaled(v, d, " s")
     } else if a < 3600.0 {
         scaled(v, d, 60.0, " min")
     } else if a < 86400.0 {
@@ -84,7 +100,7 @@ pub(super) fn to_seconds(v: f64, d: Option<u32>) -> FormattedValue {
 pub(super) fn to_minutes(v: f64, d: Option<u32>) -> FormattedValue {
     let a = v.abs();
     if a < 60.0 {
-        scaled(v, d, 1.0, " min")
+        unscaled(v, d, " min")
     } else if a < 1440.0 {
         scaled(v, d, 60.0, " hour")
     } else if a < 10080.0 {
@@ -99,7 +115,7 @@ pub(super) fn to_minutes(v: f64, d: Option<u32>) -> FormattedValue {
 pub(super) fn to_hours(v: f64, d: Option<u32>) -> FormattedValue {
     let a = v.abs();
     if a < 24.0 {
-        scaled(v, d, 1.0, " hour")
+        unscaled(v, d, " hour")
     } else if a < 168.0 {
         scaled(v, d, 24.0, " day")
     } else if a < 8760.0 {
@@ -205,30 +221,44 @@ pub(super) fn to_dtdhms(v: f64) -> FormattedValue {
     FormattedValue::text(format!("{day_str}{}", hms(v - days * 86400.0)))
 }
 
-/// `toClock` (clockms / clocks): `05m:03s:120ms` style.
+/// `toClock` (clockms / clocks): `05m:03s:120ms` style. The minute, second and millisecond parts
+/// are those of the value read as a UTC timestamp (moment `format`), so a negative value shows
+/// the time before the epoch; hours are the whole hours, unpadded (`${Math.floor(h)}h`).
 pub(super) fn to_clock(ms: f64, decimals: Option<u32>) -> FormattedValue {
-    let total = ms.max(0.0);
-    let millis = (total % 1000.0).floor() as i64;
-    let secs = ((total / 1000.0).floor() as i64) % 60;
-    let mins = ((total / 60_000.0).floor() as i64) % 60;
-    if total < 1000.0 {
+    // Outside JavaScript's date range (±8.64e15 ms) moment formats "Invalid date"; the hours
+    // part of large values is plain arithmetic and still shows.
+    if ms.is_nan() || ms.abs() > 8.64e15 {
+        if ms < 3_600_000.0 {
+            return FormattedValue::text("Invalid date");
+        }
+        let h = format!("{}h", js_number_to_string((ms / 3_600_000.0).floor()));
+        return FormattedValue::text(match decimals {
+            Some(0) => h,
+            _ => format!("{h}:Invalid date"),
+        });
+    }
+    // `new Date(ms)` drops the fraction towards zero.
+    let total = ms.trunc() as i64;
+    let millis = total.rem_euclid(1000);
+    let secs = total.div_euclid(1000).rem_euclid(60);
+    let mins = total.div_euclid(60_000).rem_euclid(60);
+    if ms < 1000.0 {
         return FormattedValue::text(format!("{millis:03}ms"));
     }
-    if total < 60_000.0 {
+    if ms < 60_000.0 {
         return FormattedValue::text(match decimals {
             Some(0) => format!("{secs:02}s"),
             _ => format!("{secs:02}s:{millis:03}ms"),
         });
     }
-    if total < 3_600_000.0 {
+    if ms < 3_600_000.0 {
         return FormattedValue::text(match decimals {
             Some(0) => format!("{mins:02}m"),
             Some(1) => format!("{mins:02}m:{secs:02}s"),
             _ => format!("{mins:02}m:{secs:02}s:{millis:03}ms"),
         });
     }
-    let hours = (total / 3_600_000.0).floor() as i64;
-    let h = format!("{:02}h", hours % 100);
+    let h = format!("{}h", js_number_to_string((ms / 3_600_000.0).floor()));
     FormattedValue::text(match decimals {
         Some(0) => h,
         Some(1) => format!("{h}:{mins:02}m"),
@@ -249,7 +279,7 @@ mod tests {
     use super::*;
     use crate::grafana::units::{f, fd};
 
-    // s: ns/µs/ms below a second, min/hour/day/week/year above a minute; 0 -> "0 s".
+    // s: ns/µs/ms below a second, min/hour/day/week/year above a minute (plural above one); 0 -> "0 s".
     #[test]
     fn seconds_ladder() {
         assert_eq!(f(0.0, "s"), "0 s");
@@ -257,23 +287,23 @@ mod tests {
         assert_eq!(f(0.0005, "s"), "500 µs");
         assert_eq!(f(0.25, "s"), "250 ms");
         assert_eq!(f(42.0, "s"), "42 s");
-        assert_eq!(f(90.0, "s"), "1.50 min");
-        assert_eq!(f(7200.0, "s"), "2 hour");
-        assert_eq!(f(172_800.0, "s"), "2 day");
-        assert_eq!(f(1_209_600.0, "s"), "2 week");
-        assert_eq!(f(63_113_800.0, "s"), "2 year");
+        assert_eq!(f(90.0, "s"), "1.50 mins");
+        assert_eq!(f(7200.0, "s"), "2 hours");
+        assert_eq!(f(172_800.0, "s"), "2 days");
+        assert_eq!(f(1_209_600.0, "s"), "2 weeks");
+        assert_eq!(f(63_113_800.0, "s"), "2 years");
     }
 
     #[test]
     fn other_time_units() {
         assert_eq!(f(250.0, "ms"), "250 ms");
         assert_eq!(f(1500.0, "ms"), "1.50 s");
-        assert_eq!(f(120_000.0, "ms"), "2 min");
+        assert_eq!(f(120_000.0, "ms"), "2 mins");
         assert_eq!(f(1500.0, "µs"), "1.50 ms");
         assert_eq!(f(1500.0, "ns"), "1.50 µs");
-        assert_eq!(f(90.0, "m"), "1.50 hour");
-        assert_eq!(f(36.0, "h"), "1.50 day");
-        assert_eq!(f(14.0, "d"), "2 week");
+        assert_eq!(f(90.0, "m"), "1.50 hours");
+        assert_eq!(f(36.0, "h"), "1.50 days");
+        assert_eq!(f(14.0, "d"), "2 weeks");
     }
 
     // dtdurations: one unit by default, `decimals` more units after the first.
@@ -326,9 +356,9 @@ mod tests {
         assert_eq!(fd(59_999.0, "clockms", 0), "59s");
         assert_eq!(f(3_599_999.0, "clockms"), "59m:59s:999ms");
         assert_eq!(fd(3_599_999.0, "clockms", 1), "59m:59s");
-        assert_eq!(f(7_199_999.0, "clockms"), "01h:59m:59s:999ms");
-        assert_eq!(fd(7_199_999.0, "clockms", 0), "01h");
-        assert_eq!(fd(7_199_999.0, "clockms", 2), "01h:59m:59s");
+        assert_eq!(f(7_199_999.0, "clockms"), "1h:59m:59s:999ms");
+        assert_eq!(fd(7_199_999.0, "clockms", 0), "1h");
+        assert_eq!(fd(7_199_999.0, "clockms", 2), "1h:59m:59s");
         assert_eq!(f(89_999_999.0, "clockms"), "24h:59m:59s:999ms");
         assert_eq!(fd(89_999_999.0, "clockms", 1), "24h:59m");
     }
