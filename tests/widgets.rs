@@ -146,6 +146,9 @@ fn time_series_with_legend_and_axis_units() {
 fn gauge_table_heatmap_and_text() {
     let mut gauge = panel("gauge", "GPU");
     gauge.field_config.defaults.unit = Some("percentunit".into());
+    // Without min/max Grafana scales gauges over the data (fieldOverrides.ts calculateRange).
+    gauge.field_config.defaults.min = Some(0.0);
+    gauge.field_config.defaults.max = Some(1.0);
     let d = data(vec![
         series("gpu0", &[], &[0.4]),
         series("gpu1", &[], &[0.9]),
@@ -161,6 +164,9 @@ fn gauge_table_heatmap_and_text() {
     insta::assert_snapshot!("table", draw(&table, &data(rows), 50, 6));
 
     let mut heatmap = panel("heatmap", "Latency");
+    // Cumulative buckets are de-accumulated for `format: heatmap` targets, as Grafana's
+    // Prometheus datasource does.
+    heatmap.targets[0].format = triage::grafana::model::TargetFormat::Heatmap;
     heatmap.options = PanelOptions {
         heatmap_y_unit: Some("s".into()),
         ..PanelOptions::default()
@@ -303,7 +309,7 @@ fn bar_gauge_modes_and_orientations() {
             r#"{{"type": "bargauge", "title": "GPU", "gridPos": {{"x":0,"y":0,"w":12,"h":8}},
                 "targets": [{{"refId": "A", "expr": "x"}}],
                 "options": {{"displayMode": "{mode}", "orientation": "{orientation}", "showUnfilled": {unfilled}}},
-                "fieldConfig": {{"defaults": {{"unit": "percent", "thresholds": {{"mode": "absolute", "steps": [
+                "fieldConfig": {{"defaults": {{"unit": "percent", "min": 0, "max": 100, "thresholds": {{"mode": "absolute", "steps": [
                   {{"value": null, "color": "green"}}, {{"value": 50, "color": "orange"}}, {{"value": 80, "color": "red"}}]}}}},
                   "overrides": []}}}}"#
         ))
@@ -396,6 +402,9 @@ fn placeholders_name_the_panel_and_the_reason() {
 #[test]
 fn heatmap_cursor_shows_bucket_counts_at_that_time() {
     let mut heatmap = panel("heatmap", "Latency");
+    // Cumulative buckets are de-accumulated for `format: heatmap` targets, as Grafana's
+    // Prometheus datasource does.
+    heatmap.targets[0].format = triage::grafana::model::TargetFormat::Heatmap;
     heatmap.options = PanelOptions {
         heatmap_y_unit: Some("s".into()),
         ..PanelOptions::default()

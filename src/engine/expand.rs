@@ -72,6 +72,7 @@ pub fn expand_dashboard(
         let panel_scope = scope_with(scope, vars.iter().map(|(n, t, v)| (n, t, v)));
         let mut panel = expanded.panel;
         panel.title = interpolate(&panel.title, &panel_scope, Format::Text);
+        crate::grafana::naming::interpolate_panel_names(&mut panel, &panel_scope);
         if let Some(row) = expanded.row.and_then(|r| out.rows.get_mut(r)) {
             panel.row = Some(row.title.clone());
             row.panels.push(index);

@@ -226,9 +226,10 @@ pub fn plan_panel(panel: &Panel, scope: &Scope, ctx: &PlanContext) -> PanelPlan 
         let mut target_scope = scope.clone();
         target_scope.set_intervals(&interval);
         let expr = interpolate(&target.expr, &target_scope, Format::Prometheus);
-        // No instant and no range means range; a table query without either is instant.
-        let wants_instant =
-            target.instant || (target.format == TargetFormat::Table && !target.range);
+        // No instant and no range means range, whatever the format (pkg/promlib/models/
+        // query.go Parse: "!range && !instant was run as range query"; a table of a range
+        // query has a row per point).
+        let wants_instant = target.instant;
         let wants_range = target.range || !wants_instant;
         let base = PlannedQuery {
             ref_id: target.ref_id.clone(),
@@ -475,7 +476,7 @@ mod tests {
     }
 
     #[test]
-    fn hidden_targets_are_skipped_and_instant_table_targets_are_instant() {
+    fn hidden_targets_are_skipped_and_table_targets_without_instant_are_range() {
         let range = range();
         let hidden = Target {
             hide: true,
@@ -491,9 +492,11 @@ mod tests {
         else {
             panic!("queries expected")
         };
+        // Neither `instant` nor `range`: a range query, table format or not
+        // (pkg/promlib/models/query.go).
         assert_eq!(queries.len(), 1);
-        assert!(queries[0].instant);
-        assert_eq!(queries[0].end_ms, range.to_ms());
+        assert!(!queries[0].instant);
+        assert!(queries[0].step_ms > 0);
     }
 
     #[test]

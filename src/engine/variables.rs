@@ -13,7 +13,7 @@ use crate::grafana::timerange::TimeRange;
 use crate::grafana::units::js_number_to_string;
 use crate::grafana::varquery::{
     InstantResult, VariableQuery, VectorSample, filter_metric_names, label_names_selector,
-    parse_variable_query, query_result_texts, series_texts,
+    parse_variable_query, query_result_texts, series_texts, variable_query_builtins,
 };
 use crate::grafana::vars::{
     Format, Scope, SelectionRules, VarOption, VarValue, datasource_options,
@@ -226,7 +226,16 @@ async fn options_for(
     );
     let texts: Vec<String> = match variable.kind {
         VariableKind::Query => {
-            let query = interpolate(&variable.query, scope, Format::Prometheus);
+            // The range and interval built-ins Grafana's metricFindQuery adds (Prometheus
+            // rejects `$__range` sent as written).
+            let mut scope = scope.clone();
+            let interval = datasources.detected_scrape_interval().await;
+            for (name, value) in
+                variable_query_builtins(range.from_ms(), range.to_ms(), interval.as_deref())
+            {
+                scope.set_builtin(name, value);
+            }
+            let query = interpolate(&variable.query, &scope, Format::Prometheus);
             if query.trim().is_empty() {
                 return Ok(Vec::new());
             }

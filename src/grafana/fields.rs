@@ -141,11 +141,11 @@ pub fn map_text(text: &str, mappings: &[ValueMapping]) -> Option<MappingResult> 
 
 /// `getValueMappingResult` (grafana-data `utils/valueMappings.ts`), case by case:
 /// - value: `options[String(value)]`, the key as written (no trimming); null never matches;
-/// - range: `parseFloat(value)`, NaN skipped; a bound that is not a number (absent) is open,
-///   a JSON `null` bound is 0 (`isNaN(null)` is false) — the loader stores it as 0;
+/// - range: `parseFloat(value)`, NaN skipped; absent or null bounds are open (`from ??
+///   -Infinity`; legacy range maps read `+null` as 0, which the loader stores);
 /// - regex: strings only (`typeof value !== 'string'` skips numbers);
-/// - special: `null`, `nan` (`isNaN(value)`: NaN, or a string that is not a number),
-///   `null+nan`, `true`/`false` (the boolean or its string, never 1/0), `empty` (`''`).
+/// - special: `null`, `nan` (a number that is NaN, never a string), `null+nan`,
+///   `true`/`false` (the boolean or its string, never 1/0), `empty` (`''`).
 pub fn map_input(input: MappingInput, mappings: &[ValueMapping]) -> Option<MappingResult> {
     let is_null = input == MappingInput::Number(None);
     for mapping in mappings {
@@ -189,10 +189,7 @@ pub fn map_input(input: MappingInput, mappings: &[ValueMapping]) -> Option<Mappi
                 })
             }
             ValueMapping::Special { matches, result } => {
-                let is_nan = match input {
-                    MappingInput::Number(v) => v.is_some_and(f64::is_nan),
-                    MappingInput::Text(t) => js_to_number(t).is_nan(),
-                };
+                let is_nan = matches!(input, MappingInput::Number(Some(v)) if v.is_nan());
                 let hit = match matches.as_str() {
                     "null" => is_null,
                     "nan" => is_nan,
@@ -210,23 +207,6 @@ pub fn map_input(input: MappingInput, mappings: &[ValueMapping]) -> Option<Mappi
         }
     }
     None
-}
-
-/// JavaScript's `Number(text)`: blank is 0, anything not a number NaN.
-fn js_to_number(text: &str) -> f64 {
-    let t = text.trim();
-    match t {
-        "" => 0.0,
-        "Infinity" | "+Infinity" => f64::INFINITY,
-        "-Infinity" => f64::NEG_INFINITY,
-        _ if t
-            .chars()
-            .any(|c| c.is_ascii_alphabetic() && !matches!(c, 'e' | 'E')) =>
-        {
-            f64::NAN
-        }
-        _ => t.parse().unwrap_or(f64::NAN),
-    }
 }
 
 /// JavaScript's `parseFloat(text)`: the longest number at the start, `None` (NaN) if none.
@@ -361,7 +341,7 @@ mod tests {
     }
 
     // `true`/`false` match the boolean or its string (`value === true || value === 'true'`),
-    // never 1/0; `nan` is `isNaN(value)`, so a non-numeric string is NaN too; `empty` is ''.
+    // never 1/0; `nan` only a number that is NaN (`typeof value === 'number'`); `empty` is ''.
     #[test]
     fn special_mappings_follow_javascript_equality() {
         let special = |m: &str| {
@@ -377,7 +357,7 @@ mod tests {
         assert!(map_text("1", &special("true")).is_none());
         assert!(map_value(Some(f64::NAN), &special("nan")).is_some());
         assert!(map_value(None, &special("nan")).is_none());
-        assert!(map_text("down", &special("nan")).is_some());
+        assert!(map_text("down", &special("nan")).is_none());
         assert!(map_text("12", &special("nan")).is_none());
         assert!(map_text("", &special("empty")).is_some());
         assert!(map_value(None, &special("null")).is_some());

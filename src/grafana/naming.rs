@@ -10,6 +10,9 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::model::Panel;
+use super::vars::{Format, Scope, interpolate};
+
 /// Labels of one series (sorted by name, as Grafana sorts them when naming).
 pub type Labels = BTreeMap<String, String>;
 
@@ -129,6 +132,71 @@ fn single_label_name(series: &[SeriesNaming]) -> Option<&str> {
     single
 }
 
+/// Dashboard variables in the names a panel gives its series, as Grafana interpolates them
+/// before naming: `legendFormat` (grafana-prometheus `datasource.ts` `applyTemplateVariables`
+/// runs `templateSrv.replace(legendFormat, scopedVars)`, so `{{instance}} ($cluster)` names
+/// with the cluster) and `displayName` in the defaults and every override (its option
+/// expands template variables: `stringOverrideProcessor` in grafana-data
+/// `field/overrides/processors.ts`). The series macros (`${__field.labels.pod}`) are unknown
+/// to the scope and stay for [`expand_series_macros`].
+pub fn interpolate_panel_names(panel: &mut Panel, scope: &Scope) {
+    let names = |text: &mut Option<String>| {
+        if let Some(t) = text
+            .as_mut()
+            .filter(|t| t.contains('$') || t.contains("[["))
+        {
+            *t = interpolate(t, scope, Format::Glob);
+        }
+    };
+    for target in &mut panel.targets {
+        names(&mut target.legend_format);
+    }
+    names(&mut panel.field_config.defaults.display_name);
+    for o in &mut panel.field_config.overrides {
+        names(&mut o.properties.display_name);
+    }
+}
+
+fn series_macro_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"\$\{(__field|__series)\.([^}:]+)(?::[^}]*)?\}")
+            .unwrap_or_else(|e| unreachable!("constant regex: {e}"))
+    })
+}
+
+/// The series macros of a `displayName` for one series (Grafana's data macros over
+/// `getTemplateProxyForField`, grafana-data `field/templateProxies.ts`): `${__field.name}`
+/// (the field's name, `Value` for Prometheus), `${__field.labels}` (`formatLabels`),
+/// `${__field.labels.<key>}` (one label, "" when missing) and `${__series.name}` (the frame's
+/// name: the datasource's name for the series). Other paths stay as written.
+pub fn expand_series_macros(template: &str, series: &SeriesNaming) -> String {
+    if !template.contains("${__") {
+        return template.to_string();
+    }
+    series_macro_regex()
+        .replace_all(template, |c: &regex::Captures<'_>| {
+            let path = c.get(2).map_or("", |m| m.as_str());
+            match (&c[1], path) {
+                ("__field", "name") => series.field_name.clone(),
+                ("__field", "labels" | "formattedLabels") => format_labels(&series.labels),
+                ("__field", p) if p.starts_with("labels.") => series
+                    .labels
+                    .get(&p["labels.".len()..])
+                    .cloned()
+                    .unwrap_or_default(),
+                ("__series", "name") => series
+                    .display_name_from_ds
+                    .clone()
+                    .or_else(|| series.frame_name.clone())
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| default_series_name(&series.labels)),
+                _ => c[0].to_string(),
+            }
+        })
+        .into_owned()
+}
+
 /// `calculateFieldDisplayName` for every series, then duplicate names numbered " 2", " 3".
 pub fn display_names(series: &[SeriesNaming]) -> Vec<String> {
     let frame_names_differ = series
@@ -139,7 +207,7 @@ pub fn display_names(series: &[SeriesNaming]) -> Vec<String> {
         .iter()
         .map(|s| {
             if let Some(n) = s.config_display_name.as_deref().filter(|n| !n.is_empty()) {
-                return n.to_string();
+                return expand_series_macros(n, s);
             }
             if let Some(n) = s.display_name_from_ds.as_deref().filter(|n| !n.is_empty()) {
                 return n.to_string();
@@ -214,6 +282,69 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    fn naming(ds: Option<&str>, pairs: &[(&str, &str)]) -> SeriesNaming {
+        SeriesNaming {
+            config_display_name: None,
+            display_name_from_ds: ds.map(str::to_string),
+            frame_name: None,
+            field_name: VALUE_FIELD_NAME.into(),
+            labels: labels(pairs),
+        }
+    }
+
+    // grafana-data field/templateProxies.ts: name, labels, labels.<key>; __series.name is the
+    // frame's name (the Prometheus backend names frames with the legend).
+    #[test]
+    fn display_name_series_macros() {
+        let s = naming(Some("api-1"), &[("pod", "api-7f"), ("ns", "prod")]);
+        assert_eq!(
+            expand_series_macros("${__field.labels.pod} in ${__field.labels.ns}", &s),
+            "api-7f in prod"
+        );
+        assert_eq!(expand_series_macros("${__field.name}", &s), "Value");
+        assert_eq!(expand_series_macros("${__series.name}!", &s), "api-1!");
+        assert_eq!(
+            expand_series_macros("${__field.labels}", &s),
+            "{ns=\"prod\", pod=\"api-7f\"}"
+        );
+        assert_eq!(expand_series_macros("${__field.labels.none}x", &s), "x");
+        assert_eq!(
+            expand_series_macros("${__field.type}", &s),
+            "${__field.type}"
+        );
+        let mut with_config = s.clone();
+        with_config.config_display_name = Some("pod ${__field.labels.pod}".into());
+        assert_eq!(display_names(&[with_config]), vec!["pod api-7f"]);
+    }
+
+    // legendFormat and displayName take dashboard variables (templateSrv.replace), leaving
+    // {{label}} and the series macros for later.
+    #[test]
+    fn panel_names_take_dashboard_variables() {
+        use crate::grafana::model::Target;
+        use crate::grafana::vars::VarValue;
+        let mut scope = Scope::new();
+        scope.set_var("cluster", VarValue::single("eu-1"));
+        let mut panel = Panel {
+            targets: vec![Target {
+                legend_format: Some("{{instance}} ($cluster)".into()),
+                ..Target::default()
+            }],
+            ..Panel::default()
+        };
+        panel.field_config.defaults.display_name =
+            Some("${__field.labels.pod} @ ${cluster}".into());
+        interpolate_panel_names(&mut panel, &scope);
+        assert_eq!(
+            panel.targets[0].legend_format.as_deref(),
+            Some("{{instance}} (eu-1)")
+        );
+        assert_eq!(
+            panel.field_config.defaults.display_name.as_deref(),
+            Some("${__field.labels.pod} @ eu-1")
+        );
     }
 
     // legendFormat placeholders allow inner whitespace; unknown labels become "".

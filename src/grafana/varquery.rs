@@ -28,6 +28,33 @@ pub enum VariableQuery {
     Series { selector: String },
 }
 
+/// The built-ins a Prometheus variable query is interpolated with, as grafana-prometheus
+/// `datasource.ts` `metricFindQuery` passes them: `getIntervalVars` (`$__interval` is the
+/// datasource's `timeInterval`, 15 s when unset, and `$__interval_ms` its milliseconds) and
+/// `getRangeScopedVars` (`$__range_ms` = to − from, `$__range_s` = round(ms / 1000),
+/// `$__range` = `<s>s`). `$__rate_interval` is not among them: Grafana leaves it as written.
+pub fn variable_query_builtins(
+    from_ms: i64,
+    to_ms: i64,
+    datasource_interval: Option<&str>,
+) -> Vec<(&'static str, String)> {
+    let interval = datasource_interval
+        .filter(|i| !i.trim().is_empty())
+        .unwrap_or(super::interval::DEFAULT_SCRAPE_INTERVAL);
+    let range_ms = to_ms - from_ms;
+    let range_s = (range_ms as f64 / 1000.0).round() as i64;
+    let mut out = vec![("__interval", interval.to_string())];
+    if let Some(ms) = super::interval::interval_to_ms(interval) {
+        out.push(("__interval_ms", format!("{}", ms as i64)));
+    }
+    out.extend([
+        ("__range_ms", range_ms.to_string()),
+        ("__range_s", range_s.to_string()),
+        ("__range", format!("{range_s}s")),
+    ]);
+    out
+}
+
 struct Patterns {
     label_names: Regex,
     label_names_match: Regex,
@@ -158,6 +185,25 @@ mod tests {
 
     fn s(v: &str) -> String {
         v.to_string()
+    }
+
+    // grafana-prometheus datasource.ts metricFindQuery: getIntervalVars + getRangeScopedVars.
+    #[test]
+    fn variable_query_builtins_follow_metric_find_query() {
+        let six_hours = 6 * 3_600_000;
+        let b = variable_query_builtins(1_000, 1_000 + six_hours + 400, None);
+        let get = |k: &str| b.iter().find(|(n, _)| *n == k).map(|(_, v)| v.as_str());
+        assert_eq!(get("__interval"), Some("15s"));
+        assert_eq!(get("__interval_ms"), Some("15000"));
+        assert_eq!(get("__range_ms"), Some("21600400"));
+        assert_eq!(get("__range_s"), Some("21600"));
+        assert_eq!(get("__range"), Some("21600s"));
+        assert_eq!(get("__rate_interval"), None);
+        let b = variable_query_builtins(0, 1_500, Some("1m"));
+        let get = |k: &str| b.iter().find(|(n, _)| *n == k).map(|(_, v)| v.as_str());
+        assert_eq!(get("__interval"), Some("1m"));
+        assert_eq!(get("__interval_ms"), Some("60000"));
+        assert_eq!(get("__range_s"), Some("2"));
     }
 
     #[test]

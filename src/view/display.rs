@@ -8,7 +8,7 @@ use chrono::{DateTime, Local, TimeZone, Utc};
 use super::Rgb;
 use crate::data::panel_data::Series;
 use crate::grafana::model::{FieldDefaults, Panel};
-use crate::grafana::{colors, fields, thresholds, units};
+use crate::grafana::{colors, fields, naming, thresholds, units};
 
 /// Grafana's fallback colour when nothing else applies (its text grey).
 pub(super) const FALLBACK: Rgb = Rgb(204, 204, 220);
@@ -20,19 +20,52 @@ pub enum Clock {
     Local,
 }
 
-/// A series' own field config: the panel's defaults with the overrides that select it.
-pub(super) fn series_field(panel: &Panel, s: &Series, values: &[Option<f64>]) -> FieldDefaults {
-    if !fields::has_overrides(&panel.field_config) {
-        return panel.field_config.defaults.clone();
+impl Clock {
+    /// The clock a dashboard's `timezone` asks for: `utc` is UTC; `browser`, empty or absent
+    /// is the viewer's zone (Grafana's default, the browser's); a named zone (`Europe/Paris`)
+    /// is `None`, which this clock cannot show: callers keep their own then.
+    pub fn for_timezone(timezone: Option<&str>) -> Option<Clock> {
+        match timezone.map(str::trim).unwrap_or("") {
+            "" | "browser" => Some(Clock::Local),
+            tz if tz.eq_ignore_ascii_case("utc") => Some(Clock::Utc),
+            _ => None,
+        }
     }
-    fields::field_config(
-        &panel.field_config,
-        fields::FieldIdentity {
-            name: &s.name,
-            ref_id: &s.ref_id,
-            values,
-        },
-    )
+}
+
+/// A series' own field config: the panel's defaults with the overrides that select it, its
+/// `displayName` with the series macros filled in (`${__field.labels.pod}`, see
+/// `naming::expand_series_macros`).
+pub(super) fn series_field(panel: &Panel, s: &Series, values: &[Option<f64>]) -> FieldDefaults {
+    let mut field = if fields::has_overrides(&panel.field_config) {
+        fields::field_config(
+            &panel.field_config,
+            fields::FieldIdentity {
+                name: &s.name,
+                ref_id: &s.ref_id,
+                values,
+            },
+        )
+    } else {
+        panel.field_config.defaults.clone()
+    };
+    // The defaults' displayName was expanded when the series were named (the series' name
+    // is it); an override's is expanded here, `${__series.name}` being that name.
+    let from_defaults = field.display_name == panel.field_config.defaults.display_name;
+    if let Some(name) = field.display_name.as_mut().filter(|n| n.contains("${__")) {
+        *name = if from_defaults {
+            s.name.clone()
+        } else {
+            let naming = naming::SeriesNaming {
+                display_name_from_ds: Some(s.name.clone()),
+                field_name: naming::VALUE_FIELD_NAME.into(),
+                labels: s.labels.clone(),
+                ..naming::SeriesNaming::default()
+            };
+            naming::expand_series_macros(name, &naming)
+        };
+    }
+    field
 }
 
 pub(super) fn no_value_text(field: &FieldDefaults) -> String {
@@ -129,6 +162,18 @@ pub(super) fn value_colour(
             (named(&name), None)
         }
         m if m.starts_with("palette-classic") => (palette(index), None),
+        // Continuous schemes colour by the value's place between min and max (grafana-data
+        // `field/fieldColor.ts`: the scheme's interpolator at the scale's percent, 0 for
+        // -Infinity and NaN as `getScaleCalculator` in `field/scale.ts` computes it).
+        m if m.starts_with("continuous-") => {
+            let min = field.min.unwrap_or(data_range.0);
+            let max = field.max.unwrap_or(data_range.1);
+            let percent = value.map_or(0.0, |v| thresholds::percent_of(v, min, max));
+            match colors::continuous_color(m, percent, colors::Theme::Dark) {
+                Some(colour) => (colour, None),
+                None => threshold_colour(field, value, data_range),
+            }
+        }
         _ => threshold_colour(field, value, data_range),
     }
 }
@@ -251,6 +296,39 @@ pub(super) fn time_label(ms: f64, span_ms: f64, clock: Clock) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // continuous-GrYlRd: the scheme at the value's percent between min and max
+    // (fieldColor.ts); -Infinity (no value) at 0.
+    #[test]
+    fn continuous_modes_colour_by_percent() {
+        let field = FieldDefaults {
+            color: Some(crate::grafana::model::ColorSpec {
+                mode: "continuous-GrYlRd".into(),
+                ..Default::default()
+            }),
+            min: Some(0.0),
+            max: Some(1.0),
+            ..FieldDefaults::default()
+        };
+        let at = |v: f64| value_colour(&field, Some(v), 0, (0.0, 100.0)).0;
+        assert_eq!(at(1.0), named("red"));
+        assert_eq!(at(0.0), named("green"));
+        assert_eq!(at(f64::NEG_INFINITY), named("green"));
+        assert_eq!(
+            at(0.5),
+            colors::continuous_color("GrYlRd", 0.5, colors::Theme::Dark).unwrap()
+        );
+    }
+
+    // Dashboard JSON `timezone`: "utc", "browser" (the default) or a zone name.
+    #[test]
+    fn clocks_follow_the_dashboard_timezone() {
+        assert_eq!(Clock::for_timezone(Some("utc")), Some(Clock::Utc));
+        assert_eq!(Clock::for_timezone(Some("browser")), Some(Clock::Local));
+        assert_eq!(Clock::for_timezone(None), Some(Clock::Local));
+        assert_eq!(Clock::for_timezone(Some("")), Some(Clock::Local));
+        assert_eq!(Clock::for_timezone(Some("Europe/Paris")), None);
+    }
 
     #[test]
     fn threshold_states_have_words() {

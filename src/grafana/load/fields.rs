@@ -186,7 +186,7 @@ fn convert_thresholds(t: &Map<String, Value>) -> Thresholds {
         Some("percentage") => ThresholdsMode::Percentage,
         _ => ThresholdsMode::Absolute,
     };
-    let mut steps: Vec<ThresholdStep> = get_arr(t, "steps")
+    let steps: Vec<ThresholdStep> = get_arr(t, "steps")
         .iter()
         .filter_map(Value::as_object)
         .map(|s| ThresholdStep {
@@ -194,13 +194,8 @@ fn convert_thresholds(t: &Map<String, Value>) -> Thresholds {
             color: get_string(s, "color").unwrap_or_default(),
         })
         .collect();
-    // Grafana sorts steps ascending with the base (-Infinity) first.
-    steps.sort_by(|a, b| match (a.value, b.value) {
-        (None, None) => std::cmp::Ordering::Equal,
-        (None, _) => std::cmp::Ordering::Less,
-        (_, None) => std::cmp::Ordering::Greater,
-        (Some(x), Some(y)) => x.total_cmp(&y),
-    });
+    // Kept in the file's order: Grafana walks the steps as written (grafana-data
+    // field/thresholds.ts getActiveThreshold), only a null first step being -Infinity.
     Thresholds { mode, steps }
 }
 
@@ -233,9 +228,11 @@ fn convert_mappings(v: &Value) -> Vec<ValueMapping> {
                         .map(|(k, r)| (k.clone(), mapping_result(Some(r))))
                         .collect(),
                 }),
+                // `from ?? -Infinity`: a null bound is open (grafana-data 13
+                // utils/valueMappings.ts).
                 ("range", Some(o)) => out.push(ValueMapping::Range {
-                    from: range_bound(o, "from"),
-                    to: range_bound(o, "to"),
+                    from: get_num(o, "from"),
+                    to: get_num(o, "to"),
                     result: mapping_result(o.get("result")),
                 }),
                 ("regex", Some(o)) => out.push(ValueMapping::Regex {
@@ -281,8 +278,8 @@ fn convert_mappings(v: &Value) -> Vec<ValueMapping> {
                         })
                     }
                     Some(2) => out.push(ValueMapping::Range {
-                        from: range_bound(m, "from"),
-                        to: range_bound(m, "to"),
+                        from: legacy_range_bound(m, "from"),
+                        to: legacy_range_bound(m, "to"),
                         result,
                     }),
                     _ => {}
@@ -294,9 +291,10 @@ fn convert_mappings(v: &Value) -> Vec<ValueMapping> {
     out
 }
 
-/// A range mapping's bound: Grafana tests it with `isNaN(bound)`, so an absent bound is open
-/// but a JSON `null` is the number 0 (grafana-data `utils/valueMappings.ts`).
-fn range_bound(obj: &Map<String, Value>, key: &str) -> Option<f64> {
+/// A legacy range map's bound: `upgradeOldAngularValueMapping` reads it with `+bound`, so a
+/// JSON `null` (or "") is the number 0 while an absent bound stays open (grafana-data
+/// `utils/valueMappings.ts`).
+fn legacy_range_bound(obj: &Map<String, Value>, key: &str) -> Option<f64> {
     match obj.get(key) {
         Some(Value::Null) => Some(0.0),
         _ => get_num(obj, key),
@@ -320,18 +318,18 @@ mod tests {
         convert_mappings(&v).remove(0)
     }
 
-    // grafana-data utils/valueMappings.ts tests a bound with `isNaN`: JSON null is 0, an absent
-    // bound is open; upgradeOldAngularValueMapping turns a "null" legacy bound into a null
-    // mapping and reads the others with `+bound`.
+    // grafana-data 13 utils/valueMappings.ts: `from ?? -Infinity`, so null and absent bounds
+    // are open; upgradeOldAngularValueMapping turns a "null" legacy bound into a null mapping
+    // and reads the others with `+bound` (null is 0).
     #[test]
-    fn range_bounds_null_is_zero_absent_is_open() {
+    fn range_bounds_null_is_open_legacy_null_is_zero() {
         let m = range_of(
             r#"[{"type":"range","options":{"from":null,"to":10,"result":{"text":"low"}}}]"#,
         );
         assert!(matches!(
             m,
             ValueMapping::Range {
-                from: Some(0.0),
+                from: None,
                 to: Some(10.0),
                 ..
             }

@@ -40,6 +40,13 @@ pub fn build(panel: &Panel, data: &PanelData, clock: Clock) -> PanelView {
         }
         PanelState::NoData | PanelState::Ok => {}
     }
+    // Prometheus `format: heatmap` answers are de-accumulated before anything else sees them.
+    let deaccumulated =
+        super::heatmap::deaccumulate_heatmap_targets(panel, &data.series).map(|series| PanelData {
+            series,
+            ..data.clone()
+        });
+    let data = deaccumulated.as_ref().unwrap_or(data);
     let (transformed, transform_notes) = match transform(panel, data, clock) {
         Ok(result) => result,
         Err(table) => return *table,

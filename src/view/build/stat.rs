@@ -177,7 +177,9 @@ pub(super) fn build_stat(panel: &Panel, series: &[Series]) -> StatView {
             sparkline: r.sparkline,
         });
     }
-    if let Some(limit) = reduce_options.limit {
+    // `limit` caps the values of "all values" mode only: reduced fields are never cut
+    // (getFieldDisplayValues in grafana-data field/fieldDisplay.ts).
+    if let Some(limit) = reduce_options.limit.filter(|_| reduce_options.values) {
         values.truncate(limit as usize);
     }
     if values.is_empty() {
@@ -330,6 +332,44 @@ mod tests {
             json!({"reduceOptions": {"values": false}}),
         );
         assert_eq!(stat(&p, &[s])[0].0, "5");
+    }
+
+    // getFieldDisplayValues applies `limit` in "all values" mode only.
+    #[test]
+    fn limit_does_not_cut_reduced_values() {
+        let p = panel("stat", json!({}), json!({"reduceOptions": {"limit": 1}}));
+        let three = [
+            series("a", &[1.0]),
+            series("b", &[2.0]),
+            series("c", &[3.0]),
+        ];
+        assert_eq!(stat(&p, &three).len(), 3);
+    }
+
+    // An override's displayName takes the series macros (grafana-data field/templateProxies.ts).
+    #[test]
+    fn override_display_names_take_series_labels() {
+        let json = r#"{"title": "t", "panels": [{"type": "stat", "title": "p",
+            "gridPos": {"x": 0, "y": 0, "w": 6, "h": 6},
+            "options": {"textMode": "value_and_name"},
+            "fieldConfig": {"defaults": {}, "overrides": [{
+                "matcher": {"id": "byRegexp", "options": "/.*/"},
+                "properties": [{"id": "displayName", "value": "pod ${__field.labels.pod}"}]}]}}]}"#;
+        let p = crate::grafana::load::load_str(json, "t")
+            .unwrap()
+            .dashboard
+            .panels[0]
+            .clone();
+        let mut s = series("up", &[1.0]);
+        s.labels.insert("pod".into(), "api-7f".into());
+        let data = PanelData {
+            series: vec![s],
+            ..PanelData::default()
+        };
+        let PanelBody::Stat(stat) = build(&p, &data, Clock::Utc).body else {
+            panic!("stat expected")
+        };
+        assert_eq!(stat.values[0].name, "pod api-7f");
     }
 
     fn gauge(panel: &Panel, series: &[Series]) -> GaugeView {

@@ -1,0 +1,388 @@
+//! Stat, gauge and bar gauge panels of the repository's layouts and the shared corpus, fed
+//! generated series (integers, fractions, huge and tiny numbers, negatives, NaN, ±Infinity,
+//! empty series, a single point, many series, no series at all), shown by triage and by
+//! Grafana's own `getFieldDisplayValues` (@grafana/data under tests/oracle): each value's text
+//! and colour must agree.
+//!
+//! Differences in how a number is written in a unit are the unit formatter's (src/grafana/units,
+//! compared by the format cases of the oracle tests); they are counted as known here when triage
+//! writes Grafana's reduced number exactly as its own formatter does.
+
+#[path = "oracle/run.rs"]
+mod run;
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+use triage::data::panel_data::{PanelData, Series};
+use triage::grafana::load::load_str;
+use triage::grafana::units;
+use triage::view::build::{Clock, build};
+use triage::view::{PanelBody, Rgb};
+
+const REDUCING: [&str; 3] = ["stat", "gauge", "bargauge"];
+/// The step between generated points (one minute), from the epoch.
+const STEP_MS: i64 = 60_000;
+
+fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            json_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "json") {
+            out.push(path);
+        }
+    }
+}
+
+fn walk_panels<'a>(panels: &'a Value, out: &mut Vec<&'a Value>) {
+    for p in panels.as_array().into_iter().flatten() {
+        out.push(p);
+        walk_panels(&p["panels"], out);
+    }
+}
+
+/// Modern stat, gauge and bar gauge panels (own `fieldConfig`) that reduce every numeric field
+/// without transformations: what both sides can be given the same frames for.
+fn reducing_panels(dashboard: &Value) -> Vec<Value> {
+    let dashboard = dashboard.get("dashboard").unwrap_or(dashboard);
+    let mut all = Vec::new();
+    walk_panels(&dashboard["panels"], &mut all);
+    for row in dashboard["rows"].as_array().into_iter().flatten() {
+        walk_panels(&row["panels"], &mut all);
+    }
+    all.into_iter()
+        .filter(|p| REDUCING.contains(&p["type"].as_str().unwrap_or("")))
+        .filter(|p| p["fieldConfig"].is_object())
+        .filter(|p| p["transformations"].as_array().is_none_or(Vec::is_empty))
+        .filter(|p| {
+            let r = &p["options"]["reduceOptions"];
+            r["values"] != json!(true) && r["fields"].as_str().unwrap_or("").is_empty()
+        })
+        .cloned()
+        .collect()
+}
+
+/// Named value sets: each a list of series (one `instance` label each).
+fn datasets() -> Vec<(&'static str, Vec<Vec<f64>>)> {
+    let nan = f64::NAN;
+    let inf = f64::INFINITY;
+    vec![
+        ("integers", vec![vec![1.0, 2.0, 3.0, 42.0], vec![0.0, 7.0]]),
+        ("fractions", vec![vec![0.25, 0.5, 0.123456], vec![0.999]]),
+        ("huge", vec![vec![1e15, 3.2e18], vec![123_456_789.0]]),
+        ("tiny", vec![vec![1e-9, 3e-12], vec![0.000_42]]),
+        ("negatives", vec![vec![-5.0, -0.5, -1200.0], vec![-0.001]]),
+        ("ends in NaN", vec![vec![1.0, nan], vec![nan, nan]]),
+        ("infinities", vec![vec![1.0, inf], vec![2.0, -inf]]),
+        ("empty series", vec![vec![]]),
+        ("single point", vec![vec![7.5]]),
+        (
+            "many series",
+            (0..30)
+                .map(|i| vec![f64::from(i) * 3.5, f64::from(i)])
+                .collect(),
+        ),
+        ("no series", vec![]),
+    ]
+}
+
+fn instance(i: usize) -> String {
+    format!("h{i}")
+}
+
+fn oracle_frames(set: &[Vec<f64>]) -> Value {
+    let frames: Vec<Value> = set
+        .iter()
+        .enumerate()
+        .map(|(i, values)| {
+            let times: Vec<i64> = (0..values.len() as i64).map(|t| t * STEP_MS).collect();
+            let values: Vec<Value> = values.iter().map(|v| run::js_number(*v)).collect();
+            json!({"refId": "A", "fields": [
+                {"name": "Time", "type": "time", "values": times},
+                {"name": "Value", "type": "number", "values": values,
+                 "labels": {"instance": instance(i)}}
+            ]})
+        })
+        .collect();
+    Value::Array(frames)
+}
+
+/// Triage's series for the same frames, named as Grafana names them (one label key across all
+/// frames: its value).
+fn triage_data(set: &[Vec<f64>]) -> PanelData {
+    PanelData {
+        series: set
+            .iter()
+            .enumerate()
+            .map(|(i, values)| Series {
+                ref_id: "A".into(),
+                name: instance(i),
+                labels: [("instance".to_string(), instance(i))].into(),
+                points: values
+                    .iter()
+                    .enumerate()
+                    .map(|(t, v)| (t as i64 * STEP_MS, *v))
+                    .collect(),
+                compare: None,
+            })
+            .collect(),
+        start_ms: 0,
+        end_ms: 10 * STEP_MS,
+        ..PanelData::default()
+    }
+}
+
+fn hex(c: Rgb) -> String {
+    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+}
+
+/// (text, colour) of every value triage shows for the panel.
+fn triage_values(raw_panel: &Value, set: &[Vec<f64>]) -> Option<Vec<(String, Option<String>)>> {
+    let mut panel = raw_panel.clone();
+    panel["gridPos"] = json!({"x": 0, "y": 0, "w": 8, "h": 6});
+    let dashboard = json!({"title": "oracle", "schemaVersion": 39, "panels": [panel]});
+    let loaded = load_str(&dashboard.to_string(), "oracle").ok()?;
+    let panel = loaded.dashboard.panels.first()?.clone();
+    let view = build(&panel, &triage_data(set), Clock::Utc);
+    Some(match view.body {
+        PanelBody::Stat(stat) => stat
+            .values
+            .into_iter()
+            .map(|v| (v.text, v.color.map(hex)))
+            .collect(),
+        PanelBody::Gauge(gauge) => gauge
+            .items
+            .into_iter()
+            .map(|i| (i.text, Some(hex(i.color))))
+            .collect(),
+        _ => return None,
+    })
+}
+
+struct Case {
+    what: String,
+    /// Legacy `{"type": 1, "value": "null"}` mappings: Grafana's dashboard migrator (schema
+    /// 30) rewrites them before the panel sees them; the oracle is given the file as written.
+    legacy_mappings: bool,
+    /// A base threshold step written without `value` (not `null`): Grafana compares values
+    /// with `undefined`, which never passes, so it always shows the base step; triage reads
+    /// the missing value as the usual -Infinity base (a difference kept for now).
+    base_step_without_value: bool,
+    unit: Option<String>,
+    decimals: Option<u32>,
+    triage: Vec<(String, Option<String>)>,
+}
+
+#[test]
+fn stat_gauge_and_bar_gauge_values_match_grafana() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    json_files(&root.join("layouts"), &mut files);
+    json_files(&root.join("../shared/corpus"), &mut files);
+    let mut cases = Vec::new();
+    let mut asks = Vec::new();
+    for file in &files {
+        let Ok(text) = std::fs::read_to_string(file) else {
+            continue;
+        };
+        let Ok(dashboard) = serde_json::from_str::<Value>(&text) else {
+            continue;
+        };
+        for panel in reducing_panels(&dashboard) {
+            let defaults = &panel["fieldConfig"]["defaults"];
+            for (name, set) in datasets() {
+                let Some(triage) = triage_values(&panel, &set) else {
+                    continue;
+                };
+                let legacy_mappings = defaults["mappings"]
+                    .as_array()
+                    .is_some_and(|m| m.iter().any(|m| m["type"].is_number()));
+                let base_step_without_value = defaults["thresholds"]["steps"][0]
+                    .as_object()
+                    .is_some_and(|step| !step.contains_key("value"));
+                cases.push(Case {
+                    base_step_without_value,
+                    legacy_mappings,
+                    what: format!(
+                        "{} / {:?} ({}) / {name}",
+                        file.file_name().unwrap_or_default().to_string_lossy(),
+                        panel["title"].as_str().unwrap_or(""),
+                        panel["type"].as_str().unwrap_or("")
+                    ),
+                    unit: defaults["unit"].as_str().map(str::to_string),
+                    decimals: defaults["decimals"].as_u64().map(|d| d as u32),
+                    triage,
+                });
+                asks.push(json!({
+                    "kind": "display",
+                    "panelType": panel["type"],
+                    "frames": oracle_frames(&set),
+                    "fieldConfig": panel["fieldConfig"],
+                    "options": panel["options"],
+                }));
+            }
+        }
+    }
+    let answers = run::ask(&asks);
+    let mut tally = run::Tally::default();
+    for (case, answer) in cases.iter().zip(&answers) {
+        let Some(values) = answer["values"].as_array() else {
+            tally.record(false, None, || {
+                format!("{}: oracle error {answer}", case.what)
+            });
+            continue;
+        };
+        let same_count = values.len() == case.triage.len();
+        tally.record(same_count, None, || {
+            format!(
+                "{}: Grafana shows {} values, triage {}",
+                case.what,
+                values.len(),
+                case.triage.len()
+            )
+        });
+        for (i, (v, (text, colour))) in values.iter().zip(&case.triage).enumerate() {
+            let grafana_text = format!(
+                "{}{}{}",
+                v["prefix"].as_str().unwrap_or(""),
+                v["text"].as_str().unwrap_or(""),
+                v["suffix"].as_str().unwrap_or("")
+            );
+            let grafana_colour = v["color"].as_str().map(str::to_string);
+            let same_text = grafana_text.trim() == text.trim();
+            // A number Grafana reduced to the same value that only the unit writes differently.
+            let numeric = match &v["numeric"] {
+                Value::String(s) if s == "Infinity" => Some(f64::INFINITY),
+                Value::String(s) if s == "-Infinity" => Some(f64::NEG_INFINITY),
+                n => n.as_f64(),
+            };
+            let unit_only = numeric.is_some_and(|n| {
+                units::format_value(n, case.unit.as_deref(), case.decimals).to_string() == *text
+            });
+            let known_text = if unit_only {
+                Some("unit formatting")
+            } else if case.legacy_mappings {
+                Some("legacy mappings, migrated by Grafana's dashboard migrator")
+            } else {
+                None
+            };
+            tally.record(same_text, known_text, || {
+                format!(
+                    "{} #{i}: text Grafana {grafana_text:?}, triage {text:?}",
+                    case.what
+                )
+            });
+            // A translucent colour (`rgba(…, 0.9)`): a terminal cell has no alpha, triage
+            // blends it over the panel background.
+            let translucent = grafana_colour.as_ref().is_some_and(|c| c.len() == 9);
+            let known_colour = if translucent {
+                Some("alpha blended")
+            } else if case.base_step_without_value {
+                Some("base step without value")
+            } else {
+                None
+            };
+            tally.record(grafana_colour == *colour, known_colour, || {
+                format!(
+                    "{} #{i}: colour Grafana {grafana_colour:?}, triage {colour:?}",
+                    case.what
+                )
+            });
+        }
+    }
+    tally.finish("stat gauge bargauge display", 200);
+}
+
+/// Panels written for the display rules of issue 18 (threshold order, value mappings, no data,
+/// empty calcs, NaN, data ranges), each over every dataset: all must agree with Grafana.
+fn rule_panels() -> Vec<Value> {
+    let steps_out_of_order = json!({"mode": "absolute", "steps": [
+        {"value": null, "color": "green"}, {"value": 90, "color": "red"},
+        {"value": 70, "color": "orange"}]});
+    let mappings = json!([
+        {"type": "special", "options": {"match": "true", "result": {"text": "TRUE", "color": "blue"}}},
+        {"type": "special", "options": {"match": "false", "result": {"text": "FALSE", "color": "purple"}}},
+        {"type": "regex", "options": {"pattern": ".*", "result": {"text": "regex", "color": "yellow"}}},
+        {"type": "special", "options": {"match": "nan", "result": {"text": "not a number", "color": "orange"}}},
+        {"type": "range", "options": {"from": null, "to": 10, "result": {"text": "0..10", "color": "dark-red"}}},
+        {"type": "special", "options": {"match": "null", "result": {"text": "N/A", "color": "purple"}}}
+    ]);
+    let mut panels = Vec::new();
+    for kind in REDUCING {
+        let fc = |defaults: Value| json!({"defaults": defaults, "overrides": []});
+        panels.extend([
+            json!({"type": kind, "title": "steps out of order",
+                   "fieldConfig": fc(json!({"thresholds": steps_out_of_order}))}),
+            json!({"type": kind, "title": "mappings", "fieldConfig": fc(json!({"mappings": mappings}))}),
+            json!({"type": kind, "title": "mappings, last",
+                   "fieldConfig": fc(json!({"mappings": mappings})),
+                   "options": {"reduceOptions": {"calcs": ["last"]}}}),
+            json!({"type": kind, "title": "fixed colour",
+                   "fieldConfig": fc(json!({"color": {"mode": "fixed", "fixedColor": "orange"}}))}),
+            json!({"type": kind, "title": "blue base, no value text",
+                   "fieldConfig": fc(json!({"noValue": "nothing", "thresholds": {"mode": "absolute",
+                       "steps": [{"value": null, "color": "blue"}, {"value": 3, "color": "red"}]}}))}),
+            json!({"type": kind, "title": "empty calcs",
+                   "fieldConfig": fc(json!({})), "options": {"reduceOptions": {"calcs": []}}}),
+            json!({"type": kind, "title": "count",
+                   "fieldConfig": fc(json!({})), "options": {"reduceOptions": {"calcs": ["count"]}}}),
+            json!({"type": kind, "title": "percentage thresholds over the data",
+                   "fieldConfig": fc(json!({"unit": "percent", "thresholds": {"mode": "percentage",
+                       "steps": [{"value": null, "color": "green"}, {"value": 50, "color": "red"}]}}))}),
+            json!({"type": kind, "title": "continuous",
+                   "fieldConfig": fc(json!({"color": {"mode": "continuous-BlYlRd"}}))}),
+        ]);
+    }
+    panels
+}
+
+#[test]
+fn display_rules_match_grafana() {
+    let mut cases = Vec::new();
+    let mut asks = Vec::new();
+    for panel in rule_panels() {
+        for (name, set) in datasets() {
+            let triage = triage_values(&panel, &set).expect("a reducing panel");
+            cases.push((
+                format!("{} ({}) / {name}", panel["title"], panel["type"]),
+                triage,
+            ));
+            asks.push(json!({
+                "kind": "display",
+                "panelType": panel["type"],
+                "frames": oracle_frames(&set),
+                "fieldConfig": panel["fieldConfig"],
+                "options": panel.get("options").cloned().unwrap_or(json!({})),
+            }));
+        }
+    }
+    let answers = run::ask(&asks);
+    let mut tally = run::Tally::default();
+    for ((what, triage), answer) in cases.iter().zip(&answers) {
+        let values = answer["values"].as_array().cloned().unwrap_or_default();
+        tally.record(values.len() == triage.len(), None, || {
+            format!("{what}: Grafana {answer}, triage {triage:?}")
+        });
+        for (i, (v, (text, colour))) in values.iter().zip(triage).enumerate() {
+            let grafana_text = format!(
+                "{}{}{}",
+                v["prefix"].as_str().unwrap_or(""),
+                v["text"].as_str().unwrap_or(""),
+                v["suffix"].as_str().unwrap_or("")
+            );
+            tally.record(grafana_text.trim() == text.trim(), None, || {
+                format!("{what} #{i}: text Grafana {grafana_text:?}, triage {text:?}")
+            });
+            let grafana_colour = v["color"].as_str().map(str::to_string);
+            tally.record(grafana_colour == *colour, None, || {
+                format!("{what} #{i}: colour Grafana {grafana_colour:?}, triage {colour:?}")
+            });
+        }
+    }
+    tally.finish("display rules", 500);
+}
