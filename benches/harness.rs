@@ -654,6 +654,7 @@ fn parse_and_plan(runs: usize) {
             terminal_width: 200,
             scrape_interval: None,
             scrape_for: None,
+            utc_offset_s: 0,
             dashboard_title: &dashboard.title,
             dashboard_uid: "",
             datasource_types: &datasource_types,

@@ -47,6 +47,7 @@ fn main() {
             terminal_width: 160,
             scrape_interval: None,
             scrape_for: None,
+            utc_offset_s: 0,
             dashboard_title: "",
             dashboard_uid: "",
             datasource_types: &no_types,

@@ -58,6 +58,7 @@ fn corpus_expressions_parse_after_interpolation() {
             terminal_width: 160,
             scrape_interval: None,
             scrape_for: None,
+            utc_offset_s: 0,
             dashboard_title: &dashboard.title,
             dashboard_uid: "",
             datasource_types: &datasource_types,

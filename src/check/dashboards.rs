@@ -190,6 +190,7 @@ fn expressions(file: &str, dashboard: &Dashboard) -> Vec<Finding> {
         terminal_width: 160,
         scrape_interval: None,
         scrape_for: None,
+        utc_offset_s: 0,
         dashboard_title: &dashboard.title,
         dashboard_uid: dashboard.uid.as_deref().unwrap_or(""),
         datasource_types: &datasource_types,

@@ -115,6 +115,9 @@ pub struct PlanContext<'a> {
     /// Per query, when the session knows more (configured, the datasource's `timeInterval`,
     /// the targets the query reads): wins over `scrape_interval`.
     pub scrape_for: Option<ScrapeChooser<'a>>,
+    /// The dashboard time zone's offset from UTC (s): Grafana aligns a range query's start
+    /// and end to the step in that zone (`utcOffsetSec`, pkg/promlib/models/query.go).
+    pub utc_offset_s: i64,
     pub dashboard_title: &'a str,
     pub dashboard_uid: &'a str,
     /// Plugin type of each datasource variable (`Dashboard::datasource_variable_types`).
@@ -220,7 +223,7 @@ pub fn plan_panel(panel: &Panel, scope: &Scope, ctx: &PlanContext) -> PanelPlan 
                 .map(|c| c.interval.clone())
                 .or_else(|| ctx.scrape_interval.clone()),
             interval_factor: target.interval_factor,
-            utc_offset_s: 0,
+            utc_offset_s: ctx.utc_offset_s,
             request_interval_ms: None,
         });
         let mut target_scope = scope.clone();
@@ -352,6 +355,7 @@ mod tests {
             terminal_width: 160,
             scrape_interval: None,
             scrape_for: None,
+            utc_offset_s: 0,
             dashboard_title: "d",
             dashboard_uid: "u",
             datasource_types: &NO_TYPES,

@@ -99,6 +99,20 @@ enum Answer {
 /// An answer and how long it took (ms).
 type Answered = (Result<Answer, String>, u64);
 
+/// The dashboard time zone's offset from UTC at the end of the range: `utc` is 0, `browser`
+/// (or none) this machine's zone, as the browser's would be. A named zone is read as UTC:
+/// triage carries no zone database.
+fn utc_offset_s(timezone: Option<&str>, range: &TimeRange) -> i64 {
+    use chrono::{Local, Offset, TimeZone};
+    match timezone.map(str::trim).unwrap_or("") {
+        "" | "browser" => Local
+            .timestamp_millis_opt(range.to_ms())
+            .single()
+            .map_or(0, |t| i64::from(t.offset().fix().local_minus_utc())),
+        _ => 0,
+    }
+}
+
 /// What a Loki panel says when triage was started without a Loki.
 pub const NO_LOKI: &str = "Loki panel: start triage with --loki URL";
 
@@ -159,6 +173,7 @@ pub async fn run_refresh(
         terminal_width: input.terminal_width,
         scrape_interval,
         scrape_for: Some(ScrapeChooser(&choose_scrape)),
+        utc_offset_s: utc_offset_s(input.dashboard.timezone.as_deref(), &input.range),
         dashboard_title: &input.dashboard.title,
         dashboard_uid: input.dashboard.uid.as_deref().unwrap_or(""),
         datasource_types: &datasource_types,

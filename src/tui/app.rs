@@ -25,6 +25,7 @@ use crate::engine::session::EngineEvent;
 use crate::grafana::model::Dashboard;
 use crate::grafana::model::VariableSelection;
 use crate::grafana::vars::ALL_VALUE;
+use crate::view::display::Clock;
 
 /// How far one key press moves the time cursor (a fraction of the axis).
 const CURSOR_STEP: f64 = 1.0 / 80.0;
@@ -83,7 +84,10 @@ impl App {
 
     /// Take in an engine event of the current refresh.
     pub fn apply(&mut self, event: EngineEvent) {
-        if let Some((panel, fresh)) = self.page.apply(event, self.session.clock) {
+        // The dashboard's `timezone: utc` wins over the viewer's clock, as in Grafana.
+        let clock = Clock::for_timezone(self.page.dashboard.timezone.as_deref())
+            .unwrap_or(self.session.clock);
+        if let Some((panel, fresh)) = self.page.apply(event, clock) {
             self.mark_exemplars(panel);
             // New data for the fullscreen panel: its exemplars for the new range.
             if fresh && self.page.fullscreen && self.page.focus == Some(panel) {
