@@ -156,6 +156,7 @@ fn panels_json(app: &App, data: &[Option<PanelData>]) -> serde_json::Value {
                 "error": error,
                 "series": panel_data.series.len(),
                 "points": panel_data.point_count(),
+                "seriesStats": series_stats(&panel_data),
                 "values": values,
                 "colors": colors,
                 "message": message,
@@ -175,6 +176,31 @@ fn panels_json(app: &App, data: &[Option<PanelData>]) -> serde_json::Value {
         })
         .collect();
     serde_json::Value::Array(panels)
+}
+
+/// Per series: its name, min, max, mean and last value (Grafana's reducers: non-finite values
+/// skipped by min, max and mean; `null` where there is no number) and how many points it
+/// holds, over every point the panel got — what a reader compares with Prometheus to see that
+/// nothing was lost between the answer and the drawing.
+fn series_stats(data: &PanelData) -> serde_json::Value {
+    use crate::grafana::reduce::{Reducer, reduce_with};
+    let stats: Vec<serde_json::Value> = data
+        .series
+        .iter()
+        .map(|series| {
+            let values: Vec<Option<f64>> = series.points.iter().map(|&(_, v)| Some(v)).collect();
+            let calc = |reducer| reduce_with(reducer, &values).filter(|v| v.is_finite());
+            json!({
+                "name": series.name,
+                "min": calc(Reducer::Min),
+                "max": calc(Reducer::Max),
+                "mean": calc(Reducer::Mean),
+                "last": calc(Reducer::Last),
+                "points": series.points.len(),
+            })
+        })
+        .collect();
+    serde_json::Value::Array(stats)
 }
 
 fn hex(c: crate::view::Rgb) -> String {
