@@ -1,7 +1,7 @@
 //! One refresh of a dashboard: resolve variables, expand repeats, plan every panel, send each
 //! distinct query once (bounded concurrency), and report panels as soon as their data is in.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use futures::StreamExt;
@@ -41,6 +41,57 @@ pub struct RefreshInput {
     /// Only a variable changed: panels whose queries are the same as in the last refresh keep
     /// their data and are not asked again (as Grafana re-runs only the panels that use it).
     pub keep_unchanged: bool,
+    /// Ask only these panels (the ones in view, lazily loaded as Grafana loads them); `None`
+    /// asks every panel (`render`).
+    pub wanted: Option<WantedPanels>,
+}
+
+/// The panels a refresh asks, as the UI sees them: those in view (with a margin) outside
+/// collapsed rows. The others get no query and no event: they keep what they show, and the
+/// UI asks for them when they come into view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WantedPanels {
+    /// Indices into the expanded dashboard's panels, as the UI counted them ...
+    pub indices: BTreeSet<usize>,
+    /// ... over this many panels. When repeats give the dashboard another shape than the UI
+    /// knew, the indices mean nothing: every panel outside a collapsed row is asked instead.
+    pub panel_count: usize,
+    /// Panels that came into view since the last refresh: they ask with the variables that
+    /// refresh resolved (the UI sends the same range), so a scroll sends no variable query.
+    pub same_variables: bool,
+}
+
+/// What a refresh keeps for the next: what each panel asked (for `keep_unchanged`) and the
+/// variables it resolved (for panels that come into view later).
+#[derive(Debug, Clone, Default)]
+pub struct RefreshMemory {
+    pub asked: Option<PanelQueries>,
+    pub variables: Option<(Vec<ResolvedVariable>, Vec<String>)>,
+}
+
+/// Which panels of `dashboard` a refresh asks: all without a wanted set; else the wanted ones,
+/// or, when the dashboard's shape is not the one the UI counted, every panel outside a
+/// collapsed row.
+pub fn wanted_mask(dashboard: &Dashboard, wanted: Option<&WantedPanels>) -> Vec<bool> {
+    let count = dashboard.panels.len();
+    match wanted {
+        None => vec![true; count],
+        Some(w) if w.panel_count == count => (0..count).map(|i| w.indices.contains(&i)).collect(),
+        Some(_) => outside_collapsed_rows(dashboard),
+    }
+}
+
+/// Per panel: whether it lies outside every row saved as collapsed.
+pub fn outside_collapsed_rows(dashboard: &Dashboard) -> Vec<bool> {
+    let mut mask = vec![true; dashboard.panels.len()];
+    for row in dashboard.rows.iter().filter(|r| r.collapsed) {
+        for &p in &row.panels {
+            if let Some(m) = mask.get_mut(p) {
+                *m = false;
+            }
+        }
+    }
+    mask
 }
 
 /// What each panel asked in a refresh, without the time range: (datasource, expression,
@@ -91,17 +142,28 @@ type Answered = (Result<QueryAnswer, PromError>, u64);
 pub async fn run_refresh(
     datasources: &Datasources,
     input: RefreshInput,
-    previous: Option<&PanelQueries>,
+    memory: &RefreshMemory,
     generation: u64,
     events: &mpsc::UnboundedSender<EngineEvent>,
-) -> PanelQueries {
-    let (variables, errors) = resolve_variables(
-        datasources,
-        &input.dashboard,
-        &input.overrides,
-        &input.range,
-    )
-    .await;
+) -> RefreshMemory {
+    let previous = memory.asked.as_ref();
+    let known = memory
+        .variables
+        .clone()
+        .filter(|_| input.wanted.as_ref().is_some_and(|w| w.same_variables));
+    let (variables, errors) = match known {
+        Some(known) => known,
+        None => {
+            resolve_variables(
+                datasources,
+                &input.dashboard,
+                &input.overrides,
+                &input.range,
+            )
+            .await
+        }
+    };
+    let resolved_variables = (variables.clone(), errors.clone());
     let base_scope = scope_for(&variables, &input.dashboard, &input.range);
     let expanded = expand_dashboard(&input.dashboard, &variables, &base_scope);
     let scrape_interval = match &input.scrape_interval {
@@ -175,12 +237,14 @@ pub async fn run_refresh(
         generation,
         resolved: Box::new(resolved.clone()),
     });
-    let asked = panel_queries(&plans);
-    let skip = if input.keep_unchanged {
+    let wanted = wanted_mask(&resolved.dashboard, input.wanted.as_ref());
+    let mut asked = panel_queries(&plans);
+    let mut skip = if input.keep_unchanged {
         unchanged_panels(previous, &asked)
     } else {
         vec![false; plans.len()]
     };
+    skip_unwanted(&wanted, &mut skip, &mut asked, previous);
     let plans = plans
         .into_iter()
         .zip(&skip)
@@ -195,7 +259,35 @@ pub async fn run_refresh(
         events,
     )
     .await;
-    asked
+    RefreshMemory {
+        asked: Some(asked),
+        variables: Some(resolved_variables),
+    }
+}
+
+/// Panels not wanted are skipped, and what they asked stays what they asked before (they were
+/// not asked now), so a later variable change cannot count their old data as up to date.
+fn skip_unwanted(
+    wanted: &[bool],
+    skip: &mut [bool],
+    asked: &mut PanelQueries,
+    previous: Option<&PanelQueries>,
+) {
+    let same_shape = previous.is_some_and(|p| p.len() == asked.len());
+    for (index, &wanted) in wanted.iter().enumerate() {
+        if wanted {
+            continue;
+        }
+        if let Some(skip) = skip.get_mut(index) {
+            *skip = true;
+        }
+        if let Some(entry) = asked.get_mut(index) {
+            *entry = previous
+                .filter(|_| same_shape)
+                .and_then(|p| p.get(index).cloned())
+                .flatten();
+        }
+    }
 }
 
 /// Annotation queries ride along with every time-series panel (sent once, as shared queries
