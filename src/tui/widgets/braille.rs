@@ -185,7 +185,7 @@ impl BrailleCanvas {
     /// The dot column a world x falls in, when inside the x bounds.
     fn dot_column(&self, x: f64) -> Option<i32> {
         (x >= self.x_bounds.0 && x <= self.x_bounds.1)
-            .then(|| ((x - self.x_bounds.0) * self.x_scale + 0.5) as i32)
+            .then_some(((x - self.x_bounds.0) * self.x_scale + 0.5) as i32)
     }
 
     /// The points of a polyline that draw the same dots as all of them: per dot column, the
