@@ -333,4 +333,116 @@ fn gateway_time_series_ask_with_grafanas_step_and_keep_every_maximum() {
         Ok(checked) => assert!(checked >= 10, "time series panels checked: {checked}"),
         Err(e) => panic!("{e}"),
     }
+    a_refresh_asks_the_recent_part_and_gives_the_full_answer(&demo.prometheus);
+}
+
+/// Incremental refresh on the demo's Prometheus: two refreshes of the gateway dashboard's
+/// time series over ranges a minute apart (both ending a minute or more ago, so no sample is
+/// still on its way). The second asks only its recent part (fewer bytes than the first), and
+/// every series is the one a full query over its range gives.
+fn a_refresh_asks_the_recent_part_and_gives_the_full_answer(prometheus: &str) {
+    use std::sync::Arc;
+    use triage::engine::datasources::Datasources;
+    use triage::engine::session::Session;
+    use triage::grafana::timerange::TimeRange;
+    use triage::net::{PromClient, PromConfig};
+
+    let dashboard = Arc::new(
+        triage::grafana::load::load_path(std::path::Path::new(DASHBOARD))
+            .unwrap()
+            .dashboard,
+    );
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let client = PromClient::new(PromConfig::new(prometheus)).unwrap();
+        let (mut session, mut events) =
+            Session::with_datasources(Datasources::single(client.clone()));
+        let now = chrono::Utc::now();
+        let at = |minutes: i64| (now - chrono::Duration::minutes(minutes)).to_rfc3339();
+        let range = |from: i64, to: i64| TimeRange::resolve(&at(from), &at(to), now).unwrap();
+        let first = refreshed(&mut session, &mut events, &dashboard, range(62, 2)).await;
+        let second = refreshed(&mut session, &mut events, &dashboard, range(61, 1)).await;
+        let mut compared = 0;
+        for (index, data) in &second {
+            if dashboard.panels[*index].panel_type != "timeseries" || !data.errors.is_empty() {
+                continue;
+            }
+            for query in data.queries.iter().filter(|q| !q.instant) {
+                let before = first[index]
+                    .queries
+                    .iter()
+                    .find(|q| q.ref_id == query.ref_id)
+                    .unwrap();
+                assert!(
+                    query.bytes < before.bytes,
+                    "{}: the refresh asked only the recent part ({} bytes, {} the first time)",
+                    query.expr,
+                    query.bytes,
+                    before.bytes
+                );
+                let full = client
+                    .query_range(
+                        &query.expr,
+                        query.start_ms as f64 / 1000.0,
+                        query.end_ms as f64 / 1000.0,
+                        query.step_ms as f64 / 1000.0,
+                    )
+                    .await
+                    .unwrap();
+                let ours: Vec<_> = data
+                    .series
+                    .iter()
+                    .filter(|s| s.ref_id == query.ref_id)
+                    .collect();
+                assert_eq!(ours.len(), full.series.len(), "{}", query.expr);
+                for (mine, theirs) in ours.iter().zip(&full.series) {
+                    assert_eq!(mine.labels, theirs.labels, "{}", query.expr);
+                    assert_eq!(mine.points.len(), theirs.points.len(), "{}", query.expr);
+                    for (a, b) in mine.points.iter().zip(&theirs.points) {
+                        assert_eq!(a.0, b.0, "{}", query.expr);
+                        let same = (a.1 - b.1).abs() <= 1e-9 * a.1.abs().max(b.1.abs()).max(1.0)
+                            || (a.1.is_nan() && b.1.is_nan());
+                        assert!(same, "{}: {a:?} vs {b:?}", query.expr);
+                    }
+                }
+                compared += 1;
+            }
+        }
+        assert!(compared >= 10, "range queries compared: {compared}");
+    });
+}
+
+/// Every panel's data from one refresh of `dashboard` over `range`.
+async fn refreshed(
+    session: &mut triage::engine::session::Session,
+    events: &mut tokio::sync::mpsc::UnboundedReceiver<triage::engine::session::EngineEvent>,
+    dashboard: &std::sync::Arc<triage::grafana::model::Dashboard>,
+    range: triage::grafana::timerange::TimeRange,
+) -> BTreeMap<usize, PanelData> {
+    use triage::engine::session::EngineEvent;
+    let generation = session.refresh(triage::engine::refresh::RefreshInput {
+        dashboard: dashboard.clone(),
+        overrides: Default::default(),
+        range,
+        terminal_width: 160,
+        scrape_interval: None,
+        compare: None,
+        keep_unchanged: false,
+        wanted: None,
+    });
+    let mut panels = BTreeMap::new();
+    while let Some(event) = events.recv().await {
+        match event {
+            EngineEvent::Panel {
+                generation: g,
+                index,
+                data,
+            } if g == generation => {
+                panels.insert(index, *data);
+            }
+            EngineEvent::Done { generation: g } if g == generation => break,
+            _ => {}
+        }
+    }
+    panels
 }

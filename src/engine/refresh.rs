@@ -9,6 +9,7 @@ use tokio::sync::mpsc;
 
 use super::datasources::Datasources;
 use super::expand::{expand_dashboard, scope_with};
+use super::incremental::AnswerCache;
 use super::plan::QueryKey;
 use super::plan::{
     PanelPlan, PlanContext, PlannedQuery, comparison_queries, offset_label, plan_panel,
@@ -67,6 +68,9 @@ pub struct WantedPanels {
 pub struct RefreshMemory {
     pub asked: Option<PanelQueries>,
     pub variables: Option<(Vec<ResolvedVariable>, Vec<String>)>,
+    /// Every range query's last answer, for incremental refresh (shared by every refresh of
+    /// the session, also by those that are cancelled).
+    pub answers: Arc<std::sync::Mutex<AnswerCache>>,
 }
 
 /// Which panels of `dashboard` a refresh asks: all without a wanted set; else the wanted ones,
@@ -250,6 +254,9 @@ pub async fn run_refresh(
         .zip(&skip)
         .map(|(plan, &skip)| if skip { None } else { Some(plan) })
         .collect();
+    if let Ok(mut answers) = memory.answers.lock() {
+        answers.next_refresh();
+    }
     fetch_and_report(
         datasources,
         &resolved.dashboard,
@@ -257,11 +264,13 @@ pub async fn run_refresh(
         &input.range,
         generation,
         events,
+        &memory.answers,
     )
     .await;
     RefreshMemory {
         asked: Some(asked),
         variables: Some(resolved_variables),
+        answers: memory.answers.clone(),
     }
 }
 
@@ -332,6 +341,7 @@ pub async fn fetch_and_report(
     range: &TimeRange,
     generation: u64,
     events: &mpsc::UnboundedSender<EngineEvent>,
+    kept_answers: &std::sync::Mutex<AnswerCache>,
 ) {
     let mut waiting_on: Vec<usize> = Vec::with_capacity(plans.len());
     let mut panels_of: HashMap<QueryKey, Vec<usize>> = HashMap::new();
@@ -389,21 +399,7 @@ pub async fn fetch_and_report(
     let mut answers: HashMap<QueryKey, Answered> = HashMap::new();
     let mut stream = futures::stream::iter(unique.into_iter().map(|q| async move {
         let started = std::time::Instant::now();
-        let client = datasources.pick(q.datasource.as_deref());
-        let result = if q.instant {
-            client
-                .query_instant(&q.expr, q.end_ms as f64 / 1000.0)
-                .await
-        } else {
-            client
-                .query_range(
-                    &q.expr,
-                    q.start_ms as f64 / 1000.0,
-                    q.end_ms as f64 / 1000.0,
-                    q.step_ms as f64 / 1000.0,
-                )
-                .await
-        };
+        let result = ask_incrementally(datasources, &q, kept_answers).await;
         (q.key(), (result, started.elapsed().as_millis() as u64))
     }))
     .buffer_unordered(MAX_CONCURRENT_QUERIES);
@@ -430,6 +426,34 @@ pub async fn fetch_and_report(
             }
         }
     }
+}
+
+/// Send one query; a range query that follows its last answer asks only the recent part and
+/// is merged with what was kept (`incremental`).
+async fn ask_incrementally(
+    datasources: &Datasources,
+    q: &PlannedQuery,
+    answers: &std::sync::Mutex<AnswerCache>,
+) -> Result<QueryAnswer, PromError> {
+    let client = datasources.pick(q.datasource.as_deref());
+    if q.instant {
+        return client
+            .query_instant(&q.expr, q.end_ms as f64 / 1000.0)
+            .await;
+    }
+    let from_ms = answers.lock().map(|a| a.ask_from(q)).unwrap_or(q.start_ms);
+    let answer = client
+        .query_range(
+            &q.expr,
+            from_ms as f64 / 1000.0,
+            q.end_ms as f64 / 1000.0,
+            q.step_ms as f64 / 1000.0,
+        )
+        .await?;
+    Ok(match answers.lock() {
+        Ok(mut kept) => kept.absorb(q, from_ms, answer),
+        Err(_) => answer,
+    })
 }
 
 /// A panel's data from the answers to its queries, series named as Grafana names them.
