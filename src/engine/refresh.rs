@@ -151,22 +151,7 @@ pub async fn run_refresh(
     events: &mpsc::UnboundedSender<EngineEvent>,
 ) -> RefreshMemory {
     let previous = memory.asked.as_ref();
-    let known = memory
-        .variables
-        .clone()
-        .filter(|_| input.wanted.as_ref().is_some_and(|w| w.same_variables));
-    let (variables, errors) = match known {
-        Some(known) => known,
-        None => {
-            resolve_variables(
-                datasources,
-                &input.dashboard,
-                &input.overrides,
-                &input.range,
-            )
-            .await
-        }
-    };
+    let (variables, errors) = variables_for(datasources, &input, memory).await;
     let resolved_variables = (variables.clone(), errors.clone());
     let base_scope = scope_for(&variables, &input.dashboard, &input.range);
     let expanded = expand_dashboard(&input.dashboard, &variables, &base_scope);
@@ -241,14 +226,7 @@ pub async fn run_refresh(
         generation,
         resolved: Box::new(resolved.clone()),
     });
-    let wanted = wanted_mask(&resolved.dashboard, input.wanted.as_ref());
-    let mut asked = panel_queries(&plans);
-    let mut skip = if input.keep_unchanged {
-        unchanged_panels(previous, &asked)
-    } else {
-        vec![false; plans.len()]
-    };
-    skip_unwanted(&wanted, &mut skip, &mut asked, previous);
+    let (asked, skip) = panels_to_skip(&input, &resolved.dashboard, &plans, previous);
     let plans = plans
         .into_iter()
         .zip(&skip)
@@ -272,6 +250,50 @@ pub async fn run_refresh(
         variables: Some(resolved_variables),
         answers: memory.answers.clone(),
     }
+}
+
+/// The variables of this refresh: those the last one resolved, for panels that came into view
+/// since, else resolved now.
+async fn variables_for(
+    datasources: &Datasources,
+    input: &RefreshInput,
+    memory: &RefreshMemory,
+) -> (Vec<ResolvedVariable>, Vec<String>) {
+    let known = memory
+        .variables
+        .clone()
+        .filter(|_| input.wanted.as_ref().is_some_and(|w| w.same_variables));
+    match known {
+        Some(known) => known,
+        None => {
+            resolve_variables(
+                datasources,
+                &input.dashboard,
+                &input.overrides,
+                &input.range,
+            )
+            .await
+        }
+    }
+}
+
+/// What each panel asks now (as kept for the next refresh) and which panels send nothing:
+/// those unchanged after a variable change, and those not wanted (not in view).
+fn panels_to_skip(
+    input: &RefreshInput,
+    dashboard: &Dashboard,
+    plans: &[PanelPlan],
+    previous: Option<&PanelQueries>,
+) -> (PanelQueries, Vec<bool>) {
+    let wanted = wanted_mask(dashboard, input.wanted.as_ref());
+    let mut asked = panel_queries(plans);
+    let mut skip = if input.keep_unchanged {
+        unchanged_panels(previous, &asked)
+    } else {
+        vec![false; plans.len()]
+    };
+    skip_unwanted(&wanted, &mut skip, &mut asked, previous);
+    (asked, skip)
 }
 
 /// Panels not wanted are skipped, and what they asked stays what they asked before (they were
