@@ -138,6 +138,7 @@ async fn refresh_panels(
         scrape_interval: None,
         compare: None,
         keep_unchanged: false,
+        wanted: None,
     });
     let mut panels = dashboard.panels.clone();
     let mut data: Vec<Option<PanelData>> = vec![None; panels.len()];

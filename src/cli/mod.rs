@@ -194,6 +194,10 @@ pub struct RenderArgs {
     pub height: u16,
     #[arg(long, value_enum, default_value_t = RenderFormat::Text)]
     pub format: RenderFormat,
+    /// Ask only for the panels in view at this size (outside collapsed rows), as the TUI and
+    /// Grafana load a dashboard; the others are left out (state `outOfView`).
+    #[arg(long)]
+    pub visible_only: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

@@ -8,6 +8,7 @@ use super::grafana;
 use super::session_setup::prepare_with;
 use super::{CliError, RenderArgs, RenderFormat};
 use crate::data::panel_data::PanelData;
+use crate::engine::refresh::WantedPanels;
 use crate::engine::session::{EngineEvent, Session};
 use crate::tui::app::{App, StatusInfo};
 use crate::tui::frame_text::{to_ansi, to_html, to_svg, to_text};
@@ -46,8 +47,22 @@ pub async fn run(args: RenderArgs) -> Result<i32, CliError> {
     let (session, mut events) = Session::with_datasources(prepared.datasources.clone());
     // Loki answers the panels on a Loki datasource.
     let mut session = session.with_backends(prepared.backends.clone());
-    let generation = session.refresh(prepared.request(&app.page.view_state, width));
+    let mut request = prepared.request(&app.page.view_state, width);
+    let in_view = args
+        .visible_only
+        .then(|| app.page.panels_in_view(width, height));
+    if let Some(in_view) = &in_view {
+        request.wanted = Some(WantedPanels {
+            indices: in_view.clone(),
+            panel_count: app.page.views.len(),
+            same_variables: false,
+        });
+    }
+    let generation = session.refresh(request);
     let mut data: Vec<Option<PanelData>> = vec![None; app.page.dashboard.panels.len()];
+    // Which panels the engine asks: the ones in view, or every one outside a collapsed row
+    // when repeats changed the shape the view was counted on.
+    let mut asked: Option<Vec<bool>> = None;
     while let Some(event) = events.recv().await {
         if event.generation() != Some(generation) {
             continue;
@@ -55,6 +70,7 @@ pub async fn run(args: RenderArgs) -> Result<i32, CliError> {
         match &event {
             EngineEvent::Resolved { resolved, .. } => {
                 data = vec![None; resolved.dashboard.panels.len()];
+                asked = request_wanted(&in_view, app.page.views.len(), &resolved.dashboard);
             }
             EngineEvent::Panel {
                 index,
@@ -85,7 +101,7 @@ pub async fn run(args: RenderArgs) -> Result<i32, CliError> {
         RenderFormat::Svg => print!("{}", to_svg(&buf)),
         RenderFormat::Html => print!("{}", to_html(&buf)),
         RenderFormat::Json => {
-            let panels = panels_json(&app, &data);
+            let panels = panels_json(&app, &data, asked.as_deref());
             println!(
                 "{}",
                 serde_json::to_string_pretty(&panels).unwrap_or_default()
@@ -108,7 +124,25 @@ fn report_errors(app: &App, data: &[Option<PanelData>]) {
     }
 }
 
-fn panels_json(app: &App, data: &[Option<PanelData>]) -> serde_json::Value {
+/// With `--visible-only`, which panels of the resolved dashboard the engine asks.
+fn request_wanted(
+    in_view: &Option<std::collections::BTreeSet<usize>>,
+    panel_count: usize,
+    dashboard: &crate::grafana::model::Dashboard,
+) -> Option<Vec<bool>> {
+    let indices = in_view.clone()?;
+    let wanted = WantedPanels {
+        indices,
+        panel_count,
+        same_variables: false,
+    };
+    Some(crate::engine::refresh::wanted_mask(
+        dashboard,
+        Some(&wanted),
+    ))
+}
+
+fn panels_json(app: &App, data: &[Option<PanelData>], asked: Option<&[bool]>) -> serde_json::Value {
     let panels: Vec<serde_json::Value> = app
         .page
         .dashboard
@@ -119,6 +153,8 @@ fn panels_json(app: &App, data: &[Option<PanelData>]) -> serde_json::Value {
             let panel_data = data.get(i).cloned().flatten().unwrap_or_default();
             let state = if data.get(i).is_some_and(Option::is_some) {
                 panel_data.state().as_str()
+            } else if asked.is_some_and(|a| !a.get(i).copied().unwrap_or(true)) {
+                "outOfView"
             } else {
                 "loading"
             };
@@ -158,6 +194,7 @@ fn panels_json(app: &App, data: &[Option<PanelData>]) -> serde_json::Value {
                 "error": error,
                 "series": panel_data.series.len(),
                 "points": panel_data.point_count(),
+                "seriesStats": series_stats(&panel_data),
                 "values": values,
                 "colors": colors,
                 "message": message,
@@ -178,6 +215,31 @@ fn panels_json(app: &App, data: &[Option<PanelData>]) -> serde_json::Value {
         })
         .collect();
     serde_json::Value::Array(panels)
+}
+
+/// Per series: its name, min, max, mean and last value (Grafana's reducers: non-finite values
+/// skipped by min, max and mean; `null` where there is no number) and how many points it
+/// holds, over every point the panel got — what a reader compares with Prometheus to see that
+/// nothing was lost between the answer and the drawing.
+fn series_stats(data: &PanelData) -> serde_json::Value {
+    use crate::grafana::reduce::{Reducer, reduce_with};
+    let stats: Vec<serde_json::Value> = data
+        .series
+        .iter()
+        .map(|series| {
+            let values: Vec<Option<f64>> = series.points.iter().map(|&(_, v)| Some(v)).collect();
+            let calc = |reducer| reduce_with(reducer, &values).filter(|v| v.is_finite());
+            json!({
+                "name": series.name,
+                "min": calc(Reducer::Min),
+                "max": calc(Reducer::Max),
+                "mean": calc(Reducer::Mean),
+                "last": calc(Reducer::Last),
+                "points": series.points.len(),
+            })
+        })
+        .collect();
+    serde_json::Value::Array(stats)
 }
 
 fn hex(c: crate::view::Rgb) -> String {

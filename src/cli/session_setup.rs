@@ -530,6 +530,7 @@ impl Prepared {
             scrape_interval: self.scrape_interval.clone(),
             compare: state.compare,
             keep_unchanged: false,
+            wanted: None,
         }
     }
 }

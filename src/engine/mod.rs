@@ -7,6 +7,7 @@ pub mod annotations;
 pub mod datasources;
 pub mod drill;
 pub mod expand;
+pub mod incremental;
 pub mod logql_plan;
 pub mod plan;
 pub mod refresh;

@@ -1,7 +1,7 @@
 //! One refresh of a dashboard: resolve variables, expand repeats, plan every panel, send each
 //! distinct query once (bounded concurrency), and report panels as soon as their data is in.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use futures::StreamExt;
@@ -10,6 +10,7 @@ use tokio::sync::mpsc;
 use super::datasources::Datasources;
 use super::drill::Backends;
 use super::expand::{expand_dashboard, scope_with};
+use super::incremental::AnswerCache;
 use super::plan::{
     PanelPlan, PlanContext, PlannedQuery, QueryKey, QueryLanguage, ScrapeChooser,
     comparison_queries, offset_label, plan_panel,
@@ -24,8 +25,8 @@ use crate::grafana::panel_kind::{PanelKind, unsupported_reason};
 use crate::grafana::scrape::choose_scrape_interval;
 use crate::grafana::timerange::TimeRange;
 use crate::grafana::vars::add_label_matchers;
-use crate::net::QueryAnswer;
 use crate::net::loki::{DEFAULT_MAX_LINES, LokiAnswer, LokiClient, LokiQuery};
+use crate::net::{PromError, QueryAnswer};
 
 /// Queries in flight at once: enough to hide latency, few enough to be gentle on a
 /// Prometheus that is part of the incident.
@@ -45,6 +46,60 @@ pub struct RefreshInput {
     /// Only a variable changed: panels whose queries are the same as in the last refresh keep
     /// their data and are not asked again (as Grafana re-runs only the panels that use it).
     pub keep_unchanged: bool,
+    /// Ask only these panels (the ones in view, lazily loaded as Grafana loads them); `None`
+    /// asks every panel (`render`).
+    pub wanted: Option<WantedPanels>,
+}
+
+/// The panels a refresh asks, as the UI sees them: those in view (with a margin) outside
+/// collapsed rows. The others get no query and no event: they keep what they show, and the
+/// UI asks for them when they come into view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WantedPanels {
+    /// Indices into the expanded dashboard's panels, as the UI counted them ...
+    pub indices: BTreeSet<usize>,
+    /// ... over this many panels. When repeats give the dashboard another shape than the UI
+    /// knew, the indices mean nothing: every panel outside a collapsed row is asked instead.
+    pub panel_count: usize,
+    /// Panels that came into view since the last refresh: they ask with the variables that
+    /// refresh resolved (the UI sends the same range), so a scroll sends no variable query.
+    pub same_variables: bool,
+}
+
+/// What a refresh keeps for the next: what each panel asked (for `keep_unchanged`) and the
+/// variables it resolved (for panels that come into view later).
+#[derive(Debug, Clone, Default)]
+pub struct RefreshMemory {
+    pub asked: Option<PanelQueries>,
+    pub variables: Option<(Vec<ResolvedVariable>, Vec<String>)>,
+    /// Every range query's last answer, for incremental refresh (shared by every refresh of
+    /// the session, also by those that are cancelled).
+    pub answers: Arc<std::sync::Mutex<AnswerCache>>,
+}
+
+/// Which panels of `dashboard` a refresh asks: all without a wanted set; else the wanted ones,
+/// or, when the dashboard's shape is not the one the UI counted, every panel outside a
+/// collapsed row.
+pub fn wanted_mask(dashboard: &Dashboard, wanted: Option<&WantedPanels>) -> Vec<bool> {
+    let count = dashboard.panels.len();
+    match wanted {
+        None => vec![true; count],
+        Some(w) if w.panel_count == count => (0..count).map(|i| w.indices.contains(&i)).collect(),
+        Some(_) => outside_collapsed_rows(dashboard),
+    }
+}
+
+/// Per panel: whether it lies outside every row saved as collapsed.
+pub fn outside_collapsed_rows(dashboard: &Dashboard) -> Vec<bool> {
+    let mut mask = vec![true; dashboard.panels.len()];
+    for row in dashboard.rows.iter().filter(|r| r.collapsed) {
+        for &p in &row.panels {
+            if let Some(m) = mask.get_mut(p) {
+                *m = false;
+            }
+        }
+    }
+    mask
 }
 
 /// What each panel asked in a refresh, without the time range: (datasource, expression,
@@ -120,17 +175,13 @@ pub async fn run_refresh(
     datasources: &Datasources,
     backends: &Backends,
     input: RefreshInput,
-    previous: Option<&PanelQueries>,
+    memory: &RefreshMemory,
     generation: u64,
     events: &mpsc::UnboundedSender<EngineEvent>,
-) -> PanelQueries {
-    let (variables, errors) = resolve_variables(
-        datasources,
-        &input.dashboard,
-        &input.overrides,
-        &input.range,
-    )
-    .await;
+) -> RefreshMemory {
+    let previous = memory.asked.as_ref();
+    let (variables, errors) = variables_for(datasources, &input, memory).await;
+    let resolved_variables = (variables.clone(), errors.clone());
     let base_scope = scope_for(&variables, &input.dashboard, &input.range);
     let expanded = expand_dashboard(&input.dashboard, &variables, &base_scope);
     // Given to triage, else set on the datasource (`timeInterval`), else Prometheus's own.
@@ -247,12 +298,7 @@ pub async fn run_refresh(
         generation,
         resolved: Box::new(resolved.clone()),
     });
-    let asked = panel_queries(&plans);
-    let skip = if input.keep_unchanged {
-        unchanged_panels(previous, &asked)
-    } else {
-        vec![false; plans.len()]
-    };
+    let (asked, skip) = panels_to_skip(&input, &resolved.dashboard, &plans, previous);
     let plans = plans
         .into_iter()
         .zip(&skip)
@@ -267,6 +313,9 @@ pub async fn run_refresh(
         prometheus: datasources,
         loki: loki.as_ref().map(Option::as_ref).map_err(String::as_str),
     };
+    if let Ok(mut answers) = memory.answers.lock() {
+        answers.next_refresh();
+    }
     fetch_and_report(
         &backends,
         &resolved.dashboard,
@@ -274,9 +323,83 @@ pub async fn run_refresh(
         &input.range,
         generation,
         events,
+        &memory.answers,
     )
     .await;
-    asked
+    RefreshMemory {
+        asked: Some(asked),
+        variables: Some(resolved_variables),
+        answers: memory.answers.clone(),
+    }
+}
+
+/// The variables of this refresh: those the last one resolved, for panels that came into view
+/// since, else resolved now.
+async fn variables_for(
+    datasources: &Datasources,
+    input: &RefreshInput,
+    memory: &RefreshMemory,
+) -> (Vec<ResolvedVariable>, Vec<String>) {
+    let known = memory
+        .variables
+        .clone()
+        .filter(|_| input.wanted.as_ref().is_some_and(|w| w.same_variables));
+    match known {
+        Some(known) => known,
+        None => {
+            resolve_variables(
+                datasources,
+                &input.dashboard,
+                &input.overrides,
+                &input.range,
+            )
+            .await
+        }
+    }
+}
+
+/// What each panel asks now (as kept for the next refresh) and which panels send nothing:
+/// those unchanged after a variable change, and those not wanted (not in view).
+fn panels_to_skip(
+    input: &RefreshInput,
+    dashboard: &Dashboard,
+    plans: &[PanelPlan],
+    previous: Option<&PanelQueries>,
+) -> (PanelQueries, Vec<bool>) {
+    let wanted = wanted_mask(dashboard, input.wanted.as_ref());
+    let mut asked = panel_queries(plans);
+    let mut skip = if input.keep_unchanged {
+        unchanged_panels(previous, &asked)
+    } else {
+        vec![false; plans.len()]
+    };
+    skip_unwanted(&wanted, &mut skip, &mut asked, previous);
+    (asked, skip)
+}
+
+/// Panels not wanted are skipped, and what they asked stays what they asked before (they were
+/// not asked now), so a later variable change cannot count their old data as up to date.
+fn skip_unwanted(
+    wanted: &[bool],
+    skip: &mut [bool],
+    asked: &mut PanelQueries,
+    previous: Option<&PanelQueries>,
+) {
+    let same_shape = previous.is_some_and(|p| p.len() == asked.len());
+    for (index, &wanted) in wanted.iter().enumerate() {
+        if wanted {
+            continue;
+        }
+        if let Some(skip) = skip.get_mut(index) {
+            *skip = true;
+        }
+        if let Some(entry) = asked.get_mut(index) {
+            *entry = previous
+                .filter(|_| same_shape)
+                .and_then(|p| p.get(index).cloned())
+                .flatten();
+        }
+    }
 }
 
 /// Annotation queries ride along with every time-series panel (sent once, as shared queries
@@ -338,8 +461,13 @@ pub struct QueryBackends<'a> {
 }
 
 impl QueryBackends<'_> {
-    /// Send one query to the backend its language needs.
-    async fn ask(&self, q: &PlannedQuery) -> Result<Answer, String> {
+    /// Send one query to the backend its language needs; a PromQL range query that follows
+    /// its last answer asks only the recent part (`incremental`).
+    async fn ask(
+        &self,
+        q: &PlannedQuery,
+        kept_answers: &std::sync::Mutex<AnswerCache>,
+    ) -> Result<Answer, String> {
         if q.language == QueryLanguage::LogQL {
             let loki = self.loki.map_err(str::to_string)?.ok_or(NO_LOKI)?;
             let query = LokiQuery {
@@ -355,22 +483,10 @@ impl QueryBackends<'_> {
                 LokiAnswer::Lines(lines) => Ok(Answer::Lines(lines)),
             };
         }
-        let client = self.prometheus.pick(q.datasource.as_deref());
-        let result = if q.instant {
-            client
-                .query_instant(&q.expr, q.end_ms as f64 / 1000.0)
-                .await
-        } else {
-            client
-                .query_range(
-                    &q.expr,
-                    q.start_ms as f64 / 1000.0,
-                    q.end_ms as f64 / 1000.0,
-                    q.step_ms as f64 / 1000.0,
-                )
-                .await
-        };
-        result.map(Answer::Series).map_err(|e| e.to_string())
+        ask_incrementally(self.prometheus, q, kept_answers)
+            .await
+            .map(Answer::Series)
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -383,6 +499,7 @@ pub async fn fetch_and_report(
     range: &TimeRange,
     generation: u64,
     events: &mpsc::UnboundedSender<EngineEvent>,
+    kept_answers: &std::sync::Mutex<AnswerCache>,
 ) {
     let mut waiting_on: Vec<usize> = Vec::with_capacity(plans.len());
     let mut panels_of: HashMap<QueryKey, Vec<usize>> = HashMap::new();
@@ -440,7 +557,7 @@ pub async fn fetch_and_report(
     let mut answers: HashMap<QueryKey, Answered> = HashMap::new();
     let mut stream = futures::stream::iter(unique.into_iter().map(|q| async move {
         let started = std::time::Instant::now();
-        let result = backends.ask(&q).await;
+        let result = backends.ask(&q, kept_answers).await;
         (q.key(), (result, started.elapsed().as_millis() as u64))
     }))
     .buffer_unordered(MAX_CONCURRENT_QUERIES);
@@ -467,6 +584,34 @@ pub async fn fetch_and_report(
             }
         }
     }
+}
+
+/// Send one query; a range query that follows its last answer asks only the recent part and
+/// is merged with what was kept (`incremental`).
+async fn ask_incrementally(
+    datasources: &Datasources,
+    q: &PlannedQuery,
+    answers: &std::sync::Mutex<AnswerCache>,
+) -> Result<QueryAnswer, PromError> {
+    let client = datasources.pick(q.datasource.as_deref());
+    if q.instant {
+        return client
+            .query_instant(&q.expr, q.end_ms as f64 / 1000.0)
+            .await;
+    }
+    let from_ms = answers.lock().map(|a| a.ask_from(q)).unwrap_or(q.start_ms);
+    let answer = client
+        .query_range(
+            &q.expr,
+            from_ms as f64 / 1000.0,
+            q.end_ms as f64 / 1000.0,
+            q.step_ms as f64 / 1000.0,
+        )
+        .await?;
+    Ok(match answers.lock() {
+        Ok(mut kept) => kept.absorb(q, from_ms, answer),
+        Err(_) => answer,
+    })
 }
 
 /// A panel's data from the answers to its queries, series named as Grafana names them.

@@ -9,7 +9,7 @@ use tokio::task::JoinHandle;
 use super::alerts::AlertsAnswer;
 use super::datasources::Datasources;
 use super::drill::{Backends, DrillAnswer, DrillRequest};
-use super::refresh::{PanelQueries, RefreshInput, run_refresh};
+use super::refresh::{RefreshInput, RefreshMemory, run_refresh};
 use crate::data::panel_data::PanelData;
 use crate::net::PromClient;
 
@@ -59,8 +59,9 @@ pub struct Session {
     events: mpsc::UnboundedSender<EngineEvent>,
     in_flight: Option<JoinHandle<()>>,
     generation: u64,
-    /// What each panel asked in the last refresh that ran to the end (for `keep_unchanged`).
-    last_asked: Arc<std::sync::Mutex<Option<PanelQueries>>>,
+    /// What each panel asked in the last refresh that ran to the end (for `keep_unchanged`),
+    /// and the variables it resolved (for panels that come into view later).
+    memory: Arc<std::sync::Mutex<RefreshMemory>>,
 }
 
 impl Session {
@@ -76,7 +77,7 @@ impl Session {
                 events: tx,
                 in_flight: None,
                 generation: 0,
-                last_asked: Arc::default(),
+                memory: Arc::default(),
             },
             rx,
         )
@@ -146,21 +147,21 @@ impl Session {
         let datasources = self.datasources.clone();
         let backends = self.backends.clone();
         let events = self.events.clone();
-        let last_asked = self.last_asked.clone();
+        let memory = self.memory.clone();
         self.in_flight = Some(tokio::spawn(async move {
-            let previous = last_asked.lock().ok().and_then(|l| l.clone());
-            let asked = run_refresh(
+            let previous = memory.lock().map(|m| m.clone()).unwrap_or_default();
+            let kept = run_refresh(
                 &datasources,
                 &backends,
                 input,
-                previous.as_ref(),
+                &previous,
                 generation,
                 &events,
             )
             .await;
             // Only a refresh that finished becomes the reference (an aborted one never gets here).
-            if let Ok(mut last) = last_asked.lock() {
-                *last = Some(asked);
+            if let Ok(mut last) = memory.lock() {
+                *last = kept;
             }
             let _ = events.send(EngineEvent::Done { generation });
         }));
@@ -202,6 +203,7 @@ mod tests {
             scrape_interval: None,
             compare: None,
             keep_unchanged,
+            wanted: None,
         }
     }
 

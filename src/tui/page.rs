@@ -9,7 +9,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::keymap::Action;
 use super::layout::{Item, Placed, layout, page_height};
@@ -86,6 +86,9 @@ pub struct Page {
     /// Each panel as last drawn on the page, so a frame where its view, place and focus are
     /// unchanged copies cells instead of drawing every series again.
     panel_cache: Vec<Option<DrawnPanel>>,
+    /// Lazy loading: which panels this refresh asked for, and which have answered since.
+    asked: Vec<bool>,
+    answered: Vec<bool>,
     /// Layout of the last frame, for navigation.
     pub(super) placed: Vec<Placed>,
     pub(super) body_height: u16,
@@ -124,6 +127,8 @@ impl Page {
             var_focus: 0,
             marker: None,
             data_at: vec![None; panels],
+            asked: vec![false; panels],
+            answered: vec![false; panels],
             panel_cache: Vec::new(),
             placed: Vec::new(),
             body_height: 0,
@@ -467,6 +472,9 @@ impl Page {
             }
             EngineEvent::Panel { index, data, .. } => {
                 let panel = self.dashboard.panels.get(index)?;
+                if let Some(answered) = self.answered.get_mut(index) {
+                    *answered = true;
+                }
                 let failed = data.state() == PanelState::Error;
                 let last_good = self
                     .data
@@ -525,7 +533,90 @@ impl Page {
             next.collapsed = std::mem::take(&mut self.collapsed);
         }
         next.focus = self.focus.filter(|f| *f < next.views.len());
+        // The engine could not use indices counted on the old shape: it asks every panel
+        // outside a collapsed row (`wanted_mask`), so those are the ones asked.
+        next.asked = crate::engine::refresh::outside_collapsed_rows(&next.dashboard);
         *self = next;
+    }
+}
+
+/// Lines beyond the screen whose panels load with it, so a short scroll finds them ready:
+/// Grafana loads a panel when it comes within 100 px of the viewport (scenes LazyLoader's
+/// IntersectionObserver `rootMargin: '100px'`), about four lines at 5/4 line per 30 px unit.
+pub const LOAD_MARGIN_LINES: u32 = 4;
+
+/// Lazy loading, as Grafana loads panels: only panels in view are asked for; a refresh asks
+/// again only those, and the others, marked stale, are asked when they come into view
+/// (scenes SceneQueryRunner runs a query deferred while out of view once it is in view).
+impl Page {
+    /// Panels in view in a body of `width`×`height` at the current scroll (with the margin),
+    /// outside collapsed rows; only the focused one when fullscreen.
+    pub fn panels_in_view(&self, width: u16, height: u16) -> BTreeSet<usize> {
+        if self.fullscreen
+            && let Some(focus) = self.focus
+        {
+            return BTreeSet::from([focus]);
+        }
+        let height = if self.body_height > 0 {
+            self.body_height
+        } else {
+            height
+        };
+        let placed = layout(&self.dashboard, width, &|r| {
+            self.collapsed.get(r).copied().unwrap_or(false)
+        });
+        let top = self.scroll.saturating_sub(LOAD_MARGIN_LINES);
+        let bottom = self.scroll + u32::from(height) + LOAD_MARGIN_LINES;
+        placed
+            .iter()
+            .filter(|p| p.y < bottom && p.y + p.h > top)
+            .filter_map(|p| match p.item {
+                Item::Panel(i) => Some(i),
+                Item::Row(_) => None,
+            })
+            .collect()
+    }
+
+    /// A refresh asking for `wanted` starts: panels not asked keep what they show, dimmed as
+    /// stale until they come into view and are asked.
+    pub fn start_loading(&mut self, wanted: &BTreeSet<usize>) {
+        let panels = self.views.len();
+        self.asked = (0..panels).map(|i| wanted.contains(&i)).collect();
+        self.answered = vec![false; panels];
+        for (i, view) in self.views.iter_mut().enumerate() {
+            if !wanted.contains(&i) && self.data.get(i).is_some_and(Option::is_some) {
+                view.stale = true;
+            }
+        }
+    }
+
+    /// The panels to ask now that `in_view` are in view: those never asked since the last
+    /// refresh, with those asked but not answered yet (the new request replaces the one in
+    /// flight). `None` when every panel in view has been asked.
+    pub fn newly_in_view(&self, in_view: &BTreeSet<usize>) -> Option<BTreeSet<usize>> {
+        let asked = |i: usize| self.asked.get(i).copied().unwrap_or(false);
+        if in_view.iter().all(|&i| asked(i)) {
+            return None;
+        }
+        let pending = (0..self.views.len())
+            .filter(|&i| asked(i) && !self.answered.get(i).copied().unwrap_or(false));
+        Some(
+            in_view
+                .iter()
+                .copied()
+                .filter(|&i| !asked(i))
+                .chain(pending)
+                .collect(),
+        )
+    }
+
+    /// `panels` were asked for (in a request that replaces the one in flight).
+    pub fn mark_asked(&mut self, panels: &BTreeSet<usize>) {
+        for &i in panels {
+            if let Some(asked) = self.asked.get_mut(i) {
+                *asked = true;
+            }
+        }
     }
 }
 

@@ -14,7 +14,7 @@ use super::overlay::AlertsState;
 use super::page::{Page, ViewState};
 use super::session::{DashboardRef, SessionSettings};
 use crate::engine::drill::DrillAnswer;
-use crate::engine::refresh::RefreshInput;
+use crate::engine::refresh::{RefreshInput, WantedPanels};
 use crate::engine::session::{EngineEvent, Session};
 
 /// Builds the refresh request for the user's choices at a terminal width.
@@ -90,6 +90,11 @@ struct Workspace {
     app: App,
     saved: Vec<Option<Page>>,
     width: u16,
+    height: u16,
+    /// The last refresh sent in full: panels that come into view later ask with its range.
+    last_request: Option<RefreshInput>,
+    /// That refresh ran to the end, so the engine holds the variables it resolved.
+    variables_ready: bool,
     ticker: Option<tokio::time::Interval>,
     /// Failed panels are retried by themselves, sooner than the dashboard refresh, backing off.
     retry: Option<tokio::time::Instant>,
@@ -100,7 +105,7 @@ struct Workspace {
 }
 
 impl Workspace {
-    fn new(controller: &mut Controller, width: u16) -> Self {
+    fn new(controller: &mut Controller, (width, height): (u16, u16)) -> Self {
         let mut settings = controller.settings.clone();
         settings.dashboards = dashboard_refs(controller);
         let page = (controller.entries[0].make_page)();
@@ -109,6 +114,9 @@ impl Workspace {
             app: App::with_session(settings, page),
             saved: (0..controller.entries.len()).map(|_| None).collect(),
             width,
+            height,
+            last_request: None,
+            variables_ready: false,
             ticker: ticker_for(controller.entries[0].refresh_every),
             retry: None,
             backoff: FIRST_RETRY,
@@ -135,12 +143,45 @@ impl Workspace {
         self.refresh(controller, false);
     }
 
-    /// Ask the engine for the page's data (only what changed, after a variable change).
-    fn refresh(&self, controller: &mut Controller, keep_unchanged: bool) {
+    /// Ask the engine for the data of the panels in view (only what changed, after a variable
+    /// change); the others are asked when they come into view.
+    fn refresh(&mut self, controller: &mut Controller, keep_unchanged: bool) {
         let entry = &controller.entries[self.current];
         let mut request = (entry.make_request)(&self.app.page.view_state, self.width);
         request.keep_unchanged = keep_unchanged;
+        let in_view = self.app.page.panels_in_view(self.width, self.height);
+        self.app.page.start_loading(&in_view);
+        request.wanted = Some(WantedPanels {
+            indices: in_view,
+            panel_count: self.app.page.views.len(),
+            same_variables: false,
+        });
+        self.last_request = Some(request.clone());
+        self.variables_ready = false;
         controller.session.refresh(request);
+    }
+
+    /// Panels that came into view (a scroll, an expanded row, fullscreen, a larger terminal)
+    /// and were not asked since the last refresh are asked now, over that refresh's range and
+    /// with its variables. Returns whether a request was sent.
+    fn load_newly_visible(&mut self, controller: &mut Controller) -> bool {
+        let Some(last) = &self.last_request else {
+            return false;
+        };
+        let in_view = self.app.page.panels_in_view(self.width, self.height);
+        let Some(wanted) = self.app.page.newly_in_view(&in_view) else {
+            return false;
+        };
+        let mut request = last.clone();
+        request.keep_unchanged = false;
+        request.wanted = Some(WantedPanels {
+            indices: wanted.clone(),
+            panel_count: self.app.page.views.len(),
+            same_variables: self.variables_ready,
+        });
+        self.app.page.mark_asked(&wanted);
+        controller.session.refresh(request);
+        true
     }
 
     /// Add an entry (Explore, or a listed dashboard just loaded) and show it.
@@ -194,7 +235,8 @@ async fn event_loop(
     let input_thread = spawn_input_reader(input_tx, stop.clone());
     let mut terminate = termination_signal();
     let (loaded_tx, mut loaded_rx) = mpsc::unbounded_channel();
-    let mut ws = Workspace::new(controller, terminal.size()?.width);
+    let size = terminal.size()?;
+    let mut ws = Workspace::new(controller, (size.width, size.height));
     ws.refresh(controller, false);
     let mut dirty = true;
     loop {
@@ -211,8 +253,16 @@ async fn event_loop(
                     Flow::Quit => break,
                     Flow::Continue => dirty = true,
                 }
+                ws.load_newly_visible(controller);
             }
-            Some(event) = controller.events.recv() => dirty |= on_engine_event(event, &mut ws, controller),
+            Some(event) = controller.events.recv() => {
+                let resolved = matches!(event, EngineEvent::Resolved { .. });
+                dirty |= on_engine_event(event, &mut ws, controller);
+                // Repeats may have changed which panels are in view.
+                if resolved {
+                    ws.load_newly_visible(controller);
+                }
+            }
             Some((title, loaded)) = loaded_rx.recv() => {
                 ws.loading = None;
                 match loaded {
@@ -273,10 +323,11 @@ fn on_input(
         Event::Mouse(mouse) => {
             ws.app.handle_mouse(mouse);
         }
-        // Panel widths set how many points are asked for: re-plan on a new width.
-        Event::Resize(new_width, _) if new_width != ws.width => {
+        // The step does not depend on the terminal (panels ask with Grafana's width): a new
+        // size only brings panels into view, which the loop then asks for.
+        Event::Resize(new_width, new_height) => {
             ws.width = new_width;
-            ws.refresh(controller, false);
+            ws.height = new_height;
         }
         _ => {}
     }
@@ -377,6 +428,7 @@ fn on_engine_event(event: EngineEvent, ws: &mut Workspace, controller: &Controll
             let done = matches!(event, EngineEvent::Done { .. });
             ws.app.apply(event);
             if done {
+                ws.variables_ready = true;
                 let every = controller.entries[ws.current].refresh_every;
                 ws.retry = retry_after_failures(&mut ws.app, &mut ws.backoff, every);
             }

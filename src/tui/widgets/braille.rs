@@ -175,10 +175,49 @@ impl BrailleCanvas {
             return;
         }
         if points.len() > self.width * 2 {
-            let reduced = self.envelope(points);
-            self.polyline_through(&reduced, colour);
+            self.polyline_in_runs(points, colour);
         } else {
             self.polyline_through(points, colour);
+        }
+    }
+
+    /// The same dots as `polyline_through`, for more points than dot columns: consecutive
+    /// points inside the bounds that fall in one dot column only extend that column's vertical
+    /// run (the segments between them are vertical), painted once as its lowest to highest
+    /// dot; a line is drawn only where the polyline moves to another column or leaves the
+    /// bounds. No point is skipped, so every spike and dip reaches its row.
+    fn polyline_in_runs(&mut self, points: &[(f64, f64)], colour: Color) {
+        // The dot column and lowest and highest dot row of the run being built.
+        let mut run: Option<(i32, i32, i32)> = None;
+        let mut previous: Option<((f64, f64), Option<Dot>)> = None;
+        for &p in points {
+            let here = self.inside(p.0, p.1).then(|| self.dot(p.0, p.1));
+            match (previous, here, &mut run) {
+                (Some((_, Some(a))), Some(b), Some((column, low, high))) if a.0 == b.0 => {
+                    debug_assert_eq!(*column, b.0);
+                    *low = (*low).min(b.1);
+                    *high = (*high).max(b.1);
+                }
+                (Some((q, there)), _, _) => {
+                    self.paint_run(run.take(), colour);
+                    match (there, here) {
+                        (Some(a), Some(b)) => self.dot_line(a, b, colour),
+                        _ => self.line(q, p, colour),
+                    }
+                    run = here.map(|b| (b.0, b.1, b.1));
+                }
+                (None, _, _) => run = here.map(|b| (b.0, b.1, b.1)),
+            }
+            previous = Some((p, here));
+        }
+        self.paint_run(run, colour);
+    }
+
+    fn paint_run(&mut self, run: Option<(i32, i32, i32)>, colour: Color) {
+        if let Some((column, low, high)) = run {
+            for y in low..=high {
+                self.paint(column, y, colour);
+            }
         }
     }
 
