@@ -700,7 +700,7 @@ async fn every_logs_panel_finds_lines_on_the_demo_loki(loki: &str) {
                 .map(|t| t.as_secs())
                 .unwrap_or(0);
             let url = format!(
-                "{loki}/loki/api/v1/query_range?query={}&start={}&end={}&limit=50",
+                "{loki}/loki/api/v1/query_range?query={}&start={}&end={}&limit=5000",
                 http::encode_query_value(&expr),
                 (now - 3600) * 1_000_000_000,
                 now * 1_000_000_000
