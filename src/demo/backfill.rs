@@ -8,8 +8,9 @@
 //! panels and long rule windows read, and 1-minute resolution for all of them over the raw window.
 //! The SLO values are computed the way the rules compute them (error ratios over 5 m, then plain
 //! averages of the 5 m ratio over long windows), so the first rule evaluations continue the
-//! history smoothly. The deploy counters (`inference_gateway_deployments_total`, derived from the
-//! schedule, never reset) also get 30 days at 15-minute resolution for the delivery panels.
+//! history smoothly. The time-derived counters (`inference_gateway_deployments_total`,
+//! `cloud_billing_cost_dollars_total`, `ml_platform_incident_duration_seconds_*`; never reset)
+//! also get 30 days at 15-minute resolution for the delivery and business panels.
 
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -17,8 +18,9 @@ use std::io::{self, Write};
 use super::openmetrics::{Encoder, Format};
 use super::world::FAMILIES;
 use super::world::{
-    DEPLOYMENTS_FAMILY, ENDPOINTS, HEALTHZ, INSTANCES, JOB, LATENCY_BUCKETS, MetricKind, SERVICE,
-    SeriesDef, SloTick, TICK_SECONDS, World, WorldState, add_slo_increments,
+    BILLING_FAMILY, DEPLOYMENTS_FAMILY, ENDPOINTS, HEALTHZ, INCIDENTS_FAMILY, INSTANCES, JOB,
+    LATENCY_BUCKETS, MetricKind, SERVICE, SeriesDef, SloTick, TICK_SECONDS, World, WorldState,
+    add_slo_increments,
 };
 
 /// Raw history length (6 h dashboards plus the longest rate window they use).
@@ -29,6 +31,9 @@ pub const SLO_HISTORY_SECONDS: i64 = 30 * 86_400;
 pub const SLO_COARSE_STEP_SECONDS: i64 = 300;
 /// Resolution of recent SLO samples.
 pub const SLO_FINE_STEP_SECONDS: i64 = 60;
+/// Raw families derived from time alone (never reset), given 30 days of history for the 30-day
+/// panels: deploys, cloud spend, resolved incidents.
+const LONG_HISTORY_FAMILIES: [usize; 3] = [DEPLOYMENTS_FAMILY, BILLING_FAMILY, INCIDENTS_FAMILY];
 /// Resolution of the 30 days of deploy counters before the raw window.
 pub const DEPLOY_HISTORY_STEP_SECONDS: i64 = 900;
 /// The availability objective the error budget is measured against.
@@ -197,15 +202,16 @@ struct RawSeries {
 }
 
 impl RawSeries {
-    /// The deploy counters (time-derived, never reset) get 30 days before the raw window, for the
-    /// 30-day delivery panels; deploys are hours apart, so a coarse step loses none.
+    /// The time-derived counters (deploys, spend, incidents; never reset) get 30 days before the
+    /// raw window, for the 30-day panels; deploys and incidents are hours apart, so a coarse step
+    /// loses none.
     fn add_deploy_history(&mut self, world: &World, state: &WorldState, raw_start: i64) {
         let long_from = (raw_start - SLO_HISTORY_SECONDS - 3600)
             .div_euclid(DEPLOY_HISTORY_STEP_SECONDS)
             * DEPLOY_HISTORY_STEP_SECONDS;
         for (i, counters) in state.instances.iter().enumerate() {
             for (d, def) in world.catalogue(i).iter().enumerate() {
-                if def.family != DEPLOYMENTS_FAMILY {
+                if !LONG_HISTORY_FAMILIES.contains(&def.family) {
                     continue;
                 }
                 let samples = (0..)

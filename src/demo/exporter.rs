@@ -134,8 +134,18 @@ pub struct Exporter {
 impl Exporter {
     /// Serves `live` on 127.0.0.1 at a free port.
     pub async fn start(live: Arc<LiveWorld>) -> io::Result<Exporter> {
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        Exporter::serve(live, "127.0.0.1:0").await
+    }
+
+    /// Serves `live` at `address` (`host:port`; `triage demo --exporter-only` in a container
+    /// listens on `0.0.0.0:9464`).
+    pub async fn serve(live: Arc<LiveWorld>, address: &str) -> io::Result<Exporter> {
+        let listener = TcpListener::bind(address).await?;
         let port = listener.local_addr()?.port();
+        let host = match listener.local_addr()?.ip() {
+            ip if ip.is_unspecified() => "127.0.0.1".to_string(),
+            ip => ip.to_string(),
+        };
         let app = Router::new()
             .route("/", get(index))
             .route("/metrics", get(metrics))
@@ -150,7 +160,7 @@ impl Exporter {
             let _ = server.await;
         });
         Ok(Exporter {
-            url: format!("http://127.0.0.1:{port}"),
+            url: format!("http://{host}:{port}"),
             port,
             shutdown: Some(tx),
             task: Some(task),

@@ -180,7 +180,7 @@ pub struct FamilyDef {
     pub help: &'static str,
 }
 
-pub const FAMILIES: [FamilyDef; 25] = [
+pub const FAMILIES: [FamilyDef; 27] = [
     FamilyDef {
         name: "http_requests",
         kind: MetricKind::Counter,
@@ -305,5 +305,15 @@ pub const FAMILIES: [FamilyDef; 25] = [
         name: "inference_gateway_memory_limit_bytes",
         kind: MetricKind::Gauge,
         help: "Memory limit of the container, in bytes.",
+    },
+    FamilyDef {
+        name: "cloud_billing_cost_dollars",
+        kind: MetricKind::Counter,
+        help: "Cloud spend attributed to this instance (node and GPUs), in US dollars.",
+    },
+    FamilyDef {
+        name: "ml_platform_incident_duration_seconds",
+        kind: MetricKind::Summary,
+        help: "Incidents on this instance, counted when resolved: time from declaration to resolution, by severity.",
     },
 ];

@@ -8,13 +8,16 @@ use super::layout::{
 };
 use super::{
     BATCH_BUCKETS, CLASSIFYING_MODELS, CONFIDENCE_BUCKETS, ENDPOINTS, GaugeKind, HEALTHZ,
-    INSTANCES, LATENCY_BUCKETS, MODELS, STAGES, STATUS_CODES, SUMMARY_QUANTILES, SeriesDef, Source,
-    format_le,
+    INSTANCES, LATENCY_BUCKETS, MODELS, SEVERITIES, STAGES, STATUS_CODES, SUMMARY_QUANTILES,
+    SeriesDef, Source, format_le,
 };
 
-/// Index into [`FAMILIES`](super::FAMILIES) of the deploy counter, the one raw family backfilled
-/// for 30 days.
+/// Index into [`FAMILIES`](super::FAMILIES) of the deploy counter, backfilled for 30 days.
 pub const DEPLOYMENTS_FAMILY: usize = 20;
+/// The cloud spend counter, backfilled for 30 days.
+pub const BILLING_FAMILY: usize = 25;
+/// The resolved-incident summary, backfilled for 30 days.
+pub const INCIDENTS_FAMILY: usize = 26;
 
 fn counter(index: usize, whole: bool) -> Source {
     Source::Counter { index, whole }
@@ -59,6 +62,7 @@ pub(super) fn build_catalogue(instance: usize) -> Vec<SeriesDef> {
     resource_series(&mut out, instance);
     registry_series(&mut out);
     delivery_series(&mut out);
+    business_series(&mut out);
     out.0
 }
 
@@ -226,6 +230,30 @@ fn delivery_series(out: &mut Series) {
     );
     out.plain_gauge(23, false, GaugeKind::CpuLimit);
     out.plain_gauge(24, false, GaugeKind::MemoryLimit);
+}
+
+/// Families 25–26: cloud spend, and incidents resolved by severity (count and time to resolve).
+fn business_series(out: &mut Series) {
+    out.add(
+        BILLING_FAMILY,
+        "_total",
+        String::new(),
+        false,
+        Source::Gauge(GaugeKind::BillingCost),
+    );
+    for (severity, name) in SEVERITIES.iter().enumerate() {
+        let labels = format!("severity=\"{name}\"");
+        for (suffix, sum) in [("_sum", true), ("_count", false)] {
+            let kind = GaugeKind::Incidents { severity, sum };
+            out.add(
+                INCIDENTS_FAMILY,
+                suffix,
+                labels.clone(),
+                false,
+                Source::Gauge(kind),
+            );
+        }
+    }
 }
 
 #[cfg(test)]

@@ -85,6 +85,14 @@ impl World {
             }
             GaugeKind::CpuLimit => CPU_LIMIT_CORES,
             GaugeKind::MemoryLimit => MEMORY_LIMIT_BYTES,
+            GaugeKind::BillingCost => super::billed_dollars(instance, t),
+            GaugeKind::Incidents { severity, sum } => {
+                if !self.scenario.incidents {
+                    return 0.0;
+                }
+                let (count, seconds) = super::incidents_resolved(instance, severity, i64_t);
+                if sum { seconds as f64 } else { count as f64 }
+            }
         }
     }
 }

@@ -9,6 +9,7 @@
 
 mod catalogue;
 mod gauges;
+mod incidents;
 mod increments;
 mod layout;
 mod slo;
@@ -19,8 +20,9 @@ use catalogue::build_catalogue;
 
 pub use super::fleet::*;
 pub use super::tick::TICK_SECONDS;
-pub use catalogue::DEPLOYMENTS_FAMILY;
+pub use catalogue::{BILLING_FAMILY, DEPLOYMENTS_FAMILY, INCIDENTS_FAMILY};
 pub use gauges::{CPU_LIMIT_CORES, MEMORY_LIMIT_BYTES, releases_until};
+pub use incidents::{SEVERITIES, billed_dollars, incidents_resolved};
 pub use layout::N_COUNTERS;
 pub use slo::{SloTick, add_slo_increments};
 pub use traffic::lognormal_cdf;
@@ -56,6 +58,14 @@ pub enum GaugeKind {
     },
     CpuLimit,
     MemoryLimit,
+    /// Dollars billed for the instance since the billing origin.
+    BillingCost,
+    /// Incidents of one severity resolved so far: their number, or (`sum`) their total seconds
+    /// to resolution.
+    Incidents {
+        severity: usize,
+        sum: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

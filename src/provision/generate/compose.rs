@@ -18,6 +18,34 @@ pub fn url_host_port(url: &str) -> Option<(String, u16)> {
     (!host.is_empty()).then_some((host, port))
 }
 
+/// The synthetic gateway (`triage demo --exporter-only`, built from this repository), and
+/// node_exporter: the compose stack's stand-ins for the real fleet, scraped like it.
+pub const GATEWAY_EXPORTER: (&str, u16) = ("gateway-exporter", 9464);
+pub const NODE_EXPORTER: (&str, u16) = ("node-exporter", 9100);
+const NODE_EXPORTER_IMAGE: &str = "prom/node-exporter:v1.7.0";
+/// `environment` and `cluster` of the stack's own targets, as the platform dashboards filter
+/// (the same as `triage demo`'s).
+const PLATFORM_LABELS: (&str, &str) = ("lab", "local");
+
+/// One scrape job of static targets; `labels` are the platform labels, `honor` keeps the
+/// target's own (the gateway exporter speaks for a fleet and sets instance, environment, cluster).
+fn scrape_job(job: &str, target: &str, honor: bool) -> Node {
+    let mut group = Node::map().with("targets", Node::strs(&[target]));
+    if !honor {
+        group = group.with(
+            "labels",
+            Node::map()
+                .with("environment", Node::str(PLATFORM_LABELS.0))
+                .with("cluster", Node::str(PLATFORM_LABELS.1)),
+        );
+    }
+    let mut job_node = Node::map().with("job_name", Node::str(job));
+    if honor {
+        job_node = job_node.with("honor_labels", Node::Bool(true));
+    }
+    job_node.with("static_configs", Node::List(vec![group]))
+}
+
 pub(super) fn compose_prometheus(config: &ProvisionConfig) -> Node {
     let target = |url: &str| {
         url_host_port(url)
@@ -59,12 +87,18 @@ pub(super) fn compose_prometheus(config: &ProvisionConfig) -> Node {
         .with(
             "scrape_configs",
             Node::List(vec![
-                Node::map().with("job_name", Node::str("prometheus")).with(
-                    "static_configs",
-                    Node::List(vec![
-                        Node::map().with("targets", Node::strs(&[prometheus.as_str()])),
-                    ]),
+                scrape_job("prometheus", &prometheus, false),
+                scrape_job(
+                    "inference-gateway",
+                    &format!("{}:{}", GATEWAY_EXPORTER.0, GATEWAY_EXPORTER.1),
+                    true,
                 ),
+                scrape_job(
+                    "node",
+                    &format!("{}:{}", NODE_EXPORTER.0, NODE_EXPORTER.1),
+                    false,
+                ),
+                scrape_job("alertmanager", &alertmanager, false),
             ]),
         )
 }
@@ -114,6 +148,8 @@ pub(super) fn compose(config: &ProvisionConfig) -> Result<Node, String> {
         prometheus_host.as_str(),
     ];
     let mut services = vec![
+        (GATEWAY_EXPORTER.0.to_string(), gateway_exporter_service()),
+        (NODE_EXPORTER.0.to_string(), node_exporter_service()),
         (am_host.clone(), alertmanager_service(config, am_port)),
         ("grafana".to_string(), grafana_service(config, &depends_on)),
         (traces_host.clone(), jaeger_service(config, traces_port)),
@@ -129,9 +165,9 @@ pub(super) fn compose(config: &ProvisionConfig) -> Result<Node, String> {
     if names.len() != services.len() {
         return Err("datasource URLs must name different hosts (compose service names)".into());
     }
-    Ok(Node::map()
-        .with("name", Node::str("triage-ml-platform"))
-        .with("services", Node::Map(services)))
+    // No top-level `name`: docker-compose 1.x (tests/compose.rs validates with it) rejects it;
+    // `docker compose -p triage-ml-platform` names the project.
+    Ok(Node::map().with("services", Node::Map(services)))
 }
 
 /// Grafana with the generated provisioning and `layouts/` mounted, started after `depends_on`.
@@ -153,8 +189,10 @@ fn grafana_service(config: &ProvisionConfig, depends_on: &[&str]) -> Node {
         .collect();
     secrets.sort();
     secrets.dedup();
+    // Required: Grafana refuses to start when a provisioned contact point has an empty URL or
+    // key, so compose stops first and names the variable instead.
     for name in secrets {
-        grafana_env = grafana_env.with(name, Node::str(format!("${{{name}:-}}")));
+        grafana_env = grafana_env.with(name, Node::str(format!("${{{name}:?set {name}}}")));
     }
     Node::map()
         .with(
@@ -173,6 +211,34 @@ fn grafana_service(config: &ProvisionConfig, depends_on: &[&str]) -> Node {
             ]),
         )
         .with("depends_on", Node::strs(depends_on))
+}
+
+/// `triage demo --exporter-only`, built from this repository (provisioning/compose/Dockerfile).
+fn gateway_exporter_service() -> Node {
+    Node::map()
+        .with(
+            "build",
+            Node::map()
+                .with("context", Node::str(".."))
+                .with("dockerfile", Node::str("provisioning/compose/Dockerfile")),
+        )
+        .with(
+            "command",
+            Node::strs(&[
+                "demo".to_string(),
+                "--exporter-only".to_string(),
+                format!("--listen=0.0.0.0:{}", GATEWAY_EXPORTER.1),
+            ]),
+        )
+}
+
+fn node_exporter_service() -> Node {
+    Node::map()
+        .with("image", Node::str(NODE_EXPORTER_IMAGE))
+        .with(
+            "command",
+            Node::strs(&[format!("--web.listen-address=:{}", NODE_EXPORTER.1)]),
+        )
 }
 
 fn prometheus_service(config: &ProvisionConfig, port: u16) -> Node {

@@ -1,0 +1,156 @@
+//! provisioning/docker-compose.yml read by a real compose parser (docker-compose 1.29.2, installed
+//! by `scripts/install-deps compose` into a venv under ~/.cache/triage), and its Prometheus
+//! configuration scraping every source the dashboards query, with their labels.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn compose_binary() -> PathBuf {
+    let venv = std::env::var_os("TRIAGE_COMPOSE_VENV")
+        .map(PathBuf::from)
+        .or_else(|| {
+            let cache = std::env::var_os("XDG_CACHE_HOME")
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache")))?;
+            Some(cache.join("triage/compose-venv"))
+        })
+        .expect("HOME or XDG_CACHE_HOME is set");
+    let binary = venv.join("bin/docker-compose");
+    if !binary.is_file() {
+        let out = Command::new(Path::new(ROOT).join("scripts/install-deps"))
+            .arg("compose")
+            .output()
+            .expect("run scripts/install-deps compose");
+        assert!(
+            out.status.success() && binary.is_file(),
+            "docker-compose 1.29.2 is needed to validate provisioning/docker-compose.yml and \
+             `scripts/install-deps compose` could not install it into {}:\n{}",
+            venv.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    binary
+}
+
+fn compose(env: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut cmd = Command::new(compose_binary());
+    cmd.current_dir(Path::new(ROOT).join("provisioning"))
+        .args(["-f", "docker-compose.yml"])
+        .args(args);
+    for name in [
+        "SLACK_WEBHOOK_URL",
+        "PAGERDUTY_INTEGRATION_KEY",
+        "GRAFANA_ADMIN_PASSWORD",
+    ] {
+        cmd.env_remove(name);
+    }
+    cmd.envs(env.iter().copied());
+    cmd.output().expect("run docker-compose")
+}
+
+const SECRETS: [(&str, &str); 3] = [
+    ("SLACK_WEBHOOK_URL", "https://hooks.slack.test/T0/B0/x"),
+    ("PAGERDUTY_INTEGRATION_KEY", "pd-test-key"),
+    ("GRAFANA_ADMIN_PASSWORD", "test-password"),
+];
+
+#[test]
+fn the_compose_file_is_valid_with_its_secrets_set() {
+    let out = compose(&SECRETS, &["config", "-q"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The resolved file has every service the dashboards' data comes from.
+    let out = compose(&SECRETS, &["config", "--services"]);
+    let services = String::from_utf8_lossy(&out.stdout).into_owned();
+    for wanted in [
+        "alertmanager",
+        "gateway-exporter",
+        "grafana",
+        "jaeger",
+        "loki",
+        "node-exporter",
+        "prometheus",
+    ] {
+        assert!(
+            services.lines().any(|l| l == wanted),
+            "{wanted}: {services}"
+        );
+    }
+}
+
+/// Grafana refuses an empty Slack URL when it provisions contact points (and stops starting),
+/// so compose stops first and names the variable.
+#[test]
+fn a_missing_secret_stops_compose_with_its_name() {
+    for missing in ["SLACK_WEBHOOK_URL", "PAGERDUTY_INTEGRATION_KEY"] {
+        let env: Vec<(&str, &str)> = SECRETS
+            .iter()
+            .copied()
+            .filter(|(n, _)| *n != missing)
+            .collect();
+        let out = compose(&env, &["config", "-q"]);
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(!out.status.success(), "{missing} unset, yet valid");
+        assert!(stderr.contains(&format!("set {missing}")), "{stderr}");
+        assert!(
+            !stderr.contains("hooks.slack.test"),
+            "a secret was printed: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn grafana_is_the_version_triage_matches() {
+    let text = std::fs::read_to_string(Path::new(ROOT).join("provisioning/docker-compose.yml"))
+        .unwrap_or_default();
+    assert!(text.contains("image: \"grafana/grafana:13.2."), "{text}");
+}
+
+/// Every job the dashboards filter on, scraped with the labels they filter by: the platform
+/// targets get `environment`/`cluster`, the gateway exporter keeps its fleet's own.
+#[test]
+fn prometheus_scrapes_every_source_with_the_dashboards_labels() {
+    let text = std::fs::read_to_string(Path::new(ROOT).join("provisioning/compose/prometheus.yml"))
+        .unwrap_or_default();
+    let jobs: Vec<&str> = text.split("  - job_name: ").skip(1).collect();
+    let job = |name: &str| {
+        jobs.iter()
+            .find(|j| j.starts_with(&format!("\"{name}\"")))
+            .unwrap_or_else(|| panic!("no job {name} in\n{text}"))
+            .to_string()
+    };
+    for (name, target) in [
+        ("prometheus", "prometheus:9090"),
+        ("node", "node-exporter:9100"),
+        ("alertmanager", "alertmanager:9093"),
+    ] {
+        let j = job(name);
+        assert!(j.contains(target), "{j}");
+        assert!(
+            j.contains("environment: \"lab\"") && j.contains("cluster: \"local\""),
+            "{j}"
+        );
+    }
+    let gateway = job("inference-gateway");
+    assert!(gateway.contains("honor_labels: true") && gateway.contains("gateway-exporter:9464"));
+    // The platform dashboards select these jobs and the lab environment by default.
+    for (file, wanted) in [
+        ("layouts/platform/node-exporter.json", "job=\\\"node\\\""),
+        (
+            "layouts/platform/alertmanager.json",
+            "job=\\\"alertmanager\\\"",
+        ),
+        (
+            "layouts/platform/prometheus-health.json",
+            "job=\\\"prometheus\\\"",
+        ),
+    ] {
+        let layout = std::fs::read_to_string(Path::new(ROOT).join(file)).unwrap_or_default();
+        assert!(layout.contains(wanted), "{file} queries {wanted}");
+    }
+}
