@@ -231,6 +231,7 @@ fn series_stats(data: &PanelData) -> serde_json::Value {
             let calc = |reducer| reduce_with(reducer, &values).filter(|v| v.is_finite());
             json!({
                 "name": series.name,
+                "refId": series.ref_id,
                 "min": calc(Reducer::Min),
                 "max": calc(Reducer::Max),
                 "mean": calc(Reducer::Mean),
