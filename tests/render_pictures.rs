@@ -186,3 +186,18 @@ fn render_svg_and_png_against_the_demo() {
     let decoded = resvg::tiny_skia::Pixmap::decode_png(&png).expect("decodes");
     assert_eq!(decoded.width(), 1400);
 }
+
+/// Writes the pictures to `TRIAGE_PICTURE_DIR` when set, for a person to look at.
+#[test]
+fn pictures_for_a_person_to_look_at() {
+    let Ok(dir) = std::env::var("TRIAGE_PICTURE_DIR") else {
+        return;
+    };
+    let app = gateway();
+    let header = picture::header(&app, "now-6h", "now");
+    let svg = picture::dashboard_svg(&app, &header, 1600, TextMode::Elements);
+    std::fs::write(format!("{dir}/gateway.svg"), &svg).unwrap();
+    let strokes = picture::dashboard_svg(&app, &header, 1600, TextMode::Strokes);
+    let png = picture::png(&strokes).unwrap();
+    std::fs::write(format!("{dir}/gateway.png"), png).unwrap();
+}

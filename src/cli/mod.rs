@@ -374,6 +374,7 @@ pub struct ProvisionArgs {
 const COMMANDS: &[&str] = &[
     "view",
     "render",
+    "report",
     "inspect",
     "list",
     "pull",

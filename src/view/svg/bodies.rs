@@ -117,7 +117,7 @@ fn stat(canvas: &mut Canvas, view: &StatView, area: Area) {
         }
         let mut y = cell.y + cell.h * 0.5;
         if view.show_names {
-            let size = size_to_fit(&value.name, cell.w - 8.0, 14.0);
+            let size = size_to_fit(&value.name, cell.w * 0.85, 14.0);
             canvas.text(
                 (cell.x + cell.w / 2.0, cell.y + 4.0 + size),
                 size,
@@ -128,7 +128,7 @@ fn stat(canvas: &mut Canvas, view: &StatView, area: Area) {
             y += 8.0;
         }
         if view.show_values {
-            let size = size_to_fit(&value.text, cell.w - 8.0, (cell.h * 0.45).max(8.0));
+            let size = size_to_fit(&value.text, cell.w * 0.85, (cell.h * 0.45).max(8.0));
             canvas.text(
                 (cell.x + cell.w / 2.0, y + size * 0.35),
                 size,

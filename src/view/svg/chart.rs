@@ -90,13 +90,20 @@ pub fn draw(canvas: &mut Canvas, view: &TimeSeriesView, area: Area) {
         let y = scale.py(*value);
         canvas.line((plot.x, y), (plot.x + plot.w, y), *colour, 1.5, dash);
     }
-    for series in &view.series {
-        let y = match &view.right_axis {
-            Some(axis) if series.right => axis.range,
-            _ => view.y_range,
-        };
-        let scale = Scale { y, ..scale };
-        draw_series(canvas, series, &scale, view.series.len());
+    // Areas first, so no series' area covers another's line.
+    for fills in [true, false] {
+        for series in &view.series {
+            let y = match &view.right_axis {
+                Some(axis) if series.right => axis.range,
+                _ => view.y_range,
+            };
+            let scale = Scale { y, ..scale };
+            if fills {
+                draw_fill(canvas, series, &scale);
+            } else {
+                draw_series(canvas, series, &scale, view.series.len());
+            }
+        }
     }
     for marker in &view.markers {
         draw_marker(canvas, marker, &scale, false);
@@ -253,12 +260,6 @@ fn draw_series(canvas: &mut Canvas, series: &PlotSeries, scale: &Scale, count: u
                 }
             }
             DrawStyle::Line => {
-                if let Some(fill) = series.fill {
-                    let mut area = vec![(pixels[0].0, base)];
-                    area.extend(&pixels);
-                    area.push((pixels[pixels.len() - 1].0, base));
-                    canvas.polygon(&area, fill, " fill-opacity=\"0.6\"");
-                }
                 if run.len() as f64 > plot.w {
                     let columns = envelope(run, scale);
                     let mut outline: Vec<(f64, f64)> = columns.iter().map(|c| (c.0, c.1)).collect();
@@ -272,6 +273,25 @@ fn draw_series(canvas: &mut Canvas, series: &PlotSeries, scale: &Scale, count: u
                 }
             }
         }
+    }
+}
+
+/// The area under a line series (its colour has `fillOpacity` blended in already).
+fn draw_fill(canvas: &mut Canvas, series: &PlotSeries, scale: &Scale) {
+    let (Some(fill), DrawStyle::Line) = (series.fill, series.style) else {
+        return;
+    };
+    let base = scale.base();
+    for run in segments(&series.points) {
+        let mut area = vec![(scale.px(run[0].0), base)];
+        if run.len() as f64 > scale.plot.w {
+            // More points than pixels: the top of each pixel column's envelope.
+            area.extend(envelope(run, scale).iter().map(|c| (c.0, c.1)));
+        } else {
+            area.extend(run.iter().map(|(x, y)| (scale.px(*x), scale.py(*y))));
+        }
+        area.push((scale.px(run[run.len() - 1].0), base));
+        canvas.polygon(&area, fill, "");
     }
 }
 
