@@ -8,10 +8,12 @@ pub mod demo;
 pub mod grafana;
 pub mod inspect;
 pub mod list;
+pub mod picture;
 pub mod provision;
 pub mod provisioned;
 pub mod pull;
 pub mod render;
+pub mod report;
 pub mod session_setup;
 pub mod view;
 
@@ -50,6 +52,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Generate Grafana provisioning from layouts/ and provisioning/triage-provision.toml.
     Provision(ProvisionArgs),
+    /// Write a self-contained report of a dashboard over a range (HTML with inline SVG charts,
+    /// or markdown with PNGs beside it). Exit 1 when any panel failed.
+    Report(ReportArgs),
 }
 
 /// Options shared by every command that queries Prometheus.
@@ -173,8 +178,12 @@ pub enum RenderFormat {
     Text,
     Ansi,
     Json,
-    /// A picture of the frame with the theme's colours (reports, docs).
+    /// A vector picture: charts as lines, areas and shapes, laid out by gridPos at --width-px.
     Svg,
+    /// The terminal frame as SVG text (monospace glyphs on coloured cells).
+    SvgTerminal,
+    /// The vector picture rasterised to PNG (written to standard output).
+    Png,
     /// The frame as a standalone HTML page.
     Html,
 }
@@ -198,6 +207,38 @@ pub struct RenderArgs {
     /// Grafana load a dashboard; the others are left out (state `outOfView`).
     #[arg(long)]
     pub visible_only: bool,
+    /// Width in pixels of `svg` and `png` pictures.
+    #[arg(long, default_value_t = 1600, value_name = "PIXELS")]
+    pub width_px: u32,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// One HTML file: inline SVG charts and CSS, no external resources.
+    Html,
+    /// Markdown with one PNG per panel beside it.
+    Md,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// A dashboard file or `grafana:UID` (default range: --from now-7d --to now).
+    #[arg(value_name = "DASHBOARD")]
+    pub dashboard: PathBuf,
+    #[command(flatten)]
+    pub query: QueryArgs,
+    /// Folder to write the report into (created when missing); the file is
+    /// `<uid>-<from>-<to>.html` (or `.md`).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
+    pub format: ReportFormat,
+    /// Width in pixels of a full-width panel's picture.
+    #[arg(long, default_value_t = 1200, value_name = "PIXELS")]
+    pub width_px: u32,
+    /// Post a short summary with the report's path to this Slack-compatible incoming webhook.
+    #[arg(long, value_name = "URL")]
+    pub send_webhook: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -344,6 +385,7 @@ pub struct ProvisionArgs {
 const COMMANDS: &[&str] = &[
     "view",
     "render",
+    "report",
     "inspect",
     "list",
     "pull",
@@ -372,6 +414,7 @@ pub fn main() -> i32 {
         Command::Inspect(args) => inspect::run(&args),
         Command::View(args) => runtime().and_then(|rt| rt.block_on(view::run(args))),
         Command::Render(args) => runtime().and_then(|rt| rt.block_on(render::run(args))),
+        Command::Report(args) => runtime().and_then(|rt| rt.block_on(report::run(args))),
         Command::List(args) => runtime().and_then(|rt| rt.block_on(list::run(args))),
         Command::Pull(args) => runtime().and_then(|rt| rt.block_on(pull::run(args))),
         Command::Demo(args) => runtime().and_then(|rt| rt.block_on(demo::run(args))),

@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 use serde_json::json;
 
 use super::grafana;
+use super::picture;
 use super::session_setup::prepare_with;
 use super::{CliError, RenderArgs, RenderFormat};
 use crate::data::panel_data::PanelData;
@@ -14,6 +15,7 @@ use crate::tui::app::{App, StatusInfo};
 use crate::tui::frame_text::{to_ansi, to_html, to_svg, to_text};
 use crate::tui::timenav::RangeState;
 use crate::view::PanelBody;
+use crate::view::svg::TextMode;
 
 pub async fn run(args: RenderArgs) -> Result<i32, CliError> {
     let positional: Vec<_> = args.dashboard.iter().cloned().collect();
@@ -98,7 +100,11 @@ pub async fn run(args: RenderArgs) -> Result<i32, CliError> {
     match args.format {
         RenderFormat::Text => print!("{}", to_text(&buf)),
         RenderFormat::Ansi => print!("{}", to_ansi(&buf)),
-        RenderFormat::Svg => print!("{}", to_svg(&buf)),
+        RenderFormat::SvgTerminal => print!("{}", to_svg(&buf)),
+        RenderFormat::Svg | RenderFormat::Png => {
+            let header = picture::header(&app, &prepared.from, &prepared.to);
+            write_picture(&app, &header, args.width_px, args.format)?;
+        }
         RenderFormat::Html => print!("{}", to_html(&buf)),
         RenderFormat::Json => {
             let panels = panels_json(&app, &data, asked.as_deref());
@@ -109,6 +115,26 @@ pub async fn run(args: RenderArgs) -> Result<i32, CliError> {
         }
     }
     Ok(0)
+}
+
+/// The vector picture (SVG text, or PNG bytes) on standard output.
+fn write_picture(
+    app: &App,
+    header: &crate::view::svg::Header,
+    width_px: u32,
+    format: RenderFormat,
+) -> Result<(), CliError> {
+    use std::io::Write;
+    let bytes = if format == RenderFormat::Png {
+        let svg = picture::dashboard_svg(app, header, width_px, TextMode::Strokes);
+        picture::png(&svg).map_err(CliError::failure)?
+    } else {
+        picture::dashboard_svg(app, header, width_px, TextMode::Elements).into_bytes()
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(&bytes)
+        .and_then(|()| out.flush())
+        .map_err(|e| CliError::failure(format!("cannot write the picture: {e}")))
 }
 
 /// Panel errors go to stderr, each naming its panel.

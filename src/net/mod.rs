@@ -13,5 +13,6 @@ pub mod otlp;
 pub mod prometheus;
 pub mod sanitize;
 pub mod tempo;
+pub mod webhook;
 
 pub use prometheus::{Alert, Exemplar, PromClient, PromConfig, PromError, QueryAnswer, RawSeries};

@@ -2,16 +2,32 @@
 
 use std::fmt::Write;
 
-use ratatui::buffer::Buffer;
+use ratatui::buffer::{Buffer, Cell};
 use ratatui::style::{Color, Modifier};
+use unicode_width::UnicodeWidthStr;
+
+/// The cells of row `y` that are written out, with their column: a wide character (CJK,
+/// emoji) covers the cell after it, and that continuation cell is skipped so the row keeps
+/// exactly the buffer's width in terminal columns.
+fn visible_cells(buf: &Buffer, y: u16) -> impl Iterator<Item = (u16, &Cell)> {
+    let mut hidden: usize = 0;
+    (0..buf.area.width).filter_map(move |x| {
+        let cell = &buf[(buf.area.x + x, buf.area.y + y)];
+        if hidden > 0 {
+            hidden -= 1;
+            return None;
+        }
+        hidden = cell.symbol().width().saturating_sub(1);
+        Some((x, cell))
+    })
+}
 
 /// The frame's characters, one line per row, trailing spaces trimmed.
 pub fn to_text(buf: &Buffer) -> String {
     let mut out = String::new();
     for y in 0..buf.area.height {
         let mut line = String::new();
-        for x in 0..buf.area.width {
-            let cell = &buf[(buf.area.x + x, buf.area.y + y)];
+        for (_, cell) in visible_cells(buf, y) {
             line.push_str(cell.symbol());
         }
         out.push_str(line.trim_end());
@@ -25,8 +41,7 @@ pub fn to_ansi(buf: &Buffer) -> String {
     let mut out = String::new();
     for y in 0..buf.area.height {
         let mut current: Option<(Color, Color, Modifier)> = None;
-        for x in 0..buf.area.width {
-            let cell = &buf[(buf.area.x + x, buf.area.y + y)];
+        for (_, cell) in visible_cells(buf, y) {
             let style = (cell.fg, cell.bg, cell.modifier);
             if current != Some(style) {
                 out.push_str(&sgr(style.0, style.1, style.2));
@@ -113,8 +128,7 @@ mod tests {
 /// Runs of cells with the same style on one line: (start column, text, fg, bg, bold).
 fn runs(buf: &Buffer, y: u16) -> Vec<(u16, String, Color, Color, bool)> {
     let mut out: Vec<(u16, String, Color, Color, bool)> = Vec::new();
-    for x in 0..buf.area.width {
-        let cell = &buf[(buf.area.x + x, buf.area.y + y)];
+    for (x, cell) in visible_cells(buf, y) {
         let bold = cell.modifier.contains(Modifier::BOLD);
         match out.last_mut() {
             Some(run) if run.2 == cell.fg && run.3 == cell.bg && run.4 == bold => {
@@ -168,7 +182,7 @@ pub fn to_svg(buf: &Buffer) -> String {
     );
     for y in 0..buf.area.height {
         for (x, text, fg, bg, bold) in runs(buf, y) {
-            let count = text.chars().count() as f64;
+            let count = text.width() as f64;
             if bg != Color::Reset {
                 let _ = writeln!(
                     out,

@@ -11,6 +11,7 @@ pub mod heatmap;
 pub mod histogram;
 pub mod pie;
 pub mod states;
+pub mod svg;
 pub mod table;
 pub mod text;
 pub mod transform;
