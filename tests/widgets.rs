@@ -379,13 +379,7 @@ fn time_series_threshold_styles() {
 
 #[test]
 fn placeholders_name_the_panel_and_the_reason() {
-    for kind in [
-        "logs",
-        "alertlist",
-        "nodeGraph",
-        "geomap",
-        "grafana-clock-panel",
-    ] {
+    for kind in ["alertlist", "nodeGraph", "geomap", "grafana-clock-panel"] {
         let p = panel(kind, "Panel");
         let mut d = data(vec![]);
         d.unsupported = triage::view::build::unsupported_reason(&p);
@@ -393,10 +387,26 @@ fn placeholders_name_the_panel_and_the_reason() {
         assert!(text.contains(kind), "{text}");
         assert!(!text.contains("not drawn yet"), "{text}");
     }
-    let p = panel("logs", "App logs");
+}
+
+#[test]
+fn logs_panels_draw_their_lines_newest_first() {
+    let mut p = panel("logs", "App logs");
+    p.options.logs.show_time = Some(true);
+    assert_eq!(triage::view::build::unsupported_reason(&p), None);
     let mut d = data(vec![]);
-    d.unsupported = triage::view::build::unsupported_reason(&p);
-    insta::assert_snapshot!("logs_placeholder", draw(&p, &d, 60, 5));
+    d.logs = [
+        (1, "level=info msg=\"served\""),
+        (2, "level=error msg=\"failed\""),
+    ]
+    .iter()
+    .map(|&(s, line)| triage::data::LogLine {
+        at_ns: s * 1_000_000_000,
+        line: line.into(),
+        labels: BTreeMap::new(),
+    })
+    .collect();
+    insta::assert_snapshot!("logs_panel", draw(&p, &d, 60, 5));
 }
 
 #[test]

@@ -224,6 +224,7 @@ fn panels_json(app: &App, data: &[Option<PanelData>], asked: Option<&[bool]>) ->
                 "values": values,
                 "colors": colors,
                 "message": message,
+                "logs": app.page.views.get(i).and_then(|v| logs_json(&v.body)),
                 "annotations": panel_data.annotations.iter().map(|a| json!({
                     "source": a.source, "time": a.at_ms, "end": a.end_ms, "title": a.title,
                     "text": a.text, "tags": a.tags,
@@ -267,6 +268,25 @@ fn series_stats(data: &PanelData) -> serde_json::Value {
         })
         .collect();
     serde_json::Value::Array(stats)
+}
+
+/// A logs panel's lines as drawn (sorted, deduplicated): time (ms), level, text and labels,
+/// with no control characters left in the text.
+fn logs_json(body: &PanelBody) -> Option<serde_json::Value> {
+    let PanelBody::Logs(view) = body else {
+        return None;
+    };
+    let clean = |text: &str| text.chars().filter(|c| !c.is_control()).collect::<String>();
+    let rows = view.rows.iter().map(|row| {
+        json!({
+            "time": row.at_ms,
+            "level": row.level.as_str(),
+            "line": clean(&row.line),
+            "labels": row.labels.iter().map(|(k, v)| (clean(k), json!(clean(v)))).collect::<serde_json::Map<_, _>>(),
+            "duplicates": row.duplicates,
+        })
+    });
+    Some(serde_json::Value::Array(rows.collect()))
 }
 
 fn hex(c: crate::view::Rgb) -> String {

@@ -58,9 +58,9 @@ pub fn plan_loki_target(
             format_interval_go(step_ms * 1_000_000)
         },
     );
-    // Grafana's Loki datasource escapes multi-value variables for regex matchers as the
-    // Prometheus one does (`interpolateQueryExpr`).
-    let expr = interpolate(&target.expr, &target_scope, Format::Prometheus);
+    // Grafana's Loki datasource escapes multi-value variables its own way
+    // (`interpolateQueryExpr`: values joined by `|` without parentheses, no `'` escaping).
+    let expr = interpolate(&target.expr, &target_scope, Format::Loki);
     Some(PlannedQuery {
         ref_id: target.ref_id.clone(),
         expr,
@@ -146,6 +146,35 @@ mod tests {
             q.expr,
             r#"sum by (level) (rate({app="gw"} | logfmt [3600s]))"#
         );
+    }
+
+    #[test]
+    fn multi_value_variables_are_escaped_as_the_loki_datasource_escapes_them() {
+        let range = TimeRange::resolve("now-1h", "now", chrono::Utc::now()).unwrap();
+        let types = BTreeMap::new();
+        let ctx = PlanContext {
+            range: &range,
+            terminal_width: 160,
+            scrape_interval: None,
+            scrape_for: None,
+            utc_offset_s: 0,
+            dashboard_title: "d",
+            dashboard_uid: "u",
+            datasource_types: &types,
+        };
+        let mut scope = Scope::new();
+        let values = |v: &[&str], multi: bool| crate::grafana::vars::VarValue {
+            text: v.iter().map(|s| s.to_string()).collect(),
+            value: v.iter().map(|s| s.to_string()).collect(),
+            multi,
+            ..Default::default()
+        };
+        scope.set_var("pod", values(&["gw-1.a", "o'k"], true));
+        scope.set_var("app", values(&["g.w"], false));
+        let panel = loki_panel(r#"{app="$app", pod=~"$pod"}"#);
+        let q = plan_loki_target(&panel, &panel.targets[0], &scope, &ctx).unwrap();
+        // No parentheses around the alternatives, no `'` escaping; a single-value variable as is.
+        assert_eq!(q.expr, r#"{app="g.w", pod=~"gw-1\\.a|o'k"}"#);
     }
 
     #[test]

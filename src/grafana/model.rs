@@ -402,6 +402,19 @@ pub struct PanelOptions {
     /// neighbouring values merge into one state (`mergeValues`, default true).
     pub show_value: Option<String>,
     pub merge_values: Option<bool>,
+    /// Logs panel: `showTime`, `wrapLogMessage`, `sortOrder`, `dedupStrategy`.
+    pub logs: LogsOptions,
+}
+
+/// A logs panel's options as written (defaults are applied where the lines are built).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct LogsOptions {
+    pub show_time: Option<bool>,
+    pub wrap_log_message: Option<bool>,
+    /// `Descending` (newest first) or `Ascending`.
+    pub sort_order: Option<String>,
+    /// `none`, `exact`, `numbers`, `signature`.
+    pub dedup_strategy: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -24,6 +24,7 @@ pub enum PanelKind {
     Histogram,
     BarChart,
     Text,
+    /// Log lines of a Loki datasource.
     Logs,
     /// A library panel whose model lives in Grafana.
     LibraryPlaceholder,
@@ -84,7 +85,7 @@ pub fn unsupported_reason(panel: &Panel) -> Option<String> {
     }
     match PanelKind::of(&panel.panel_type) {
         PanelKind::Text => Some("text panel".into()),
-        PanelKind::Logs | PanelKind::Placeholder => placeholder_reason(&panel.panel_type)
+        PanelKind::Placeholder => placeholder_reason(&panel.panel_type)
             .map(|why| format!("{} panel: {why}", panel.panel_type)),
         _ => None,
     }
@@ -94,9 +95,6 @@ pub fn unsupported_reason(panel: &Panel) -> Option<String> {
 /// whose data has no terminal form here. `None` for types triage draws (or plugin panels).
 pub fn placeholder_reason(kind: &str) -> Option<&'static str> {
     Some(match kind {
-        "logs" => {
-            "log lines come from a log datasource (loki, elasticsearch); triage queries Prometheus only"
-        }
         "alertlist" => "lists Grafana's own alert rules and their states, which live in Grafana",
         "annolist" => "lists annotations stored in Grafana",
         "news" => "an RSS feed shown by Grafana, nothing to triage",
@@ -141,5 +139,11 @@ mod tests {
             ..Panel::default()
         };
         assert_eq!(unsupported_reason(&plugin), None);
+        let logs = Panel {
+            panel_type: "logs".into(),
+            ..Panel::default()
+        };
+        assert_eq!(PanelKind::of("logs"), PanelKind::Logs);
+        assert_eq!(unsupported_reason(&logs), None, "logs panels are drawn");
     }
 }

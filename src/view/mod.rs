@@ -50,6 +50,8 @@ pub enum PanelBody {
     Histogram(HistogramView),
     /// A text panel's content as plain lines.
     Text(Vec<String>),
+    /// A logs panel: its lines, levelled, sorted and deduplicated.
+    Logs(LogsView),
     /// A panel that shows a message instead of data: loading, no data, error, unsupported.
     Message {
         kind: MessageKind,
@@ -332,6 +334,33 @@ pub struct HeatmapView {
     pub counts: Vec<Vec<f64>>,
     pub max: f64,
     pub x_range: (f64, f64),
+}
+
+/// A logs panel's lines in the order drawn, after deduplication.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LogsView {
+    pub rows: Vec<LogRow>,
+    /// `showTime`: each row starts with its time.
+    pub show_time: bool,
+    /// `wrapLogMessage`: long lines wrap instead of being cut at the edge.
+    pub wrap: bool,
+    /// Lines before deduplication (rows fold their duplicates in).
+    pub total: usize,
+    /// `sortOrder` is `Descending` (the default): newest first.
+    pub newest_first: bool,
+}
+
+/// One line of a logs panel.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LogRow {
+    pub at_ms: i64,
+    /// The time as Grafana's logs panel shows it (`YYYY-MM-DD HH:mm:ss.SSS`).
+    pub time: String,
+    pub level: crate::data::logs::LogLevel,
+    pub line: String,
+    pub labels: std::collections::BTreeMap<String, String>,
+    /// Following lines folded into this one by `dedupStrategy`.
+    pub duplicates: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -8,20 +8,20 @@
 //! the exemplars the real Prometheus stored, so a trace id seen on a latency panel resolves to
 //! a trace of that request's duration, and its log lines carry the same id.
 
-use crate::grafana::model::LabelMatcher;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+mod logql_eval;
+mod loki;
 mod traces;
 
 use super::fleet::{ENDPOINTS, INSTANCES, JOB, SERVICE};
@@ -105,7 +105,8 @@ impl StandIn {
             exemplars: options.exemplars,
         });
         let app = Router::new()
-            .route("/loki/api/v1/query_range", get(loki_query_range))
+            .route("/loki/api/v1/query_range", get(loki::query_range))
+            .route("/loki/api/v1/query", get(loki::query))
             .route("/ready", get(|| async { "ready" }));
         let app = traces::routes(app, options.traces).with_state(shared);
         let (tx, rx) = oneshot::channel::<()>();
@@ -176,54 +177,6 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// A LogQL query as far as the stand-in understands it: stream matchers and `|=` filters.
-struct LogQuery {
-    matchers: Vec<LabelMatcher>,
-    contains: Vec<String>,
-}
-
-fn parse_logql(query: &str) -> Result<LogQuery, String> {
-    let open = query
-        .find('{')
-        .ok_or("parse error: a log query starts with a stream selector {…}")?;
-    let close = query[open..]
-        .find('}')
-        .map(|c| c + open)
-        .ok_or("parse error: unclosed {")?;
-    let matcher =
-        regex::Regex::new(r#"([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)""#)
-            .map_err(|e| e.to_string())?;
-    let matchers = matcher
-        .captures_iter(&query[open..=close])
-        .map(|c| LabelMatcher::new(&c[1], &c[2], c[3].replace("\\\"", "\"")))
-        .collect();
-    let filter = regex::Regex::new(r#"\|=\s*"((?:[^"\\]|\\.)*)""#).map_err(|e| e.to_string())?;
-    let contains = filter
-        .captures_iter(&query[close..])
-        .map(|c| c[1].to_string())
-        .collect();
-    Ok(LogQuery { matchers, contains })
-}
-
-fn matches(matchers: &[LabelMatcher], labels: &BTreeMap<String, String>) -> bool {
-    matchers.iter().all(
-        |LabelMatcher {
-             label: name,
-             op,
-             value: want,
-         }| {
-            let have = labels.get(name).map(String::as_str).unwrap_or("");
-            let re = || regex::Regex::new(&format!("^(?:{want})$")).ok();
-            match op.as_str() {
-                "=" => have == want,
-                "!=" => have != want,
-                "=~" => re().is_some_and(|r| r.is_match(have)),
-                _ => !re().is_some_and(|r| r.is_match(have)),
-            }
-        },
-    )
-}
-
 fn stream_labels(instance: usize) -> BTreeMap<String, String> {
     let spec = &INSTANCES[instance];
     [
@@ -263,65 +216,6 @@ async fn exemplars(shared: &Shared, start_s: f64, end_s: f64) -> Vec<Exemplar> {
 
 /// A log line of one instance: (instance, time in ns, text).
 type LogLine = (usize, i64, String);
-
-async fn loki_query_range(
-    State(shared): State<Arc<Shared>>,
-    headers: axum::http::HeaderMap,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    if let Some(tenant) = &shared.tenant {
-        let asked = headers.get("x-scope-orgid").and_then(|v| v.to_str().ok());
-        match asked {
-            // Loki's own answer without a tenant.
-            None => return (StatusCode::UNAUTHORIZED, "no org id\n").into_response(),
-            Some(asked) if asked != tenant => {
-                return json_response(
-                    StatusCode::OK,
-                    json!({"status": "success", "data": {"resultType": "streams", "result": []}}),
-                );
-            }
-            Some(_) => {}
-        }
-    }
-    let params = parse_query(raw);
-    let bad = |m: &str| (StatusCode::BAD_REQUEST, m.to_string()).into_response();
-    let Some(query) = params.get("query") else {
-        return bad("query is required");
-    };
-    let query = match parse_logql(query) {
-        Ok(q) => q,
-        Err(e) => return bad(&e),
-    };
-    let now_ns = (super::exporter::unix_now() * 1e9) as i64;
-    let end_ns: i64 = params
-        .get("end")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(now_ns)
-        .min(now_ns);
-    let start_ns: i64 = params
-        .get("start")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(end_ns - 3_600_000_000_000);
-    let limit: usize = params
-        .get("limit")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100)
-        .min(5000);
-    let (start_s, end_s) = (start_ns / 1_000_000_000, end_ns / 1_000_000_000);
-
-    let wanted: Vec<usize> = (0..INSTANCES.len())
-        .filter(|&i| matches(&query.matchers, &stream_labels(i)))
-        .collect();
-    // Traced requests first: they carry the trace ids a person follows from an exemplar.
-    let mut lines = traced_lines(&shared, &wanted, start_s, end_s).await;
-    push_model_lines(&shared.world, &wanted, start_s, end_s, limit, &mut lines);
-    lines.retain(|(_, at, line)| {
-        *at >= start_ns && *at <= end_ns && query.contains.iter().all(|c| line.contains(c.as_str()))
-    });
-    lines.sort_by_key(|(_, at, _)| std::cmp::Reverse(*at));
-    lines.truncate(limit);
-    streams_response(lines)
-}
 
 /// One line per exemplar Prometheus stored for the `wanted` instances in the window (s).
 async fn traced_lines(shared: &Shared, wanted: &[usize], start_s: i64, end_s: i64) -> Vec<LogLine> {
@@ -401,40 +295,14 @@ fn model_line(world: &World, i: usize, e: usize, tick: i64) -> String {
     }
 }
 
-/// Loki's `streams` answer: the lines grouped by instance.
-fn streams_response(lines: Vec<LogLine>) -> Response {
-    let mut streams: BTreeMap<usize, Vec<Value>> = BTreeMap::new();
-    for (i, at, line) in lines {
-        streams
-            .entry(i)
-            .or_default()
-            .push(json!([at.to_string(), line]));
-    }
-    let result: Vec<Value> = streams
-        .into_iter()
-        .map(|(i, values)| json!({"stream": stream_labels(i), "values": values}))
-        .collect();
-    json_response(
-        StatusCode::OK,
-        json!({"status": "success", "data": {"resultType": "streams", "result": result,
-            "stats": {"summary": {"bytesProcessedPerSecond": 0, "linesProcessedPerSecond": 0}}}}),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn logql_selectors_and_filters_are_understood() {
-        let q = parse_logql(
-            r#"{service="inference-gateway", instance=~"gw-prod-euw1-.*"} |= "trace_id""#,
-        )
-        .unwrap();
-        assert_eq!(q.contains, vec!["trace_id".to_string()]);
-        assert!(matches(&q.matchers, &stream_labels(0)));
-        assert!(!matches(&q.matchers, &stream_labels(2)), "use1 is not euw1");
-        assert!(parse_logql("sum(rate(x[1m]))").is_err());
+    fn query_strings_are_decoded() {
         assert_eq!(percent_decode("a%20b%3D%22c%22+d"), "a b=\"c\" d");
+        let params = parse_query(Some("query=%7Bjob%3D%22x%22%7D&limit=5".into()));
+        assert_eq!(params["query"], "{job=\"x\"}");
     }
 }

@@ -3,7 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::readers::*;
-use crate::grafana::model::{LegendOptions, PanelOptions, ReduceOptions};
+use crate::grafana::model::{LegendOptions, LogsOptions, PanelOptions, ReduceOptions};
 
 pub(super) fn convert_options(o: &Map<String, Value>) -> PanelOptions {
     let reduce = get_obj(o, "reduceOptions").map(|r| ReduceOptions {
@@ -64,5 +64,11 @@ pub(super) fn convert_options(o: &Map<String, Value>) -> PanelOptions {
         combine: opt_bool(o, "combine"),
         show_value: get_string(o, "showValue"),
         merge_values: opt_bool(o, "mergeValues"),
+        logs: LogsOptions {
+            show_time: opt_bool(o, "showTime"),
+            wrap_log_message: opt_bool(o, "wrapLogMessage"),
+            sort_order: get_string(o, "sortOrder"),
+            dedup_strategy: get_string(o, "dedupStrategy"),
+        },
     }
 }

@@ -34,6 +34,27 @@ pub(super) fn prometheus_format(v: &VarValue) -> String {
     format!("({})", escaped.join("|"))
 }
 
+/// The Loki datasource's `interpolateQueryExpr`
+/// (public/app/plugins/datasource/loki/datasource.ts): a variable that is neither multi-value
+/// nor include-all goes in as it is; otherwise each value is regex-escaped
+/// (`lokiSpecialRegexEscape`: no `'` escaping, unlike Prometheus) and several are joined with
+/// `|` without the parentheses Prometheus adds.
+pub(super) fn loki_format(v: &VarValue) -> String {
+    if !v.multi && !v.include_all {
+        return v.value.join(",");
+    }
+    v.value
+        .iter()
+        .map(|s| loki_special_regex_escape(s))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// `lokiSpecialRegexEscape`: `\` → `\\\\`, and `$^*{}[]+?.()|` each behind `\\`.
+pub fn loki_special_regex_escape(s: &str) -> String {
+    escape_regex_chars(s, "$^*{}[]+?.()|")
+}
+
 /// `prometheusRegularEscape`: `\` → `\\`, `'` → `\\'`.
 pub fn prometheus_regular_escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('\'', "\\\\'")
@@ -41,15 +62,21 @@ pub fn prometheus_regular_escape(s: &str) -> String {
 
 /// `prometheusSpecialRegexEscape`: `\` → four backslashes, regex specials → `\\` + char.
 pub fn prometheus_special_regex_escape(s: &str) -> String {
+    escape_regex_chars(s, "$^*{}[]'+?.()|")
+}
+
+/// `\` → `\\\\`, and each of `specials` behind `\\` (the datasources' regex escapes, written
+/// for a string inside a quoted selector).
+fn escape_regex_chars(s: &str, specials: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {
             '\\' => out.push_str("\\\\\\\\"),
-            '$' | '^' | '*' | '{' | '}' | '[' | ']' | '\'' | '+' | '?' | '.' | '(' | ')' | '|' => {
+            c if specials.contains(c) => {
                 out.push_str("\\\\");
                 out.push(c);
             }
-            _ => out.push(c),
+            c => out.push(c),
         }
     }
     out

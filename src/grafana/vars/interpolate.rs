@@ -134,6 +134,8 @@ impl Scope {
 pub enum Format {
     /// The Prometheus datasource's `interpolateQueryExpr` escaping.
     Prometheus,
+    /// The Loki datasource's `interpolateQueryExpr` escaping (see `formats::loki_format`).
+    Loki,
     /// Grafana's default for panel titles, links and text: glob.
     Glob,
     Regex,
@@ -148,7 +150,7 @@ pub enum Format {
 impl Format {
     fn id(self) -> Option<&'static str> {
         Some(match self {
-            Format::Prometheus => return None,
+            Format::Prometheus | Format::Loki => return None,
             Format::Glob => "glob",
             Format::Regex => "regex",
             Format::Pipe => "pipe",
@@ -287,7 +289,7 @@ fn resolve_reference(
         Some(f) => apply_format(name, &VarValue::single(raw.clone()), f, scope),
         None => match default_format {
             // Built-ins are substituted as they are (Grafana's backend does a plain replace).
-            Format::Prometheus => raw.clone(),
+            Format::Prometheus | Format::Loki => raw.clone(),
             other => apply_format(
                 name,
                 &VarValue::single(raw.clone()),
@@ -324,6 +326,7 @@ fn format_variable(
         Some(f) => apply_format(name, v, f, scope),
         None => match default_format {
             Format::Prometheus => prometheus_format(v),
+            Format::Loki => super::formats::loki_format(v),
             other => apply_format(name, v, other.id().unwrap_or("glob"), scope),
         },
     }

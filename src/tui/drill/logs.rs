@@ -9,10 +9,12 @@ use ratatui::text::{Line, Span};
 
 use super::{Focused, Load, Pane, Request, Step, Styles};
 use crate::data::LogLine;
+use crate::data::logs::LogLevel;
 use crate::engine::drill::DrillRequest;
 use crate::links::drilldown::{grafana_explore_url, logql_selector, stream_matchers};
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::logs::log_line;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogsPane {
@@ -209,7 +211,6 @@ pub(super) fn draw(pane: &LogsPane, rows: usize, theme: &Theme) -> Vec<Line<'sta
 
 /// One log line: time, source and the line coloured by level; `top` is the line Enter follows.
 fn log_row(l: &LogLine, top: bool, theme: &Theme) -> Line<'static> {
-    let dim = Style::default().fg(theme.dim);
     let at = chrono::DateTime::<chrono::Utc>::from_timestamp_nanos(l.at_ns)
         .with_timezone(&chrono::Local)
         .format("%H:%M:%S");
@@ -219,42 +220,18 @@ fn log_row(l: &LogLine, top: bool, theme: &Theme) -> Line<'static> {
         .or_else(|| l.labels.get("pod"))
         .cloned()
         .unwrap_or_default();
-    Line::from(vec![
-        Span::styled(format!(" {at} "), dim),
-        Span::styled(format!("{source} "), dim),
-        Span::styled(l.line.clone(), {
-            let style = level_style(&l.line, theme);
-            // The top line is the one Enter follows to its trace.
-            if top && trace_id_in(&l.line).is_some() {
-                style.add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
-            } else {
-                style
-            }
-        }),
-    ])
-}
-
-/// Colour by the line's level (`level=error`, `ERROR`, `warn` ...).
-fn level_style(line: &str, theme: &Theme) -> Style {
-    let lower = line.to_lowercase();
-    let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
-    if has(&[
-        "level=error",
-        "level=fatal",
-        "level=crit",
-        "\"level\":\"error\"",
-        " error ",
-        "[error]",
-    ]) || line.contains("ERROR")
+    let level = LogLevel::of(&l.line, &l.labels);
+    let mut line = log_line(&[format!(" {at}"), source], &l.line, level, theme);
+    // The top line is the one Enter follows to its trace.
+    if top
+        && trace_id_in(&l.line).is_some()
+        && let Some(text) = line.spans.last_mut()
     {
-        Style::default().fg(theme.error)
-    } else if has(&["level=warn", "\"level\":\"warn", "[warn"]) || line.contains("WARN") {
-        Style::default().fg(theme.warning)
-    } else if has(&["level=debug", "level=trace"]) || line.contains("DEBUG") {
-        Style::default().fg(theme.dim)
-    } else {
-        Style::default().fg(theme.text)
+        text.style = text
+            .style
+            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
     }
+    line
 }
 
 #[cfg(test)]
@@ -278,14 +255,15 @@ mod tests {
     #[test]
     fn log_levels_have_colours() {
         let theme = Theme::grafana_dark();
-        assert_eq!(
-            level_style("level=error msg=x", &theme).fg,
-            Some(theme.error)
-        );
-        assert_eq!(
-            level_style("level=warn msg=x", &theme).fg,
-            Some(theme.warning)
-        );
-        assert_eq!(level_style("level=info msg=x", &theme).fg, Some(theme.text));
+        let colour = |text: &str| {
+            let line = LogLine {
+                line: text.into(),
+                ..LogLine::default()
+            };
+            log_row(&line, false, &theme).spans.last().unwrap().style.fg
+        };
+        assert_eq!(colour("level=error msg=x"), Some(theme.error));
+        assert_eq!(colour("level=warn msg=x"), Some(theme.warning));
+        assert_eq!(colour("level=info msg=x"), Some(theme.text));
     }
 }

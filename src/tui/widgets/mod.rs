@@ -5,6 +5,7 @@ mod braille;
 mod gauge;
 mod heatmap;
 mod histogram;
+pub(crate) mod logs;
 mod message;
 mod pie;
 mod stat;
@@ -123,6 +124,7 @@ fn minimum_size(body: &PanelBody) -> (u16, u16) {
         PanelBody::States(_) => (12, 1),
         PanelBody::Pie(_) => (10, 1),
         PanelBody::Histogram(_) => (12, 4),
+        PanelBody::Logs(_) => (8, 1),
         PanelBody::Stat(_) | PanelBody::Text(_) | PanelBody::Message { .. } => (1, 1),
     }
 }
@@ -155,6 +157,7 @@ fn draw_body(
         PanelBody::States(s) => states::draw(s, body_area, buf, theme),
         PanelBody::Pie(p) => pie::draw(p, body_area, buf, theme),
         PanelBody::Histogram(h) => histogram::draw(h, body_area, buf, theme),
+        PanelBody::Logs(l) => logs::draw(l, body_area, buf, theme),
         PanelBody::Text(lines) => {
             let text: Vec<ratatui::text::Line> = lines
                 .iter()

@@ -1,6 +1,7 @@
 //! Panel config + data → view model, the way Grafana's panels reduce, format and colour values.
 //! This module dispatches on the panel type; each kind of panel is built in its own module.
 
+mod logs;
 mod stat;
 mod timeseries;
 
@@ -101,8 +102,11 @@ fn transform(
     data: &PanelData,
     clock: Clock,
 ) -> Result<(Option<PanelData>, Vec<String>), Box<PanelView>> {
-    let is_table = PanelKind::of(&panel.panel_type) == PanelKind::Table;
-    if is_table || !panel.transformations.iter().any(|t| !t.disabled) {
+    // A logs panel's lines are not frames of numbers: its transformations are not run.
+    let kind = PanelKind::of(&panel.panel_type);
+    if matches!(kind, PanelKind::Table | PanelKind::Logs)
+        || !panel.transformations.iter().any(|t| !t.disabled)
+    {
         return Ok((None, Vec::new()));
     }
     let (frames, transform_notes) = super::table::transformed(panel, &data.series);
@@ -189,6 +193,8 @@ fn panel_body(panel: &Panel, data: &PanelData, clock: Clock, notes: &mut Vec<Str
             PanelBody::States(super::states::build(panel, data, per_point, clock))
         }
         PanelKind::PieChart => PanelBody::Pie(super::pie::build(panel, &data.series)),
+        PanelKind::Logs if data.logs.is_empty() => no_data(),
+        PanelKind::Logs => PanelBody::Logs(logs::build_logs(panel, &data.logs, clock)),
         PanelKind::Histogram => match super::histogram::build(panel, &data.series) {
             Some(view) => PanelBody::Histogram(view),
             None => no_data(),
@@ -632,7 +638,6 @@ mod panel_option_tests {
     #[test]
     fn panels_without_a_terminal_form_say_what_they_are_and_why() {
         for kind in [
-            "logs",
             "alertlist",
             "news",
             "dashlist",

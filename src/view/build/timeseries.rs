@@ -423,12 +423,12 @@ fn y_axis(
         }
         None => {
             let (lo, hi, step) = nice_axis(y_min, y_max, 5);
-            let mut labels = Vec::new();
-            let mut tick = lo;
-            while tick <= hi + step * 0.5 {
-                labels.push(axis_label(label_field, tick, step));
-                tick += step;
-            }
+            // Counted, not accumulated: a step below the values' precision (a range of
+            // float noise, 84 to 84.00000000000001) would never move `lo + step` past `lo`.
+            let ticks = ((hi - lo) / step).round().clamp(0.0, 100.0) as usize;
+            let labels = (0..=ticks)
+                .map(|i| axis_label(label_field, lo + i as f64 * step, step))
+                .collect();
             YAxis {
                 range: (lo, hi),
                 labels,
@@ -547,6 +547,26 @@ fn axis_label(field: &FieldDefaults, value: f64, step: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_axis_over_float_noise_has_its_labels() {
+        let (lo, _, step) = nice_axis(84.0, 84.000_000_000_000_01, 5);
+        assert!(lo + step == lo, "the step is below the values' precision");
+        let panel = Panel {
+            panel_type: "timeseries".into(),
+            ..Panel::default()
+        };
+        let data = PanelData {
+            series: vec![crate::data::panel_data::Series {
+                points: vec![(0, 84.0), (1000, 84.000_000_000_000_01)],
+                ..Default::default()
+            }],
+            end_ms: 1000,
+            ..PanelData::default()
+        };
+        let (view, _) = build_timeseries(&panel, &data, Clock::Utc);
+        assert!(!view.y_labels.is_empty() && view.y_labels.len() <= 101);
+    }
 
     #[test]
     fn nice_axis_rounds_outwards() {

@@ -58,6 +58,7 @@ pub fn draw(canvas: &mut Canvas, body: &PanelBody, area: Area) {
         PanelBody::States(view) => states(canvas, view, area),
         PanelBody::Pie(view) => pie(canvas, view, area),
         PanelBody::Histogram(view) => histogram(canvas, view, area),
+        PanelBody::Logs(view) => logs(canvas, view, area),
         PanelBody::Text(lines) => {
             for (i, line) in lines.iter().take((area.h / 16.0) as usize).enumerate() {
                 let at = (area.x, area.y + 13.0 + i as f64 * 16.0);
@@ -85,6 +86,33 @@ pub fn draw(canvas: &mut Canvas, body: &PanelBody, area: Area) {
                 &fit(text, fits(area.w, 13.0)),
             );
         }
+    }
+}
+
+/// A logs panel: one line per row in the order drawn, its time first when asked, in the
+/// colour of its level (Grafana's logs panel marks levels the same way).
+fn logs(canvas: &mut Canvas, view: &crate::view::LogsView, area: Area) {
+    use crate::data::logs::LogLevel;
+    for (i, row) in view.rows.iter().take((area.h / 16.0) as usize).enumerate() {
+        let colour = match row.level {
+            LogLevel::Critical | LogLevel::Error => ERROR,
+            LogLevel::Warning => Rgb(0xff, 0x98, 0x30),
+            LogLevel::Info | LogLevel::Unknown => TEXT,
+            LogLevel::Debug | LogLevel::Trace => DIM,
+        };
+        let text = if view.show_time {
+            format!("{} {}", row.time, row.line)
+        } else {
+            row.line.clone()
+        };
+        let at = (area.x, area.y + 13.0 + i as f64 * 16.0);
+        canvas.text(
+            at,
+            12.0,
+            colour,
+            Anchor::Start,
+            &fit(&text, fits(area.w, 12.0)),
+        );
     }
 }
 
