@@ -719,16 +719,11 @@ async fn every_logs_panel_finds_lines_on_the_demo_loki(loki: &str) {
                 "{}: {title:?}: {expr} answered {json:?}",
                 path.display()
             );
-            // KNOWN GAP: the stand-in (src/demo/standin/mod.rs, model_line) divides the 5xx share
-            // by the request count, so it never writes a level=error line and "Recent errors" is
-            // empty on the demo until that is fixed; then require lines for every panel.
-            if !expr.contains("|= \"error\"") {
-                assert!(
-                    lines > 0,
-                    "{}: {title:?}: {expr} found {json:?}",
-                    path.display()
-                );
-            }
+            assert!(
+                lines > 0,
+                "{}: {title:?}: {expr} found {json:?}",
+                path.display()
+            );
             checked += 1;
         }
     }

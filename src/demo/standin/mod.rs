@@ -272,12 +272,11 @@ fn model_line(world: &World, i: usize, e: usize, tick: i64) -> String {
     let et = world.endpoint_tick(i, e, tick);
     let h = hash(&[tick as u64, i as u64, e as u64]);
     let ms = et.median * 1000.0 * (0.8 + 0.4 * unit(h));
-    let error_ratio = if et.requests > 0.0 {
-        (et.p500 + et.p503) / et.requests
-    } else {
-        0.0
-    };
-    if error_ratio > 0.05 {
+    // A line stands for the tick's requests on this endpoint: it is an error line as often as
+    // at least one of them failed (`p500`/`p503` are shares of the requests).
+    let failure = (et.p500 + et.p503).clamp(0.0, 1.0);
+    let any_failed = 1.0 - (1.0 - failure).powf(et.requests.max(0.0));
+    if unit(hash(&[tick as u64, i as u64, e as u64, 5])) < any_failed {
         format!(
             "level=error msg=\"model backend failed\" endpoint={} status=500 duration_ms={ms:.0}",
             spec.path
