@@ -70,7 +70,9 @@ pub async fn run(args: RenderArgs) -> Result<i32, CliError> {
                 break;
             }
             // Only the TUI asks for drill-downs and alerts.
-            EngineEvent::Drill { .. } | EngineEvent::Alerts(_) => continue,
+            EngineEvent::Drill { .. } | EngineEvent::Alerts(_) | EngineEvent::Completion { .. } => {
+                continue;
+            }
         }
         app.apply(event);
     }
