@@ -199,6 +199,9 @@ async fn event_loop(
     let mut dirty = true;
     loop {
         dirty |= start_drill_requests(&mut ws, controller);
+        for (ticket, request) in ws.app.take_completion_requests() {
+            controller.session.complete(ticket, request);
+        }
         if dirty {
             draw(terminal, &mut ws.app)?;
             dirty = false;
@@ -365,6 +368,12 @@ fn on_engine_event(event: EngineEvent, ws: &mut Workspace, controller: &Controll
                 ws.app.mark_exemplars(panel);
             }
             changed
+        }
+        EngineEvent::Completion {
+            request, answer, ..
+        } => {
+            ws.app.completions.answered(request, answer);
+            true
         }
         EngineEvent::Alerts(answer) => {
             ws.app.alerts = match answer {
