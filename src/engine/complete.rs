@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use crate::grafana::promql_complete::{CompletionAnswer, CompletionRequest};
 use crate::net::PromClient;
@@ -11,20 +12,25 @@ use crate::net::PromClient;
 /// How far back names and values are looked for (recent series are what an on-call types).
 const LOOKBACK_SECONDS: f64 = 6.0 * 3600.0;
 
+/// How long an answer is given again without asking (new series appear).
+const FRESH_FOR: Duration = Duration::from_secs(30);
+
 /// Answers already given in this session; failures are not kept, so they are asked again.
 #[derive(Debug, Default, Clone)]
 pub struct CompletionCache {
-    answers: Arc<Mutex<HashMap<CompletionRequest, CompletionAnswer>>>,
+    answers: Arc<Mutex<HashMap<CompletionRequest, (Instant, CompletionAnswer)>>>,
 }
 
 impl CompletionCache {
     fn get(&self, request: &CompletionRequest) -> Option<CompletionAnswer> {
-        self.answers.lock().ok()?.get(request).cloned()
+        let answers = self.answers.lock().ok()?;
+        let (at, answer) = answers.get(request)?;
+        (at.elapsed() < FRESH_FOR).then(|| answer.clone())
     }
 
     fn put(&self, request: CompletionRequest, answer: CompletionAnswer) {
         if let Ok(mut answers) = self.answers.lock() {
-            answers.insert(request, answer);
+            answers.insert(request, (Instant::now(), answer));
         }
     }
 }

@@ -2,12 +2,18 @@
 //! not answered yet, and the requests waiting to be handed to the engine.
 
 use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
 
 use crate::grafana::promql_complete::{CompletionAnswer, CompletionRequest, MetricInfo};
+
+/// After this long an answer is asked again when needed (new series appear; the old answer
+/// is shown until the new one arrives). The engine keeps its own answers for less long.
+const FRESH_FOR: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Completions {
     answers: HashMap<CompletionRequest, Result<CompletionAnswer, String>>,
+    answered_at: HashMap<CompletionRequest, Instant>,
     asked: HashSet<CompletionRequest>,
     outbox: Vec<(u64, CompletionRequest)>,
     ticket: u64,
@@ -16,7 +22,11 @@ pub struct Completions {
 impl Completions {
     /// Ask for an answer unless it is known or on its way.
     pub fn want(&mut self, request: CompletionRequest) {
-        if self.answers.contains_key(&request) || self.asked.contains(&request) {
+        let fresh = self
+            .answered_at
+            .get(&request)
+            .is_some_and(|at| at.elapsed() < FRESH_FOR);
+        if fresh || self.asked.contains(&request) {
             return;
         }
         self.ticket += 1;
@@ -35,12 +45,15 @@ impl Completions {
         answer: Result<CompletionAnswer, String>,
     ) {
         self.asked.remove(&request);
+        self.answered_at.insert(request.clone(), Instant::now());
         self.answers.insert(request, answer);
     }
 
     /// Failed answers are asked again the next time the box opens.
     pub fn forget_failures(&mut self) {
         self.answers.retain(|_, a| a.is_ok());
+        let answers = &self.answers;
+        self.answered_at.retain(|r, _| answers.contains_key(r));
     }
 
     pub fn names(&self, request: &CompletionRequest) -> Option<&[String]> {
