@@ -411,7 +411,7 @@ fn selector_of(text: &str, brace: usize, skip: Option<usize>) -> Option<String> 
         .rev()
         .collect();
     let metric = if metric.chars().next().is_some_and(|c| !c.is_ascii_digit())
-        && !text[..brace].trim_end().ends_with(|c: char| c == '$')
+        && !text[..brace].trim_end().ends_with('$')
     {
         metric
     } else {

@@ -125,7 +125,7 @@ fn check_lines<'a>(state: &ExploreState, theme: &Theme, ctx: &Context) -> Vec<Li
 
 fn metadata_line<'a>(metric: &str, theme: &Theme, ctx: &Context) -> Line<'a> {
     let Some(info) = ctx.completions.metadata(metric) else {
-        return Line::styled(format!("{metric}"), Style::default().fg(theme.dim));
+        return Line::styled(metric.to_string(), Style::default().fg(theme.dim));
     };
     let mut what = vec![info.kind.clone()];
     if !info.unit.is_empty() {

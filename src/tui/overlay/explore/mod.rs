@@ -216,11 +216,14 @@ fn search_key(state: &mut ExploreState, key: KeyEvent, ctx: &Context) -> Effect 
         return Effect::None;
     };
     match key.code {
-        KeyCode::Char('r') if ctrl => {
-            if history::search(ctx.explore_history, &search.needle, search.skip + 1).is_some() {
-                search.skip += 1;
-            }
+        KeyCode::Char('r')
+            if ctrl
+                && history::search(ctx.explore_history, &search.needle, search.skip + 1)
+                    .is_some() =>
+        {
+            search.skip += 1;
         }
+        KeyCode::Char('r') if ctrl => {}
         KeyCode::Esc => state.search = None,
         KeyCode::Char('g' | 'c') if ctrl => state.search = None,
         KeyCode::Char(c) => {
