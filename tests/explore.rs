@@ -116,6 +116,9 @@ fn explore_completes_checks_explains_and_remembers() {
     // Run it, then quit: the query is in the datasource's history file.
     tmux.keys(&["Enter"]);
     tmux.wait_until("the explore page", |s| !s.contains("explore: PromQL"), 10);
+    // `y` copies the query as a Grafana Explore URL (the status line shows it).
+    tmux.keys(&["y"]);
+    tmux.wait_for("/explore?schemaVersion=1&panes=");
     tmux.keys(&["q"]);
     tmux.wait_for("TRIAGE-EXITED-0");
     drop(tmux);
@@ -145,7 +148,7 @@ fn explore_completes_checks_explains_and_remembers() {
     tmux.keys(&["C-u", "rate(x[5m]"]);
     let screen = tmux.wait_until(
         "the parse error with its column",
-        |s| s.contains("column 5: unclosed left parenthesis"),
+        |s| query_shown(s, "rate(x[5m]") && s.contains("column 5: unclosed left parenthesis"),
         10,
     );
     // The caret stands under the parenthesis: the query line and the caret line line up.
@@ -153,7 +156,7 @@ fn explore_completes_checks_explains_and_remembers() {
     let query_row = lines
         .iter()
         .position(|l| l.contains("rate(x[5m]▏"))
-        .expect("the query line");
+        .unwrap_or_else(|| panic!("the query line:\n{screen}"));
     let column_of = |line: &str, byte: usize| line[..byte].chars().count();
     let query_line = lines[query_row];
     let paren = column_of(query_line, query_line.find("rate(").unwrap() + "rate".len());

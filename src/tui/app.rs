@@ -260,6 +260,25 @@ impl App {
         }
     }
 
+    /// On an Explore page, the Grafana Explore URL of its query and range.
+    fn explore_link(&self) -> Option<String> {
+        let [panel] = self.page.dashboard.panels.as_slice() else {
+            return None;
+        };
+        let target = panel.targets.first()?;
+        if panel.source_path != "explore" || self.session.grafana_url.is_empty() {
+            return None;
+        }
+        Some(crate::links::drilldown::grafana_explore_promql_url(
+            &self.session.grafana_url,
+            self.session.org_id,
+            None,
+            &target.expr,
+            &self.page.view_state.range.from,
+            &self.page.view_state.range.to,
+        ))
+    }
+
     /// Hand the explore box's needs to the completion outbox (answered ones are not asked).
     fn ask_for_explore(&mut self) {
         if let Overlay::Explore(state) = &self.overlay {
@@ -370,7 +389,7 @@ impl App {
             Action::Compare => return self.cycle_compare(),
             Action::CycleRefresh => return self.cycle_refresh(),
             Action::CopyLink => {
-                let link = self.grafana_link();
+                let link = self.explore_link().unwrap_or_else(|| self.grafana_link());
                 self.page.status.message = Some(format!("copied: {link}"));
                 return Command::CopyLink(link);
             }
