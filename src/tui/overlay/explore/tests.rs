@@ -128,3 +128,25 @@ fn ctrl_r_finds_a_query_in_history() {
         Effect::Close
     );
 }
+
+#[test]
+fn each_request_is_asked_once_and_failures_again_when_the_box_reopens() {
+    let mut c = Completions::default();
+    c.want(CompletionRequest::MetricNames);
+    c.want(CompletionRequest::MetricNames);
+    let asked = c.take_requests();
+    assert_eq!(asked.len(), 1);
+    assert!(c.pending(&CompletionRequest::MetricNames));
+    c.want(CompletionRequest::MetricNames);
+    assert!(c.take_requests().is_empty(), "on its way: not asked twice");
+    c.answered(CompletionRequest::MetricNames, Err("timeout".into()));
+    assert_eq!(c.failure(&CompletionRequest::MetricNames), Some("timeout"));
+    c.want(CompletionRequest::MetricNames);
+    assert!(
+        c.take_requests().is_empty(),
+        "a fresh failure is not asked again at once"
+    );
+    c.forget_failures();
+    c.want(CompletionRequest::MetricNames);
+    assert_eq!(c.take_requests().len(), 1);
+}
