@@ -166,7 +166,26 @@ fn explore_completes_checks_explains_and_remembers() {
         Some(paren),
         "caret under the parenthesis:\n{screen}"
     );
-    tmux.keys(&["Escape", "q"]);
+    // Ctrl-T: the query runs at one instant and shows as a table.
+    tmux.keys(&["C-u", "count by (mode) (node_cpu_seconds_total)", "C-t"]);
+    tmux.wait_for("instant → table");
+    tmux.keys(&["Enter"]);
+    tmux.wait_until(
+        "the instant table: a row per mode, one Value column",
+        |s| {
+            !s.contains("explore: PromQL")
+                && s.lines().any(|l| l.contains("mode") && l.contains("Value"))
+                // The count of CPUs in idle mode: a whole number, one per CPU of this machine.
+                && s.lines().any(|l| {
+                    let cells: Vec<&str> = l.trim_matches('┃').split_whitespace().collect();
+                    cells.len() == 4
+                        && cells[2] == "idle"
+                        && cells[3].parse::<u32>().is_ok_and(|n| n >= 1)
+                })
+        },
+        30,
+    );
+    tmux.keys(&["q"]);
     tmux.wait_for("TRIAGE-EXITED-0");
     let _ = std::fs::remove_dir_all(&state_home);
 }

@@ -650,6 +650,11 @@ impl App {
                 self.remember_explore(&expr);
                 Command::Explore(expr)
             }
+            Effect::ExploreInstant(expr) => {
+                self.overlay = Overlay::None;
+                self.remember_explore(&expr);
+                Command::ExploreInstant(expr)
+            }
             Effect::AlertSelected(index) => {
                 self.overlay = Overlay::None;
                 self.jump_to_alert(index)

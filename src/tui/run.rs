@@ -329,8 +329,53 @@ fn run_command(
             ws.open_new(controller, entry);
             ws.app.page.fullscreen = true;
         }
+        Command::ExploreInstant(expr) => {
+            let entry = as_instant_table((controller.make_explore)(&expr));
+            ws.open_new(controller, entry);
+            ws.app.page.fullscreen = true;
+        }
     }
     Ok(Flow::Continue)
+}
+
+/// An Explore entry whose query runs as an instant query and shows as a table (the same
+/// units and field options as the time series; Grafana's Explore "Instant" / table view).
+fn as_instant_table(entry: DashboardEntry) -> DashboardEntry {
+    fn instant(dashboard: &mut crate::grafana::model::Dashboard) {
+        for panel in &mut dashboard.panels {
+            panel.panel_type = "table".into();
+            for target in &mut panel.targets {
+                target.instant = true;
+                target.range = false;
+                // One frame, a row per series (Grafana's Explore table for an instant query).
+                target.format = crate::grafana::model::TargetFormat::Table;
+            }
+        }
+    }
+    let DashboardEntry {
+        title,
+        uid,
+        make_page,
+        make_request,
+        refresh_every,
+    } = entry;
+    DashboardEntry {
+        title: format!("{title} (instant)"),
+        uid,
+        make_page: Box::new(move || {
+            let mut page = make_page();
+            instant(&mut page.dashboard);
+            page
+        }),
+        make_request: Box::new(move |state, width| {
+            let mut request = make_request(state, width);
+            let mut dashboard = request.dashboard.as_ref().clone();
+            instant(&mut dashboard);
+            request.dashboard = std::sync::Arc::new(dashboard);
+            request
+        }),
+        refresh_every,
+    }
 }
 
 /// A dashboard the switcher lists is fetched in the background; the loop keeps answering keys.

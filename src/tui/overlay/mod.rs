@@ -91,6 +91,8 @@ pub enum Effect {
     FocusPanel(usize),
     SwitchDashboard(usize),
     Explore(String),
+    /// Run the expression at the range's end only, shown as a table.
+    ExploreInstant(String),
     /// Jump to the panels and time of this alert (index into the alert list).
     AlertSelected(usize),
 }

@@ -27,8 +27,15 @@ pub(in super::super) fn draw(
     let mut lines = query_lines(state, theme);
     lines.extend(check_lines(state, theme, ctx));
     lines.extend(popup_lines(state, theme, ctx));
+    let shape = if state.instant {
+        "instant → table"
+    } else {
+        "range → time series"
+    };
     lines.push(Line::styled(
-        "Enter runs · Tab completes · ↑↓ history/choices · Alt-Enter newline · Ctrl-R search · Ctrl-Z undo · Esc",
+        format!(
+            "Enter runs ({shape}; Ctrl-T toggles) · Tab completes · ↑↓ history/choices · Alt-Enter newline · Ctrl-R search · Ctrl-Z undo · Esc"
+        ),
         Style::default().fg(theme.dim),
     ));
     let width = area.width.saturating_sub(8).min(120);

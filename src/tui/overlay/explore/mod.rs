@@ -37,6 +37,8 @@ pub struct ExploreState {
     selected: usize,
     /// Ctrl-R: searching the history.
     search: Option<HistorySearch>,
+    /// Ctrl-T: run as an instant query shown as a table (else a range as a time series).
+    instant: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -151,8 +153,14 @@ pub(super) fn key(state: &mut ExploreState, key: KeyEvent, ctx: &Context) -> Eff
             state.popup = false;
         }
         KeyCode::Enter if !e.text().trim().is_empty() => {
-            return Effect::Explore(e.text().trim().to_string());
+            let expr = e.text().trim().to_string();
+            return if state.instant {
+                Effect::ExploreInstant(expr)
+            } else {
+                Effect::Explore(expr)
+            };
         }
+        KeyCode::Char('t') if ctrl => state.instant = !state.instant,
         KeyCode::Tab => state.choose(ctx),
         KeyCode::Char(' ') if ctrl => state.popup = true,
         KeyCode::Up | KeyCode::BackTab if popup_len > 0 => {

@@ -150,3 +150,20 @@ fn each_request_is_asked_once_and_failures_again_when_the_box_reopens() {
     c.want(CompletionRequest::MetricNames);
     assert_eq!(c.take_requests().len(), 1);
 }
+
+#[test]
+fn ctrl_t_runs_the_query_as_an_instant_table() {
+    let f = Fixture::new();
+    let mut s = ExploreState::default();
+    type_text(&mut s, &f, "count(up)");
+    press(&mut s, &f, KeyCode::Char('t'), KeyModifiers::CONTROL);
+    assert_eq!(
+        press(&mut s, &f, KeyCode::Enter, KeyModifiers::NONE),
+        Effect::ExploreInstant("count(up)".into())
+    );
+    press(&mut s, &f, KeyCode::Char('t'), KeyModifiers::CONTROL);
+    assert_eq!(
+        press(&mut s, &f, KeyCode::Enter, KeyModifiers::NONE),
+        Effect::Explore("count(up)".into())
+    );
+}
