@@ -170,7 +170,8 @@ async fn refresh_panels(
                 }
             }
             EngineEvent::Done { .. } => break,
-            EngineEvent::Drill { .. } | EngineEvent::Alerts(_) => {}
+            EngineEvent::Drill { .. } | EngineEvent::Alerts(_) | EngineEvent::Completion { .. } => {
+            }
         }
     }
     (panels, data)

@@ -61,37 +61,14 @@ pub async fn run(args: RenderArgs) -> Result<i32, CliError> {
         });
     }
     let generation = session.refresh(request);
-    let mut data: Vec<Option<PanelData>> = vec![None; app.page.dashboard.panels.len()];
     // Which panels the engine asks: the ones in view, or every one outside a collapsed row
     // when repeats changed the shape the view was counted on.
     let mut asked: Option<Vec<bool>> = None;
-    while let Some(event) = events.recv().await {
-        if event.generation() != Some(generation) {
-            continue;
-        }
-        match &event {
-            EngineEvent::Resolved { resolved, .. } => {
-                data = vec![None; resolved.dashboard.panels.len()];
-                asked = request_wanted(&in_view, app.page.views.len(), &resolved.dashboard);
-            }
-            EngineEvent::Panel {
-                index,
-                data: panel_data,
-                ..
-            } => {
-                if let Some(slot) = data.get_mut(*index) {
-                    *slot = Some(panel_data.as_ref().clone());
-                }
-            }
-            EngineEvent::Done { .. } => {
-                app.apply(event);
-                break;
-            }
-            // Only the TUI asks for drill-downs and alerts.
-            EngineEvent::Drill { .. } | EngineEvent::Alerts(_) => continue,
-        }
-        app.apply(event);
-    }
+    let panel_count = app.page.views.len();
+    let data = settle(&mut app, &mut events, generation, |dashboard| {
+        asked = request_wanted(&in_view, panel_count, dashboard);
+    })
+    .await;
     report_errors(&app, &data);
     let area = Rect::new(0, 0, width, height);
     let mut buf = Buffer::empty(area);
@@ -138,6 +115,47 @@ fn write_picture(
 }
 
 /// Panel errors go to stderr, each naming its panel.
+/// Give `app` every event of one refresh until it is done, and keep each panel's data as it
+/// arrives; `on_resolved` sees the dashboard as the refresh expanded it.
+pub(super) async fn settle(
+    app: &mut App,
+    events: &mut tokio::sync::mpsc::UnboundedReceiver<EngineEvent>,
+    generation: u64,
+    mut on_resolved: impl FnMut(&crate::grafana::model::Dashboard),
+) -> Vec<Option<PanelData>> {
+    let mut data: Vec<Option<PanelData>> = vec![None; app.page.dashboard.panels.len()];
+    while let Some(event) = events.recv().await {
+        if event.generation() != Some(generation) {
+            continue;
+        }
+        match &event {
+            EngineEvent::Resolved { resolved, .. } => {
+                data = vec![None; resolved.dashboard.panels.len()];
+                on_resolved(&resolved.dashboard);
+            }
+            EngineEvent::Panel {
+                index,
+                data: panel_data,
+                ..
+            } => {
+                if let Some(slot) = data.get_mut(*index) {
+                    *slot = Some(panel_data.as_ref().clone());
+                }
+            }
+            EngineEvent::Done { .. } => {
+                app.apply(event);
+                break;
+            }
+            // Only the TUI asks for drill-downs, alerts and completions.
+            EngineEvent::Drill { .. } | EngineEvent::Alerts(_) | EngineEvent::Completion { .. } => {
+                continue;
+            }
+        }
+        app.apply(event);
+    }
+    data
+}
+
 fn report_errors(app: &App, data: &[Option<PanelData>]) {
     for (panel, data) in app.page.dashboard.panels.iter().zip(data) {
         let Some(data) = data else { continue };

@@ -10,7 +10,7 @@ use super::picture;
 use super::session_setup::{Prepared, prepare_with};
 use super::{CliError, ReportArgs, ReportFormat};
 use crate::data::panel_data::PanelData;
-use crate::engine::session::{EngineEvent, Session};
+use crate::engine::session::Session;
 use crate::tui::app::{App, StatusInfo};
 use crate::tui::timenav::RangeState;
 use crate::view::svg::{self, Header, TextMode, canvas::escape};
@@ -92,28 +92,7 @@ async fn settle(prepared: &Prepared) -> (App, Vec<Option<PanelData>>) {
     let (session, mut events) = Session::with_datasources(prepared.datasources.clone());
     let mut session = session.with_backends(prepared.backends.clone());
     let generation = session.refresh(prepared.request(&app.page.view_state, PLAN_WIDTH));
-    let mut data: Vec<Option<PanelData>> = vec![None; app.page.dashboard.panels.len()];
-    while let Some(event) = events.recv().await {
-        if event.generation() != Some(generation) {
-            continue;
-        }
-        match &event {
-            EngineEvent::Resolved { resolved, .. } => {
-                data = vec![None; resolved.dashboard.panels.len()];
-            }
-            EngineEvent::Panel { index, data: d, .. } => {
-                if let Some(slot) = data.get_mut(*index) {
-                    *slot = Some(d.as_ref().clone());
-                }
-            }
-            EngineEvent::Done { .. } => {
-                app.apply(event);
-                break;
-            }
-            EngineEvent::Drill { .. } | EngineEvent::Alerts(_) => continue,
-        }
-        app.apply(event);
-    }
+    let data = super::render::settle(&mut app, &mut events, generation, |_| {}).await;
     (app, data)
 }
 

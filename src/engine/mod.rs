@@ -4,6 +4,7 @@
 
 pub mod alerts;
 pub mod annotations;
+pub mod complete;
 pub mod datasources;
 pub mod drill;
 pub mod expand;

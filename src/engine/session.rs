@@ -7,10 +7,12 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::alerts::AlertsAnswer;
+use super::complete::CompletionCache;
 use super::datasources::Datasources;
 use super::drill::{Backends, DrillAnswer, DrillRequest};
 use super::refresh::{RefreshInput, RefreshMemory, run_refresh};
 use crate::data::panel_data::PanelData;
+use crate::grafana::promql_complete::{CompletionAnswer, CompletionRequest};
 use crate::net::PromClient;
 
 /// Sent by the background task; `generation` says which request it answers.
@@ -36,6 +38,12 @@ pub enum EngineEvent {
     },
     /// The alerts pane's data.
     Alerts(AlertsAnswer),
+    /// An answer for Explore's completion (`Session::complete`).
+    Completion {
+        ticket: u64,
+        request: CompletionRequest,
+        answer: Result<CompletionAnswer, String>,
+    },
 }
 
 impl EngineEvent {
@@ -45,7 +53,9 @@ impl EngineEvent {
             EngineEvent::Resolved { generation, .. }
             | EngineEvent::Panel { generation, .. }
             | EngineEvent::Done { generation } => Some(*generation),
-            EngineEvent::Drill { .. } | EngineEvent::Alerts(_) => None,
+            EngineEvent::Drill { .. } | EngineEvent::Alerts(_) | EngineEvent::Completion { .. } => {
+                None
+            }
         }
     }
 }
@@ -62,6 +72,8 @@ pub struct Session {
     /// What each panel asked in the last refresh that ran to the end (for `keep_unchanged`),
     /// and the variables it resolved (for panels that come into view later).
     memory: Arc<std::sync::Mutex<RefreshMemory>>,
+    /// Explore's completion answers, kept for the session.
+    completions: CompletionCache,
 }
 
 impl Session {
@@ -78,6 +90,7 @@ impl Session {
                 in_flight: None,
                 generation: 0,
                 memory: Arc::default(),
+                completions: CompletionCache::default(),
             },
             rx,
         )
@@ -124,6 +137,22 @@ impl Session {
             )
             .await;
             let _ = events.send(EngineEvent::Alerts(answer));
+        });
+    }
+
+    /// Answer a completion request for Explore in the background (`EngineEvent::Completion`
+    /// with the same ticket); answers are cached for the session.
+    pub fn complete(&self, ticket: u64, request: CompletionRequest) {
+        let prometheus = self.client().clone();
+        let cache = self.completions.clone();
+        let events = self.events.clone();
+        tokio::spawn(async move {
+            let answer = super::complete::answer(&request, &prometheus, &cache).await;
+            let _ = events.send(EngineEvent::Completion {
+                ticket,
+                request,
+                answer,
+            });
         });
     }
 

@@ -11,6 +11,8 @@ pub mod migrate;
 pub mod model;
 pub mod naming;
 pub mod panel_kind;
+pub mod promql_check;
+pub mod promql_complete;
 pub mod provisioned;
 pub mod reduce;
 pub mod repeat;

@@ -207,6 +207,33 @@ impl PromClient {
         decode_strings(data)
     }
 
+    /// `/api/v1/metadata?metric=<metric>`: the TYPE, HELP and unit its targets expose (the
+    /// first entry when targets disagree); `None` when no target says.
+    pub async fn metadata(
+        &self,
+        metric: &str,
+    ) -> Result<Option<crate::grafana::promql_complete::MetricInfo>, PromError> {
+        #[derive(Deserialize)]
+        struct Entry {
+            #[serde(rename = "type", default)]
+            kind: String,
+            #[serde(default)]
+            help: String,
+            #[serde(default)]
+            unit: String,
+        }
+        let query = [("metric", metric.to_string()), ("limit", "1".to_string())];
+        let (data, _, _) = self.get("/api/v1/metadata", &query).await?;
+        let mut by_metric: BTreeMap<String, Vec<Entry>> =
+            serde_json::from_value(data).map_err(|e| PromError::Decode(e.to_string()))?;
+        let entry = by_metric.remove(metric).and_then(|e| e.into_iter().next());
+        Ok(entry.map(|e| crate::grafana::promql_complete::MetricInfo {
+            kind: sanitize(&e.kind),
+            help: sanitize(&e.help),
+            unit: sanitize(&e.unit),
+        }))
+    }
+
     /// `/api/v1/series`: the label sets of the series matching a selector.
     pub async fn series(
         &self,

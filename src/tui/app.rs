@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use super::command::Command;
 use super::keymap::{Action, KEYMAP};
 use super::layout::Item;
-use super::overlay::{AlertsState, Context, Effect, Overlay};
+use super::overlay::{AlertsState, Completions, Context, Effect, Overlay, explore_history};
 pub use super::page::{Page, StatusInfo, ViewState};
 pub use super::session::{DashboardRef, SessionSettings};
 use super::theme::Theme;
@@ -40,8 +40,13 @@ pub struct App {
     pub drill: super::drill::Drill,
     /// Alerts for the alerts pane (fetched by the engine when the pane opens).
     pub alerts: AlertsState,
-    /// Earlier Explore expressions of the session, oldest first.
+    /// Earlier Explore expressions of the datasource (its history file and this session),
+    /// oldest first.
     pub explore_history: Vec<String>,
+    /// The datasource whose history file `explore_history` was read from.
+    explore_history_of: Option<String>,
+    /// Explore's completion answers for the session (asked of the engine by the loop).
+    pub completions: Completions,
 }
 
 impl App {
@@ -66,6 +71,8 @@ impl App {
             drill: super::drill::Drill::default(),
             alerts: AlertsState::Loading,
             explore_history: Vec::new(),
+            explore_history_of: None,
+            completions: Completions::default(),
         }
     }
 
@@ -206,6 +213,7 @@ impl App {
             focused: self.focused(),
             dashboards: titles,
             explore_history: &self.explore_history,
+            completions: &self.completions,
             alerts: &self.alerts,
             range: (
                 &self.page.view_state.range.from,
@@ -223,6 +231,74 @@ impl App {
         ))
     }
 
+    /// Open the explore box, with the history of the datasource on screen.
+    fn open_explore(&mut self) {
+        let datasource = self.page.status.prometheus_url.clone();
+        if self.explore_history_of.as_ref() != Some(&datasource) {
+            let env = |k: &str| std::env::var(k).ok();
+            let mut history = explore_history::path_for(&datasource, &env)
+                .map(|p| explore_history::load(&p))
+                .unwrap_or_default();
+            // Queries of this session not yet in the file (another datasource's page) stay.
+            for query in std::mem::take(&mut self.explore_history) {
+                explore_history::remember(&mut history, query);
+            }
+            self.explore_history = history;
+            self.explore_history_of = Some(datasource);
+        }
+        self.completions.forget_failures();
+        self.overlay = Overlay::Explore(Box::default());
+    }
+
+    /// A query run from the explore box joins the history, kept in the datasource's file.
+    fn remember_explore(&mut self, expr: &str) {
+        explore_history::remember(&mut self.explore_history, expr.to_string());
+        let env = |k: &str| std::env::var(k).ok();
+        if let Some(path) = explore_history::path_for(&self.page.status.prometheus_url, &env)
+            && let Err(e) = explore_history::save(&path, &self.explore_history)
+        {
+            self.page.status.message = Some(format!(
+                "explore history not saved to {}: {e}",
+                path.display()
+            ));
+        }
+    }
+
+    /// On an Explore page, the Grafana Explore URL of its query and range.
+    fn explore_link(&self) -> Option<String> {
+        let [panel] = self.page.dashboard.panels.as_slice() else {
+            return None;
+        };
+        let target = panel.targets.first()?;
+        if panel.source_path != "explore" || self.session.grafana_url.is_empty() {
+            return None;
+        }
+        Some(crate::links::drilldown::grafana_explore_promql_url(
+            &self.session.grafana_url,
+            self.session.org_id,
+            None,
+            &target.expr,
+            &self.page.view_state.range.from,
+            &self.page.view_state.range.to,
+        ))
+    }
+
+    /// Hand the explore box's needs to the completion outbox (answered ones are not asked).
+    fn ask_for_explore(&mut self) {
+        if let Overlay::Explore(state) = &self.overlay {
+            for request in state.requests() {
+                self.completions.want(request);
+            }
+        }
+    }
+
+    /// Completion requests for the engine (the loop sends them with `Session::complete`).
+    pub fn take_completion_requests(
+        &mut self,
+    ) -> Vec<(u64, crate::grafana::promql_complete::CompletionRequest)> {
+        self.completions.take_requests()
+    }
+
     /// Apply a key; returns what the event loop must do beyond redrawing.
     pub fn handle_key(&mut self, key: KeyEvent) -> Command {
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
@@ -235,8 +311,9 @@ impl App {
             let mut overlay = std::mem::take(&mut self.overlay);
             let titles = self.session.titles();
             let ctx = self.context(&titles);
-            let effect = overlay.handle_key(key.code, &ctx);
+            let effect = overlay.handle_key_event(key, &ctx);
             self.overlay = overlay;
+            self.ask_for_explore();
             return self.apply_effect(effect);
         }
         let action = KEYMAP
@@ -303,12 +380,7 @@ impl App {
                     cursor: 0,
                 }
             }
-            Action::ExplorePrompt => {
-                self.overlay = Overlay::Explore {
-                    input: String::new(),
-                    history: 0,
-                }
-            }
+            Action::ExplorePrompt => self.open_explore(),
             Action::ZoomOut => return self.range_changed(|r| r.zoom(2.0, now)),
             Action::ZoomIn => return self.range_changed(|r| r.zoom(0.5, now)),
             Action::PanEarlier => return self.range_changed(|r| r.pan(-0.5, now)),
@@ -321,7 +393,7 @@ impl App {
             Action::Compare => return self.cycle_compare(),
             Action::CycleRefresh => return self.cycle_refresh(),
             Action::CopyLink => {
-                let link = self.grafana_link();
+                let link = self.explore_link().unwrap_or_else(|| self.grafana_link());
                 self.page.status.message = Some(format!("copied: {link}"));
                 return Command::CopyLink(link);
             }
@@ -579,9 +651,13 @@ impl App {
             }
             Effect::Explore(expr) => {
                 self.overlay = Overlay::None;
-                self.explore_history.retain(|e| e != &expr);
-                self.explore_history.push(expr.clone());
+                self.remember_explore(&expr);
                 Command::Explore(expr)
+            }
+            Effect::ExploreInstant(expr) => {
+                self.overlay = Overlay::None;
+                self.remember_explore(&expr);
+                Command::ExploreInstant(expr)
             }
             Effect::AlertSelected(index) => {
                 self.overlay = Overlay::None;

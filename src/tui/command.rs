@@ -23,6 +23,8 @@ pub enum Command {
     SwitchDashboard(usize),
     /// Run an ad-hoc expression as its own page.
     Explore(String),
+    /// Run an ad-hoc expression as an instant query, shown as a table.
+    ExploreInstant(String),
     /// Fetch the alerts pane's data.
     FetchAlerts,
 }

@@ -516,7 +516,8 @@ impl Page {
             EngineEvent::Done { .. } => {
                 self.status.last_update = Some(chrono::Local::now().format("%H:%M:%S").to_string());
             }
-            EngineEvent::Drill { .. } | EngineEvent::Alerts(_) => {}
+            EngineEvent::Drill { .. } | EngineEvent::Alerts(_) | EngineEvent::Completion { .. } => {
+            }
         }
         None
     }

@@ -241,6 +241,9 @@ async fn event_loop(
     let mut dirty = true;
     loop {
         dirty |= start_drill_requests(&mut ws, controller);
+        for (ticket, request) in ws.app.take_completion_requests() {
+            controller.session.complete(ticket, request);
+        }
         if dirty {
             draw(terminal, &mut ws.app)?;
             dirty = false;
@@ -377,8 +380,53 @@ fn run_command(
             ws.open_new(controller, entry);
             ws.app.page.fullscreen = true;
         }
+        Command::ExploreInstant(expr) => {
+            let entry = as_instant_table((controller.make_explore)(&expr));
+            ws.open_new(controller, entry);
+            ws.app.page.fullscreen = true;
+        }
     }
     Ok(Flow::Continue)
+}
+
+/// An Explore entry whose query runs as an instant query and shows as a table (the same
+/// units and field options as the time series; Grafana's Explore "Instant" / table view).
+fn as_instant_table(entry: DashboardEntry) -> DashboardEntry {
+    fn instant(dashboard: &mut crate::grafana::model::Dashboard) {
+        for panel in &mut dashboard.panels {
+            panel.panel_type = "table".into();
+            for target in &mut panel.targets {
+                target.instant = true;
+                target.range = false;
+                // One frame, a row per series (Grafana's Explore table for an instant query).
+                target.format = crate::grafana::model::TargetFormat::Table;
+            }
+        }
+    }
+    let DashboardEntry {
+        title,
+        uid,
+        make_page,
+        make_request,
+        refresh_every,
+    } = entry;
+    DashboardEntry {
+        title: format!("{title} (instant)"),
+        uid,
+        make_page: Box::new(move || {
+            let mut page = make_page();
+            instant(&mut page.dashboard);
+            page
+        }),
+        make_request: Box::new(move |state, width| {
+            let mut request = make_request(state, width);
+            let mut dashboard = request.dashboard.as_ref().clone();
+            instant(&mut dashboard);
+            request.dashboard = std::sync::Arc::new(dashboard);
+            request
+        }),
+        refresh_every,
+    }
 }
 
 /// A dashboard the switcher lists is fetched in the background; the loop keeps answering keys.
@@ -416,6 +464,12 @@ fn on_engine_event(event: EngineEvent, ws: &mut Workspace, controller: &Controll
                 ws.app.mark_exemplars(panel);
             }
             changed
+        }
+        EngineEvent::Completion {
+            request, answer, ..
+        } => {
+            ws.app.completions.answered(request, answer);
+            true
         }
         EngineEvent::Alerts(answer) => {
             ws.app.alerts = match answer {

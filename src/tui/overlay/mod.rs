@@ -5,7 +5,7 @@
 //! its own module, and this one only dispatches to them.
 
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::KeyCode;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 
 use super::theme::Theme;
@@ -24,6 +24,7 @@ mod time;
 mod variables;
 
 pub use alerts::panels_for_alert;
+pub use explore::{Completions, ExploreState, history as explore_history};
 pub use search::search;
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -67,11 +68,8 @@ pub enum Overlay {
     Alerts {
         cursor: usize,
     },
-    /// PromQL prompt; `history` steps back through earlier queries (0 = the text being typed).
-    Explore {
-        input: String,
-        history: usize,
-    },
+    /// The PromQL box: editor, completion popup, history.
+    Explore(Box<ExploreState>),
 }
 
 /// What closing or using an overlay asks of the app.
@@ -93,6 +91,8 @@ pub enum Effect {
     FocusPanel(usize),
     SwitchDashboard(usize),
     Explore(String),
+    /// Run the expression at the range's end only, shown as a table.
+    ExploreInstant(String),
     /// Jump to the panels and time of this alert (index into the alert list).
     AlertSelected(usize),
 }
@@ -106,6 +106,8 @@ pub struct Context<'a> {
     pub dashboards: &'a [String],
     /// Earlier explore queries, oldest first.
     pub explore_history: &'a [String],
+    /// Completion answers for the explore box, as far as they have arrived.
+    pub completions: &'a Completions,
     pub alerts: &'a AlertsState,
     /// The range shown (`from`, `to` as Grafana expressions).
     pub range: (&'a str, &'a str),
@@ -131,6 +133,15 @@ enum Outcome {
 impl Overlay {
     pub fn is_open(&self) -> bool {
         *self != Overlay::None
+    }
+
+    /// Handle a key with its modifiers: the explore box edits text (Alt-Enter, Ctrl-R, words);
+    /// the other overlays only need the key.
+    pub fn handle_key_event(&mut self, key: KeyEvent, ctx: &Context) -> Effect {
+        match self {
+            Overlay::Explore(state) => explore::key(state, key, ctx),
+            _ => self.handle_key(key.code, ctx),
+        }
     }
 
     /// Handle a key; the overlay may change state (e.g. from the variable list to its values).
@@ -169,7 +180,7 @@ impl Overlay {
             }
             Overlay::Inspect { scroll } => inspect::key(scroll, code),
             Overlay::Dashboards { filter, cursor } => dashboards::key(filter, cursor, code, ctx),
-            Overlay::Explore { input, history } => explore::key(input, history, code, ctx),
+            Overlay::Explore(state) => explore::key(state, KeyEvent::from(code), ctx),
             Overlay::Alerts { cursor } => alerts::key(cursor, code, ctx),
             Overlay::Search { query } => search::key(query, code, ctx),
         }
@@ -214,7 +225,7 @@ impl Overlay {
             Overlay::Dashboards { filter, cursor } => {
                 dashboards::draw(filter, *cursor, ctx.dashboards, area, buf, theme)
             }
-            Overlay::Explore { input, .. } => explore::draw(input, area, buf, theme),
+            Overlay::Explore(state) => explore::draw(state, area, buf, theme, ctx),
             Overlay::Alerts { cursor } => alerts::draw(*cursor, ctx.alerts, area, buf, theme),
             Overlay::Search { query } => search::draw(query, ctx.panels, area, buf, theme),
         }
