@@ -785,7 +785,12 @@ fn parse_shown(text: &str, unit: &str) -> Option<(f64, f64)> {
     let scale = match unit {
         "percentunit" => (rest == "%").then_some(0.01)?,
         "percent" => (rest == "%").then_some(1.0)?,
-        "s" => match rest {
+        // Grafana pluralises the long time units (`2 mins`, `1.50 hours`).
+        "s" => match rest
+            .strip_suffix('s')
+            .filter(|r| r.len() > 2)
+            .unwrap_or(rest)
+        {
             "ns" => 1e-9,
             "µs" => 1e-6,
             "ms" => 1e-3,
