@@ -5,7 +5,7 @@
 //! only what is in view. `render` asks every panel unless `--visible-only`.
 
 use std::collections::BTreeSet;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -30,53 +30,13 @@ const FIXTURE: &str = concat!(
 const WIDTH: u16 = 160;
 const HEIGHT: u16 = 20;
 
-struct Prometheus {
-    child: Child,
-    url: String,
-    dir: std::path::PathBuf,
-}
+mod support;
 
-impl Drop for Prometheus {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
+use support::prometheus::{Prometheus, self_scrape_config, start_prometheus};
 
 /// A real Prometheus scraping itself every second, once its `up` series exists.
-fn start_prometheus() -> Prometheus {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let dir = std::env::temp_dir().join(format!("triage-lazy-{}-{port}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let config = dir.join("prometheus.yml");
-    std::fs::write(
-        &config,
-        format!(
-            "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: prometheus\n    static_configs:\n      - targets: ['127.0.0.1:{port}']\n"
-        ),
-    )
-    .unwrap();
-    let child = Command::new("prometheus")
-        .arg(format!("--config.file={}", config.display()))
-        .arg(format!(
-            "--storage.tsdb.path={}",
-            dir.join("data").display()
-        ))
-        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("prometheus is installed (scripts/install-deps)");
-    let prometheus = Prometheus {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-        dir,
-    };
+fn start_self_scraping() -> Prometheus {
+    let prometheus = start_prometheus("lazy", |port, _| self_scrape_config(port, "1s", ""));
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let out = Command::new("curl")
@@ -184,7 +144,7 @@ fn index_of(dashboard: &Dashboard, title: &str) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_panels_in_view_are_asked_and_an_expanded_row_asks_its_own() {
-    let prometheus = start_prometheus();
+    let prometheus = start_self_scraping();
     let dashboard = dashboard();
     let mut page = Page::new(
         dashboard.clone(),
@@ -295,7 +255,7 @@ async fn only_panels_in_view_are_asked_and_an_expanded_row_asks_its_own() {
 
 #[test]
 fn render_asks_every_panel_unless_visible_only() {
-    let prometheus = start_prometheus();
+    let prometheus = start_self_scraping();
     let states = |extra: &[&str]| -> Vec<(String, String)> {
         let out = Command::new(BIN)
             .args(["render", FIXTURE, "--prometheus", &prometheus.url])

@@ -5,7 +5,7 @@
 //! grafana/loki, see tests/fixtures/dashboards/loki-mixin/SOURCES.md) render the same way.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -21,52 +21,20 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// A real Prometheus scraping itself every second, every query it answers in its query log.
-struct QueryLoggingPrometheus {
-    child: Child,
-    url: String,
-    dir: PathBuf,
-}
+mod support;
 
-impl Drop for QueryLoggingPrometheus {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
+use support::prometheus::{Prometheus, self_scrape_config, start_prometheus};
+
+/// A real Prometheus scraping itself every second, every query it answers in its query log.
+struct QueryLoggingPrometheus(Prometheus);
 
 impl QueryLoggingPrometheus {
     fn start(tag: &str) -> Self {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        drop(listener);
-        let dir = std::env::temp_dir().join(format!("triage-loki-{tag}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let config = format!(
-            "global:\n  scrape_interval: 1s\n  query_log_file: {}\nscrape_configs:\n  - job_name: prometheus\n    static_configs:\n      - targets: ['127.0.0.1:{port}']\n",
-            dir.join("queries.log").display()
-        );
-        std::fs::write(dir.join("prometheus.yml"), config).unwrap();
-        let child = Command::new("prometheus")
-            .arg(format!(
-                "--config.file={}",
-                dir.join("prometheus.yml").display()
-            ))
-            .arg(format!(
-                "--storage.tsdb.path={}",
-                dir.join("data").display()
-            ))
-            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("prometheus is installed (scripts/install-deps)");
-        let prometheus = QueryLoggingPrometheus {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-            dir,
-        };
+        let prometheus = start_prometheus(&format!("loki-{tag}"), |port, dir| {
+            let log = format!("  query_log_file: {}\n", dir.join("queries.log").display());
+            self_scrape_config(port, "1s", &log)
+        });
+        let prometheus = QueryLoggingPrometheus(prometheus);
         prometheus.wait_for_a_sample();
         prometheus
     }
@@ -79,7 +47,7 @@ impl QueryLoggingPrometheus {
             let out = Command::new("curl")
                 .args([
                     "-sf",
-                    &format!("{}/api/v1/query?query=up%20offset%2010s", self.url),
+                    &format!("{}/api/v1/query?query=up%20offset%2010s", self.0.url),
                 ])
                 .output();
             if out.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("\"value\"")) {
@@ -92,7 +60,7 @@ impl QueryLoggingPrometheus {
 
     /// Every query Prometheus was asked, as its query log holds them.
     fn queries(&self) -> Vec<String> {
-        let log = std::fs::read_to_string(self.dir.join("queries.log")).unwrap_or_default();
+        let log = std::fs::read_to_string(self.0.dir.join("queries.log")).unwrap_or_default();
         log.lines()
             .filter_map(|line| serde_json::from_str::<Value>(line).ok())
             .filter_map(|entry| entry["params"]["query"].as_str().map(str::to_string))
@@ -151,7 +119,12 @@ async fn loki_panels_ask_loki_and_mixed_panels_ask_both() {
     let standin = StandIn::start(World::new(Scenario::default()), None)
         .await
         .unwrap();
-    let panels = render(&fixture("loki-panels.json"), &prometheus.url, &standin.url).await;
+    let panels = render(
+        &fixture("loki-panels.json"),
+        &prometheus.0.url,
+        &standin.url,
+    )
+    .await;
 
     // A Loki metric panel: one series per production instance, from the stand-in's lines.
     let metric = panel(&panels, "Served lines per second by instance (Loki)");
@@ -212,7 +185,7 @@ async fn the_loki_mixin_dashboards_render_with_loki_and_prometheus() {
         .unwrap();
     for name in ["loki-logs.json", "loki-operational.json"] {
         let path = fixture("loki-mixin").join(name);
-        let panels = render(&path, &prometheus.url, &standin.url).await;
+        let panels = render(&path, &prometheus.0.url, &standin.url).await;
         let logs: Vec<&Value> = panels.iter().filter(|p| p["type"] == "logs").collect();
         assert!(!logs.is_empty(), "{name} has logs panels");
         for p in &panels {

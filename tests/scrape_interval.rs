@@ -3,7 +3,7 @@
 //! sample and most points vanish. triage asks Prometheus for its scrape interval when none is
 //! configured, and a configured one (flag or config file) wins.
 
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_triage");
@@ -12,65 +12,13 @@ const FIXTURE: &str = concat!(
     "/tests/fixtures/live/rate_window.json"
 );
 
-struct Prometheus {
-    child: Child,
-    url: String,
-    dir: std::path::PathBuf,
-}
+mod support;
 
-impl Drop for Prometheus {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
+use support::prometheus::{Prometheus, self_scrape_config, start_prometheus};
 
 /// A real Prometheus with a stock global section (`scrape_interval: 1m`).
 fn start_stock_prometheus() -> Prometheus {
-    start_prometheus(|port| {
-        format!(
-            "global:\n  scrape_interval: 1m\nscrape_configs:\n  - job_name: prometheus\n    static_configs:\n      - targets: ['127.0.0.1:{port}']\n"
-        )
-    })
-}
-
-/// A real Prometheus with the configuration `config(port)`.
-fn start_prometheus(config_text: impl Fn(u16) -> String) -> Prometheus {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let dir = std::env::temp_dir().join(format!("triage-scrape-{}-{port}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let config = dir.join("prometheus.yml");
-    std::fs::write(&config, config_text(port)).unwrap();
-    let child = Command::new("prometheus")
-        .arg(format!("--config.file={}", config.display()))
-        .arg(format!(
-            "--storage.tsdb.path={}",
-            dir.join("data").display()
-        ))
-        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("prometheus is installed (scripts/install-deps)");
-    let url = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let ready = Command::new("curl")
-            .args(["-sf", &format!("{url}/-/ready")])
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if ready {
-            break;
-        }
-        assert!(Instant::now() < deadline, "Prometheus did not start");
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    Prometheus { child, url, dir }
+    start_prometheus("scrape-stock", |port, _| self_scrape_config(port, "1m", ""))
 }
 
 /// The expression the panel sent, from `render --format json`.
@@ -165,7 +113,7 @@ fn a_provisioned_time_interval_is_planned_with() {
 /// the interval of the job its selector names (Prometheus's targets API), said in the JSON.
 #[test]
 fn each_query_is_planned_with_the_interval_of_the_targets_it_reads() {
-    let prometheus = start_prometheus(|port| {
+    let prometheus = start_prometheus("scrape-jobs", |port, _| {
         format!(
             "global:\n  scrape_interval: 1m\nscrape_configs:\n  - job_name: fast\n    scrape_interval: 15s\n    static_configs:\n      - targets: ['127.0.0.1:{port}']\n  - job_name: slow\n    static_configs:\n      - targets: ['127.0.0.1:{port}']\n"
         )

@@ -18,28 +18,21 @@ const BIN: &str = env!("CARGO_BIN_EXE_triage");
 /// Minutes of history written: the 15-minute window plus room for the first rate windows.
 const HISTORY_MIN: i64 = 30;
 
+mod support;
+
+use support::prometheus::{Prometheus, free_port, prometheus_dir, start_prometheus_in};
+
+/// The node_exporter (killed when dropped) and the Prometheus over the history.
 struct Stack {
-    children: Vec<Child>,
-    prometheus: String,
-    dir: PathBuf,
+    node_exporter: Child,
+    prometheus: Prometheus,
 }
 
 impl Drop for Stack {
     fn drop(&mut self) {
-        for child in &mut self.children {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        let _ = std::fs::remove_dir_all(&self.dir);
+        let _ = self.node_exporter.kill();
+        let _ = self.node_exporter.wait();
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn wait_ready(url: &str) {
@@ -108,22 +101,17 @@ fn history(scrape: &str, instance: &str, start_s: i64) -> String {
 }
 
 fn start_stack() -> (Stack, i64) {
-    let dir = std::env::temp_dir().join(format!("triage-stock-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("data")).unwrap();
-    let mut children = Vec::new();
+    let dir = prometheus_dir("stock-scrape");
     let node_port = free_port();
-    children.push(
-        Command::new("prometheus-node-exporter")
-            .args([
-                &format!("--web.listen-address=127.0.0.1:{node_port}"),
-                "--no-collector.systemd",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("prometheus-node-exporter is installed (scripts/install-deps)"),
-    );
+    let node_exporter = Command::new("prometheus-node-exporter")
+        .args([
+            &format!("--web.listen-address=127.0.0.1:{node_port}"),
+            "--no-collector.systemd",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("prometheus-node-exporter is installed (scripts/install-deps)");
     let node = format!("127.0.0.1:{node_port}");
     wait_ready(&format!("http://{node}/metrics"));
     let scrape = curl(&format!("http://{node}/metrics"));
@@ -149,43 +137,27 @@ fn start_stack() -> (Stack, i64) {
         "promtool: {}",
         String::from_utf8_lossy(&blocks.stderr)
     );
-
-    let port = free_port();
-    let config = dir.join("prometheus.yml");
-    std::fs::write(
-        &config,
-        format!(
-            "global:\n  scrape_interval: 1m\nscrape_configs:\n  - job_name: node\n    static_configs:\n      - targets: ['{node}']\n"
-        ),
-    )
-    .unwrap();
-    children.push(
-        Command::new("prometheus")
-            .arg(format!("--config.file={}", config.display()))
-            .arg(format!(
-                "--storage.tsdb.path={}",
-                dir.join("data").display()
-            ))
-            .arg("--storage.tsdb.retention.time=90d")
-            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("prometheus is installed"),
+    let prometheus = start_prometheus_in(
+        dir,
+        |_, _| {
+            format!(
+                "global:\n  scrape_interval: 1m\nscrape_configs:\n  - job_name: node\n    static_configs:\n      - targets: ['{node}']\n"
+            )
+        },
+        &["--storage.tsdb.retention.time=90d"],
     );
-    let prometheus = format!("http://127.0.0.1:{port}");
-    wait_ready(&format!("{prometheus}/-/ready"));
     // The targets API lists the node job once service discovery has run.
     let deadline = Instant::now() + Duration::from_secs(30);
-    while !curl(&format!("{prometheus}/api/v1/targets?state=active")).contains("scrapeInterval") {
+    while !curl(&format!("{}/api/v1/targets?state=active", prometheus.url))
+        .contains("scrapeInterval")
+    {
         assert!(Instant::now() < deadline, "no targets listed");
         std::thread::sleep(Duration::from_millis(250));
     }
     (
         Stack {
-            children,
+            node_exporter,
             prometheus,
-            dir,
         },
         end_s,
     )
@@ -277,7 +249,7 @@ fn node_dashboards_draw_nine_points_in_ten_on_a_stock_prometheus() {
         // What Grafana draws with its default `timeInterval` (15 s): far from every point.
         let grafana = render(
             dashboard,
-            &stack.prometheus,
+            &stack.prometheus.url,
             range,
             &["--scrape-interval", "15s"],
         );
@@ -287,7 +259,7 @@ fn node_dashboards_draw_nine_points_in_ten_on_a_stock_prometheus() {
             "{}: at 15 s {drawn} of {full}: the history does not look like a 1 m scrape",
             dashboard.display()
         );
-        let panels = render(dashboard, &stack.prometheus, range, &[]);
+        let panels = render(dashboard, &stack.prometheus.url, range, &[]);
         let (drawn, full, worst) = drawn_share(&panels);
         assert!(full > 0, "{}: no time series drawn", dashboard.display());
         let share = drawn as f64 / full as f64;

@@ -9,6 +9,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+pub mod prometheus;
+
 pub const BIN: &str = env!("CARGO_BIN_EXE_triage");
 pub const DASHBOARD: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
