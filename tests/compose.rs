@@ -75,12 +75,54 @@ fn the_compose_file_is_valid_with_its_secrets_set() {
         "loki",
         "node-exporter",
         "prometheus",
+        "tempo",
     ] {
         assert!(
             services.lines().any(|l| l == wanted),
             "{wanted}: {services}"
         );
     }
+}
+
+/// Tempo as compose resolves it: its config file mounted from the repository (an absolute
+/// path that exists) where its command reads it, and its API port published on loopback.
+#[test]
+fn tempo_runs_with_its_mounted_config_on_port_3200() {
+    let out = compose(&SECRETS, &["config"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let resolved: serde_json::Value =
+        yaml_serde::from_str(&String::from_utf8_lossy(&out.stdout)).expect("compose config YAML");
+    let tempo = &resolved["services"]["tempo"];
+    assert!(
+        tempo["image"]
+            .as_str()
+            .is_some_and(|i| i.starts_with("grafana/tempo:")),
+        "{tempo}"
+    );
+    let command = tempo["command"].to_string();
+    assert!(
+        command.contains("-config.file=/etc/tempo/tempo.yml"),
+        "{command}"
+    );
+    let volumes = tempo["volumes"].as_array().expect("tempo volumes");
+    let source = volumes
+        .iter()
+        .find_map(|v| {
+            // docker-compose 1.x resolves short syntax to `source:target:mode`.
+            let text = v.as_str()?;
+            let mut parts = text.split(':');
+            let source = parts.next()?;
+            (parts.next()? == "/etc/tempo/tempo.yml").then(|| source.to_string())
+        })
+        .unwrap_or_else(|| panic!("nothing mounted at /etc/tempo/tempo.yml: {volumes:?}"));
+    let config = std::fs::read_to_string(&source).unwrap_or_else(|e| panic!("{source}: {e}"));
+    assert!(config.contains("http_listen_port: 3200"), "{config}");
+    let ports = tempo["ports"].to_string();
+    assert!(ports.contains("3200"), "{ports}");
 }
 
 /// Grafana refuses an empty Slack URL when it provisions contact points (and stops starting),

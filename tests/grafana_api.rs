@@ -61,6 +61,18 @@ type Shared = Arc<Grafana>;
 
 const FOLDER_UID: &str = "f-service";
 const FOLDER_TITLE: &str = "service";
+/// The folder `triage provision` makes for `layouts/service` (uid = the subfolder, title from
+/// [folders] of provisioning/triage-provision.toml).
+const SUITE_FOLDER_UID: &str = "service";
+const SUITE_FOLDER_TITLE: &str = "Services";
+
+fn folder_title(uid: &str) -> &'static str {
+    if uid == SUITE_FOLDER_UID {
+        SUITE_FOLDER_TITLE
+    } else {
+        FOLDER_TITLE
+    }
+}
 
 fn json_response(status: StatusCode, value: Value) -> Response {
     (
@@ -78,11 +90,16 @@ fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
         .collect()
 }
 
-fn folder_json() -> Value {
+fn folder_json(uid: &str) -> Value {
     // GET /api/folders/<uid> as documented (no nested folders: no parents).
-    json!({"id": 5, "uid": FOLDER_UID, "title": FOLDER_TITLE,
-           "url": "/dashboards/f/f-service/service", "hasAcl": false, "canSave": false,
-           "canEdit": false, "canAdmin": false, "version": 1})
+    let title = folder_title(uid);
+    json!({"id": folder_id(uid), "uid": uid, "title": title,
+           "url": format!("/dashboards/f/{uid}/{}", title.to_lowercase()), "hasAcl": false,
+           "canSave": false, "canEdit": false, "canAdmin": false, "version": 1})
+}
+
+fn folder_id(uid: &str) -> i64 {
+    if uid == SUITE_FOLDER_UID { 6 } else { 5 }
 }
 
 fn search_hit(dashboard: &Value, folder_uid: &str) -> Value {
@@ -93,10 +110,14 @@ fn search_hit(dashboard: &Value, folder_uid: &str) -> Value {
         "type": "dash-db", "tags": dashboard["tags"].clone(), "isStarred": false,
     });
     if !folder_uid.is_empty() {
-        hit["folderId"] = json!(5);
+        let title = folder_title(folder_uid);
+        hit["folderId"] = json!(folder_id(folder_uid));
         hit["folderUid"] = json!(folder_uid);
-        hit["folderTitle"] = json!(FOLDER_TITLE);
-        hit["folderUrl"] = json!("/dashboards/f/f-service/service");
+        hit["folderTitle"] = json!(title);
+        hit["folderUrl"] = json!(format!(
+            "/dashboards/f/{folder_uid}/{}",
+            title.to_lowercase()
+        ));
     }
     hit
 }
@@ -163,15 +184,15 @@ async fn grafana(State(state): State<Shared>, request: Request) -> Response {
                 .unwrap_or(1);
             let mut hits = Vec::new();
             if page == 1 && kind != Some("dash-db") {
-                let folder = json!({"id": 5, "uid": FOLDER_UID, "title": FOLDER_TITLE,
-                    "uri": "db/service", "url": "/dashboards/f/f-service/service", "slug": "",
-                    "type": "dash-folder", "tags": [], "isStarred": false});
-                if text
-                    .as_ref()
-                    .is_none_or(|t| FOLDER_TITLE.contains(t.as_str()))
-                    && tags.is_empty()
-                {
-                    hits.push(folder);
+                for uid in [FOLDER_UID, SUITE_FOLDER_UID] {
+                    let title = folder_title(uid);
+                    let slug = title.to_lowercase();
+                    let folder = json!({"id": folder_id(uid), "uid": uid, "title": title,
+                        "uri": format!("db/{slug}"), "url": format!("/dashboards/f/{uid}/{slug}"),
+                        "slug": "", "type": "dash-folder", "tags": [], "isStarred": false});
+                    if text.as_ref().is_none_or(|t| slug.contains(t.as_str())) && tags.is_empty() {
+                        hits.push(folder);
+                    }
                 }
             }
             if page == 1 && kind != Some("dash-folder") {
@@ -210,10 +231,13 @@ async fn grafana(State(state): State<Shared>, request: Request) -> Response {
         ),
         "/api/folders" => json_response(
             StatusCode::OK,
-            json!([{"id": 5, "uid": FOLDER_UID, "title": FOLDER_TITLE}]),
+            json!([{"id": 5, "uid": FOLDER_UID, "title": FOLDER_TITLE},
+                   {"id": 6, "uid": SUITE_FOLDER_UID, "title": SUITE_FOLDER_TITLE}]),
         ),
-        p if p == format!("/api/folders/{FOLDER_UID}") => {
-            json_response(StatusCode::OK, folder_json())
+        p if p == format!("/api/folders/{FOLDER_UID}")
+            || p == format!("/api/folders/{SUITE_FOLDER_UID}") =>
+        {
+            json_response(StatusCode::OK, folder_json(&p["/api/folders/".len()..]))
         }
         p if p.starts_with("/api/dashboards/uid/") => {
             let uid = &p["/api/dashboards/uid/".len()..];
@@ -222,7 +246,7 @@ async fn grafana(State(state): State<Shared>, request: Request) -> Response {
                     let (folder_id, folder_title) = if folder.is_empty() {
                         (0, "General")
                     } else {
-                        (5, FOLDER_TITLE)
+                        (folder_id(folder), folder_title(folder))
                     };
                     json_response(
                         StatusCode::OK,
@@ -841,10 +865,101 @@ fn dashboards_open_query_and_export_through_grafana() {
 
     let _ = std::fs::remove_dir_all(&out_dir);
 
+    pull_writes_provisioned_folders_where_provision_reads_them(&grafana, gurl, &config_home);
+
     library_panels_come_from_grafana(&grafana, &direct_panels, &render_with, &config_home);
 
     the_switcher_lists_grafanas_dashboards_and_opens_one(gurl, &config_home);
     let _ = std::fs::remove_dir_all(&config_home);
+}
+
+/// A dashboard in the folder `triage provision` made from `layouts/service` (title "Services",
+/// uid "service") is pulled back to `<out>/service/`, with the repository's config (found by
+/// default) or one named by `--provisioning-config`; a config without that folder leaves
+/// the title-based path.
+fn pull_writes_provisioned_folders_where_provision_reads_them(
+    grafana: &StandIn,
+    gurl: &str,
+    config_home: &Path,
+) {
+    const SUITE_UID: &str = "suite-gateway";
+    let mut dashboard = grafana.state.dashboards.lock().unwrap()[0].0.clone();
+    dashboard["uid"] = json!(SUITE_UID);
+    dashboard["title"] = json!("Suite gateway");
+    grafana
+        .state
+        .dashboards
+        .lock()
+        .unwrap()
+        .push((dashboard, SUITE_FOLDER_UID.into()));
+    let out_dir = temp_dir("pull-provisioned");
+    let out = out_dir.to_str().unwrap();
+    let pull = |extra: &[&str]| -> Output {
+        let mut args: Vec<&str> = vec!["pull", "--grafana", gurl, "--out", out, "--uid", SUITE_UID];
+        args.extend_from_slice(extra);
+        triage(&args, Some(TOKEN), config_home)
+    };
+    // The test runs in the repository: provisioning/triage-provision.toml is the default.
+    let written = ok(&pull(&[]), "pull from the Services folder");
+    let layout_path = out_dir.join("service").join(format!("{SUITE_UID}.json"));
+    assert!(layout_path.is_file(), "{written}");
+    assert!(!out_dir.join(SUITE_FOLDER_TITLE).exists(), "{written}");
+    ok(&pull(&["--check"]), "check after the pull");
+
+    // Named explicitly, a config without that folder: the title-based path, as before.
+    let config = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("provisioning/triage-provision.toml"),
+    )
+    .unwrap();
+    assert!(
+        config.contains("service = \"Services\""),
+        "the suite's folder is configured"
+    );
+    let other_config = out_dir.join("other-provision.toml");
+    std::fs::write(&other_config, config.replace("service = \"Services\"", "")).unwrap();
+    let other_out = temp_dir("pull-unprovisioned");
+    let moved = triage(
+        &[
+            "pull",
+            "--grafana",
+            gurl,
+            "--out",
+            other_out.to_str().unwrap(),
+            "--uid",
+            SUITE_UID,
+            "--provisioning-config",
+            other_config.to_str().unwrap(),
+        ],
+        Some(TOKEN),
+        config_home,
+    );
+    ok(&moved, "pull with a config without the folder");
+    assert!(
+        other_out
+            .join(SUITE_FOLDER_TITLE)
+            .join(format!("{SUITE_UID}.json"))
+            .is_file(),
+        "{}",
+        String::from_utf8_lossy(&moved.stdout)
+    );
+    // A config that cannot be read is named, and nothing is written.
+    let missing = out_dir.join("no-such.toml");
+    let refused = pull(&["--provisioning-config", missing.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("no-such.toml"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+
+    grafana
+        .state
+        .dashboards
+        .lock()
+        .unwrap()
+        .retain(|(d, _)| d["uid"] != SUITE_UID);
+    let _ = std::fs::remove_dir_all(&out_dir);
+    let _ = std::fs::remove_dir_all(&other_out);
 }
 
 /// `d` lists Grafana's dashboards beside the open ones; choosing one loads it from Grafana.

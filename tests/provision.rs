@@ -130,7 +130,14 @@ fn compose_mounts_existing_files_and_serves_every_datasource() {
         services["grafana"]["image"], "grafana/grafana:13.2.3",
         "the Grafana triage matches (tests/oracle runs its @grafana/data 13.2.3)"
     );
-    for name in ["grafana", "prometheus", "alertmanager", "loki", "jaeger"] {
+    for name in [
+        "grafana",
+        "prometheus",
+        "alertmanager",
+        "loki",
+        "jaeger",
+        "tempo",
+    ] {
         assert!(services.contains_key(name), "compose runs {name}");
     }
     // Every host path mounted exists, relative to the compose file.
@@ -193,6 +200,21 @@ fn compose_mounts_existing_files_and_serves_every_datasource() {
         "/etc/prometheus/rules/*.yml"
     );
     mounted("alertmanager", "/etc/alertmanager/alertmanager.yml");
+    // Tempo reads the config its command names, which listens where its datasource points.
+    let tempo_config_path = "/etc/tempo/tempo.yml";
+    let tempo_config = yaml(&mounted("tempo", tempo_config_path));
+    assert_eq!(
+        services["tempo"]["command"][0],
+        format!("-config.file={tempo_config_path}").as_str()
+    );
+    assert!(
+        services["tempo"]["image"]
+            .as_str()
+            .is_some_and(|i| i.starts_with("grafana/tempo:2.")),
+        "{}",
+        services["tempo"]["image"]
+    );
+    assert_eq!(tempo_config["server"]["http_listen_port"], 3200);
     // Every datasource URL names a compose service on the port that service listens on.
     let datasources = yaml(&provisioning.join("grafana/datasources/datasources.yml"));
     for ds in datasources["datasources"].as_array().unwrap() {
@@ -211,6 +233,33 @@ fn compose_mounts_existing_files_and_serves_every_datasource() {
         assert!(
             published.iter().any(|p| p.ends_with(&format!(":{port}"))),
             "{host} does not expose {port}: {published:?}"
+        );
+    }
+    // Tempo is provisioned next to Jaeger, both linked to Loki and reachable from its lines.
+    let by_uid = |uid: &str| {
+        datasources["datasources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["uid"] == uid)
+            .unwrap_or_else(|| panic!("no datasource {uid}"))
+            .clone()
+    };
+    let tempo = by_uid("tempo");
+    assert_eq!(tempo["type"], "tempo");
+    assert_eq!(tempo["url"], "http://tempo:3200");
+    for trace_store in ["tempo", "jaeger"] {
+        assert_eq!(
+            by_uid(trace_store)["jsonData"]["tracesToLogsV2"]["datasourceUid"],
+            "loki"
+        );
+        assert!(
+            by_uid("loki")["jsonData"]["derivedFields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["datasourceUid"] == trace_store),
+            "Loki's derived fields link to {trace_store}"
         );
     }
     // Contact point secrets reach Grafana from the environment, never as values.

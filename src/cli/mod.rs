@@ -315,6 +315,10 @@ pub struct PullArgs {
     /// Write nothing: report dashboards that differ from the files and exit 1 if any do.
     #[arg(long)]
     pub check: bool,
+    /// The `triage provision` config whose [folders] map Grafana folders back to `layouts/`
+    /// subfolders (default: provisioning/triage-provision.toml when it exists).
+    #[arg(long, value_name = "FILE")]
+    pub provisioning_config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -1,5 +1,7 @@
 //! `triage pull`: export dashboards from Grafana into git-friendly files (see
 //! `grafana::stable_form` for the stable form), or with `--check` report which differ.
+//! Folders the provisioning config names go back where `triage provision` reads them from
+//! (`<out>/<subfolder>/`); any other folder becomes a path of its titles.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -7,7 +9,11 @@ use std::path::{Path, PathBuf};
 use super::grafana::{connect, folder_uid};
 use super::{CliError, PullArgs};
 use crate::grafana::stable_form::{FileStatus, compare, relative_path, stable_json, uid_of_file};
-use crate::net::grafana::{GrafanaClient, SearchQuery};
+use crate::net::grafana::{Folder, GrafanaClient, SearchQuery};
+use crate::provision::ProvisionConfig;
+
+/// The provisioning config `pull` reads when `--provisioning-config` is not given and it exists.
+const DEFAULT_PROVISIONING_CONFIG: &str = "provisioning/triage-provision.toml";
 
 /// Files larger than this in the output folder are not dashboards worth reading.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -21,13 +27,17 @@ pub async fn run(args: PullArgs) -> Result<i32, CliError> {
             "say which dashboards: --uid UID (repeatable), --folder NAME or --all",
         ));
     }
+    let provisioned = provisioned_folders(args.provisioning_config.as_deref())?;
     let client = connect(&args.grafana).await?;
     let uids = selected_uids(&client, &args).await?;
     if uids.is_empty() {
         eprintln!("triage: no dashboards matched");
     }
     let existing = index_files(&args.out);
-    let mut folders = FolderPaths::default();
+    let mut folders = FolderPaths {
+        provisioned,
+        known: HashMap::new(),
+    };
     let mut report = Report::default();
     let mut pulled = BTreeSet::new();
     for uid in &uids {
@@ -177,9 +187,52 @@ async fn selected_uids(client: &GrafanaClient, args: &PullArgs) -> Result<Vec<St
     Ok(uids)
 }
 
-/// Folder uid → titles from the outermost folder, asked of Grafana once per folder.
-#[derive(Default)]
-struct FolderPaths(HashMap<String, Vec<String>>);
+/// `[folders]` of the provisioning config (`layouts/` subfolder → Grafana folder title): the
+/// given file, else the repository's default when there is one, else none.
+fn provisioned_folders(given: Option<&Path>) -> Result<BTreeMap<String, String>, CliError> {
+    let default = Path::new(DEFAULT_PROVISIONING_CONFIG);
+    let path = match given {
+        Some(path) => path,
+        None if default.is_file() => default,
+        None => return Ok(BTreeMap::new()),
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        CliError::failure(format!(
+            "{}: cannot read the provisioning config: {e}",
+            path.display()
+        ))
+    })?;
+    let config =
+        ProvisionConfig::parse(&text, &path.display().to_string()).map_err(CliError::failure)?;
+    Ok(config.folders)
+}
+
+/// The `layouts/` subfolder a Grafana folder is provisioned from: the generated providers
+/// give each folder the subfolder as its uid (`folderUid`), so the uid decides; a top-level
+/// folder with another uid but a configured title (made by hand before provisioning) maps by
+/// its title.
+fn provisioned_subfolder<'a>(
+    provisioned: &'a BTreeMap<String, String>,
+    folder: &Folder,
+) -> Option<&'a str> {
+    if let Some((subfolder, _)) = provisioned.get_key_value(&folder.uid) {
+        return Some(subfolder);
+    }
+    if !folder.parents.is_empty() {
+        return None;
+    }
+    provisioned
+        .iter()
+        .find(|(_, title)| **title == folder.title)
+        .map(|(subfolder, _)| subfolder.as_str())
+}
+
+/// Folder uid → path below the output folder, asked of Grafana once per folder.
+struct FolderPaths {
+    /// `layouts/` subfolder → Grafana folder title, from the provisioning config.
+    provisioned: BTreeMap<String, String>,
+    known: HashMap<String, Vec<String>>,
+}
 
 impl FolderPaths {
     async fn path(
@@ -188,15 +241,23 @@ impl FolderPaths {
         uid: &str,
         title: Option<&str>,
     ) -> Vec<String> {
-        if let Some(path) = self.0.get(uid) {
+        if let Some(path) = self.known.get(uid) {
             return path.clone();
         }
-        let path = match client.folder(uid).await {
-            Ok(folder) if !folder.title.is_empty() => folder.path(),
+        let folder = match client.folder(uid).await {
+            Ok(folder) if !folder.title.is_empty() => folder,
             // Without folder rights the dashboard's meta still names its folder.
-            _ => vec![title.unwrap_or(uid).to_string()],
+            _ => Folder {
+                uid: uid.to_string(),
+                title: title.unwrap_or(uid).to_string(),
+                parents: Vec::new(),
+            },
         };
-        self.0.insert(uid.to_string(), path.clone());
+        let path = match provisioned_subfolder(&self.provisioned, &folder) {
+            Some(subfolder) => vec![subfolder.to_string()],
+            None => folder.path(),
+        };
+        self.known.insert(uid.to_string(), path.clone());
         path
     }
 }
@@ -251,4 +312,51 @@ fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
     std::fs::rename(&temporary, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&temporary);
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folder(uid: &str, title: &str, parents: Vec<Folder>) -> Folder {
+        Folder {
+            uid: uid.into(),
+            title: title.into(),
+            parents,
+        }
+    }
+
+    #[test]
+    fn provisioned_folders_map_to_their_subfolder_by_uid_then_by_top_level_title() {
+        let provisioned: BTreeMap<String, String> =
+            [("service", "Services"), ("platform", "Platform")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+        let map = |f: &Folder| provisioned_subfolder(&provisioned, f);
+        assert_eq!(map(&folder("service", "Services", vec![])), Some("service"));
+        assert_eq!(map(&folder("service", "Renamed", vec![])), Some("service"));
+        assert_eq!(map(&folder("x1", "Platform", vec![])), Some("platform"));
+        let parent = folder("team", "Team", vec![]);
+        assert_eq!(map(&folder("x2", "Platform", vec![parent])), None);
+        assert_eq!(map(&folder("f-service", "service", vec![])), None);
+    }
+
+    #[test]
+    fn a_broken_provisioning_config_is_named() {
+        let dir = std::env::temp_dir().join(format!("triage-pull-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("bad.toml");
+        std::fs::write(&path, "grafana_version = 13\n").unwrap();
+        let error = provisioned_folders(Some(&path)).unwrap_err().message;
+        assert!(error.contains("bad.toml"), "{error}");
+        let missing = provisioned_folders(Some(&dir.join("none.toml")))
+            .unwrap_err()
+            .message;
+        assert!(
+            missing.contains("none.toml") && missing.contains("provisioning config"),
+            "{missing}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

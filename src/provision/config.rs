@@ -19,6 +19,9 @@ pub struct ProvisionConfig {
     pub alertmanager_image: String,
     pub loki_image: String,
     pub jaeger_image: String,
+    /// Image of the Tempo service; required when `[datasources.tempo]` is configured.
+    #[serde(default)]
+    pub tempo_image: Option<String>,
     /// Values of the `environment` label; every dashboard's `environment` variable offers them.
     pub environments: Vec<String>,
     /// Environments whose SLO alerts Grafana evaluates (lab is left out on purpose).
@@ -40,6 +43,10 @@ pub struct DatasourcesConfig {
     pub loki: DatasourceConfig,
     /// Trace store: `type` is `jaeger` or `tempo`.
     pub traces: DatasourceConfig,
+    /// A Tempo next to the trace store (type `tempo`): linked to Loki like it, and Loki's
+    /// trace ids link to both.
+    #[serde(default)]
+    pub tempo: Option<DatasourceConfig>,
     pub alertmanager: DatasourceConfig,
 }
 
@@ -130,6 +137,11 @@ impl ProvisionConfig {
                 ));
             }
         }
+        if self.datasources.tempo.is_some() && self.tempo_image.is_none() {
+            return Err(
+                "datasources.tempo: set tempo_image too (the compose file runs that image)".into(),
+            );
+        }
         let known = |name: &String| self.contact_points.contains_key(name);
         if !known(&self.routing.default) {
             return Err(format!(
@@ -175,13 +187,16 @@ impl ProvisionConfig {
         Ok(())
     }
 
-    pub fn datasource_list(&self) -> [&DatasourceConfig; 4] {
-        [
+    /// Every datasource configured: the four always there, then Tempo when set.
+    pub fn datasource_list(&self) -> Vec<&DatasourceConfig> {
+        let mut list = vec![
             &self.datasources.prometheus,
             &self.datasources.loki,
             &self.datasources.traces,
             &self.datasources.alertmanager,
-        ]
+        ];
+        list.extend(self.datasources.tempo.as_ref());
+        list
     }
 }
 
@@ -190,4 +205,32 @@ fn is_env_name(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REPOSITORY_CONFIG: &str = include_str!("../../provisioning/triage-provision.toml");
+
+    #[test]
+    fn tempo_joins_the_datasource_list_and_needs_its_image() {
+        let config = ProvisionConfig::parse(REPOSITORY_CONFIG, "t.toml").unwrap();
+        let uids: Vec<&str> = config
+            .datasource_list()
+            .iter()
+            .map(|d| d.uid.as_str())
+            .collect();
+        assert!(
+            uids.contains(&"tempo") && uids.contains(&"jaeger"),
+            "{uids:?}"
+        );
+
+        let without_image = REPOSITORY_CONFIG.replace("tempo_image = ", "# tempo_image = ");
+        let error = ProvisionConfig::parse(&without_image, "t.toml").unwrap_err();
+        assert!(
+            error.starts_with("t.toml: datasources.tempo") && error.contains("tempo_image"),
+            "{error}"
+        );
+    }
 }

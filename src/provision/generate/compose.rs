@@ -1,5 +1,5 @@
-//! `docker-compose.yml` with the configs of its Prometheus and Alertmanager: a local stack that
-//! runs the generated provisioning.
+//! `docker-compose.yml` with the configs of its Prometheus, Alertmanager and Tempo: a local
+//! stack that runs the generated provisioning.
 
 use super::super::config::ProvisionConfig;
 use super::super::yaml::Node;
@@ -103,6 +103,50 @@ pub(super) fn compose_prometheus(config: &ProvisionConfig) -> Node {
         )
 }
 
+/// Tempo's own config (`compose/tempo.yml`): its API on the datasource's port, OTLP receivers
+/// on the standard ports for anything in the stack that sends spans, blocks on local disk.
+/// The keys are Tempo 2.3's (docs: configuration, `server`, `distributor`, `storage.trace`).
+pub(super) fn compose_tempo(port: u16) -> Node {
+    let receiver = |endpoint: &str| Node::map().with("endpoint", Node::str(endpoint));
+    Node::map()
+        .with(
+            "server",
+            Node::map().with("http_listen_port", Node::Int(port.into())),
+        )
+        .with(
+            "distributor",
+            Node::map().with(
+                "receivers",
+                Node::map().with(
+                    "otlp",
+                    Node::map().with(
+                        "protocols",
+                        Node::map()
+                            .with("grpc", receiver("0.0.0.0:4317"))
+                            .with("http", receiver("0.0.0.0:4318")),
+                    ),
+                ),
+            ),
+        )
+        .with(
+            "storage",
+            Node::map().with(
+                "trace",
+                Node::map()
+                    .with("backend", Node::str("local"))
+                    // /tmp: writable whichever user the image runs as.
+                    .with("wal", Node::map().with("path", Node::str("/tmp/tempo/wal")))
+                    .with(
+                        "local",
+                        Node::map().with("path", Node::str("/tmp/tempo/blocks")),
+                    ),
+            ),
+        )
+}
+
+/// Where the compose file mounts `compose/tempo.yml` inside the Tempo container.
+const TEMPO_CONFIG: &str = "/etc/tempo/tempo.yml";
+
 pub(super) fn compose_alertmanager() -> Node {
     // Grafana notifies people; Alertmanager only collects Prometheus's own alerts here, so
     // the Alertmanager datasource can show them.
@@ -141,12 +185,17 @@ pub(super) fn compose(config: &ProvisionConfig) -> Result<Node, String> {
     let (loki_host, loki_port) = service_of("loki", &ds.loki.url)?;
     let (traces_host, traces_port) = service_of("traces", &ds.traces.url)?;
     let (am_host, am_port) = service_of("alertmanager", &ds.alertmanager.url)?;
-    let depends_on = [
+    let tempo = match &ds.tempo {
+        Some(tempo) => Some(service_of("tempo", &tempo.url)?),
+        None => None,
+    };
+    let mut depends_on = vec![
         am_host.as_str(),
         traces_host.as_str(),
         loki_host.as_str(),
         prometheus_host.as_str(),
     ];
+    depends_on.extend(tempo.as_ref().map(|(host, _)| host.as_str()));
     let mut services = vec![
         (GATEWAY_EXPORTER.0.to_string(), gateway_exporter_service()),
         (NODE_EXPORTER.0.to_string(), node_exporter_service()),
@@ -159,6 +208,9 @@ pub(super) fn compose(config: &ProvisionConfig) -> Result<Node, String> {
             prometheus_service(config, prometheus_port),
         ),
     ];
+    if let Some((host, port)) = &tempo {
+        services.push((host.clone(), tempo_service(config, *port)));
+    }
     services.sort_by(|a, b| a.0.cmp(&b.0));
     let mut names: Vec<&String> = services.iter().map(|s| &s.0).collect();
     names.dedup();
@@ -289,6 +341,23 @@ fn loki_service(config: &ProvisionConfig, port: u16) -> Node {
             Node::strs(&["-config.file=/etc/loki/local-config.yaml"]),
         )
         .with("ports", loopback_port(port))
+}
+
+fn tempo_service(config: &ProvisionConfig, port: u16) -> Node {
+    Node::map()
+        .with(
+            "image",
+            Node::str(config.tempo_image.as_deref().unwrap_or_default()),
+        )
+        .with(
+            "command",
+            Node::strs(&[format!("-config.file={TEMPO_CONFIG}")]),
+        )
+        .with("ports", loopback_port(port))
+        .with(
+            "volumes",
+            Node::strs(&[format!("./compose/tempo.yml:{TEMPO_CONFIG}:ro")]),
+        )
 }
 
 fn jaeger_service(config: &ProvisionConfig, port: u16) -> Node {

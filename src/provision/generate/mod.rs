@@ -1,7 +1,7 @@
 //! The pure generator: config + the dashboards of `layouts/` → every provisioning file, as a
 //! map of path (relative to `provisioning/`) → text. Grafana 10.2 file-provisioning formats:
 //! datasources, dashboard providers, alert rule groups, contact points, notification
-//! policies; plus a compose file (with its Prometheus and Alertmanager configs) to run it.
+//! policies; plus a compose file (with its Prometheus, Alertmanager and Tempo configs) to run it.
 
 mod alert_rules;
 mod compose;
@@ -16,7 +16,7 @@ use super::config::ProvisionConfig;
 use super::yaml::to_yaml;
 use crate::grafana::load::DashboardForm;
 use alert_rules::alert_rules;
-use compose::{compose, compose_alertmanager, compose_prometheus};
+use compose::{compose, compose_alertmanager, compose_prometheus, compose_tempo};
 use dashboards::dashboard_providers;
 use datasources::datasources;
 use notifications::{contact_points, policies};
@@ -114,6 +114,18 @@ pub fn generate(
         "compose/alertmanager.yml".to_string(),
         to_yaml(&compose_alertmanager(), HEADER),
     );
+    if let Some(tempo) = &config.datasources.tempo {
+        let (_, port) = url_host_port(&tempo.url).ok_or_else(|| {
+            format!(
+                "datasources.tempo.url {:?} has no host",
+                crate::net::sanitize::redact_url(&tempo.url)
+            )
+        })?;
+        files.insert(
+            "compose/tempo.yml".to_string(),
+            to_yaml(&compose_tempo(port), HEADER),
+        );
+    }
     files.insert(
         "docker-compose.yml".to_string(),
         to_yaml(&compose(config)?, HEADER),
@@ -174,7 +186,7 @@ mod tests {
     fn every_file_is_yaml_with_the_generated_mark_and_generation_is_deterministic() {
         let files = generate(&config(), &layouts()).unwrap();
         assert_eq!(files, generate(&config(), &layouts()).unwrap());
-        assert_eq!(files.len(), 8);
+        assert_eq!(files.len(), 9);
         for (path, text) in &files {
             assert!(
                 text.lines().next().unwrap().contains(GENERATED_MARK),
