@@ -200,22 +200,12 @@ pub async fn run_refresh(
     );
     let choose_scrape = |reference: &DatasourceRef, expr: &str| {
         let key = datasources.name_for(reference, &lookup);
-        let time_interval = match &key {
-            Some(key) => datasources.time_intervals.get(key),
-            None => datasources.default_time_interval.as_ref(),
-        };
-        // What Prometheus says is about the default datasource; a named one without a
-        // `timeInterval` is planned as Grafana plans it.
-        let (targets, global) = match key {
-            None => (targets.as_slice(), global.as_deref()),
-            Some(_) => (&[][..], None),
-        };
-        choose_scrape_interval(
+        scrape_for_query(
+            datasources,
             input.scrape_interval.as_deref(),
-            time_interval.map(String::as_str),
+            key.as_deref(),
             expr,
-            targets,
-            global,
+            (&targets, global.as_deref()),
         )
     };
     let datasource_types = input.dashboard.datasource_variable_types();
@@ -245,36 +235,8 @@ pub async fn run_refresh(
     let loki = backends.loki.clone().map(LokiClient::with);
     let mut plans = plans;
     without_loki(&mut plans, loki.is_some());
-    // Ad-hoc filters go into every selector of every PromQL query, as Grafana adds them.
-    let filters = adhoc_filters(&variables);
-    if !filters.is_empty() {
-        for plan in plans.iter_mut() {
-            if let PanelPlan::Queries(queries) = plan {
-                for query in queries
-                    .iter_mut()
-                    .filter(|q| q.language == QueryLanguage::PromQL)
-                {
-                    query.expr = add_label_matchers(&query.expr, &filters);
-                }
-            }
-        }
-    }
-    // Which datasource each query asks: its target's reference (Mixed panels) or its
-    // panel's, through the variables' values.
-    for (plan, panel) in plans.iter_mut().zip(&expanded.dashboard.panels) {
-        if let PanelPlan::Queries(queries) = plan {
-            for query in queries.iter_mut() {
-                let reference = panel
-                    .targets
-                    .iter()
-                    .find(|t| t.ref_id == query.ref_id)
-                    .and_then(|t| t.datasource.as_ref())
-                    .filter(|d| !matches!(d, DatasourceRef::Default))
-                    .unwrap_or(&panel.datasource);
-                query.datasource = datasources.name_for(reference, &lookup);
-            }
-        }
-    }
+    add_adhoc_filters(&mut plans, &adhoc_filters(&variables));
+    assign_datasources(&mut plans, &expanded.dashboard, datasources, &lookup);
     if let Some((index, offset_ms)) = input.compare
         && let Some(PanelPlan::Queries(queries)) = plans.get_mut(index)
     {
@@ -330,6 +292,75 @@ pub async fn run_refresh(
         asked: Some(asked),
         variables: Some(resolved_variables),
         answers: memory.answers.clone(),
+    }
+}
+
+/// The scrape interval of one query: given to triage, else its datasource's `timeInterval`,
+/// else (for the default datasource, the one Prometheus described) what the targets it reads
+/// and the global configuration say. A named datasource without a `timeInterval` is planned
+/// as Grafana plans it.
+fn scrape_for_query(
+    datasources: &Datasources,
+    configured: Option<&str>,
+    datasource_key: Option<&str>,
+    expr: &str,
+    (targets, global): (&[crate::data::ScrapeTarget], Option<&str>),
+) -> Option<crate::grafana::scrape::ChosenScrape> {
+    let time_interval = match datasource_key {
+        Some(key) => datasources.time_intervals.get(key),
+        None => datasources.default_time_interval.as_ref(),
+    };
+    let (targets, global) = match datasource_key {
+        None => (targets, global),
+        Some(_) => (&[][..], None),
+    };
+    choose_scrape_interval(
+        configured,
+        time_interval.map(String::as_str),
+        expr,
+        targets,
+        global,
+    )
+}
+
+/// Ad-hoc filters go into every selector of every PromQL query, as Grafana adds them.
+fn add_adhoc_filters(plans: &mut [PanelPlan], filters: &[crate::grafana::model::LabelMatcher]) {
+    if filters.is_empty() {
+        return;
+    }
+    for plan in plans.iter_mut() {
+        if let PanelPlan::Queries(queries) = plan {
+            for query in queries
+                .iter_mut()
+                .filter(|q| q.language == QueryLanguage::PromQL)
+            {
+                query.expr = add_label_matchers(&query.expr, filters);
+            }
+        }
+    }
+}
+
+/// Which datasource each query asks: its target's reference (Mixed panels) or its panel's,
+/// through the variables' values.
+fn assign_datasources(
+    plans: &mut [PanelPlan],
+    dashboard: &Dashboard,
+    datasources: &Datasources,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) {
+    for (plan, panel) in plans.iter_mut().zip(&dashboard.panels) {
+        if let PanelPlan::Queries(queries) = plan {
+            for query in queries.iter_mut() {
+                let reference = panel
+                    .targets
+                    .iter()
+                    .find(|t| t.ref_id == query.ref_id)
+                    .and_then(|t| t.datasource.as_ref())
+                    .filter(|d| !matches!(d, DatasourceRef::Default))
+                    .unwrap_or(&panel.datasource);
+                query.datasource = datasources.name_for(reference, lookup);
+            }
+        }
     }
 }
 
