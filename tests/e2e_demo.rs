@@ -769,6 +769,11 @@ fn parse_shown(text: &str, unit: &str) -> Option<(f64, f64)> {
             _ => None,
         };
     }
+    // A currency's symbol comes first (`$7.75`, `$1.2K`).
+    let (text, unit) = match (unit, text.strip_prefix('$')) {
+        ("currencyUSD", Some(amount)) => (amount, "short"),
+        _ => (text, unit),
+    };
     let end = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
         .unwrap_or(text.len());

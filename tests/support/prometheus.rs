@@ -29,9 +29,12 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-/// A folder of its own for a test's Prometheus (`tag` names it), emptied first.
+/// A folder of its own for a test's Prometheus (`tag` names it), emptied first; tests of one
+/// binary run at once, so each call gets its own.
 pub fn prometheus_dir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("triage-{tag}-{}", std::process::id()));
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("triage-{tag}-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("data")).unwrap();
     dir
