@@ -31,6 +31,19 @@ impl Clock {
             _ => None,
         }
     }
+
+    /// An instant (ms since the epoch) on this clock in a chrono `pattern`; `None` when it is
+    /// outside chrono's range.
+    pub fn format(self, ms: i64, pattern: &str) -> Option<String> {
+        let utc = DateTime::<Utc>::from_timestamp_millis(ms)?;
+        Some(match self {
+            Clock::Utc => utc.format(pattern).to_string(),
+            Clock::Local => Local
+                .from_utc_datetime(&utc.naive_utc())
+                .format(pattern)
+                .to_string(),
+        })
+    }
 }
 
 /// A series' own field config: the panel's defaults with the overrides that select it, its
@@ -274,9 +287,6 @@ pub(super) fn numeric_min_max(series: &[Series]) -> (Option<f64>, Option<f64>) {
 }
 
 pub(super) fn time_label(ms: f64, span_ms: f64, clock: Clock) -> String {
-    let Some(utc) = DateTime::<Utc>::from_timestamp_millis(ms as i64) else {
-        return String::new();
-    };
     let pattern = if span_ms > 3.0 * 86_400_000.0 {
         "%m-%d"
     } else if span_ms > 86_400_000.0 {
@@ -284,13 +294,7 @@ pub(super) fn time_label(ms: f64, span_ms: f64, clock: Clock) -> String {
     } else {
         "%H:%M"
     };
-    match clock {
-        Clock::Utc => utc.format(pattern).to_string(),
-        Clock::Local => Local
-            .from_utc_datetime(&utc.naive_utc())
-            .format(pattern)
-            .to_string(),
-    }
+    clock.format(ms as i64, pattern).unwrap_or_default()
 }
 
 #[cfg(test)]

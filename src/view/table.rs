@@ -3,8 +3,6 @@
 //! per-column field config (defaults + overrides: unit, decimals, thresholds, mappings,
 //! coloured cells, hidden columns) and the table's own `sortBy` option.
 
-use chrono::{DateTime, Local, TimeZone, Utc};
-
 use super::display::Clock;
 use super::frames::{self, FieldType, Frame, Value};
 use super::{TableCell, TableView, transform};
@@ -143,17 +141,9 @@ fn text_cell(text: &str, config: &FieldDefaults) -> TableCell {
 
 /// Grafana's default table time format, `YYYY-MM-DD HH:mm:ss`.
 fn time_text(ms: i64, clock: Clock) -> String {
-    let Some(utc) = DateTime::<Utc>::from_timestamp_millis(ms) else {
-        return ms.to_string();
-    };
-    let pattern = "%Y-%m-%d %H:%M:%S";
-    match clock {
-        Clock::Utc => utc.format(pattern).to_string(),
-        Clock::Local => Local
-            .from_utc_datetime(&utc.naive_utc())
-            .format(pattern)
-            .to_string(),
-    }
+    clock
+        .format(ms, "%Y-%m-%d %H:%M:%S")
+        .unwrap_or_else(|| ms.to_string())
 }
 
 fn number_cell(value: f64, config: &FieldDefaults) -> TableCell {

@@ -4,7 +4,6 @@
 
 use std::sync::OnceLock;
 
-use chrono::{DateTime, Local, TimeZone, Utc};
 use regex::Regex;
 
 use super::super::display::Clock;
@@ -105,17 +104,9 @@ fn row_of(line: &LogLine, clock: Clock) -> LogRow {
 
 /// The logs panel's time column, `YYYY-MM-DD HH:mm:ss.SSS` (Grafana's `defaultWithMS`).
 fn log_time(at_ms: i64, clock: Clock) -> String {
-    let Some(utc) = DateTime::<Utc>::from_timestamp_millis(at_ms) else {
-        return at_ms.to_string();
-    };
-    let pattern = "%Y-%m-%d %H:%M:%S%.3f";
-    match clock {
-        Clock::Utc => utc.format(pattern).to_string(),
-        Clock::Local => Local
-            .from_utc_datetime(&utc.naive_utc())
-            .format(pattern)
-            .to_string(),
-    }
+    clock
+        .format(at_ms, "%Y-%m-%d %H:%M:%S%.3f")
+        .unwrap_or_else(|| at_ms.to_string())
 }
 
 #[cfg(test)]

@@ -561,28 +561,7 @@ fn states(canvas: &mut Canvas, view: &StatesView, area: Area) {
             }
         }
     }
-    let n = view.x_labels.len();
-    for (i, label) in view.x_labels.iter().enumerate() {
-        let t = if n > 1 {
-            i as f64 / (n - 1) as f64
-        } else {
-            0.5
-        };
-        let anchor = if i == 0 {
-            Anchor::Start
-        } else if i + 1 == n {
-            Anchor::End
-        } else {
-            Anchor::Middle
-        };
-        canvas.text(
-            (plot.x + t * plot.w, plot.y + plot.h + 12.0),
-            11.0,
-            DIM,
-            anchor,
-            label,
-        );
-    }
+    x_labels(canvas, &view.x_labels, plot, plot.y + plot.h + 12.0);
     let mut x = area.x;
     let y = area.y + area.h - 4.0;
     for entry in &view.legend {
@@ -666,8 +645,13 @@ fn histogram(canvas: &mut Canvas, view: &HistogramView, area: Area) {
             base -= h;
         }
     }
-    let n = view.x_labels.len();
-    for (i, label) in view.x_labels.iter().enumerate() {
+    x_labels(canvas, &view.x_labels, plot, area.y + area.h - 2.0);
+}
+
+/// Time labels spread evenly under a plot, the first and last flush with its edges.
+fn x_labels(canvas: &mut Canvas, labels: &[String], plot: Area, y: f64) {
+    let n = labels.len();
+    for (i, label) in labels.iter().enumerate() {
         let t = if n > 1 {
             i as f64 / (n - 1) as f64
         } else {
@@ -680,12 +664,6 @@ fn histogram(canvas: &mut Canvas, view: &HistogramView, area: Area) {
         } else {
             Anchor::Middle
         };
-        canvas.text(
-            (plot.x + t * plot.w, area.y + area.h - 2.0),
-            11.0,
-            DIM,
-            anchor,
-            label,
-        );
+        canvas.text((plot.x + t * plot.w, y), 11.0, DIM, anchor, label);
     }
 }
