@@ -722,29 +722,9 @@ fn compare_single_values(path: &str, prometheus: &str) -> Result<usize, String> 
 
 /// Each series' last value of the range query triage sent, asked of Prometheus with curl.
 fn last_values(prometheus: &str, query: &serde_json::Value) -> Vec<f64> {
-    let secs = |key: &str| (query[key].as_i64().unwrap() as f64 / 1000.0).to_string();
-    let out = Command::new("curl")
-        .args(["-sfG", &format!("{prometheus}/api/v1/query_range")])
-        .args([
-            "--data-urlencode",
-            &format!("query={}", query["expr"].as_str().unwrap()),
-        ])
-        .args(["--data-urlencode", &format!("start={}", secs("start"))])
-        .args(["--data-urlencode", &format!("end={}", secs("end"))])
-        .args(["--data-urlencode", &format!("step={}", secs("stepMs"))])
-        .output()
-        .expect("curl is installed");
-    assert!(out.status.success(), "query_range of {query}");
-    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    answer["data"]["result"]
-        .as_array()
-        .unwrap()
+    support::values_as_prometheus_answers(prometheus, query)
         .iter()
-        .map(|series| {
-            let values = series["values"].as_array().unwrap();
-            let last = values.last().unwrap()[1].as_str().unwrap();
-            last.parse::<f64>().unwrap_or(f64::NAN)
-        })
+        .map(|values| *values.last().unwrap())
         .collect()
 }
 

@@ -196,30 +196,12 @@ fn render_json(prometheus: &str, extra: &[&str]) -> Vec<serde_json::Value> {
 
 /// Each series' highest value in Prometheus's answer to a range query, asked with curl.
 fn maxima_from_prometheus(prometheus: &str, query: &serde_json::Value) -> Vec<f64> {
-    let secs = |key: &str| (query[key].as_i64().unwrap() as f64 / 1000.0).to_string();
-    let out = Command::new("curl")
-        .args(["-sfG", &format!("{prometheus}/api/v1/query_range")])
-        .args([
-            "--data-urlencode",
-            &format!("query={}", query["expr"].as_str().unwrap()),
-        ])
-        .args(["--data-urlencode", &format!("start={}", secs("start"))])
-        .args(["--data-urlencode", &format!("end={}", secs("end"))])
-        .args(["--data-urlencode", &format!("step={}", secs("stepMs"))])
-        .output()
-        .expect("curl is installed");
-    assert!(out.status.success(), "query_range of {query}");
-    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    answer["data"]["result"]
-        .as_array()
-        .unwrap()
+    support::values_as_prometheus_answers(prometheus, query)
         .iter()
-        .map(|series| {
-            series["values"]
-                .as_array()
-                .unwrap()
+        .map(|values| {
+            values
                 .iter()
-                .filter_map(|p| p[1].as_str()?.parse::<f64>().ok())
+                .copied()
                 .filter(|v| v.is_finite())
                 .fold(f64::NEG_INFINITY, f64::max)
         })

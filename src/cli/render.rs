@@ -34,21 +34,7 @@ pub async fn run(args: RenderArgs) -> Result<i32, CliError> {
     let prepared = prepare_with(loaded, &name, &args.query, context.as_ref())?;
     let width = args.width.max(20);
     let height = args.height.max(6);
-    let status = StatusInfo {
-        prometheus_url: prepared.client.display_url(),
-        range: RangeState::new(&prepared.from, &prepared.to).label(),
-        refresh: prepared.refresh_text.clone(),
-        ..StatusInfo::default()
-    };
-    let mut app = App::new(
-        prepared.dashboard.as_ref().clone(),
-        prepared.theme,
-        status,
-        prepared.initial_view_state(),
-    );
-    let (session, mut events) = Session::with_datasources(prepared.datasources.clone());
-    // Loki answers the panels on a Loki datasource.
-    let mut session = session.with_backends(prepared.backends.clone());
+    let (mut app, mut session, mut events) = snapshot_app(&prepared);
     let mut request = prepared.request(&app.page.view_state, width);
     let in_view = args
         .visible_only
@@ -115,6 +101,35 @@ fn write_picture(
 }
 
 /// Panel errors go to stderr, each naming its panel.
+/// The page a one-off picture is drawn from, and the engine session (with Loki and the other
+/// backends) that fills it.
+pub(super) fn snapshot_app(
+    prepared: &super::session_setup::Prepared,
+) -> (
+    App,
+    Session,
+    tokio::sync::mpsc::UnboundedReceiver<EngineEvent>,
+) {
+    let status = StatusInfo {
+        prometheus_url: prepared.client.display_url(),
+        range: RangeState::new(&prepared.from, &prepared.to).label(),
+        refresh: prepared.refresh_text.clone(),
+        ..StatusInfo::default()
+    };
+    let app = App::new(
+        prepared.dashboard.as_ref().clone(),
+        prepared.theme,
+        status,
+        prepared.initial_view_state(),
+    );
+    let (session, events) = Session::with_datasources(prepared.datasources.clone());
+    (
+        app,
+        session.with_backends(prepared.backends.clone()),
+        events,
+    )
+}
+
 /// Give `app` every event of one refresh until it is done, and keep each panel's data as it
 /// arrives; `on_resolved` sees the dashboard as the refresh expanded it.
 pub(super) async fn settle(

@@ -10,9 +10,7 @@ use super::picture;
 use super::session_setup::{Prepared, prepare_with};
 use super::{CliError, ReportArgs, ReportFormat};
 use crate::data::panel_data::PanelData;
-use crate::engine::session::Session;
-use crate::tui::app::{App, StatusInfo};
-use crate::tui::timenav::RangeState;
+use crate::tui::app::App;
 use crate::view::svg::{self, Header, TextMode, canvas::escape};
 use crate::view::{PanelBody, PanelView};
 
@@ -78,19 +76,7 @@ pub async fn run(mut args: ReportArgs) -> Result<i32, CliError> {
 
 /// Runs every panel's queries once and waits for all of them.
 async fn settle(prepared: &Prepared) -> (App, Vec<Option<PanelData>>) {
-    let status = StatusInfo {
-        prometheus_url: prepared.client.display_url(),
-        range: RangeState::new(&prepared.from, &prepared.to).label(),
-        ..StatusInfo::default()
-    };
-    let mut app = App::new(
-        prepared.dashboard.as_ref().clone(),
-        prepared.theme,
-        status,
-        prepared.initial_view_state(),
-    );
-    let (session, mut events) = Session::with_datasources(prepared.datasources.clone());
-    let mut session = session.with_backends(prepared.backends.clone());
+    let (mut app, mut session, mut events) = super::render::snapshot_app(prepared);
     let generation = session.refresh(prepared.request(&app.page.view_state, PLAN_WIDTH));
     let data = super::render::settle(&mut app, &mut events, generation, |_| {}).await;
     (app, data)

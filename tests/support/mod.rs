@@ -165,3 +165,39 @@ impl Drop for Tmux {
             .status();
     }
 }
+
+/// Each series' values (NaN where Prometheus says so) when the range query triage sent (as
+/// `render --format json` lists it: expr, start, end, stepMs) is asked of Prometheus with curl.
+pub fn values_as_prometheus_answers(prometheus: &str, query: &serde_json::Value) -> Vec<Vec<f64>> {
+    let secs = |key: &str| (query[key].as_i64().unwrap() as f64 / 1000.0).to_string();
+    let out = Command::new("curl")
+        .args(["-sfG", &format!("{prometheus}/api/v1/query_range")])
+        .args([
+            "--data-urlencode",
+            &format!("query={}", query["expr"].as_str().unwrap()),
+        ])
+        .args(["--data-urlencode", &format!("start={}", secs("start"))])
+        .args(["--data-urlencode", &format!("end={}", secs("end"))])
+        .args(["--data-urlencode", &format!("step={}", secs("stepMs"))])
+        .output()
+        .expect("curl is installed");
+    assert!(out.status.success(), "query_range of {query}");
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    answer["data"]["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|series| {
+            series["values"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| {
+                    p[1].as_str()
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(f64::NAN)
+                })
+                .collect()
+        })
+        .collect()
+}
