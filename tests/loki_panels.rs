@@ -211,3 +211,44 @@ async fn the_loki_mixin_dashboards_render_with_loki_and_prometheus() {
         .collect();
     assert!(logql.is_empty(), "LogQL reached Prometheus: {logql:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn loki_query_variables_take_their_options_from_loki() {
+    let prometheus = QueryLoggingPrometheus::start("variables");
+    let standin = StandIn::start(World::new(Scenario::default()), None)
+        .await
+        .unwrap();
+    let panels = render(
+        &fixture("loki-variables.json"),
+        &prometheus.0.url,
+        &standin.url,
+    )
+    .await;
+    let logs = &panels[0];
+    assert_eq!(logs["state"], "ok", "{logs}");
+    // `$cluster`: the first value Loki gives for production streams; `$instance` (All): the
+    // instances of that cluster only, from the object form of the query; `$label`: the label
+    // names Loki has, through the variable's regex.
+    assert_eq!(logs["title"], "Lines of eu-west-1 by environment", "{logs}");
+    let sent = logs["queries"][0]["expr"].as_str().unwrap();
+    assert!(
+        sent.contains("gw-prod-euw1-a:8080") && sent.contains("gw-prod-euw1-b:8080"),
+        "{sent}"
+    );
+    assert!(!sent.contains("use1") && !sent.contains("stg"), "{sent}");
+    assert!(sent.contains(r#"environment="production""#), "{sent}");
+    let lines = logs["logs"].as_array().expect("lines");
+    assert!(!lines.is_empty(), "{logs}");
+    for line in lines {
+        assert_eq!(line["labels"]["cluster"], "eu-west-1", "{line}");
+    }
+    let logql: Vec<String> = prometheus
+        .queries()
+        .into_iter()
+        .filter(|q| q.contains("service=") || q.contains("label_values"))
+        .collect();
+    assert!(
+        logql.is_empty(),
+        "Loki variables reached Prometheus: {logql:?}"
+    );
+}

@@ -180,7 +180,9 @@ pub async fn run_refresh(
     events: &mpsc::UnboundedSender<EngineEvent>,
 ) -> RefreshMemory {
     let previous = memory.asked.as_ref();
-    let (variables, errors) = variables_for(datasources, &input, memory).await;
+    let loki = backends.loki.clone().map(LokiClient::with);
+    let loki_client = loki.as_ref().and_then(|l| l.as_ref().ok());
+    let (variables, errors) = variables_for(datasources, loki_client, &input, memory).await;
     let resolved_variables = (variables.clone(), errors.clone());
     let base_scope = scope_for(&variables, &input.dashboard, &input.range);
     let expanded = expand_dashboard(&input.dashboard, &variables, &base_scope);
@@ -232,7 +234,6 @@ pub async fn run_refresh(
             plan_panel(panel, &scope, &ctx)
         })
         .collect();
-    let loki = backends.loki.clone().map(LokiClient::with);
     let mut plans = plans;
     without_loki(&mut plans, loki.is_some());
     add_adhoc_filters(&mut plans, &adhoc_filters(&variables));
@@ -368,6 +369,7 @@ fn assign_datasources(
 /// since, else resolved now.
 async fn variables_for(
     datasources: &Datasources,
+    loki: Option<&LokiClient>,
     input: &RefreshInput,
     memory: &RefreshMemory,
 ) -> (Vec<ResolvedVariable>, Vec<String>) {
@@ -380,6 +382,7 @@ async fn variables_for(
         None => {
             resolve_variables(
                 datasources,
+                loki,
                 &input.dashboard,
                 &input.overrides,
                 &input.range,

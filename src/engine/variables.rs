@@ -15,12 +15,14 @@ use crate::grafana::varquery::{
     InstantResult, VariableQuery, VectorSample, filter_metric_names, label_names_selector,
     parse_variable_query, query_result_texts, series_texts, variable_query_builtins,
 };
+use crate::grafana::varquery::{LokiVariableQuery, parse_loki_variable_query};
 use crate::grafana::vars::{
     Format, Scope, SelectionRules, VarOption, VarValue, datasource_options,
     filter_and_sort_options, interpolate, interval_variable_value, override_selection,
     resolution_order, select_after_refresh, static_options, var_value,
 };
 use crate::net::PromClient;
+use crate::net::loki::LokiClient;
 
 /// `--var name=value` settings: each name with its values in the order given.
 pub type Overrides = BTreeMap<String, Vec<String>>;
@@ -55,6 +57,7 @@ impl ResolvedVariable {
 /// reported as messages naming the variable.
 pub async fn resolve_variables(
     datasources: &Datasources,
+    loki: Option<&LokiClient>,
     dashboard: &Dashboard,
     overrides: &Overrides,
     range: &TimeRange,
@@ -91,24 +94,24 @@ pub async fn resolve_variables(
             }
             None => &datasources.default,
         };
-        // A query variable on a Loki (or other non-Prometheus) datasource speaks that
-        // datasource's language: it keeps the options the file saved rather than sending
-        // LogQL to Prometheus.
-        let foreign = variable.kind == VariableKind::Query
-            && variable
-                .datasource
-                .as_ref()
-                .and_then(|d| foreign_datasource(d, &datasource_types))
-                .is_some();
-        let options = if foreign {
-            saved_options(variable)
-        } else {
-            match options_for(client, datasources, variable, &scope, range).await {
-                Ok(options) => options,
-                Err(message) => {
-                    errors.push(format!("variable ${}: {message}", variable.name));
-                    Vec::new()
-                }
+        // A query variable on a Loki datasource asks Loki's label APIs; on another
+        // non-Prometheus one it keeps the options the file saved rather than sending its
+        // language to Prometheus.
+        let foreign = match (variable.kind, &variable.datasource) {
+            (VariableKind::Query, Some(d)) => foreign_datasource(d, &datasource_types),
+            _ => None,
+        };
+        let asked = match (foreign.as_deref(), loki) {
+            (None, _) => Some(options_for(client, datasources, variable, &scope, range).await),
+            (Some("loki"), Some(loki)) => Some(loki_options(loki, variable, &scope, range).await),
+            (Some(_), _) => None,
+        };
+        let options = match asked {
+            None => saved_options(variable),
+            Some(Ok(options)) => options,
+            Some(Err(message)) => {
+                errors.push(format!("variable ${}: {message}", variable.name));
+                Vec::new()
             }
         };
         let selection = match overrides.get(&variable.name) {
@@ -308,6 +311,38 @@ async fn options_for(
         .map_err(|e| format!("regex: {e}"))
 }
 
+/// The options of a query variable on a Loki datasource, from Loki's label APIs as Grafana's
+/// Loki datasource asks them (`LokiVariableSupport`), then the variable's regex and sort.
+async fn loki_options(
+    loki: &LokiClient,
+    variable: &Variable,
+    scope: &Scope,
+    range: &TimeRange,
+) -> Result<Vec<VarOption>, String> {
+    let query = interpolate(&variable.query, scope, Format::Loki);
+    let (start, end) = (range.from_ms(), range.to_ms());
+    let texts = match parse_loki_variable_query(&query) {
+        Some(LokiVariableQuery::LabelNames) => loki.label_names(start, end).await?,
+        Some(LokiVariableQuery::LabelValues { label, stream }) => {
+            loki.label_values(&label, stream.as_deref(), start, end)
+                .await?
+        }
+        None if query.trim().is_empty() => Vec::new(),
+        None => {
+            return Err(format!(
+                "{query:?} is not a Loki variable query (label_names() or label_values(...))"
+            ));
+        }
+    };
+    let regex = variable
+        .regex
+        .as_deref()
+        .map(|r| interpolate(r, scope, Format::Regex));
+    let options = texts.into_iter().map(VarOption::same).collect();
+    filter_and_sort_options(options, regex.as_deref(), variable.sort)
+        .map_err(|e| format!("regex: {e}"))
+}
+
 /// The interpolation scope of resolved variables plus the range built-ins.
 pub fn scope_for(
     variables: &[ResolvedVariable],
@@ -381,7 +416,7 @@ mod tests {
         let datasources = Datasources::single(client);
         let range = TimeRange::resolve("now-1h", "now", chrono::Utc::now()).unwrap();
         let (variables, errors) =
-            resolve_variables(&datasources, &dashboard, &Overrides::new(), &range).await;
+            resolve_variables(&datasources, None, &dashboard, &Overrides::new(), &range).await;
         let app = variables.iter().find(|v| v.name == "app").unwrap();
         let values: Vec<&str> = app.options.iter().map(|o| o.value.as_str()).collect();
         assert_eq!(values, ["gw", "db"]);

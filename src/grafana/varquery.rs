@@ -61,6 +61,7 @@ struct Patterns {
     label_values: Regex,
     metrics: Regex,
     query_result: Regex,
+    loki_label_values: Regex,
 }
 
 fn patterns() -> &'static Patterns {
@@ -73,6 +74,7 @@ fn patterns() -> &'static Patterns {
             label_values: re(r"^label_values\((?:(.+),\s*)?([a-zA-Z_][a-zA-Z0-9_]*)\)\s*$"),
             metrics: re(r"^metrics\((.+)\)\s*$"),
             query_result: re(r"^query_result\((.+)\)\s*$"),
+            loki_label_values: re(r"^label_values\((?:(.+),\s*)?([a-zA-Z_$][a-zA-Z0-9_]*)\)\s*$"),
         }
     })
 }
@@ -108,6 +110,58 @@ pub fn parse_variable_query(query: &str) -> VariableQuery {
     }
     VariableQuery::Series {
         selector: query.to_string(),
+    }
+}
+
+/// What a (already interpolated) Loki variable query asks for. Source: Grafana's Loki
+/// datasource, `LokiVariableSupport` / `migrations/variableQueryMigrations.ts`
+/// (`labelNamesRegex`, `labelValuesRegex`) and `types.ts` (`LokiVariableQueryType`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LokiVariableQuery {
+    /// `label_names()` → `/loki/api/v1/labels`.
+    LabelNames,
+    /// `label_values(label)` or `label_values({stream}, label)` →
+    /// `/loki/api/v1/label/<label>/values` (with `query=<stream>`).
+    LabelValues {
+        label: String,
+        stream: Option<String>,
+    },
+}
+
+/// Classify a Loki variable query; `None` for text Grafana's Loki datasource does not read as
+/// one (it answers no options).
+pub fn parse_loki_variable_query(query: &str) -> Option<LokiVariableQuery> {
+    let p = patterns();
+    let q = query.trim();
+    if p.label_names.is_match(q) {
+        return Some(LokiVariableQuery::LabelNames);
+    }
+    let c = p.loki_label_values.captures(q)?;
+    Some(LokiVariableQuery::LabelValues {
+        label: c.get(2)?.as_str().to_string(),
+        stream: c
+            .get(1)
+            .map(|m| m.as_str().trim().to_string())
+            .filter(|s| !s.is_empty()),
+    })
+}
+
+/// The legacy text of a Loki variable query saved as an object (`{"type": 0|1, "label",
+/// "stream"}`, as Grafana's Loki variable editor saves it): `LabelNames` is 0, `LabelValues` 1.
+pub fn loki_query_object_text(
+    kind: i64,
+    label: Option<&str>,
+    stream: Option<&str>,
+) -> Option<String> {
+    match (kind, label) {
+        (0, _) => Some("label_names()".into()),
+        (1, Some(label)) if !label.is_empty() => {
+            Some(match stream.filter(|s| !s.trim().is_empty()) {
+                Some(stream) => format!("label_values({stream}, {label})"),
+                None => format!("label_values({label})"),
+            })
+        }
+        _ => None,
     }
 }
 
@@ -244,6 +298,42 @@ mod tests {
                 selector: Some(s("node_uname_info"))
             }
         );
+    }
+
+    #[test]
+    fn loki_variable_queries() {
+        assert_eq!(
+            parse_loki_variable_query("label_names()"),
+            Some(LokiVariableQuery::LabelNames)
+        );
+        assert_eq!(
+            parse_loki_variable_query("label_values(job)"),
+            Some(LokiVariableQuery::LabelValues {
+                label: "job".into(),
+                stream: None
+            })
+        );
+        assert_eq!(
+            parse_loki_variable_query(r#"label_values({app="api", env=~"p.*"}, level)"#),
+            Some(LokiVariableQuery::LabelValues {
+                label: "level".into(),
+                stream: Some(r#"{app="api", env=~"p.*"}"#.into())
+            })
+        );
+        assert_eq!(parse_loki_variable_query(r#"{app="api"}"#), None);
+        assert_eq!(
+            loki_query_object_text(1, Some("level"), Some(r#"{app="x"}"#)).as_deref(),
+            Some(r#"label_values({app="x"}, level)"#)
+        );
+        assert_eq!(
+            loki_query_object_text(1, Some("job"), Some(" ")).as_deref(),
+            Some("label_values(job)")
+        );
+        assert_eq!(
+            loki_query_object_text(0, None, None).as_deref(),
+            Some("label_names()")
+        );
+        assert_eq!(loki_query_object_text(1, None, None), None);
     }
 
     #[test]

@@ -123,6 +123,54 @@ impl LokiClient {
     }
 }
 
+impl LokiClient {
+    /// `/loki/api/v1/labels` between two instants (ms): the label names of the streams.
+    pub async fn label_names(&self, start_ms: i64, end_ms: i64) -> Result<Vec<String>, String> {
+        let query = [
+            ("start", (start_ms * 1_000_000).to_string()),
+            ("end", (end_ms * 1_000_000).to_string()),
+        ];
+        let value = self.edge.get_json("/loki/api/v1/labels", &query).await?;
+        decode_label_strings(value)
+    }
+
+    /// `/loki/api/v1/label/<name>/values`, restricted to the streams a selector matches.
+    pub async fn label_values(
+        &self,
+        label: &str,
+        stream: Option<&str>,
+        start_ms: i64,
+        end_ms: i64,
+    ) -> Result<Vec<String>, String> {
+        let mut query = vec![
+            ("start", (start_ms * 1_000_000).to_string()),
+            ("end", (end_ms * 1_000_000).to_string()),
+        ];
+        if let Some(stream) = stream {
+            query.push(("query", stream.to_string()));
+        }
+        let path = format!(
+            "/loki/api/v1/label/{}/values",
+            super::prometheus::percent_encode_path(label)
+        );
+        let value = self.edge.get_json(&path, &query).await?;
+        decode_label_strings(value)
+    }
+}
+
+/// The `data` list of a labels answer (absent when Loki has no streams in the range).
+fn decode_label_strings(value: serde_json::Value) -> Result<Vec<String>, String> {
+    match &value["data"] {
+        serde_json::Value::Null => Ok(Vec::new()),
+        serde_json::Value::Array(items) => Ok(items
+            .iter()
+            .filter_map(|v| v.as_str())
+            .map(sanitize)
+            .collect()),
+        _ => Err("Loki answered labels without a list in `data`".into()),
+    }
+}
+
 /// Any `query`/`query_range` answer: `streams` as lines, `matrix`/`vector` as series.
 pub fn decode_answer(value: serde_json::Value, bytes: usize) -> Result<LokiAnswer, String> {
     let result_type = value["data"]["resultType"].as_str().unwrap_or_default();

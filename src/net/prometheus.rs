@@ -579,7 +579,7 @@ fn fmt_seconds(s: f64) -> String {
     }
 }
 
-fn percent_encode_path(segment: &str) -> String {
+pub(super) fn percent_encode_path(segment: &str) -> String {
     segment
         .bytes()
         .map(|b| match b {

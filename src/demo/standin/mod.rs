@@ -107,6 +107,8 @@ impl StandIn {
         let app = Router::new()
             .route("/loki/api/v1/query_range", get(loki::query_range))
             .route("/loki/api/v1/query", get(loki::query))
+            .route("/loki/api/v1/labels", get(loki::labels))
+            .route("/loki/api/v1/label/{name}/values", get(loki::label_values))
             .route("/ready", get(|| async { "ready" }));
         let app = traces::routes(app, options.traces).with_state(shared);
         let (tx, rx) = oneshot::channel::<()>();

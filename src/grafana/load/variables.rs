@@ -36,7 +36,10 @@ pub(super) fn convert_variable(
     let kind = variable_kind(type_name, path, diags);
     let query = match obj.get("query") {
         Some(Value::String(s)) => s.clone(),
-        Some(Value::Object(q)) => get_string(q, "query").unwrap_or_default(),
+        Some(Value::Object(q)) => get_string(q, "query")
+            .filter(|text| !text.is_empty())
+            .or_else(|| loki_object_query(q))
+            .unwrap_or_default(),
         _ => get_string(obj, "definition").unwrap_or_default(),
     };
     let current = get_obj(obj, "current")
@@ -99,6 +102,16 @@ fn variable_kind(type_name: &str, path: &str, diags: &mut Vec<Diagnostic>) -> Va
 
 /// A small enum-like number (`sort`, `hide`, `refresh`): negatives and absence are 0, clamped
 /// to 255.
+/// A query object without a `query` text: Grafana's Loki variable editor saves `{"type": 0|1,
+/// "label", "stream"}`; read as the legacy text it stands for.
+fn loki_object_query(q: &Map<String, Value>) -> Option<String> {
+    crate::grafana::varquery::loki_query_object_text(
+        q.get("type")?.as_i64()?,
+        get_str(q, "label"),
+        get_str(q, "stream"),
+    )
+}
+
 fn small_number(obj: &Map<String, Value>, key: &str) -> u8 {
     get_num(obj, key)
         .filter(|n| *n >= 0.0)
