@@ -190,7 +190,18 @@ impl BrailleCanvas {
         // The dot column and lowest and highest dot row of the run being built.
         let mut run: Option<(i32, i32, i32)> = None;
         let mut previous: Option<((f64, f64), Option<Dot>)> = None;
-        for &p in points {
+        let mut next = 0;
+        while let Some(&p) = points.get(next) {
+            next += 1;
+            // Most points fall in the column of the point before them: skip mapping each.
+            if let (Some((q, Some(_))), Some(run)) = (previous, run.as_mut()) {
+                let (taken, last) = self.extend_run(run, q, &points[next - 1..]);
+                if taken > 0 {
+                    next += taken - 1;
+                    previous = Some((last, Some(self.dot(last.0, last.1))));
+                    continue;
+                }
+            }
             let here = self.inside(p.0, p.1).then(|| self.dot(p.0, p.1));
             match (previous, here, &mut run) {
                 (Some((_, Some(a))), Some(b), Some((column, low, high))) if a.0 == b.0 => {
@@ -211,6 +222,38 @@ impl BrailleCanvas {
             previous = Some((p, here));
         }
         self.paint_run(run, colour);
+    }
+
+    /// How many of `points` (following `from`, a point inside the bounds in the run's column)
+    /// stay in that column inside the bounds, widening the run by their highest and lowest
+    /// rows, and the last of them. Only x is compared per point (against the column's right
+    /// edge, less a margin for rounding, so a point near the edge takes the exact path): the
+    /// same rows as mapping each, since a row only falls as y rises.
+    fn extend_run(
+        &self,
+        (column, low, high): &mut (i32, i32, i32),
+        from: (f64, f64),
+        points: &[(f64, f64)],
+    ) -> (usize, (f64, f64)) {
+        let edge = self.x_bounds.0 + (f64::from(*column) + 0.5 - 1e-6) / self.x_scale;
+        let right = edge.min(self.x_bounds.1);
+        let (bottom, top) = self.y_bounds;
+        let (mut least, mut most) = (f64::INFINITY, f64::NEG_INFINITY);
+        let mut taken = 0;
+        for &(x, y) in points {
+            if !(x >= from.0 && x < right && y >= bottom && y <= top) {
+                break;
+            }
+            least = least.min(y);
+            most = most.max(y);
+            taken += 1;
+        }
+        if taken == 0 {
+            return (0, from);
+        }
+        *low = (*low).min(self.dot(from.0, most).1);
+        *high = (*high).max(self.dot(from.0, least).1);
+        (taken, points[taken - 1])
     }
 
     fn paint_run(&mut self, run: Option<(i32, i32, i32)>, colour: Color) {
@@ -473,6 +516,30 @@ mod tests {
         reduced.polyline(&points, Color::Red);
         assert!(reduced.envelope(&points).len() <= usize::from(w) * 2 * 4 + 8);
         assert_eq!(drawn(&reduced, w, h), drawn(&all, w, h));
+    }
+
+    #[test]
+    fn runs_draw_the_same_dots_as_every_segment_over_uneven_bounds() {
+        // Fractional x steps that land points on and near column edges, values that leave the
+        // y bounds, a NaN gap and out-of-order x.
+        for (seed, w, h) in [
+            (0x51ed_u64, 31_u16, 9_u16),
+            (0xbeef, 64, 12),
+            (0x1234, 7, 3),
+        ] {
+            let mut seed = seed;
+            let (xb, yb) = ((-3.25, 1_000.75), (0.5, 7.5));
+            let mut points: Vec<(f64, f64)> = (0..4_000)
+                .map(|i| (-10.0 + f64::from(i) * 0.2531, noise(&mut seed) * 8.0))
+                .collect();
+            points[777].1 = f64::NAN;
+            points.swap(1_500, 1_502);
+            let mut all = BrailleCanvas::new(w, h, xb, yb);
+            all.polyline_through(&points, Color::Red);
+            let mut runs = BrailleCanvas::new(w, h, xb, yb);
+            runs.polyline_in_runs(&points, Color::Red);
+            assert_eq!(drawn(&runs, w, h), drawn(&all, w, h), "{w}x{h}");
+        }
     }
 
     #[test]
