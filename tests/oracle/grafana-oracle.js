@@ -22,6 +22,15 @@
 //                      "calcs":{"mean":"1.50", "max":"2"}}...]}
 //          time series legend: reduceField + the field's display processor, per non-time field
 //
+//   {"kind":"reduce", "values":[1,null,"NaN"], "calcs":["mean","max"]}
+//       -> {"calcs":{"mean":"2", "max":"3"}}   reduceField on one number field (all calcs at
+//          once, as a legend does; a single calc takes its own reducer, as a stat does). Numbers
+//          as JavaScript's String(n) ("NaN", "1e+21"), so they parse back exactly;
+//          allIsZero/allIsNull as booleans, allValues/uniqueValues as arrays, missing as null
+//   {"kind":"reducers"}
+//       -> {"reducers":[{"id":"lastNotNull", "name":"Last *", "aliases":["current"],
+//                        "preservesUnits":true}...]}           fieldReducers, Grafana's list
+//
 //   {"kind":"color", "name":"semi-dark-red", "theme":"dark"|"light"}
 //       -> {"hex":"#e02f44"}        theme.visualization.getColorByName, as #rrggbb (#rrggbbaa
 //                                   when not opaque)
@@ -204,6 +213,35 @@ function legend(c) {
   return { series };
 }
 
+function encodeReduced(v) {
+  if (Array.isArray(v)) return v.map(encodeReduced);
+  if (typeof v === 'boolean') return v;
+  // Numbers as JavaScript writes them, so the reader gets the exact double back.
+  if (typeof v === 'number') return String(v);
+  return v === undefined ? null : v;
+}
+
+function reduce(c) {
+  const [frame] = toFrames([{ fields: [{ name: 'v', type: 'number', values: c.values }] }]);
+  const reduced = g.reduceField({ field: frame.fields[0], reducers: c.calcs || [] });
+  const calcs = {};
+  for (const id of c.calcs || []) {
+    calcs[id] = encodeReduced(reduced[id]);
+  }
+  return { calcs };
+}
+
+function reducers() {
+  return {
+    reducers: g.fieldReducers.list().map((r) => ({
+      id: r.id,
+      name: r.name,
+      aliases: r.aliasIds || [],
+      preservesUnits: !!r.preservesUnits,
+    })),
+  };
+}
+
 function format(c) {
   const decimals = c.decimals === null || c.decimals === undefined ? undefined : c.decimals;
   const v = g.getValueFormat(c.unit)(decodeNumber(c.value), decimals);
@@ -232,7 +270,7 @@ function color(c) {
   return { hex: g.colorManipulator.asHexString(t.visualization.getColorByName(c.name)).toLowerCase() };
 }
 
-const KINDS = { format, interval, display, legend, units, color };
+const KINDS = { format, interval, display, legend, reduce, reducers, units, color };
 
 function answer(c) {
   const run = KINDS[c && c.kind];
