@@ -20,7 +20,8 @@
 //   {"kind":"legend", "frames":[FRAME...], "fieldConfig":{...}, "calcs":["mean","max"]}
 //       -> {"series":[{"name":"up{job=\"a\"}", "color":"#rrggbb",
 //                      "calcs":{"mean":"1.50", "max":"2"}}...]}
-//          time series legend: reduceField + the field's display processor, per non-time field
+//          time series legend: non-finite values made null, reduceField, the field's display
+//          processor (diffperc in percent, counts in none), per number field
 //
 //   {"kind":"reduce", "values":[1,null,"NaN"], "calcs":["mean","max"]}
 //       -> {"calcs":{"mean":"2", "max":"3"}}   reduceField on one number field (all calcs at
@@ -195,19 +196,43 @@ function display(c) {
   };
 }
 
+// The time series panel's legend: its prepareGraphableFields hands the legend copies of the
+// number fields with every non-finite value made null, and @grafana/ui's
+// getDisplayValuesForCalcs (PlotLegend) reduces them all at once, formatting diffperc in
+// `percent` and count/changeCount/distinctCount in `none`. Both live outside @grafana/data, so
+// they are restated here.
+function legendCalcs(field, calcs) {
+  const reduced = g.reduceField({ field, reducers: calcs });
+  const withUnit = (unit) =>
+    g.getDisplayProcessor({ field: { ...field, config: { ...field.config, unit } }, theme });
+  const out = {};
+  for (const id of calcs) {
+    const reducer = g.fieldReducers.get(id);
+    let formatter = field.display;
+    if (reducer.id === 'diffperc') formatter = withUnit('percent');
+    if (['count', 'changeCount', 'distinctCount'].includes(reducer.id)) formatter = withUnit('none');
+    out[id] = g.formattedValueToString(formatter(reduced[id]));
+  }
+  return out;
+}
+
 function legend(c) {
   const { data } = processed({ ...c, panelType: c.panelType || 'timeseries' });
   const series = [];
   for (const frame of data) {
     for (const field of frame.fields) {
-      if (field.type === g.FieldType.time) continue;
-      const reduced = g.reduceField({ field, reducers: c.calcs || [] });
-      const calcs = {};
-      for (const id of c.calcs || []) {
-        calcs[id] = g.formattedValueToString(field.display(reduced[id]));
-      }
+      if (field.type !== g.FieldType.number) continue;
+      const graphable = {
+        ...field,
+        state: {},
+        values: field.values.map((v) => (Number.isFinite(v) || v == null ? v : null)),
+      };
       const colour = field.display(null).color;
-      series.push({ name: g.getFieldDisplayName(field, frame, data), color: hex(colour), calcs });
+      series.push({
+        name: g.getFieldDisplayName(field, frame, data),
+        color: hex(colour),
+        calcs: legendCalcs(graphable, c.calcs || []),
+      });
     }
   }
   return { series };
