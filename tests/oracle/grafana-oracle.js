@@ -32,6 +32,14 @@
 //       -> {"reducers":[{"id":"lastNotNull", "name":"Last *", "aliases":["current"],
 //                        "preservesUnits":true}...]}           fieldReducers, Grafana's list
 //
+//   {"kind":"table", "frames":[FRAME...], "fieldConfig":{...}, "options":{...},
+//    "transformations":[{"id":"organize", "options":{...}}...]}
+//       -> {"missing":["extractFields"], "frames":[{"fields":[{"name", "type", "hidden",
+//                                                           "display":["text"...]}...]}...]}
+//          (`missing`: transformations @grafana/data does not have; Grafana's code skips them)
+//          standardTransformers (registered as the app does) through transformDataFrame, then
+//          applyFieldOverrides and each cell through its field's display processor
+//
 //   {"kind":"color", "name":"semi-dark-red", "theme":"dark"|"light"}
 //       -> {"hex":"#e02f44"}        theme.visualization.getColorByName, as #rrggbb (#rrggbbaa
 //                                   when not opaque)
@@ -238,6 +246,69 @@ function legend(c) {
   return { series };
 }
 
+// The app registers Grafana's standard transformers at start-up; outside it the registry is empty.
+let transformersReady = false;
+function registerTransformers() {
+  if (transformersReady) return;
+  // Some transformers are exported under two names (seriesToColumns is joinByField).
+  const byId = new Map();
+  for (const t of Object.values(g.standardTransformers)) {
+    // Grafana 13 loads a transformer lazily: the item gives a function answering it.
+    if (!byId.has(t.id)) byId.set(t.id, { id: t.id, name: t.name, transformation: () => t });
+  }
+  const list = [...byId.values()];
+  g.standardTransformersRegistry.setInit(() => list);
+  transformersReady = true;
+}
+
+// transformDataFrame answers an Observable that may emit later: wait for its last value.
+function transformed(frames, transformations) {
+  registerTransformers();
+  const steps = (transformations || []).filter((t) => !t.disabled);
+  // transformDataFrame reads `window.__grafanaSceneContext`; a bare `window` exists only while
+  // it runs (cases run one at a time), as defining it for good changes other code paths.
+  globalThis.window = {};
+  return new Promise((resolve, reject) => {
+    let out = frames;
+    g.transformDataFrame(steps, frames).subscribe({
+      next: (v) => (out = v),
+      error: reject,
+      complete: () => resolve(out),
+    });
+  }).finally(() => delete globalThis.window);
+}
+
+// A table panel: the transformations, the field options, then every cell through its field's
+// display processor (what the table cell shows).
+async function table(c) {
+  const frames = await transformed(toFrames(c.frames), c.transformations);
+  const { fieldConfig } = withPanelDefaults('table', c.fieldConfig, c.options);
+  const data = g.applyFieldOverrides({
+    data: frames,
+    fieldConfig,
+    fieldConfigRegistry,
+    replaceVariables: (s) => s,
+    theme,
+    timeZone: 'utc',
+  });
+  // Transformers the app adds (extractFields, ...) are not in @grafana/data: Grafana's
+  // transformDataFrame skips ids it does not know, so name them for the caller.
+  const missing = (c.transformations || [])
+    .filter((t) => !t.disabled && !g.standardTransformersRegistry.getIfExists(t.id))
+    .map((t) => t.id);
+  return {
+    missing,
+    frames: data.map((frame) => ({
+      fields: frame.fields.map((field) => ({
+        name: g.getFieldDisplayName(field, frame, data),
+        type: field.type,
+        hidden: !!(field.config.custom && field.config.custom.hidden),
+        display: field.values.map((v) => g.formattedValueToString(field.display(v))),
+      })),
+    })),
+  };
+}
+
 function encodeReduced(v) {
   if (Array.isArray(v)) return v.map(encodeReduced);
   if (typeof v === 'boolean') return v;
@@ -295,13 +366,13 @@ function color(c) {
   return { hex: g.colorManipulator.asHexString(t.visualization.getColorByName(c.name)).toLowerCase() };
 }
 
-const KINDS = { format, interval, display, legend, reduce, reducers, units, color };
+const KINDS = { format, interval, display, legend, reduce, reducers, table, units, color };
 
-function answer(c) {
+async function answer(c) {
   const run = KINDS[c && c.kind];
   if (!run) return { error: `unknown case kind ${JSON.stringify(c && c.kind)}` };
   try {
-    return run(c);
+    return await run(c);
   } catch (e) {
     return { error: String((e && e.message) || e) };
   }
@@ -310,7 +381,7 @@ function answer(c) {
 function main() {
   const chunks = [];
   process.stdin.on('data', (d) => chunks.push(d));
-  process.stdin.on('end', () => {
+  process.stdin.on('end', async () => {
     let cases;
     try {
       cases = JSON.parse(Buffer.concat(chunks).toString('utf8'));
@@ -324,7 +395,9 @@ function main() {
     }
     // Grafana logs warnings (unknown matchers, ...) on console; keep stdout for the answers.
     console.log = console.warn = console.info = console.debug = () => {};
-    process.stdout.write(JSON.stringify(cases.map(answer)));
+    const answers = [];
+    for (const c of cases) answers.push(await answer(c));
+    process.stdout.write(JSON.stringify(answers));
   });
 }
 
