@@ -31,6 +31,10 @@ pub enum Reducer {
     AllIsNull,
     ChangeCount,
     DistinctCount,
+    /// Every value, nulls included (a list, not a number: see [`reduce_to_list`]).
+    AllValues,
+    /// Every distinct value in order of first appearance (a list: see [`reduce_to_list`]).
+    UniqueValues,
     /// `p1` … `p99`.
     Percentile(u8),
 }
@@ -62,6 +66,8 @@ impl Reducer {
             "allIsNull" => Reducer::AllIsNull,
             "changeCount" => Reducer::ChangeCount,
             "distinctCount" => Reducer::DistinctCount,
+            "allValues" => Reducer::AllValues,
+            "uniqueValues" => Reducer::UniqueValues,
             p if p.starts_with('p') => {
                 let n: u8 = p[1..].parse().ok()?;
                 if !(1..=99).contains(&n) || p[1..].starts_with('0') {
@@ -99,6 +105,8 @@ impl Reducer {
             Reducer::AllIsNull => "allIsNull",
             Reducer::ChangeCount => "changeCount",
             Reducer::DistinctCount => "distinctCount",
+            Reducer::AllValues => "allValues",
+            Reducer::UniqueValues => "uniqueValues",
             Reducer::Percentile(n) => return format!("p{n}"),
         }
         .to_string()
@@ -130,6 +138,8 @@ impl Reducer {
             Reducer::AllIsNull => "All Nulls",
             Reducer::ChangeCount => "Change Count",
             Reducer::DistinctCount => "Distinct Count",
+            Reducer::AllValues => "All values",
+            Reducer::UniqueValues => "All unique values",
             Reducer::Percentile(n) => return format!("{n}{} %", ordinal_suffix(n)),
         }
         .to_string()
@@ -145,6 +155,8 @@ impl Reducer {
                 | Reducer::ChangeCount
                 | Reducer::DistinctCount
                 | Reducer::DiffPerc
+                | Reducer::AllValues
+                | Reducer::UniqueValues
         )
     }
 }
@@ -172,7 +184,32 @@ pub fn reduce(calc: &str, values: &[Option<f64>]) -> Option<f64> {
     Reducer::parse(calc).and_then(|r| reduce_with(r, values))
 }
 
-/// Reduce with a parsed reducer.
+/// The list reducers (`allValues`, `uniqueValues`); `None` for the others. `uniqueValues` is a
+/// JavaScript `Set`: NaN is one value, -0 equals 0, null is a value too.
+/// An empty series has no list (Grafana's `emptyInputResult` is unset for both).
+pub fn reduce_to_list(reducer: Reducer, values: &[Option<f64>]) -> Option<Vec<Option<f64>>> {
+    if values.is_empty() {
+        return None;
+    }
+    match reducer {
+        Reducer::AllValues => Some(values.to_vec()),
+        Reducer::UniqueValues => {
+            let mut seen: Vec<Option<u64>> = Vec::new();
+            let mut out = Vec::new();
+            for v in values {
+                let key = v.map(same_value_zero_key);
+                if !seen.contains(&key) {
+                    seen.push(key);
+                    out.push(*v);
+                }
+            }
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+/// Reduce with a parsed reducer (`None` for the list reducers, see [`reduce_to_list`]).
 pub fn reduce_with(reducer: Reducer, values: &[Option<f64>]) -> Option<f64> {
     if values.is_empty() {
         // emptyInputResult: sum/count 0, allIsZero false, allIsNull true, the rest null.
@@ -195,6 +232,7 @@ pub fn reduce_with(reducer: Reducer, values: &[Option<f64>]) -> Option<f64> {
         Reducer::Variance => Some(variance(values)),
         Reducer::StdDev => Some(variance(values).sqrt()),
         Reducer::Percentile(n) => percentile(values, f64::from(n) / 100.0),
+        Reducer::AllValues | Reducer::UniqueValues => None,
         standard => standard_calcs(values).get(standard),
     }
 }
@@ -310,7 +348,8 @@ pub fn standard_calcs(values: &[Option<f64>]) -> StandardCalcs {
     }
     c.max = (max != -f64::MAX).then_some(max);
     c.min = (min != f64::MAX).then_some(min);
-    c.logmin = (logmin != f64::MAX).then_some(logmin);
+    // fieldReducer.ts never turns an unset logmin back into null: it stays Number.MAX_VALUE.
+    c.logmin = Some(logmin);
     c.step = (step != f64::MAX).then_some(step);
     if c.non_null_count > 0 {
         c.mean = Some(c.sum / c.non_null_count as f64);
@@ -350,18 +389,23 @@ fn change_count(values: &[Option<f64>]) -> usize {
 fn distinct_count(values: &[Option<f64>]) -> usize {
     let mut seen: Vec<u64> = Vec::new();
     for v in values.iter().flatten() {
-        let key = if v.is_nan() {
-            f64::NAN.to_bits()
-        } else if *v == 0.0 {
-            0f64.to_bits()
-        } else {
-            v.to_bits()
-        };
+        let key = same_value_zero_key(*v);
         if !seen.contains(&key) {
             seen.push(key);
         }
     }
     seen.len()
+}
+
+/// A key equal for numbers a JavaScript `Set` takes as one (SameValueZero).
+fn same_value_zero_key(v: f64) -> u64 {
+    if v.is_nan() {
+        f64::NAN.to_bits()
+    } else if v == 0.0 {
+        0f64.to_bits()
+    } else {
+        v.to_bits()
+    }
 }
 
 fn sorted_numbers(values: &[Option<f64>]) -> Vec<f64> {
@@ -375,10 +419,12 @@ fn sorted_numbers(values: &[Option<f64>]) -> Vec<f64> {
     v
 }
 
+/// `calculateMedian` (fieldReducer.ts). Called with a non-empty series: one of only nulls (or
+/// NaN) is NaN there, the mean of two missing middles.
 fn median(values: &[Option<f64>]) -> Option<f64> {
     let n = sorted_numbers(values);
     if n.is_empty() {
-        return None;
+        return Some(f64::NAN);
     }
     let mid = n.len() / 2;
     Some(if n.len().is_multiple_of(2) {
@@ -519,7 +565,8 @@ mod tests {
     fn diffperc_and_logmin() {
         assert_eq!(reduce("diffperc", &s(&[50.0, 75.0])), Some(50.0));
         assert_eq!(reduce("logmin", &s(&[0.0, -1.0, 0.5, 2.0])), Some(0.5));
-        assert_eq!(reduce("logmin", &s(&[0.0, -1.0])), None);
+        // Grafana leaves an unset logmin at Number.MAX_VALUE.
+        assert_eq!(reduce("logmin", &s(&[0.0, -1.0])), Some(f64::MAX));
     }
 
     #[test]

@@ -20,7 +20,25 @@
 //   {"kind":"legend", "frames":[FRAME...], "fieldConfig":{...}, "calcs":["mean","max"]}
 //       -> {"series":[{"name":"up{job=\"a\"}", "color":"#rrggbb",
 //                      "calcs":{"mean":"1.50", "max":"2"}}...]}
-//          time series legend: reduceField + the field's display processor, per non-time field
+//          time series legend: non-finite values made null, reduceField, the field's display
+//          processor (diffperc in percent, counts in none), per number field
+//
+//   {"kind":"reduce", "values":[1,null,"NaN"], "calcs":["mean","max"]}
+//       -> {"calcs":{"mean":"2", "max":"3"}}   reduceField on one number field (all calcs at
+//          once, as a legend does; a single calc takes its own reducer, as a stat does). Numbers
+//          as JavaScript's String(n) ("NaN", "1e+21"), so they parse back exactly;
+//          allIsZero/allIsNull as booleans, allValues/uniqueValues as arrays, missing as null
+//   {"kind":"reducers"}
+//       -> {"reducers":[{"id":"lastNotNull", "name":"Last *", "aliases":["current"],
+//                        "preservesUnits":true}...]}           fieldReducers, Grafana's list
+//
+//   {"kind":"table", "frames":[FRAME...], "fieldConfig":{...}, "options":{...},
+//    "transformations":[{"id":"organize", "options":{...}}...]}
+//       -> {"missing":["extractFields"], "frames":[{"fields":[{"name", "type", "hidden",
+//                                                           "display":["text"...]}...]}...]}
+//          (`missing`: transformations @grafana/data does not have; Grafana's code skips them)
+//          standardTransformers (registered as the app does) through transformDataFrame, then
+//          applyFieldOverrides and each cell through its field's display processor
 //
 //   {"kind":"color", "name":"semi-dark-red", "theme":"dark"|"light"}
 //       -> {"hex":"#e02f44"}        theme.visualization.getColorByName, as #rrggbb (#rrggbbaa
@@ -186,22 +204,138 @@ function display(c) {
   };
 }
 
+// The time series panel's legend: its prepareGraphableFields hands the legend copies of the
+// number fields with every non-finite value made null, and @grafana/ui's
+// getDisplayValuesForCalcs (PlotLegend) reduces them all at once, formatting diffperc in
+// `percent` and count/changeCount/distinctCount in `none`. Both live outside @grafana/data, so
+// they are restated here.
+function legendCalcs(field, calcs) {
+  const reduced = g.reduceField({ field, reducers: calcs });
+  const withUnit = (unit) =>
+    g.getDisplayProcessor({ field: { ...field, config: { ...field.config, unit } }, theme });
+  const out = {};
+  for (const id of calcs) {
+    const reducer = g.fieldReducers.get(id);
+    let formatter = field.display;
+    if (reducer.id === 'diffperc') formatter = withUnit('percent');
+    if (['count', 'changeCount', 'distinctCount'].includes(reducer.id)) formatter = withUnit('none');
+    out[id] = g.formattedValueToString(formatter(reduced[id]));
+  }
+  return out;
+}
+
 function legend(c) {
   const { data } = processed({ ...c, panelType: c.panelType || 'timeseries' });
   const series = [];
   for (const frame of data) {
     for (const field of frame.fields) {
-      if (field.type === g.FieldType.time) continue;
-      const reduced = g.reduceField({ field, reducers: c.calcs || [] });
-      const calcs = {};
-      for (const id of c.calcs || []) {
-        calcs[id] = g.formattedValueToString(field.display(reduced[id]));
-      }
+      if (field.type !== g.FieldType.number) continue;
+      const graphable = {
+        ...field,
+        state: {},
+        values: field.values.map((v) => (Number.isFinite(v) || v == null ? v : null)),
+      };
       const colour = field.display(null).color;
-      series.push({ name: g.getFieldDisplayName(field, frame, data), color: hex(colour), calcs });
+      series.push({
+        name: g.getFieldDisplayName(field, frame, data),
+        color: hex(colour),
+        calcs: legendCalcs(graphable, c.calcs || []),
+      });
     }
   }
   return { series };
+}
+
+// The app registers Grafana's standard transformers at start-up; outside it the registry is empty.
+let transformersReady = false;
+function registerTransformers() {
+  if (transformersReady) return;
+  // Some transformers are exported under two names (seriesToColumns is joinByField).
+  const byId = new Map();
+  for (const t of Object.values(g.standardTransformers)) {
+    // Grafana 13 loads a transformer lazily: the item gives a function answering it.
+    if (!byId.has(t.id)) byId.set(t.id, { id: t.id, name: t.name, transformation: () => t });
+  }
+  const list = [...byId.values()];
+  g.standardTransformersRegistry.setInit(() => list);
+  transformersReady = true;
+}
+
+// transformDataFrame answers an Observable that may emit later: wait for its last value.
+function transformed(frames, transformations) {
+  registerTransformers();
+  const steps = (transformations || []).filter((t) => !t.disabled);
+  // transformDataFrame reads `window.__grafanaSceneContext`; a bare `window` exists only while
+  // it runs (cases run one at a time), as defining it for good changes other code paths.
+  globalThis.window = {};
+  return new Promise((resolve, reject) => {
+    let out = frames;
+    g.transformDataFrame(steps, frames).subscribe({
+      next: (v) => (out = v),
+      error: reject,
+      complete: () => resolve(out),
+    });
+  }).finally(() => delete globalThis.window);
+}
+
+// A table panel: the transformations, the field options, then every cell through its field's
+// display processor (what the table cell shows).
+async function table(c) {
+  const frames = await transformed(toFrames(c.frames), c.transformations);
+  const { fieldConfig } = withPanelDefaults('table', c.fieldConfig, c.options);
+  const data = g.applyFieldOverrides({
+    data: frames,
+    fieldConfig,
+    fieldConfigRegistry,
+    replaceVariables: (s) => s,
+    theme,
+    timeZone: 'utc',
+  });
+  // Transformers the app adds (extractFields, ...) are not in @grafana/data: Grafana's
+  // transformDataFrame skips ids it does not know, so name them for the caller.
+  const missing = (c.transformations || [])
+    .filter((t) => !t.disabled && !g.standardTransformersRegistry.getIfExists(t.id))
+    .map((t) => t.id);
+  return {
+    missing,
+    frames: data.map((frame) => ({
+      fields: frame.fields.map((field) => ({
+        name: g.getFieldDisplayName(field, frame, data),
+        type: field.type,
+        hidden: !!(field.config.custom && field.config.custom.hidden),
+        display: field.values.map((v) => g.formattedValueToString(field.display(v))),
+      })),
+    })),
+  };
+}
+
+function encodeReduced(v) {
+  if (Array.isArray(v)) return v.map(encodeReduced);
+  if (typeof v === 'boolean') return v;
+  // Numbers as JavaScript writes them, so the reader gets the exact double back.
+  if (typeof v === 'number') return String(v);
+  return v === undefined ? null : v;
+}
+
+function reduce(c) {
+  const [frame] = toFrames([{ fields: [{ name: 'v', type: 'number', values: c.values }] }]);
+  const reduced = g.reduceField({ field: frame.fields[0], reducers: c.calcs || [] });
+  const calcs = {};
+  for (const id of c.calcs || []) {
+    calcs[id] = encodeReduced(reduced[id]);
+  }
+  return { calcs };
+}
+
+function reducers() {
+  return {
+    reducers: g.fieldReducers.list().map((r) => ({
+      id: r.id,
+      name: r.name,
+      aliases: r.aliasIds || [],
+      preservesUnits: !!r.preservesUnits,
+    })),
+  };
 }
 
 function format(c) {
@@ -232,13 +366,13 @@ function color(c) {
   return { hex: g.colorManipulator.asHexString(t.visualization.getColorByName(c.name)).toLowerCase() };
 }
 
-const KINDS = { format, interval, display, legend, units, color };
+const KINDS = { format, interval, display, legend, reduce, reducers, table, units, color };
 
-function answer(c) {
+async function answer(c) {
   const run = KINDS[c && c.kind];
   if (!run) return { error: `unknown case kind ${JSON.stringify(c && c.kind)}` };
   try {
-    return run(c);
+    return await run(c);
   } catch (e) {
     return { error: String((e && e.message) || e) };
   }
@@ -247,7 +381,7 @@ function answer(c) {
 function main() {
   const chunks = [];
   process.stdin.on('data', (d) => chunks.push(d));
-  process.stdin.on('end', () => {
+  process.stdin.on('end', async () => {
     let cases;
     try {
       cases = JSON.parse(Buffer.concat(chunks).toString('utf8'));
@@ -261,7 +395,9 @@ function main() {
     }
     // Grafana logs warnings (unknown matchers, ...) on console; keep stdout for the answers.
     console.log = console.warn = console.info = console.debug = () => {};
-    process.stdout.write(JSON.stringify(cases.map(answer)));
+    const answers = [];
+    for (const c of cases) answers.push(await answer(c));
+    process.stdout.write(JSON.stringify(answers));
   });
 }
 

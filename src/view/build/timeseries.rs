@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use super::super::axes::{self, Side};
 use super::super::display::{
-    Clock, data_range, format, named, palette, series_field, time_label, value_colour, values_of,
+    Clock, data_range, display_value, format, named, palette, series_field, time_label,
+    value_colour, values_of,
 };
 use super::super::{
     DrawStyle, Legend, LegendEntry, PlotSeries, Rgb, TimeMarker, TimeSeriesView, YAxis, to_axis,
@@ -330,18 +331,38 @@ fn legend(
             .into_iter()
             .zip(legend_sources)
             .map(|(mut entry, (s, own))| {
-                entry.values = calcs
-                    .iter()
-                    .map(|c| {
-                        reduce::reduce(c, &values_of(s))
-                            .map(|v| format(own, v))
-                            .unwrap_or_else(|| "-".into())
-                    })
-                    .collect();
+                entry.values = calcs.iter().map(|c| legend_calc(c, s, own)).collect();
                 entry
             })
             .collect(),
     }
+}
+
+/// One legend calc as Grafana's time series legend shows it: the panel hands the legend its
+/// values with every non-finite one made null (`prepareGraphableFields`), and the legend
+/// (`getDisplayValuesForCalcs` in @grafana/ui) writes the result with the field's display
+/// processor, `diffperc` in `percent` and the counts in `none`; a missing result is the field's
+/// `noValue`, else empty.
+fn legend_calc(calc: &str, series: &Series, own: &FieldDefaults) -> String {
+    let values: Vec<Option<f64>> = series
+        .points
+        .iter()
+        .map(|&(_, v)| v.is_finite().then_some(v))
+        .collect();
+    let unit = match calc {
+        "diffperc" => Some("percent"),
+        "count" | "changeCount" | "distinctCount" => Some("none"),
+        _ => None,
+    };
+    let field = match unit {
+        Some(unit) => &FieldDefaults {
+            unit: Some(unit.to_string()),
+            ..own.clone()
+        },
+        None => own,
+    };
+    let value = reduce::reduce(calc, &values);
+    display_value(field, value, 0, (0.0, 100.0)).text
 }
 
 /// The data's annotations as markers: their first non-empty text, and a span when they have one.
