@@ -154,7 +154,8 @@ fn grafana_is_the_version_triage_matches() {
 }
 
 /// Every job the dashboards filter on, scraped with the labels they filter by: the platform
-/// targets get `environment`/`cluster`, the gateway exporter keeps its fleet's own.
+/// targets get `environment`/`cluster`, the gateway exporter keeps its fleet's own. A quick
+/// reading of the file; tests/compose_scrape.rs runs it with a real Prometheus.
 #[test]
 fn prometheus_scrapes_every_source_with_the_dashboards_labels() {
     let text = std::fs::read_to_string(Path::new(ROOT).join("provisioning/compose/prometheus.yml"))
