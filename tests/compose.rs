@@ -154,7 +154,8 @@ fn grafana_is_the_version_triage_matches() {
 }
 
 /// Every job the dashboards filter on, scraped with the labels they filter by: the platform
-/// targets get `environment`/`cluster`, the gateway exporter keeps its fleet's own.
+/// targets get `environment`/`cluster`, the gateway exporter keeps its fleet's own. A quick
+/// reading of the file; tests/compose_scrape.rs runs it with a real Prometheus.
 #[test]
 fn prometheus_scrapes_every_source_with_the_dashboards_labels() {
     let text = std::fs::read_to_string(Path::new(ROOT).join("provisioning/compose/prometheus.yml"))
@@ -195,4 +196,97 @@ fn prometheus_scrapes_every_source_with_the_dashboards_labels() {
         let layout = std::fs::read_to_string(Path::new(ROOT).join(file)).unwrap_or_default();
         assert!(layout.contains(wanted), "{file} queries {wanted}");
     }
+}
+
+fn provisioning_yaml(file: &str) -> serde_json::Value {
+    let path = Path::new(ROOT).join("provisioning").join(file);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{file}: {e}"));
+    yaml_serde::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+/// The part of a document from `heading` to the next heading of the same or a higher level.
+fn section(doc: &str, heading: &str) -> String {
+    let text = std::fs::read_to_string(Path::new(ROOT).join(doc)).unwrap_or_default();
+    let start = text
+        .find(&format!("\n{heading}\n"))
+        .unwrap_or_else(|| panic!("{doc} has no {heading:?}"));
+    let level = heading.split(' ').next().unwrap_or("#");
+    let rest = &text[start + heading.len() + 2..];
+    let end = rest
+        .match_indices('\n')
+        .map(|(at, _)| at + 1)
+        .find(|&at| {
+            let line = &rest[at..];
+            line.starts_with('#')
+                && line
+                    .split(' ')
+                    .next()
+                    .is_some_and(|h| h.len() <= level.len())
+        })
+        .unwrap_or(rest.len());
+    rest[..end].to_string()
+}
+
+/// The alert channels the documents name are the provisioned ones: every Grafana contact point
+/// and compose Alertmanager receiver is named in the README's alert routing and listed in
+/// docs/dashboards.md, and every Slack channel the routing names is a contact point's.
+#[test]
+fn documented_alert_channels_are_the_provisioned_ones() {
+    let contact_points = provisioning_yaml("grafana/alerting/contact-points.yml");
+    let mut names = Vec::new();
+    let mut channels = Vec::new();
+    for point in contact_points["contactPoints"]
+        .as_array()
+        .expect("contact points")
+    {
+        names.push(point["name"].as_str().expect("a name").to_string());
+        for receiver in point["receivers"].as_array().into_iter().flatten() {
+            channels.extend(
+                receiver["settings"]["recipient"]
+                    .as_str()
+                    .map(str::to_string),
+            );
+        }
+    }
+    let alertmanager = provisioning_yaml("compose/alertmanager.yml");
+    for receiver in alertmanager["receivers"].as_array().expect("receivers") {
+        names.push(receiver["name"].as_str().expect("a name").to_string());
+    }
+    assert!(
+        names.len() >= 3 && !channels.is_empty(),
+        "{names:?} {channels:?}"
+    );
+
+    let routing = section("README.md", "### Alert routing");
+    for name in &names {
+        assert!(
+            routing.contains(&format!("`{name}`")),
+            "README's alert routing never names `{name}`:\n{routing}"
+        );
+    }
+    for channel in &channels {
+        assert!(
+            routing.contains(channel.as_str()),
+            "README's alert routing never names {channel}"
+        );
+    }
+    let named_channels = routing
+        .split(|c: char| c.is_whitespace() || "`()[],".contains(c))
+        .filter(|w| w.starts_with('#') && w.len() > 1);
+    for channel in named_channels {
+        assert!(
+            channels.iter().any(|c| c == channel),
+            "README's alert routing names {channel}; the contact points send to {channels:?}"
+        );
+    }
+
+    let listed: Vec<String> = section("docs/dashboards.md", "### Owners and channels")
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `")?.split('`').next().map(str::to_string))
+        .collect();
+    let mut wanted = names.clone();
+    wanted.sort();
+    let mut listed_sorted = listed.clone();
+    listed_sorted.sort();
+    assert_eq!(listed_sorted, wanted, "docs/dashboards.md's alert names");
 }

@@ -378,6 +378,62 @@ async fn stack_serves_history_live_data_and_exemplars_then_cleans_up() {
     assert!(!workdir.exists(), "{} not removed", workdir.display());
 }
 
+/// The demo's Tempo stand-in answers Tempo's API (search, then trace by id) with the traces of
+/// the exemplars its Prometheus scraped, through the drill-down engine `triage demo` uses.
+#[tokio::test]
+async fn the_demo_serves_traces_through_tempos_api() {
+    use triage::engine::drill::{Backends, DrillAnswer, DrillRequest, execute};
+    use triage::net::http::Connection;
+    use triage::net::{PromClient, PromConfig};
+    if !installed("prometheus") || !installed("promtool") {
+        return;
+    }
+    let opts = StackOptions {
+        history: false,
+        ..StackOptions::default()
+    };
+    let stack = match Stack::start(opts, &|_| {}).await {
+        Ok(s) => s,
+        Err(e) => panic!("stack did not start: {e}"),
+    };
+    let tempo = stack.tempo_url.clone().expect("the demo serves Tempo");
+    assert_ne!(
+        Some(&tempo),
+        stack.standin_url.as_ref(),
+        "Tempo has its own server"
+    );
+    let prometheus = PromClient::new(PromConfig::new(&stack.prometheus_url)).unwrap();
+    // Only Tempo is given: a trace found proves it came through Tempo's API.
+    let backends = Backends {
+        tempo: Some(Connection::new(&tempo)),
+        ..Backends::default()
+    };
+    let now_ms = (unix_now() * 1000.0) as i64;
+    let search = DrillRequest::Traces {
+        service: "inference-gateway".into(),
+        start_ms: now_ms - 600_000,
+        end_ms: now_ms + 1000,
+    };
+    let DrillAnswer::Traces(found) = execute(search, &prometheus, &backends).await else {
+        panic!("a traces answer");
+    };
+    let found = found.unwrap_or_else(|e| panic!("Tempo search on the demo: {e}"));
+    let first = found
+        .first()
+        .expect("the first scrape's exemplars give traces");
+    assert_eq!(first.root().unwrap().service, "inference-gateway");
+    let by_id = DrillRequest::Trace {
+        id: first.trace_id.clone(),
+    };
+    let DrillAnswer::Trace(trace) = execute(by_id, &prometheus, &backends).await else {
+        panic!("a trace answer");
+    };
+    let trace = trace.unwrap_or_else(|e| panic!("Tempo trace by id on the demo: {e}"));
+    assert_eq!(trace.trace_id, first.trace_id);
+    assert_eq!(trace.spans, first.spans);
+    stack.shutdown().await;
+}
+
 #[tokio::test]
 async fn dropping_the_stack_kills_children_and_removes_the_workdir() {
     if !installed("prometheus") || !installed("promtool") {

@@ -42,10 +42,11 @@ pub async fn run(args: DemoArgs) -> Result<i32, CliError> {
         ascii: args.ascii,
         grafana: None,
         datasources_file: None,
-        // The demo's Loki and Jaeger are one stand-in server (see demo::standin).
+        // The demo's Loki and Jaeger are one stand-in server, its Tempo another (see
+        // demo::standin); traces come from Tempo, as in the suite's provisioning.
         loki: stack.standin_url.clone(),
         jaeger: stack.standin_url.clone(),
-        tempo: None,
+        tempo: stack.tempo_url.clone(),
         alertmanager: stack.alertmanager_url.clone(),
         scrape_interval: None,
         loki_headers: Vec::new(),

@@ -70,6 +70,10 @@ pub struct Stack {
     /// The Loki and Jaeger STAND-IN (one small server; see `standin`).
     pub standin_url: Option<String>,
     standin: Option<super::standin::StandIn>,
+    /// The Tempo STAND-IN: a second instance answering Tempo's API (its `/api/traces/<id>`
+    /// is Jaeger's path with another shape, so one server cannot answer both).
+    pub tempo_url: Option<String>,
+    tempo: Option<super::standin::StandIn>,
     /// Temporary directory with configs, data and the children's logs.
     pub workdir: PathBuf,
     /// How long each start-up step took, in order.
@@ -365,6 +369,8 @@ impl Stack {
             node_exporter_url: None,
             standin_url: None,
             standin: None,
+            tempo_url: None,
+            tempo: None,
             workdir: workdir.clone(),
             timings: Vec::new(),
             history: None,
@@ -590,15 +596,25 @@ impl Stack {
         Ok(())
     }
 
-    /// Loki and Jaeger cannot be installed here: a stand-in answers their APIs from the same
-    /// world, with traces from the exemplars Prometheus stores.
+    /// Loki, Jaeger and Tempo cannot be installed here: stand-ins answer their APIs from the
+    /// same world, with traces from the exemplars Prometheus stores.
     async fn start_standin(&mut self, scenario: Scenario) -> Result<(), DemoError> {
-        let standin =
-            super::standin::StandIn::start(World::new(scenario), Some(&self.prometheus_url))
-                .await
-                .map_err(|e| DemoError::io("starting the Loki/Jaeger stand-in", e))?;
+        use super::standin::{StandIn, StandInOptions, TraceApi};
+        let prometheus = Some(self.prometheus_url.as_str());
+        let standin = StandIn::start(World::new(scenario), prometheus)
+            .await
+            .map_err(|e| DemoError::io("starting the Loki/Jaeger stand-in", e))?;
         self.standin_url = Some(standin.url.clone());
         self.standin = Some(standin);
+        let options = StandInOptions {
+            traces: TraceApi::Tempo,
+            ..StandInOptions::default()
+        };
+        let tempo = StandIn::start_with(World::new(scenario), prometheus, options)
+            .await
+            .map_err(|e| DemoError::io("starting the Tempo stand-in", e))?;
+        self.tempo_url = Some(tempo.url.clone());
+        self.tempo = Some(tempo);
         Ok(())
     }
 
@@ -677,6 +693,9 @@ pub async fn run_headless(opts: StackOptions) -> Result<(), DemoError> {
     if let Some(url) = &stack.standin_url {
         println!("loki: {url} (stand-in)");
         println!("jaeger: {url} (stand-in)");
+    }
+    if let Some(url) = &stack.tempo_url {
+        println!("tempo: {url} (stand-in)");
     }
     for (what, took) in &stack.timings {
         eprintln!("{what}: {:.2} s", took.as_secs_f64());
