@@ -99,6 +99,57 @@ impl LokiClient {
 }
 
 impl LokiClient {
+    /// Label names of the streams between two instants (`/loki/api/v1/labels`), for completion.
+    pub async fn label_names(&self, start_ms: i64, end_ms: i64) -> Result<Vec<String>, String> {
+        let value = self
+            .edge
+            .get_json("/loki/api/v1/labels", &window(start_ms, end_ms))
+            .await?;
+        names_of(value)
+    }
+
+    /// Values of one stream label (`/loki/api/v1/label/<name>/values`).
+    pub async fn label_values(
+        &self,
+        label: &str,
+        start_ms: i64,
+        end_ms: i64,
+    ) -> Result<Vec<String>, String> {
+        let valid = label
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !valid {
+            return Err(format!("{:?} is not a label name", sanitize(label)));
+        }
+        let path = format!("/loki/api/v1/label/{label}/values");
+        let value = self.edge.get_json(&path, &window(start_ms, end_ms)).await?;
+        names_of(value)
+    }
+}
+
+fn window(start_ms: i64, end_ms: i64) -> [(&'static str, String); 2] {
+    [
+        ("start", (start_ms * 1_000_000).to_string()),
+        ("end", (end_ms * 1_000_000).to_string()),
+    ]
+}
+
+/// `{"status": "success", "data": ["a", "b"]}` → the names, sanitised.
+fn names_of(value: serde_json::Value) -> Result<Vec<String>, String> {
+    let data = value
+        .get("data")
+        .and_then(serde_json::Value::as_array)
+        .ok_or("Loki's answer has no \"data\" list")?;
+    Ok(data
+        .iter()
+        .filter_map(serde_json::Value::as_str)
+        .map(sanitize)
+        .collect())
+}
+
+impl LokiClient {
     /// A panel's query: `query_range` with its step (or `query` at the end for an instant
     /// one), answered as series or lines by Loki's `resultType`.
     pub async fn query(&self, q: &LokiQuery<'_>) -> Result<LokiAnswer, String> {
