@@ -1,7 +1,10 @@
 //! End to end: the Explore box as an on-call engineer uses it, in a pseudo-terminal against
 //! the demo stack (real Prometheus and node_exporter): completion of metric names, label names
 //! and values from the datasource, the parse error and its column before Enter, the metric's
-//! HELP text, and the history kept across restarts in `$XDG_STATE_HOME`.
+//! HELP text, and the history kept across restarts in `$XDG_STATE_HOME`; the results with a
+//! legend format and unit, added to the dashboard as a panel and saved to a file that loads;
+//! LogQL against the demo's Loki stand-in (its label API completes, a malformed query shows
+//! its column).
 
 mod support;
 use support::{BIN, DASHBOARD, Tmux, start_demo};
@@ -188,4 +191,131 @@ fn explore_completes_checks_explains_and_remembers() {
     tmux.keys(&["q"]);
     tmux.wait_for("TRIAGE-EXITED-0");
     let _ = std::fs::remove_dir_all(&state_home);
+}
+
+#[test]
+fn explore_results_become_a_saved_panel_and_the_box_speaks_logql() {
+    let demo = start_demo();
+    wait_for_series(&demo.prometheus, "node_cpu_seconds_total");
+    let loki = demo
+        .urls
+        .get("loki")
+        .expect("the demo prints its Loki")
+        .clone();
+    let dir = std::env::temp_dir().join(format!("triage-explore-save-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    // A copy: saving writes beside the dashboard, and the repository's stays untouched.
+    let dashboard = dir.join("gateway.json");
+    std::fs::copy(DASHBOARD, &dashboard).unwrap();
+    let command = format!(
+        "env XDG_STATE_HOME={} TRIAGE_NO_HYPERLINKS=1 {BIN} view {} --prometheus {} --loki {loki}; \
+         echo TRIAGE-EXITED-$?; sleep 60",
+        dir.display(),
+        dashboard.display(),
+        demo.prometheus
+    );
+    let tmux = Tmux::start("explore-save", &command);
+    tmux.wait_for("req/s");
+
+    // A query with a legend format and a unit (Ctrl-O moves to the fields).
+    // The gateway's requests: the demo backfilled hours of them, so the range has data.
+    let expr = "sum by (endpoint) (rate(http_requests_total[5m]))";
+    tmux.keys(&["e"]);
+    tmux.wait_for("explore: PromQL");
+    tmux.keys(&[expr, "C-o", "{{endpoint}}", "Tab", "percentunit"]);
+    tmux.wait_until("the unit typed", |s| s.contains("unit: percentunit▏"), 10);
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_until(
+        "the results with the legend and unit applied",
+        |s| {
+            s.contains("legend {{endpoint}} · unit percentunit")
+                && s.contains("a add to dashboard")
+                && s.lines()
+                    .any(|l| l.contains("/v1/predict") && !l.contains("endpoint="))
+                && s.contains('%')
+        },
+        60,
+    );
+    assert!(screen.contains("time series"), "{screen}");
+    // m: the same query at one instant, as a table.
+    tmux.keys(&["m"]);
+    tmux.wait_until(
+        "the table",
+        |s| {
+            s.contains("· table ·")
+                && s.lines()
+                    .any(|l| l.contains("/v1/predict") && l.contains('%'))
+        },
+        60,
+    );
+
+    // a adds it to the dashboard, s saves that beside the file.
+    tmux.keys(&["a"]);
+    tmux.wait_for("added as the top panel of Inference Gateway");
+    tmux.keys(&["s"]);
+    let saved = dir.join("gateway.explore.json");
+    tmux.wait_for("gateway.explore.json");
+    assert!(saved.is_file(), "{}", tmux.screen());
+    // Back on the dashboard, the new panel is its first.
+    tmux.keys(&["d", "Inference", "Enter"]);
+    tmux.wait_until(
+        "the added panel on the dashboard",
+        |s| !s.contains("a add to dashboard") && s.contains(expr) && s.contains("req/s"),
+        30,
+    );
+
+    // Loki: Ctrl-D, label names from /loki/api/v1/labels, a malformed query's column.
+    tmux.keys(&["e"]);
+    tmux.wait_for("explore: PromQL");
+    tmux.keys(&["C-d"]);
+    tmux.wait_for("explore: LogQL · Loki");
+    tmux.keys(&["{jo"]);
+    tmux.wait_until(
+        "job offered by Loki",
+        |s| s.contains(" job ") && s.contains("stream label"),
+        30,
+    );
+    tmux.keys(&["Tab", "=\"x\"} |= "]);
+    tmux.wait_until(
+        "the LogQL error with its column",
+        |s| query_shown(s, "{job=\"x\"} |= ") && s.contains("^ column 14:"),
+        10,
+    );
+    // A log query runs through Loki into a logs view.
+    tmux.keys(&["C-u", "{job=~\".+\"}", "Enter"]);
+    tmux.wait_until(
+        "Loki's lines",
+        |s| s.contains(" · logs · ") && s.contains("level="),
+        60,
+    );
+    tmux.keys(&["q"]);
+    tmux.wait_for("TRIAGE-EXITED-0");
+    drop(tmux);
+
+    // The saved dashboard loads and draws, the added panel first.
+    let out = std::process::Command::new(BIN)
+        .args([
+            "render",
+            saved.to_str().unwrap(),
+            "--prometheus",
+            &demo.prometheus,
+        ])
+        .args(["--format", "text"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains(expr), "{stdout}");
+    let original = std::fs::read_to_string(&dashboard).unwrap();
+    assert_eq!(
+        original,
+        std::fs::read_to_string(DASHBOARD).unwrap(),
+        "the original is untouched"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

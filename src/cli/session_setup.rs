@@ -48,6 +48,8 @@ pub struct Prepared {
     pub refresh: Option<Duration>,
     pub refresh_text: Option<String>,
     pub theme: Theme,
+    /// The dashboard file it was loaded from (not for one fetched from Grafana).
+    pub source_file: Option<std::path::PathBuf>,
 }
 
 /// The Grafana that provisions this dashboard: `grafana_url` of the nearest
@@ -160,6 +162,9 @@ pub fn prepare_with(
         refresh,
         refresh_text,
         theme,
+        source_file: Path::new(source)
+            .is_file()
+            .then(|| std::path::PathBuf::from(source)),
     })
 }
 
@@ -495,6 +500,7 @@ impl Prepared {
             dashboard: Arc::new(dashboard),
             refresh: None,
             refresh_text: None,
+            source_file: None,
             ..self.clone()
         }
     }

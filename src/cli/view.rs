@@ -8,7 +8,6 @@ use super::session_setup::{Prepared, prepare_with};
 use super::{CliError, QueryArgs, ViewArgs};
 use crate::engine::session::Session;
 use crate::grafana::model::Severity;
-use crate::grafana::model::{Dashboard, GridPos, Panel, Target};
 use crate::net::grafana::SearchQuery;
 use crate::tui::app::{Page, SessionSettings, StatusInfo};
 use crate::tui::run::{Controller, DashboardEntry, Exit, ListedEntry, LoadEntry, run as run_tui};
@@ -192,8 +191,8 @@ pub async fn run_prepared_with(
         settings,
         entries: prepared.into_iter().map(|p| entry(Arc::new(p))).collect(),
         listed,
-        make_explore: Box::new(move |expr| {
-            entry(Arc::new(template.with_dashboard(explore_dashboard(expr))))
+        make_explore: Box::new(move |dashboard| {
+            entry(Arc::new(template.with_dashboard(dashboard)))
         }),
     };
     run_tui(controller)
@@ -222,32 +221,6 @@ fn entry(prepared: Arc<Prepared>) -> DashboardEntry {
         }),
         make_request: Box::new(move |state, width| for_request.request(state, width)),
         refresh_every: prepared.refresh,
-    }
-}
-
-/// A one-panel dashboard showing an ad-hoc expression (Explore).
-fn explore_dashboard(expr: &str) -> Dashboard {
-    let panel = Panel {
-        id: Some(1),
-        panel_type: "timeseries".into(),
-        title: expr.to_string(),
-        grid: GridPos {
-            x: 0,
-            y: 0,
-            w: 24,
-            h: 20,
-        },
-        targets: vec![Target {
-            ref_id: "A".into(),
-            expr: expr.to_string(),
-            ..Target::default()
-        }],
-        source_path: "explore".into(),
-        ..Panel::default()
-    };
-    Dashboard {
-        title: format!("Explore: {expr}"),
-        panels: vec![panel],
-        ..Dashboard::default()
+        source_file: prepared.source_file.clone(),
     }
 }

@@ -1,6 +1,6 @@
 //! Completion answers for Explore, asked of the datasource on the engine (never the UI thread)
 //! and cached for the session: metric names, label names and values restricted by `match[]`,
-//! and metric metadata.
+//! metric metadata, and Loki's stream label names and values for LogQL.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::grafana::promql_complete::{CompletionAnswer, CompletionRequest};
 use crate::net::PromClient;
+use crate::net::loki::LokiClient;
 
 /// How far back names and values are looked for (recent series are what an on-call types).
 const LOOKBACK_SECONDS: f64 = 6.0 * 3600.0;
@@ -35,10 +36,15 @@ impl CompletionCache {
     }
 }
 
-/// Answer one request, from the cache when it was answered before.
+/// What a session without a Loki says when LogQL completion is asked.
+const NO_LOKI: &str = "no Loki to ask: start triage with --loki URL";
+
+/// Answer one request, from the cache when it was answered before: Loki's label requests go
+/// to `loki` (`None`: not configured; `Err`: its settings are wrong), the others to Prometheus.
 pub async fn answer(
     request: &CompletionRequest,
     client: &PromClient,
+    loki: Option<Result<LokiClient, String>>,
     cache: &CompletionCache,
 ) -> Result<CompletionAnswer, String> {
     if let Some(known) = cache.get(request) {
@@ -67,6 +73,16 @@ pub async fn answer(
         ),
         CompletionRequest::Metadata { metric } => {
             CompletionAnswer::Metadata(metadata(client, metric).await?)
+        }
+        CompletionRequest::LokiLabelNames => {
+            let loki = loki.ok_or(NO_LOKI)??;
+            let (start_ms, end_ms) = ((start * 1000.0) as i64, (end * 1000.0) as i64);
+            CompletionAnswer::Names(loki.label_names(start_ms, end_ms).await?)
+        }
+        CompletionRequest::LokiLabelValues { label } => {
+            let loki = loki.ok_or(NO_LOKI)??;
+            let (start_ms, end_ms) = ((start * 1000.0) as i64, (end * 1000.0) as i64);
+            CompletionAnswer::Names(loki.label_values(label, None, start_ms, end_ms).await?)
         }
     };
     cache.put(request.clone(), answer.clone());

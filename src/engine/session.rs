@@ -144,10 +144,15 @@ impl Session {
     /// with the same ticket); answers are cached for the session.
     pub fn complete(&self, ticket: u64, request: CompletionRequest) {
         let prometheus = self.client().clone();
+        let loki = self
+            .backends
+            .loki
+            .clone()
+            .map(crate::net::loki::LokiClient::with);
         let cache = self.completions.clone();
         let events = self.events.clone();
         tokio::spawn(async move {
-            let answer = super::complete::answer(&request, &prometheus, &cache).await;
+            let answer = super::complete::answer(&request, &prometheus, loki, &cache).await;
             let _ = events.send(EngineEvent::Completion {
                 ticket,
                 request,

@@ -50,6 +50,10 @@ pub enum CompletionRequest {
     },
     /// `/api/v1/metadata?metric=<metric>`.
     Metadata { metric: String },
+    /// Loki's `/loki/api/v1/labels` (a LogQL stream selector's label names).
+    LokiLabelNames,
+    /// Loki's `/loki/api/v1/label/<label>/values`.
+    LokiLabelValues { label: String },
 }
 
 /// What the datasource says a metric is (`/api/v1/metadata`).
@@ -501,6 +505,42 @@ impl CompletionContext {
         }
     }
 
+    /// The Loki question this context needs answered in a LogQL query: label names and values
+    /// of a stream selector (Loki's label APIs know nothing of metrics).
+    pub fn logql_request(&self) -> Option<CompletionRequest> {
+        match &self.want {
+            Want::LabelName => Some(CompletionRequest::LokiLabelNames),
+            Want::LabelValue { label } => Some(CompletionRequest::LokiLabelValues {
+                label: label.clone(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// Candidates in a LogQL query: stream labels and values from Loki, LogQL's range and
+    /// vector aggregations, range durations.
+    pub fn logql_candidates(&self, names: Option<&[String]>) -> Vec<Candidate> {
+        use crate::grafana::logql::{RANGE_FUNCTIONS, VECTOR_AGGREGATIONS};
+        let with = |text: &str, detail: &str| Candidate {
+            text: text.to_string(),
+            detail: detail.to_string(),
+        };
+        let names = names.unwrap_or_default();
+        let all: Vec<Candidate> = match &self.want {
+            Want::Expression => RANGE_FUNCTIONS
+                .iter()
+                .map(|f| with(f, "range aggregation over log lines"))
+                .chain(VECTOR_AGGREGATIONS.iter().map(|a| with(a, "aggregation")))
+                .chain(["by", "without"].iter().map(|k| with(k, "keyword")))
+                .collect(),
+            Want::LabelName => names.iter().map(|n| with(n, "stream label")).collect(),
+            Want::LabelValue { label } => names.iter().map(|n| with(n, label)).collect(),
+            Want::Duration => DURATIONS.iter().map(|d| with(d, "range")).collect(),
+            Want::Variable => Vec::new(),
+        };
+        ranked(&self.prefix, all)
+    }
+
     /// Whether a popup is worth showing before the user asks (an empty word in an expression
     /// offers everything, which helps nobody).
     pub fn worth_offering(&self) -> bool {
@@ -550,17 +590,7 @@ impl CompletionContext {
             Want::Variable => format!("${}", self.prefix),
             _ => self.prefix.clone(),
         };
-        let mut ranked: Vec<(u32, Candidate)> = all
-            .into_iter()
-            .filter_map(|c| fuzzy_score(&typed, &c.text).map(|s| (s, c)))
-            .collect();
-        ranked.sort_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then(a.1.text.len().cmp(&b.1.text.len()))
-                .then(a.1.text.cmp(&b.1.text))
-        });
-        ranked.dedup_by(|a, b| a.1.text == b.1.text);
-        ranked.into_iter().map(|(_, c)| c).collect()
+        ranked(&typed, all)
     }
 
     /// The text after choosing `candidate`, and the cursor after it.
@@ -576,6 +606,21 @@ impl CompletionContext {
         out.push_str(&text[self.replace.end..]);
         (out, cursor)
     }
+}
+
+/// The candidates matching `typed`, best first (equal ones once).
+fn ranked(typed: &str, all: Vec<Candidate>) -> Vec<Candidate> {
+    let mut ranked: Vec<(u32, Candidate)> = all
+        .into_iter()
+        .filter_map(|c| fuzzy_score(typed, &c.text).map(|s| (s, c)))
+        .collect();
+    ranked.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(a.1.text.len().cmp(&b.1.text.len()))
+            .then(a.1.text.cmp(&b.1.text))
+    });
+    ranked.dedup_by(|a, b| a.1.text == b.1.text);
+    ranked.into_iter().map(|(_, c)| c).collect()
 }
 
 /// How well `typed` matches `candidate`, lower is better: a prefix, then a substring (earlier

@@ -14,7 +14,10 @@ use std::collections::BTreeMap;
 use super::command::Command;
 use super::keymap::{Action, KEYMAP};
 use super::layout::Item;
-use super::overlay::{AlertsState, Completions, Context, Effect, Overlay, explore_history};
+use super::overlay::{
+    AlertsState, Completions, Context, Effect, ExploreField, ExploreSource, ExploreState, Overlay,
+    explore_history, explore_sources,
+};
 pub use super::page::{Page, StatusInfo, ViewState};
 pub use super::session::{DashboardRef, SessionSettings};
 use super::theme::Theme;
@@ -47,6 +50,8 @@ pub struct App {
     explore_history_of: Option<String>,
     /// Explore's completion answers for the session (asked of the engine by the loop).
     pub completions: Completions,
+    /// The datasources the explore box offers for the page it was opened on.
+    pub explore_sources: Vec<ExploreSource>,
 }
 
 impl App {
@@ -73,6 +78,7 @@ impl App {
             explore_history: Vec::new(),
             explore_history_of: None,
             completions: Completions::default(),
+            explore_sources: Vec::new(),
         }
     }
 
@@ -187,9 +193,11 @@ impl App {
             return;
         }
         let header = Rect { height: 1, ..area };
+        // An Explore results page keeps a line for its options and keys.
+        let options_line = u16::from(self.page.explore.is_some());
         let body = Rect {
             y: area.y + 1,
-            height: area.height - 2,
+            height: area.height - 2 - options_line,
             ..area
         };
         let status = Rect {
@@ -202,6 +210,14 @@ impl App {
         self.page.draw_status(status, buf, &self.session.theme);
         let titles = self.session.titles();
         let ctx = self.context(&titles);
+        if let Some(query) = &self.page.explore {
+            let line = Rect {
+                y: body.y + body.height,
+                height: 1,
+                ..body
+            };
+            super::overlay::explore_results_line(query, line, buf, &self.session.theme);
+        }
         self.overlay.draw(body, buf, &self.session.theme, &ctx);
         super::drill::draw(&self.drill, body, buf, &self.session.theme);
     }
@@ -214,6 +230,7 @@ impl App {
             dashboards: titles,
             explore_history: &self.explore_history,
             completions: &self.completions,
+            explore_sources: &self.explore_sources,
             alerts: &self.alerts,
             range: (
                 &self.page.view_state.range.from,
@@ -231,8 +248,9 @@ impl App {
         ))
     }
 
-    /// Open the explore box, with the history of the datasource on screen.
-    fn open_explore(&mut self) {
+    /// Open the explore box, with the history of the datasource on screen: over the query of
+    /// an Explore page (keys to `field`), else empty.
+    pub(super) fn open_explore(&mut self, field: ExploreField) {
         let datasource = self.page.status.prometheus_url.clone();
         if self.explore_history_of.as_ref() != Some(&datasource) {
             let env = |k: &str| std::env::var(k).ok();
@@ -247,7 +265,19 @@ impl App {
             self.explore_history_of = Some(datasource);
         }
         self.completions.forget_failures();
-        self.overlay = Overlay::Explore(Box::default());
+        if self.page.explore.is_none() {
+            self.explore_sources = explore_sources(
+                &self.page.dashboard,
+                self.session.drill.loki.is_some(),
+                &self.session.drill.loki_datasource,
+            );
+        }
+        let state = match &self.page.explore {
+            Some(query) => ExploreState::for_query(query, &self.explore_sources, field),
+            None => ExploreState::default(),
+        };
+        self.overlay = Overlay::Explore(Box::new(state));
+        self.ask_for_explore();
     }
 
     /// A query run from the explore box joins the history, kept in the datasource's file.
@@ -264,31 +294,17 @@ impl App {
         }
     }
 
-    /// On an Explore page, the Grafana Explore URL of its query and range.
-    fn explore_link(&self) -> Option<String> {
-        let [panel] = self.page.dashboard.panels.as_slice() else {
-            return None;
-        };
-        let target = panel.targets.first()?;
-        if panel.source_path != "explore" || self.session.grafana_url.is_empty() {
-            return None;
-        }
-        Some(crate::links::drilldown::grafana_explore_promql_url(
-            &self.session.grafana_url,
-            self.session.org_id,
-            None,
-            &target.expr,
-            &self.page.view_state.range.from,
-            &self.page.view_state.range.to,
-        ))
-    }
-
     /// Hand the explore box's needs to the completion outbox (answered ones are not asked).
     fn ask_for_explore(&mut self) {
-        if let Overlay::Explore(state) = &self.overlay {
-            for request in state.requests() {
-                self.completions.want(request);
+        let wanted = match &self.overlay {
+            Overlay::Explore(state) => {
+                let titles = Vec::new();
+                state.requests(&self.context(&titles))
             }
+            _ => return,
+        };
+        for request in wanted {
+            self.completions.want(request);
         }
     }
 
@@ -315,6 +331,9 @@ impl App {
             self.overlay = overlay;
             self.ask_for_explore();
             return self.apply_effect(effect);
+        }
+        if let Some(command) = self.explore_results_key(key) {
+            return command;
         }
         let action = KEYMAP
             .iter()
@@ -380,7 +399,7 @@ impl App {
                     cursor: 0,
                 }
             }
-            Action::ExplorePrompt => self.open_explore(),
+            Action::ExplorePrompt => self.open_explore(ExploreField::Query),
             Action::ZoomOut => return self.range_changed(|r| r.zoom(2.0, now)),
             Action::ZoomIn => return self.range_changed(|r| r.zoom(0.5, now)),
             Action::PanEarlier => return self.range_changed(|r| r.pan(-0.5, now)),
@@ -649,15 +668,10 @@ impl App {
                 self.overlay = Overlay::None;
                 Command::SwitchDashboard(index)
             }
-            Effect::Explore(expr) => {
+            Effect::Explore(query) => {
                 self.overlay = Overlay::None;
-                self.remember_explore(&expr);
-                Command::Explore(expr)
-            }
-            Effect::ExploreInstant(expr) => {
-                self.overlay = Overlay::None;
-                self.remember_explore(&expr);
-                Command::ExploreInstant(expr)
+                self.remember_explore(&query.expr);
+                Command::Explore(query)
             }
             Effect::AlertSelected(index) => {
                 self.overlay = Overlay::None;

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use super::overlay::ExploreQuery;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     None,
@@ -21,10 +23,12 @@ pub enum Command {
     },
     /// Show the session's dashboard with this index.
     SwitchDashboard(usize),
-    /// Run an ad-hoc expression as its own page.
-    Explore(String),
-    /// Run an ad-hoc expression as an instant query, shown as a table.
-    ExploreInstant(String),
+    /// Run an Explore query as its own page (replacing the Explore page on screen).
+    Explore(Box<ExploreQuery>),
+    /// Add the Explore page's query as a panel of the dashboard Explore was opened from.
+    AddToDashboard(Box<ExploreQuery>),
+    /// Save that dashboard with its added panels (the query added first if it is not yet).
+    SaveDashboard(Box<ExploreQuery>),
     /// Fetch the alerts pane's data.
     FetchAlerts,
 }

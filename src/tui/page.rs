@@ -81,6 +81,8 @@ pub struct Page {
     pub var_focus: usize,
     /// Marked on every time series: when the alert being triaged fired.
     pub marker: Option<crate::view::TimeMarker>,
+    /// On an Explore results page: the query it runs, with its options.
+    pub explore: Option<super::overlay::ExploreQuery>,
     /// When each panel last received good data.
     data_at: Vec<Option<chrono::DateTime<chrono::Local>>>,
     /// Each panel as last drawn on the page, so a frame where its view, place and focus are
@@ -126,6 +128,7 @@ impl Page {
             cursor: None,
             var_focus: 0,
             marker: None,
+            explore: None,
             data_at: vec![None; panels],
             asked: vec![false; panels],
             answered: vec![false; panels],
@@ -530,6 +533,7 @@ impl Page {
         let mut next = Page::new(dashboard, status, view_state);
         next.variables = std::mem::take(&mut self.variables);
         next.marker = self.marker.take();
+        next.explore = self.explore.take();
         if self.collapsed.len() == next.collapsed.len() {
             next.collapsed = std::mem::take(&mut self.collapsed);
         }

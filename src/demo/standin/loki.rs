@@ -139,42 +139,6 @@ async fn answer(
     }
 }
 
-/// `/loki/api/v1/labels`: the label names of the demo's streams.
-pub(super) async fn labels() -> Response {
-    let names: std::collections::BTreeSet<String> = (0..INSTANCES.len())
-        .flat_map(|i| stream_labels(i).into_keys())
-        .collect();
-    label_list(names)
-}
-
-/// `/loki/api/v1/label/<name>/values`: the values of one label over the streams the optional
-/// `query` selector matches.
-pub(super) async fn label_values(
-    axum::extract::Path(name): axum::extract::Path<String>,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    let params = parse_query(raw);
-    let matchers = match params.get("query").map(|q| logql::parse(q)) {
-        None => Vec::new(),
-        Some(Ok(Expr::Log(query))) => query.matchers,
-        Some(Ok(_)) => return bad("parse error: a stream selector is expected in query"),
-        Some(Err(e)) => return bad(&format!("parse error {e}")),
-    };
-    let values: std::collections::BTreeSet<String> = (0..INSTANCES.len())
-        .map(stream_labels)
-        .filter(|labels| super::logql_eval::stream_matches(&matchers, labels))
-        .filter_map(|mut labels| labels.remove(&name))
-        .collect();
-    label_list(values)
-}
-
-fn label_list(items: std::collections::BTreeSet<String>) -> Response {
-    json_response(
-        StatusCode::OK,
-        json!({"status": "success", "data": items.into_iter().collect::<Vec<_>>()}),
-    )
-}
-
 /// `step` as seconds (`15`, `0.5`) or a duration (`15s`); Loki's default for none:
 /// the range over 250 points, at least a second.
 fn step_ms(

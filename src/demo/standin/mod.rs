@@ -1,5 +1,6 @@
 //! A STAND-IN for Loki and Jaeger or Tempo (none can be installed here), for the tests and the
-//! demo. One axum server on 127.0.0.1 answers Loki's `/loki/api/v1/query_range` and, by its
+//! demo. One axum server on 127.0.0.1 answers Loki's `/loki/api/v1/query_range`, its label
+//! API (`loki_labels`) and, by its
 //! `TraceApi`, Jaeger's legacy API and API v3 or Tempo's (see `traces`), in their documented
 //! JSON shapes.
 //!
@@ -22,6 +23,7 @@ use tokio::sync::oneshot;
 
 mod logql_eval;
 mod loki;
+mod loki_labels;
 mod traces;
 
 use super::fleet::{ENDPOINTS, INSTANCES, JOB, SERVICE};
@@ -107,8 +109,8 @@ impl StandIn {
         let app = Router::new()
             .route("/loki/api/v1/query_range", get(loki::query_range))
             .route("/loki/api/v1/query", get(loki::query))
-            .route("/loki/api/v1/labels", get(loki::labels))
-            .route("/loki/api/v1/label/{name}/values", get(loki::label_values))
+            .route("/loki/api/v1/labels", get(loki_labels::names))
+            .route("/loki/api/v1/label/{name}/values", get(loki_labels::values))
             .route("/ready", get(|| async { "ready" }));
         let app = traces::routes(app, options.traces).with_state(shared);
         let (tx, rx) = oneshot::channel::<()>();

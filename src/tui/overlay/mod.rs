@@ -24,7 +24,11 @@ mod time;
 mod variables;
 
 pub use alerts::panels_for_alert;
-pub use explore::{Completions, ExploreState, history as explore_history};
+pub use explore::{
+    Completions, ExploreQuery, ExploreSource, ExploreState, Field as ExploreField, RESULTS_KEYS,
+    ResultsKey, draw_results_line as explore_results_line, history as explore_history, results_key,
+    sources as explore_sources, to_dashboard,
+};
 pub use search::search;
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -90,9 +94,8 @@ pub enum Effect {
     },
     FocusPanel(usize),
     SwitchDashboard(usize),
-    Explore(String),
-    /// Run the expression at the range's end only, shown as a table.
-    ExploreInstant(String),
+    /// Run a query from the explore box (its datasource, shape and panel options).
+    Explore(Box<ExploreQuery>),
     /// Jump to the panels and time of this alert (index into the alert list).
     AlertSelected(usize),
 }
@@ -108,6 +111,8 @@ pub struct Context<'a> {
     pub explore_history: &'a [String],
     /// Completion answers for the explore box, as far as they have arrived.
     pub completions: &'a Completions,
+    /// The datasources the explore box can ask (the first is the default Prometheus).
+    pub explore_sources: &'a [ExploreSource],
     pub alerts: &'a AlertsState,
     /// The range shown (`from`, `to` as Grafana expressions).
     pub range: (&'a str, &'a str),

@@ -1,5 +1,6 @@
-//! Drawing the explore box: the query with its cursor, the parse check under it, the metric's
-//! HELP/TYPE/unit and hints, the completion popup, the keys.
+//! Drawing the explore box: the query with its cursor, the parse check under it (PromQL or
+//! LogQL), the metric's HELP/TYPE/unit and hints, the completion popup, the legend and unit
+//! fields, the keys.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -9,7 +10,7 @@ use ratatui::widgets::{Clear, Paragraph, Widget};
 
 use super::super::Context;
 use super::super::chrome::{centred, frame};
-use super::{ExploreState, history};
+use super::{ExploreState, Field, Language, history};
 use crate::grafana::promql_check::{metric_uses, parse, usage_hints};
 use crate::grafana::promql_complete::metric_at;
 use crate::tui::theme::Theme;
@@ -27,6 +28,7 @@ pub(in super::super) fn draw(
     let mut lines = query_lines(state, theme);
     lines.extend(check_lines(state, theme, ctx));
     lines.extend(popup_lines(state, theme, ctx));
+    lines.push(options_line(state, theme));
     let shape = if state.instant {
         "instant → table"
     } else {
@@ -34,7 +36,7 @@ pub(in super::super) fn draw(
     };
     lines.push(Line::styled(
         format!(
-            "Enter runs ({shape}; Ctrl-T toggles) · Tab completes · ↑↓ history/choices · Alt-Enter newline · Ctrl-R search · Ctrl-Z undo · Esc"
+            "Enter runs ({shape}; Ctrl-T toggles) · Tab completes · ↑↓ history/choices · Alt-Enter newline · Ctrl-R search · Ctrl-Z undo · Ctrl-O legend/unit · Ctrl-D datasource · Esc"
         ),
         Style::default().fg(theme.dim),
     ));
@@ -43,9 +45,35 @@ pub(in super::super) fn draw(
     // Anchored near the top, so the box does not jump as the popup comes and goes.
     rect.y = area.y + area.height.saturating_sub(rect.height).min(2);
     Clear.render(rect, buf);
+    let source = state
+        .source(ctx)
+        .map(|s| s.label.clone())
+        .unwrap_or_else(|| "Prometheus (default)".into());
+    let title = format!(" explore: {} · {source} ", state.language(ctx).name());
     Paragraph::new(lines)
-        .block(frame(" explore: PromQL ", theme))
+        .block(frame(&title, theme))
         .render(rect, buf);
+}
+
+/// The results' legend format and unit, the focused one with its cursor.
+fn options_line<'a>(state: &ExploreState, theme: &Theme) -> Line<'a> {
+    let field = |name: &str, editor: &super::Editor, focused: bool| {
+        let text = editor.text();
+        if focused {
+            let at = editor.cursor();
+            Span::styled(
+                format!("{name}: {}▏{}  ", &text[..at], &text[at..]),
+                Style::default().fg(theme.title),
+            )
+        } else {
+            let shown = if text.is_empty() { "(none)" } else { text };
+            Span::styled(format!("{name}: {shown}  "), Style::default().fg(theme.dim))
+        }
+    };
+    Line::from(vec![
+        field("legend", &state.legend, state.field == Field::Legend),
+        field("unit", &state.unit, state.field == Field::Unit),
+    ])
 }
 
 /// The query's lines, the cursor drawn where it is; or the Ctrl-R search.
@@ -86,11 +114,19 @@ fn check_lines<'a>(state: &ExploreState, theme: &Theme, ctx: &Context) -> Vec<Li
         return lines;
     }
     let text = state.editor.text();
+    let language = state.language(ctx);
     if text.trim().is_empty() {
         lines.push(Line::styled(
-            "type PromQL; completion comes from the datasource",
+            format!(
+                "type {}; completion comes from the datasource",
+                language.name()
+            ),
             Style::default().fg(theme.dim),
         ));
+        return lines;
+    }
+    if language == Language::LogQL {
+        lines.push(logql_check(text, theme));
         return lines;
     }
     let parsed = parse(text);
@@ -128,6 +164,35 @@ fn check_lines<'a>(state: &ExploreState, theme: &Theme, ctx: &Context) -> Vec<Li
         }
     }
     lines
+}
+
+/// LogQL's parse check: the error under its column, or that it parses and what it answers.
+fn logql_check<'a>(text: &str, theme: &Theme) -> Line<'a> {
+    match crate::grafana::logql::parse(text) {
+        Ok(expr) => Line::styled(
+            if expr.is_log_query() {
+                "✓ parses (log query → logs)"
+            } else {
+                "✓ parses (metric query → series)"
+            },
+            Style::default().fg(theme.dim),
+        ),
+        Err(problem) => {
+            let before = &text[..problem.offset.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            let message = if text.contains('\n') {
+                format!("✗ line {line} column {column}: {}", problem.message)
+            } else {
+                format!(
+                    "{}^ column {column}: {}",
+                    " ".repeat(column - 1),
+                    problem.message
+                )
+            };
+            Line::styled(message, Style::default().fg(theme.error))
+        }
+    }
 }
 
 fn metadata_line<'a>(metric: &str, theme: &Theme, ctx: &Context) -> Line<'a> {

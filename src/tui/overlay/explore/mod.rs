@@ -1,7 +1,9 @@
-//! The explore box (`e`): type PromQL to run as a panel. Completion from the datasource (Tab
-//! picks, ↑↓ move in the popup), a parse check as you type with the error's column, the HELP,
-//! TYPE and unit of the metric under the cursor with usage hints, history per datasource
-//! (↑↓ when no popup is open, Ctrl-R searches), several lines (Alt-Enter), words, undo.
+//! The explore box (`e`): type PromQL (or LogQL, when the datasource chosen with Ctrl-D is
+//! Loki) to run as a panel. Completion from the datasource (Tab picks, ↑↓ move in the popup),
+//! a parse check as you type with the error's column, the HELP, TYPE and unit of the metric
+//! under the cursor with usage hints, history per datasource (↑↓ when no popup is open, Ctrl-R
+//! searches), several lines (Alt-Enter), words, undo; the legend format and unit of the
+//! results (Ctrl-O moves between the query and those fields).
 //!
 //! Completion answers are asked of the engine through [`Completions`]; the box only reads what
 //! has arrived, so no key ever waits on the network.
@@ -10,12 +12,17 @@ mod completions;
 mod draw;
 mod editor;
 pub mod history;
+mod query;
+mod results;
+pub mod to_dashboard;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub use completions::Completions;
 pub(super) use draw::draw;
 use editor::Editor;
+pub use query::{ExploreQuery, ExploreSource, Language, sources};
+pub use results::{RESULTS_KEYS, ResultsKey, draw_results_line, results_key};
 
 use super::{Context, Effect};
 use crate::grafana::promql_complete::{
@@ -39,6 +46,31 @@ pub struct ExploreState {
     search: Option<HistorySearch>,
     /// Ctrl-T: run as an instant query shown as a table (else a range as a time series).
     instant: bool,
+    /// Which field keys go to: the query, or the results' legend format or unit.
+    field: Field,
+    legend: Editor,
+    unit: Editor,
+    /// The datasource asked (index into `Context::explore_sources`; Ctrl-D cycles).
+    source: usize,
+}
+
+/// The fields of the box (Ctrl-O moves on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Field {
+    #[default]
+    Query,
+    Legend,
+    Unit,
+}
+
+impl Field {
+    fn next(self) -> Field {
+        match self {
+            Field::Query => Field::Legend,
+            Field::Legend => Field::Unit,
+            Field::Unit => Field::Query,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -49,16 +81,75 @@ struct HistorySearch {
 }
 
 impl ExploreState {
+    /// The box over a query already run (the results page's `e`, `f`, `u`), keys going to
+    /// `field`.
+    pub fn for_query(query: &ExploreQuery, sources: &[ExploreSource], field: Field) -> Self {
+        let line = |text: &str| {
+            let mut e = Editor::default();
+            e.set(text.to_string(), text.len());
+            e
+        };
+        ExploreState {
+            editor: line(&query.expr),
+            instant: query.instant,
+            field,
+            legend: line(&query.legend),
+            unit: line(&query.unit),
+            source: sources
+                .iter()
+                .position(|s| *s == query.source)
+                .unwrap_or_default(),
+            ..ExploreState::default()
+        }
+    }
+
     pub fn text(&self) -> &str {
         self.editor.text()
+    }
+
+    /// The datasource the box asks, and its language.
+    fn source<'a>(&self, ctx: &'a Context) -> Option<&'a ExploreSource> {
+        ctx.explore_sources.get(self.source)
+    }
+
+    fn language(&self, ctx: &Context) -> Language {
+        self.source(ctx).map(|s| s.language).unwrap_or_default()
+    }
+
+    /// What Enter runs.
+    fn query(&self, ctx: &Context) -> ExploreQuery {
+        ExploreQuery {
+            expr: self.editor.text().trim().to_string(),
+            source: self.source(ctx).cloned().unwrap_or_default(),
+            instant: self.instant,
+            legend: self.legend.text().trim().to_string(),
+            unit: self.unit.text().trim().to_string(),
+        }
+    }
+
+    /// The completion request at the cursor, in the box's language.
+    fn request_at(&self, language: Language) -> Option<CompletionRequest> {
+        let completion = context(self.editor.text(), self.editor.cursor())?;
+        match language {
+            Language::PromQL => completion.request(),
+            Language::LogQL => completion.logql_request(),
+        }
     }
 
     /// The completion context at the cursor and its candidates from the answers so far.
     fn completion(&self, ctx: &Context) -> Option<(CompletionContext, Vec<Candidate>)> {
         let completion = context(self.editor.text(), self.editor.cursor())?;
-        let names = completion.request().and_then(|r| ctx.completions.names(&r));
-        let variables: Vec<String> = ctx.variables.iter().map(|v| v.name.clone()).collect();
-        let candidates = completion.candidates(names, &variables);
+        let language = self.language(ctx);
+        let names = self
+            .request_at(language)
+            .and_then(|r| ctx.completions.names(&r));
+        let candidates = match language {
+            Language::PromQL => {
+                let variables: Vec<String> = ctx.variables.iter().map(|v| v.name.clone()).collect();
+                completion.candidates(names, &variables)
+            }
+            Language::LogQL => completion.logql_candidates(names),
+        };
         Some((completion, candidates))
     }
 
@@ -74,12 +165,13 @@ impl ExploreState {
     }
 
     /// What the box needs from the datasource now: the completion answer for the cursor's
-    /// context, and the metadata of the metrics in the query.
-    pub fn requests(&self) -> Vec<CompletionRequest> {
+    /// context, and (PromQL) the metadata of the metrics in the query.
+    pub fn requests(&self, ctx: &Context) -> Vec<CompletionRequest> {
         let text = self.editor.text();
-        let mut wanted = Vec::new();
-        if let Some(r) = context(text, self.editor.cursor()).and_then(|c| c.request()) {
-            wanted.push(r);
+        let language = self.language(ctx);
+        let mut wanted: Vec<CompletionRequest> = self.request_at(language).into_iter().collect();
+        if language == Language::LogQL {
+            return wanted;
         }
         let mut metrics: Vec<String> = metric_at(text, self.editor.cursor()).into_iter().collect();
         for (_, name) in metric_names(text) {
@@ -140,6 +232,58 @@ pub(super) fn key(state: &mut ExploreState, key: KeyEvent, ctx: &Context) -> Eff
         return search_key(state, key, ctx);
     }
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Char('t') if ctrl => state.instant = !state.instant,
+        KeyCode::Char('o') if ctrl => {
+            state.field = state.field.next();
+            state.popup = false;
+        }
+        KeyCode::Char('d') if ctrl => {
+            state.source = (state.source + 1) % ctx.explore_sources.len().max(1);
+            state.popup = true;
+        }
+        _ if state.field != Field::Query => return option_key(state, key, ctx),
+        _ => return query_key(state, key, ctx),
+    }
+    Effect::None
+}
+
+/// Enter: run the query with its options, when there is one.
+fn run(state: &ExploreState, ctx: &Context) -> Effect {
+    if state.editor.text().trim().is_empty() {
+        return Effect::None;
+    }
+    Effect::Explore(Box::new(state.query(ctx)))
+}
+
+/// A key in the legend or unit field: one line of text.
+fn option_key(state: &mut ExploreState, key: KeyEvent, ctx: &Context) -> Effect {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let e = match state.field {
+        Field::Legend => &mut state.legend,
+        _ => &mut state.unit,
+    };
+    match key.code {
+        KeyCode::Esc => return Effect::Close,
+        KeyCode::Enter => return run(state, ctx),
+        KeyCode::Tab => state.field = state.field.next(),
+        KeyCode::Char('u') if ctrl => e.set(String::new(), 0),
+        KeyCode::Char('z' | '_') if ctrl => e.undo(),
+        KeyCode::Char(c) if !ctrl => e.insert(c),
+        KeyCode::Backspace => e.backspace(),
+        KeyCode::Delete => e.delete(),
+        KeyCode::Left => e.left(),
+        KeyCode::Right => e.right(),
+        KeyCode::Home => e.home(),
+        KeyCode::End => e.end(),
+        _ => {}
+    }
+    Effect::None
+}
+
+/// A key in the query: editing, completion, history.
+fn query_key(state: &mut ExploreState, key: KeyEvent, ctx: &Context) -> Effect {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let alt = key.modifiers.contains(KeyModifiers::ALT);
     let popup_len = state.shown_candidates(ctx).len();
     let (line, lines) = state.editor.line_position();
@@ -152,15 +296,7 @@ pub(super) fn key(state: &mut ExploreState, key: KeyEvent, ctx: &Context) -> Eff
             e.newline();
             state.popup = false;
         }
-        KeyCode::Enter if !e.text().trim().is_empty() => {
-            let expr = e.text().trim().to_string();
-            return if state.instant {
-                Effect::ExploreInstant(expr)
-            } else {
-                Effect::Explore(expr)
-            };
-        }
-        KeyCode::Char('t') if ctrl => state.instant = !state.instant,
+        KeyCode::Enter => return run(state, ctx),
         KeyCode::Tab => state.choose(ctx),
         KeyCode::Char(' ') if ctrl => state.popup = true,
         KeyCode::Up | KeyCode::BackTab if popup_len > 0 => {
