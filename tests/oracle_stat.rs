@@ -11,7 +11,7 @@
 #[path = "oracle/run.rs"]
 mod run;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::{Value, json};
 use triage::data::panel_data::{PanelData, Series};
@@ -23,49 +23,6 @@ use triage::view::{PanelBody, Rgb};
 const REDUCING: [&str; 3] = ["stat", "gauge", "bargauge"];
 /// The step between generated points (one minute), from the epoch.
 const STEP_MS: i64 = 60_000;
-
-fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            json_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "json") {
-            out.push(path);
-        }
-    }
-}
-
-fn walk_panels<'a>(panels: &'a Value, out: &mut Vec<&'a Value>) {
-    for p in panels.as_array().into_iter().flatten() {
-        out.push(p);
-        walk_panels(&p["panels"], out);
-    }
-}
-
-/// Modern stat, gauge and bar gauge panels (own `fieldConfig`) that reduce every numeric field
-/// without transformations: what both sides can be given the same frames for.
-fn reducing_panels(dashboard: &Value) -> Vec<Value> {
-    let dashboard = dashboard.get("dashboard").unwrap_or(dashboard);
-    let mut all = Vec::new();
-    walk_panels(&dashboard["panels"], &mut all);
-    for row in dashboard["rows"].as_array().into_iter().flatten() {
-        walk_panels(&row["panels"], &mut all);
-    }
-    all.into_iter()
-        .filter(|p| REDUCING.contains(&p["type"].as_str().unwrap_or("")))
-        .filter(|p| p["fieldConfig"].is_object())
-        .filter(|p| p["transformations"].as_array().is_none_or(Vec::is_empty))
-        .filter(|p| {
-            let r = &p["options"]["reduceOptions"];
-            r["values"] != json!(true) && r["fields"].as_str().unwrap_or("").is_empty()
-        })
-        .cloned()
-        .collect()
-}
 
 /// Named value sets: each a list of series (one `instance` label each).
 fn datasets() -> Vec<(&'static str, Vec<Vec<f64>>)> {
@@ -182,8 +139,8 @@ struct Case {
 fn stat_gauge_and_bar_gauge_values_match_grafana() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    json_files(&root.join("layouts"), &mut files);
-    json_files(&root.join("../shared/corpus"), &mut files);
+    run::json_files(&root.join("layouts"), &mut files);
+    run::json_files(&root.join("../shared/corpus"), &mut files);
     let mut cases = Vec::new();
     let mut asks = Vec::new();
     for file in &files {
@@ -193,7 +150,7 @@ fn stat_gauge_and_bar_gauge_values_match_grafana() {
         let Ok(dashboard) = serde_json::from_str::<Value>(&text) else {
             continue;
         };
-        for panel in reducing_panels(&dashboard) {
+        for panel in run::reducing_panels(&dashboard) {
             let defaults = &panel["fieldConfig"]["defaults"];
             for (name, set) in datasets() {
                 let Some(triage) = triage_values(&panel, &set) else {

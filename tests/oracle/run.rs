@@ -126,3 +126,54 @@ impl Tally {
         );
     }
 }
+
+/// Every `.json` file under a directory, in name order.
+pub fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            json_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "json") {
+            out.push(path);
+        }
+    }
+}
+
+/// Every panel of a dashboard (or of Grafana's `{"dashboard": ...}` wrapper): top level, inside
+/// rows, and in the old `rows[]` layout.
+pub fn all_panels(dashboard: &Value) -> Vec<&Value> {
+    fn walk<'a>(panels: &'a Value, out: &mut Vec<&'a Value>) {
+        for p in panels.as_array().into_iter().flatten() {
+            out.push(p);
+            walk(&p["panels"], out);
+        }
+    }
+    let dashboard = dashboard.get("dashboard").unwrap_or(dashboard);
+    let mut all = Vec::new();
+    walk(&dashboard["panels"], &mut all);
+    for row in dashboard["rows"].as_array().into_iter().flatten() {
+        walk(&row["panels"], &mut all);
+    }
+    all
+}
+
+/// Modern stat, gauge and bar gauge panels (own `fieldConfig`) that reduce every numeric field
+/// without transformations: what both sides can be given the same frames for.
+pub fn reducing_panels(dashboard: &Value) -> Vec<Value> {
+    const REDUCING: [&str; 3] = ["stat", "gauge", "bargauge"];
+    all_panels(dashboard)
+        .into_iter()
+        .filter(|p| REDUCING.contains(&p["type"].as_str().unwrap_or("")))
+        .filter(|p| p["fieldConfig"].is_object())
+        .filter(|p| p["transformations"].as_array().is_none_or(Vec::is_empty))
+        .filter(|p| {
+            let r = &p["options"]["reduceOptions"];
+            r["values"] != serde_json::json!(true) && r["fields"].as_str().unwrap_or("").is_empty()
+        })
+        .cloned()
+        .collect()
+}
