@@ -302,6 +302,15 @@ async fn options_for(
                 .collect());
         }
     };
+    regex_and_sort(texts, variable, scope)
+}
+
+/// Option texts through the variable's regex (interpolated) and sort, as Grafana applies them.
+fn regex_and_sort(
+    texts: Vec<String>,
+    variable: &Variable,
+    scope: &Scope,
+) -> Result<Vec<VarOption>, String> {
     let regex = variable
         .regex
         .as_deref()
@@ -334,13 +343,7 @@ async fn loki_options(
             ));
         }
     };
-    let regex = variable
-        .regex
-        .as_deref()
-        .map(|r| interpolate(r, scope, Format::Regex));
-    let options = texts.into_iter().map(VarOption::same).collect();
-    filter_and_sort_options(options, regex.as_deref(), variable.sort)
-        .map_err(|e| format!("regex: {e}"))
+    regex_and_sort(texts, variable, scope)
 }
 
 /// The interpolation scope of resolved variables plus the range built-ins.
