@@ -55,7 +55,8 @@ fn sweep_values() -> Vec<f64> {
     values
 }
 
-/// Units whose text depends on the wall clock: not deterministic, so not swept.
+/// Units whose text depends on the wall clock: compared with a fixed "now" in
+/// tests/oracle_dates.rs, not here.
 fn clock_dependent(unit: &str) -> bool {
     unit == "dateTimeFromNow" || unit.ends_with("NoDateIfToday")
 }

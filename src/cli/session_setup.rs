@@ -528,10 +528,11 @@ impl Prepared {
             }
             Arc::new(dashboard)
         };
+        let range = range_now(&state.range, dashboard.timezone.as_deref());
         RefreshInput {
             dashboard,
             overrides: state.overrides.clone(),
-            range: range_now(&state.range),
+            range,
             terminal_width,
             scrape_interval: self.scrape_interval.clone(),
             compare: state.compare,
@@ -541,10 +542,13 @@ impl Prepared {
     }
 }
 
-/// The range resolved at the current time (a range that stopped parsing falls back to 1 h).
-fn range_now(range: &RangeState) -> TimeRange {
+/// The range resolved at the current time in the dashboard's zone (`now/d` from its
+/// midnight; a range that stopped parsing falls back to 1 h).
+fn range_now(range: &RangeState, timezone: Option<&str>) -> TimeRange {
     let now = chrono::Utc::now();
-    TimeRange::resolve(&range.from, &range.to, now)
+    let zone = crate::grafana::zone::Zone::for_timezone(timezone)
+        .unwrap_or(crate::grafana::zone::Zone::Utc);
+    TimeRange::resolve_in(&range.from, &range.to, now, zone)
         .or_else(|_| TimeRange::resolve("now-1h", "now", now))
         .unwrap_or_else(|_| unreachable!("now-1h is a valid range"))
 }

@@ -155,17 +155,11 @@ enum Answer {
 type Answered = (Result<Answer, String>, u64);
 
 /// The dashboard time zone's offset from UTC at the end of the range: `utc` is 0, `browser`
-/// (or none) this machine's zone, as the browser's would be. A named zone is read as UTC:
-/// triage carries no zone database.
+/// (or none) this machine's zone, as the browser's would be, a named zone (`Europe/Berlin`)
+/// its offset then. A name the zone database does not know is read as UTC.
 fn utc_offset_s(timezone: Option<&str>, range: &TimeRange) -> i64 {
-    use chrono::{Local, Offset, TimeZone};
-    match timezone.map(str::trim).unwrap_or("") {
-        "" | "browser" => Local
-            .timestamp_millis_opt(range.to_ms())
-            .single()
-            .map_or(0, |t| i64::from(t.offset().fix().local_minus_utc())),
-        _ => 0,
-    }
+    crate::grafana::zone::Zone::for_timezone(timezone)
+        .map_or(0, |zone| i64::from(zone.offset_s_at(range.to_ms())))
 }
 
 /// What a Loki panel says when triage was started without a Loki.

@@ -23,3 +23,4 @@ pub mod timerange;
 pub mod units;
 pub mod varquery;
 pub mod vars;
+pub mod zone;

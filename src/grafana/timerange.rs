@@ -1,5 +1,5 @@
 //! Grafana time expressions (`now-6h`, `now/d`, `now-7d/d`, absolute times, epoch ms) and
-//! refresh intervals. Pure: the caller passes `now` and the dashboard's UTC offset.
+//! refresh intervals. Pure: the caller passes `now` and the dashboard's time zone.
 //!
 //! Source: grafana-data `datetime/datemath.ts` (`parse`, `parseDateMath`): operations are read
 //! left to right, `+`/`-` add or subtract `<n><unit>` (n defaults to 1), `/unit` rounds to the
@@ -7,9 +7,11 @@
 
 use std::time::Duration;
 
+use super::zone::Zone;
+
 use chrono::{
-    DateTime, Datelike, Duration as ChronoDuration, FixedOffset, NaiveDate, NaiveDateTime,
-    TimeZone, Timelike, Utc,
+    DateTime, Datelike, Duration as ChronoDuration, NaiveDate, NaiveDateTime, TimeZone, Timelike,
+    Utc,
 };
 
 /// A resolved time range with the expressions it came from.
@@ -24,15 +26,15 @@ pub struct TimeRange {
 impl TimeRange {
     /// Resolve `from`/`to` expressions at `now` in UTC (`from` rounds down, `to` rounds up).
     pub fn resolve(from: &str, to: &str, now: DateTime<Utc>) -> Result<TimeRange, String> {
-        Self::resolve_in(from, to, now, utc_offset())
+        Self::resolve_in(from, to, now, Zone::Utc)
     }
 
-    /// Like [`TimeRange::resolve`] with the dashboard's time zone as a fixed offset.
+    /// Like [`TimeRange::resolve`] in the dashboard's time zone (`now/d` starts at its midnight).
     pub fn resolve_in(
         from: &str,
         to: &str,
         now: DateTime<Utc>,
-        tz: FixedOffset,
+        tz: Zone,
     ) -> Result<TimeRange, String> {
         let from_t = parse_time(from, now, false, tz)?;
         let to_t = parse_time(to, now, true, tz)?;
@@ -58,17 +60,12 @@ impl TimeRange {
     }
 }
 
-/// UTC as a fixed offset (the default zone for `tz` arguments).
-pub fn utc_offset() -> FixedOffset {
-    FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!("zero offset is valid"))
-}
-
 /// Parse one Grafana time expression. `round_up` is true for the `to` end of a range.
 pub fn parse_time(
     expr: &str,
     now: DateTime<Utc>,
     round_up: bool,
-    tz: FixedOffset,
+    tz: Zone,
 ) -> Result<DateTime<Utc>, String> {
     parse_time_fiscal(expr, now, round_up, tz, 0)
 }
@@ -78,7 +75,7 @@ pub fn parse_time_fiscal(
     expr: &str,
     now: DateTime<Utc>,
     round_up: bool,
-    tz: FixedOffset,
+    tz: Zone,
     fiscal_start_month: u32,
 ) -> Result<DateTime<Utc>, String> {
     let text = expr.trim();
@@ -104,7 +101,7 @@ pub fn parse_time_fiscal(
 
 /// Absolute forms: epoch ms, RFC 3339, `YYYY-MM-DD HH:mm:ss(.SSS)`, `YYYY-MM-DD`,
 /// `YYYYMMDDTHHmmss` (Grafana URL form); zone-less forms are in `tz`.
-fn parse_absolute(text: &str, tz: FixedOffset) -> Option<DateTime<Utc>> {
+fn parse_absolute(text: &str, tz: Zone) -> Option<DateTime<Utc>> {
     if text.bytes().all(|b| b.is_ascii_digit()) {
         // Grafana URLs: 8 digits are YYYYMMDD, anything else epoch milliseconds.
         if text.len() == 8 {
@@ -131,10 +128,17 @@ fn parse_absolute(text: &str, tz: FixedOffset) -> Option<DateTime<Utc>> {
     local_to_utc(date.and_hms_opt(0, 0, 0)?, tz)
 }
 
-fn local_to_utc(naive: NaiveDateTime, tz: FixedOffset) -> Option<DateTime<Utc>> {
-    tz.from_local_datetime(&naive)
-        .single()
-        .map(|t| t.with_timezone(&Utc))
+fn local_to_utc(naive: NaiveDateTime, tz: Zone) -> Option<DateTime<Utc>> {
+    local_instant(tz, naive).map(|t| t.with_timezone(&Utc))
+}
+
+/// A wall-clock time in `tz` as moment reads it: a time the autumn change repeats is its first
+/// occurrence; a time the spring change skips is moved forward by the skipped hour.
+fn local_instant(tz: Zone, naive: NaiveDateTime) -> Option<DateTime<Zone>> {
+    tz.from_local_datetime(&naive).earliest().or_else(|| {
+        tz.from_local_datetime(&naive.checked_add_signed(ChronoDuration::hours(1))?)
+            .earliest()
+    })
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -167,10 +171,10 @@ fn unit_of(c: char) -> Option<Unit> {
 /// `parseDateMath`: apply `-5m`, `+1h`, `/d`, `/fy` operations in order.
 fn apply_date_math(
     math: &str,
-    mut time: DateTime<FixedOffset>,
+    mut time: DateTime<Zone>,
     round_up: bool,
     fiscal_start_month: u32,
-) -> Option<DateTime<FixedOffset>> {
+) -> Option<DateTime<Zone>> {
     let chars: Vec<char> = math.chars().filter(|c| !c.is_whitespace()).collect();
     let mut i = 0;
     while i < chars.len() {
@@ -217,7 +221,7 @@ fn apply_date_math(
     Some(time)
 }
 
-fn add_months(t: DateTime<FixedOffset>, m: i64) -> Option<DateTime<FixedOffset>> {
+fn add_months(t: DateTime<Zone>, m: i64) -> Option<DateTime<Zone>> {
     let m32 = u32::try_from(m.unsigned_abs()).ok()?;
     if m >= 0 {
         t.checked_add_months(chrono::Months::new(m32))
@@ -226,27 +230,29 @@ fn add_months(t: DateTime<FixedOffset>, m: i64) -> Option<DateTime<FixedOffset>>
     }
 }
 
-fn add_units(t: DateTime<FixedOffset>, unit: Unit, n: i64) -> Option<DateTime<FixedOffset>> {
+fn add_units(t: DateTime<Zone>, unit: Unit, n: i64) -> Option<DateTime<Zone>> {
     match unit {
         Unit::Year => add_months(t, n.checked_mul(12)?),
         Unit::Quarter => add_months(t, n.checked_mul(3)?),
         Unit::Month => add_months(t, n),
-        Unit::Week => t.checked_add_signed(ChronoDuration::try_weeks(n)?),
-        Unit::Day => t.checked_add_signed(ChronoDuration::try_days(n)?),
+        // moment adds days and weeks on the calendar: the wall time stays across a clock
+        // change (a day is then 23 or 25 hours); hours and smaller are elapsed time.
+        Unit::Week => add_calendar(t, ChronoDuration::try_weeks(n)?),
+        Unit::Day => add_calendar(t, ChronoDuration::try_days(n)?),
         Unit::Hour => t.checked_add_signed(ChronoDuration::try_hours(n)?),
         Unit::Minute => t.checked_add_signed(ChronoDuration::try_minutes(n)?),
         Unit::Second => t.checked_add_signed(ChronoDuration::try_seconds(n)?),
     }
 }
 
+fn add_calendar(t: DateTime<Zone>, days: ChronoDuration) -> Option<DateTime<Zone>> {
+    local_instant(t.timezone(), t.naive_local().checked_add_signed(days)?)
+}
+
 /// moment `startOf(unit)`, or `endOf(unit)` (last millisecond) when rounding up. Weeks start on
 /// Sunday (moment's default `en` locale).
-fn round_to_unit(
-    t: DateTime<FixedOffset>,
-    unit: Unit,
-    round_up: bool,
-) -> Option<DateTime<FixedOffset>> {
-    let tz = *t.offset();
+fn round_to_unit(t: DateTime<Zone>, unit: Unit, round_up: bool) -> Option<DateTime<Zone>> {
+    let tz = t.timezone();
     let date = t.date_naive();
     let start_naive: NaiveDateTime = match unit {
         Unit::Year => NaiveDate::from_ymd_opt(date.year(), 1, 1)?.and_hms_opt(0, 0, 0)?,
@@ -267,7 +273,7 @@ fn round_to_unit(
         Unit::Minute => date.and_hms_opt(t.hour(), t.minute(), 0)?,
         Unit::Second => date.and_hms_opt(t.hour(), t.minute(), t.second())?,
     };
-    let start = tz.from_local_datetime(&start_naive).single()?;
+    let start = local_instant(tz, start_naive)?;
     if !round_up {
         return Some(start);
     }
@@ -282,11 +288,11 @@ fn round_to_unit(
 
 /// `roundToFiscal`: fiscal years and quarters starting at `start_month` (0 = January).
 fn round_to_fiscal(
-    t: DateTime<FixedOffset>,
+    t: DateTime<Zone>,
     unit: Unit,
     round_up: bool,
     start_month: u32,
-) -> Option<DateTime<FixedOffset>> {
+) -> Option<DateTime<Zone>> {
     let span = match unit {
         Unit::Year => 12,
         Unit::Quarter => 3,
@@ -342,7 +348,7 @@ mod tests {
     }
 
     fn p(expr: &str, round_up: bool) -> DateTime<Utc> {
-        parse_time(expr, now(), round_up, utc_offset()).unwrap_or_else(|e| panic!("{e}"))
+        parse_time(expr, now(), round_up, Zone::Utc).unwrap_or_else(|e| panic!("{e}"))
     }
 
     #[test]
@@ -387,16 +393,62 @@ mod tests {
     #[test]
     fn month_arithmetic_clamps() {
         let mar31 = utc("2026-03-31T12:00:00Z");
-        let t = parse_time("now-1M", mar31, false, utc_offset());
+        let t = parse_time("now-1M", mar31, false, Zone::Utc);
         assert_eq!(t, Ok(utc("2026-02-28T12:00:00Z")));
     }
 
     // Rounding happens in the dashboard's time zone.
     #[test]
     fn rounding_uses_the_time_zone() {
-        let plus2 = FixedOffset::east_opt(7200).unwrap_or_else(|| unreachable!());
-        let t = parse_time("now/d", now(), false, plus2);
-        assert_eq!(t, Ok(utc("2026-11-24T22:00:00Z")));
+        let kolkata = Zone::Named(chrono_tz::Tz::Asia__Kolkata);
+        let t = parse_time("now/d", now(), false, kolkata);
+        assert_eq!(t, Ok(utc("2026-11-24T18:30:00Z")));
+        let ny = Zone::Named(chrono_tz::Tz::America__New_York);
+        assert_eq!(
+            parse_time("now/w", now(), false, ny),
+            Ok(utc("2026-11-22T05:00:00Z"))
+        );
+        assert_eq!(
+            parse_time("now/d", now(), true, ny),
+            Ok(utc("2026-11-26T04:59:59.999Z"))
+        );
+    }
+
+    // On the days clocks change, the day starts at the offset of its midnight, not of now:
+    // Berlin's 29 March 2026 starts at +1 and ends at +2 (23 hours); New York's 1 November
+    // 2026 starts at -4 and ends at -5 (25 hours).
+    #[test]
+    fn days_of_a_clock_change_round_in_the_zone() {
+        let berlin = Zone::Named(chrono_tz::Tz::Europe__Berlin);
+        let noon = utc("2026-03-29T10:00:00Z");
+        assert_eq!(
+            parse_time("now/d", noon, false, berlin),
+            Ok(utc("2026-03-28T23:00:00Z"))
+        );
+        assert_eq!(
+            parse_time("now/d", noon, true, berlin),
+            Ok(utc("2026-03-29T21:59:59.999Z"))
+        );
+        let ny = Zone::Named(chrono_tz::Tz::America__New_York);
+        let noon = utc("2026-11-01T17:00:00Z");
+        assert_eq!(
+            parse_time("now/d", noon, false, ny),
+            Ok(utc("2026-11-01T04:00:00Z"))
+        );
+        assert_eq!(
+            parse_time("now/d", noon, true, ny),
+            Ok(utc("2026-11-02T04:59:59.999Z"))
+        );
+        // `now-1d/d` on the Monday after: the previous calendar day, all 25 hours of it.
+        assert_eq!(
+            parse_time("now-1d/d", utc("2026-11-02T17:00:00Z"), false, ny),
+            Ok(utc("2026-11-01T04:00:00Z"))
+        );
+        // A wall time the spring change skips moves forward by the hour.
+        assert_eq!(
+            parse_time("2026-03-29 02:30:00", noon, false, berlin),
+            Ok(utc("2026-03-29T01:30:00Z"))
+        );
     }
 
     #[test]
@@ -423,10 +475,7 @@ mod tests {
             "",
             "now-99999999999h",
         ] {
-            assert!(
-                parse_time(bad, now(), false, utc_offset()).is_err(),
-                "{bad}"
-            );
+            assert!(parse_time(bad, now(), false, Zone::Utc).is_err(), "{bad}");
         }
     }
 
@@ -444,7 +493,7 @@ mod tests {
         assert_eq!(p("now/Q", true), utc("2026-12-31T23:59:59.999Z"));
         assert_eq!(p("now-1Q", false), now() - ChronoDuration::days(92));
         // fiscal year starting in April (month 3): 2026-04-01 .. 2027-03-31
-        let fy = |e: &str, up: bool| parse_time_fiscal(e, now(), up, utc_offset(), 3);
+        let fy = |e: &str, up: bool| parse_time_fiscal(e, now(), up, Zone::Utc, 3);
         assert_eq!(fy("now/fy", false), Ok(utc("2026-04-01T00:00:00Z")));
         assert_eq!(fy("now/fy", true), Ok(utc("2027-03-31T23:59:59.999Z")));
         assert_eq!(fy("now/fQ", false), Ok(utc("2026-10-01T00:00:00Z")));
@@ -462,7 +511,7 @@ mod tests {
             p("2026-11-01T10:30:00Z||/h", false),
             utc("2026-11-01T10:00:00Z")
         );
-        assert!(parse_time("2026-11-01||x", now(), false, utc_offset()).is_err());
+        assert!(parse_time("2026-11-01||x", now(), false, Zone::Utc).is_err());
     }
 
     #[test]

@@ -3,8 +3,6 @@
 //! the chosen clock. Every panel builder (stat, time series, states, pie, histogram, table)
 //! shares these, so they live apart from any one of them.
 
-use chrono::{DateTime, Local, TimeZone, Utc};
-
 use super::Rgb;
 use crate::data::panel_data::Series;
 use crate::grafana::model::{FieldDefaults, Panel};
@@ -13,38 +11,8 @@ use crate::grafana::{colors, fields, naming, thresholds, units};
 /// Grafana's fallback colour when nothing else applies (its text grey).
 pub(super) const FALLBACK: Rgb = Rgb(204, 204, 220);
 
-/// How times on axes are shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Clock {
-    Utc,
-    Local,
-}
-
-impl Clock {
-    /// The clock a dashboard's `timezone` asks for: `utc` is UTC; `browser`, empty or absent
-    /// is the viewer's zone (Grafana's default, the browser's); a named zone (`Europe/Paris`)
-    /// is `None`, which this clock cannot show: callers keep their own then.
-    pub fn for_timezone(timezone: Option<&str>) -> Option<Clock> {
-        match timezone.map(str::trim).unwrap_or("") {
-            "" | "browser" => Some(Clock::Local),
-            tz if tz.eq_ignore_ascii_case("utc") => Some(Clock::Utc),
-            _ => None,
-        }
-    }
-
-    /// An instant (ms since the epoch) on this clock in a chrono `pattern`; `None` when it is
-    /// outside chrono's range.
-    pub fn format(self, ms: i64, pattern: &str) -> Option<String> {
-        let utc = DateTime::<Utc>::from_timestamp_millis(ms)?;
-        Some(match self {
-            Clock::Utc => utc.format(pattern).to_string(),
-            Clock::Local => Local
-                .from_utc_datetime(&utc.naive_utc())
-                .format(pattern)
-                .to_string(),
-        })
-    }
-}
+/// How times on axes, in tables and in date units are shown: the dashboard's zone.
+pub use crate::grafana::zone::Zone as Clock;
 
 /// A series' own field config: the panel's defaults with the overrides that select it, its
 /// `displayName` with the series macros filled in (`${__field.labels.pod}`, see
@@ -331,7 +299,11 @@ mod tests {
         assert_eq!(Clock::for_timezone(Some("browser")), Some(Clock::Local));
         assert_eq!(Clock::for_timezone(None), Some(Clock::Local));
         assert_eq!(Clock::for_timezone(Some("")), Some(Clock::Local));
-        assert_eq!(Clock::for_timezone(Some("Europe/Paris")), None);
+        assert_eq!(
+            Clock::for_timezone(Some("Europe/Paris")),
+            Some(Clock::Named(chrono_tz::Tz::Europe__Paris))
+        );
+        assert_eq!(Clock::for_timezone(Some("Nowhere/Else")), None);
     }
 
     #[test]

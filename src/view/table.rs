@@ -96,7 +96,7 @@ pub fn from_frame(panel: &Panel, frame: &Frame, clock: Clock) -> TableView {
 
 fn cell(v: &Value, config: &FieldDefaults, clock: Clock) -> TableCell {
     match v {
-        Value::Number(x) => number_cell(*x, config),
+        Value::Number(x) => number_cell(*x, config, clock),
         Value::Time(t) => TableCell {
             text: time_text(*t, clock),
             color: None,
@@ -146,14 +146,22 @@ fn time_text(ms: i64, clock: Clock) -> String {
         .unwrap_or_else(|| ms.to_string())
 }
 
-fn number_cell(value: f64, config: &FieldDefaults) -> TableCell {
+fn number_cell(value: f64, config: &FieldDefaults, clock: Clock) -> TableCell {
+    // Date units show the instant in the dashboard's zone, as Grafana's display processor
+    // passes its `timeZone`; "today" is the viewer's.
+    let dates = units::DateContext {
+        zone: clock,
+        viewer: Clock::Local,
+        now_ms: None,
+    };
     // A value mapping's text and colour win over the unit and the thresholds, as in Grafana.
     let mapped = fields::map_value(Some(value), &config.mappings);
     let text = mapped
         .as_ref()
         .and_then(|m| m.text.clone())
         .unwrap_or_else(|| {
-            units::format_value(value, config.unit.as_deref(), config.decimals).to_string()
+            units::format_value_in(value, config.unit.as_deref(), config.decimals, &dates)
+                .to_string()
         });
     if let Some(colour) = mapped.as_ref().and_then(|m| m.color.as_deref()) {
         return TableCell {
@@ -251,6 +259,23 @@ mod tests {
             cells,
             vec![vec!["gw-1", "v2", "12.5"], vec!["gw-2", "v1", "3"]]
         );
+    }
+
+    // A number cell in a date unit shows the instant in the dashboard's zone.
+    #[test]
+    fn date_cells_follow_the_dashboard_zone() {
+        let config = FieldDefaults {
+            unit: Some("dateTimeAsIso".into()),
+            ..FieldDefaults::default()
+        };
+        let at = 1_700_000_000_000.0; // 2023-11-14 22:13:20 UTC
+        let berlin = Clock::Named(chrono_tz::Tz::Europe__Berlin);
+        assert_eq!(number_cell(at, &config, berlin).text, "2023-11-14 23:13:20");
+        assert_eq!(
+            number_cell(at, &config, Clock::Utc).text,
+            "2023-11-14 22:13:20"
+        );
+        assert_eq!(time_text(at as i64, berlin), "2023-11-14 23:13:20");
     }
 
     #[test]

@@ -9,8 +9,11 @@
 // in frame values and in answers' `numeric`).
 //
 // Case kinds:
-//   {"kind":"format", "unit":"bytes", "decimals":2|null, "value":1536}
-//       -> {"prefix":"", "text":"1.50", "suffix":" KiB"}      getValueFormat(unit)(value, decimals)
+//   {"kind":"format", "unit":"bytes", "decimals":2|null, "value":1536,
+//    "timeZone"?:"Europe/Berlin"|"utc"|"browser", "now"?:1700000000000}
+//       -> {"prefix":"", "text":"1.50", "suffix":" KiB"}
+//          getValueFormat(unit)(value, decimals, undefined, timeZone), with the clock stopped
+//          at `now` (epoch ms) when given ("browser" is the oracle's zone, UTC)
 //   {"kind":"interval", "from":0, "to":3600000, "resolution":1000, "lowLimit":"10s"|null}
 //       -> {"intervalMs":5000, "interval":"5s"}                rangeUtil.calculateInterval
 //   {"kind":"display", "panelType":"stat", "frames":[FRAME...], "fieldConfig":{...},
@@ -340,8 +343,22 @@ function reducers() {
 
 function format(c) {
   const decimals = c.decimals === null || c.decimals === undefined ? undefined : c.decimals;
-  const v = g.getValueFormat(c.unit)(decodeNumber(c.value), decimals);
+  const timeZone = c.timeZone === null || c.timeZone === undefined ? undefined : c.timeZone;
+  const v = atNow(c.now, () => g.getValueFormat(c.unit)(decodeNumber(c.value), decimals, undefined, timeZone));
   return { prefix: v.prefix || '', text: v.text, suffix: v.suffix || '' };
+}
+
+// Runs `f` with the wall clock stopped at `now` (epoch ms) when given: moment's `now` reads
+// `Date.now()` at each call, so stubbing it fixes `dateTime()`, `fromNow()` and "today".
+function atNow(now, f) {
+  if (now === null || now === undefined) return f();
+  const realNow = Date.now;
+  Date.now = () => now;
+  try {
+    return f();
+  } finally {
+    Date.now = realNow;
+  }
 }
 
 function interval(c) {

@@ -6,7 +6,7 @@ use super::FormattedValue;
 use super::number::{js_number_to_string, locale_format, to_exponential, to_fixed, to_hex};
 use super::scale::{self, binary_prefix, count_unit, fixed_unit, scaled_units, si_prefix};
 use super::time::{
-    date_time, to_clock, to_days, to_dtdhms, to_dthms, to_duration, to_hours, to_microseconds,
+    to_clock, to_days, to_dtdhms, to_dthms, to_duration, to_hours, to_microseconds,
     to_milliseconds, to_minutes, to_nanoseconds, to_seconds,
 };
 
@@ -53,7 +53,7 @@ impl Input {
 
 type Category = fn(&str, Input) -> Option<FormattedValue>;
 
-const CATEGORIES: [Category; 25] = [
+const CATEGORIES: [Category; 24] = [
     misc,
     acceleration,
     angle,
@@ -63,7 +63,6 @@ const CATEGORIES: [Category; 25] = [
     currency,
     data,
     data_rate,
-    date_and_time,
     energy,
     flow,
     force,
@@ -275,21 +274,6 @@ fn data_rate(unit: &str, x: Input) -> Option<FormattedValue> {
         "Pibits" => x.bin("b/s", 5),
         "PBs" => x.si("B/s", 5),
         "Pbits" => x.si("b/s", 5),
-        _ => None,
-    }
-}
-
-/// Date & time (UTC; Grafana uses the dashboard zone).
-fn date_and_time(unit: &str, x: Input) -> Option<FormattedValue> {
-    let v = x.v;
-    match unit {
-        "dateTimeAsIso"
-        | "dateTimeAsIsoNoDateIfToday"
-        | "dateTimeAsSystem"
-        | "dateTimeAsLocal"
-        | "dateTimeAsLocalNoDateIfToday"
-        | "dateTimeFromNow" => Some(date_time(v, "YYYY-MM-DD HH:mm:ss")),
-        "dateTimeAsUS" | "dateTimeAsUSNoDateIfToday" => Some(date_time(v, "MM/DD/YYYY h:mm:ss a")),
         _ => None,
     }
 }

@@ -11,6 +11,7 @@
 use std::fmt;
 
 mod catalogue;
+mod dates;
 mod number;
 mod scale;
 mod time;
@@ -18,9 +19,9 @@ mod time;
 pub use number::{auto_decimals, js_number_to_string, to_fixed};
 
 use catalogue::catalogue;
+pub use dates::DateContext;
 use number::js_to_number;
 use scale::{count_unit, currency, fixed_unit, si_offset, si_prefix};
-use time::date_time;
 
 /// A formatted value: Grafana draws `prefix` + `text` + `suffix`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -56,11 +57,25 @@ impl fmt::Display for FormattedValue {
 /// Format `value` with a Grafana unit id (`None`/empty = `none`) and optional fixed decimals.
 /// `decimals: None` uses Grafana's automatic decimals (about three significant digits).
 pub fn format_value(value: f64, unit: Option<&str>, decimals: Option<u32>) -> FormattedValue {
+    format_value_in(value, unit, decimals, &DateContext::default())
+}
+
+/// [`format_value`] with date units shown in a zone and relative to a "now" (`timeZone` of
+/// Grafana's display processor, and its clock).
+pub fn format_value_in(
+    value: f64,
+    unit: Option<&str>,
+    decimals: Option<u32>,
+    dates: &DateContext,
+) -> FormattedValue {
     let unit = unit
         .map(str::trim)
         .filter(|u| !u.is_empty())
         .unwrap_or("none");
     let decimals = decimals.map(|d| d.min(20));
+    if let Some(date) = dates::date_unit(unit, value, dates) {
+        return date;
+    }
     format_with(unit, value, decimals)
 }
 
@@ -124,7 +139,7 @@ fn format_with(unit: &str, v: f64, d: Option<u32>) -> FormattedValue {
     if let Some(f) = catalogue(unit, v, d) {
         return f;
     }
-    // Custom units: prefix:, suffix:, si:, count:, currency:, bool:, time:.
+    // Custom units: prefix:, suffix:, si:, count:, currency:, bool: (time: is a date unit).
     if let Some((key, sub)) = unit.split_once(':')
         && !key.is_empty()
     {
@@ -135,7 +150,6 @@ fn format_with(unit: &str, v: f64, d: Option<u32>) -> FormattedValue {
                 return f;
             }
             "suffix" => return fixed_unit(v, d, sub),
-            "time" => return date_time(v, sub),
             "si" => {
                 let first: String = sub.chars().take(1).collect();
                 return match si_offset(&first) {

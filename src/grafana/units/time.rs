@@ -267,13 +267,6 @@ pub(super) fn to_clock(ms: f64, decimals: Option<u32>) -> FormattedValue {
     })
 }
 
-pub(super) fn date_time(value: f64, fmt: &str) -> FormattedValue {
-    if !value.is_finite() {
-        return FormattedValue::text("Invalid date");
-    }
-    FormattedValue::text(crate::grafana::vars::format_moment(value as i64, fmt, 0))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
