@@ -12,5 +12,6 @@ pub mod incremental;
 pub mod logql_plan;
 pub mod plan;
 pub mod refresh;
+mod refresh_plan;
 pub mod session;
 pub mod variables;

@@ -9,22 +9,17 @@ use tokio::sync::mpsc;
 
 use super::datasources::Datasources;
 use super::drill::Backends;
-use super::expand::{expand_dashboard, scope_with};
+use super::expand::expand_dashboard;
 use super::incremental::AnswerCache;
-use super::plan::{
-    PanelPlan, PlanContext, PlannedQuery, QueryKey, QueryLanguage, ScrapeChooser,
-    comparison_queries, offset_label, plan_panel,
-};
+use super::plan::{PanelPlan, PlannedQuery, QueryKey, QueryLanguage, offset_label};
+use super::refresh_plan::plan_refresh;
 use super::session::EngineEvent;
-use super::variables::{Overrides, ResolvedVariable, adhoc_filters, resolve_variables, scope_for};
+use super::variables::{Overrides, ResolvedVariable, resolve_variables, scope_for};
 use crate::data::LogLine;
 use crate::data::panel_data::{PanelData, QueryInfo, Series};
-use crate::grafana::model::{Dashboard, DatasourceRef};
+use crate::grafana::model::Dashboard;
 use crate::grafana::naming::{SeriesNaming, display_names, legend_name};
-use crate::grafana::panel_kind::{PanelKind, unsupported_reason};
-use crate::grafana::scrape::choose_scrape_interval;
 use crate::grafana::timerange::TimeRange;
-use crate::grafana::vars::add_label_matchers;
 use crate::net::loki::{DEFAULT_MAX_LINES, LokiAnswer, LokiClient, LokiQuery};
 use crate::net::{PromError, QueryAnswer};
 
@@ -154,14 +149,6 @@ enum Answer {
 /// An answer and how long it took (ms).
 type Answered = (Result<Answer, String>, u64);
 
-/// The dashboard time zone's offset from UTC at the end of the range: `utc` is 0, `browser`
-/// (or none) this machine's zone, as the browser's would be, a named zone (`Europe/Berlin`)
-/// its offset then. A name the zone database does not know is read as UTC.
-fn utc_offset_s(timezone: Option<&str>, range: &TimeRange) -> i64 {
-    crate::grafana::zone::Zone::for_timezone(timezone)
-        .map_or(0, |zone| i64::from(zone.offset_s_at(range.to_ms())))
-}
-
 /// What a Loki panel says when triage was started without a Loki.
 pub const NO_LOKI: &str = "Loki panel: start triage with --loki URL";
 
@@ -180,72 +167,15 @@ pub async fn run_refresh(
     let resolved_variables = (variables.clone(), errors.clone());
     let base_scope = scope_for(&variables, &input.dashboard, &input.range);
     let expanded = expand_dashboard(&input.dashboard, &variables, &base_scope);
-    // Given to triage, else set on the datasource (`timeInterval`), else Prometheus's own.
-    let scrape_interval = match input
-        .scrape_interval
-        .as_ref()
-        .or(datasources.default_time_interval.as_ref())
-    {
-        Some(configured) => Some(configured.clone()),
-        None => datasources.detected_scrape_interval().await,
-    };
-    let lookup = |name: &str| resolved_value(&variables, name);
-    let (targets, global) = (
-        datasources.scrape_targets().await,
-        datasources.detected_scrape_interval().await,
-    );
-    let choose_scrape = |reference: &DatasourceRef, expr: &str| {
-        let key = datasources.name_for(reference, &lookup);
-        scrape_for_query(
-            datasources,
-            input.scrape_interval.as_deref(),
-            key.as_deref(),
-            expr,
-            (&targets, global.as_deref()),
-        )
-    };
-    let datasource_types = input.dashboard.datasource_variable_types();
-    let ctx = PlanContext {
-        range: &input.range,
-        terminal_width: input.terminal_width,
-        scrape_interval,
-        scrape_for: Some(ScrapeChooser(&choose_scrape)),
-        utc_offset_s: utc_offset_s(input.dashboard.timezone.as_deref(), &input.range),
-        dashboard_title: &input.dashboard.title,
-        dashboard_uid: input.dashboard.uid.as_deref().unwrap_or(""),
-        datasource_types: &datasource_types,
-    };
-    let plans: Vec<PanelPlan> = expanded
-        .dashboard
-        .panels
-        .iter()
-        .zip(&expanded.scoped)
-        .map(|(panel, scoped)| {
-            if let Some(reason) = unsupported_reason(panel) {
-                return PanelPlan::Unsupported(reason);
-            }
-            let scope = scope_with(&base_scope, scoped.iter().map(|(n, t, v)| (n, t, v)));
-            plan_panel(panel, &scope, &ctx)
-        })
-        .collect();
-    let mut plans = plans;
-    without_loki(&mut plans, loki.is_some());
-    add_adhoc_filters(&mut plans, &adhoc_filters(&variables));
-    assign_datasources(&mut plans, &expanded.dashboard, datasources, &lookup);
-    if let Some((index, offset_ms)) = input.compare
-        && let Some(PanelPlan::Queries(queries)) = plans.get_mut(index)
-    {
-        let copies = comparison_queries(queries, offset_ms);
-        queries.extend(copies);
-    }
-    add_annotation_queries(
-        &mut plans,
-        &expanded.dashboard,
-        &base_scope,
-        &input.range,
+    let plans = plan_refresh(
         datasources,
-        &lookup,
-    );
+        &input,
+        &variables,
+        &expanded,
+        &base_scope,
+        loki.is_some(),
+    )
+    .await;
     let resolved = Resolved {
         dashboard: expanded.dashboard,
         variables,
@@ -287,75 +217,6 @@ pub async fn run_refresh(
         asked: Some(asked),
         variables: Some(resolved_variables),
         answers: memory.answers.clone(),
-    }
-}
-
-/// The scrape interval of one query: given to triage, else its datasource's `timeInterval`,
-/// else (for the default datasource, the one Prometheus described) what the targets it reads
-/// and the global configuration say. A named datasource without a `timeInterval` is planned
-/// as Grafana plans it.
-fn scrape_for_query(
-    datasources: &Datasources,
-    configured: Option<&str>,
-    datasource_key: Option<&str>,
-    expr: &str,
-    (targets, global): (&[crate::data::ScrapeTarget], Option<&str>),
-) -> Option<crate::grafana::scrape::ChosenScrape> {
-    let time_interval = match datasource_key {
-        Some(key) => datasources.time_intervals.get(key),
-        None => datasources.default_time_interval.as_ref(),
-    };
-    let (targets, global) = match datasource_key {
-        None => (targets, global),
-        Some(_) => (&[][..], None),
-    };
-    choose_scrape_interval(
-        configured,
-        time_interval.map(String::as_str),
-        expr,
-        targets,
-        global,
-    )
-}
-
-/// Ad-hoc filters go into every selector of every PromQL query, as Grafana adds them.
-fn add_adhoc_filters(plans: &mut [PanelPlan], filters: &[crate::grafana::model::LabelMatcher]) {
-    if filters.is_empty() {
-        return;
-    }
-    for plan in plans.iter_mut() {
-        if let PanelPlan::Queries(queries) = plan {
-            for query in queries
-                .iter_mut()
-                .filter(|q| q.language == QueryLanguage::PromQL)
-            {
-                query.expr = add_label_matchers(&query.expr, filters);
-            }
-        }
-    }
-}
-
-/// Which datasource each query asks: its target's reference (Mixed panels) or its panel's,
-/// through the variables' values.
-fn assign_datasources(
-    plans: &mut [PanelPlan],
-    dashboard: &Dashboard,
-    datasources: &Datasources,
-    lookup: &dyn Fn(&str) -> Option<String>,
-) {
-    for (plan, panel) in plans.iter_mut().zip(&dashboard.panels) {
-        if let PanelPlan::Queries(queries) = plan {
-            for query in queries.iter_mut() {
-                let reference = panel
-                    .targets
-                    .iter()
-                    .find(|t| t.ref_id == query.ref_id)
-                    .and_then(|t| t.datasource.as_ref())
-                    .filter(|d| !matches!(d, DatasourceRef::Default))
-                    .unwrap_or(&panel.datasource);
-                query.datasource = datasources.name_for(reference, lookup);
-            }
-        }
     }
 }
 
@@ -426,57 +287,6 @@ fn skip_unwanted(
                 .filter(|_| same_shape)
                 .and_then(|p| p.get(index).cloned())
                 .flatten();
-        }
-    }
-}
-
-/// Annotation queries ride along with every time-series panel (sent once, as shared queries
-/// are), to be drawn as markers on each of them.
-fn add_annotation_queries(
-    plans: &mut [PanelPlan],
-    dashboard: &Dashboard,
-    base_scope: &crate::grafana::vars::Scope,
-    range: &TimeRange,
-    datasources: &Datasources,
-    lookup: &dyn Fn(&str) -> Option<String>,
-) {
-    let annotation_queries: Vec<PlannedQuery> = super::annotations::queried(dashboard)
-        .map(|(index, annotation)| {
-            let mut query = super::annotations::plan(index, annotation, base_scope, range);
-            let reference = annotation
-                .datasource
-                .clone()
-                .unwrap_or(DatasourceRef::Default);
-            query.datasource = datasources.name_for(&reference, lookup);
-            query
-        })
-        .collect();
-    if !annotation_queries.is_empty() {
-        for (plan, panel) in plans.iter_mut().zip(&dashboard.panels) {
-            if let PanelPlan::Queries(queries) = plan
-                && PanelKind::of(&panel.panel_type) == PanelKind::TimeSeries
-                && !queries.is_empty()
-            {
-                queries.extend(annotation_queries.iter().cloned());
-            }
-        }
-    }
-}
-
-/// Without a Loki, a panel whose queries are all LogQL says how to start triage with one, and
-/// a Mixed panel keeps its Prometheus queries.
-fn without_loki(plans: &mut [PanelPlan], have_loki: bool) {
-    if have_loki {
-        return;
-    }
-    for plan in plans.iter_mut() {
-        let PanelPlan::Queries(queries) = plan else {
-            continue;
-        };
-        let before = queries.len();
-        queries.retain(|q| q.language != QueryLanguage::LogQL);
-        if before > 0 && queries.is_empty() {
-            *plan = PanelPlan::Unsupported(NO_LOKI.into());
         }
     }
 }
@@ -727,7 +537,7 @@ fn assemble(
 }
 
 /// A variable's current (first) value by name.
-fn resolved_value(variables: &[ResolvedVariable], name: &str) -> Option<String> {
+pub(super) fn resolved_value(variables: &[ResolvedVariable], name: &str) -> Option<String> {
     variables
         .iter()
         .find(|v| v.name == name)

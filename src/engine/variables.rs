@@ -114,34 +114,7 @@ pub async fn resolve_variables(
                 Vec::new()
             }
         };
-        let selection = match overrides.get(&variable.name) {
-            Some(values) => override_selection(
-                values,
-                &options,
-                variable.include_all,
-                variable.all_value.as_deref(),
-            ),
-            None => select_after_refresh(&variable.current, &options, SelectionRules::of(variable)),
-        };
-        let value = match variable.kind {
-            // These hold what the user typed or the file says, whatever the options.
-            VariableKind::Constant | VariableKind::Textbox
-                if overrides.get(&variable.name).is_none() =>
-            {
-                let text = if variable.kind == VariableKind::Constant {
-                    variable.query.clone()
-                } else {
-                    variable
-                        .current
-                        .value
-                        .first()
-                        .cloned()
-                        .unwrap_or_else(|| variable.query.clone())
-                };
-                VarValue::single(text)
-            }
-            _ => var_value(variable, &selection, &options),
-        };
+        let value = selected_value(variable, overrides.get(&variable.name), &options);
         let value = resolve_auto_interval(variable, value, range);
         let done = ResolvedVariable {
             name: variable.name.clone(),
@@ -167,6 +140,36 @@ pub async fn resolve_variables(
         }
     }
     (by_index.into_iter().flatten().collect(), errors)
+}
+
+/// The value a variable takes from its options: the `--var` override, else the saved selection
+/// kept when still valid; constants and text boxes hold what the file says (or was typed).
+fn selected_value(
+    variable: &Variable,
+    overridden: Option<&Vec<String>>,
+    options: &[VarOption],
+) -> VarValue {
+    let selection = match overridden {
+        Some(values) => override_selection(
+            values,
+            options,
+            variable.include_all,
+            variable.all_value.as_deref(),
+        ),
+        None => select_after_refresh(&variable.current, options, SelectionRules::of(variable)),
+    };
+    match variable.kind {
+        VariableKind::Constant if overridden.is_none() => VarValue::single(variable.query.clone()),
+        VariableKind::Textbox if overridden.is_none() => VarValue::single(
+            variable
+                .current
+                .value
+                .first()
+                .cloned()
+                .unwrap_or_else(|| variable.query.clone()),
+        ),
+        _ => var_value(variable, &selection, options),
+    }
 }
 
 /// An ad-hoc filter from the command line: `job=api`, `job!=api`, `pod=~api-.*`, `pod!~x`.
