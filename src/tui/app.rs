@@ -340,6 +340,10 @@ impl App {
             .find(|b| b.matches(key.code))
             .map(|b| b.action)
             .unwrap_or(Action::None);
+        if let Some(overlay) = self.overlay_for(action) {
+            self.overlay = overlay;
+            return Command::None;
+        }
         let now = chrono::Utc::now();
         match action {
             // In a fullscreen time series or heatmap, left/right move the cursor along time.
@@ -370,7 +374,6 @@ impl App {
                 self.page.fullscreen = false;
                 self.request_exemplars();
             }
-            Action::Help => self.overlay = Overlay::Help,
             Action::PageDown => self.page.scroll += u32::from(self.page.body_height.max(2) - 1),
             Action::PageUp => {
                 self.page.scroll = self
@@ -379,26 +382,6 @@ impl App {
                     .saturating_sub(u32::from(self.page.body_height.max(2) - 1))
             }
             Action::ToggleRow => self.page.toggle_row_of_focus(),
-            Action::TimePicker => {
-                let cursor = super::timenav::QUICK_RANGES
-                    .iter()
-                    .position(|(f, _)| *f == self.page.view_state.range.from)
-                    .unwrap_or(3);
-                self.overlay = Overlay::TimePicker { cursor };
-            }
-            Action::Variables => self.overlay = Overlay::Variables { cursor: 0 },
-            Action::Inspect => self.overlay = Overlay::Inspect { scroll: 0 },
-            Action::Search => {
-                self.overlay = Overlay::Search {
-                    query: String::new(),
-                }
-            }
-            Action::Dashboards => {
-                self.overlay = Overlay::Dashboards {
-                    filter: String::new(),
-                    cursor: 0,
-                }
-            }
             Action::ExplorePrompt => self.open_explore(ExploreField::Query),
             Action::ZoomOut => return self.range_changed(|r| r.zoom(2.0, now)),
             Action::ZoomIn => return self.range_changed(|r| r.zoom(0.5, now)),
@@ -411,25 +394,60 @@ impl App {
             }
             Action::Compare => return self.cycle_compare(),
             Action::CycleRefresh => return self.cycle_refresh(),
-            Action::CopyLink => {
-                let link = self.explore_link().unwrap_or_else(|| self.grafana_link());
-                self.page.status.message = Some(format!("copied: {link}"));
-                return Command::CopyLink(link);
-            }
-            Action::Alerts => {
-                self.alerts = AlertsState::Loading;
-                self.overlay = Overlay::Alerts { cursor: 0 };
-                return Command::FetchAlerts;
-            }
+            Action::CopyLink => return self.copy_link(),
+            Action::Alerts => return self.open_alerts(),
             Action::VariableNext => return self.step_variable(1),
             Action::VariablePrevious => return self.step_variable(-1),
             Action::Quit => return Command::Quit,
             Action::Refresh => return Command::Refresh,
             Action::Snapshot => return Command::Snapshot { panel_only: false },
             Action::SnapshotPanel => return Command::Snapshot { panel_only: true },
-            Action::None => {}
+            // Opened above.
+            Action::Help
+            | Action::TimePicker
+            | Action::Variables
+            | Action::Inspect
+            | Action::Search
+            | Action::Dashboards
+            | Action::None => {}
         }
         Command::None
+    }
+
+    /// `y`: the Grafana link of what is on screen (Explore for a query, else the dashboard).
+    fn copy_link(&mut self) -> Command {
+        let link = self.explore_link().unwrap_or_else(|| self.grafana_link());
+        self.page.status.message = Some(format!("copied: {link}"));
+        Command::CopyLink(link)
+    }
+
+    fn open_alerts(&mut self) -> Command {
+        self.alerts = AlertsState::Loading;
+        self.overlay = Overlay::Alerts { cursor: 0 };
+        Command::FetchAlerts
+    }
+
+    /// The overlay a key opens (help, time picker, variables, inspect, search, dashboards).
+    fn overlay_for(&self, action: Action) -> Option<Overlay> {
+        Some(match action {
+            Action::Help => Overlay::Help,
+            Action::TimePicker => Overlay::TimePicker {
+                cursor: super::timenav::QUICK_RANGES
+                    .iter()
+                    .position(|(f, _)| *f == self.page.view_state.range.from)
+                    .unwrap_or(3),
+            },
+            Action::Variables => Overlay::Variables { cursor: 0 },
+            Action::Inspect => Overlay::Inspect { scroll: 0 },
+            Action::Search => Overlay::Search {
+                query: String::new(),
+            },
+            Action::Dashboards => Overlay::Dashboards {
+                filter: String::new(),
+                cursor: 0,
+            },
+            _ => return None,
+        })
     }
 
     /// From an alert to the panel that shows it, the range starting 15 min before it fired.
