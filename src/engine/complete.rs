@@ -79,10 +79,13 @@ pub async fn answer(
             let (start_ms, end_ms) = ((start * 1000.0) as i64, (end * 1000.0) as i64);
             CompletionAnswer::Names(loki.label_names(start_ms, end_ms).await?)
         }
-        CompletionRequest::LokiLabelValues { label } => {
+        CompletionRequest::LokiLabelValues { label, stream } => {
             let loki = loki.ok_or(NO_LOKI)??;
             let (start_ms, end_ms) = ((start * 1000.0) as i64, (end * 1000.0) as i64);
-            CompletionAnswer::Names(loki.label_values(label, None, start_ms, end_ms).await?)
+            CompletionAnswer::Names(
+                loki.label_values(label, stream.as_deref(), start_ms, end_ms)
+                    .await?,
+            )
         }
     };
     cache.put(request.clone(), answer.clone());

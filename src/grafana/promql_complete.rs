@@ -52,8 +52,12 @@ pub enum CompletionRequest {
     Metadata { metric: String },
     /// Loki's `/loki/api/v1/labels` (a LogQL stream selector's label names).
     LokiLabelNames,
-    /// Loki's `/loki/api/v1/label/<label>/values`.
-    LokiLabelValues { label: String },
+    /// Loki's `/loki/api/v1/label/<label>/values`, narrowed to the streams the selector's
+    /// other complete matchers pick (`query=`).
+    LokiLabelValues {
+        label: String,
+        stream: Option<String>,
+    },
 }
 
 /// What the datasource says a metric is (`/api/v1/metadata`).
@@ -512,6 +516,8 @@ impl CompletionContext {
             Want::LabelName => Some(CompletionRequest::LokiLabelNames),
             Want::LabelValue { label } => Some(CompletionRequest::LokiLabelValues {
                 label: label.clone(),
+                // A stream selector is matchers in braces only (no metric name in LogQL).
+                stream: self.selector.clone().filter(|s| s.starts_with('{')),
             }),
             _ => None,
         }
@@ -812,6 +818,28 @@ mod tests {
         assert_eq!(c.close_quote, None);
         assert_eq!(c.selector.as_deref(), Some("up{instance=\"a:9090\"}"));
         assert_eq!(c.replace, cursor - 2..cursor);
+    }
+
+    #[test]
+    fn loki_label_values_are_narrowed_by_the_other_stream_matchers() {
+        let text = r#"{job="api", level=""#;
+        let ctx = context(text, text.len()).unwrap();
+        assert_eq!(
+            ctx.logql_request(),
+            Some(CompletionRequest::LokiLabelValues {
+                label: "level".into(),
+                stream: Some(r#"{job="api"}"#.into())
+            })
+        );
+        let alone = r#"{level=""#;
+        let ctx = context(alone, alone.len()).unwrap();
+        assert_eq!(
+            ctx.logql_request(),
+            Some(CompletionRequest::LokiLabelValues {
+                label: "level".into(),
+                stream: None
+            })
+        );
     }
 
     #[test]

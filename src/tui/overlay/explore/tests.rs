@@ -253,7 +253,8 @@ fn ctrl_d_switches_to_loki_and_the_box_speaks_logql() {
     assert_eq!(
         s.requests(&f.ctx()),
         vec![CompletionRequest::LokiLabelValues {
-            label: "job".into()
+            label: "job".into(),
+            stream: None
         }]
     );
     type_text(&mut s, &f, "x\"} |= \"error\"");
