@@ -231,6 +231,10 @@ pub struct FieldDefaults {
     pub color: Option<ColorSpec>,
     pub links: Vec<Link>,
     pub custom: CustomFieldConfig,
+    /// Where date units are shown and what "now" is (not in the file: set when a panel is
+    /// built from data, as Grafana's display processor gets `timeZone` and its clock).
+    #[serde(skip)]
+    pub dates: crate::grafana::units::DateContext,
 }
 
 /// The `custom` part of field config that the time-series family uses.

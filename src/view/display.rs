@@ -118,7 +118,7 @@ pub(super) fn no_data_value(field: &FieldDefaults) -> Shown {
 }
 
 pub(super) fn format(field: &FieldDefaults, value: f64) -> String {
-    units::format_value(value, field.unit.as_deref(), field.decimals).to_string()
+    units::format_value_in(value, field.unit.as_deref(), field.decimals, &field.dates).to_string()
 }
 
 /// Colour and state word of a value under the field's colour mode and thresholds.

@@ -152,7 +152,7 @@ fn number_cell(value: f64, config: &FieldDefaults, clock: Clock) -> TableCell {
     let dates = units::DateContext {
         zone: clock,
         viewer: Clock::Local,
-        now_ms: None,
+        now_ms: config.dates.now_ms,
     };
     // A value mapping's text and colour win over the unit and the thresholds, as in Grafana.
     let mapped = fields::map_value(Some(value), &config.mappings);

@@ -18,6 +18,29 @@ use timeseries::build_timeseries;
 pub use super::display::Clock;
 pub use timeseries::nice_axis;
 
+/// A panel whose fields use date units, with where and when they are read: the dashboard's
+/// zone, this machine's zone for "today" (Grafana's browser), and the refresh's "now" (the end of
+/// the range the data was asked for). `None` when no field has a date unit.
+fn with_dates(panel: &Panel, data: &PanelData, clock: Clock) -> Option<Panel> {
+    let is_date = |unit: &Option<String>| {
+        unit.as_deref()
+            .is_some_and(|u| u.starts_with("dateTime") || u.starts_with("time:"))
+    };
+    let config = &panel.field_config;
+    if !is_date(&config.defaults.unit)
+        && !config.overrides.iter().any(|o| is_date(&o.properties.unit))
+    {
+        return None;
+    }
+    let mut panel = panel.clone();
+    panel.field_config.defaults.dates = crate::grafana::units::DateContext {
+        zone: clock,
+        viewer: Clock::Local,
+        now_ms: Some(data.end_ms),
+    };
+    Some(panel)
+}
+
 /// Build the view of a panel from its data.
 pub fn build(panel: &Panel, data: &PanelData, clock: Clock) -> PanelView {
     // Text panels carry their content in the dashboard; they need no data.
@@ -41,6 +64,8 @@ pub fn build(panel: &Panel, data: &PanelData, clock: Clock) -> PanelView {
         }
         PanelState::NoData | PanelState::Ok => {}
     }
+    let dated = with_dates(panel, data, clock);
+    let panel = dated.as_ref().unwrap_or(panel);
     // Prometheus `format: heatmap` answers are de-accumulated before anything else sees them.
     let deaccumulated =
         super::heatmap::deaccumulate_heatmap_targets(panel, &data.series).map(|series| PanelData {
@@ -263,6 +288,45 @@ mod compare_tests {
         };
         assert_eq!(stat.values.len(), 1, "the past is not a value of its own");
         assert_eq!(stat.values[0].text, "120 (+20% vs 1d ago)");
+    }
+
+    fn date_stat(unit: &str, value_ms: f64, end_ms: i64, zone: Clock) -> String {
+        let mut panel = Panel {
+            panel_type: "stat".into(),
+            ..Panel::default()
+        };
+        panel.field_config.defaults.unit = Some(unit.into());
+        let data = PanelData {
+            series: vec![series("deployed", &[value_ms], None)],
+            start_ms: end_ms - 3_600_000,
+            end_ms,
+            ..PanelData::default()
+        };
+        let PanelBody::Stat(stat) = build(&panel, &data, zone).body else {
+            panic!("stat expected")
+        };
+        stat.values[0].text.clone()
+    }
+
+    #[test]
+    fn date_units_read_now_from_the_refresh_and_the_dashboards_zone() {
+        // 2026-07-01 12:00:00 UTC.
+        let end_ms = 1_782_907_200_000;
+        let five_minutes_before = (end_ms - 300_000) as f64;
+        assert_eq!(
+            date_stat("dateTimeFromNow", five_minutes_before, end_ms, Clock::Utc),
+            "5 minutes ago"
+        );
+        let berlin = Clock::for_timezone(Some("Europe/Berlin")).unwrap();
+        // Summer time in Berlin: UTC+2.
+        assert_eq!(
+            date_stat("dateTimeAsIso", end_ms as f64, end_ms, berlin),
+            "2026-07-01 14:00:00"
+        );
+        assert_eq!(
+            date_stat("dateTimeAsIso", end_ms as f64, end_ms, Clock::Utc),
+            "2026-07-01 12:00:00"
+        );
     }
 
     #[test]
