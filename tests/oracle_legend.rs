@@ -6,48 +6,20 @@
 #[path = "oracle/run.rs"]
 mod run;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::{Value, json};
-use triage::data::panel_data::{PanelData, Series};
 use triage::grafana::load::load_str;
 use triage::view::PanelBody;
 use triage::view::build::{Clock, build};
 
 const STEP_MS: i64 = 60_000;
 
-fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            json_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "json") {
-            out.push(path);
-        }
-    }
-}
-
-fn walk_panels<'a>(panels: &'a Value, out: &mut Vec<&'a Value>) {
-    for p in panels.as_array().into_iter().flatten() {
-        out.push(p);
-        walk_panels(&p["panels"], out);
-    }
-}
-
 /// Time series panels with legend calcs, without transformations or percent stacking (which
 /// changes the unit the legend shows): what both sides can be given the same frames for.
 fn legend_panels(dashboard: &Value) -> Vec<Value> {
-    let dashboard = dashboard.get("dashboard").unwrap_or(dashboard);
-    let mut all = Vec::new();
-    walk_panels(&dashboard["panels"], &mut all);
-    for row in dashboard["rows"].as_array().into_iter().flatten() {
-        walk_panels(&row["panels"], &mut all);
-    }
-    all.into_iter()
+    run::all_panels(dashboard)
+        .into_iter()
         .filter(|p| p["type"] == json!("timeseries") && p["fieldConfig"].is_object())
         .filter(|p| {
             p["options"]["legend"]["calcs"]
@@ -91,50 +63,6 @@ fn datasets() -> Vec<(&'static str, Vec<Vec<f64>>)> {
     ]
 }
 
-fn instance(i: usize) -> String {
-    format!("h{i}")
-}
-
-fn oracle_frames(set: &[Vec<f64>]) -> Value {
-    let frames: Vec<Value> = set
-        .iter()
-        .enumerate()
-        .map(|(i, values)| {
-            let times: Vec<i64> = (0..values.len() as i64).map(|t| t * STEP_MS).collect();
-            let values: Vec<Value> = values.iter().map(|v| run::js_number(*v)).collect();
-            json!({"refId": "A", "fields": [
-                {"name": "Time", "type": "time", "values": times},
-                {"name": "Value", "type": "number", "values": values,
-                 "labels": {"instance": instance(i)}}
-            ]})
-        })
-        .collect();
-    Value::Array(frames)
-}
-
-fn triage_data(set: &[Vec<f64>]) -> PanelData {
-    PanelData {
-        series: set
-            .iter()
-            .enumerate()
-            .map(|(i, values)| Series {
-                ref_id: "A".into(),
-                name: instance(i),
-                labels: [("instance".to_string(), instance(i))].into(),
-                points: values
-                    .iter()
-                    .enumerate()
-                    .map(|(t, v)| (t as i64 * STEP_MS, *v))
-                    .collect(),
-                compare: None,
-            })
-            .collect(),
-        start_ms: 0,
-        end_ms: 200 * STEP_MS,
-        ..PanelData::default()
-    }
-}
-
 /// Each legend entry's calc texts, as triage shows them.
 fn triage_legend(raw_panel: &Value, set: &[Vec<f64>]) -> Option<Vec<Vec<String>>> {
     let mut panel = raw_panel.clone();
@@ -142,7 +70,13 @@ fn triage_legend(raw_panel: &Value, set: &[Vec<f64>]) -> Option<Vec<Vec<String>>
     let dashboard = json!({"title": "oracle", "schemaVersion": 39, "panels": [panel]});
     let loaded = load_str(&dashboard.to_string(), "oracle").ok()?;
     let panel = loaded.dashboard.panels.first()?.clone();
-    match build(&panel, &triage_data(set), Clock::Utc).body {
+    match build(
+        &panel,
+        &run::instance_data(set, STEP_MS, 200 * STEP_MS),
+        Clock::Utc,
+    )
+    .body
+    {
         PanelBody::TimeSeries(ts) => {
             Some(ts.legend.entries.into_iter().map(|e| e.values).collect())
         }
@@ -154,8 +88,8 @@ fn triage_legend(raw_panel: &Value, set: &[Vec<f64>]) -> Option<Vec<Vec<String>>
 fn legend_calcs_match_grafana() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    json_files(&root.join("layouts"), &mut files);
-    json_files(&root.join("../shared/corpus"), &mut files);
+    run::json_files(&root.join("layouts"), &mut files);
+    run::json_files(&root.join("../shared/corpus"), &mut files);
     let mut cases = Vec::new();
     let mut asks = Vec::new();
     for file in &files {
@@ -179,7 +113,7 @@ fn legend_calcs_match_grafana() {
                 cases.push((what, calcs.clone(), triage));
                 asks.push(json!({
                     "kind": "legend",
-                    "frames": oracle_frames(&set),
+                    "frames": run::instance_frames(&set, STEP_MS),
                     "fieldConfig": panel["fieldConfig"],
                     "calcs": calcs,
                 }));

@@ -14,7 +14,6 @@ mod run;
 use std::path::Path;
 
 use serde_json::{Value, json};
-use triage::data::panel_data::{PanelData, Series};
 use triage::grafana::load::load_str;
 use triage::grafana::units;
 use triage::view::build::{Clock, build};
@@ -48,52 +47,6 @@ fn datasets() -> Vec<(&'static str, Vec<Vec<f64>>)> {
     ]
 }
 
-fn instance(i: usize) -> String {
-    format!("h{i}")
-}
-
-fn oracle_frames(set: &[Vec<f64>]) -> Value {
-    let frames: Vec<Value> = set
-        .iter()
-        .enumerate()
-        .map(|(i, values)| {
-            let times: Vec<i64> = (0..values.len() as i64).map(|t| t * STEP_MS).collect();
-            let values: Vec<Value> = values.iter().map(|v| run::js_number(*v)).collect();
-            json!({"refId": "A", "fields": [
-                {"name": "Time", "type": "time", "values": times},
-                {"name": "Value", "type": "number", "values": values,
-                 "labels": {"instance": instance(i)}}
-            ]})
-        })
-        .collect();
-    Value::Array(frames)
-}
-
-/// Triage's series for the same frames, named as Grafana names them (one label key across all
-/// frames: its value).
-fn triage_data(set: &[Vec<f64>]) -> PanelData {
-    PanelData {
-        series: set
-            .iter()
-            .enumerate()
-            .map(|(i, values)| Series {
-                ref_id: "A".into(),
-                name: instance(i),
-                labels: [("instance".to_string(), instance(i))].into(),
-                points: values
-                    .iter()
-                    .enumerate()
-                    .map(|(t, v)| (t as i64 * STEP_MS, *v))
-                    .collect(),
-                compare: None,
-            })
-            .collect(),
-        start_ms: 0,
-        end_ms: 10 * STEP_MS,
-        ..PanelData::default()
-    }
-}
-
 fn hex(c: Rgb) -> String {
     format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
 }
@@ -105,7 +58,11 @@ fn triage_values(raw_panel: &Value, set: &[Vec<f64>]) -> Option<Vec<(String, Opt
     let dashboard = json!({"title": "oracle", "schemaVersion": 39, "panels": [panel]});
     let loaded = load_str(&dashboard.to_string(), "oracle").ok()?;
     let panel = loaded.dashboard.panels.first()?.clone();
-    let view = build(&panel, &triage_data(set), Clock::Utc);
+    let view = build(
+        &panel,
+        &run::instance_data(set, STEP_MS, 10 * STEP_MS),
+        Clock::Utc,
+    );
     Some(match view.body {
         PanelBody::Stat(stat) => stat
             .values
@@ -178,7 +135,7 @@ fn stat_gauge_and_bar_gauge_values_match_grafana() {
                 asks.push(json!({
                     "kind": "display",
                     "panelType": panel["type"],
-                    "frames": oracle_frames(&set),
+                    "frames": run::instance_frames(&set, STEP_MS),
                     "fieldConfig": panel["fieldConfig"],
                     "options": panel["options"],
                 }));
@@ -312,7 +269,7 @@ fn display_rules_match_grafana() {
             asks.push(json!({
                 "kind": "display",
                 "panelType": panel["type"],
-                "frames": oracle_frames(&set),
+                "frames": run::instance_frames(&set, STEP_MS),
                 "fieldConfig": panel["fieldConfig"],
                 "options": panel.get("options").cloned().unwrap_or(json!({})),
             }));

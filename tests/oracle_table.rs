@@ -6,7 +6,7 @@
 #[path = "oracle/run.rs"]
 mod run;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::{Value, json};
 use triage::data::panel_data::Series;
@@ -16,34 +16,10 @@ use triage::view::table;
 
 const STEP_MS: i64 = 60_000;
 
-fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            json_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "json") {
-            out.push(path);
-        }
-    }
-}
-
-fn walk_panels<'a>(panels: &'a Value, out: &mut Vec<&'a Value>) {
-    for p in panels.as_array().into_iter().flatten() {
-        out.push(p);
-        walk_panels(&p["panels"], out);
-    }
-}
-
 /// Table panels whose queries give time series (not `format: table`) and which do not sort
 /// (the table sorts in the browser, not in the frames).
 fn table_panels(dashboard: &Value) -> Vec<Value> {
-    let dashboard = dashboard.get("dashboard").unwrap_or(dashboard);
-    let mut all = Vec::new();
-    walk_panels(&dashboard["panels"], &mut all);
+    let all = run::all_panels(dashboard);
     all.into_iter()
         .filter(|p| p["type"] == json!("table") && p["fieldConfig"].is_object())
         .filter(|p| {
@@ -158,8 +134,8 @@ fn grafana_table(answer: &Value) -> Option<Columns> {
 fn table_cells_and_transformations_match_grafana() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    json_files(&root.join("layouts"), &mut files);
-    json_files(&root.join("../shared/corpus"), &mut files);
+    run::json_files(&root.join("layouts"), &mut files);
+    run::json_files(&root.join("../shared/corpus"), &mut files);
     let mut cases = Vec::new();
     let mut asks = Vec::new();
     for file in &files {

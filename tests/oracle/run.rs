@@ -177,3 +177,57 @@ pub fn reducing_panels(dashboard: &Value) -> Vec<Value> {
         .cloned()
         .collect()
 }
+
+/// The label value of generated series `i`.
+pub fn instance(i: usize) -> String {
+    format!("h{i}")
+}
+
+/// Generated series as Grafana's Prometheus frames: one per series, a `Time` field every
+/// `step_ms` from the epoch and a `Value` field labelled `instance`.
+pub fn instance_frames(set: &[Vec<f64>], step_ms: i64) -> Value {
+    let frames: Vec<Value> = set
+        .iter()
+        .enumerate()
+        .map(|(i, values)| {
+            let times: Vec<i64> = (0..values.len() as i64).map(|t| t * step_ms).collect();
+            let values: Vec<Value> = values.iter().map(|v| js_number(*v)).collect();
+            serde_json::json!({"refId": "A", "fields": [
+                {"name": "Time", "type": "time", "values": times},
+                {"name": "Value", "type": "number", "values": values,
+                 "labels": {"instance": instance(i)}}
+            ]})
+        })
+        .collect();
+    Value::Array(frames)
+}
+
+/// The same series as triage's panel data over `[0, end_ms]`, named by their label as
+/// Grafana names them (one label key across all frames: its value).
+pub fn instance_data(
+    set: &[Vec<f64>],
+    step_ms: i64,
+    end_ms: i64,
+) -> triage::data::panel_data::PanelData {
+    use triage::data::panel_data::{PanelData, Series};
+    PanelData {
+        series: set
+            .iter()
+            .enumerate()
+            .map(|(i, values)| Series {
+                ref_id: "A".into(),
+                name: instance(i),
+                labels: [("instance".to_string(), instance(i))].into(),
+                points: values
+                    .iter()
+                    .enumerate()
+                    .map(|(t, v)| (t as i64 * step_ms, *v))
+                    .collect(),
+                compare: None,
+            })
+            .collect(),
+        start_ms: 0,
+        end_ms,
+        ..PanelData::default()
+    }
+}
