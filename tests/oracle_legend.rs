@@ -6,8 +6,6 @@
 #[path = "oracle/run.rs"]
 mod run;
 
-use std::path::Path;
-
 use serde_json::{Value, json};
 use triage::grafana::load::load_str;
 use triage::view::PanelBody;
@@ -86,20 +84,10 @@ fn triage_legend(raw_panel: &Value, set: &[Vec<f64>]) -> Option<Vec<Vec<String>>
 
 #[test]
 fn legend_calcs_match_grafana() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    run::json_files(&root.join("layouts"), &mut files);
-    run::json_files(&root.join("../shared/corpus"), &mut files);
     let mut cases = Vec::new();
     let mut asks = Vec::new();
-    for file in &files {
-        let Some(dashboard) = std::fs::read_to_string(file)
-            .ok()
-            .and_then(|t| serde_json::from_str::<Value>(&t).ok())
-        else {
-            continue;
-        };
-        for panel in legend_panels(&dashboard) {
+    for (file, dashboard) in &run::layout_and_corpus_dashboards() {
+        for panel in legend_panels(dashboard) {
             let calcs = panel["options"]["legend"]["calcs"].clone();
             for (name, set) in datasets() {
                 let Some(triage) = triage_legend(&panel, &set) else {

@@ -11,8 +11,6 @@
 #[path = "oracle/run.rs"]
 mod run;
 
-use std::path::Path;
-
 use serde_json::{Value, json};
 use triage::grafana::load::load_str;
 use triage::grafana::units;
@@ -94,20 +92,10 @@ struct Case {
 
 #[test]
 fn stat_gauge_and_bar_gauge_values_match_grafana() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    run::json_files(&root.join("layouts"), &mut files);
-    run::json_files(&root.join("../shared/corpus"), &mut files);
     let mut cases = Vec::new();
     let mut asks = Vec::new();
-    for file in &files {
-        let Ok(text) = std::fs::read_to_string(file) else {
-            continue;
-        };
-        let Ok(dashboard) = serde_json::from_str::<Value>(&text) else {
-            continue;
-        };
-        for panel in run::reducing_panels(&dashboard) {
+    for (file, dashboard) in &run::layout_and_corpus_dashboards() {
+        for panel in run::reducing_panels(dashboard) {
             let defaults = &panel["fieldConfig"]["defaults"];
             for (name, set) in datasets() {
                 let Some(triage) = triage_values(&panel, &set) else {

@@ -6,8 +6,6 @@
 #[path = "oracle/run.rs"]
 mod run;
 
-use std::path::Path;
-
 use serde_json::{Value, json};
 use triage::data::panel_data::Series;
 use triage::grafana::load::load_str;
@@ -132,20 +130,10 @@ fn grafana_table(answer: &Value) -> Option<Columns> {
 
 #[test]
 fn table_cells_and_transformations_match_grafana() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    run::json_files(&root.join("layouts"), &mut files);
-    run::json_files(&root.join("../shared/corpus"), &mut files);
     let mut cases = Vec::new();
     let mut asks = Vec::new();
-    for file in &files {
-        let Some(dashboard) = std::fs::read_to_string(file)
-            .ok()
-            .and_then(|t| serde_json::from_str::<Value>(&t).ok())
-        else {
-            continue;
-        };
-        for panel in table_panels(&dashboard) {
+    for (file, dashboard) in &run::layout_and_corpus_dashboards() {
+        for panel in table_panels(dashboard) {
             for (name, set) in datasets() {
                 let Some(triage) = triage_table(&panel, &set) else {
                     continue;

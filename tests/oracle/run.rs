@@ -231,3 +231,19 @@ pub fn instance_data(
         ..PanelData::default()
     }
 }
+
+/// Every dashboard of `layouts/` and the shared corpus that parses as JSON, with its file.
+pub fn layout_and_corpus_dashboards() -> Vec<(PathBuf, Value)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    json_files(&root.join("layouts"), &mut files);
+    json_files(&root.join("../shared/corpus"), &mut files);
+    files
+        .into_iter()
+        .filter_map(|file| {
+            let text = std::fs::read_to_string(&file).ok()?;
+            let dashboard = serde_json::from_str::<Value>(&text).ok()?;
+            Some((file, dashboard))
+        })
+        .collect()
+}
