@@ -15,6 +15,10 @@ use super::reduce;
 pub struct FieldIdentity<'a> {
     /// The field's display name (legend name).
     pub name: &'a str,
+    /// The field's own name when it differs (a table column renamed by `organize` keeps it):
+    /// Grafana's `byName` matches either (`fieldNameMatcher`: `name === field.name ||
+    /// name === getFieldDisplayName(...)`, grafana-data `matchers/nameMatcher.ts`).
+    pub field_name: Option<&'a str>,
     pub ref_id: &'a str,
     /// Its values, for `byValue`.
     pub values: &'a [Option<f64>],
@@ -40,7 +44,9 @@ pub fn has_overrides(config: &FieldConfig) -> bool {
 
 pub fn matches(matcher: &FieldMatcher, field: FieldIdentity) -> bool {
     match matcher {
-        FieldMatcher::ByName { name } => name == field.name,
+        FieldMatcher::ByName { name } => {
+            name == field.name || Some(name.as_str()) == field.field_name
+        }
         FieldMatcher::ByNames { names, exclude } => {
             names.iter().any(|n| n == field.name) != *exclude
         }
@@ -264,6 +270,7 @@ mod tests {
 
     fn field<'a>(name: &'a str, values: &'a [Option<f64>]) -> FieldIdentity<'a> {
         FieldIdentity {
+            field_name: None,
             name,
             ref_id: "A",
             values,

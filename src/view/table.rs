@@ -44,6 +44,7 @@ pub fn from_frame(panel: &Panel, frame: &Frame, clock: Clock) -> TableView {
                 &panel.field_config,
                 fields::FieldIdentity {
                     name: &name,
+                    field_name: Some(&f.name),
                     ref_id: &frame.ref_id,
                     values: &values,
                 },
