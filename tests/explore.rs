@@ -289,6 +289,21 @@ fn explore_results_become_a_saved_panel_and_the_box_speaks_logql() {
         |s| s.contains(" · logs · ") && s.contains("level="),
         60,
     );
+    // Each datasource has its own history: ↑ on Loki recalls the LogQL query, on Prometheus
+    // (Ctrl-D again) the PromQL one.
+    tmux.keys(&["e"]);
+    tmux.wait_for("explore: LogQL · Loki");
+    tmux.keys(&["C-u", "Up"]);
+    tmux.wait_until(
+        "the LogQL query recalled",
+        |s| query_shown(s, "{job=~\".+\"}"),
+        10,
+    );
+    tmux.keys(&["C-d"]);
+    tmux.wait_for("explore: PromQL");
+    tmux.keys(&["C-u", "Up"]);
+    tmux.wait_until("the PromQL query recalled", |s| query_shown(s, expr), 10);
+    tmux.keys(&["Escape"]);
     tmux.keys(&["q"]);
     tmux.wait_for("TRIAGE-EXITED-0");
     drop(tmux);

@@ -15,8 +15,8 @@ use super::command::Command;
 use super::keymap::{Action, KEYMAP};
 use super::layout::Item;
 use super::overlay::{
-    AlertsState, Completions, Context, Effect, ExploreField, ExploreSource, ExploreState, Overlay,
-    explore_history, explore_sources,
+    AlertsState, Completions, Context, Effect, ExploreField, ExploreLanguage, ExploreQuery,
+    ExploreSource, ExploreState, Overlay, explore_history, explore_sources,
 };
 pub use super::page::{Page, StatusInfo, ViewState};
 pub use super::session::{DashboardRef, SessionSettings};
@@ -280,11 +280,37 @@ impl App {
         self.ask_for_explore();
     }
 
-    /// A query run from the explore box joins the history, kept in the datasource's file.
-    fn remember_explore(&mut self, expr: &str) {
-        explore_history::remember(&mut self.explore_history, expr.to_string());
+    /// Where a language's queries are kept: the session's Loki for LogQL, else the Prometheus
+    /// on screen.
+    fn history_datasource(&self, language: ExploreLanguage) -> String {
+        match (language, &self.session.drill.loki) {
+            (ExploreLanguage::LogQL, Some(loki)) => loki.clone(),
+            _ => self.page.status.prometheus_url.clone(),
+        }
+    }
+
+    /// The box switched datasource (Ctrl-D): its history is that datasource's.
+    fn follow_explore_history(&mut self) {
+        let Overlay::Explore(state) = &self.overlay else {
+            return;
+        };
+        let datasource = self.history_datasource(state.language_among(&self.explore_sources));
+        if self.explore_history_of.as_ref() == Some(&datasource) {
+            return;
+        }
         let env = |k: &str| std::env::var(k).ok();
-        if let Some(path) = explore_history::path_for(&self.page.status.prometheus_url, &env)
+        self.explore_history = explore_history::path_for(&datasource, &env)
+            .map(|p| explore_history::load(&p))
+            .unwrap_or_default();
+        self.explore_history_of = Some(datasource);
+    }
+
+    /// A query run from the explore box joins the history, kept in its datasource's file.
+    fn remember_explore(&mut self, query: &ExploreQuery) {
+        explore_history::remember(&mut self.explore_history, query.expr.clone());
+        let env = |k: &str| std::env::var(k).ok();
+        let datasource = self.history_datasource(query.source.language);
+        if let Some(path) = explore_history::path_for(&datasource, &env)
             && let Err(e) = explore_history::save(&path, &self.explore_history)
         {
             self.page.status.message = Some(format!(
@@ -329,6 +355,7 @@ impl App {
             let ctx = self.context(&titles);
             let effect = overlay.handle_key_event(key, &ctx);
             self.overlay = overlay;
+            self.follow_explore_history();
             self.ask_for_explore();
             return self.apply_effect(effect);
         }
@@ -688,7 +715,7 @@ impl App {
             }
             Effect::Explore(query) => {
                 self.overlay = Overlay::None;
-                self.remember_explore(&query.expr);
+                self.remember_explore(&query);
                 Command::Explore(query)
             }
             Effect::AlertSelected(index) => {

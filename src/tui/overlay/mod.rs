@@ -25,8 +25,9 @@ mod variables;
 
 pub use alerts::panels_for_alert;
 pub use explore::{
-    Completions, ExploreQuery, ExploreSource, ExploreState, Field as ExploreField, RESULTS_KEYS,
-    ResultsKey, draw_results_line as explore_results_line, history as explore_history, results_key,
+    Completions, ExploreQuery, ExploreSource, ExploreState, Field as ExploreField,
+    Language as ExploreLanguage, RESULTS_KEYS, ResultsKey,
+    draw_results_line as explore_results_line, history as explore_history, results_key,
     sources as explore_sources, to_dashboard,
 };
 pub use search::search;

@@ -113,7 +113,15 @@ impl ExploreState {
     }
 
     fn language(&self, ctx: &Context) -> Language {
-        self.source(ctx).map(|s| s.language).unwrap_or_default()
+        self.language_among(ctx.explore_sources)
+    }
+
+    /// The language of the datasource the box asks, among the sources it cycles through.
+    pub fn language_among(&self, sources: &[ExploreSource]) -> Language {
+        sources
+            .get(self.source)
+            .map(|s| s.language)
+            .unwrap_or_default()
     }
 
     /// What Enter runs.
