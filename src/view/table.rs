@@ -66,13 +66,18 @@ pub fn from_frame(panel: &Panel, frame: &Frame, clock: Clock) -> TableView {
         .iter()
         .map(|(i, _, _)| frame.fields[*i].field_type == FieldType::Number)
         .collect();
+    let show_ms: Vec<bool> = columns
+        .iter()
+        .map(|(i, _, _)| close_times(&frame.fields[*i].values))
+        .collect();
     let mut rows: Vec<Vec<TableCell>> = (0..frame.len())
         .map(|r| {
             columns
                 .iter()
-                .map(|(i, _, config)| {
+                .zip(&show_ms)
+                .map(|((i, _, config), &show_ms)| {
                     let v = frame.fields[*i].values.get(r).unwrap_or(&Value::Null);
-                    cell(v, config, clock)
+                    cell(v, config, clock, show_ms)
                 })
                 .collect()
         })
@@ -95,11 +100,22 @@ pub fn from_frame(panel: &Panel, frame: &Frame, clock: Clock) -> TableView {
     }
 }
 
-fn cell(v: &Value, config: &FieldDefaults, clock: Clock) -> TableCell {
+/// A time column whose first and last instants are under a minute apart shows milliseconds
+/// (grafana-data `displayProcessor.ts`: `showMs` for a time field without a date unit).
+fn close_times(values: &[Value]) -> bool {
+    match (values.first(), values.last()) {
+        (Some(Value::Time(first)), Some(Value::Time(last))) if values.len() > 1 => {
+            (last - first).abs() < 60_000
+        }
+        _ => false,
+    }
+}
+
+fn cell(v: &Value, config: &FieldDefaults, clock: Clock, show_ms: bool) -> TableCell {
     match v {
         Value::Number(x) => number_cell(*x, config, clock),
         Value::Time(t) => TableCell {
-            text: time_text(*t, clock),
+            text: time_cell_text(*t, config, clock, show_ms),
             color: None,
             number: Some(*t as f64),
         },
@@ -138,6 +154,26 @@ fn text_cell(text: &str, config: &FieldDefaults) -> TableCell {
         color,
         number: None,
     }
+}
+
+/// A time cell: in the column's date unit when it has one, else Grafana's system format (with
+/// milliseconds for close times).
+fn time_cell_text(ms: i64, config: &FieldDefaults, clock: Clock, show_ms: bool) -> String {
+    let unit = config.unit.as_deref().unwrap_or("");
+    if unit.starts_with("dateTime") || unit.starts_with("time:") {
+        let dates = units::DateContext {
+            zone: clock,
+            viewer: Clock::Local,
+            now_ms: config.dates.now_ms,
+        };
+        return units::format_value_in(ms as f64, Some(unit), config.decimals, &dates).to_string();
+    }
+    if show_ms {
+        return clock
+            .format(ms, "%Y-%m-%d %H:%M:%S%.3f")
+            .unwrap_or_else(|| ms.to_string());
+    }
+    time_text(ms, clock)
 }
 
 /// Grafana's default table time format, `YYYY-MM-DD HH:mm:ss`.

@@ -3,17 +3,19 @@
 use serde_json::{Map, Value, json};
 
 use super::field_config::{defaults_mut, obj, options_mut, overrides_mut, set_property};
-use super::legacy::{alias_matcher, legacy_threshold_steps, legacy_value_mappings, truthy};
+use super::legacy::{alias_matcher, legacy_threshold_steps, truthy};
 
 pub(super) fn angular_table_to_table(panel: &mut Map<String, Value>) {
     let styles = match panel.remove("styles") {
         Some(Value::Array(s)) => s,
         _ => Vec::new(),
     };
+    // Only a `transform` the file names adds a transformation (v24.go `migrateTransformations`:
+    // no default), after the panel's own.
     let transform = panel
         .get("transform")
         .and_then(Value::as_str)
-        .unwrap_or("timeseries_to_columns")
+        .unwrap_or_default()
         .to_owned();
     let columns = panel.get("columns").cloned();
     let sort = panel.get("sort").cloned();
@@ -49,12 +51,12 @@ pub(super) fn angular_table_to_table(panel: &mut Map<String, Value>) {
         _ => {}
     }
     if !new_transforms.is_empty() {
-        let existing = match panel.remove("transformations") {
+        let mut transformations = match panel.remove("transformations") {
             Some(Value::Array(t)) => t,
             _ => Vec::new(),
         };
-        new_transforms.extend(existing);
-        panel.insert("transformations".into(), Value::Array(new_transforms));
+        transformations.extend(new_transforms);
+        panel.insert("transformations".into(), Value::Array(transformations));
     }
 
     for style in &styles {
@@ -163,10 +165,8 @@ fn style_properties(style: &Value) -> Vec<(String, Value)> {
             ]),
         ));
     }
-    let mappings = legacy_value_mappings(style.get("valueMaps"), style.get("rangeMaps"));
-    if !mappings.is_empty() {
-        props.push(("mappings".into(), Value::Array(mappings)));
-    }
+    // Value and range maps of a style are not carried over: Grafana's table migration
+    // (v24.go `migrateTableStyleToOverride`) drops them, so the raw values show.
     if let Some(link) = style
         .get("linkUrl")
         .and_then(Value::as_str)
@@ -189,6 +189,29 @@ fn style_properties(style: &Value) -> Vec<(String, Value)> {
 mod tests {
     use super::*;
     use crate::grafana::migrate::migrated;
+
+    #[test]
+    fn an_angular_tables_transform_follows_its_own_and_has_no_default() {
+        let own = json!([{"id": "organize", "options": {}}]);
+        let p = migrated(json!({
+            "type": "table", "transform": "timeseries_to_rows", "transformations": own,
+            "styles": [{"pattern": "/.*/", "unit": "ms"}]
+        }));
+        let ids: Vec<&str> = p["transformations"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|t| t["id"].as_str())
+            .collect();
+        assert_eq!(ids, ["organize", "seriesToRows"]);
+        let p = migrated(json!({"type": "table", "styles": [{"pattern": "/.*/"}]}));
+        assert!(
+            p.get("transformations")
+                .and_then(Value::as_array)
+                .is_none_or(Vec::is_empty),
+            "{p:?}"
+        );
+    }
 
     #[test]
     fn angular_table_styles_become_defaults_and_overrides() {
