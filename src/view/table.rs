@@ -148,12 +148,8 @@ fn time_text(ms: i64, clock: Clock) -> String {
 
 fn number_cell(value: f64, config: &FieldDefaults, clock: Clock) -> TableCell {
     // Date units show the instant in the dashboard's zone, as Grafana's display processor
-    // passes its `timeZone`; "today" is the viewer's.
-    let dates = units::DateContext {
-        zone: clock,
-        viewer: Clock::Local,
-        now_ms: config.dates.now_ms,
-    };
+    // passes its `timeZone`.
+    let dates = units::DateContext::for_dashboard(clock, config.dates.now_ms);
     // A value mapping's text and colour win over the unit and the thresholds, as in Grafana.
     let mapped = fields::map_value(Some(value), &config.mappings);
     let text = mapped

@@ -17,9 +17,12 @@
 //   {"kind":"interval", "from":0, "to":3600000, "resolution":1000, "lowLimit":"10s"|null}
 //       -> {"intervalMs":5000, "interval":"5s"}                rangeUtil.calculateInterval
 //   {"kind":"display", "panelType":"stat", "frames":[FRAME...], "fieldConfig":{...},
-//    "options":{...}}
+//    "options":{...}, "timeZone"?:"Europe/Berlin", "now"?:1700000000000,
+//    "browserZone"?:"Europe/Berlin"}
 //       -> {"values":[{"title","prefix","text","suffix","color":"#rrggbb","numeric"}...]}
-//          getFieldDisplayValues after applyFieldOverrides, with the panel's defaults applied
+//          getFieldDisplayValues after applyFieldOverrides, with the panel's defaults applied,
+//          the dashboard's `timeZone` (default utc), the clock stopped at `now` and the
+//          browser's own zone (where "today" is judged; default UTC) set for the case
 //   {"kind":"legend", "frames":[FRAME...], "fieldConfig":{...}, "calcs":["mean","max"]}
 //       -> {"series":[{"name":"up{job=\"a\"}", "color":"#rrggbb",
 //                      "calcs":{"mean":"1.50", "max":"2"}}...]}
@@ -180,12 +183,16 @@ function processed(c) {
     fieldConfigRegistry,
     replaceVariables: (s) => s,
     theme,
-    timeZone: 'utc',
+    timeZone: c.timeZone || 'utc',
   });
   return { data, fieldConfig, options };
 }
 
 function display(c) {
+  return inBrowserZone(c.browserZone, () => atNow(c.now, () => displayNow(c)));
+}
+
+function displayNow(c) {
   const { data, fieldConfig, options } = processed(c);
   const values = g.getFieldDisplayValues({
     data,
@@ -193,7 +200,7 @@ function display(c) {
     fieldConfig,
     replaceVariables: (s) => s,
     theme,
-    timeZone: 'utc',
+    timeZone: c.timeZone || 'utc',
   });
   return {
     values: values.map((v) => ({
@@ -358,6 +365,18 @@ function atNow(now, f) {
     return f();
   } finally {
     Date.now = realNow;
+  }
+}
+
+// Runs `f` with the browser's own zone set to `zone` when given (Node reads TZ again when it is
+// assigned), then back to the oracle's UTC.
+function inBrowserZone(zone, f) {
+  if (!zone) return f();
+  process.env.TZ = zone;
+  try {
+    return f();
+  } finally {
+    process.env.TZ = 'UTC';
   }
 }
 
