@@ -144,10 +144,7 @@ fn transform(
         };
         return Ok((Some(transformed), transform_notes));
     }
-    let table = frames
-        .first()
-        .map(|f| super::table::from_frame(panel, f, clock))
-        .unwrap_or_default();
+    let table = super::table::first_frame(panel, &frames, clock);
     let mut notes = data.warnings.clone();
     notes.extend(transform_notes);
     notes.push(format!(
