@@ -15,6 +15,9 @@ use super::reduce;
 pub struct FieldIdentity<'a> {
     /// The field's display name (legend name).
     pub name: &'a str,
+    /// Its own name in the frame (`Value #B` renamed `Sync age` by organize), which `byName`
+    /// and `byNames` also match (grafana-data `nameMatcher.ts`); `None` for a series.
+    pub field_name: Option<&'a str>,
     pub ref_id: &'a str,
     /// Its values, for `byValue`.
     pub values: &'a [Option<f64>],
@@ -40,9 +43,14 @@ pub fn has_overrides(config: &FieldConfig) -> bool {
 
 pub fn matches(matcher: &FieldMatcher, field: FieldIdentity) -> bool {
     match matcher {
-        FieldMatcher::ByName { name } => name == field.name,
+        FieldMatcher::ByName { name } => {
+            name == field.name || Some(name.as_str()) == field.field_name
+        }
         FieldMatcher::ByNames { names, exclude } => {
-            names.iter().any(|n| n == field.name) != *exclude
+            names
+                .iter()
+                .any(|n| n == field.name || Some(n.as_str()) == field.field_name)
+                != *exclude
         }
         FieldMatcher::ByRegexp { pattern } => {
             js_regex(pattern).is_some_and(|re| re.is_match(field.name))
@@ -265,6 +273,7 @@ mod tests {
     fn field<'a>(name: &'a str, values: &'a [Option<f64>]) -> FieldIdentity<'a> {
         FieldIdentity {
             name,
+            field_name: None,
             ref_id: "A",
             values,
         }

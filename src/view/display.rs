@@ -23,6 +23,7 @@ pub(super) fn series_field(panel: &Panel, s: &Series, values: &[Option<f64>]) ->
             &panel.field_config,
             fields::FieldIdentity {
                 name: &s.name,
+                field_name: None,
                 ref_id: &s.ref_id,
                 values,
             },

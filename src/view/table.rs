@@ -77,6 +77,7 @@ fn from_frame(panel: &Panel, frame: &Frame, range: (f64, f64), clock: Clock) -> 
                 &panel.field_config,
                 fields::FieldIdentity {
                     name: &name,
+                    field_name: Some(&f.name),
                     ref_id: &frame.ref_id,
                     values: &values,
                 },
@@ -135,6 +136,11 @@ fn from_frame(panel: &Panel, frame: &Frame, range: (f64, f64), clock: Clock) -> 
     }
 }
 
+/// Units that write a date: a time column keeps its own format only with one of these.
+fn is_date_unit(unit: &str) -> bool {
+    unit.starts_with("dateTime") || unit.starts_with("time:")
+}
+
 /// How a column's times are written: the dashboard's zone, with milliseconds or without.
 #[derive(Clone, Copy)]
 struct TimeFormat {
@@ -159,7 +165,11 @@ fn cell(v: &Value, config: &FieldDefaults, time: TimeFormat, scale: Scale) -> Ta
     match v {
         Value::Number(x) => number_cell(*x, config, clock, scale),
         Value::Time(t) => TableCell {
-            text: time_text(*t, time),
+            text: match config.unit.as_deref().filter(|u| is_date_unit(u)) {
+                // A date unit of its own (`time: YYYY-MM-DD`) replaces the default format.
+                Some(_) => number_cell(*t as f64, config, clock, scale).text,
+                None => time_text(*t, time),
+            },
             color: None,
             number: Some(*t as f64),
         },
