@@ -51,16 +51,23 @@ fn hex(c: Rgb) -> String {
 
 /// (text, colour) of every value triage shows for the panel.
 fn triage_values(raw_panel: &Value, set: &[Vec<f64>]) -> Option<Vec<(String, Option<String>)>> {
+    let data = run::instance_data(set, STEP_MS, 10 * STEP_MS);
+    triage_values_at(raw_panel, &data, Clock::Utc)
+}
+
+/// (text, colour) of every value triage shows for the panel over `data` on a dashboard whose
+/// zone is `clock`.
+fn triage_values_at(
+    raw_panel: &Value,
+    data: &triage::data::panel_data::PanelData,
+    clock: Clock,
+) -> Option<Vec<(String, Option<String>)>> {
     let mut panel = raw_panel.clone();
     panel["gridPos"] = json!({"x": 0, "y": 0, "w": 8, "h": 6});
     let dashboard = json!({"title": "oracle", "schemaVersion": 39, "panels": [panel]});
     let loaded = load_str(&dashboard.to_string(), "oracle").ok()?;
     let panel = loaded.dashboard.panels.first()?.clone();
-    let view = build(
-        &panel,
-        &run::instance_data(set, STEP_MS, 10 * STEP_MS),
-        Clock::Utc,
-    );
+    let view = build(&panel, data, clock);
     Some(match view.body {
         PanelBody::Stat(stat) => stat
             .values
@@ -287,4 +294,114 @@ fn display_rules_match_grafana() {
         }
     }
     tally.finish("display rules", 500);
+}
+
+/// Dashboard zones of the date cases. On a named zone triage judges "today" in that zone (its
+/// viewer is taken to live there) and the oracle's browser is put in it; `utc` leaves "today" to
+/// this machine's zone, so the cases that depend on it are not generated for `utc`.
+const DATE_ZONES: [&str; 4] = ["utc", "Europe/Berlin", "America/New_York", "Asia/Kolkata"];
+const DATE_UNITS: [&str; 7] = [
+    "dateTimeAsIso",
+    "dateTimeAsUS",
+    "dateTimeAsIsoNoDateIfToday",
+    "dateTimeAsUSNoDateIfToday",
+    "dateTimeFromNow",
+    "dateTimeAsSystem",
+    "time:ddd D MMM HH:mm",
+];
+
+/// Values relative to "now": seconds, minutes, hours around midnight in every zone, days, a
+/// month and more, both ways.
+fn date_offsets_ms() -> Vec<i64> {
+    let (s, m, h, d) = (1_000, 60_000, 3_600_000, 86_400_000);
+    vec![
+        0,
+        -10 * s,
+        -50 * s,
+        -5 * m,
+        -44 * m,
+        -3 * h,
+        -9 * h,
+        -14 * h,
+        -23 * h,
+        -d,
+        -3 * d,
+        -40 * d,
+        -400 * d,
+        2 * h,
+        11 * h,
+        5 * d,
+    ]
+}
+
+#[test]
+fn date_units_in_panels_match_grafana() {
+    // 2026-03-29 07:30 UTC (the morning Berlin moved to summer time), 2026-07-01 22:45 UTC (a
+    // day's end in UTC, the next day in Berlin and Kolkata) and 2026-11-01 04:10 UTC.
+    let nows: [i64; 3] = [1_774_769_400_000, 1_782_945_900_000, 1_793_506_200_000];
+    let mut cases = Vec::new();
+    let mut asks = Vec::new();
+    for kind in REDUCING {
+        for unit in DATE_UNITS {
+            for zone_name in DATE_ZONES {
+                let clock = Clock::for_timezone(Some(zone_name)).expect("a known zone");
+                let reads_today = unit.contains("NoDateIfToday") || unit == "dateTimeFromNow";
+                for now in nows {
+                    for offset in date_offsets_ms() {
+                        if zone_name == "utc" && reads_today && offset.abs() > 20 * 86_400_000 {
+                            continue;
+                        }
+                        if zone_name == "utc" && unit.contains("NoDateIfToday") {
+                            continue;
+                        }
+                        let value = (now + offset) as f64;
+                        let panel = json!({"type": kind, "title": "deployed",
+                            "fieldConfig": {"defaults": {"unit": unit}, "overrides": []}});
+                        let set = vec![vec![value - 60_000.0, value]];
+                        let mut data = run::instance_data(&set, STEP_MS, now);
+                        data.start_ms = now - 3_600_000;
+                        let triage = triage_values_at(&panel, &data, clock).expect("a stat");
+                        cases.push((
+                            format!("{kind} {unit} in {zone_name}, now {now}, value {offset:+} ms"),
+                            triage,
+                        ));
+                        asks.push(json!({
+                            "kind": "display",
+                            "panelType": kind,
+                            "frames": run::instance_frames(&set, STEP_MS),
+                            "fieldConfig": panel["fieldConfig"],
+                            "options": {},
+                            "timeZone": zone_name,
+                            "now": now,
+                            "browserZone": if zone_name == "utc" { "UTC" } else { zone_name },
+                        }));
+                    }
+                }
+            }
+        }
+    }
+    let answers = run::ask(&asks);
+    let mut tally = run::Tally::default();
+    for ((what, triage), answer) in cases.iter().zip(&answers) {
+        let values = answer["values"].as_array().cloned().unwrap_or_default();
+        tally.record(values.len() == triage.len(), None, || {
+            format!("{what}: Grafana {answer}, triage {triage:?}")
+        });
+        for (v, (text, colour)) in values.iter().zip(triage) {
+            let grafana_text = format!(
+                "{}{}{}",
+                v["prefix"].as_str().unwrap_or(""),
+                v["text"].as_str().unwrap_or(""),
+                v["suffix"].as_str().unwrap_or("")
+            );
+            tally.record(grafana_text.trim() == text.trim(), None, || {
+                format!("{what}: text Grafana {grafana_text:?}, triage {text:?}")
+            });
+            let grafana_colour = v["color"].as_str().map(str::to_string);
+            tally.record(grafana_colour == *colour, None, || {
+                format!("{what}: colour Grafana {grafana_colour:?}, triage {colour:?}")
+            });
+        }
+    }
+    tally.finish("date units in panels", 1_500);
 }

@@ -1,7 +1,14 @@
-//! Table panels of the repository's layouts and the shared corpus, with their transformations,
-//! fed generated time series: the columns and cell texts triage's table shows must be the ones
-//! Grafana's `standardTransformers` and display processor give (@grafana/data under
-//! tests/oracle). Grafana's table shows the first frame; so does triage.
+//! Table panels of the repository's layouts and the shared corpus, and panels written for each
+//! transformation and cell colour mode, with their transformations, fed generated Prometheus
+//! answers: the columns, cell texts, row order and cell colours triage's table shows must be the
+//! ones Grafana's `standardTransformers`, display processor and table sort give (@grafana/data
+//! under tests/oracle). Grafana's table shows the first frame; so does triage.
+//!
+//! The frames given to Grafana are built here the way Grafana's Prometheus datasource builds
+//! them, independently of triage's `view::frames`, so the frame building is compared too: a time
+//! series frame per series for queries not in `format: table`, then one table frame per
+//! `format: table` refId (`transformDFToTable`: `Time`, a column per label, `Value`, or
+//! `Value #<refId>` when several refIds answer as tables).
 
 #[path = "oracle/run.rs"]
 mod run;
@@ -9,25 +16,17 @@ mod run;
 use serde_json::{Value, json};
 use triage::data::panel_data::Series;
 use triage::grafana::load::load_str;
+use triage::grafana::model::{Panel, TargetFormat};
 use triage::view::build::Clock;
-use triage::view::table;
+use triage::view::{Rgb, table};
 
 const STEP_MS: i64 = 60_000;
 
-/// Table panels whose queries give time series (not `format: table`) and which do not sort
-/// (the table sorts in the browser, not in the frames).
+/// Every table panel with its own `fieldConfig`.
 fn table_panels(dashboard: &Value) -> Vec<Value> {
-    let all = run::all_panels(dashboard);
-    all.into_iter()
+    run::all_panels(dashboard)
+        .into_iter()
         .filter(|p| p["type"] == json!("table") && p["fieldConfig"].is_object())
-        .filter(|p| {
-            p["targets"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .all(|t| t["format"] != json!("table"))
-        })
-        .filter(|p| p["options"]["sortBy"].as_array().is_none_or(Vec::is_empty))
         .cloned()
         .collect()
 }
@@ -46,346 +45,601 @@ fn datasets() -> Vec<(&'static str, Vec<Generated>)> {
                 ("h2", "db", vec![-5.0, 0.0, 7.125]),
             ],
         ),
+        (
+            "around thresholds",
+            vec![
+                ("h3", "db", vec![12.0, 79.5]),
+                ("h1", "api", vec![55.0, 80.0]),
+                ("h10", "web", vec![93.5, 100.0]),
+                ("h2", "web", vec![0.0, 85.25]),
+            ],
+        ),
         ("one series", vec![("h0", "api", vec![1536.0, 2048.0])]),
         ("single point", vec![("h0", "api", vec![0.5])]),
     ]
 }
 
-fn oracle_frames(set: &[(&str, &str, Vec<f64>)]) -> Value {
-    let frames: Vec<Value> = set
-        .iter()
-        .map(|(instance, job, values)| {
-            let times: Vec<i64> = (0..values.len() as i64).map(|t| t * STEP_MS).collect();
-            let values: Vec<Value> = values.iter().map(|v| run::js_number(*v)).collect();
-            json!({"refId": "A", "fields": [
-                {"name": "Time", "type": "time", "values": times},
-                {"name": "Value", "type": "number", "values": values,
-                 "labels": {"instance": instance, "job": job},
-                 "config": {"displayNameFromDS": instance}}
-            ]})
-        })
-        .collect();
-    Value::Array(frames)
+/// A query of the panel as Grafana runs it: hidden ones are not run; `instant` answers one
+/// point per series.
+struct Query {
+    ref_id: String,
+    table: bool,
+    instant: bool,
 }
 
-fn triage_series(set: &[(&str, &str, Vec<f64>)]) -> Vec<Series> {
-    set.iter()
-        .map(|(instance, job, values)| Series {
-            ref_id: "A".into(),
-            name: instance.to_string(),
-            labels: [
-                ("instance".to_string(), instance.to_string()),
-                ("job".to_string(), job.to_string()),
-            ]
-            .into(),
-            points: values
+fn queries(panel: &Panel) -> Vec<Query> {
+    panel
+        .targets
+        .iter()
+        .filter(|t| !t.hide)
+        .map(|t| Query {
+            ref_id: t.ref_id.clone(),
+            table: t.format == TargetFormat::Table,
+            instant: t.instant && !t.range,
+        })
+        .collect()
+}
+
+/// The generated answers of every query: the k-th query's values are the set's times k + 1, an
+/// instant query keeps each series' last point.
+fn answers(queries: &[Query], set: &[Generated]) -> Vec<Series> {
+    let mut series = Vec::new();
+    for (k, q) in queries.iter().enumerate() {
+        for (instance, job, values) in set {
+            let mut points: Vec<(i64, f64)> = values
                 .iter()
                 .enumerate()
-                .map(|(t, v)| (t as i64 * STEP_MS, *v))
-                .collect(),
-            compare: None,
-        })
-        .collect()
-}
-
-/// Columns as (header, cell texts) in the order shown.
-type Columns = Vec<(String, Vec<String>)>;
-
-fn triage_table(raw_panel: &Value, set: &[(&str, &str, Vec<f64>)]) -> Option<Columns> {
-    let mut panel = raw_panel.clone();
-    panel["gridPos"] = json!({"x": 0, "y": 0, "w": 12, "h": 8});
-    let dashboard = json!({"title": "oracle", "schemaVersion": 39, "panels": [panel]});
-    let loaded = load_str(&dashboard.to_string(), "oracle").ok()?;
-    let panel = loaded.dashboard.panels.first()?.clone();
-    let (view, _) = table::build(&panel, &triage_series(set), Clock::Utc);
-    Some(
-        view.headers
-            .iter()
-            .enumerate()
-            .map(|(c, h)| {
-                let cells = view.rows.iter().map(|r| r[c].text.clone()).collect();
-                (h.clone(), cells)
-            })
-            .collect(),
-    )
-}
-
-fn grafana_table(answer: &Value) -> Option<Columns> {
-    let fields = answer["frames"][0]["fields"].as_array()?;
-    Some(
-        fields
-            .iter()
-            .filter(|f| f["hidden"] != json!(true))
-            .map(|f| {
-                let cells = f["display"].as_array().into_iter().flatten();
-                let cells = cells.map(|t| t.as_str().unwrap_or("").to_string());
-                (
-                    f["name"].as_str().unwrap_or("").to_string(),
-                    cells.collect(),
-                )
-            })
-            .collect(),
-    )
-}
-
-#[test]
-fn table_cells_and_transformations_match_grafana() {
-    let mut cases = Vec::new();
-    let mut asks = Vec::new();
-    for (file, dashboard) in &run::layout_and_corpus_dashboards() {
-        for panel in table_panels(dashboard) {
-            for (name, set) in datasets() {
-                let Some(triage) = triage_table(&panel, &set) else {
-                    continue;
-                };
-                let what = format!(
-                    "{} / {:?} / {name}",
-                    file.file_name().unwrap_or_default().to_string_lossy(),
-                    panel["title"].as_str().unwrap_or("")
-                );
-                cases.push((what, triage));
-                asks.push(json!({
-                    "kind": "table",
-                    "frames": oracle_frames(&set),
-                    "fieldConfig": panel["fieldConfig"],
-                    "options": panel["options"],
-                    "transformations": panel["transformations"],
-                }));
+                .map(|(t, v)| (t as i64 * STEP_MS, v * (k + 1) as f64))
+                .collect();
+            if q.instant {
+                points = points.split_off(points.len().saturating_sub(1));
             }
-        }
-    }
-    let answers = run::ask(&asks);
-    let mut tally = run::Tally::default();
-    for ((what, triage), answer) in cases.iter().zip(&answers) {
-        let grafana = grafana_table(answer).unwrap_or_default();
-        // A transformer the Grafana app adds (extractFields, ...) is not in @grafana/data, whose
-        // code skips it: that answer is not Grafana's table (docs/grafana-fidelity.md).
-        let missing = answer["missing"].as_array().is_some_and(|m| !m.is_empty());
-        let known = missing.then_some("transformer not in @grafana/data");
-        let headers = |c: &Columns| c.iter().map(|(h, _)| h.clone()).collect::<Vec<_>>();
-        tally.record(headers(&grafana) == headers(triage), known, || {
-            format!(
-                "{what}: columns Grafana {:?}, triage {:?}",
-                headers(&grafana),
-                headers(triage)
-            )
-        });
-        for ((header, theirs), (_, ours)) in grafana.iter().zip(triage) {
-            tally.record(theirs == ours, known, || {
-                format!("{what} / {header}: Grafana {theirs:?}, triage {ours:?}")
-            });
-        }
-    }
-    tally.finish("table cells", 20);
-}
-
-/// Table panels whose queries are all `format: table` (Prometheus's table frames). Their
-/// `sortBy` is taken out on both sides: the browser sorts the rows, not the frames.
-fn table_format_panels(dashboard: &Value) -> Vec<Value> {
-    run::all_panels(dashboard)
-        .into_iter()
-        .filter(|p| p["type"] == json!("table") && p["fieldConfig"].is_object())
-        .filter(|p| {
-            let targets = p["targets"].as_array().cloned().unwrap_or_default();
-            !targets.is_empty() && targets.iter().all(|t| t["format"] == json!("table"))
-        })
-        .cloned()
-        .collect()
-}
-
-/// The visible targets' refIds of a panel; a target without one gets the next free letter, as
-/// Grafana's panel model gives it (`getNextRefId`).
-fn ref_ids(panel: &Value) -> Vec<String> {
-    let targets = panel["targets"].as_array().cloned().unwrap_or_default();
-    let mut taken: Vec<String> = targets
-        .iter()
-        .filter_map(|t| t["refId"].as_str().map(str::to_string))
-        .collect();
-    let mut refs = Vec::new();
-    for t in &targets {
-        let id = match t["refId"].as_str() {
-            Some(id) => id.to_string(),
-            None => {
-                let free = (b'A'..=b'Z')
-                    .map(|c| (c as char).to_string())
-                    .find(|c| !taken.contains(c))
-                    .unwrap_or_default();
-                taken.push(free.clone());
-                free
-            }
-        };
-        if t["hide"] != json!(true) {
-            refs.push(id);
-        }
-    }
-    refs
-}
-
-/// The labels a panel's transformations join or group by (`joinByField`/`seriesToColumns`
-/// `byField`): real answers carry them, so the generated ones do too.
-fn joined_labels(panel: &Value) -> Vec<String> {
-    panel["transformations"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|t| t["options"]["byField"].as_str())
-        .filter(|f| !f.starts_with("Time") && !f.starts_with("Value"))
-        .map(str::to_string)
-        .collect()
-}
-
-/// Instant answers for each refId: the same instances, a value per refId (so joins by label
-/// and by time both have something to join); `extra` labels take the instance's name.
-fn instant_series(refs: &[String], set: &[Generated], extra: &[String]) -> Vec<Series> {
-    refs.iter()
-        .enumerate()
-        .flat_map(|(r, ref_id)| {
-            set.iter().map(move |(instance, job, values)| Series {
-                ref_id: ref_id.clone(),
+            series.push(Series {
+                ref_id: q.ref_id.clone(),
                 name: instance.to_string(),
                 labels: [
                     ("instance".to_string(), instance.to_string()),
                     ("job".to_string(), job.to_string()),
                 ]
-                .into_iter()
-                .chain(extra.iter().map(|k| (k.clone(), format!("{instance}-{k}"))))
-                .collect(),
-                points: vec![(STEP_MS, values[0] * (r as f64 + 1.0))],
+                .into(),
+                points,
                 compare: None,
-            })
+            });
+        }
+    }
+    series
+}
+
+fn number_values(points: &[(i64, f64)]) -> (Vec<i64>, Vec<Value>) {
+    let times = points.iter().map(|p| p.0).collect();
+    let values = points.iter().map(|p| run::js_number(p.1)).collect();
+    (times, values)
+}
+
+/// The frames Grafana's Prometheus datasource gives the panel for these answers.
+fn oracle_frames(queries: &[Query], series: &[Series]) -> Value {
+    let is_table = |s: &Series| queries.iter().any(|q| q.ref_id == s.ref_id && q.table);
+    let mut frames: Vec<Value> = series
+        .iter()
+        .filter(|s| !is_table(s))
+        .map(|s| {
+            let (times, values) = number_values(&s.points);
+            json!({"refId": s.ref_id, "fields": [
+                {"name": "Time", "type": "time", "values": times},
+                {"name": "Value", "type": "number", "values": values,
+                 "labels": s.labels, "config": {"displayNameFromDS": s.name}}
+            ]})
+        })
+        .collect();
+    let mut table_ref_ids: Vec<&str> = Vec::new();
+    for s in series.iter().filter(|s| is_table(s)) {
+        if !table_ref_ids.contains(&s.ref_id.as_str()) {
+            table_ref_ids.push(&s.ref_id);
+        }
+    }
+    for ref_id in &table_ref_ids {
+        let of_ref: Vec<&Series> = series.iter().filter(|s| s.ref_id == *ref_id).collect();
+        let mut keys: Vec<&String> = Vec::new();
+        for s in &of_ref {
+            for key in s.labels.keys() {
+                if !keys.contains(&key) {
+                    keys.push(key);
+                }
+            }
+        }
+        let mut rows: Vec<(&&Series, &(i64, f64))> = of_ref
+            .iter()
+            .flat_map(|s| s.points.iter().map(move |p| (s, p)))
+            .collect();
+        // Rows in time order when the series interleave (`sortDataFrame` on the time field,
+        // a stable sort).
+        rows.sort_by_key(|(_, p)| p.0);
+        let rows = rows.into_iter();
+        let times: Vec<i64> = rows.clone().map(|(_, p)| p.0).collect();
+        let values: Vec<Value> = rows.clone().map(|(_, p)| run::js_number(p.1)).collect();
+        let mut fields = vec![json!({"name": "Time", "type": "time", "values": times})];
+        for key in keys {
+            let cells: Vec<String> = rows
+                .clone()
+                .map(|(s, _)| s.labels.get(key).cloned().unwrap_or_default())
+                .collect();
+            fields.push(json!({"name": key, "type": "string", "values": cells,
+                               "config": {"filterable": true}}));
+        }
+        let value_name = match table_ref_ids.len() {
+            1 => "Value".to_string(),
+            _ => format!("Value #{ref_id}"),
+        };
+        fields.push(json!({"name": value_name, "type": "number", "values": values}));
+        frames.push(json!({"refId": ref_id, "fields": fields}));
+    }
+    Value::Array(frames)
+}
+
+/// Columns as (header, cell texts, cell colours) in the order shown.
+type Columns = Vec<(String, Vec<String>, Vec<Option<String>>)>;
+
+fn hex(c: Rgb) -> String {
+    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+}
+
+fn loaded(raw_panel: &Value) -> Option<Panel> {
+    let mut panel = raw_panel.clone();
+    panel["gridPos"] = json!({"x": 0, "y": 0, "w": 12, "h": 8});
+    let dashboard = json!({"title": "oracle", "schemaVersion": 39, "panels": [panel]});
+    let loaded = load_str(&dashboard.to_string(), "oracle").ok()?;
+    loaded.dashboard.panels.first().cloned()
+}
+
+fn triage_table(panel: &Panel, series: &[Series]) -> Columns {
+    let (view, _) = table::build(panel, series, Clock::Utc);
+    view.headers
+        .iter()
+        .enumerate()
+        .map(|(c, h)| {
+            let texts = view.rows.iter().map(|r| r[c].text.clone()).collect();
+            let colours = view.rows.iter().map(|r| r[c].color.map(hex)).collect();
+            (h.clone(), texts, colours)
         })
         .collect()
 }
 
-/// Grafana's Prometheus table frames (`transformDFToTable`, docs: grafana-semantics §8): one
-/// per refId with Time, the sorted union of label keys, and `Value` (`Value #<refId>` when the
-/// panel has more than one query).
-fn table_frames(refs: &[String], series: &[Series]) -> Value {
-    let frames: Vec<Value> = refs
-        .iter()
-        .map(|ref_id| {
-            let rows: Vec<&Series> = series.iter().filter(|s| &s.ref_id == ref_id).collect();
-            let mut keys: Vec<&String> = rows.iter().flat_map(|s| s.labels.keys()).collect();
-            keys.sort();
-            keys.dedup();
-            let mut fields = vec![json!({"name": "Time", "type": "time",
-                "values": rows.iter().map(|s| s.points[0].0).collect::<Vec<_>>()})];
-            for key in keys {
-                let values: Vec<String> = rows
-                    .iter()
-                    .map(|s| s.labels.get(key).cloned().unwrap_or_default())
-                    .collect();
-                fields.push(json!({"name": key, "type": "string", "values": values}));
+/// Grafana's first frame, without hidden columns; `None` for the colours of a cell that is
+/// not painted (a time column, or a cell type that does not colour).
+fn grafana_table(answer: &Value) -> Option<Columns> {
+    let fields = answer["frames"][0]["fields"].as_array()?;
+    let texts = |f: &Value| -> Vec<String> {
+        let cells = f["display"].as_array().into_iter().flatten();
+        cells
+            .map(|t| t.as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    let colours = |f: &Value| -> Vec<Option<String>> {
+        let n = f["display"].as_array().map_or(0, Vec::len);
+        match f["colors"].as_array() {
+            Some(c) if f["type"] == json!("number") || f["type"] == json!("string") => {
+                c.iter().map(|c| c.as_str().map(str::to_string)).collect()
             }
-            let value_name = if refs.len() > 1 {
-                format!("Value #{ref_id}")
-            } else {
-                "Value".to_string()
-            };
-            fields.push(json!({"name": value_name, "type": "number",
-                "values": rows.iter().map(|s| run::js_number(s.points[0].1)).collect::<Vec<_>>()}));
-            json!({"refId": ref_id, "fields": fields})
-        })
-        .collect();
-    Value::Array(frames)
+            _ => vec![None; n],
+        }
+    };
+    Some(
+        fields
+            .iter()
+            .filter(|f| f["hidden"] != json!(true))
+            .map(|f| {
+                let name = f["name"].as_str().unwrap_or("").to_string();
+                (name, texts(f), colours(f))
+            })
+            .collect(),
+    )
 }
 
-#[test]
-fn table_format_panels_and_their_transformations_match_grafana() {
-    let mut cases = Vec::new();
-    let mut asks = Vec::new();
-    for (file, dashboard) in &run::layout_and_corpus_dashboards() {
-        for mut raw in table_format_panels(dashboard) {
-            raw["options"]["sortBy"] = json!([]);
-            let refs = ref_ids(&raw);
-            let mut panel = raw.clone();
-            panel["gridPos"] = json!({"x": 0, "y": 0, "w": 12, "h": 8});
-            let wrapped = json!({"title": "oracle", "schemaVersion": 39, "panels": [panel]});
-            let Some(loaded) = load_str(&wrapped.to_string(), "oracle").ok() else {
-                continue;
-            };
-            let Some(model) = loaded.dashboard.panels.first().cloned() else {
-                continue;
-            };
-            for (name, set) in datasets() {
-                let series = instant_series(&refs, &set, &joined_labels(&raw));
-                let (view, _) = table::build(&model, &series, Clock::Utc);
-                let triage: Columns = view
-                    .headers
-                    .iter()
-                    .enumerate()
-                    .map(|(c, h)| {
-                        (
-                            h.clone(),
-                            view.rows.iter().map(|r| r[c].text.clone()).collect(),
-                        )
-                    })
-                    .collect();
-                let what = format!(
-                    "{} / {:?} / {name}",
-                    file.file_name().unwrap_or_default().to_string_lossy(),
-                    raw["title"].as_str().unwrap_or("")
-                );
-                cases.push((what, triage, legacy_mappings(&raw)));
-                asks.push(json!({
-                    "kind": "table",
-                    "frames": table_frames(&refs, &series),
-                    "fieldConfig": raw["fieldConfig"],
-                    "options": raw["options"],
-                    "transformations": raw["transformations"],
-                }));
-            }
-        }
+/// A case: what it is, triage's table and the question for Grafana.
+struct Case {
+    what: String,
+    triage: Columns,
+    ask: Value,
+    /// A base threshold step written without `value`: Grafana never leaves it (a difference
+    /// kept on purpose, docs/grafana-fidelity.md), so the colours are not compared.
+    base_step_without_value: bool,
+    /// A difference not fixed yet, listed in docs/grafana-fidelity.md.
+    not_yet: Option<&'static str>,
+}
+
+/// Tables whose answer is known to differ from Grafana's and is not fixed yet.
+fn not_yet_matched(raw_panel: &Value, queries: &[Query]) -> Option<&'static str> {
+    let steps: Vec<&Value> = raw_panel["transformations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|t| t["disabled"] != json!(true))
+        .collect();
+    let mixed = queries.iter().any(|q| q.table) && queries.iter().any(|q| !q.table);
+    if mixed && steps.iter().any(|t| t["id"] == json!("merge")) {
+        return Some("merge of time series frames with table frames");
     }
+    if steps
+        .iter()
+        .any(|t| t["id"] == json!("labelsToFields") && t["options"]["mode"] == json!("rows"))
+    {
+        return Some("frame names in field names (labelsToFields rows)");
+    }
+    None
+}
+
+/// The cases of one panel over every dataset.
+fn panel_cases(what: &str, raw_panel: &Value) -> Vec<Case> {
+    let Some(panel) = loaded(raw_panel) else {
+        return Vec::new();
+    };
+    let queries = queries(&panel);
+    let base_step_without_value = raw_panel["fieldConfig"]["defaults"]["thresholds"]["steps"][0]
+        .as_object()
+        .is_some_and(|step| !step.contains_key("value"));
+    datasets()
+        .into_iter()
+        .map(|(name, set)| {
+            let series = answers(&queries, &set);
+            Case {
+                what: format!("{what} / {name}"),
+                triage: triage_table(&panel, &series),
+                base_step_without_value,
+                not_yet: not_yet_matched(raw_panel, &queries),
+                ask: json!({
+                    "kind": "table",
+                    "frames": oracle_frames(&queries, &series),
+                    "fieldConfig": raw_panel["fieldConfig"],
+                    "options": raw_panel["options"],
+                    "transformations": raw_panel["transformations"],
+                }),
+            }
+        })
+        .collect()
+}
+
+/// Compare every case with Grafana's answer; at least `at_least` comparisons.
+fn compare(cases: &[Case], what: &str, at_least: usize) {
+    let asks: Vec<Value> = cases.iter().map(|c| c.ask.clone()).collect();
     let answers = run::ask(&asks);
     let mut tally = run::Tally::default();
-    for ((what, triage, legacy), answer) in cases.iter().zip(&answers) {
+    for (case, answer) in cases.iter().zip(&answers) {
         let grafana = grafana_table(answer).unwrap_or_default();
+        // A transformer the Grafana app adds (extractFields, ...) is not in @grafana/data, whose
+        // code skips it: that answer is not Grafana's table (docs/grafana-fidelity.md).
         let missing = answer["missing"].as_array().is_some_and(|m| !m.is_empty());
-        let known = if missing {
-            Some("transformer not in @grafana/data")
-        } else if *legacy {
-            Some("legacy mappings, migrated by Grafana's dashboard migrator")
-        } else {
-            None
-        };
-        let headers = |c: &Columns| c.iter().map(|(h, _)| h.clone()).collect::<Vec<_>>();
-        tally.record(headers(&grafana) == headers(triage), known, || {
+        let known = missing
+            .then_some("transformer not in @grafana/data")
+            .or(case.not_yet);
+        let headers = |c: &Columns| c.iter().map(|(h, _, _)| h.clone()).collect::<Vec<_>>();
+        let what = &case.what;
+        tally.record(headers(&grafana) == headers(&case.triage), known, || {
             format!(
                 "{what}: columns Grafana {:?}, triage {:?}",
                 headers(&grafana),
-                headers(triage)
+                headers(&case.triage)
             )
         });
-        for ((header, theirs), (_, ours)) in grafana.iter().zip(triage) {
-            tally.record(theirs == ours, known, || {
-                format!("{what} / {header}: Grafana {theirs:?}, triage {ours:?}")
+        for ((header, texts, colours), (_, our_texts, our_colours)) in
+            grafana.iter().zip(&case.triage)
+        {
+            tally.record(texts == our_texts, known, || {
+                format!("{what} / {header}: Grafana {texts:?}, triage {our_texts:?}")
+            });
+            let known_colour = known.or(case
+                .base_step_without_value
+                .then_some("base step without value"));
+            tally.record(colours == our_colours, known_colour, || {
+                format!("{what} / {header}: colours Grafana {colours:?}, triage {our_colours:?}")
             });
         }
     }
-    tally.finish("table format cells", 20);
+    tally.finish(what, at_least);
 }
 
-/// Value maps in the old `{"type": 1, "value", "text"}` form, in the defaults or an override:
-/// Grafana's dashboard migrator (schema 30) rewrites them before the panel sees them, as
-/// triage's loader does; the oracle is given the file as written.
-fn legacy_mappings(panel: &Value) -> bool {
-    let legacy = |mappings: &Value| {
-        mappings
-            .as_array()
-            .is_some_and(|m| m.iter().any(|m| m["type"].is_number()))
+#[test]
+fn table_cells_and_transformations_match_grafana() {
+    let mut cases = Vec::new();
+    for (file, dashboard) in &run::layout_and_corpus_dashboards() {
+        for panel in table_panels(dashboard) {
+            let what = format!(
+                "{} / {:?}",
+                file.file_name().unwrap_or_default().to_string_lossy(),
+                panel["title"].as_str().unwrap_or("")
+            );
+            cases.extend(panel_cases(&what, &panel));
+        }
+    }
+    compare(&cases, "table cells", 600);
+}
+
+fn target(ref_id: &str, format: &str, instant: bool) -> Value {
+    json!({"refId": ref_id, "expr": "up", "format": format, "instant": instant})
+}
+
+fn step(id: &str, options: Value) -> Value {
+    json!({"id": id, "options": options})
+}
+
+/// Panels written for each transformation Grafana's tables are built with, over instant and
+/// range `format: table` queries and time series, and for the cell types that paint colours.
+fn rule_panels() -> Vec<(&'static str, Value)> {
+    let two_tables = json!([target("A", "table", true), target("B", "table", true)]);
+    let one_table = json!([target("A", "table", true)]);
+    let range_table = json!([target("A", "table", false)]);
+    let two_series = json!([
+        target("A", "time_series", false),
+        target("B", "time_series", false)
+    ]);
+    let thresholds = json!({"mode": "absolute", "steps": [
+        {"value": null, "color": "green"}, {"value": 50, "color": "#EAB839"},
+        {"value": 80, "color": "red"}]});
+    let coloured = |mode: Value| json!({"defaults": {"thresholds": thresholds, "custom": mode}, "overrides": []});
+    let plain = json!({"defaults": {}, "overrides": []});
+    let panel = |targets: &Value, transformations: Value, field_config: &Value, options: Value| {
+        json!({"type": "table", "title": "rule", "targets": targets,
+               "transformations": transformations, "fieldConfig": field_config,
+               "options": options})
     };
-    let config = &panel["fieldConfig"];
-    legacy(&config["defaults"]["mappings"])
-        || config["overrides"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .any(|o| {
-                o["properties"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .any(|p| p["id"] == json!("mappings") && legacy(&p["value"]))
-            })
+    let organize = step(
+        "organize",
+        json!({
+        "excludeByName": {"Time": true},
+        "indexByName": {"instance": 0, "Value #B": 1, "job": 2, "Value #A": 3},
+        "renameByName": {"instance": "Instance", "Value #B": "Requests"}}),
+    );
+    vec![
+        (
+            "merge, organize",
+            panel(
+                &two_tables,
+                json!([step("merge", json!({})), organize]),
+                &plain,
+                json!({}),
+            ),
+        ),
+        (
+            "labelsToFields",
+            panel(
+                &two_series,
+                json!([step("labelsToFields", json!({}))]),
+                &plain,
+                json!({}),
+            ),
+        ),
+        (
+            "labelsToFields rows",
+            panel(
+                &two_series,
+                json!([step("labelsToFields", json!({"mode": "rows"}))]),
+                &plain,
+                json!({}),
+            ),
+        ),
+        (
+            "labelsToFields value label",
+            panel(
+                &two_series,
+                json!([step("labelsToFields", json!({"valueLabel": "instance"}))]),
+                &plain,
+                json!({}),
+            ),
+        ),
+        (
+            "joinByField time",
+            panel(
+                &two_series,
+                json!([step(
+                    "joinByField",
+                    json!({"byField": "Time", "mode": "outer"})
+                )]),
+                &plain,
+                json!({}),
+            ),
+        ),
+        (
+            "joinByField instance",
+            panel(
+                &two_tables,
+                json!([step(
+                    "joinByField",
+                    json!({"byField": "instance", "mode": "outer"})
+                )]),
+                &plain,
+                json!({}),
+            ),
+        ),
+        (
+            "groupBy job",
+            panel(
+                &range_table,
+                json!([step(
+                    "groupBy",
+                    json!({"fields": {
+            "job": {"aggregations": [], "operation": "groupby"},
+            "Value": {"aggregations": ["mean", "max", "lastNotNull", "count"],
+                      "operation": "aggregate"}}})
+                )]),
+                &plain,
+                json!({}),
+            ),
+        ),
+        (
+            "filterByValue include",
+            panel(
+                &one_table,
+                json!([step(
+                    "filterByValue",
+                    json!({
+            "type": "include", "match": "any", "filters": [{"fieldName": "Value",
+            "config": {"id": "greater", "options": {"value": 50}}}]})
+                )]),
+                &plain,
+                json!({}),
+            ),
+        ),
+        (
+            "filterByValue exclude",
+            panel(
+                &range_table,
+                json!([step(
+                    "filterByValue",
+                    json!({
+            "type": "exclude", "match": "all", "filters": [{"fieldName": "job",
+            "config": {"id": "regex", "options": {"value": "a.*"}}}]})
+                )]),
+                &plain,
+                json!({}),
+            ),
+        ),
+        (
+            "calculateField binary",
+            panel(
+                &two_tables,
+                json!([
+                    step("merge", json!({})),
+                    step(
+                        "calculateField",
+                        json!({"mode": "binary", "alias": "ratio", "binary": {
+                "left": "Value #A", "operator": "/", "right": "Value #B"}})
+                    )
+                ]),
+                &plain,
+                json!({}),
+            ),
+        ),
+        (
+            "calculateField reduce row",
+            panel(
+                &two_series,
+                json!([
+                    step("joinByField", json!({"byField": "Time"})),
+                    step(
+                        "calculateField",
+                        json!({"mode": "reduceRow", "reduce": {"reducer": "sum"},
+                "replaceFields": true})
+                    )
+                ]),
+                &plain,
+                json!({}),
+            ),
+        ),
+        (
+            "sortBy transformation",
+            panel(
+                &one_table,
+                json!([step(
+                    "sortBy",
+                    json!({
+            "sort": [{"field": "Value", "desc": true}]})
+                )]),
+                &plain,
+                json!({}),
+            ),
+        ),
+        (
+            "reduce series to rows",
+            panel(
+                &two_series,
+                json!([step(
+                    "reduce",
+                    json!({
+            "reducers": ["lastNotNull", "max", "mean"]})
+                )]),
+                &plain,
+                json!({}),
+            ),
+        ),
+        (
+            "reduce fields",
+            panel(
+                &two_series,
+                json!([step(
+                    "reduce",
+                    json!({
+            "mode": "reduceFields", "reducers": ["max"]})
+                )]),
+                &plain,
+                json!({}),
+            ),
+        ),
+        (
+            "sorted by value",
+            panel(
+                &range_table,
+                json!([]),
+                &plain,
+                json!({"sortBy": [{"displayName": "Value", "desc": true}]}),
+            ),
+        ),
+        (
+            "sorted by instance",
+            panel(
+                &range_table,
+                json!([]),
+                &plain,
+                json!({"sortBy": [{"displayName": "instance", "desc": false}]}),
+            ),
+        ),
+        (
+            "colour background",
+            panel(
+                &one_table,
+                json!([]),
+                &coloured(json!({"cellOptions": {"type": "color-background"}})),
+                json!({}),
+            ),
+        ),
+        (
+            "colour text",
+            panel(
+                &range_table,
+                json!([]),
+                &coloured(json!({"cellOptions": {"type": "color-text"}})),
+                json!({}),
+            ),
+        ),
+        (
+            "legacy colour background",
+            panel(
+                &one_table,
+                json!([]),
+                &coloured(json!({"displayMode": "color-background"})),
+                json!({}),
+            ),
+        ),
+        (
+            "mapped colours",
+            panel(
+                &one_table,
+                json!([]),
+                &json!({"defaults": {
+            "custom": {"cellOptions": {"type": "color-text"}},
+            "mappings": [{"type": "range", "options": {"from": 40, "to": 90,
+                "result": {"text": "busy", "color": "orange"}}}]}, "overrides": []}),
+                json!({}),
+            ),
+        ),
+        (
+            "percentage thresholds",
+            panel(
+                &one_table,
+                json!([]),
+                &json!({"defaults": {
+            "custom": {"cellOptions": {"type": "color-background"}},
+            "thresholds": {"mode": "percentage", "steps": [{"value": null, "color": "green"},
+                {"value": 50, "color": "red"}]}}, "overrides": []}),
+                json!({}),
+            ),
+        ),
+    ]
+}
+
+#[test]
+fn table_transformation_and_colour_rules_match_grafana() {
+    let mut cases = Vec::new();
+    for (title, panel) in rule_panels() {
+        cases.extend(panel_cases(title, &panel));
+    }
+    compare(&cases, "table rules", 300);
 }

@@ -15,9 +15,8 @@ use super::reduce;
 pub struct FieldIdentity<'a> {
     /// The field's display name (legend name).
     pub name: &'a str,
-    /// The field's own name when it differs (a table column renamed by `organize` keeps it):
-    /// Grafana's `byName` matches either (`fieldNameMatcher`: `name === field.name ||
-    /// name === getFieldDisplayName(...)`, grafana-data `matchers/nameMatcher.ts`).
+    /// Its own name in the frame (`Value #B` renamed `Sync age` by organize), which `byName`
+    /// and `byNames` also match (grafana-data `nameMatcher.ts`); `None` for a series.
     pub field_name: Option<&'a str>,
     pub ref_id: &'a str,
     /// Its values, for `byValue`.
@@ -48,7 +47,10 @@ pub fn matches(matcher: &FieldMatcher, field: FieldIdentity) -> bool {
             name == field.name || Some(name.as_str()) == field.field_name
         }
         FieldMatcher::ByNames { names, exclude } => {
-            names.iter().any(|n| n == field.name) != *exclude
+            names
+                .iter()
+                .any(|n| n == field.name || Some(n.as_str()) == field.field_name)
+                != *exclude
         }
         FieldMatcher::ByRegexp { pattern } => {
             js_regex(pattern).is_some_and(|re| re.is_match(field.name))
@@ -270,8 +272,8 @@ mod tests {
 
     fn field<'a>(name: &'a str, values: &'a [Option<f64>]) -> FieldIdentity<'a> {
         FieldIdentity {
-            field_name: None,
             name,
+            field_name: None,
             ref_id: "A",
             values,
         }

@@ -13,6 +13,7 @@ pub mod pie;
 pub mod states;
 pub mod svg;
 pub mod table;
+mod table_sort;
 pub mod text;
 pub mod transform;
 pub mod waterfall;

@@ -1,14 +1,14 @@
 //! Table panels as Grafana builds them: the panel's frames (`frames::from_series`), its
 //! transformations in order (`transform::apply`), then the first resulting frame drawn with
 //! per-column field config (defaults + overrides: unit, decimals, thresholds, mappings,
-//! coloured cells, hidden columns) and the table's own `sortBy` option.
+//! coloured cells, hidden columns) and the table's own `sortBy` option (`table_sort`).
 
-use super::display::Clock;
+use super::display::{Clock, value_colour};
 use super::frames::{self, FieldType, Frame, Value};
 use super::{TableCell, TableView, transform};
 use crate::data::panel_data::Series;
 use crate::grafana::model::{FieldDefaults, Panel};
-use crate::grafana::{colors, fields, thresholds, units};
+use crate::grafana::{colors, fields, units};
 
 /// The frames a panel shows after its transformations, with a note per step not applied.
 pub fn transformed(panel: &Panel, series: &[Series]) -> (Vec<Frame>, Vec<String>) {
@@ -24,14 +24,47 @@ pub fn build(panel: &Panel, series: &[Series], clock: Clock) -> (TableView, Vec<
             frames.len()
         ));
     }
-    let Some(frame) = frames.into_iter().next() else {
-        return (TableView::default(), notes);
+    (first_frame(panel, &frames, clock), notes)
+}
+
+/// The first of the frames as a table view, its colours scaled over all of them (Grafana's
+/// `findNumericFieldMinMax` over the panel's data, for percentage thresholds and continuous
+/// schemes).
+pub fn first_frame(panel: &Panel, frames: &[Frame], clock: Clock) -> TableView {
+    let Some(frame) = frames.first() else {
+        return TableView::default();
     };
-    (from_frame(panel, &frame, clock), notes)
+    from_frame(panel, frame, numeric_range(frames), clock)
+}
+
+/// Smallest and largest number of every number field (NaN and empty cells skipped); 0..100
+/// without any.
+fn numeric_range(frames: &[Frame]) -> (f64, f64) {
+    let numbers = frames
+        .iter()
+        .flat_map(|f| &f.fields)
+        .filter(|f| f.field_type == FieldType::Number)
+        .flat_map(|f| &f.values)
+        .filter_map(|v| match v {
+            Value::Number(x) if !x.is_nan() => Some(*x),
+            _ => None,
+        });
+    let (min, max) = numbers.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
+    if min > max { (0.0, 100.0) } else { (min, max) }
+}
+
+/// What a number cell's colour depends on besides its value: the field's place among the
+/// panel's series (palette colours) and the range of all numbers (percentages).
+#[derive(Clone, Copy)]
+struct Scale {
+    series_index: usize,
+    range: (f64, f64),
 }
 
 /// One frame as a table view.
-pub fn from_frame(panel: &Panel, frame: &Frame, clock: Clock) -> TableView {
+fn from_frame(panel: &Panel, frame: &Frame, range: (f64, f64), clock: Clock) -> TableView {
     let names = frame.names();
     let columns: Vec<(usize, String, FieldDefaults)> = frame
         .fields
@@ -66,33 +99,36 @@ pub fn from_frame(panel: &Panel, frame: &Frame, clock: Clock) -> TableView {
         .iter()
         .map(|(i, _, _)| frame.fields[*i].field_type == FieldType::Number)
         .collect();
-    let show_ms: Vec<bool> = columns
+    let with_ms: Vec<bool> = columns
         .iter()
-        .map(|(i, _, _)| close_times(&frame.fields[*i].values))
+        .map(|(i, _, _)| time_needs_ms(&frame.fields[*i].values))
         .collect();
-    let mut rows: Vec<Vec<TableCell>> = (0..frame.len())
+    // `seriesIndex` in applyFieldOverrides: every field but times counts.
+    let scales: Vec<Scale> = columns
+        .iter()
+        .map(|(i, _, _)| Scale {
+            series_index: frame.fields[..*i]
+                .iter()
+                .filter(|f| f.field_type != FieldType::Time)
+                .count(),
+            range,
+        })
+        .collect();
+    let shown: Vec<(usize, &str)> = columns.iter().map(|(i, h, _)| (*i, h.as_str())).collect();
+    let order = super::table_sort::sorted_rows(frame, &shown, &panel.options.sort_by);
+    let rows: Vec<Vec<TableCell>> = order
+        .into_iter()
         .map(|r| {
             columns
                 .iter()
-                .zip(&show_ms)
-                .map(|((i, _, config), &show_ms)| {
+                .zip(with_ms.iter().zip(&scales))
+                .map(|((i, _, config), (&ms, &scale))| {
                     let v = frame.fields[*i].values.get(r).unwrap_or(&Value::Null);
-                    cell(v, config, clock, show_ms)
+                    cell(v, config, TimeFormat { clock, ms }, scale)
                 })
                 .collect()
         })
         .collect();
-    if let Some((column, desc)) = panel.options.sort_by.first()
-        && let Some(i) = headers.iter().position(|h| h == column)
-    {
-        rows.sort_by(|a, b| {
-            let ord = match (a[i].number, b[i].number) {
-                (Some(x), Some(y)) => x.total_cmp(&y),
-                _ => a[i].text.cmp(&b[i].text),
-            };
-            if *desc { ord.reverse() } else { ord }
-        });
-    }
     TableView {
         headers,
         numeric,
@@ -100,9 +136,22 @@ pub fn from_frame(panel: &Panel, frame: &Frame, clock: Clock) -> TableView {
     }
 }
 
-/// A time column whose first and last instants are under a minute apart shows milliseconds
-/// (grafana-data `displayProcessor.ts`: `showMs` for a time field without a date unit).
-fn close_times(values: &[Value]) -> bool {
+/// Units that write a date: a time column keeps its own format only with one of these.
+fn is_date_unit(unit: &str) -> bool {
+    unit.starts_with("dateTime") || unit.starts_with("time:")
+}
+
+/// How a column's times are written: the dashboard's zone, with milliseconds or without.
+#[derive(Clone, Copy)]
+struct TimeFormat {
+    clock: Clock,
+    ms: bool,
+}
+
+/// Grafana's display processor writes a time field with milliseconds when its first and last
+/// values are less than a minute apart (`displayProcessor.ts`, `showMs`), so rows of one
+/// instant query read `2026-07-01 12:00:00.000`.
+fn time_needs_ms(values: &[Value]) -> bool {
     match (values.first(), values.last()) {
         (Some(Value::Time(first)), Some(Value::Time(last))) if values.len() > 1 => {
             (last - first).abs() < 60_000
@@ -111,15 +160,20 @@ fn close_times(values: &[Value]) -> bool {
     }
 }
 
-fn cell(v: &Value, config: &FieldDefaults, clock: Clock, show_ms: bool) -> TableCell {
+fn cell(v: &Value, config: &FieldDefaults, time: TimeFormat, scale: Scale) -> TableCell {
+    let clock = time.clock;
     match v {
-        Value::Number(x) => number_cell(*x, config, clock),
+        Value::Number(x) => number_cell(*x, config, clock, scale),
         Value::Time(t) => TableCell {
-            text: time_cell_text(*t, config, clock, show_ms),
+            text: match config.unit.as_deref().filter(|u| is_date_unit(u)) {
+                // A date unit of its own (`time: YYYY-MM-DD`) replaces the default format.
+                Some(_) => number_cell(*t as f64, config, clock, scale).text,
+                None => time_text(*t, time),
+            },
             color: None,
             number: Some(*t as f64),
         },
-        Value::Text(s) => text_cell(s, config),
+        Value::Text(s) => text_cell(s, config, scale),
         // Grafana's display processor maps null too (a `null` special mapping).
         Value::Null => match fields::map_value(None, &config.mappings) {
             Some(m) => TableCell {
@@ -139,14 +193,24 @@ fn cell(v: &Value, config: &FieldDefaults, clock: Clock, show_ms: bool) -> Table
 }
 
 /// A text cell with its value mapping, as Grafana maps string values (`fields::map_text`:
-/// value, range, regex — anchored as `stringToJsRegex` — and the specials); a mapped colour
-/// colours the cell as it does for numbers.
-fn text_cell(text: &str, config: &FieldDefaults) -> TableCell {
+/// value, range, regex — anchored as `stringToJsRegex` — and the specials). In a column that
+/// paints colours the cell takes the mapped colour, else the colour of a value that is no
+/// number (`scaleFunc(-Infinity)`: the base threshold step, the fixed colour).
+fn text_cell(text: &str, config: &FieldDefaults, scale: Scale) -> TableCell {
     let mapped = fields::map_text(text, &config.mappings);
-    let color = mapped
-        .as_ref()
-        .and_then(|m| m.color.as_deref())
-        .map(|c| colors::resolve_rgb(c, colors::Theme::Dark));
+    let color =
+        paints_colour(config).then(|| match mapped.as_ref().and_then(|m| m.color.as_deref()) {
+            Some(colour) => colors::resolve_rgb(colour, colors::Theme::Dark),
+            None => {
+                value_colour(
+                    config,
+                    Some(f64::NEG_INFINITY),
+                    scale.series_index,
+                    scale.range,
+                )
+                .0
+            }
+        });
     TableCell {
         text: mapped
             .and_then(|m| m.text)
@@ -156,42 +220,32 @@ fn text_cell(text: &str, config: &FieldDefaults) -> TableCell {
     }
 }
 
-/// A time cell: in the column's date unit when it has one, else Grafana's system format (with
-/// milliseconds for close times).
-fn time_cell_text(ms: i64, config: &FieldDefaults, clock: Clock, show_ms: bool) -> String {
-    let unit = config.unit.as_deref().unwrap_or("");
-    if unit.starts_with("dateTime") || unit.starts_with("time:") {
-        let dates = units::DateContext {
-            zone: clock,
-            viewer: Clock::Local,
-            now_ms: config.dates.now_ms,
-        };
-        return units::format_value_in(ms as f64, Some(unit), config.decimals, &dates).to_string();
-    }
-    if show_ms {
-        return clock
-            .format(ms, "%Y-%m-%d %H:%M:%S%.3f")
-            .unwrap_or_else(|| ms.to_string());
-    }
-    time_text(ms, clock)
-}
-
-/// Grafana's default table time format, `YYYY-MM-DD HH:mm:ss`.
-fn time_text(ms: i64, clock: Clock) -> String {
-    clock
-        .format(ms, "%Y-%m-%d %H:%M:%S")
+/// Grafana's default table time format, `YYYY-MM-DD HH:mm:ss` (`.SSS` with milliseconds).
+fn time_text(ms: i64, time: TimeFormat) -> String {
+    let pattern = match time.ms {
+        true => "%Y-%m-%d %H:%M:%S%.3f",
+        false => "%Y-%m-%d %H:%M:%S",
+    };
+    time.clock
+        .format(ms, pattern)
         .unwrap_or_else(|| ms.to_string())
 }
 
-fn number_cell(value: f64, config: &FieldDefaults, clock: Clock) -> TableCell {
+/// Whether the column's cells paint their value's colour (`color-text`, `color-background`,
+/// legacy `color-background-solid`); other cell types show plain text, mapped colours too.
+fn paints_colour(config: &FieldDefaults) -> bool {
+    config
+        .custom
+        .cell_display_mode
+        .as_deref()
+        .is_some_and(|m| m.starts_with("color"))
+}
+
+fn number_cell(value: f64, config: &FieldDefaults, clock: Clock, scale: Scale) -> TableCell {
     // Date units show the instant in the dashboard's zone, as Grafana's display processor
-    // passes its `timeZone`; "today" is the viewer's.
-    let dates = units::DateContext {
-        zone: clock,
-        viewer: Clock::Local,
-        now_ms: config.dates.now_ms,
-    };
-    // A value mapping's text and colour win over the unit and the thresholds, as in Grafana.
+    // passes its `timeZone`.
+    let dates = units::DateContext::for_dashboard(clock, config.dates.now_ms);
+    // A value mapping's text and colour win over the unit and the colour mode, as in Grafana.
     let mapped = fields::map_value(Some(value), &config.mappings);
     let text = mapped
         .as_ref()
@@ -200,23 +254,11 @@ fn number_cell(value: f64, config: &FieldDefaults, clock: Clock) -> TableCell {
             units::format_value_in(value, config.unit.as_deref(), config.decimals, &dates)
                 .to_string()
         });
-    if let Some(colour) = mapped.as_ref().and_then(|m| m.color.as_deref()) {
-        return TableCell {
-            text,
-            color: Some(colors::resolve_rgb(colour, colors::Theme::Dark)),
-            number: Some(value),
-        };
-    }
-    let coloured = config
-        .custom
-        .cell_display_mode
-        .as_deref()
-        .is_some_and(|m| m.starts_with("color"));
-    let color = match (&config.thresholds, coloured) {
-        (Some(th), true) => thresholds::active_step(value, th, 0.0, 100.0)
-            .map(|s| colors::resolve_rgb(&s.color, colors::Theme::Dark)),
-        _ => None,
-    };
+    let color =
+        paints_colour(config).then(|| match mapped.as_ref().and_then(|m| m.color.as_deref()) {
+            Some(colour) => colors::resolve_rgb(colour, colors::Theme::Dark),
+            None => value_colour(config, Some(value), scale.series_index, scale.range).0,
+        });
     TableCell {
         text,
         color,
@@ -307,12 +349,23 @@ mod tests {
         };
         let at = 1_700_000_000_000.0; // 2023-11-14 22:13:20 UTC
         let berlin = Clock::Named(chrono_tz::Tz::Europe__Berlin);
-        assert_eq!(number_cell(at, &config, berlin).text, "2023-11-14 23:13:20");
+        let scale = Scale {
+            series_index: 0,
+            range: (0.0, 100.0),
+        };
         assert_eq!(
-            number_cell(at, &config, Clock::Utc).text,
+            number_cell(at, &config, berlin, scale).text,
+            "2023-11-14 23:13:20"
+        );
+        assert_eq!(
+            number_cell(at, &config, Clock::Utc, scale).text,
             "2023-11-14 22:13:20"
         );
-        assert_eq!(time_text(at as i64, berlin), "2023-11-14 23:13:20");
+        let format = TimeFormat {
+            clock: berlin,
+            ms: false,
+        };
+        assert_eq!(time_text(at as i64, format), "2023-11-14 23:13:20");
     }
 
     #[test]
@@ -338,17 +391,28 @@ mod tests {
             ],
             ..FieldDefaults::default()
         };
-        let critical = text_cell("Critical", &config);
+        let scale = Scale {
+            series_index: 0,
+            range: (0.0, 100.0),
+        };
+        let critical = text_cell("Critical", &config, scale);
         assert_eq!(critical.text, "Critical");
-        assert!(critical.color.is_some());
-        assert_eq!(text_cell("", &config).text, "none");
+        assert_eq!(critical.color, None, "a plain cell paints no colour");
+        assert_eq!(text_cell("", &config, scale).text, "none");
         assert_eq!(
-            text_cell("Low", &config),
+            text_cell("Low", &config, scale),
             TableCell {
                 text: "Low".into(),
                 ..TableCell::default()
             }
         );
+        // In a coloured column the mapped colour, else the base threshold step's.
+        let mut coloured = config.clone();
+        coloured.custom.cell_display_mode = Some("color-text".into());
+        let red = colors::resolve_rgb("red", colors::Theme::Dark);
+        let green = colors::resolve_rgb("green", colors::Theme::Dark);
+        assert_eq!(text_cell("Critical", &coloured, scale).color, Some(red));
+        assert_eq!(text_cell("Low", &coloured, scale).color, Some(green));
     }
 
     #[test]

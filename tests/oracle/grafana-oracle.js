@@ -17,9 +17,12 @@
 //   {"kind":"interval", "from":0, "to":3600000, "resolution":1000, "lowLimit":"10s"|null}
 //       -> {"intervalMs":5000, "interval":"5s"}                rangeUtil.calculateInterval
 //   {"kind":"display", "panelType":"stat", "frames":[FRAME...], "fieldConfig":{...},
-//    "options":{...}}
+//    "options":{...}, "timeZone"?:"Europe/Berlin", "now"?:1700000000000,
+//    "browserZone"?:"Europe/Berlin"}
 //       -> {"values":[{"title","prefix","text","suffix","color":"#rrggbb","numeric"}...]}
-//          getFieldDisplayValues after applyFieldOverrides, with the panel's defaults applied
+//          getFieldDisplayValues after applyFieldOverrides, with the panel's defaults applied,
+//          the dashboard's `timeZone` (default utc), the clock stopped at `now` and the
+//          browser's own zone (where "today" is judged; default UTC) set for the case
 //   {"kind":"legend", "frames":[FRAME...], "fieldConfig":{...}, "calcs":["mean","max"]}
 //       -> {"series":[{"name":"up{job=\"a\"}", "color":"#rrggbb",
 //                      "calcs":{"mean":"1.50", "max":"2"}}...]}
@@ -38,10 +41,12 @@
 //   {"kind":"table", "frames":[FRAME...], "fieldConfig":{...}, "options":{...},
 //    "transformations":[{"id":"organize", "options":{...}}...]}
 //       -> {"missing":["extractFields"], "frames":[{"fields":[{"name", "type", "hidden",
-//                                                           "display":["text"...]}...]}...]}
+//                    "display":["text"...], "colors":["#rrggbb"...]|null}...]}...]}
 //          (`missing`: transformations @grafana/data does not have; Grafana's code skips them)
 //          standardTransformers (registered as the app does) through transformDataFrame, then
-//          applyFieldOverrides and each cell through its field's display processor
+//          applyFieldOverrides and each cell through its field's display processor; rows in
+//          the order of the table's `options.sortBy`; `colors` for cells whose type paints the
+//          value's colour (color-text, color-background), else null
 //
 //   {"kind":"color", "name":"semi-dark-red", "theme":"dark"|"light"}
 //       -> {"hex":"#e02f44"}        theme.visualization.getColorByName, as #rrggbb (#rrggbbaa
@@ -109,6 +114,29 @@ function standardFieldOptions() {
 }
 
 const fieldConfigRegistry = new g.FieldConfigOptionsRegistry(standardFieldOptions);
+
+// The table panel's own field options (`fieldConfig.defaults.custom.*`) that decide what a cell
+// shows: without them in the registry applyFieldOverrides drops `custom`. Legacy
+// `displayMode` is kept as written (the table's migration turns it into `cellOptions`).
+function tableFieldOptions() {
+  const custom = (path, process) => ({
+    id: `custom.${path}`,
+    path,
+    name: path,
+    isCustom: true,
+    process,
+    shouldApply: () => true,
+    settings: {},
+  });
+  return [
+    ...standardFieldOptions(),
+    custom('hidden', g.booleanOverrideProcessor),
+    custom('cellOptions', g.identityOverrideProcessor),
+    custom('displayMode', g.identityOverrideProcessor),
+  ];
+}
+
+const tableFieldConfigRegistry = new g.FieldConfigOptionsRegistry(tableFieldOptions);
 
 // Panel plugins whose colour option prefers thresholds (stat, gauge, bar gauge, table); the
 // others (time series, bar chart, ...) default to the classic palette.
@@ -180,12 +208,16 @@ function processed(c) {
     fieldConfigRegistry,
     replaceVariables: (s) => s,
     theme,
-    timeZone: 'utc',
+    timeZone: c.timeZone || 'utc',
   });
   return { data, fieldConfig, options };
 }
 
 function display(c) {
+  return inBrowserZone(c.browserZone, () => atNow(c.now, () => displayNow(c)));
+}
+
+function displayNow(c) {
   const { data, fieldConfig, options } = processed(c);
   const values = g.getFieldDisplayValues({
     data,
@@ -193,7 +225,7 @@ function display(c) {
     fieldConfig,
     replaceVariables: (s) => s,
     theme,
-    timeZone: 'utc',
+    timeZone: c.timeZone || 'utc',
   });
   return {
     values: values.map((v) => ({
@@ -289,7 +321,7 @@ async function table(c) {
   const data = g.applyFieldOverrides({
     data: frames,
     fieldConfig,
-    fieldConfigRegistry,
+    fieldConfigRegistry: tableFieldConfigRegistry,
     replaceVariables: (s) => s,
     theme,
     timeZone: 'utc',
@@ -301,15 +333,64 @@ async function table(c) {
     .map((t) => t.id);
   return {
     missing,
-    frames: data.map((frame) => ({
-      fields: frame.fields.map((field) => ({
-        name: g.getFieldDisplayName(field, frame, data),
-        type: field.type,
-        hidden: !!(field.config.custom && field.config.custom.hidden),
-        display: field.values.map((v) => g.formattedValueToString(field.display(v))),
-      })),
-    })),
+    frames: data.map((frame) => {
+      const order = sortedRows(frame, data, (c.options && c.options.sortBy) || []);
+      return {
+        fields: frame.fields.map((field) => {
+          const values = order.map((i) => field.values[i]);
+          return {
+            name: g.getFieldDisplayName(field, frame, data),
+            type: field.type,
+            hidden: !!(field.config.custom && field.config.custom.hidden),
+            display: values.map((v) => g.formattedValueToString(field.display(v))),
+            colors: colouredCells(field) ? values.map((v) => hex(field.display(v).color)) : null,
+          };
+        }),
+      };
+    }),
   };
+}
+
+// Cell types that paint the value's colour (the text or the background); the legacy
+// `displayMode` names are what the table's migration (migrateTableDisplayModeToCellOptions)
+// turns into them.
+const COLOURED_CELLS = new Set(['color-text', 'color-background', 'color-background-solid']);
+
+function colouredCells(field) {
+  const custom = field.config.custom || {};
+  const type = (custom.cellOptions && custom.cellOptions.type) || custom.displayMode;
+  return COLOURED_CELLS.has(type);
+}
+
+// The table's own sort (options.sortBy: [{displayName, desc}]), restated from @grafana/ui's
+// TableNG (`applySort`, `getComparator`): numbers, times and booleans by Number(a) - Number(b)
+// with null first, the rest with an en collator (base sensitivity, numeric), a stable sort over
+// the raw values. Answers the row order.
+const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true }).compare;
+
+function sortedRows(frame, data, sortBy) {
+  const rows = [...Array(frame.length).keys()];
+  const keys = sortBy
+    .map((s) => ({
+      field: frame.fields.find((f) => g.getFieldDisplayName(f, frame, data) === s.displayName),
+      dir: s.desc ? -1 : 1,
+    }))
+    .filter((k) => k.field);
+  const numCompare = (a, b) => {
+    if (a === b) return 0;
+    if (a == null) return -1;
+    if (b == null) return 1;
+    return Number(a) - Number(b);
+  };
+  const strCompare = (a, b) => collator(String(a ?? ''), String(b ?? ''));
+  return rows.sort((x, y) => {
+    for (const { field, dir } of keys) {
+      const numeric = ['number', 'time', 'boolean'].includes(field.type);
+      const r = dir * (numeric ? numCompare : strCompare)(field.values[x], field.values[y]);
+      if (r !== 0) return r;
+    }
+    return 0;
+  });
 }
 
 function encodeReduced(v) {
@@ -358,6 +439,18 @@ function atNow(now, f) {
     return f();
   } finally {
     Date.now = realNow;
+  }
+}
+
+// Runs `f` with the browser's own zone set to `zone` when given (Node reads TZ again when it is
+// assigned), then back to the oracle's UTC.
+function inBrowserZone(zone, f) {
+  if (!zone) return f();
+  process.env.TZ = zone;
+  try {
+    return f();
+  } finally {
+    process.env.TZ = 'UTC';
   }
 }
 

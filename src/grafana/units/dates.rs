@@ -29,6 +29,24 @@ impl Default for DateContext {
     }
 }
 
+impl DateContext {
+    /// Date units of a panel on a dashboard in `zone`, read at `now_ms`. The viewer's "today"
+    /// is judged in the dashboard's zone when it names one (who picks `Europe/Berlin` reads the
+    /// dashboard as someone in Berlin; the machine running triage may be a server in UTC), else
+    /// in this machine's zone, Grafana's browser.
+    pub fn for_dashboard(zone: Zone, now_ms: Option<i64>) -> DateContext {
+        let viewer = match zone {
+            Zone::Named(_) => zone,
+            Zone::Utc | Zone::Local => Zone::Local,
+        };
+        DateContext {
+            zone,
+            viewer,
+            now_ms,
+        }
+    }
+}
+
 const ISO: &str = "YYYY-MM-DD HH:mm:ss";
 const US: &str = "MM/DD/YYYY h:mm:ss a";
 

@@ -19,8 +19,8 @@ pub use super::display::Clock;
 pub use timeseries::nice_axis;
 
 /// A panel whose fields use date units, with where and when they are read: the dashboard's
-/// zone, this machine's zone for "today" (Grafana's browser), and the refresh's "now" (the end of
-/// the range the data was asked for). `None` when no field has a date unit.
+/// zone (also the viewer's "today" when it is a named zone, see `DateContext::for_dashboard`)
+/// and the refresh's "now" (the end of the range the data was asked for). `None` when no field has a date unit.
 fn with_dates(panel: &Panel, data: &PanelData, clock: Clock) -> Option<Panel> {
     let is_date = |unit: &Option<String>| {
         unit.as_deref()
@@ -33,11 +33,8 @@ fn with_dates(panel: &Panel, data: &PanelData, clock: Clock) -> Option<Panel> {
         return None;
     }
     let mut panel = panel.clone();
-    panel.field_config.defaults.dates = crate::grafana::units::DateContext {
-        zone: clock,
-        viewer: Clock::Local,
-        now_ms: Some(data.end_ms),
-    };
+    panel.field_config.defaults.dates =
+        crate::grafana::units::DateContext::for_dashboard(clock, Some(data.end_ms));
     Some(panel)
 }
 
@@ -147,10 +144,7 @@ fn transform(
         };
         return Ok((Some(transformed), transform_notes));
     }
-    let table = frames
-        .first()
-        .map(|f| super::table::from_frame(panel, f, clock))
-        .unwrap_or_default();
+    let table = super::table::first_frame(panel, &frames, clock);
     let mut notes = data.warnings.clone();
     notes.extend(transform_notes);
     notes.push(format!(
@@ -326,6 +320,19 @@ mod compare_tests {
         assert_eq!(
             date_stat("dateTimeAsIso", end_ms as f64, end_ms, Clock::Utc),
             "2026-07-01 12:00:00"
+        );
+        // 2026-07-01 23:30 UTC is 01:30 on 2 July in Berlin, the day of the refresh at
+        // 2026-07-02 10:00 UTC: a Berlin dashboard's viewer sees only the time.
+        let late_evening = (end_ms + 11 * 3_600_000 + 1_800_000) as f64;
+        let next_morning = end_ms + 22 * 3_600_000;
+        assert_eq!(
+            date_stat(
+                "dateTimeAsIsoNoDateIfToday",
+                late_evening,
+                next_morning,
+                berlin
+            ),
+            "01:30:00"
         );
     }
 

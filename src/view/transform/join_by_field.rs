@@ -41,6 +41,9 @@ pub fn join_by_field(frames: Vec<Frame>, o: &Json) -> Vec<Frame> {
     if joined.is_empty() {
         return Vec::new();
     }
+    if !inner && let Some(frame) = same_join_values(&joined) {
+        return vec![frame];
+    }
     let mut keys: Vec<Value> = Vec::new();
     let mut seen: HashSet<(u8, String)> = HashSet::new();
     for (f, j) in &joined {
@@ -103,10 +106,54 @@ pub fn join_by_field(frames: Vec<Frame>, o: &Json) -> Vec<Frame> {
     }]
 }
 
+/// `join` in grafana-data `joinDataFrames.ts` when every frame's join field holds the same
+/// values in the same order (`allHeadersSame`; instant queries all at one time): the frames
+/// side by side, every row kept (repeated join values too), sorted by the join field when it
+/// is not text and not ascending (a stable sort).
+fn same_join_values(joined: &[(&Frame, usize)]) -> Option<Frame> {
+    let (first, first_j) = joined[0];
+    let keys = &first.fields[first_j].values;
+    if joined.iter().any(|(f, j)| f.fields[*j].values != *keys) {
+        return None;
+    }
+    let mut fields = vec![first.fields[first_j].clone()];
+    for (f, j) in joined {
+        fields.extend(
+            f.fields
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| i != j)
+                .map(|(_, field)| field.clone()),
+        );
+    }
+    let frame = Frame {
+        name: String::new(),
+        ref_id: String::new(),
+        fields,
+    };
+    let ascending = keys.windows(2).all(|w| compare(&w[0], &w[1]).is_le());
+    if ascending || first.fields[first_j].field_type == FieldType::String {
+        return Some(frame);
+    }
+    let mut rows: Vec<usize> = (0..keys.len()).collect();
+    rows.sort_by(|&a, &b| compare(&keys[a], &keys[b]));
+    Some(frame.take(&rows))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::view::transform::test_support::*;
+
+    #[test]
+    fn frames_at_the_same_times_are_put_side_by_side() {
+        // Two instant queries, three series each, all at one time: every row is kept.
+        let a = frame("A", vec![t(&[5, 5, 5]), n("A", &[1.0, 2.0, 3.0])]);
+        let b = frame("B", vec![t(&[5, 5, 5]), n("B", &[4.0, 5.0, 6.0])]);
+        let out = join_by_field(vec![a, b], &json!({}));
+        assert_eq!(names(&out[0]), ["Time", "A", "B"]);
+        assert_eq!(out[0].fields[2].values, nums(&[4.0, 5.0, 6.0]));
+    }
 
     #[test]
     fn join_by_field_outer_and_inner() {
