@@ -206,12 +206,7 @@ fn rendered_stat_values_and_colours_match_grafana_on_live_data() {
             )
         });
         for (i, v) in values.iter().enumerate() {
-            let grafana = format!(
-                "{}{}{}",
-                v["prefix"].as_str().unwrap_or(""),
-                v["text"].as_str().unwrap_or(""),
-                v["suffix"].as_str().unwrap_or("")
-            );
+            let grafana = run::shown_text(v);
             let ours = case.texts.get(i).map(String::as_str).unwrap_or("");
             tally.record(grafana.trim() == ours.trim(), None, || {
                 format!(

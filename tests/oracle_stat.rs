@@ -156,12 +156,7 @@ fn stat_gauge_and_bar_gauge_values_match_grafana() {
             )
         });
         for (i, (v, (text, colour))) in values.iter().zip(&case.triage).enumerate() {
-            let grafana_text = format!(
-                "{}{}{}",
-                v["prefix"].as_str().unwrap_or(""),
-                v["text"].as_str().unwrap_or(""),
-                v["suffix"].as_str().unwrap_or("")
-            );
+            let grafana_text = run::shown_text(v);
             let grafana_colour = v["color"].as_str().map(str::to_string);
             let same_text = grafana_text.trim() == text.trim();
             // A number Grafana reduced to the same value that only the unit writes differently.
@@ -270,30 +265,7 @@ fn display_rules_match_grafana() {
             }));
         }
     }
-    let answers = run::ask(&asks);
-    let mut tally = run::Tally::default();
-    for ((what, triage), answer) in cases.iter().zip(&answers) {
-        let values = answer["values"].as_array().cloned().unwrap_or_default();
-        tally.record(values.len() == triage.len(), None, || {
-            format!("{what}: Grafana {answer}, triage {triage:?}")
-        });
-        for (i, (v, (text, colour))) in values.iter().zip(triage).enumerate() {
-            let grafana_text = format!(
-                "{}{}{}",
-                v["prefix"].as_str().unwrap_or(""),
-                v["text"].as_str().unwrap_or(""),
-                v["suffix"].as_str().unwrap_or("")
-            );
-            tally.record(grafana_text.trim() == text.trim(), None, || {
-                format!("{what} #{i}: text Grafana {grafana_text:?}, triage {text:?}")
-            });
-            let grafana_colour = v["color"].as_str().map(str::to_string);
-            tally.record(grafana_colour == *colour, None, || {
-                format!("{what} #{i}: colour Grafana {grafana_colour:?}, triage {colour:?}")
-            });
-        }
-    }
-    tally.finish("display rules", 500);
+    compare_values(&cases, &run::ask(&asks)).finish("display rules", 500);
 }
 
 /// Dashboard zones of the date cases. On a named zone triage judges "today" in that zone (its
@@ -380,28 +352,30 @@ fn date_units_in_panels_match_grafana() {
             }
         }
     }
-    let answers = run::ask(&asks);
+    compare_values(&cases, &run::ask(&asks)).finish("date units in panels", 1_500);
+}
+
+/// What triage shows for a case: each value's text and colour.
+type Shown = Vec<(String, Option<String>)>;
+
+/// Each case's values (text and colour) against Grafana's answer, all of them compared.
+fn compare_values(cases: &[(String, Shown)], answers: &[Value]) -> run::Tally {
     let mut tally = run::Tally::default();
-    for ((what, triage), answer) in cases.iter().zip(&answers) {
+    for ((what, triage), answer) in cases.iter().zip(answers) {
         let values = answer["values"].as_array().cloned().unwrap_or_default();
         tally.record(values.len() == triage.len(), None, || {
             format!("{what}: Grafana {answer}, triage {triage:?}")
         });
-        for (v, (text, colour)) in values.iter().zip(triage) {
-            let grafana_text = format!(
-                "{}{}{}",
-                v["prefix"].as_str().unwrap_or(""),
-                v["text"].as_str().unwrap_or(""),
-                v["suffix"].as_str().unwrap_or("")
-            );
+        for (i, (v, (text, colour))) in values.iter().zip(triage).enumerate() {
+            let grafana_text = run::shown_text(v);
             tally.record(grafana_text.trim() == text.trim(), None, || {
-                format!("{what}: text Grafana {grafana_text:?}, triage {text:?}")
+                format!("{what} #{i}: text Grafana {grafana_text:?}, triage {text:?}")
             });
             let grafana_colour = v["color"].as_str().map(str::to_string);
             tally.record(grafana_colour == *colour, None, || {
-                format!("{what}: colour Grafana {grafana_colour:?}, triage {colour:?}")
+                format!("{what} #{i}: colour Grafana {grafana_colour:?}, triage {colour:?}")
             });
         }
     }
-    tally.finish("date units in panels", 1_500);
+    tally
 }

@@ -247,3 +247,13 @@ pub fn layout_and_corpus_dashboards() -> Vec<(PathBuf, Value)> {
         })
         .collect()
 }
+
+/// A display value as Grafana shows it: prefix, text and suffix together.
+pub fn shown_text(v: &Value) -> String {
+    format!(
+        "{}{}{}",
+        v["prefix"].as_str().unwrap_or(""),
+        v["text"].as_str().unwrap_or(""),
+        v["suffix"].as_str().unwrap_or("")
+    )
+}
