@@ -7,16 +7,35 @@
 //! point go. Anything else (another range, variable value, datasource or step) asks in full.
 //! The merged answer is the one a full query gives, as long as no sample lands more than the
 //! overlap late.
+//!
+//! The overlap is one `$__rate_interval` of the query (four scrape intervals, at least a step
+//! and a scrape), not Grafana's 10 minutes (`incrementalQueryOverlapWindow`): a sample reaches
+//! Prometheus at most about a scrape after its timestamp, and a late sample changes only the
+//! points at or after its timestamp, whatever the expression's range window. Over an hour at a
+//! 15 s step, 10 minutes would ask again a sixth of every series on each refresh.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::plan::PlannedQuery;
 use crate::data::series::{QueryAnswer, RawSeries};
+use crate::grafana::interval::parse_grafana_duration_ns;
 
-/// Grafana's default overlap (`defaultPrometheusQueryOverlapWindow`, 10 minutes); at least
-/// one step, so the last complete step is always asked again.
-pub const OVERLAP_MS: i64 = 10 * 60 * 1000;
+/// Grafana's default scrape interval, for queries planned without a known one.
+const DEFAULT_SCRAPE_MS: i64 = 15_000;
+
+/// How far before the kept end a refresh asks again: the query's `$__rate_interval`,
+/// max(step + scrape, 4 × scrape), so the last complete step is always asked again.
+pub fn overlap_ms(query: &PlannedQuery) -> i64 {
+    let scrape_ms = query
+        .scrape
+        .as_ref()
+        .and_then(|s| parse_grafana_duration_ns(&s.interval))
+        .map(|ns| ns / 1_000_000)
+        .filter(|&ms| ms > 0)
+        .unwrap_or(DEFAULT_SCRAPE_MS);
+    (query.step_ms + scrape_ms).max(4 * scrape_ms)
+}
 
 /// Entries not used by this many refreshes are dropped (a variable or range changed).
 const KEEP_UNUSED_REFRESHES: u64 = 8;
@@ -57,16 +76,22 @@ pub struct AnswerCache {
 }
 
 /// Where to start asking a range query whose last answer covered `kept` (start, end): the
-/// kept end less the overlap (at least a step), on the new range's step grid; `None` when the
+/// kept end less `overlap_ms` (at least a step), on the new range's step grid; `None` when the
 /// new range does not follow the kept one.
-pub fn partial_start(kept: (i64, i64), start_ms: i64, end_ms: i64, step_ms: i64) -> Option<i64> {
+pub fn partial_start(
+    kept: (i64, i64),
+    start_ms: i64,
+    end_ms: i64,
+    step_ms: i64,
+    overlap_ms: i64,
+) -> Option<i64> {
     let (kept_start, kept_end) = kept;
     let follows =
         step_ms > 0 && start_ms >= kept_start && start_ms <= kept_end && end_ms > kept_end;
     if !follows {
         return None;
     }
-    let from = (kept_end - OVERLAP_MS.max(step_ms)).max(start_ms);
+    let from = (kept_end - overlap_ms.max(step_ms)).max(start_ms);
     Some(start_ms + (from - start_ms).div_euclid(step_ms) * step_ms)
 }
 
@@ -137,6 +162,7 @@ impl AnswerCache {
                     query.start_ms,
                     query.end_ms,
                     query.step_ms,
+                    overlap_ms(query),
                 )
             })
             .unwrap_or(query.start_ms)
@@ -218,28 +244,63 @@ mod tests {
         }
     }
 
+    /// The overlap of `query` at 15 s steps with no known scrape interval: 4 × 15 s.
+    const OVERLAP: i64 = 60_000;
+
+    #[test]
+    fn the_overlap_is_the_querys_rate_interval() {
+        assert_eq!(overlap_ms(&query(0, 0)), OVERLAP);
+        let scrape = |interval: &str| {
+            Some(crate::grafana::scrape::ChosenScrape {
+                interval: interval.into(),
+                source: crate::grafana::scrape::ScrapeSource::Targets,
+            })
+        };
+        // A stock Prometheus scraping every minute: 4 minutes.
+        let minute = PlannedQuery {
+            scrape: scrape("1m"),
+            ..query(0, 0)
+        };
+        assert_eq!(overlap_ms(&minute), 240_000);
+        // A step longer than three scrapes: step + scrape.
+        let coarse = PlannedQuery {
+            step_ms: 600_000,
+            scrape: scrape("30s"),
+            ..query(0, 0)
+        };
+        assert_eq!(overlap_ms(&coarse), 630_000);
+    }
+
     #[test]
     fn a_following_range_asks_from_the_kept_end_less_the_overlap_on_the_step_grid() {
         let (s, e) = (1_000 * STEP, 1_240 * STEP);
         assert_eq!(
-            partial_start((s, e), s + 2 * STEP, e + 2 * STEP, STEP),
-            Some(e - OVERLAP_MS)
+            partial_start((s, e), s + 2 * STEP, e + 2 * STEP, STEP, OVERLAP),
+            Some(e - OVERLAP)
+        );
+        // An overlap off the step grid starts on the grid before it.
+        assert_eq!(
+            partial_start((s, e), s + 2 * STEP, e + 2 * STEP, STEP, OVERLAP + 1),
+            Some(e - OVERLAP - STEP)
         );
         // A short range: never before the new start.
         assert_eq!(
-            partial_start((s, s + 4 * STEP), s + STEP, s + 5 * STEP, STEP),
+            partial_start((s, s + 4 * STEP), s + STEP, s + 5 * STEP, STEP, OVERLAP),
             Some(s + STEP)
         );
         // A step longer than the overlap: the last complete step is asked again.
         let hour = 3_600_000;
         assert_eq!(
-            partial_start((0, 10 * hour), hour, 11 * hour, hour),
+            partial_start((0, 10 * hour), hour, 11 * hour, hour, OVERLAP),
             Some(9 * hour)
         );
         // Not following: an earlier start, a jump past the kept end, the same end.
-        assert_eq!(partial_start((s, e), s - STEP, e, STEP), None);
-        assert_eq!(partial_start((s, e), e + STEP, e + 9 * STEP, STEP), None);
-        assert_eq!(partial_start((s, e), s, e, STEP), None);
+        assert_eq!(partial_start((s, e), s - STEP, e, STEP, OVERLAP), None);
+        assert_eq!(
+            partial_start((s, e), e + STEP, e + 9 * STEP, STEP, OVERLAP),
+            None
+        );
+        assert_eq!(partial_start((s, e), s, e, STEP, OVERLAP), None);
     }
 
     #[test]
@@ -254,7 +315,7 @@ mod tests {
         assert_eq!(first, full(s0, e0, since));
         cache.next_refresh();
         let from = cache.ask_from(&query(s1, e1));
-        assert_eq!(from, e0 - OVERLAP_MS);
+        assert_eq!(from, e0 - OVERLAP);
         let recent = full(from, e1, since);
         let merged = cache.absorb(&query(s1, e1), from, recent);
         assert_eq!(merged, full(s1, e1, since));
