@@ -348,7 +348,7 @@ mod tests {
             ..FieldDefaults::default()
         };
         let at = 1_700_000_000_000.0; // 2023-11-14 22:13:20 UTC
-        let berlin = Clock::Named(chrono_tz::Tz::Europe__Berlin);
+        let berlin = Clock::named("Europe/Berlin").unwrap();
         let scale = Scale {
             series_index: 0,
             range: (0.0, 100.0),

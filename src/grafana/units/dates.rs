@@ -224,7 +224,7 @@ mod tests {
     #[test]
     fn no_date_if_today_judges_today_where_the_viewer_is() {
         let ctx = DateContext {
-            zone: Zone::Named(chrono_tz::Tz::Asia__Kolkata),
+            zone: Zone::named("Asia/Kolkata").unwrap(),
             viewer: Zone::Utc,
             now_ms: Some(NOW),
         };
