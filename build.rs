@@ -2,6 +2,7 @@
 //! each other (`link/hot-functions.txt`, made by `scripts/order-hot-code`). The kernel maps a
 //! program's code 64 KiB around every page it touches, so code spread over the whole binary
 //! made most of it resident; packed together it is a third of that (docs/performance.md).
+//! Where glibc allows, relocations are packed too.
 
 use std::env;
 use std::process::Command;
@@ -21,7 +22,24 @@ fn main() {
             "cargo::rustc-link-arg-bins=-Wl,--symbol-ordering-file={dir}/link/hot-functions.txt"
         );
         println!("cargo::rustc-link-arg-bins=-Wl,--no-warn-symbol-ordering");
+        // Relative relocations packed (DT_RELR): about 0.5 MB less read at every start and
+        // kept resident. The program then needs glibc 2.36 or later, so only when this
+        // machine's glibc has it (the program is built where it runs).
+        if glibc_at_least(2, 36) {
+            println!("cargo::rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
+        }
     }
+}
+
+/// Whether this machine's glibc (`getconf GNU_LIBC_VERSION`: `glibc 2.36`) is that recent.
+fn glibc_at_least(major: u32, minor: u32) -> bool {
+    let Ok(out) = Command::new("getconf").arg("GNU_LIBC_VERSION").output() else {
+        return false;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    let version = text.trim().strip_prefix("glibc ").unwrap_or_default();
+    let mut parts = version.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+    (parts.next().unwrap_or(0), parts.next().unwrap_or(0)) >= (major, minor)
 }
 
 /// Whether the compiler building us is 1.90 or later, which links x86-64 Linux with lld.
