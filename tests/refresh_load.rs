@@ -6,6 +6,7 @@
 //!   each refresh ask no more panels than fit on the 160×50 screen, and the TUI's peak memory
 //!   stays within twice that of the same TUI on a 30-panel dashboard built the same way.
 
+use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -410,11 +411,12 @@ fn generated_dashboard(rows: usize, panels_per_row: usize) -> serde_json::Value 
     })
 }
 
-/// How many panels of `dashboard` can be on a 160×50 screen or in the 4-line margin below it
-/// that the TUI also loads: those laid out (not inside a collapsed row) whose grid y is
-/// under 54. The TUI gives every grid unit at least one line and keeps Grafana's order, and
-/// the generated layout has no gaps to close, so a panel at grid y ≥ 54 starts below line 54.
-fn panels_that_fit_on_screen(dashboard: &serde_json::Value) -> usize {
+/// The ids of the panels of `dashboard` that can be on a 160×50 screen or in the 4-line
+/// margin below it that the TUI also loads: those laid out (not inside a collapsed row) whose
+/// grid y is under 54. The TUI gives every grid unit at least one line and keeps Grafana's
+/// order, and the generated layout has no gaps to close, so a panel at grid y ≥ 54 starts
+/// below line 54.
+fn panels_that_fit_on_screen(dashboard: &serde_json::Value) -> BTreeSet<u64> {
     const SCREEN_AND_MARGIN_LINES: u64 = 50 + 4;
     dashboard["panels"]
         .as_array()
@@ -422,7 +424,20 @@ fn panels_that_fit_on_screen(dashboard: &serde_json::Value) -> usize {
         .iter()
         .filter(|p| p["type"] != "row")
         .filter(|p| p["gridPos"]["y"].as_u64().unwrap() < SCREEN_AND_MARGIN_LINES)
-        .count()
+        .map(|p| p["id"].as_u64().unwrap())
+        .collect()
+}
+
+/// The panel a generated query belongs to: the number it adds to `up`.
+fn generated_panel_id(exchange: &Exchange) -> Option<u64> {
+    exchange
+        .query
+        .as_deref()?
+        .rsplit(" + ")
+        .next()?
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// A real Prometheus scraping itself every second, once its `up` series exists.
@@ -492,6 +507,47 @@ fn observe_tui(tag: &str, dashboard: &serde_json::Value, prometheus: &str) -> Ob
     }
 }
 
+/// Every burst of `run` asked some panels, only panels among `on_screen`, each once.
+fn assert_only_the_screen_is_asked(name: &str, run: &Observed, on_screen: &BTreeSet<u64>) {
+    for (n, burst) in run.bursts.iter().enumerate() {
+        let asked: Vec<u64> = burst
+            .iter()
+            .filter(|e| e.is_panel_query())
+            .map(|e| generated_panel_id(e).unwrap_or_else(|| panic!("not generated: {e:?}")))
+            .collect();
+        let others: Vec<&str> = burst
+            .iter()
+            .filter(|e| !e.is_panel_query())
+            .map(|e| e.method_path.as_str())
+            .collect();
+        let which = if n == 0 {
+            "first load".to_string()
+        } else {
+            format!("refresh {n}")
+        };
+        eprintln!(
+            "{name}, {which}: {} panel queries (at most {} fit on screen), {} other requests \
+             {others:?}, {} bytes",
+            asked.len(),
+            on_screen.len(),
+            others.len(),
+            bytes_of(burst)
+        );
+        assert!(!asked.is_empty(), "{name}, {which}: no panel asked");
+        let off_screen: Vec<&u64> = asked.iter().filter(|id| !on_screen.contains(id)).collect();
+        assert!(
+            off_screen.is_empty(),
+            "{name}, {which}: panels asked that cannot be on screen: {off_screen:?}"
+        );
+        let distinct: BTreeSet<&u64> = asked.iter().collect();
+        assert_eq!(
+            distinct.len(),
+            asked.len(),
+            "{name}, {which}: a panel asked twice"
+        );
+    }
+}
+
 #[test]
 fn on_three_thousand_panels_queries_and_memory_are_bounded_by_the_screen() {
     let prometheus = start_self_scraping();
@@ -504,38 +560,16 @@ fn on_three_thousand_panels_queries_and_memory_are_bounded_by_the_screen() {
         panels_that_fit_on_screen(&small),
         "same first screen"
     );
-    assert!(on_screen * 100 < big_panels, "{on_screen} of {big_panels}");
+    assert!(on_screen.len() * 100 < big_panels, "{on_screen:?}");
 
     let small_run = observe_tui("refresh-load-30", &small, &prometheus.url);
     let big_run = observe_tui("refresh-load-3006", &big, &prometheus.url);
-    for (run, name) in [(&small_run, "30 panels"), (&big_run, "3,006 panels")] {
-        for (n, burst) in run.bursts.iter().enumerate() {
-            let panel_queries = burst.iter().filter(|e| e.is_panel_query()).count();
-            let others: Vec<&str> = burst
-                .iter()
-                .filter(|e| !e.is_panel_query())
-                .map(|e| e.method_path.as_str())
-                .collect();
-            eprintln!(
-                "{name}, {}: {panel_queries} panel queries (at most {on_screen} fit on screen), \
-                 {} other requests {others:?}, {} bytes",
-                if n == 0 {
-                    "first load".to_string()
-                } else {
-                    format!("refresh {n}")
-                },
-                others.len(),
-                bytes_of(burst)
-            );
-            assert!(panel_queries >= 1, "{name}: burst {n} asked no panel");
-            assert!(
-                panel_queries <= on_screen,
-                "{name}: burst {n} asked {panel_queries} panels, more than the {on_screen} \
-                 that fit on screen"
-            );
-        }
-        eprintln!("{name}: peak RSS {} kB", run.peak_rss_kb);
-    }
+    assert_only_the_screen_is_asked("30 panels", &small_run, &on_screen);
+    assert_only_the_screen_is_asked("3,006 panels", &big_run, &on_screen);
+    eprintln!(
+        "peak RSS: {} kB on 30 panels, {} kB on 3,006",
+        small_run.peak_rss_kb, big_run.peak_rss_kb
+    );
     // Requests other than panel queries (the variable, status) do not grow with the panels.
     let others = |run: &Observed| -> Vec<usize> {
         run.bursts
