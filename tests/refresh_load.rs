@@ -265,12 +265,23 @@ fn heaviest(burst: &[Exchange], n: usize) -> String {
         .join("\n")
 }
 
-/// A folder of the test's own, emptied first.
-fn scratch_dir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("triage-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A folder of the test's own, emptied first and removed when dropped (a failed assertion
+/// included).
+struct ScratchDir(PathBuf);
+
+impl ScratchDir {
+    fn new(tag: &str) -> ScratchDir {
+        let dir = std::env::temp_dir().join(format!("triage-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        ScratchDir(dir)
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// The command tmux runs: the TUI on `dashboard` through the proxy at the given refresh.
@@ -288,8 +299,8 @@ fn view_command(dashboard: &Path, proxy: &CountingProxy, refresh: &str, state: &
 fn every_refresh_of_the_gateway_dashboard_moves_at_most_a_tenth_of_the_first_load() {
     let demo = start_demo();
     let proxy = CountingProxy::start(&demo.prometheus);
-    let state = scratch_dir("refresh-load-gateway");
-    let command = view_command(Path::new(DASHBOARD), &proxy, "10s", &state);
+    let state = ScratchDir::new("refresh-load-gateway");
+    let command = view_command(Path::new(DASHBOARD), &proxy, "10s", &state.0);
     let tmux = Tmux::start("refresh-load", &command);
     tmux.wait_until("the gateway's data", |s| s.contains("req/s"), 60);
 
@@ -327,8 +338,6 @@ fn every_refresh_of_the_gateway_dashboard_moves_at_most_a_tenth_of_the_first_loa
             heaviest(burst, 10)
         );
     }
-    drop(tmux);
-    let _ = std::fs::remove_dir_all(&state);
 }
 
 /// Panels in the generated dashboards: 6 at the top, then rows of 30, each panel 8 grid units
@@ -491,16 +500,19 @@ struct Observed {
 /// Run the TUI on `dashboard` (written to a scratch folder) through a counting proxy at a 5 s
 /// refresh until the first load and two refreshes are over.
 fn observe_tui(tag: &str, dashboard: &serde_json::Value, prometheus: &str) -> Observed {
-    let dir = scratch_dir(tag);
-    let path = dir.join(format!("{tag}.json"));
+    let dir = ScratchDir::new(tag);
+    let path = dir.0.join(format!("{tag}.json"));
     std::fs::write(&path, serde_json::to_string_pretty(dashboard).unwrap()).unwrap();
     let proxy = CountingProxy::start(prometheus);
-    let tmux = Tmux::start(tag, &view_command(&path, &proxy, "5s", &dir.join("state")));
+    let tmux = Tmux::start(
+        tag,
+        &view_command(&path, &proxy, "5s", &dir.0.join("state")),
+    );
     tmux.wait_until("the first panel", |s| s.contains("Generated 1"), 60);
     let bursts = wait_for_bursts(&proxy, 3, Duration::from_secs(2), 60);
     let peak_rss_kb = peak_rss_kb(&path);
+    // The TUI stops before its folder goes.
     drop(tmux);
-    let _ = std::fs::remove_dir_all(&dir);
     Observed {
         bursts,
         peak_rss_kb,
