@@ -1,7 +1,7 @@
 //! Incremental refresh, as Grafana's Prometheus datasource does it (`incrementalQuerying`,
 //! packages/grafana-prometheus/src/querycache/QueryCache.ts): a range query asked again over a
 //! range that follows the last one — same expression, datasource and step, starting at or
-//! after the kept start and at or before the kept end, ending after it — asks only its recent
+//! after the kept start and at or before the kept end, ending at or after it — asks only its recent
 //! part, from the kept end less an overlap, on the step grid. The answer replaces the kept
 //! points from there on; points that left the range are dropped, and series left with no
 //! point go. Anything else (another range, variable value, datasource or step) asks in full.
@@ -86,8 +86,10 @@ pub fn partial_start(
     overlap_ms: i64,
 ) -> Option<i64> {
     let (kept_start, kept_end) = kept;
+    // The same end again (a refresh sooner than a step) follows too: its newest points may
+    // have changed since, as samples landed.
     let follows =
-        step_ms > 0 && start_ms >= kept_start && start_ms <= kept_end && end_ms > kept_end;
+        step_ms > 0 && start_ms >= kept_start && start_ms <= kept_end && end_ms >= kept_end;
     if !follows {
         return None;
     }
@@ -294,13 +296,18 @@ mod tests {
             partial_start((0, 10 * hour), hour, 11 * hour, hour, OVERLAP),
             Some(9 * hour)
         );
-        // Not following: an earlier start, a jump past the kept end, the same end.
+        // A refresh within the same step (the same range, aligned): the overlap again.
+        assert_eq!(
+            partial_start((s, e), s, e, STEP, OVERLAP),
+            Some(e - OVERLAP)
+        );
+        // Not following: an earlier start, a jump past the kept end, an earlier end.
         assert_eq!(partial_start((s, e), s - STEP, e, STEP, OVERLAP), None);
         assert_eq!(
             partial_start((s, e), e + STEP, e + 9 * STEP, STEP, OVERLAP),
             None
         );
-        assert_eq!(partial_start((s, e), s, e, STEP, OVERLAP), None);
+        assert_eq!(partial_start((s, e), s, e - STEP, STEP, OVERLAP), None);
     }
 
     #[test]
