@@ -72,6 +72,7 @@ fn request(dashboard: &Dashboard, wanted: &BTreeSet<usize>, same_variables: bool
     RefreshInput {
         dashboard: Arc::new(dashboard.clone()),
         overrides: Default::default(),
+        selections: Default::default(),
         range: TimeRange::resolve("now-1h", "now", chrono::Utc::now()).unwrap(),
         terminal_width: WIDTH,
         scrape_interval: None,

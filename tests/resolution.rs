@@ -405,6 +405,7 @@ async fn refreshed(
     let generation = session.refresh(triage::engine::refresh::RefreshInput {
         dashboard: dashboard.clone(),
         overrides: Default::default(),
+        selections: Default::default(),
         range,
         terminal_width: 160,
         scrape_interval: None,

@@ -133,6 +133,7 @@ async fn refresh_panels(
     let generation = session.refresh(RefreshInput {
         dashboard: Arc::new(dashboard.clone()),
         overrides: BTreeMap::new(),
+        selections: BTreeMap::new(),
         range,
         terminal_width: 160,
         scrape_interval: None,

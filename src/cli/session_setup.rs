@@ -39,7 +39,6 @@ pub struct Prepared {
     /// The default client and any named datasources.
     pub datasources: Datasources,
     pub colour_depth: ColourDepth,
-    pub loaded: Loaded,
     pub dashboard: Arc<Dashboard>,
     pub client: PromClient,
     pub overrides: Overrides,
@@ -122,7 +121,8 @@ pub fn prepare_with(
     let datasources = build_datasources(args, &config, grafana, &file)?;
     let client = datasources.default.clone();
     let overrides = parse_overrides(&args.vars).map_err(CliError::usage)?;
-    let dashboard = Arc::new(loaded.dashboard.clone());
+    // Moved, not copied: on a dashboard of thousands of panels a copy is megabytes.
+    let dashboard = Arc::new(loaded.dashboard);
     let from = args
         .from
         .clone()
@@ -153,7 +153,6 @@ pub fn prepare_with(
         org_id: grafana.map_or(1, |context| context.org_id),
         datasources,
         colour_depth,
-        loaded,
         dashboard,
         client,
         overrides,
@@ -517,21 +516,12 @@ impl Prepared {
 
     /// A refresh request at the current time for what the user has chosen.
     pub fn request(&self, state: &ViewState, terminal_width: u16) -> RefreshInput {
-        let dashboard = if state.selections.is_empty() {
-            self.dashboard.clone()
-        } else {
-            let mut dashboard = self.dashboard.as_ref().clone();
-            for variable in &mut dashboard.variables {
-                if let Some(selection) = state.selections.get(&variable.name) {
-                    variable.current = selection.clone();
-                }
-            }
-            Arc::new(dashboard)
-        };
+        let dashboard = self.dashboard.clone();
         let range = range_now(&state.range, dashboard.timezone.as_deref());
         RefreshInput {
             dashboard,
             overrides: state.overrides.clone(),
+            selections: state.selections.clone(),
             range,
             terminal_width,
             scrape_interval: self.scrape_interval.clone(),

@@ -14,7 +14,7 @@ use super::incremental::AnswerCache;
 use super::plan::{PanelPlan, PlannedQuery, QueryKey, QueryLanguage, offset_label};
 use super::refresh_plan::plan_refresh;
 use super::session::EngineEvent;
-use super::variables::{Overrides, ResolvedVariable, resolve_variables, scope_for};
+use super::variables::{Overrides, ResolvedVariable, Selections, resolve_variables, scope_for};
 use crate::data::LogLine;
 use crate::data::panel_data::{PanelData, QueryInfo, Series};
 use crate::grafana::model::Dashboard;
@@ -33,6 +33,9 @@ pub struct RefreshInput {
     /// The dashboard as loaded (repeats not expanded).
     pub dashboard: Arc<Dashboard>,
     pub overrides: Overrides,
+    /// The values picked in the UI, by variable name, in place of the file's `current`
+    /// (the dashboard itself is shared, not copied for each pick).
+    pub selections: Selections,
     pub range: TimeRange,
     pub terminal_width: u16,
     pub scrape_interval: Option<String>,
@@ -239,7 +242,7 @@ async fn variables_for(
                 datasources,
                 loki,
                 &input.dashboard,
-                &input.overrides,
+                (&input.overrides, &input.selections),
                 &input.range,
             )
             .await

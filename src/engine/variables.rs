@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use super::datasources::Datasources;
 use crate::grafana::interval::is_auto_value;
-use crate::grafana::model::{Dashboard, Variable, VariableKind};
+use crate::grafana::model::{Dashboard, Variable, VariableKind, VariableSelection};
 use crate::grafana::timerange::TimeRange;
 use crate::grafana::units::js_number_to_string;
 use crate::grafana::varquery::{
@@ -53,13 +53,16 @@ impl ResolvedVariable {
     }
 }
 
+/// The values picked in the UI, by variable name: they stand in for the file's `current`.
+pub type Selections = BTreeMap<String, VariableSelection>;
+
 /// Resolve every variable; failures leave the variable empty (as Grafana does) and are
 /// reported as messages naming the variable.
 pub async fn resolve_variables(
     datasources: &Datasources,
     loki: Option<&LokiClient>,
     dashboard: &Dashboard,
-    overrides: &Overrides,
+    (overrides, selections): (&Overrides, &Selections),
     range: &TimeRange,
 ) -> (Vec<ResolvedVariable>, Vec<String>) {
     let mut resolved: Vec<ResolvedVariable> = Vec::new();
@@ -114,7 +117,8 @@ pub async fn resolve_variables(
                 Vec::new()
             }
         };
-        let value = selected_value(variable, overrides.get(&variable.name), &options);
+        let current = selections.get(&variable.name).unwrap_or(&variable.current);
+        let value = selected_value(variable, current, overrides.get(&variable.name), &options);
         let value = resolve_auto_interval(variable, value, range);
         let done = ResolvedVariable {
             name: variable.name.clone(),
@@ -146,6 +150,7 @@ pub async fn resolve_variables(
 /// kept when still valid; constants and text boxes hold what the file says (or was typed).
 fn selected_value(
     variable: &Variable,
+    current: &VariableSelection,
     overridden: Option<&Vec<String>>,
     options: &[VarOption],
 ) -> VarValue {
@@ -156,13 +161,12 @@ fn selected_value(
             variable.include_all,
             variable.all_value.as_deref(),
         ),
-        None => select_after_refresh(&variable.current, options, SelectionRules::of(variable)),
+        None => select_after_refresh(current, options, SelectionRules::of(variable)),
     };
     match variable.kind {
         VariableKind::Constant if overridden.is_none() => VarValue::single(variable.query.clone()),
         VariableKind::Textbox if overridden.is_none() => VarValue::single(
-            variable
-                .current
+            current
                 .value
                 .first()
                 .cloned()
@@ -421,13 +425,61 @@ mod tests {
         let client = PromClient::new(crate::net::PromConfig::new("http://127.0.0.1:9")).unwrap();
         let datasources = Datasources::single(client);
         let range = TimeRange::resolve("now-1h", "now", chrono::Utc::now()).unwrap();
-        let (variables, errors) =
-            resolve_variables(&datasources, None, &dashboard, &Overrides::new(), &range).await;
+        let (variables, errors) = resolve_variables(
+            &datasources,
+            None,
+            &dashboard,
+            (&Overrides::new(), &Selections::new()),
+            &range,
+        )
+        .await;
         let app = variables.iter().find(|v| v.name == "app").unwrap();
         let values: Vec<&str> = app.options.iter().map(|o| o.value.as_str()).collect();
         assert_eq!(values, ["gw", "db"]);
         assert!(errors.iter().all(|e| !e.contains("$app")), "{errors:?}");
         assert!(errors.iter().any(|e| e.contains("$instance")), "{errors:?}");
+    }
+
+    /// A value picked in the UI stands in for the file's `current`; a `--var` override still
+    /// wins over it.
+    #[tokio::test]
+    async fn a_picked_value_replaces_the_saved_one() {
+        let json = r#"{"title": "t", "panels": [], "templating": {"list": [
+            {"name": "env", "type": "custom", "query": "a,b,c",
+             "current": {"text": "a", "value": "a"}},
+            {"name": "zone", "type": "custom", "query": "x,y",
+             "current": {"text": "x", "value": "x"}}]}}"#;
+        let dashboard = crate::grafana::load::load_str(json, "t.json")
+            .unwrap()
+            .dashboard;
+        let client = PromClient::new(crate::net::PromConfig::new("http://127.0.0.1:9")).unwrap();
+        let datasources = Datasources::single(client);
+        let range = TimeRange::resolve("now-1h", "now", chrono::Utc::now()).unwrap();
+        let picked = |value: &str| VariableSelection {
+            text: vec![value.to_string()],
+            value: vec![value.to_string()],
+        };
+        let selections: Selections = [
+            ("env".to_string(), picked("b")),
+            ("zone".to_string(), picked("y")),
+        ]
+        .into();
+        let overrides: Overrides = [("zone".to_string(), vec!["x".to_string()])].into();
+        let (variables, errors) = resolve_variables(
+            &datasources,
+            None,
+            &dashboard,
+            (&overrides, &selections),
+            &range,
+        )
+        .await;
+        assert!(errors.is_empty(), "{errors:?}");
+        let value = |name: &str| {
+            let v = variables.iter().find(|v| v.name == name).unwrap();
+            v.value.value.clone()
+        };
+        assert_eq!(value("env"), ["b"]);
+        assert_eq!(value("zone"), ["x"]);
     }
 
     #[test]
