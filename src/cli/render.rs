@@ -117,7 +117,7 @@ pub(super) fn snapshot_app(
         ..StatusInfo::default()
     };
     let app = App::new(
-        prepared.dashboard.as_ref().clone(),
+        prepared.dashboard.clone(),
         prepared.theme,
         status,
         prepared.initial_view_state(),

@@ -214,7 +214,7 @@ fn entry(prepared: Arc<Prepared>) -> DashboardEntry {
                 ..StatusInfo::default()
             };
             Page::new(
-                for_app.dashboard.as_ref().clone(),
+                for_app.dashboard.clone(),
                 status,
                 for_app.initial_view_state(),
             )

@@ -136,7 +136,8 @@ pub fn unchanged_panels(previous: Option<&PanelQueries>, now: &PanelQueries) -> 
 /// The dashboard as it is drawn this refresh: repeats expanded, variables resolved.
 #[derive(Debug, Clone)]
 pub struct Resolved {
-    pub dashboard: Dashboard,
+    /// Shared with the UI's page, not copied.
+    pub dashboard: Arc<Dashboard>,
     pub variables: Vec<ResolvedVariable>,
     /// Variables that could not be resolved (their query failed), with the reason.
     pub errors: Vec<String>,
@@ -180,7 +181,7 @@ pub async fn run_refresh(
     )
     .await;
     let resolved = Resolved {
-        dashboard: expanded.dashboard,
+        dashboard: Arc::new(expanded.dashboard),
         variables,
         errors,
     };

@@ -9,6 +9,7 @@ use ratatui::style::{Color, Style};
 
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
+use std::sync::Arc;
 use std::collections::BTreeMap;
 
 use super::command::Command;
@@ -57,7 +58,7 @@ pub struct App {
 impl App {
     /// One dashboard with default settings (`render`, tests).
     pub fn new(
-        dashboard: Dashboard,
+        dashboard: impl Into<Arc<Dashboard>>,
         theme: Theme,
         status: StatusInfo,
         view_state: ViewState,

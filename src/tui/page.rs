@@ -10,6 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use super::keymap::Action;
 use super::layout::{Item, Placed, layout, page_height};
@@ -63,7 +64,9 @@ impl ViewState {
 }
 
 pub struct Page {
-    pub dashboard: Dashboard,
+    /// Shared with the engine's last resolution (a dashboard of thousands of panels is
+    /// megabytes; neither side changes it).
+    pub dashboard: Arc<Dashboard>,
     /// One view per panel of `dashboard.panels`.
     pub views: Vec<PanelView>,
     pub collapsed: Vec<bool>,
@@ -97,7 +100,12 @@ pub struct Page {
 }
 
 impl Page {
-    pub fn new(dashboard: Dashboard, status: StatusInfo, view_state: ViewState) -> Self {
+    pub fn new(
+        dashboard: impl Into<Arc<Dashboard>>,
+        status: StatusInfo,
+        view_state: ViewState,
+    ) -> Self {
+        let dashboard: Arc<Dashboard> = dashboard.into();
         let views = dashboard
             .panels
             .iter()
@@ -527,7 +535,7 @@ impl Page {
 
     /// Repeats changed the panel set: a fresh page of placeholders for the new dashboard that
     /// keeps what the user chose and sees (range, variables, focus, rows, marker, status).
-    fn replace_for(&mut self, dashboard: Dashboard) {
+    fn replace_for(&mut self, dashboard: Arc<Dashboard>) {
         let view_state = self.view_state.clone();
         let status = std::mem::take(&mut self.status);
         let mut next = Page::new(dashboard, status, view_state);
