@@ -65,11 +65,14 @@ pub struct WantedPanels {
 }
 
 /// What a refresh keeps for the next: what each panel asked (for `keep_unchanged`) and the
-/// variables it resolved (for panels that come into view later).
+/// variables it resolved (for panels that come into view later, and the options of variables
+/// refreshed on load only).
 #[derive(Debug, Clone, Default)]
 pub struct RefreshMemory {
     pub asked: Option<PanelQueries>,
     pub variables: Option<(Vec<ResolvedVariable>, Vec<String>)>,
+    /// The dashboard those variables belong to (the session's, shared; another after a switch).
+    pub dashboard: Option<Arc<Dashboard>>,
     /// Every range query's last answer, for incremental refresh (shared by every refresh of
     /// the session, also by those that are cancelled).
     pub answers: Arc<std::sync::Mutex<AnswerCache>>,
@@ -220,6 +223,7 @@ pub async fn run_refresh(
     RefreshMemory {
         asked: Some(asked),
         variables: Some(resolved_variables),
+        dashboard: Some(input.dashboard.clone()),
         answers: memory.answers.clone(),
     }
 }
@@ -236,6 +240,18 @@ async fn variables_for(
         .variables
         .clone()
         .filter(|_| input.wanted.as_ref().is_some_and(|w| w.same_variables));
+    // The last resolution of this same dashboard: variables refreshed on load only keep
+    // their options from it.
+    let last = memory
+        .variables
+        .as_ref()
+        .filter(|_| {
+            memory
+                .dashboard
+                .as_ref()
+                .is_some_and(|d| Arc::ptr_eq(d, &input.dashboard))
+        })
+        .map(|(variables, _)| variables.as_slice());
     match known {
         Some(known) => known,
         None => {
@@ -243,7 +259,7 @@ async fn variables_for(
                 datasources,
                 loki,
                 &input.dashboard,
-                (&input.overrides, &input.selections),
+                (&input.overrides, &input.selections, last),
                 &input.range,
             )
             .await

@@ -57,12 +57,13 @@ impl ResolvedVariable {
 pub type Selections = BTreeMap<String, VariableSelection>;
 
 /// Resolve every variable; failures leave the variable empty (as Grafana does) and are
-/// reported as messages naming the variable.
+/// reported as messages naming the variable. `last` is this dashboard's previous resolution,
+/// if any: variables refreshed on load only keep its options (see [`kept_options`]).
 pub async fn resolve_variables(
     datasources: &Datasources,
     loki: Option<&LokiClient>,
     dashboard: &Dashboard,
-    (overrides, selections): (&Overrides, &Selections),
+    (overrides, selections, last): (&Overrides, &Selections, Option<&[ResolvedVariable]>),
     range: &TimeRange,
 ) -> (Vec<ResolvedVariable>, Vec<String>) {
     let mut resolved: Vec<ResolvedVariable> = Vec::new();
@@ -104,7 +105,9 @@ pub async fn resolve_variables(
             (VariableKind::Query, Some(d)) => foreign_datasource(d, &datasource_types),
             _ => None,
         };
+        let kept = kept_options(variable, last, &resolved);
         let asked = match (foreign.as_deref(), loki) {
+            _ if kept.is_some() => kept.map(Ok),
             (None, _) => Some(options_for(client, datasources, variable, &scope, range).await),
             (Some("loki"), Some(loki)) => Some(loki_options(loki, variable, &scope, range).await),
             (Some(_), _) => None,
@@ -144,6 +147,30 @@ pub async fn resolve_variables(
         }
     }
     (by_index.into_iter().flatten().collect(), errors)
+}
+
+/// The options a query variable refreshed on dashboard load only (`refresh: 1`) keeps from
+/// the dashboard's last resolution, as Grafana asks for them only when the dashboard loads:
+/// not on a refresh or another time range. `None` (ask again) when there is none, when it
+/// had no options, or when a variable resolved before it now has another value (it may
+/// depend on that one, and Grafana asks dependants again when a variable changes).
+fn kept_options(
+    variable: &Variable,
+    last: Option<&[ResolvedVariable]>,
+    resolved_now: &[ResolvedVariable],
+) -> Option<Vec<VarOption>> {
+    if variable.kind != VariableKind::Query || variable.refresh != 1 {
+        return None;
+    }
+    let last = last?;
+    let unchanged = resolved_now.iter().all(|now| {
+        last.iter()
+            .any(|before| before.name == now.name && before.value == now.value)
+    });
+    last.iter()
+        .find(|before| before.name == variable.name)
+        .filter(|before| unchanged && !before.options.is_empty())
+        .map(|before| before.options.clone())
 }
 
 /// The value a variable takes from its options: the `--var` override, else the saved selection
@@ -429,7 +456,7 @@ mod tests {
             &datasources,
             None,
             &dashboard,
-            (&Overrides::new(), &Selections::new()),
+            (&Overrides::new(), &Selections::new(), None),
             &range,
         )
         .await;
@@ -469,7 +496,7 @@ mod tests {
             &datasources,
             None,
             &dashboard,
-            (&overrides, &selections),
+            (&overrides, &selections, None),
             &range,
         )
         .await;
@@ -480,6 +507,68 @@ mod tests {
         };
         assert_eq!(value("env"), ["b"]);
         assert_eq!(value("zone"), ["x"]);
+    }
+
+    /// A query variable refreshed on load only keeps the options of the last resolution (it
+    /// is not asked again: here nothing listens, so asking would fail); one refreshed on time
+    /// range change is asked; a change of a variable before it asks it again.
+    #[tokio::test]
+    async fn variables_refreshed_on_load_keep_their_options() {
+        let json = r#"{"title": "t", "panels": [], "templating": {"list": [
+            {"name": "region", "type": "custom", "query": "a,b",
+             "current": {"text": "a", "value": "a"}},
+            {"name": "job", "type": "query", "refresh": 1,
+             "query": "label_values(up{region=\"$region\"}, job)"},
+            {"name": "inst", "type": "query", "refresh": 2,
+             "query": "label_values(up, instance)"}]}}"#;
+        let dashboard = crate::grafana::load::load_str(json, "t.json")
+            .unwrap()
+            .dashboard;
+        let client = PromClient::new(crate::net::PromConfig::new("http://127.0.0.1:9")).unwrap();
+        let datasources = Datasources::single(client);
+        let range = TimeRange::resolve("now-1h", "now", chrono::Utc::now()).unwrap();
+        let resolve = |selections: Selections, last: Option<Vec<ResolvedVariable>>| {
+            let (datasources, dashboard, range) = (&datasources, &dashboard, &range);
+            async move {
+                let overrides = Overrides::new();
+                resolve_variables(
+                    datasources,
+                    None,
+                    dashboard,
+                    (&overrides, &selections, last.as_deref()),
+                    range,
+                )
+                .await
+            }
+        };
+        let asked = |errors: &[String], name: &str| errors.iter().any(|e| e.contains(name));
+
+        let (mut first, errors) = resolve(Selections::new(), None).await;
+        assert!(
+            asked(&errors, "$job") && asked(&errors, "$inst"),
+            "{errors:?}"
+        );
+        // As if the first load had found two jobs.
+        let job = first.iter_mut().find(|v| v.name == "job").unwrap();
+        job.options = vec![VarOption::new("api", "api"), VarOption::new("db", "db")];
+
+        let (again, errors) = resolve(Selections::new(), Some(first.clone())).await;
+        assert!(!asked(&errors, "$job"), "{errors:?}");
+        assert!(asked(&errors, "$inst"), "{errors:?}");
+        let job = again.iter().find(|v| v.name == "job").unwrap();
+        assert_eq!(job.options.len(), 2);
+        assert_eq!(job.value.value, ["api"]);
+
+        let region_b: Selections = [(
+            "region".to_string(),
+            VariableSelection {
+                text: vec!["b".into()],
+                value: vec!["b".into()],
+            },
+        )]
+        .into();
+        let (_, errors) = resolve(region_b, Some(first)).await;
+        assert!(asked(&errors, "$job"), "{errors:?}");
     }
 
     #[test]

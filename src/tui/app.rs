@@ -9,8 +9,8 @@ use ratatui::style::{Color, Style};
 
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-use std::sync::Arc;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::command::Command;
 use super::keymap::{Action, KEYMAP};
