@@ -7,7 +7,6 @@
 use std::collections::BTreeSet;
 use std::process::Command;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::UnboundedReceiver;
 use triage::engine::datasources::Datasources;
@@ -32,28 +31,7 @@ const HEIGHT: u16 = 20;
 
 mod support;
 
-use support::prometheus::{Prometheus, self_scrape_config, start_prometheus};
-
-/// A real Prometheus scraping itself every second, once its `up` series exists.
-fn start_self_scraping() -> Prometheus {
-    let prometheus = start_prometheus("lazy", |port, _| self_scrape_config(port, "1s", ""));
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let out = Command::new("curl")
-            .args(["-sf", &format!("{}/api/v1/query?query=up", prometheus.url)])
-            .output();
-        let scraped = out.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("\"job\""));
-        if scraped {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "Prometheus did not scrape itself"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    prometheus
-}
+use support::prometheus::start_self_scraping;
 
 fn dashboard() -> Dashboard {
     load_path(std::path::Path::new(FIXTURE))
@@ -145,7 +123,7 @@ fn index_of(dashboard: &Dashboard, title: &str) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_panels_in_view_are_asked_and_an_expanded_row_asks_its_own() {
-    let prometheus = start_self_scraping();
+    let prometheus = start_self_scraping("lazy");
     let dashboard = dashboard();
     let mut page = Page::new(
         dashboard.clone(),
@@ -256,7 +234,7 @@ async fn only_panels_in_view_are_asked_and_an_expanded_row_asks_its_own() {
 
 #[test]
 fn render_asks_every_panel_unless_visible_only() {
-    let prometheus = start_self_scraping();
+    let prometheus = start_self_scraping("lazy");
     let states = |extra: &[&str]| -> Vec<(String, String)> {
         let out = Command::new(BIN)
             .args(["render", FIXTURE, "--prometheus", &prometheus.url])

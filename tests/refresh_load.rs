@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 mod support;
 
-use support::prometheus::{Prometheus, self_scrape_config, start_prometheus};
+use support::prometheus::start_self_scraping;
 use support::{BIN, DASHBOARD, Tmux, start_demo};
 
 /// One request the proxy forwarded and what came back for it.
@@ -176,22 +176,9 @@ fn form_value(form: &str, key: &str) -> Option<String> {
     let raw = form
         .split('&')
         .find_map(|pair| pair.strip_prefix(key)?.strip_prefix('='))?;
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
-                out.push(u8::from_str_radix(hex, 16).unwrap_or(b'?'));
-                i += 2;
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    Some(String::from_utf8_lossy(&out).into_owned())
+    let spaced = raw.replace('+', " ");
+    let decoded = percent_encoding::percent_decode_str(&spaced).decode_utf8_lossy();
+    Some(decoded.into_owned())
 }
 
 /// Requests grouped into bursts: a new one starts after `quiet` without requests. The first
@@ -449,22 +436,6 @@ fn generated_panel_id(exchange: &Exchange) -> Option<u64> {
         .ok()
 }
 
-/// A real Prometheus scraping itself every second, once its `up` series exists.
-fn start_self_scraping() -> Prometheus {
-    let prometheus = start_prometheus("refresh-load", |port, _| self_scrape_config(port, "1s", ""));
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let out = Command::new("curl")
-            .args(["-sf", &format!("{}/api/v1/query?query=up", prometheus.url)])
-            .output();
-        if out.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("\"job\"")) {
-            return prometheus;
-        }
-        assert!(Instant::now() < deadline, "Prometheus never scraped itself");
-        std::thread::sleep(Duration::from_millis(200));
-    }
-}
-
 /// The TUI's peak resident memory in kB (`VmHWM`), the process found by the dashboard path
 /// only it has on its command line.
 fn peak_rss_kb(dashboard: &Path) -> u64 {
@@ -562,7 +533,7 @@ fn assert_only_the_screen_is_asked(name: &str, run: &Observed, on_screen: &BTree
 
 #[test]
 fn on_three_thousand_panels_queries_and_memory_are_bounded_by_the_screen() {
-    let prometheus = start_self_scraping();
+    let prometheus = start_self_scraping("refresh-load");
     let small = generated_dashboard(1, 24);
     let big = generated_dashboard(100, PANELS_PER_ROW);
     let big_panels = TOP_PANELS + 100 * PANELS_PER_ROW;

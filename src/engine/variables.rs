@@ -433,6 +433,17 @@ fn instant_result(answer: &crate::net::QueryAnswer) -> InstantResult {
 mod tests {
     use super::*;
 
+    /// The dashboard written in `json`, the datasources of a Prometheus nobody answers on
+    /// (every query fails at once), and the last hour.
+    fn unanswered(json: &str) -> (Dashboard, Datasources, TimeRange) {
+        let dashboard = crate::grafana::load::load_str(json, "test.json")
+            .unwrap()
+            .dashboard;
+        let client = PromClient::new(crate::net::PromConfig::new("http://127.0.0.1:9")).unwrap();
+        let range = TimeRange::resolve("now-1h", "now", chrono::Utc::now()).unwrap();
+        (dashboard, Datasources::single(client), range)
+    }
+
     /// A `label_values` variable on a Loki datasource variable is LogQL's: it is not sent to
     /// Prometheus (which would fail or answer for another system) and keeps its saved options,
     /// while the Prometheus variable beside it is asked (and here fails: nothing listens).
@@ -446,12 +457,7 @@ mod tests {
              "options": [{"text": "gw", "value": "gw", "selected": true},
                          {"text": "db", "value": "db", "selected": false}]},
             {"name": "instance", "type": "query", "query": "label_values(up, instance)"}]}}"#;
-        let dashboard = crate::grafana::load::load_str(json, "mixed.json")
-            .unwrap()
-            .dashboard;
-        let client = PromClient::new(crate::net::PromConfig::new("http://127.0.0.1:9")).unwrap();
-        let datasources = Datasources::single(client);
-        let range = TimeRange::resolve("now-1h", "now", chrono::Utc::now()).unwrap();
+        let (dashboard, datasources, range) = unanswered(json);
         let (variables, errors) = resolve_variables(
             &datasources,
             None,
@@ -476,12 +482,7 @@ mod tests {
              "current": {"text": "a", "value": "a"}},
             {"name": "zone", "type": "custom", "query": "x,y",
              "current": {"text": "x", "value": "x"}}]}}"#;
-        let dashboard = crate::grafana::load::load_str(json, "t.json")
-            .unwrap()
-            .dashboard;
-        let client = PromClient::new(crate::net::PromConfig::new("http://127.0.0.1:9")).unwrap();
-        let datasources = Datasources::single(client);
-        let range = TimeRange::resolve("now-1h", "now", chrono::Utc::now()).unwrap();
+        let (dashboard, datasources, range) = unanswered(json);
         let picked = |value: &str| VariableSelection {
             text: vec![value.to_string()],
             value: vec![value.to_string()],
@@ -521,12 +522,7 @@ mod tests {
              "query": "label_values(up{region=\"$region\"}, job)"},
             {"name": "inst", "type": "query", "refresh": 2,
              "query": "label_values(up, instance)"}]}}"#;
-        let dashboard = crate::grafana::load::load_str(json, "t.json")
-            .unwrap()
-            .dashboard;
-        let client = PromClient::new(crate::net::PromConfig::new("http://127.0.0.1:9")).unwrap();
-        let datasources = Datasources::single(client);
-        let range = TimeRange::resolve("now-1h", "now", chrono::Utc::now()).unwrap();
+        let (dashboard, datasources, range) = unanswered(json);
         let resolve = |selections: Selections, last: Option<Vec<ResolvedVariable>>| {
             let (datasources, dashboard, range) = (&datasources, &dashboard, &range);
             async move {

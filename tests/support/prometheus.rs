@@ -95,3 +95,22 @@ pub fn self_scrape_config(port: u16, every: &str, more_global: &str) -> String {
         "global:\n  scrape_interval: {every}\n{more_global}scrape_configs:\n  - job_name: prometheus\n    static_configs:\n      - targets: ['127.0.0.1:{port}']\n"
     )
 }
+
+/// A Prometheus scraping itself every second, returned once its own `up` series exists.
+pub fn start_self_scraping(tag: &str) -> Prometheus {
+    let prometheus = start_prometheus(tag, |port, _| self_scrape_config(port, "1s", ""));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let out = Command::new("curl")
+            .args(["-sf", &format!("{}/api/v1/query?query=up", prometheus.url)])
+            .output();
+        if out.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("\"job\"")) {
+            return prometheus;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "Prometheus did not scrape itself"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
