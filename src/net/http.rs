@@ -90,6 +90,14 @@ impl Connection {
             .connect_timeout(Duration::from_secs(5).min(self.timeout))
             .user_agent(concat!("triage/", env!("CARGO_PKG_VERSION")))
             .danger_accept_invalid_certs(self.insecure_skip_verify);
+        if self.url.starts_with("http://") {
+            // A plain-http backend needs no certificate roots: reading the system's (hundreds
+            // of certificates) was a tenth of a `render`'s start and memory the TUI kept. A
+            // redirect to https is then refused with its reason rather than a TLS error.
+            builder = builder
+                .tls_certs_only(std::iter::empty())
+                .redirect(reqwest::redirect::Policy::custom(refuse_https_redirect));
+        }
         if let Some(pem) = &self.ca_pem {
             for cert in reqwest::Certificate::from_pem_bundle(pem)
                 .map_err(|e| format!("CA certificates: {e}"))?
@@ -199,9 +207,44 @@ pub fn first_line(text: &str) -> String {
         .collect()
 }
 
+/// The redirect rule of a client made for a plain-http URL (reqwest's default limit of 10 kept).
+fn refuse_https_redirect(attempt: reqwest::redirect::Attempt) -> reqwest::redirect::Action {
+    if attempt.url().scheme() == "https" {
+        let to = redact_url(attempt.url().as_str());
+        attempt.error(format!("redirected to {to}: give the https URL instead"))
+    } else if attempt.previous().len() >= 10 {
+        attempt.error("too many redirects")
+    } else {
+        attempt.follow()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A client for a plain-http URL loads no certificate roots, so a redirect to https is
+    /// refused, saying so (with the URL's password left out), instead of failing in TLS.
+    #[tokio::test]
+    async fn a_plain_http_backend_redirected_to_https_says_so() {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut request = [0u8; 1024];
+            let _ = stream.read(&mut request);
+            let _ = stream.write_all(
+                b"HTTP/1.1 302 Found\r\nLocation: https://u:pw@prom.example/\r\nContent-Length: 0\r\n\r\n",
+            );
+        });
+        let connection = Connection::new(&url).validated("Prometheus").unwrap();
+        let client = connection.build_client().unwrap();
+        let error = client.get(&url).send().await.unwrap_err();
+        let text = describe(error);
+        assert!(text.contains("give the https URL instead"), "{text}");
+        assert!(!text.contains("pw@"), "{text}");
+    }
 
     #[test]
     fn credentials_in_the_url_become_basic_auth() {
