@@ -64,6 +64,16 @@ impl Datasources {
             .clone()
     }
 
+    /// Ask the default Prometheus, both at once, for what planning reads of it (its global
+    /// scrape interval and its targets), so a first refresh learns them while its variables
+    /// resolve instead of after; later refreshes find them kept.
+    pub async fn learn_scrape_settings(&self) {
+        let targets = self
+            .targets
+            .get_or_init(|| async { self.default.scrape_targets().await.unwrap_or_default() });
+        tokio::join!(self.globals(), targets);
+    }
+
     /// The labels the default Prometheus adds to alerts it sends Alertmanager; none when it
     /// does not say.
     pub async fn external_labels(&self) -> BTreeMap<String, String> {

@@ -170,7 +170,10 @@ pub async fn run_refresh(
     let previous = memory.asked.as_ref();
     let loki = backends.loki.clone().map(LokiClient::with);
     let loki_client = loki.as_ref().and_then(|l| l.as_ref().ok());
-    let (variables, errors) = variables_for(datasources, loki_client, &input, memory).await;
+    let ((variables, errors), ()) = tokio::join!(
+        variables_for(datasources, loki_client, &input, memory),
+        datasources.learn_scrape_settings()
+    );
     let resolved_variables = (variables.clone(), errors.clone());
     let base_scope = scope_for(&variables, &input.dashboard, &input.range);
     let expanded = expand_dashboard(&input.dashboard, &variables, &base_scope);
