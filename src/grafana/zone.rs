@@ -112,7 +112,7 @@ impl Zone {
         match timezone.map(str::trim).unwrap_or("") {
             "" | "browser" => Some(Zone::Local),
             tz if tz.eq_ignore_ascii_case("utc") => Some(Zone::Utc),
-            name => NamedZone::get(name).map(Zone::Named),
+            name => Zone::named(name),
         }
     }
 
