@@ -107,18 +107,23 @@ pub fn outside_collapsed_rows(dashboard: &Dashboard) -> Vec<bool> {
 /// instant) per query; `None` for a panel that asked nothing of Prometheus.
 pub type PanelQueries = Vec<Option<Vec<(Option<String>, String, bool)>>>;
 
-/// The time-independent queries of every panel of a plan.
-pub fn panel_queries(plans: &[PanelPlan]) -> PanelQueries {
+/// The time-independent queries of every panel of a plan; a panel not planned (not wanted)
+/// keeps what it asked before, so a later variable change cannot count its old data as up
+/// to date.
+pub fn panel_queries(plans: &[Option<PanelPlan>], previous: Option<&PanelQueries>) -> PanelQueries {
+    let previous = previous.filter(|p| p.len() == plans.len());
     plans
         .iter()
-        .map(|plan| match plan {
-            PanelPlan::Queries(queries) => Some(
+        .enumerate()
+        .map(|(index, plan)| match plan {
+            Some(PanelPlan::Queries(queries)) => Some(
                 queries
                     .iter()
                     .map(|q| (q.datasource.clone(), q.expr.clone(), q.instant))
                     .collect(),
             ),
-            PanelPlan::Unsupported(_) => None,
+            Some(PanelPlan::Unsupported(_)) => None,
+            None => previous.and_then(|p| p.get(index).cloned()).flatten(),
         })
         .collect()
 }
@@ -177,12 +182,12 @@ pub async fn run_refresh(
     let resolved_variables = (variables.clone(), errors.clone());
     let base_scope = scope_for(&variables, &input.dashboard, &input.range);
     let expanded = expand_dashboard(&input.dashboard, &variables, &base_scope);
+    let wanted = wanted_mask(&expanded.dashboard, input.wanted.as_ref());
     let plans = plan_refresh(
         datasources,
         &input,
-        &variables,
-        &expanded,
-        &base_scope,
+        (&variables, &expanded, &base_scope),
+        &wanted,
         loki.is_some(),
     )
     .await;
@@ -195,11 +200,11 @@ pub async fn run_refresh(
         generation,
         resolved: Box::new(resolved.clone()),
     });
-    let (asked, skip) = panels_to_skip(&input, &resolved.dashboard, &plans, previous);
+    let (asked, skip) = panels_to_skip(input.keep_unchanged, &plans, previous);
     let plans = plans
         .into_iter()
         .zip(&skip)
-        .map(|(plan, &skip)| if skip { None } else { Some(plan) })
+        .map(|(plan, &skip)| plan.filter(|_| !skip))
         .collect();
     let loki = match loki {
         Some(Ok(client)) => Ok(Some(client)),
@@ -271,47 +276,25 @@ async fn variables_for(
 }
 
 /// What each panel asks now (as kept for the next refresh) and which panels send nothing:
-/// those unchanged after a variable change, and those not wanted (not in view).
+/// those not planned (not wanted, not in view) and, after a variable change only, those whose
+/// queries did not change.
 fn panels_to_skip(
-    input: &RefreshInput,
-    dashboard: &Dashboard,
-    plans: &[PanelPlan],
+    keep_unchanged: bool,
+    plans: &[Option<PanelPlan>],
     previous: Option<&PanelQueries>,
 ) -> (PanelQueries, Vec<bool>) {
-    let wanted = wanted_mask(dashboard, input.wanted.as_ref());
-    let mut asked = panel_queries(plans);
-    let mut skip = if input.keep_unchanged {
+    let asked = panel_queries(plans, previous);
+    let unchanged = if keep_unchanged {
         unchanged_panels(previous, &asked)
     } else {
         vec![false; plans.len()]
     };
-    skip_unwanted(&wanted, &mut skip, &mut asked, previous);
+    let skip = plans
+        .iter()
+        .zip(unchanged)
+        .map(|(plan, unchanged)| plan.is_none() || unchanged)
+        .collect();
     (asked, skip)
-}
-
-/// Panels not wanted are skipped, and what they asked stays what they asked before (they were
-/// not asked now), so a later variable change cannot count their old data as up to date.
-fn skip_unwanted(
-    wanted: &[bool],
-    skip: &mut [bool],
-    asked: &mut PanelQueries,
-    previous: Option<&PanelQueries>,
-) {
-    let same_shape = previous.is_some_and(|p| p.len() == asked.len());
-    for (index, &wanted) in wanted.iter().enumerate() {
-        if wanted {
-            continue;
-        }
-        if let Some(skip) = skip.get_mut(index) {
-            *skip = true;
-        }
-        if let Some(entry) = asked.get_mut(index) {
-            *entry = previous
-                .filter(|_| same_shape)
-                .and_then(|p| p.get(index).cloned())
-                .flatten();
-        }
-    }
 }
 
 /// Who answers a refresh's queries: the Prometheus datasources, and Loki when configured
@@ -625,6 +608,41 @@ fn name_series(panel: &crate::grafana::model::Panel, series: &mut [Series]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn asking(expr: &str) -> PanelPlan {
+        PanelPlan::Queries(vec![PlannedQuery {
+            ref_id: "A".into(),
+            expr: expr.into(),
+            legend_format: None,
+            format: Default::default(),
+            instant: false,
+            start_ms: 0,
+            end_ms: 60_000,
+            step_ms: 15_000,
+            offset_ms: 0,
+            datasource: None,
+            language: QueryLanguage::PromQL,
+            scrape: None,
+        }])
+    }
+
+    #[test]
+    fn panels_not_planned_are_skipped_and_keep_what_they_asked_before() {
+        let before = panel_queries(&[Some(asking("up")), Some(asking("old"))], None);
+        let plans = [Some(asking("up")), None, Some(asking("new"))];
+        // Another shape than before: a panel not planned remembers nothing.
+        let (asked, skip) = panels_to_skip(false, &plans, Some(&before));
+        assert_eq!(skip, vec![false, true, false]);
+        assert_eq!(asked[1], None);
+        let plans = [Some(asking("up")), None];
+        let (asked, skip) = panels_to_skip(false, &plans, Some(&before));
+        assert_eq!(skip, vec![false, true]);
+        assert_eq!(asked, before, "the unplanned panel keeps what it asked");
+        // After a variable change, an unchanged planned panel is skipped too.
+        let plans = [Some(asking("up")), Some(asking("changed"))];
+        let (_, skip) = panels_to_skip(true, &plans, Some(&before));
+        assert_eq!(skip, vec![true, false]);
+    }
 
     #[test]
     fn too_many_series_or_points_are_cut_with_a_note() {

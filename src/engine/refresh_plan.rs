@@ -23,17 +23,21 @@ fn utc_offset_s(timezone: Option<&str>, range: &TimeRange) -> i64 {
         .map_or(0, |zone| i64::from(zone.offset_s_at(range.to_ms())))
 }
 
-/// Every panel's queries for this refresh: planned with the scrape interval each reads (see
-/// `scrape_for_query`), then Loki, ad-hoc filters, datasources, a time comparison and the
-/// annotation queries added.
+/// The queries of each wanted panel for this refresh (`None` for a panel not wanted: on a
+/// dashboard of thousands of panels only those in view are planned): planned with the scrape
+/// interval each reads (see `scrape_for_query`), then Loki, ad-hoc filters, datasources, a
+/// time comparison and the annotation queries added.
 pub(super) async fn plan_refresh(
     datasources: &Datasources,
     input: &RefreshInput,
-    variables: &[ResolvedVariable],
-    expanded: &Expanded,
-    base_scope: &crate::grafana::vars::Scope,
+    (variables, expanded, base_scope): (
+        &[ResolvedVariable],
+        &Expanded,
+        &crate::grafana::vars::Scope,
+    ),
+    wanted: &[bool],
     have_loki: bool,
-) -> Vec<PanelPlan> {
+) -> Vec<Option<PanelPlan>> {
     // Given to triage, else set on the datasource (`timeInterval`), else Prometheus's own.
     let scrape_interval = match input
         .scrape_interval
@@ -69,25 +73,28 @@ pub(super) async fn plan_refresh(
         dashboard_uid: input.dashboard.uid.as_deref().unwrap_or(""),
         datasource_types: &datasource_types,
     };
-    let plans: Vec<PanelPlan> = expanded
+    let mut plans: Vec<Option<PanelPlan>> = expanded
         .dashboard
         .panels
         .iter()
         .zip(&expanded.scoped)
-        .map(|(panel, scoped)| {
+        .zip(wanted.iter().copied().chain(std::iter::repeat(false)))
+        .map(|((panel, scoped), wanted)| {
+            if !wanted {
+                return None;
+            }
             if let Some(reason) = unsupported_reason(panel) {
-                return PanelPlan::Unsupported(reason);
+                return Some(PanelPlan::Unsupported(reason));
             }
             let scope = scope_with(base_scope, scoped.iter().map(|(n, t, v)| (n, t, v)));
-            plan_panel(panel, &scope, &ctx)
+            Some(plan_panel(panel, &scope, &ctx))
         })
         .collect();
-    let mut plans = plans;
     without_loki(&mut plans, have_loki);
     add_adhoc_filters(&mut plans, &adhoc_filters(variables));
     assign_datasources(&mut plans, &expanded.dashboard, datasources, &lookup);
     if let Some((index, offset_ms)) = input.compare
-        && let Some(PanelPlan::Queries(queries)) = plans.get_mut(index)
+        && let Some(Some(PanelPlan::Queries(queries))) = plans.get_mut(index)
     {
         let copies = comparison_queries(queries, offset_ms);
         queries.extend(copies);
@@ -132,12 +139,15 @@ fn scrape_for_query(
 }
 
 /// Ad-hoc filters go into every selector of every PromQL query, as Grafana adds them.
-fn add_adhoc_filters(plans: &mut [PanelPlan], filters: &[crate::grafana::model::LabelMatcher]) {
+fn add_adhoc_filters(
+    plans: &mut [Option<PanelPlan>],
+    filters: &[crate::grafana::model::LabelMatcher],
+) {
     if filters.is_empty() {
         return;
     }
     for plan in plans.iter_mut() {
-        if let PanelPlan::Queries(queries) = plan {
+        if let Some(PanelPlan::Queries(queries)) = plan {
             for query in queries
                 .iter_mut()
                 .filter(|q| q.language == QueryLanguage::PromQL)
@@ -151,13 +161,13 @@ fn add_adhoc_filters(plans: &mut [PanelPlan], filters: &[crate::grafana::model::
 /// Which datasource each query asks: its target's reference (Mixed panels) or its panel's,
 /// through the variables' values.
 fn assign_datasources(
-    plans: &mut [PanelPlan],
+    plans: &mut [Option<PanelPlan>],
     dashboard: &Dashboard,
     datasources: &Datasources,
     lookup: &dyn Fn(&str) -> Option<String>,
 ) {
     for (plan, panel) in plans.iter_mut().zip(&dashboard.panels) {
-        if let PanelPlan::Queries(queries) = plan {
+        if let Some(PanelPlan::Queries(queries)) = plan {
             for query in queries.iter_mut() {
                 let reference = panel
                     .targets
@@ -175,7 +185,7 @@ fn assign_datasources(
 /// Annotation queries ride along with every time-series panel (sent once, as shared queries
 /// are), to be drawn as markers on each of them.
 fn add_annotation_queries(
-    plans: &mut [PanelPlan],
+    plans: &mut [Option<PanelPlan>],
     dashboard: &Dashboard,
     base_scope: &crate::grafana::vars::Scope,
     range: &TimeRange,
@@ -195,7 +205,7 @@ fn add_annotation_queries(
         .collect();
     if !annotation_queries.is_empty() {
         for (plan, panel) in plans.iter_mut().zip(&dashboard.panels) {
-            if let PanelPlan::Queries(queries) = plan
+            if let Some(PanelPlan::Queries(queries)) = plan
                 && PanelKind::of(&panel.panel_type) == PanelKind::TimeSeries
                 && !queries.is_empty()
             {
@@ -207,11 +217,11 @@ fn add_annotation_queries(
 
 /// Without a Loki, a panel whose queries are all LogQL says how to start triage with one, and
 /// a Mixed panel keeps its Prometheus queries.
-fn without_loki(plans: &mut [PanelPlan], have_loki: bool) {
+fn without_loki(plans: &mut [Option<PanelPlan>], have_loki: bool) {
     if have_loki {
         return;
     }
-    for plan in plans.iter_mut() {
+    for plan in plans.iter_mut().flatten() {
         let PanelPlan::Queries(queries) = plan else {
             continue;
         };
