@@ -279,6 +279,7 @@ fn synthetic(panels: usize, series: usize, shift: i64) -> (Dashboard, Vec<PanelD
                 }],
                 ..Panel::default()
             })
+            .map(std::sync::Arc::new)
             .collect(),
         ..Dashboard::default()
     };

@@ -61,7 +61,7 @@ fn main() {
                 max_data_points: panel
                     .max_data_points
                     .or(Some(u64::from(grafana_panel_pixels(panel.grid.w)))),
-                ..panel.clone()
+                ..Panel::clone(panel)
             };
             let grafana = points(&wide, &scope, &ctx);
             ours += mine;

@@ -631,7 +631,7 @@ fn repeat_layout_matches_grafana() {
                 .iter()
                 .map(|s| format!("{}={}", s.name, s.value))
                 .collect();
-            (p.panel.title.clone(), p.panel.grid, scope.join(","))
+            (p.panel.title.clone(), p.grid, scope.join(","))
         })
         .collect();
     let s = |t: &str, g: GridPos, sc: &str| (t.to_owned(), g, sc.to_owned());
@@ -709,7 +709,7 @@ fn repeat_without_values_keeps_the_panel_once() {
         .iter()
         .find(|p| p.panel.title == "Below")
         .expect("below");
-    assert_eq!(below.panel.grid, grid(0, 4, 24, 6));
+    assert_eq!(below.grid, grid(0, 4, 24, 6));
 }
 
 #[test]

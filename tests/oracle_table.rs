@@ -188,7 +188,7 @@ fn loaded(raw_panel: &Value) -> Option<Panel> {
     panel["gridPos"] = json!({"x": 0, "y": 0, "w": 12, "h": 8});
     let dashboard = json!({"title": "oracle", "schemaVersion": 39, "panels": [panel]});
     let loaded = load_str(&dashboard.to_string(), "oracle").ok()?;
-    loaded.dashboard.panels.first().cloned()
+    loaded.dashboard.panels.first().map(|p| Panel::clone(p))
 }
 
 fn triage_table(panel: &Panel, series: &[Series]) -> Columns {

@@ -68,7 +68,7 @@ fn gateway() -> App {
     let dashboard = load_path(std::path::Path::new(support::DASHBOARD))
         .expect("the gateway dashboard loads")
         .dashboard;
-    let data: Vec<PanelData> = dashboard.panels.iter().map(data_for).collect();
+    let data: Vec<PanelData> = dashboard.panels.iter().map(|p| data_for(p)).collect();
     let mut app = App::new(
         dashboard,
         Theme::grafana_dark(),

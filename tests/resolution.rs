@@ -25,7 +25,7 @@ fn panel_json(json: &str) -> Panel {
     let text = format!(r#"{{"title": "t", "panels": [{json}]}}"#);
     let loaded =
         triage::grafana::load::load_str(&text, "resolution.json").unwrap_or_else(|e| panic!("{e}"));
-    loaded.dashboard.panels[0].clone()
+    Panel::clone(&loaded.dashboard.panels[0])
 }
 
 /// `count` points one step apart over the same 6 h, flat at 1 but for `spike` at `spike_at`.

@@ -97,7 +97,7 @@ fn data_for(panel: &triage::grafana::model::Panel) -> PanelData {
 
 fn app_with_data() -> App {
     let dashboard = dashboard();
-    let data: Vec<PanelData> = dashboard.panels.iter().map(data_for).collect();
+    let data: Vec<PanelData> = dashboard.panels.iter().map(|p| data_for(p)).collect();
     let mut app = App::new(
         dashboard,
         Theme::mono(),

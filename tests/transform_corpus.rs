@@ -21,6 +21,7 @@ fn panel(file: &str, title: &str, panel_type: &str) -> Panel {
         .panels
         .into_iter()
         .find(|p| p.title == title && p.panel_type == panel_type)
+        .map(std::sync::Arc::unwrap_or_clone)
         .unwrap_or_else(|| panic!("{file}: no {panel_type} panel titled {title:?}"))
 }
 

@@ -255,7 +255,7 @@ fn v1_and_v2_twins_load_the_same_model() {
     let model = |name: &str| {
         let mut l = load_path(&fixture(name)).unwrap();
         for p in &mut l.dashboard.panels {
-            p.source_path.clear();
+            std::sync::Arc::make_mut(p).source_path.clear();
         }
         serde_json::to_value(&l.dashboard).unwrap()
     };

@@ -188,7 +188,7 @@ fn panel_json(json: &str) -> Panel {
     let text = format!(r#"{{"title": "t", "panels": [{json}]}}"#);
     let loaded =
         triage::grafana::load::load_str(&text, "widgets.json").unwrap_or_else(|e| panic!("{e}"));
-    loaded.dashboard.panels[0].clone()
+    Panel::clone(&loaded.dashboard.panels[0])
 }
 
 const UP_DOWN: &str = r#""fieldConfig": {"defaults": {"mappings": [

@@ -219,7 +219,12 @@ fn expressions(file: &str, dashboard: &Dashboard) -> Vec<Finding> {
             ..Panel::default()
         })
         .collect();
-    for panel in dashboard.panels.iter().chain(&annotation_panels) {
+    for panel in dashboard
+        .panels
+        .iter()
+        .map(|p| &**p)
+        .chain(&annotation_panels)
+    {
         let mut reported: Vec<String> = Vec::new();
         // A repeated panel (or a panel of a repeated row) gets one value per clone, never All.
         let mut repeats: Vec<String> = panel.repeat.iter().map(|r| r.variable.clone()).collect();

@@ -128,7 +128,7 @@ async fn refresh_panels(
     range: TimeRange,
     environments: &[String],
     report: &mut OnlineReport,
-) -> (Vec<Panel>, Vec<Option<PanelData>>) {
+) -> (Vec<Arc<Panel>>, Vec<Option<PanelData>>) {
     let (mut session, mut events) = Session::with_datasources(datasources.clone());
     let generation = session.refresh(RefreshInput {
         dashboard: Arc::new(dashboard.clone()),

@@ -2,6 +2,7 @@
 //! command line names (files, `grafana:UID`, `--uid`, `--title`), and loading them.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::auth::grafana_token;
@@ -175,6 +176,7 @@ pub fn fill_datasource_types(dashboard: &mut Dashboard, known: &[DatasourceInfo]
         }
     };
     for panel in &mut dashboard.panels {
+        let panel = Arc::make_mut(panel);
         fill(&mut panel.datasource);
         for target in &mut panel.targets {
             if let Some(reference) = target.datasource.as_mut() {
@@ -396,18 +398,18 @@ mod tests {
         };
         let mut dashboard = Dashboard {
             panels: vec![
-                Panel {
+                Arc::new(Panel {
                     datasource: named("Loki"),
                     ..Panel::default()
-                },
-                Panel {
+                }),
+                Arc::new(Panel {
                     datasource: named("prom-main"),
                     ..Panel::default()
-                },
-                Panel {
+                }),
+                Arc::new(Panel {
                     datasource: named("elsewhere"),
                     ..Panel::default()
-                },
+                }),
             ],
             ..Dashboard::default()
         };

@@ -1,6 +1,8 @@
 //! The dashboard as drawn this refresh: repeats expanded with the variables' current values,
 //! titles interpolated, rows re-linked to their (possibly cloned) panels.
 
+use std::sync::Arc;
+
 use super::variables::ResolvedVariable;
 use crate::grafana::model::{Dashboard, Row};
 use crate::grafana::repeat::expand_layout;
@@ -63,6 +65,8 @@ pub fn expand_dashboard(
             ..original.clone()
         });
     }
+    out.panels.reserve_exact(layout.panels.len());
+    scoped.reserve_exact(layout.panels.len());
     for (index, expanded) in layout.panels.into_iter().enumerate() {
         let vars: Vec<(String, String, String)> = expanded
             .scoped_vars
@@ -70,11 +74,27 @@ pub fn expand_dashboard(
             .map(|s| (s.name.clone(), s.text.clone(), s.value.clone()))
             .collect();
         let panel_scope = scope_with(scope, vars.iter().map(|(n, t, v)| (n, t, v)));
+        let row = expanded.row.and_then(|r| out.rows.get_mut(r));
         let mut panel = expanded.panel;
-        panel.title = interpolate(&panel.title, &panel_scope, Format::Text);
-        crate::grafana::naming::interpolate_panel_names(&mut panel, &panel_scope);
-        if let Some(row) = expanded.row.and_then(|r| out.rows.get_mut(r)) {
-            panel.row = Some(row.title.clone());
+        // A panel this refresh draws as saved stays shared with the loaded dashboard; only
+        // what changes (a repeat copy's place, an interpolated title or row) is copied.
+        if panel.grid != expanded.grid {
+            Arc::make_mut(&mut panel).grid = expanded.grid;
+        }
+        let title = interpolate(&panel.title, &panel_scope, Format::Text);
+        if title != panel.title {
+            Arc::make_mut(&mut panel).title = title;
+        }
+        if crate::grafana::naming::names_use_variables(&panel) {
+            crate::grafana::naming::interpolate_panel_names(
+                Arc::make_mut(&mut panel),
+                &panel_scope,
+            );
+        }
+        if let Some(row) = row {
+            if panel.row.as_deref() != Some(row.title.as_str()) {
+                Arc::make_mut(&mut panel).row = Some(row.title.clone());
+            }
             row.panels.push(index);
         }
         out.panels.push(panel);
@@ -99,4 +119,37 @@ pub fn scope_with<'a>(
         );
     }
     scope
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grafana::load::load_str;
+
+    #[test]
+    fn panels_drawn_as_saved_are_shared_and_only_changed_ones_copied() {
+        let json = r#"{"title": "t", "panels": [
+            {"type": "row", "title": "Row", "collapsed": false, "gridPos": {"x": 0, "y": 0, "w": 24, "h": 1}},
+            {"type": "stat", "title": "Static", "gridPos": {"x": 0, "y": 1, "w": 12, "h": 4},
+             "targets": [{"refId": "A", "expr": "up"}]},
+            {"type": "stat", "title": "Errors in $env", "gridPos": {"x": 12, "y": 1, "w": 12, "h": 4},
+             "targets": [{"refId": "A", "expr": "up", "legendFormat": "{{job}}"}]}
+        ]}"#;
+        let dashboard = load_str(json, "t.json").unwrap().dashboard;
+        let mut scope = Scope::new();
+        scope.set_scoped(String::from("env"), VarValue::with_text("prod", "prod"));
+        let expanded = expand_dashboard(&dashboard, &[], &scope);
+        let (saved, drawn) = (&dashboard.panels, &expanded.dashboard.panels);
+        assert!(
+            Arc::ptr_eq(&saved[0], &drawn[0]),
+            "a panel without variables is shared"
+        );
+        assert_eq!(drawn[0].row.as_deref(), Some("Row"));
+        assert!(!Arc::ptr_eq(&saved[1], &drawn[1]));
+        assert_eq!(drawn[1].title, "Errors in prod");
+        assert_eq!(
+            saved[1].title, "Errors in $env",
+            "the loaded dashboard is not changed"
+        );
+    }
 }

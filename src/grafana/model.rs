@@ -6,6 +6,7 @@
 //! reads raw dashboard JSON; parts Grafana itself ignores are not represented here.
 
 use serde::Serialize;
+use std::sync::Arc;
 
 /// A whole dashboard after loading and migration.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -26,8 +27,10 @@ pub struct Dashboard {
     pub refresh_intervals: Vec<String>,
     pub variables: Vec<Variable>,
     /// Every non-row panel in layout order (by `gridPos.y`, then `x`), including the children of
-    /// collapsed rows. Repeats are not expanded here.
-    pub panels: Vec<Panel>,
+    /// collapsed rows. Repeats are not expanded here. Shared: the dashboard as drawn each
+    /// refresh (repeats expanded, titles interpolated) shares every panel it does not change,
+    /// so a dashboard of thousands of panels is held about once, not once per refresh.
+    pub panels: Vec<Arc<Panel>>,
     /// Row headers (type `row` panels, or rows created from legacy `rows[]`).
     pub rows: Vec<Row>,
     pub links: Vec<DashboardLink>,

@@ -141,10 +141,7 @@ fn single_label_name(series: &[SeriesNaming]) -> Option<&str> {
 /// to the scope and stay for [`expand_series_macros`].
 pub fn interpolate_panel_names(panel: &mut Panel, scope: &Scope) {
     let names = |text: &mut Option<String>| {
-        if let Some(t) = text
-            .as_mut()
-            .filter(|t| t.contains('$') || t.contains("[["))
-        {
+        if let Some(t) = text.as_mut().filter(|t| names_a_variable(t)) {
             *t = interpolate(t, scope, Format::Glob);
         }
     };
@@ -155,6 +152,24 @@ pub fn interpolate_panel_names(panel: &mut Panel, scope: &Scope) {
     for o in &mut panel.field_config.overrides {
         names(&mut o.properties.display_name);
     }
+}
+
+/// Whether a name may hold a dashboard variable (`$name`, `${name}`, `[[name]]`).
+fn names_a_variable(text: &str) -> bool {
+    text.contains('$') || text.contains("[[")
+}
+
+/// Whether any name [`interpolate_panel_names`] interpolates may hold a variable: a panel
+/// without one is drawn as saved, shared rather than copied.
+pub fn names_use_variables(panel: &Panel) -> bool {
+    let uses = |text: &Option<String>| text.as_deref().is_some_and(names_a_variable);
+    panel.targets.iter().any(|t| uses(&t.legend_format))
+        || uses(&panel.field_config.defaults.display_name)
+        || panel
+            .field_config
+            .overrides
+            .iter()
+            .any(|o| uses(&o.properties.display_name))
 }
 
 fn series_macro_regex() -> &'static Regex {

@@ -8,6 +8,8 @@
 //! repeat move down by the space it added, and finally every visible item floats up as far as it
 //! can without overlapping (react-grid-layout's vertical compaction, which Grafana's grid uses).
 
+use std::sync::Arc;
+
 use super::model::{Dashboard, GridPos, Panel, RepeatDirection, Row};
 
 const GRID_COLUMNS: f64 = 24.0;
@@ -24,8 +26,10 @@ pub struct ScopedVar {
 /// One panel as drawn: the original or a repeat clone, with its final grid position.
 #[derive(Debug, Clone)]
 pub struct ExpandedPanel {
-    /// The panel, with `grid` set to where this copy is drawn.
-    pub panel: Panel,
+    /// The panel as saved (shared with the dashboard, not copied) ...
+    pub panel: Arc<Panel>,
+    /// ... and where this copy is drawn.
+    pub grid: GridPos,
     /// Index into `Dashboard::panels` of the panel this is a copy of.
     pub panel_index: usize,
     /// 0 for the first copy (Grafana reuses the source panel for it), 1.. for the others.
@@ -288,10 +292,9 @@ fn push_panel_copies(
         ..source.grid
     };
     let push = |out: &mut ExpandedLayout, grid: GridPos, k: usize, scoped: Vec<ScopedVar>| {
-        let mut panel = source.clone();
-        panel.grid = grid;
         out.panels.push(ExpandedPanel {
-            panel,
+            panel: Arc::clone(source),
+            grid,
             panel_index: index,
             repeat_index: k,
             scoped_vars: scoped,
@@ -386,7 +389,7 @@ fn compact(layout: &mut ExpandedLayout) {
     }
     for (i, p) in layout.panels.iter().enumerate() {
         if p.visible {
-            items.push((p.panel.grid, items.len(), Item::Panel(i)));
+            items.push((p.grid, items.len(), Item::Panel(i)));
         }
     }
     // Rows come first among equals: a header owns its line.
@@ -435,18 +438,18 @@ fn compact(layout: &mut ExpandedLayout) {
                 row_delta[i] = i64::from(y) - i64::from(layout.rows[i].grid.y);
                 layout.rows[i].grid.y = y;
             }
-            Item::Panel(i) => layout.panels[i].panel.grid.y = y,
+            Item::Panel(i) => layout.panels[i].grid.y = y,
         }
     }
     for p in layout.panels.iter_mut().filter(|p| !p.visible) {
         if let Some(d) = p.row.and_then(|r| row_delta.get(r)) {
-            p.panel.grid.y = (i64::from(p.panel.grid.y) + d).clamp(0, i64::from(u32::MAX)) as u32;
+            p.grid.y = (i64::from(p.grid.y) + d).clamp(0, i64::from(u32::MAX)) as u32;
         }
     }
     // Layout order; a collapsed row's panels follow its header.
     let rows = &layout.rows;
     layout.panels.sort_by_key(|p| {
-        let g = p.panel.grid;
+        let g = p.grid;
         match (p.visible, p.row.and_then(|r| rows.get(r))) {
             (false, Some(row)) => (row.grid.y, 1, g.y, g.x),
             _ => (g.y, 0, g.y, g.x),

@@ -753,7 +753,7 @@ mod tests {
         };
         let dashboard = Dashboard {
             title: "Test".into(),
-            panels: vec![panel("Latency", 0), panel("Errors", 12)],
+            panels: vec![Arc::new(panel("Latency", 0)), Arc::new(panel("Errors", 12))],
             ..Dashboard::default()
         };
         let state = ViewState::new("now-1h", "now");
@@ -867,7 +867,7 @@ mod variable_stepping_tests {
     fn app_with_env() -> App {
         let dashboard = Dashboard {
             title: "T".into(),
-            panels: vec![Panel {
+            panels: vec![Arc::new(Panel {
                 title: "p".into(),
                 panel_type: "stat".into(),
                 grid: GridPos {
@@ -877,7 +877,7 @@ mod variable_stepping_tests {
                     h: 4,
                 },
                 ..Panel::default()
-            }],
+            })],
             ..Dashboard::default()
         };
         let state = ViewState::new("now-1h", "now");
@@ -942,7 +942,7 @@ mod hand_off_tests {
         let dashboard = Dashboard {
             title: "T".into(),
             uid: Some("inference-gateway".into()),
-            panels: vec![Panel {
+            panels: vec![Arc::new(Panel {
                 id: Some(4),
                 title: "p".into(),
                 panel_type: "stat".into(),
@@ -953,7 +953,7 @@ mod hand_off_tests {
                     h: 4,
                 },
                 ..Panel::default()
-            }],
+            })],
             ..Dashboard::default()
         };
         let mut selections = BTreeMap::new();
@@ -1013,7 +1013,7 @@ mod mouse_tests {
             ..Panel::default()
         };
         let dashboard = Dashboard {
-            panels: vec![panel(0), panel(12)],
+            panels: vec![Arc::new(panel(0)), Arc::new(panel(12))],
             ..Dashboard::default()
         };
         let state = ViewState::new("now-1h", "now");
@@ -1092,7 +1092,7 @@ mod alert_marker_tests {
         };
         let dashboard = Dashboard {
             title: "T".into(),
-            panels: vec![panel],
+            panels: vec![Arc::new(panel)],
             ..Dashboard::default()
         };
         let mut app = App::new(
@@ -1196,7 +1196,7 @@ mod panel_cache_tests {
         };
         let dashboard = Dashboard {
             title: "T".into(),
-            panels: vec![panel(0), panel(12)],
+            panels: vec![Arc::new(panel(0)), Arc::new(panel(12))],
             ..Dashboard::default()
         };
         let mut app = App::new(

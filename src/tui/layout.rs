@@ -127,6 +127,7 @@ pub fn page_height(placed: &[Placed]) -> u32 {
 mod tests {
     use super::*;
     use crate::grafana::model::{Panel, Row};
+    use std::sync::Arc;
 
     fn panel(x: u32, y: u32, w: u32, h: u32) -> Panel {
         Panel {
@@ -138,7 +139,11 @@ mod tests {
     #[test]
     fn columns_scale_to_the_terminal_width() {
         let d = Dashboard {
-            panels: vec![panel(0, 0, 12, 4), panel(12, 0, 12, 4), panel(0, 4, 24, 8)],
+            panels: vec![
+                Arc::new(panel(0, 0, 12, 4)),
+                Arc::new(panel(12, 0, 12, 4)),
+                Arc::new(panel(0, 4, 24, 8)),
+            ],
             ..Dashboard::default()
         };
         let placed = layout(&d, 160, &|_| false);
@@ -153,7 +158,7 @@ mod tests {
     #[test]
     fn collapsed_rows_hide_children_and_close_the_gap() {
         let d = Dashboard {
-            panels: vec![panel(0, 1, 24, 8), panel(0, 10, 24, 8)],
+            panels: vec![Arc::new(panel(0, 1, 24, 8)), Arc::new(panel(0, 10, 24, 8))],
             rows: vec![
                 Row {
                     title: "A".into(),
@@ -201,7 +206,7 @@ mod tests {
     #[test]
     fn tiny_panels_keep_room_for_a_title() {
         let d = Dashboard {
-            panels: vec![panel(0, 0, 1, 1)],
+            panels: vec![Arc::new(panel(0, 0, 1, 1))],
             ..Dashboard::default()
         };
         let placed = layout(&d, 20, &|_| false);

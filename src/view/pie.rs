@@ -94,7 +94,7 @@ mod tests {
                 "targets": [{{"refId": "A", "expr": "x"}}], "options": {options}}}]}}"#
         );
         let loaded = load_str(&text, "test.json").unwrap_or_else(|e| panic!("{e}"));
-        loaded.dashboard.panels[0].clone()
+        Panel::clone(&loaded.dashboard.panels[0])
     }
 
     fn series(name: &str, values: &[f64]) -> Series {

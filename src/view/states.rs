@@ -166,7 +166,7 @@ mod tests {
                 "targets": [{{"refId": "A", "expr": "up"}}] {extra}}}]}}"#
         );
         let loaded = load_str(&text, "test.json").unwrap_or_else(|e| panic!("{e}"));
-        loaded.dashboard.panels[0].clone()
+        Panel::clone(&loaded.dashboard.panels[0])
     }
 
     fn data(values: &[f64]) -> PanelData {

@@ -99,7 +99,7 @@ pub(super) fn lay_out_panels(
                     dashboard.rows[row_index]
                         .panels
                         .push(dashboard.panels.len());
-                    dashboard.panels.push(panel);
+                    dashboard.panels.push(panel.into());
                 }
                 open_row = None;
             } else {
@@ -120,7 +120,7 @@ pub(super) fn lay_out_panels(
             panel.row = Some(dashboard.rows[r].title.clone());
             dashboard.rows[r].panels.push(dashboard.panels.len());
         }
-        dashboard.panels.push(panel);
+        dashboard.panels.push(panel.into());
     }
 }
 

@@ -183,7 +183,7 @@ pub fn mark_unfetched(loaded: &mut Loaded, unfetched: &[Unfetched]) {
         for d in loaded.diagnostics.iter_mut().filter(|d| d.path == path) {
             d.message = message.clone();
         }
-        panel.library_panel_problem = Some(missing.reason.clone());
+        std::sync::Arc::make_mut(panel).library_panel_problem = Some(missing.reason.clone());
     }
 }
 

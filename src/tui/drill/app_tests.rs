@@ -6,6 +6,7 @@ use crate::grafana::model::{Dashboard, GridPos, Link, Panel};
 use crate::links::drilldown::logql_selector;
 use crate::tui::app::{StatusInfo, ViewState};
 use ratatui::crossterm::event::KeyEvent;
+use std::sync::Arc;
 
 /// A dashboard with one latency panel that has one series and a data link.
 fn app() -> App {
@@ -29,7 +30,7 @@ fn app() -> App {
     let dashboard = Dashboard {
         title: "GW".into(),
         uid: Some("gw".into()),
-        panels: vec![panel],
+        panels: vec![Arc::new(panel)],
         ..Dashboard::default()
     };
     let mut app = App::new(

@@ -104,7 +104,7 @@ pub enum Effect {
 /// What overlays may read from the app.
 pub struct Context<'a> {
     pub variables: &'a [ResolvedVariable],
-    pub panels: &'a [Panel],
+    pub panels: &'a [std::sync::Arc<Panel>],
     pub focused: Option<(&'a Panel, Option<&'a PanelData>)>,
     /// Titles of the session's dashboards.
     pub dashboards: &'a [String],

@@ -8,6 +8,8 @@ use ratatui::text::{Line, Span};
 
 use super::chrome::draw_box;
 use super::{Context, Effect};
+use std::sync::Arc;
+
 use crate::grafana::model::Panel;
 use crate::tui::theme::Theme;
 
@@ -29,7 +31,13 @@ pub(super) fn key(query: &mut String, code: KeyCode, ctx: &Context) -> Effect {
     }
 }
 
-pub(super) fn draw(query: &str, panels: &[Panel], area: Rect, buf: &mut Buffer, theme: &Theme) {
+pub(super) fn draw(
+    query: &str,
+    panels: &[Arc<Panel>],
+    area: Rect,
+    buf: &mut Buffer,
+    theme: &Theme,
+) {
     let hit = search(panels, query).map(|i| panels[i].title.clone());
     let lines = vec![
         Line::from(vec![Span::styled(
@@ -46,7 +54,7 @@ pub(super) fn draw(query: &str, panels: &[Panel], area: Rect, buf: &mut Buffer, 
 }
 
 /// First panel whose title contains the query (case-insensitive).
-pub fn search(panels: &[Panel], query: &str) -> Option<usize> {
+pub fn search(panels: &[Arc<Panel>], query: &str) -> Option<usize> {
     let needle = query.to_lowercase();
     if needle.is_empty() {
         return None;

@@ -378,7 +378,7 @@ mod field_config_tests {
     fn panel(json: &str) -> Panel {
         let text = format!(r#"{{"title": "t", "panels": [{json}]}}"#);
         let loaded = load_str(&text, "test.json").unwrap_or_else(|e| panic!("{e}"));
-        loaded.dashboard.panels[0].clone()
+        Panel::clone(&loaded.dashboard.panels[0])
     }
 
     fn series(name: &str, values: &[f64]) -> Series {
@@ -545,7 +545,7 @@ mod panel_option_tests {
     fn panel(json: &str) -> Panel {
         let text = format!(r#"{{"title": "t", "panels": [{json}]}}"#);
         let loaded = load_str(&text, "test.json").unwrap_or_else(|e| panic!("{e}"));
-        loaded.dashboard.panels[0].clone()
+        Panel::clone(&loaded.dashboard.panels[0])
     }
 
     fn data(values: &[f64]) -> PanelData {

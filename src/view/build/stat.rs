@@ -235,7 +235,7 @@ mod tests {
             }]
         });
         let loaded = crate::grafana::load::load_str(&json.to_string(), "test").unwrap();
-        loaded.dashboard.panels[0].clone()
+        Panel::clone(&loaded.dashboard.panels[0])
     }
 
     fn series(name: &str, values: &[f64]) -> Series {

@@ -130,7 +130,7 @@ impl PathMap {
         }
         for panel in &mut loaded.dashboard.panels {
             if let Some(p) = self.remap(&panel.source_path) {
-                panel.source_path = p;
+                std::sync::Arc::make_mut(panel).source_path = p;
             }
         }
     }

@@ -172,7 +172,7 @@ impl ExploreQuery {
         panel.id = Some(1);
         Dashboard {
             title: format!("Explore: {}", self.title()),
-            panels: vec![panel],
+            panels: vec![panel.into()],
             ..Dashboard::default()
         }
     }

@@ -26,7 +26,7 @@ pub fn insert_on_top(dashboard: &Dashboard, query: &ExploreQuery) -> Dashboard {
     panel.id = Some(out.panels.iter().filter_map(|p| p.id).max().unwrap_or(0) + 1);
     panel.source_path = "explore (added)".into();
     for p in &mut out.panels {
-        p.grid.y += ADDED_HEIGHT;
+        std::sync::Arc::make_mut(p).grid.y += ADDED_HEIGHT;
     }
     for row in &mut out.rows {
         row.grid.y += ADDED_HEIGHT;
@@ -34,7 +34,7 @@ pub fn insert_on_top(dashboard: &Dashboard, query: &ExploreQuery) -> Dashboard {
             *index += 1;
         }
     }
-    out.panels.insert(0, panel);
+    out.panels.insert(0, panel.into());
     out
 }
 

@@ -1,6 +1,7 @@
 use super::super::query::{ExploreQuery, ExploreSource, Language};
 use super::*;
 use crate::grafana::model::{Panel, Row};
+use std::sync::Arc;
 
 fn query(instant: bool) -> ExploreQuery {
     ExploreQuery {
@@ -25,7 +26,7 @@ fn an_added_panel_goes_on_top_and_rows_keep_their_panels() {
         ..Panel::default()
     };
     let dashboard = Dashboard {
-        panels: vec![panel(3, 0), panel(7, 5)],
+        panels: vec![Arc::new(panel(3, 0)), Arc::new(panel(7, 5))],
         rows: vec![Row {
             grid: GridPos {
                 x: 0,
