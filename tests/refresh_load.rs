@@ -561,13 +561,14 @@ fn on_three_thousand_panels_queries_and_memory_are_bounded_by_the_screen() {
             .collect()
     };
     assert_eq!(others(&big_run), others(&small_run));
-    // The dashboard itself (3,006 panels loaded, expanded and laid out) is held whatever is
-    // on screen: about 30 MB more in this debug build (1.96 times the 30-panel figure). Data
-    // and views must not grow with it: asking every panel costs another ~34 MB even in a
-    // release build (`render` against `render --visible-only`), well past this bound.
+    // The dashboard itself (3,006 panels) is held whatever is on screen, once: each refresh's
+    // expanded copy shares the panels it does not change. That is about 13 MB more in this
+    // debug build (1.41 times the 30-panel figure; 1.96 while every refresh copied every
+    // panel). Data and views must not grow with it: asking every panel costs another ~34 MB
+    // even in a release build (`render` against `render --visible-only`), well past this bound.
     assert!(
-        big_run.peak_rss_kb * 2 <= 5 * small_run.peak_rss_kb,
-        "peak RSS {} kB on 3,006 panels, more than 2.5 times the {} kB on 30",
+        big_run.peak_rss_kb * 5 <= 8 * small_run.peak_rss_kb,
+        "peak RSS {} kB on 3,006 panels, more than 1.6 times the {} kB on 30",
         big_run.peak_rss_kb,
         small_run.peak_rss_kb
     );
