@@ -639,7 +639,6 @@ fn parse_and_plan(runs: usize) {
         let datasource_types = dashboard.datasource_variable_types();
         let ctx = PlanContext {
             range: &range,
-            terminal_width: 200,
             scrape_interval: None,
             scrape_for: None,
             utc_offset_s: 0,

@@ -44,7 +44,6 @@ fn main() {
         let range = TimeRange::resolve(from, "now", now).expect("range");
         let ctx = PlanContext {
             range: &range,
-            terminal_width: 160,
             scrape_interval: None,
             scrape_for: None,
             utc_offset_s: 0,

@@ -55,7 +55,6 @@ fn corpus_expressions_parse_after_interpolation() {
         let datasource_types = dashboard.datasource_variable_types();
         let ctx = PlanContext {
             range: &range,
-            terminal_width: 160,
             scrape_interval: None,
             scrape_for: None,
             utc_offset_s: 0,

@@ -52,7 +52,6 @@ fn request(dashboard: &Dashboard, wanted: &BTreeSet<usize>, same_variables: bool
         overrides: Default::default(),
         selections: Default::default(),
         range: TimeRange::resolve("now-1h", "now", chrono::Utc::now()).unwrap(),
-        terminal_width: WIDTH,
         scrape_interval: None,
         compare: None,
         keep_unchanged: false,

@@ -407,7 +407,6 @@ async fn refreshed(
         overrides: Default::default(),
         selections: Default::default(),
         range,
-        terminal_width: 160,
         scrape_interval: None,
         compare: None,
         keep_unchanged: false,

@@ -187,7 +187,6 @@ fn expressions(file: &str, dashboard: &Dashboard) -> Vec<Finding> {
     let datasource_types = dashboard.datasource_variable_types();
     let ctx = PlanContext {
         range: &range,
-        terminal_width: 160,
         scrape_interval: None,
         scrape_for: None,
         utc_offset_s: 0,

@@ -135,7 +135,6 @@ async fn refresh_panels(
         overrides: BTreeMap::new(),
         selections: BTreeMap::new(),
         range,
-        terminal_width: 160,
         scrape_interval: None,
         compare: None,
         keep_unchanged: false,

@@ -35,7 +35,7 @@ pub async fn run(args: RenderArgs) -> Result<i32, CliError> {
     let width = args.width.max(20);
     let height = args.height.max(6);
     let (mut app, mut session, mut events) = snapshot_app(&prepared);
-    let mut request = prepared.request(&app.page.view_state, width);
+    let mut request = prepared.request(&app.page.view_state);
     let in_view = args
         .visible_only
         .then(|| app.page.panels_in_view(width, height));

@@ -14,9 +14,6 @@ use crate::tui::app::App;
 use crate::view::svg::{self, Header, TextMode, canvas::escape};
 use crate::view::{PanelBody, PanelView};
 
-/// The terminal width the queries are planned for (points per series, as `render`'s default).
-const PLAN_WIDTH: u16 = 160;
-
 pub async fn run(mut args: ReportArgs) -> Result<i32, CliError> {
     args.query.from.get_or_insert_with(|| "now-7d".to_string());
     args.query.to.get_or_insert_with(|| "now".to_string());
@@ -77,7 +74,7 @@ pub async fn run(mut args: ReportArgs) -> Result<i32, CliError> {
 /// Runs every panel's queries once and waits for all of them.
 async fn settle(prepared: &Prepared) -> (App, Vec<Option<PanelData>>) {
     let (mut app, mut session, mut events) = super::render::snapshot_app(prepared);
-    let generation = session.refresh(prepared.request(&app.page.view_state, PLAN_WIDTH));
+    let generation = session.refresh(prepared.request(&app.page.view_state));
     let data = super::render::settle(&mut app, &mut events, generation, |_| {}).await;
     (app, data)
 }

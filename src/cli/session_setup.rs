@@ -515,7 +515,7 @@ impl Prepared {
     }
 
     /// A refresh request at the current time for what the user has chosen.
-    pub fn request(&self, state: &ViewState, terminal_width: u16) -> RefreshInput {
+    pub fn request(&self, state: &ViewState) -> RefreshInput {
         let dashboard = self.dashboard.clone();
         let range = range_now(&state.range, dashboard.timezone.as_deref());
         RefreshInput {
@@ -523,7 +523,6 @@ impl Prepared {
             overrides: state.overrides.clone(),
             selections: state.selections.clone(),
             range,
-            terminal_width,
             scrape_interval: self.scrape_interval.clone(),
             compare: state.compare,
             keep_unchanged: false,

@@ -219,7 +219,7 @@ fn entry(prepared: Arc<Prepared>) -> DashboardEntry {
                 for_app.initial_view_state(),
             )
         }),
-        make_request: Box::new(move |state, width| for_request.request(state, width)),
+        make_request: Box::new(move |state| for_request.request(state)),
         refresh_every: prepared.refresh,
         source_file: prepared.source_file.clone(),
     }

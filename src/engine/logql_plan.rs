@@ -121,7 +121,6 @@ mod tests {
         let types = BTreeMap::new();
         let ctx = PlanContext {
             range: &range,
-            terminal_width: 160,
             scrape_interval: Some("1m".into()),
             scrape_for: None,
             utc_offset_s: 0,
@@ -154,7 +153,6 @@ mod tests {
         let types = BTreeMap::new();
         let ctx = PlanContext {
             range: &range,
-            terminal_width: 160,
             scrape_interval: None,
             scrape_for: None,
             utc_offset_s: 0,
@@ -184,7 +182,6 @@ mod tests {
         let types = BTreeMap::new();
         let ctx = PlanContext {
             range: &range,
-            terminal_width: 160,
             scrape_interval: None,
             scrape_for: None,
             utc_offset_s: 0,

@@ -107,9 +107,6 @@ pub enum PanelPlan {
 #[derive(Debug, Clone)]
 pub struct PlanContext<'a> {
     pub range: &'a TimeRange,
-    /// Terminal columns. The step no longer depends on it (every panel asks with Grafana's
-    /// width, see `max_data_points`); kept for callers that still report it.
-    pub terminal_width: u16,
     /// Datasource scrape interval (`timeInterval`), `None` for Grafana's 15 s default.
     pub scrape_interval: Option<String>,
     /// Per query, when the session knows more (configured, the datasource's `timeInterval`,
@@ -352,7 +349,6 @@ mod tests {
     fn ctx(range: &TimeRange) -> PlanContext<'_> {
         PlanContext {
             range,
-            terminal_width: 160,
             scrape_interval: None,
             scrape_for: None,
             utc_offset_s: 0,

@@ -37,7 +37,6 @@ pub struct RefreshInput {
     /// (the dashboard itself is shared, not copied for each pick).
     pub selections: Selections,
     pub range: TimeRange,
-    pub terminal_width: u16,
     pub scrape_interval: Option<String>,
     /// Overlay one panel (index in the expanded dashboard) with itself this much earlier (ms).
     pub compare: Option<(usize, i64)>,

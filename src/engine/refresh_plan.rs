@@ -65,7 +65,6 @@ pub(super) async fn plan_refresh(
     let datasource_types = input.dashboard.datasource_variable_types();
     let ctx = PlanContext {
         range: &input.range,
-        terminal_width: input.terminal_width,
         scrape_interval,
         scrape_for: Some(ScrapeChooser(&choose_scrape)),
         utc_offset_s: utc_offset_s(input.dashboard.timezone.as_deref(), &input.range),

@@ -234,7 +234,6 @@ mod tests {
             overrides: [("env".to_string(), vec![env.to_string()])].into(),
             selections: Default::default(),
             range: TimeRange::resolve("now-1h", "now", chrono::Utc::now()).unwrap(),
-            terminal_width: 120,
             scrape_interval: None,
             compare: None,
             keep_unchanged,

@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 mod explore;
 
 /// Builds the refresh request for the user's choices at a terminal width.
-pub type MakeRequest = Box<dyn Fn(&ViewState, u16) -> RefreshInput + Send>;
+pub type MakeRequest = Box<dyn Fn(&ViewState) -> RefreshInput + Send>;
 
 /// One dashboard the session can show: how to make its page and its refresh requests.
 pub struct DashboardEntry {
@@ -160,7 +160,7 @@ impl Workspace {
     /// change); the others are asked when they come into view.
     fn refresh(&mut self, controller: &mut Controller, keep_unchanged: bool) {
         let entry = &controller.entries[self.current];
-        let mut request = (entry.make_request)(&self.app.page.view_state, self.width);
+        let mut request = (entry.make_request)(&self.app.page.view_state);
         request.keep_unchanged = keep_unchanged;
         let in_view = self.app.page.panels_in_view(self.width, self.height);
         self.app.page.start_loading(&in_view);

@@ -134,8 +134,8 @@ fn with_added_panel(entry: DashboardEntry, query: ExploreQuery) -> DashboardEntr
             let dashboard = to_dashboard::insert_on_top(&page.dashboard, &query);
             Page::new(dashboard, page.status, page.view_state)
         }),
-        make_request: Box::new(move |state, width| {
-            let mut request = make_request(state, width);
+        make_request: Box::new(move |state| {
+            let mut request = make_request(state);
             request.dashboard = std::sync::Arc::new(to_dashboard::insert_on_top(
                 &request.dashboard,
                 &for_request,
