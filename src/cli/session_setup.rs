@@ -44,7 +44,7 @@ pub struct Prepared {
     pub overrides: Overrides,
     pub from: String,
     pub to: String,
-    pub refresh: Option<Duration>,
+    /// The auto-refresh interval as the status line shows it (checked to be a duration).
     pub refresh_text: Option<String>,
     pub theme: Theme,
     /// The dashboard file it was loaded from (not for one fetched from Grafana).
@@ -131,7 +131,7 @@ pub fn prepare_with(
     // Check the range now, so a typo is a clear error rather than an empty dashboard.
     TimeRange::resolve(&from, &to, chrono::Utc::now())
         .map_err(|e| CliError::usage(format!("time range: {e}")))?;
-    let (refresh_text, refresh) = refresh_setting(args, &dashboard)?;
+    let refresh_text = refresh_setting(args, &dashboard)?;
     let (theme, colour_depth) = appearance(args, &config)?;
     let grafana_url = match grafana {
         Some(context) => context.client.base_url().to_string(),
@@ -158,7 +158,6 @@ pub fn prepare_with(
         overrides,
         from,
         to,
-        refresh,
         refresh_text,
         theme,
         source_file: Path::new(source)
@@ -167,30 +166,22 @@ pub fn prepare_with(
     })
 }
 
-/// The auto-refresh: the flag (`off` for none), else the dashboard's own; as text for the
-/// status line and as a duration.
-fn refresh_setting(
-    args: &QueryArgs,
-    dashboard: &Dashboard,
-) -> Result<(Option<String>, Option<std::time::Duration>), CliError> {
+/// The auto-refresh: the flag (`off` for none), else the dashboard's own, as text for the
+/// status line (the TUI ticks by it); an error when it is not a duration.
+fn refresh_setting(args: &QueryArgs, dashboard: &Dashboard) -> Result<Option<String>, CliError> {
     let refresh_text = match args.refresh.as_deref() {
         Some("off") | Some("") => None,
         Some(text) => Some(text.to_string()),
         None => dashboard.refresh.clone().filter(|r| !r.is_empty()),
     };
-    let refresh = match &refresh_text {
-        Some(text) => Some(
-            parse_refresh(text)
-                .filter(|d| !d.is_zero())
-                .ok_or_else(|| {
-                    CliError::usage(format!(
-                        "refresh interval {text:?} is not a duration like 30s or 1m"
-                    ))
-                })?,
-        ),
-        None => None,
-    };
-    Ok((refresh_text, refresh))
+    if let Some(text) = &refresh_text
+        && parse_refresh(text).is_none_or(|d| d.is_zero())
+    {
+        return Err(CliError::usage(format!(
+            "refresh interval {text:?} is not a duration like 30s or 1m"
+        )));
+    }
+    Ok(refresh_text)
 }
 
 /// Theme and colour depth from flags, the config file, `NO_COLOR` and the terminal.
@@ -497,7 +488,6 @@ impl Prepared {
     pub fn with_dashboard(&self, dashboard: Dashboard) -> Prepared {
         Prepared {
             dashboard: Arc::new(dashboard),
-            refresh: None,
             refresh_text: None,
             source_file: None,
             ..self.clone()

@@ -220,7 +220,6 @@ fn entry(prepared: Arc<Prepared>) -> DashboardEntry {
             )
         }),
         make_request: Box::new(move |state| for_request.request(state)),
-        refresh_every: prepared.refresh,
         source_file: prepared.source_file.clone(),
     }
 }

@@ -32,7 +32,6 @@ pub struct DashboardEntry {
     pub uid: Option<String>,
     pub make_page: Box<dyn Fn() -> Page + Send>,
     pub make_request: MakeRequest,
-    pub refresh_every: Option<Duration>,
     /// The file it was loaded from, when it was (Explore saves added panels beside it).
     pub source_file: Option<std::path::PathBuf>,
 }
@@ -120,7 +119,7 @@ impl Workspace {
         let mut settings = controller.settings.clone();
         settings.dashboards = dashboard_refs(controller);
         let page = (controller.entries[0].make_page)();
-        Workspace {
+        let mut workspace = Workspace {
             current: 0,
             app: App::with_session(settings, page),
             saved: (0..controller.entries.len()).map(|_| None).collect(),
@@ -128,14 +127,29 @@ impl Workspace {
             height,
             last_request: None,
             variables_ready: false,
-            ticker: ticker_for(controller.entries[0].refresh_every),
+            ticker: None,
             retry: None,
             backoff: FIRST_RETRY,
             loading: None,
             copied_links: Vec::new(),
             explore_origin: BTreeMap::new(),
             added: BTreeMap::new(),
-        }
+        };
+        workspace.ticker = ticker_for(workspace.auto_refresh());
+        workspace
+    }
+
+    /// The page's auto-refresh interval: the one its status line shows (the dashboard's or
+    /// `--refresh` at first, then what `R` picked on it), so a page switched back to ticks as
+    /// it says.
+    fn auto_refresh(&self) -> Option<Duration> {
+        self.app
+            .page
+            .status
+            .refresh
+            .as_deref()
+            .and_then(crate::grafana::timerange::parse_refresh)
+            .filter(|every| !every.is_zero())
     }
 
     /// Show another dashboard, keeping the current page for when the user comes back. The
@@ -152,7 +166,7 @@ impl Workspace {
         self.saved[self.current] = Some(previous);
         self.current = to;
         self.app.session.dashboards = dashboard_refs(controller);
-        self.ticker = ticker_for(controller.entries[to].refresh_every);
+        self.ticker = ticker_for(self.auto_refresh());
         self.refresh(controller, false);
     }
 
@@ -461,7 +475,7 @@ fn on_engine_event(event: EngineEvent, ws: &mut Workspace, controller: &Controll
             ws.app.apply(event);
             if done {
                 ws.variables_ready = true;
-                let every = controller.entries[ws.current].refresh_every;
+                let every = ws.auto_refresh();
                 ws.retry = retry_after_failures(&mut ws.app, &mut ws.backoff, every);
             }
             true
@@ -655,3 +669,6 @@ fn termination_signal() -> mpsc::UnboundedReceiver<()> {
     });
     rx
 }
+
+#[cfg(test)]
+mod tests;

@@ -110,7 +110,6 @@ fn explore_entry(entry: DashboardEntry, query: ExploreQuery) -> DashboardEntry {
             page
         }),
         make_request,
-        refresh_every: None,
         source_file: None,
     }
 }
@@ -122,7 +121,6 @@ fn with_added_panel(entry: DashboardEntry, query: ExploreQuery) -> DashboardEntr
         uid,
         make_page,
         make_request,
-        refresh_every,
         source_file,
     } = entry;
     let for_request = query.clone();
@@ -142,7 +140,6 @@ fn with_added_panel(entry: DashboardEntry, query: ExploreQuery) -> DashboardEntr
             ));
             request
         }),
-        refresh_every,
         source_file,
     }
 }
