@@ -383,67 +383,25 @@ fn build_datasources(
     grafana: Option<&GrafanaContext>,
     file: &ProvisionedSource,
 ) -> Result<Datasources, CliError> {
-    let env_url = std::env::var(PROMETHEUS_URL_ENV)
-        .ok()
-        .filter(|u| !u.is_empty());
     let direct_given = direct_prometheus_given(args, config);
-    let url = prometheus_url(args.prometheus.as_deref(), env_url, config);
     // Every direct datasource gets the same credentials, headers and TLS settings.
-    let connect_as = |url: &str,
-                      what: &str,
-                      ds: Option<&ProvisionedDatasource>|
-     -> Result<PromClient, CliError> {
-        let mut settings = prom_config(
-            url,
-            Duration::from_secs(args.timeout.max(1)),
-            config,
-            &args.headers,
-            args.insecure_skip_verify,
-            &|name| std::env::var(name).ok(),
-        )
-        .map_err(|e| CliError::failure(format!("{what}: {e}")))?;
-        if let Some(ds) = ds {
-            apply_file_auth(&mut settings, ds);
-        }
-        PromClient::new(settings).map_err(|e| CliError::failure(format!("{what}: {e}")))
-    };
-    let connect = |url: &str, what: &str| connect_as(url, what, None);
-    let through_grafana = |uid: &str| -> Result<PromClient, CliError> {
-        let Some(context) = grafana else {
-            return Err(CliError::failure("no Grafana"));
-        };
-        PromClient::new(context.client.proxy_config(uid))
-            .map_err(|e| CliError::failure(format!("Grafana datasource {uid}: {e}")))
+    let connect = |url: &str, what: &str, ds: Option<&ProvisionedDatasource>| {
+        direct_client(args, config, url, what, ds)
     };
     let mut datasources = match grafana {
-        Some(context) if !direct_given => {
-            let default = context.default_datasource().ok_or_else(|| {
-                CliError::failure(format!(
-                    "Grafana at {} has no Prometheus datasource this token may read; give \
-                     --prometheus URL to query Prometheus directly",
-                    context.client.display_url()
-                ))
-            })?;
-            let mut datasources = Datasources::single(through_grafana(&default.uid)?);
-            datasources.default_time_interval = default.time_interval.clone();
-            datasources
+        Some(context) if !direct_given => through_grafana_default(context)?,
+        _ => {
+            let env_url = std::env::var(PROMETHEUS_URL_ENV)
+                .ok()
+                .filter(|u| !u.is_empty());
+            let url = prometheus_url(args.prometheus.as_deref(), env_url, config);
+            Datasources::single(connect(&url, "Prometheus connection", None)?)
         }
-        _ => Datasources::single(connect(&url, "Prometheus connection")?),
     };
     if let Some(context) = grafana {
         for ds in &context.datasources {
-            datasources
-                .named
-                .insert(ds.uid.clone(), through_grafana(&ds.uid)?);
-            datasources.labels.insert(ds.uid.clone(), ds.name.clone());
-            if let Some(interval) = &ds.time_interval {
-                datasources
-                    .time_intervals
-                    .insert(ds.uid.clone(), interval.clone());
-            }
-            if ds.name != ds.uid {
-                datasources.aliases.insert(ds.name.clone(), ds.uid.clone());
-            }
+            let client = grafana_proxy_client(context, &ds.uid)?;
+            datasources.add_named(&ds.uid, &ds.name, client, ds.time_interval.as_ref());
         }
     }
     let mut named = file.overrides.to_vec();
@@ -458,28 +416,62 @@ fn build_datasources(
         // provisioning is rarely reachable from a jump host. The last one given wins.
         let url = local_url(ds, &named);
         named.retain(|(n, _)| !is_named(ds, n));
-        let what = format!("datasource {}", ds.name);
-        let client = connect_as(&url, &what, Some(ds))?;
-        if let Some(interval) = &ds.time_interval {
-            datasources
-                .time_intervals
-                .insert(key.clone(), interval.clone());
-        }
+        let client = connect(&url, &format!("datasource {}", ds.name), Some(ds))?;
         if ds.is_default && !direct_given && grafana.is_none() {
             datasources.default = client.clone();
             datasources.default_time_interval = ds.time_interval.clone();
         }
-        datasources.labels.insert(key.clone(), ds.name.clone());
-        if ds.name != key {
-            datasources.aliases.insert(ds.name.clone(), key.clone());
-        }
-        datasources.named.insert(key, client);
+        datasources.add_named(&key, &ds.name, client, ds.time_interval.as_ref());
     }
     for (name, url) in named {
-        let named_client = connect(&url, &format!("datasource {name}"))?;
+        let named_client = connect(&url, &format!("datasource {name}"), None)?;
         datasources.aliases.remove(&name);
         datasources.named.insert(name, named_client);
     }
+    Ok(datasources)
+}
+
+/// A client straight to a Prometheus at `url` (`what` names it in errors), with the session's
+/// credentials, headers and TLS settings, and a provisioned datasource's own auth.
+fn direct_client(
+    args: &QueryArgs,
+    config: &ConfigFile,
+    url: &str,
+    what: &str,
+    ds: Option<&ProvisionedDatasource>,
+) -> Result<PromClient, CliError> {
+    let mut settings = prom_config(
+        url,
+        Duration::from_secs(args.timeout.max(1)),
+        config,
+        &args.headers,
+        args.insecure_skip_verify,
+        &|name| std::env::var(name).ok(),
+    )
+    .map_err(|e| CliError::failure(format!("{what}: {e}")))?;
+    if let Some(ds) = ds {
+        apply_file_auth(&mut settings, ds);
+    }
+    PromClient::new(settings).map_err(|e| CliError::failure(format!("{what}: {e}")))
+}
+
+/// A client asking one of Grafana's datasources through its datasource proxy.
+fn grafana_proxy_client(context: &GrafanaContext, uid: &str) -> Result<PromClient, CliError> {
+    PromClient::new(context.client.proxy_config(uid))
+        .map_err(|e| CliError::failure(format!("Grafana datasource {uid}: {e}")))
+}
+
+/// Without a direct Prometheus given, the default is Grafana's default Prometheus datasource.
+fn through_grafana_default(context: &GrafanaContext) -> Result<Datasources, CliError> {
+    let default = context.default_datasource().ok_or_else(|| {
+        CliError::failure(format!(
+            "Grafana at {} has no Prometheus datasource this token may read; give \
+             --prometheus URL to query Prometheus directly",
+            context.client.display_url()
+        ))
+    })?;
+    let mut datasources = Datasources::single(grafana_proxy_client(context, &default.uid)?);
+    datasources.default_time_interval = default.time_interval.clone();
     Ok(datasources)
 }
 

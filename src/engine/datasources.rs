@@ -45,6 +45,25 @@ impl Datasources {
         }
     }
 
+    /// A named datasource, asked by `key` (Grafana's uid, else its name) and known by its
+    /// `name` too; its `timeInterval` when it sets one.
+    pub fn add_named(
+        &mut self,
+        key: &str,
+        name: &str,
+        client: PromClient,
+        time_interval: Option<&String>,
+    ) {
+        if let Some(interval) = time_interval {
+            self.time_intervals.insert(key.into(), interval.clone());
+        }
+        self.labels.insert(key.into(), name.into());
+        if name != key {
+            self.aliases.insert(name.into(), key.into());
+        }
+        self.named.insert(key.into(), client);
+    }
+
     /// The scrape interval Prometheus itself runs with (`global.scrape_interval` of its
     /// configuration), asked once and kept: where Grafana relies on a datasource setting
     /// (`timeInterval`, 15 s when unset), a stock Prometheus scraping every minute needs it for
@@ -160,6 +179,42 @@ mod tests {
 
     fn client(url: &str) -> PromClient {
         PromClient::new(PromConfig::new(url)).unwrap()
+    }
+
+    #[test]
+    fn a_named_datasource_is_found_by_its_key_and_its_name() {
+        let mut ds = Datasources::single(client("http://default:9090"));
+        let interval = "1m".to_string();
+        ds.add_named(
+            "P1809F7CD0C75ACF3",
+            "Prometheus EU",
+            client("http://eu:9090"),
+            Some(&interval),
+        );
+        ds.add_named("us", "us", client("http://us:9090"), None);
+        let by_name = DatasourceRef::Named {
+            uid: None,
+            name: Some("Prometheus EU".into()),
+            r#type: None,
+        };
+        assert_eq!(
+            ds.name_for(&by_name, &|_| None).as_deref(),
+            Some("P1809F7CD0C75ACF3")
+        );
+        assert_eq!(
+            ds.pick(Some("Prometheus EU")).display_url(),
+            "http://eu:9090"
+        );
+        assert_eq!(ds.time_intervals.get("P1809F7CD0C75ACF3"), Some(&interval));
+        assert_eq!(
+            ds.labels.get("P1809F7CD0C75ACF3").map(String::as_str),
+            Some("Prometheus EU")
+        );
+        assert!(
+            !ds.aliases.contains_key("us"),
+            "a name that is its key needs no alias"
+        );
+        assert!(!ds.time_intervals.contains_key("us"));
     }
 
     #[test]
