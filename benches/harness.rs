@@ -24,6 +24,10 @@ use triage::grafana::vars::{Scope, VarValue};
 use triage::tui::app::{App, StatusInfo, ViewState};
 use triage::tui::theme::Theme;
 
+#[allow(dead_code)]
+#[path = "../tests/support/counting_proxy.rs"]
+mod counting_proxy;
+
 const DASHBOARD: &str = "layouts/service/inference-gateway.json";
 /// What Grafana asks for an 8-column panel (624 px) over 6 h at a 15 s scrape interval: a 30 s
 /// step, 721 points — and so what triage asks too (issue 19), far more than the panel's braille
@@ -99,6 +103,9 @@ fn main() {
         load_on_prometheus(prom, &o.triage);
     }
     parse_and_plan(runs);
+    if let Some(prom) = &o.prometheus {
+        refresh_traffic(prom, &o.triage, if o.quick { 3 } else { 6 });
+    }
 }
 
 // ---- 1. Dashboard load -------------------------------------------------------------------
@@ -670,4 +677,101 @@ fn parse_and_plan(runs: usize) {
         "| plan every panel ({planned} queries) | {:.2} ms |\n",
         median(plan_ms)
     );
+}
+
+// ---- 7. What a refresh moves ---------------------------------------------------------------
+
+/// The TUI on the gateway dashboard at a 10 s refresh, through a counting proxy: what its
+/// first load moved and what each later refresh moved (incremental: only the recent part of
+/// each range), against what Grafana asks at steady state. Grafana's Prometheus datasource
+/// leaves `incrementalQuerying` off by default, so each of its refreshes asks the panels'
+/// whole ranges again: the first load's panel queries.
+fn refresh_traffic(prom: &str, triage: &str, refreshes: usize) {
+    use counting_proxy::{CountingProxy, Exchange, bursts, bytes_of, points_asked};
+    println!("## 7. What a refresh moves: the TUI at a 10 s refresh (gateway dashboard, 160x50)\n");
+    let proxy = CountingProxy::start(prom);
+    let session = format!("triage-bench-refresh-{}", std::process::id());
+    let started = Command::new("tmux")
+        .args([
+            "-L",
+            &session,
+            "new-session",
+            "-d",
+            "-s",
+            &session,
+            "-x",
+            "160",
+            "-y",
+            "50",
+        ])
+        .args([triage, "view", DASHBOARD, "--prometheus", &proxy.url])
+        .args(["--refresh", "10s"])
+        .status();
+    if !started.is_ok_and(|s| s.success()) {
+        println!("(tmux not available: skipped)\n");
+        return;
+    }
+    // Requests of one load or refresh come within milliseconds of each other; refreshes are
+    // 10 s apart. Wait for the first load and `refreshes` refreshes to have ended.
+    let quiet = Duration::from_secs(3);
+    let deadline = Instant::now() + Duration::from_secs(30 + 12 * refreshes as u64);
+    let wanted = refreshes + 1;
+    let ended = loop {
+        let all = bursts(&proxy.exchanges(), quiet);
+        let done = all.len() > wanted
+            || (all.len() == wanted
+                && all[wanted - 1]
+                    .last()
+                    .is_some_and(|e| e.at.elapsed() > quiet));
+        if done || Instant::now() > deadline {
+            break all.into_iter().take(wanted).collect::<Vec<_>>();
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    };
+    let _ = Command::new("tmux")
+        .args(["-L", &session, "kill-server"])
+        .status();
+    let Some(first) = ended.first() else {
+        println!("(the TUI asked nothing: skipped)\n");
+        return;
+    };
+    let panel_queries = |burst: &[Exchange]| -> Vec<Exchange> {
+        burst
+            .iter()
+            .filter(|e| e.is_panel_query())
+            .cloned()
+            .collect()
+    };
+    let points = |burst: &[Exchange]| -> u64 { burst.iter().map(points_asked).sum() };
+    let first_bytes = bytes_of(first).max(1);
+    println!(
+        "| | requests | panel queries | points per series asked | bytes (wire) | of the first load |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+    let row = |label: &str, burst: &[Exchange]| {
+        println!(
+            "| {label} | {} | {} | {} | {} | {:.1} % |",
+            burst.len(),
+            panel_queries(burst).len(),
+            points(burst),
+            bytes_of(burst),
+            100.0 * bytes_of(burst) as f64 / first_bytes as f64
+        );
+    };
+    row("first load", first);
+    for (n, burst) in ended.iter().enumerate().skip(1) {
+        row(&format!("refresh {n}"), burst);
+    }
+    let grafana = panel_queries(first);
+    row(
+        "Grafana, every refresh (its panel queries in full)",
+        &grafana,
+    );
+    if ended.len() < wanted {
+        println!(
+            "\n(only {} refreshes ended in time)",
+            ended.len().saturating_sub(1)
+        );
+    }
+    println!("\nTarget: every refresh after the first load at most 10 % of its bytes.\n");
 }

@@ -9,6 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+pub mod counting_proxy;
 pub mod prometheus;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_triage");
