@@ -644,15 +644,7 @@ fn parse_and_plan(runs: usize) {
             );
         }
         let datasource_types = dashboard.datasource_variable_types();
-        let ctx = PlanContext {
-            range: &range,
-            scrape_interval: None,
-            scrape_for: None,
-            utc_offset_s: 0,
-            dashboard_title: &dashboard.title,
-            dashboard_uid: "",
-            datasource_types: &datasource_types,
-        };
+        let ctx = PlanContext::for_saved(&range, &dashboard, &datasource_types);
         let start = Instant::now();
         planned = 0;
         for panel in &dashboard.panels {

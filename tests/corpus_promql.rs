@@ -53,15 +53,7 @@ fn corpus_expressions_parse_after_interpolation() {
         let dashboard = &loaded.dashboard;
         let scope = scope_for(dashboard);
         let datasource_types = dashboard.datasource_variable_types();
-        let ctx = PlanContext {
-            range: &range,
-            scrape_interval: None,
-            scrape_for: None,
-            utc_offset_s: 0,
-            dashboard_title: &dashboard.title,
-            dashboard_uid: "",
-            datasource_types: &datasource_types,
-        };
+        let ctx = PlanContext::for_saved(&range, dashboard, &datasource_types);
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         for panel in &dashboard.panels {
             let PanelPlan::Queries(queries) = plan_panel(panel, &scope, &ctx) else {

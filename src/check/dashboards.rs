@@ -185,15 +185,7 @@ fn expressions(file: &str, dashboard: &Dashboard) -> Vec<Finding> {
         return findings;
     };
     let datasource_types = dashboard.datasource_variable_types();
-    let ctx = PlanContext {
-        range: &range,
-        scrape_interval: None,
-        scrape_for: None,
-        utc_offset_s: 0,
-        dashboard_title: &dashboard.title,
-        dashboard_uid: dashboard.uid.as_deref().unwrap_or(""),
-        datasource_types: &datasource_types,
-    };
+    let ctx = PlanContext::for_saved(&range, dashboard, &datasource_types);
     let variants = scope_variants(dashboard);
     let annotation_panels: Vec<Panel> = dashboard
         .annotations

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::grafana::interval::{IntervalInput, plan_query_interval};
-use crate::grafana::model::{DatasourceRef, Panel, TargetFormat};
+use crate::grafana::model::{Dashboard, DatasourceRef, Panel, TargetFormat};
 use crate::grafana::scrape::ChosenScrape;
 use crate::grafana::timerange::TimeRange;
 use crate::grafana::vars::{Format, Scope, interpolate};
@@ -119,6 +119,27 @@ pub struct PlanContext<'a> {
     pub dashboard_uid: &'a str,
     /// Plugin type of each datasource variable (`Dashboard::datasource_variable_types`).
     pub datasource_types: &'a BTreeMap<String, String>,
+}
+
+impl<'a> PlanContext<'a> {
+    /// Planning a dashboard as saved, outside a session (`check`, corpus tests, benches): no
+    /// scrape interval known beyond Grafana's 15 s default, range aligned in UTC.
+    /// `datasource_types` is `dashboard.datasource_variable_types()`.
+    pub fn for_saved(
+        range: &'a TimeRange,
+        dashboard: &'a Dashboard,
+        datasource_types: &'a BTreeMap<String, String>,
+    ) -> Self {
+        PlanContext {
+            range,
+            scrape_interval: None,
+            scrape_for: None,
+            utc_offset_s: 0,
+            dashboard_title: &dashboard.title,
+            dashboard_uid: dashboard.uid.as_deref().unwrap_or(""),
+            datasource_types,
+        }
+    }
 }
 
 /// Picks the scrape interval for a query: (its datasource reference, its expression with the
