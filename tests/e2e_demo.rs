@@ -430,7 +430,7 @@ fn provisioned_datasources_work_with_a_local_url(prometheus: &str) {
         "/provisioning/grafana/datasources/datasources.yml"
     );
     let run = |extra: &[&str]| {
-        let out = Command::new(BIN)
+        let out = support::triage_without_config()
             .args([
                 "render",
                 DASHBOARD,
@@ -440,11 +440,6 @@ fn provisioned_datasources_work_with_a_local_url(prometheus: &str) {
                 file,
             ])
             .args(extra)
-            .env_remove("TRIAGE_PROMETHEUS_URL")
-            .env(
-                "XDG_CONFIG_HOME",
-                std::env::temp_dir().join("triage-no-config"),
-            )
             .output()
             .expect("run triage render");
         let panels: serde_json::Value =

@@ -13,8 +13,6 @@ use triage::demo::Scenario;
 use triage::demo::standin::StandIn;
 use triage::demo::world::World;
 
-const BIN: &str = env!("CARGO_BIN_EXE_triage");
-
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/dashboards")
@@ -70,18 +68,12 @@ impl QueryLoggingPrometheus {
 
 /// `triage render --format json` of a dashboard, with the stand-in as Loki.
 async fn render(dashboard: &Path, prometheus: &str, loki: &str) -> Vec<Value> {
-    let mut command = Command::new(BIN);
+    let mut command = support::triage_without_config();
     command
         .arg("render")
         .arg(dashboard)
         .args(["--prometheus", prometheus, "--loki", loki])
-        .args(["--format", "json", "--width", "160", "--height", "60"])
-        .env_remove("TRIAGE_PROMETHEUS_URL")
-        .env_remove("TRIAGE_LOKI_URL")
-        .env(
-            "XDG_CONFIG_HOME",
-            std::env::temp_dir().join("triage-no-config"),
-        );
+        .args(["--format", "json", "--width", "160", "--height", "60"]);
     let out = tokio::task::spawn_blocking(move || command.output())
         .await
         .unwrap()

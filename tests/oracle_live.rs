@@ -34,16 +34,11 @@ fn dashboards() -> Vec<std::path::PathBuf> {
 }
 
 fn render(dashboard: &Path, prometheus: &str) -> Vec<Value> {
-    let out = Command::new(support::BIN)
+    let out = support::triage_without_config()
         .arg("render")
         .arg(dashboard)
         .args(["--prometheus", prometheus, "--format", "json"])
         .args(["--width", "200", "--height", "60"])
-        .env_remove("TRIAGE_PROMETHEUS_URL")
-        .env(
-            "XDG_CONFIG_HOME",
-            std::env::temp_dir().join("triage-no-config"),
-        )
         .output()
         .expect("run triage render");
     assert!(
@@ -153,9 +148,13 @@ fn rendered_stat_values_and_colours_match_grafana_on_live_data() {
             .iter()
             .filter(|p| p["state"] == "ok" && p["series"].as_u64().unwrap_or(0) > 0)
         {
-            // Titles with variables or shared by several panels cannot be matched to one.
+            // Titles with variables or shared by several panels of a type cannot be matched to
+            // one. The type counts: prometheus-health has a stat and a time series both called
+            // "Head series", and the time series (no values) is not a reducing panel.
             let title = shown["title"].as_str().unwrap_or("");
-            let mut same = panels.iter().filter(|p| p["title"] == title);
+            let mut same = panels
+                .iter()
+                .filter(|p| p["title"] == title && p["type"] == shown["type"]);
             let (Some(panel), None) = (same.next(), same.next()) else {
                 continue;
             };

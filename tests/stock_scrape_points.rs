@@ -13,8 +13,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-const BIN: &str = env!("CARGO_BIN_EXE_triage");
-
 /// Minutes of history written: the 15-minute window plus room for the first rate windows.
 const HISTORY_MIN: i64 = 30;
 
@@ -211,17 +209,12 @@ fn render(
     (from_ms, to_ms): (i64, i64),
     extra: &[&str],
 ) -> serde_json::Value {
-    let out = Command::new(BIN)
+    let out = support::triage_without_config()
         .arg("render")
         .arg(dashboard)
         .args(["--format", "json", "--prometheus", prometheus])
         .args(extra)
         .args(["--from", &from_ms.to_string(), "--to", &to_ms.to_string()])
-        .env_remove("TRIAGE_PROMETHEUS_URL")
-        .env(
-            "XDG_CONFIG_HOME",
-            std::env::temp_dir().join("triage-no-config"),
-        )
         .output()
         .unwrap();
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {

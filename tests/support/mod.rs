@@ -18,6 +18,21 @@ pub const DASHBOARD: &str = concat!(
     "/layouts/service/inference-gateway.json"
 );
 
+/// The triage binary as a user without configuration runs it: no `TRIAGE_*_URL` from the
+/// environment and no config file (`XDG_CONFIG_HOME` points at a folder that has none), so
+/// only the test's own flags decide where it connects.
+pub fn triage_without_config() -> Command {
+    let mut command = Command::new(BIN);
+    command
+        .env_remove("TRIAGE_PROMETHEUS_URL")
+        .env_remove("TRIAGE_LOKI_URL")
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("triage-no-config"),
+        );
+    command
+}
+
 /// A running `triage demo --no-tui`; stopped (with its children) when dropped.
 pub struct Demo {
     pub child: Child,
