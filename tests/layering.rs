@@ -3,7 +3,8 @@
 //! imports one above it; only `net` speaks HTTP (reqwest); only `tui` and the command line
 //! touch the terminal (ratatui, crossterm); async runtime use stays where tasks are run.
 //!
-//! Imports are read from code outside `#[cfg(test)]` modules and comments: `crate::x`
+//! Imports are read from code outside `#[cfg(test)]` modules (inline, or files of their own
+//! declared `#[cfg(test)] mod name;`) and comments: `crate::x`
 //! anywhere (in `use` lines and in paths) and `name::` of the external crates checked.
 
 use std::collections::BTreeMap;
@@ -75,6 +76,48 @@ fn code_of(text: &str) -> String {
         .join("\n")
 }
 
+/// Files that are test modules of their own (`#[cfg(test)] mod name;`, with or without a
+/// `#[path = "..."]`): test code, like an inline `#[cfg(test)]` module.
+fn test_only_files(files: &[(PathBuf, String)]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for (file, text) in files {
+        let dir = file.parent().unwrap_or(Path::new(""));
+        // A `foo.rs` keeps its child modules in `foo/`; `mod.rs` and `lib.rs` beside them.
+        let children = match file.file_stem().and_then(|s| s.to_str()) {
+            Some("mod" | "lib") | None => dir.to_path_buf(),
+            Some(stem) => dir.join(stem),
+        };
+        let lines: Vec<&str> = text.lines().map(str::trim).collect();
+        for (at, line) in lines.iter().enumerate() {
+            if *line != "#[cfg(test)]" {
+                continue;
+            }
+            let mut path_attr = None;
+            for next in &lines[at + 1..] {
+                if let Some(p) = next
+                    .strip_prefix("#[path = \"")
+                    .and_then(|r| r.strip_suffix("\"]"))
+                {
+                    path_attr = Some(dir.join(p));
+                } else if let Some(name) =
+                    next.strip_prefix("mod ").and_then(|r| r.strip_suffix(';'))
+                {
+                    out.push(
+                        path_attr
+                            .take()
+                            .unwrap_or_else(|| children.join(format!("{name}.rs"))),
+                    );
+                    out.push(children.join(name).join("mod.rs"));
+                    break;
+                } else if !next.starts_with("#[") {
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Every `crate::a` / `crate::a::b` path the code names, as `a::b` (or `a`).
 fn crate_paths(code: &str) -> Vec<String> {
     let mut found = Vec::new();
@@ -107,11 +150,23 @@ fn module_files() -> BTreeMap<&'static str, Vec<(PathBuf, String)>> {
         let mut files = Vec::new();
         rust_files(&src.join(module), &mut files);
         assert!(!files.is_empty(), "src/{module} has sources");
-        let texts = files
+        let texts: Vec<(PathBuf, String)> = files
             .into_iter()
             .map(|f| {
                 let text = std::fs::read_to_string(&f).unwrap();
-                (f, code_of(&text))
+                (f, text)
+            })
+            .collect();
+        let tests = test_only_files(&texts);
+        let texts = texts
+            .into_iter()
+            .map(|(f, text)| {
+                let code = if tests.contains(&f) {
+                    String::new()
+                } else {
+                    code_of(&text)
+                };
+                (f, code)
             })
             .collect();
         modules.insert(*module, texts);
@@ -198,4 +253,29 @@ fn the_checks_see_what_they_look_for() {
         &code_of("let x = 1; // reqwest::get"),
         "reqwest"
     ));
+}
+
+#[test]
+fn separate_test_files_count_as_test_code() {
+    let file = |path: &str, text: &str| (PathBuf::from(path), text.to_string());
+    let files = [
+        file("src/tui/run.rs", "mod explore;\n#[cfg(test)]\nmod tests;\n"),
+        file(
+            "src/tui/overlay/explore/to_dashboard.rs",
+            "#[cfg(test)]\n#[path = \"to_dashboard_tests.rs\"]\nmod tests;\n",
+        ),
+        file("src/tui/drill/mod.rs", "#[cfg(test)]\nmod app_tests;\n"),
+    ];
+    let tests = test_only_files(&files);
+    for expected in [
+        "src/tui/run/tests.rs",
+        "src/tui/overlay/explore/to_dashboard_tests.rs",
+        "src/tui/drill/app_tests.rs",
+    ] {
+        assert!(
+            tests.contains(&PathBuf::from(expected)),
+            "{expected}: {tests:?}"
+        );
+    }
+    assert!(!tests.contains(&PathBuf::from("src/tui/run/explore.rs")));
 }
