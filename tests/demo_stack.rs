@@ -311,6 +311,11 @@ async fn stack_serves_history_live_data_and_exemplars_then_cleans_up() {
         if before < 1.0 {
             continue; // too little traffic for a stable ratio
         }
+        // A series a deploy started inside the window (a new `version`) has no history
+        // before it, and its rate climbs while the first minute fills: not a seam.
+        if p.first().is_none_or(|(t, _)| *t > now - 540.0) {
+            continue;
+        }
         compared += 1;
         let ratio = after.max(before) / after.min(before).max(1e-9);
         assert!(
