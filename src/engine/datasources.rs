@@ -87,10 +87,7 @@ impl Datasources {
     /// scrape interval and its targets), so a first refresh learns them while its variables
     /// resolve instead of after; later refreshes find them kept.
     pub async fn learn_scrape_settings(&self) {
-        let targets = self
-            .targets
-            .get_or_init(|| async { self.default.scrape_targets().await.unwrap_or_default() });
-        tokio::join!(self.globals(), targets);
+        tokio::join!(self.globals(), self.scrape_targets());
     }
 
     /// The labels the default Prometheus adds to alerts it sends Alertmanager; none when it

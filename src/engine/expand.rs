@@ -1,6 +1,7 @@
 //! The dashboard as drawn this refresh: repeats expanded with the variables' current values,
 //! titles interpolated, rows re-linked to their (possibly cloned) panels.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::variables::ResolvedVariable;
@@ -106,11 +107,16 @@ pub fn expand_dashboard(
     }
 }
 
-/// A scope with repeat values added (they win over the dashboard's variables).
-pub fn scope_with<'a>(
-    scope: &Scope,
+/// A scope with repeat values added (they win over the dashboard's variables); the scope
+/// itself, not a copy, for a panel that is not repeated (most of a large dashboard's).
+pub fn scope_with<'s, 'a>(
+    scope: &'s Scope,
     vars: impl Iterator<Item = (&'a String, &'a String, &'a String)>,
-) -> Scope {
+) -> Cow<'s, Scope> {
+    let mut vars = vars.peekable();
+    if vars.peek().is_none() {
+        return Cow::Borrowed(scope);
+    }
     let mut scope = scope.clone();
     for (name, text, value) in vars {
         scope.set_scoped(
@@ -118,7 +124,7 @@ pub fn scope_with<'a>(
             VarValue::with_text(text.clone(), value.clone()),
         );
     }
-    scope
+    Cow::Owned(scope)
 }
 
 #[cfg(test)]

@@ -38,8 +38,17 @@ impl NamedZone {
     /// The zone called `name` (`Europe/Berlin`; case does not matter); `None` when the
     /// database has no such zone.
     pub fn get(name: &str) -> Option<NamedZone> {
-        let zone = jiff::tz::db().get(name).ok()?;
         let mut known = NAMED_ZONES.lock().unwrap_or_else(|e| e.into_inner());
+        // Asked for each panel's data (its clock): a zone read before is not read again.
+        let by_name = |kept: &&&'static IanaZone| {
+            kept.iana_name()
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        };
+        if let Some(kept) = known.iter().find(by_name) {
+            return Some(NamedZone(kept));
+        }
+        let zone = jiff::tz::db().get(name).ok()?;
+        // Another name of a zone read before (an alias) keeps that one.
         if let Some(kept) = known.iter().find(|kept| ***kept == zone) {
             return Some(NamedZone(kept));
         }
